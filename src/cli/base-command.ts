@@ -1,0 +1,50 @@
+import {Command, Flags} from '@oclif/core'
+
+import {UsageError} from '../core/errors.js'
+
+export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name'] as const
+export type OutputFormat = (typeof outputFormats)[number]
+
+/** Flags every command has. `--verbose` is read before parsing too, by main(), to show stacks. */
+export const globalFlags = {
+  verbose: Flags.boolean({description: 'Show stack traces and request details on errors (secrets stay redacted).', helpGroup: 'GLOBAL'}),
+  'no-color': Flags.boolean({description: 'Disable colour (also NO_COLOR=1, or when stdout is not a terminal).', helpGroup: 'GLOBAL'}),
+}
+
+export function outputFlag(allowed: readonly OutputFormat[], description?: string) {
+  return Flags.string({char: 'o', description: description ?? `Output format: ${allowed.join('|')}.`, default: 'table', helpGroup: 'OUTPUT'})
+}
+
+/** Validated after parsing: oclif rewrites errors thrown from a flag's parse() into a multi-line message. */
+export function parseOutputFormat<T extends OutputFormat>(value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  const shown = allowed.filter((format) => format !== 'table')
+  throw new UsageError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${shown.join(',')}`)
+}
+
+/**
+ * Base of every command: writes the product to stdout and everything else to stderr, and never decides exit codes
+ * (main() does, from typed errors).
+ */
+export abstract class BaseCommand extends Command {
+  static override baseFlags = globalFlags
+
+  protected write(text: string): void {
+    process.stdout.write(text.endsWith('\n') || text === '' ? text : text + '\n')
+  }
+
+  protected warnLine(text: string): void {
+    process.stderr.write(`warning: ${text}\n`)
+  }
+
+  protected useColor(noColorFlag: boolean): boolean {
+    if (noColorFlag) return false
+    if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
+    return process.stdout.isTTY === true
+  }
+
+  // oclif would print its own error and exit; main() handles errors instead.
+  protected override async catch(error: Error & {exitCode?: number}): Promise<unknown> {
+    throw error
+  }
+}

@@ -1,0 +1,57 @@
+import {Config, Errors, flush, run} from '@oclif/core'
+import {readFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {KvaError} from '../core/errors.js'
+import {ExitCode, exitCodeFor} from './exit-codes.js'
+import {displayName, isPluginMode} from './plugin-mode.js'
+import {redactSecrets} from '../core/redact.js'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
+
+/** The one place that turns a failure into a message on stderr and an exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const verbose = argv.includes('--verbose')
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // `kubectl va get | head` closes the pipe early; that is not an error.
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    throw error
+  })
+  try {
+    const config = await Config.load({root, pjson: readPackageJson(displayName(isPluginMode()))})
+    await run(argv, config)
+    await flush()
+  } catch (error) {
+    process.exitCode = reportError(error, verbose)
+  }
+}
+
+export function reportError(error: unknown, verbose: boolean): number {
+  if (error instanceof Errors.ExitError) return error.oclif.exit ?? 0
+  if (error instanceof KvaError) {
+    const hint = error.hint ? `; ${error.hint}` : ''
+    process.stderr.write(`error: ${redactSecrets(error.message)}${redactSecrets(hint)}\n`)
+    if (verbose && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
+    return exitCodeFor(error.kind)
+  }
+  if (error instanceof Errors.CLIError) {
+    // oclif's own parse errors (unknown flag, missing argument): usage errors.
+    const message = error.message.split('\n')[0]?.replace(/^Error: /, '') ?? 'invalid usage'
+    process.stderr.write(`error: ${redactSecrets(message)}\nSee '${displayName(isPluginMode())} --help' for usage.\n`)
+    if (verbose && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
+    return error.oclif.exit ?? ExitCode.usage
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  process.stderr.write(`error: internal error: ${redactSecrets(message)} (this is a bug; rerun with --verbose and report it)\n`)
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
+  return ExitCode.internal
+}
+
+// Help and examples print `config.bin`; kubectl users should read `kubectl va ...`. Reading package.json here
+// (rather than letting oclif do it) is the only way to set it before oclif builds its config.
+function readPackageJson(bin: string) {
+  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  pjson.oclif.bin = bin
+  return pjson
+}

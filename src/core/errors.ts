@@ -1,0 +1,50 @@
+/**
+ * Typed failures raised by core. Each carries a kind (mapped to an exit code in src/cli/exit-codes.ts), a one-line
+ * message that names the object, and a hint that says how to fix it. No other layer decides exit codes.
+ */
+export type ErrorKind = 'internal' | 'usage' | 'input' | 'cluster' | 'prometheus' | 'partial'
+
+export class KvaError extends Error {
+  readonly kind: ErrorKind
+  readonly hint: string | undefined
+
+  constructor(kind: ErrorKind, message: string, options: {hint?: string; cause?: unknown} = {}) {
+    super(message, options.cause === undefined ? undefined : {cause: options.cause})
+    this.kind = kind
+    this.hint = options.hint
+    this.name = new.target.name
+  }
+}
+
+/** A bad flag, argument or flag combination. */
+export class UsageError extends KvaError {
+  constructor(message: string, options: {hint?: string; cause?: unknown} = {}) {
+    super('usage', message, options)
+  }
+}
+
+/** A manifest, VA spec or ConfigMap that cannot be used, or a named VA that does not exist. */
+export class InputError extends KvaError {
+  constructor(message: string, options: {hint?: string; cause?: unknown} = {}) {
+    super('input', message, options)
+  }
+}
+
+/** Kubeconfig, authentication, API server unreachable or forbidden. */
+export class ClusterError extends KvaError {
+  constructor(message: string, options: {hint?: string; cause?: unknown} = {}) {
+    super('cluster', message, options)
+  }
+}
+
+/** Prometheus unreachable, unauthorised, or a query rejected. */
+export class PrometheusError extends KvaError {
+  constructor(message: string, options: {hint?: string; cause?: unknown} = {}) {
+    super('prometheus', message, options)
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

@@ -1,0 +1,26 @@
+/**
+ * Last line of defence against leaking credentials into messages: bearer tokens, basic-auth userinfo in URLs,
+ * and PEM private keys. Code should not put secrets into messages in the first place; this catches wrapped
+ * errors from libraries that quote request headers or URLs.
+ */
+const patterns: ReadonlyArray<[RegExp, string]> = [
+  [/(authorization["']?\s*[:=]\s*["']?)(bearer|basic)\s+[^\s"',}]+/gi, '$1$2 <redacted>'],
+  [/\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, '$1 <redacted>'],
+  [/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1<redacted>@'],
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '<redacted private key>'],
+  [/((?:token|password|client-key-data|client-secret)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1<redacted>'],
+]
+
+export function redactSecrets(text: string, extraSecrets: readonly string[] = knownSecrets): string {
+  let out = text
+  for (const secret of extraSecrets) if (secret.length >= 4) out = out.split(secret).join('<redacted>')
+  for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement)
+  return out
+}
+
+const knownSecrets: string[] = []
+
+/** Secrets the process has read (tokens, passwords) are registered so any message quoting them is redacted. */
+export function registerSecret(secret: string | undefined): void {
+  if (secret && secret.length >= 4 && !knownSecrets.includes(secret)) knownSecrets.push(secret)
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {test} from 'node:test'
+
+import {repoRoot} from '../support/paths.js'
+import {kubectlVa, kubectlVaDirect} from '../support/run-cli.js'
+
+const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version as string
+
+test('kubectl va version prints the package version through kubectl plugin discovery', async () => {
+  const run = await kubectlVa(['version'])
+  assert.equal(run.stderr, '')
+  assert.equal(run.code, 0)
+  assert.match(run.stdout, new RegExp(`^kubectl-va version ${version.replaceAll('.', '\\.')} \\(node v22\\.`))
+})
+
+test('version -o json is machine readable', async () => {
+  const run = await kubectlVaDirect(['version', '-o', 'json'])
+  assert.equal(run.code, 0)
+  assert.equal(JSON.parse(run.stdout).clientVersion, version)
+})
+
+test('help reads "kubectl va" in plugin mode and shows no shell prompt', async () => {
+  const run = await kubectlVa(['version', '--help'])
+  assert.equal(run.code, 0)
+  assert.match(run.stdout, /^ {2}kubectl va version/m)
+  assert.doesNotMatch(run.stdout, /^\s*\$ /m)
+})
+
+test('an unknown output format is a usage error with exit code 2 and no stack trace', async () => {
+  const run = await kubectlVaDirect(['version', '-o', 'xml'])
+  assert.equal(run.code, 2)
+  assert.match(run.stderr, /^error: .*output format "xml"/)
+  assert.doesNotMatch(run.stderr, /\n\s+at /)
+})

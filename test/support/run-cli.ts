@@ -1,0 +1,56 @@
+import {spawn} from 'node:child_process'
+import {delimiter, join} from 'node:path'
+
+import {binDir, repoRoot} from './paths.js'
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv
+  cwd?: string
+  input?: string
+  timeoutMs?: number
+}
+
+/** A clean environment: no kubeconfig or Prometheus settings of the developer's leak into tests. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: `${binDir}${delimiter}${process.env.PATH ?? ''}`,
+    HOME: process.env.HOME,
+    LANG: 'C.UTF-8',
+    NO_COLOR: '1',
+    KUBECONFIG: join(repoRoot, 'test', 'fixtures', 'no-such-kubeconfig'),
+  }
+  return {...env, ...extra}
+}
+
+export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {cwd: options.cwd ?? repoRoot, env: options.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe']})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code: code ?? (signal ? 128 : 1), stdout, stderr})
+    })
+    child.stdin.end(options.input ?? '')
+  })
+}
+
+/** Runs `kubectl va ...` through real kubectl plugin discovery (bin/ is first on PATH). */
+export function kubectlVa(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  return runCommand('kubectl', ['va', ...args], options)
+}
+
+/** Runs the plugin directly, as ./bin/kubectl-va. */
+export function kubectlVaDirect(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
+  return runCommand(join(binDir, 'kubectl-va'), args, options)
+}
