@@ -1,0 +1,12 @@
+/** Public surface of the saturation engines (capacity v0.4.2, saturation V1 v0.5.1) for the CLI. */
+export * from './arbitration.js'
+export * from './capacity-targets.js'
+export * from './config.js'
+export * from './engine.js'
+export * from './go-duration.js'
+export * from './gpu-limiter.js'
+export * from './model-analysis.js'
+export * from './saturation-targets.js'
+export * from './scale-to-zero.js'
+export * from './scaling-action.js'
+export * from './types.js'
