@@ -96,7 +96,15 @@ interface DecidedFields {
 }
 
 export type ModelBasedDecision =
-  | {readonly outcome: 'skipped'; readonly reason: string; readonly desired: null; readonly cost: null; readonly allocation: null}
+  | {
+      readonly outcome: 'skipped'
+      readonly reason: string
+      readonly desired: null
+      readonly cost: null
+      readonly allocation: null
+      /** never resolved: the VA was dropped before its inputs were converted */
+      readonly resolved?: undefined
+    }
   | {
       readonly outcome: 'infeasible'
       readonly reason: string
