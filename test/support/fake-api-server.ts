@@ -233,8 +233,22 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
       return [400, status(400, 'BadRequest', error instanceof Error ? error.message : String(error))]
     }
     const listResourceVersion = String(1000 + objects.length)
-    if (asTable) return [200, toTable(selected, columns, now(), listResourceVersion)]
-    return [200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion: listResourceVersion}, items: selected}]
+    // Chunking as the real server does it for kubectl's ?limit=500: an opaque continue token, here the offset.
+    const offset = Number(Buffer.from(url.searchParams.get('continue') ?? '', 'base64url').toString() || '0')
+    const limit = Number(url.searchParams.get('limit') ?? '0')
+    const listMetadata: Record<string, unknown> = {resourceVersion: listResourceVersion}
+    if (offset > 0) selected = selected.slice(offset)
+    if (limit > 0 && selected.length > limit) {
+      listMetadata.continue = Buffer.from(String(offset + limit)).toString('base64url')
+      listMetadata.remainingItemCount = selected.length - limit
+      selected = selected.slice(0, limit)
+    }
+    if (asTable) {
+      const table = toTable(selected, columns, now(), listResourceVersion) as {metadata: Record<string, unknown>}
+      table.metadata = listMetadata
+      return [200, table]
+    }
+    return [200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: listMetadata, items: selected}]
   }
 
   const server: Server = createServer({cert: pki.serverCertPem, key: pki.serverKeyPem}, handle)

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
 import {type FakeApiServer, startFakeApiServer} from '../../support/fake-api-server.js'
-import {clusterFixture} from '../../support/kube-fixtures.js'
+import {clusterFixture, manyShapeCObjects} from '../../support/kube-fixtures.js'
 import {cleanEnv, runCommand} from '../../support/run-cli.js'
 
 // Faithfulness: real kubectl, with its discovery, content negotiation and printers, reads our fixtures back from the
@@ -104,6 +104,16 @@ test('kubectl is refused with a wrong token, forbidden where configured, and nev
   assert.match(deleted.stderr, /MethodNotAllowed|not allow/)
   assert.ok(api.requests.some((request) => request.method === 'DELETE'))
   assert.ok(stored(api).length > 0)
+})
+
+test('kubectl pages through long lists with limit and continue', async (t) => {
+  const api = await startFakeApiServer(t, [...clusterFixture('crd-c'), ...manyShapeCObjects(1234)])
+  const run = await kubectl(t, api, ['get', 'va', '-A', '-o', 'name'])
+  assert.equal(run.stderr, '')
+  assert.equal(run.stdout.trimEnd().split('\n').length, 1234)
+  const pages = api.requests.filter((request) => request.path === '/apis/llmd.ai/v1alpha1/variantautoscalings')
+  assert.deepEqual(pages.map((request) => request.query.limit), ['500', '500', '500'])
+  assert.equal(pages.filter((request) => request.query.continue).length, 2)
 })
 
 function stored(api: FakeApiServer) {
