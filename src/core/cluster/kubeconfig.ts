@@ -196,6 +196,8 @@ async function connect(merged: RawKubeconfig, options: KubeconfigOptions, source
     })
   }
   const user = prepareUser(rawUser, rawCluster.cluster, source)
+  // client-node refuses http:// servers unless TLS verification is off; kubectl talks plain HTTP to them (kubectl proxy).
+  const cluster = String(rawCluster.cluster.server).startsWith('http://') ? {...rawCluster, cluster: {...rawCluster.cluster, 'insecure-skip-tls-verify': true}} : rawCluster
   const namespace = options.namespace || context.namespace || 'default'
   const effectiveContext = contextName ?? 'kubectl-va'
   const {KubeConfig} = await import('@kubernetes/client-node')
@@ -203,7 +205,7 @@ async function connect(merged: RawKubeconfig, options: KubeconfigOptions, source
   try {
     kubeConfig.loadFromString(
       JSON.stringify({
-        clusters: [rawCluster],
+        clusters: [cluster],
         users: user ? [user] : [],
         contexts: [{name: effectiveContext, context: {cluster: clusterName, ...(user ? {user: user.name} : {}), namespace}}],
         'current-context': effectiveContext,

@@ -194,6 +194,21 @@ test('the connection namespace is used unless -A', async (t) => {
   assert.equal(sources.variantAutoscalings.length, 1)
 })
 
+test('a plain-HTTP server such as kubectl proxy is reachable', async (t) => {
+  const {createServer: createHttpServer} = await import('node:http')
+  const paths: string[] = []
+  const server = createHttpServer((request, response) => {
+    paths.push(request.url ?? '')
+    response.writeHead(404, {'Content-Type': 'application/json'}).end(JSON.stringify({kind: 'Status', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource'}))
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  const api = await startFakeApiServer(t, [])
+  const kubeconfig = api.writeKubeconfig({server: `http://127.0.0.1:${(server.address() as {port: number}).port}`})
+  await assert.rejects(readClusterSources({kubeconfig: {kubeconfig, env: {}}}), /the VariantAutoscaling CRD is not installed/)
+  assert.ok(paths.includes('/apis/llmd.ai/v1alpha1/namespaces/default/variantautoscalings'))
+})
+
 function assertNoSecret(error: unknown, secret: string): void {
   assert.ok(error instanceof KvaError)
   for (const text of [error.message, error.hint ?? '', error.stack ?? '']) assert.ok(!text.includes(secret), `secret leaked into: ${text}`)
