@@ -1,3 +1,4 @@
+import type {Dispatcher} from 'undici'
 import {ClusterError, errorMessage} from '../errors.js'
 import {redactSecrets, registerSecret} from '../redact.js'
 import type {ClusterConnection} from './kubeconfig.js'
@@ -26,18 +27,27 @@ export interface KubeReader {
  * the generated clients turn timestamps into Date objects and rename `x-kubernetes-*` schema keys, and we want the
  * objects exactly as the server sent them. `requestTimeoutMs` 0 or undefined means no timeout, as kubectl's `0`.
  */
-export async function createKubeReader(connection: ClusterConnection, options: {requestTimeoutMs?: number | undefined} = {}): Promise<KubeReader> {
-  const [{RequestContext, HttpMethod}, {fetch}] = await Promise.all([import('@kubernetes/client-node'), import('undici')])
+/**
+ * The credentials and TLS settings of a kubeconfig user, as headers and an undici dispatcher. Also used to reach
+ * in-cluster Prometheus through the API server's service proxy.
+ */
+export async function kubeTransport(connection: ClusterConnection): Promise<{dispatcher: Dispatcher | undefined; headers: Record<string, string>}> {
+  const {RequestContext, HttpMethod} = await import('@kubernetes/client-node')
   const context = new RequestContext(connection.server, HttpMethod.GET)
   try {
     await connection.kubeConfig.applySecurityAuthentication(context)
   } catch (error) {
     throw credentialError(connection, error)
   }
-  const headers: Record<string, string> = {...context.getHeaders(), Accept: 'application/json', 'User-Agent': 'kubectl-va'}
+  const headers: Record<string, string> = {...context.getHeaders()}
   const authorization = headers.Authorization ?? headers.authorization
   if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
-  const dispatcher = context.getDispatcher()
+  return {dispatcher: context.getDispatcher() as Dispatcher | undefined, headers}
+}
+
+export async function createKubeReader(connection: ClusterConnection, options: {requestTimeoutMs?: number | undefined} = {}): Promise<KubeReader> {
+  const [{dispatcher, headers: authHeaders}, {fetch}] = await Promise.all([kubeTransport(connection), import('undici')])
+  const headers: Record<string, string> = {...authHeaders, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
   let requestCount = 0
   return {
     server: connection.server,

@@ -4,6 +4,7 @@ import type {KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../sources.js'
+import {detectCrdShape} from '../cluster/shape.js'
 import {simulate} from './simulate.js'
 import type {SimulationItem} from './simulation-result.js'
 import type {VaReport, VaReportList} from './va-report.js'
@@ -13,6 +14,8 @@ export interface InspectOptions {
   /** Live metrics; absent means offline (MetricsSnapshot documents in the sources, if any). */
   metrics?: readonly ModelMetrics[] | undefined
   whatIf?: WhatIf | undefined
+  /** The controller's desired-replicas gauge per VA, keyed namespace\0name. */
+  gauges?: ReadonlyMap<string, {desiredReplicas: number}> | undefined
 }
 
 /** Joins VA, target Deployment, controller config, metrics and our decision into one report per VA. */
@@ -25,8 +28,9 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
   const metrics = new Map(snapshotOrLive.map((model) => [key(model.namespace, model.modelID), model]))
   const haveDeployments = sources.deployments.length > 0 || options.metrics !== undefined
 
+  const crdShape = detectCrdShape(sources.crd)?.shape
   const items = sources.variantAutoscalings
-    .map((object) => normalizeVariantAutoscaling(object))
+    .map((object) => normalizeVariantAutoscaling(object, crdShape))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
     .map((va): VaReport => {
       const item = simulated.get(key(va.namespace, va.name))
@@ -54,6 +58,7 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
           lastRunTime: va.status.lastRunTime ?? null,
           actuationApplied: va.status.actuationApplied ?? null,
           conditions: va.status.conditions,
+          gaugeDesiredReplicas: options.gauges?.get(key(va.namespace, va.name))?.desiredReplicas ?? null,
         },
         metrics: reportMetrics(va, metrics.get(key(va.namespace, va.modelID)), options.metrics ? 'prometheus' : 'snapshot'),
         recomputed: recomputed(item),

@@ -5,6 +5,7 @@ import type {ModelMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {decideModelBased} from '../optimizer/model-based.js'
 import type {SourceSet} from '../sources.js'
+import {detectCrdShape} from '../cluster/shape.js'
 import {resolveLoad} from './load.js'
 import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from './what-if.js'
@@ -21,8 +22,9 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
   const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
   const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
   const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
+  const crdShape = detectCrdShape(sources.crd)?.shape
   const items = sources.variantAutoscalings
-    .map((object) => normalizeVariantAutoscaling(object))
+    .map((object) => normalizeVariantAutoscaling(object, crdShape))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
     .map((va) => simulateOne(va, {config, metrics, measuredSource, deployments, whatIf: options.whatIf}))
   return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'SimulationResult', items}

@@ -29,6 +29,8 @@ export interface VaReport {
     lastRunTime: string | null
     actuationApplied: boolean | null
     conditions: Condition[]
+    /** The controller's exported gauge (inferno_desired_replicas / wva_desired_replicas), when Prometheus has it. */
+    gaugeDesiredReplicas: number | null
   }
   /** Live load and latency (Prometheus), from a MetricsSnapshot, or from shape A's status (stale). */
   metrics: {

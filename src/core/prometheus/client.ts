@@ -31,6 +31,11 @@ export interface PrometheusClientOptions {
   timeoutMs?: number | undefined
   /** Overrides HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their lower-case forms) from the environment. */
   proxy?: {httpProxy?: string; httpsProxy?: string; noProxy?: string} | undefined
+  /**
+   * A ready transport whose TLS settings and auth headers are used as they are: the API server's, for a
+   * service-proxy URL reached with the user's kube credentials.
+   */
+  transport?: {dispatcher?: Dispatcher | undefined; headers: Readonly<Record<string, string>>} | undefined
 }
 
 export interface InstantQueryOptions {
@@ -183,8 +188,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     ])
     const bearer = options.bearerToken ?? token?.trim()
     registerSecret(bearer)
-    const headers: Record<string, string> = {accept: 'application/json', ...staticHeaders}
+    const headers: Record<string, string> = {accept: 'application/json', ...lowerCaseKeys(options.transport?.headers ?? {}), ...staticHeaders}
     if (bearer !== undefined && bearer !== '') headers.authorization = `Bearer ${bearer}`
+    if (options.transport?.dispatcher) return {dispatcher: options.transport.dispatcher, headers, request: undici.request}
     const tls = {
       ...(ca === undefined ? {} : {ca}),
       ...(cert === undefined ? {} : {cert}),
@@ -346,4 +352,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       }
     },
   }
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
 }

@@ -52,7 +52,7 @@ function columns(options: GetTableOptions): Column<VaReport>[] {
     {header: 'ITL(MS)', value: (report) => againstSlo(report.metrics?.itlMs, report.slo?.itlMs)},
     {header: 'CURRENT', value: (report) => number(report.replicas.desired)},
     {header: 'READY', value: (report) => number(report.replicas.ready)},
-    {header: 'DESIRED', value: (report) => number(report.controller.desiredReplicas)},
+    {header: 'DESIRED', value: (report) => (report.controller.desiredReplicas === null ? '<none>' : String(report.controller.desiredReplicas))},
     {header: 'RECOMPUTED', value: recomputedCell},
     {header: 'BOUND-BY', value: (report) => report.recomputed.boundBy ?? '-', wide: true},
     {header: 'COST', value: (report) => report.cost ?? '<unset>', wide: true},
