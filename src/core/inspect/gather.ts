@@ -73,7 +73,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     })
     return result
   }
-  outcome.foundBy = resolved.viaApiServer ? `${resolved.description}, through the API server's service proxy` : resolved.description
+  outcome.foundBy = resolved.description
 
   const {createPrometheusClient} = await import('../prometheus/client.js')
   const transport = resolved.viaApiServer ? await (await import('../cluster/kube-client.js')).kubeTransport(connection) : undefined
