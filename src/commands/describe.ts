@@ -46,7 +46,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
 
     if (output === 'json' || output === 'yaml') {
       const {serialize} = await import('../core/render/serialize.js')
-      const {explainDecision} = await import('../core/inspect/explain.js')
+      const {explainDecision} = await import('../core/render/explain.js')
       const prometheus = inputs.prometheus ? {url: inputs.prometheus.url ?? null, foundBy: inputs.prometheus.foundBy ?? null, window: inputs.prometheus.window, at: inputs.prometheus.at?.toISOString() ?? null, queries: inputs.prometheus.queries, error: inputs.prometheus.error?.message ?? null} : null
       this.write(serialize({...list, items: items.map((item) => ({...item, explanation: explainDecision(item, now)})), prometheus}, output))
     } else {

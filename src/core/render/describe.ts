@@ -1,4 +1,4 @@
-import {explainDecision} from '../inspect/explain.js'
+import {explainDecision} from './explain.js'
 import type {PrometheusOutcome} from '../inspect/gather.js'
 import type {VaReport} from '../inspect/va-report.js'
 import {age} from './age.js'
