@@ -2,8 +2,9 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {kubeFlags} from '../cli/kube-flags.js'
+import {promFlags} from '../cli/prom-flags.js'
 import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
-import {UsageError} from '../core/errors.js'
 
 export default class Simulate extends BaseCommand {
   static override summary = 'Dry-run WVA scaling decisions at another load, other SLOs or another batch size'
@@ -17,6 +18,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     '# What if traffic doubles?\n<%= config.bin %> simulate -f examples/quickstart.yaml --load-scale 2',
     '# A tighter TTFT target and a smaller batch, for one VA\n<%= config.bin %> simulate llama-8b-h100 -f examples/ --slo-ttft 200 --max-batch 64',
     '# Machine-readable output for CI\n<%= config.bin %> simulate -f examples/quickstart.yaml -o json',
+    '# Live: today\'s load from Prometheus, doubled, for every VA in a namespace\n<%= config.bin %> simulate -n llm --load-scale 2',
   ]
 
   // ignoreStdin: oclif would otherwise read piped stdin as the VA name; stdin is for `-f -`.
@@ -27,6 +29,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     filename: Flags.string({char: 'f', description: 'Manifest file or directory (repeatable; - reads stdin).', multiple: true, helpGroup: 'INPUT'}),
     recursive: Flags.boolean({char: 'R', description: 'Process the directory used in -f recursively.', helpGroup: 'INPUT'}),
     ...whatIfFlags,
+    ...kubeFlags,
+    ...promFlags,
     output: outputFlag(['table', 'wide', 'json', 'yaml'], 'Output format: wide|json|yaml (default: table).'),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
   }
@@ -35,38 +39,32 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {argv, flags} = await this.parse(Simulate)
     const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml'])
     const whatIf = toWhatIf(flags)
-    if (!flags.filename || flags.filename.length === 0) {
-      throw new UsageError('simulate needs manifests: pass -f FILE|DIR', {hint: 'live simulation against a cluster is not available yet'})
-    }
     const names = argv as string[]
-    const {readManifests} = await import('../core/manifest/read-manifests.js')
+    const {loadInputs} = await import('../cli/load-inputs.js')
+    const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
     const {simulate} = await import('../core/inspect/simulate.js')
-    const read = await readManifests(flags.filename, {recursive: flags.recursive})
-    for (const warning of read.sources.warnings) this.warnLine(warning)
-    for (const problem of read.problems) process.stderr.write(`error: ${problem.source}: ${problem.message}\n`)
-
-    const result = simulate(read.sources, {whatIf})
+    const inputs = await loadInputs(flags, names, new Date())
+    const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics})
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
-    const missing = names.filter((name) => !result.items.some((item) => item.name === name))
-    for (const name of missing) process.stderr.write(`error: variantautoscaling "${name}" not found in the manifests\n`)
+    const missing = inputs.mode === 'offline' ? names.filter((name) => !result.items.some((item) => item.name === name)) : []
+    reportInputProblems(inputs, missing)
     if (whatIf.replicas !== undefined && items.some((item) => item.current.source === 'deployment' || item.current.source === 'status')) {
       this.warnLine('--replicas applies only to VAs whose manifests give no current replicas (no Deployment, no status)')
     }
 
-    if (items.length === 0 && read.problems.length === 0 && missing.length === 0) {
-      process.stderr.write('No VariantAutoscalings found in the manifests.\n')
-    }
+    if (items.length === 0 && inputs.problems.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
     const {renderSimulationTable, simulationNotes} = await import('../core/render/simulation.js')
     if (output === 'json' || output === 'yaml') {
       const {serialize} = await import('../core/render/serialize.js')
       this.write(serialize({...result, items}, output))
     } else if (items.length > 0) {
       const namespaces = new Set(items.map((item) => item.namespace))
-      this.write(renderSimulationTable(items, {wide: output === 'wide', noHeaders: flags['no-headers'], showNamespace: namespaces.size > 1}))
+      this.write(renderSimulationTable(items, {wide: output === 'wide', noHeaders: flags['no-headers'], showNamespace: flags['all-namespaces'] || namespaces.size > 1}))
     }
     for (const note of simulationNotes(items)) process.stderr.write(`${note}\n`)
 
-    const failed = read.problems.length > 0 || missing.length > 0 || items.some((item) => item.outcome === 'skipped')
-    if (failed) process.exitCode = items.some((item) => item.outcome !== 'skipped') ? ExitCode.partial : ExitCode.input
+    const failed = inputs.problems.length > 0 || missing.length > 0 || items.some((item) => item.outcome === 'skipped')
+    if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
+    else if (failed) process.exitCode = items.some((item) => item.outcome !== 'skipped') ? ExitCode.partial : ExitCode.input
   }
 }

@@ -92,10 +92,16 @@ test('a negative or non-numeric what-if value is a usage error', async () => {
   }
 })
 
-test('simulate without -f explains what it needs', async () => {
+test('simulate without -f and without a cluster says how to point it at one (exit 4)', async () => {
   const run = await kubectlVaDirect(['simulate'])
+  assert.equal(run.code, 4)
+  assert.match(run.stderr, /^error: no kubeconfig found .*; pass --kubeconfig, set KUBECONFIG/)
+})
+
+test('cluster flags cannot be combined with -f', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', quickstart, '--context', 'prod'])
   assert.equal(run.code, 2)
-  assert.match(run.stderr, /^error: simulate needs manifests: pass -f FILE\|DIR/)
+  assert.match(run.stderr, /^error: --context cannot be combined with -f/)
 })
 
 test('a VA with no load source gets its own error, not a crash', async () => {

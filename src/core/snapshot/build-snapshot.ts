@@ -1,0 +1,96 @@
+import {readControllerConfig} from '../model/controller-config.js'
+import type {KubeObject} from '../model/kube-object.js'
+import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics} from '../model/metrics.js'
+import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
+import type {SourceSet} from '../sources.js'
+
+/** Controller env vars that change decisions; everything else (tokens, URLs with credentials) stays out. */
+const decisionEnv = ['POD_NAMESPACE', 'CONFIG_MAP_NAME', 'SATURATION_CONFIG_MAP_NAME', 'WVA_SCALE_TO_ZERO', 'EXPERIMENTAL_HYBRID_OPTIMIZATION', 'CONTROLLER_INSTANCE']
+/** Main ConfigMap keys that hold credentials. */
+const secretKeys = /TOKEN|PASSWORD|SECRET|KEY_PATH|CLIENT_KEY|BEARER/i
+
+export interface SnapshotInput {
+  sources: SourceSet
+  metrics: readonly ModelMetrics[]
+  time: Date
+  window: string
+}
+
+/**
+ * Everything `simulate -f` needs to reproduce today's decision offline, as objects: the VAs, their Deployments, the
+ * controller ConfigMaps they use, a trimmed controller Deployment and a MetricsSnapshot. Server-managed fields
+ * (managedFields, resourceVersion, uid, ...) and anything secret are left out.
+ */
+export function buildSnapshot(input: SnapshotInput): KubeObject[] {
+  const {sources} = input
+  const vas = sources.variantAutoscalings.map((object) => ({object, va: normalizeVariantAutoscaling(object)}))
+  const targets = new Set(vas.map(({va}) => `${va.namespace}/${va.target.name}`))
+  const deployments = sources.deployments.filter((deployment) => targets.has(`${deployment.metadata?.namespace ?? 'default'}/${deployment.metadata?.name}`))
+  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const configMaps = sources.configMaps
+    .filter((cm) => (cm.metadata?.namespace ?? config.namespace) === config.namespace || vas.some(({va}) => va.namespace === cm.metadata?.namespace))
+    .map((cm) => withoutSecretKeys(cm))
+  const objects: KubeObject[] = [
+    ...vas.map(({object}) => clean(object)),
+    ...deployments.map((deployment) => clean(deployment)),
+    ...configMaps.map((cm) => clean(cm)),
+  ]
+  if (sources.controllerDeployment) objects.push(trimmedController(sources.controllerDeployment, config.env))
+  const snapshot: MetricsSnapshot = {
+    apiVersion: metricsSnapshotApiVersion,
+    kind: 'MetricsSnapshot',
+    time: input.time.toISOString(),
+    window: input.window,
+    models: input.metrics.map(toSnapshotModel) as unknown as ModelMetrics[],
+  }
+  objects.push(snapshot as unknown as KubeObject)
+  return objects
+}
+
+// The documented YAML names (docs/metrics-snapshot.md); absent values stay absent, never 0.
+function toSnapshotModel(model: ModelMetrics): Record<string, unknown> {
+  const out: Record<string, unknown> = {namespace: model.namespace, modelID: model.modelID}
+  if (model.arrivalRateRpm !== undefined) out.arrivalRate = model.arrivalRateRpm
+  if (model.avgInputTokens !== undefined) out.avgInputTokens = model.avgInputTokens
+  if (model.avgOutputTokens !== undefined) out.avgOutputTokens = model.avgOutputTokens
+  if (model.ttftMs !== undefined) out.ttftMs = model.ttftMs
+  if (model.itlMs !== undefined) out.itlMs = model.itlMs
+  return out
+}
+
+function clean(object: KubeObject): KubeObject {
+  const {managedFields: _managed, resourceVersion: _rv, uid: _uid, generation: _generation, selfLink: _self, ...metadata} = object.metadata ?? {}
+  const annotations = {...(metadata.annotations ?? {})}
+  delete annotations['kubectl.kubernetes.io/last-applied-configuration']
+  const out: KubeObject = {...object, metadata: {...metadata, ...(Object.keys(annotations).length > 0 ? {annotations} : {annotations: undefined})}}
+  if (out.metadata && out.metadata.annotations === undefined) delete out.metadata.annotations
+  return out
+}
+
+function withoutSecretKeys(configMap: KubeObject): KubeObject {
+  if (!configMap.data) return configMap
+  return {...configMap, data: Object.fromEntries(Object.entries(configMap.data).filter(([key]) => !secretKeys.test(key)))}
+}
+
+function trimmedController(deployment: KubeObject, env: Readonly<Record<string, string>>): KubeObject {
+  const containers = deployment.spec?.template?.spec?.containers
+  const manager = Array.isArray(containers) ? (containers.find((container: any) => container?.name === 'manager') ?? containers[0]) : undefined
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {name: deployment.metadata?.name, namespace: deployment.metadata?.namespace, labels: deployment.metadata?.labels},
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'manager',
+              ...(typeof manager?.image === 'string' ? {image: manager.image} : {}),
+              env: decisionEnv.filter((name) => env[name] !== undefined).map((name) => ({name, value: env[name]})),
+            },
+          ],
+        },
+      },
+    },
+  }
+}

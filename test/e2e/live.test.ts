@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {test} from 'node:test'
+import {parseAllDocuments} from 'yaml'
+
+import type {KubeObject} from '../../src/core/model/kube-object.js'
+import {startFakeApiServer} from '../support/fake-api-server.js'
+import {clusterFixture} from '../support/kube-fixtures.js'
+import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../support/openmetrics.js'
+import {repoRoot} from '../support/paths.js'
+import {startPrometheus} from '../support/prometheus.js'
+import {cleanEnv, kubectlVa} from '../support/run-cli.js'
+
+// The quickstart's cluster objects on a fake API server, and vLLM series in a real Prometheus whose rates at AT are
+// exactly the quickstart snapshot's, so live and offline runs must agree number for number.
+const at = new Date(1_700_003_600_000)
+const atS = at.getTime() / 1000
+const times = timesBetween(atS - 900, atS + 300, 15)
+
+function vllmSeries(): string {
+  const builder = new OpenMetricsBuilder()
+  const pods = [
+    {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-0', requestsPerS: 8200.5 / 60 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
+    {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-1', requestsPerS: 8200.5 / 60 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
+    {model: 'ibm/granite-13b', pod: 'granite-13b-l40s-0', requestsPerS: 300.2 / 60, input: 1024, output: 180.4, ttftS: 0.9502, itlS: 0.0617},
+  ]
+  for (const pod of pods) {
+    const labels = {model_name: pod.model, namespace: 'llm', pod: pod.pod}
+    builder.counter('vllm:request_success', {...labels, finished_reason: 'stop'}, linearCounter(times, pod.requestsPerS))
+    const histogram = (name: string, mean: number, perRequest = 1) => builder.histogram(name, labels, linearHistogram(times, {requestsPerS: pod.requestsPerS, meanObservation: mean, observationsPerRequest: perRequest}))
+    histogram('vllm:request_prompt_tokens', pod.input)
+    histogram('vllm:request_generation_tokens', pod.output)
+    histogram('vllm:time_to_first_token_seconds', pod.ttftS)
+    histogram('vllm:inter_token_latency_seconds', pod.itlS, pod.output - 1)
+  }
+  return builder.toString()
+}
+
+function quickstartClusterObjects(): KubeObject[] {
+  const text = readFileSync(join(repoRoot, 'examples', 'quickstart.yaml'), 'utf8')
+  return [...clusterFixture('crd-a-v0.0.4'), ...parseAllDocuments(text)
+    .map((document) => document.toJS() as KubeObject)
+    .filter((object) => object.kind !== 'MetricsSnapshot')
+    .map((object) => ({...object, metadata: {...object.metadata, creationTimestamp: '2026-11-01T00:00:00Z'}})), controller]
+}
+
+const controller: KubeObject = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: {name: 'workload-variant-autoscaler-controller-manager', namespace: 'workload-variant-autoscaler-system', labels: {'control-plane': 'controller-manager'}},
+  spec: {replicas: 1, template: {spec: {containers: [{name: 'manager', image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.4', env: [{name: 'WVA_SCALE_TO_ZERO', value: 'false'}, {name: 'PROMETHEUS_BEARER_TOKEN', value: 'controller-secret-token-123'}]}]}}},
+}
+
+test('live: get, describe, simulate and snapshot against a fake API server and a real Prometheus', async (t) => {
+  const [api, prom] = await Promise.all([startFakeApiServer(t, quickstartClusterObjects()), startPrometheus(t, {openmetrics: vllmSeries()})])
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: prom.url})
+  const atFlag = `--at=${at.toISOString()}`
+
+  await t.test('get shows live load and latency against the SLOs and our recomputed replicas', async () => {
+    const run = await kubectlVa(['get', atFlag], {env})
+    assert.equal(run.stderr, '')
+    assert.equal(run.code, 0)
+    assert.match(run.stdout, /^granite-13b-l40s\s+ibm\/granite-13b\s+L40S\s+300\.2\s+950\/2000\s+62\/200\s+1\s+<unknown>\s+<none>\s+1\s/m)
+    assert.match(run.stdout, /^llama-8b-h100\s+meta\/llama-3\.1-8b\s+H100\s+8200\.5\s+210\/500\s+23\/24\s+2\s+<unknown>\s+<none>\s+3\s/m)
+  })
+
+  await t.test('describe explains the decision and shows the PromQL', async () => {
+    const run = await kubectlVa(['describe', 'llama-8b-h100', atFlag, '--show-queries'], {env})
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /^Live metrics:\s+Prometheus, window 1m, at 2023-11-14T23:13:20\.000Z$/m)
+    assert.match(run.stdout, /^ {2}Arrival rate:\s+8200\.5 req\/min$/m)
+    assert.match(run.stdout, /^ {2}Replicas:\s+2 current \/ 3 desired$/m)
+    assert.match(run.stdout, /^ {2}Max rate per replica:\s+3712 req\/min \(bound by ITL SLO\)$/m)
+    assert.match(run.stdout, /sum by \(model_name, namespace\) \(rate\(vllm:request_success_total\{/)
+    assert.match(run.stdout, /^Prometheus:\s+http:\/\/127\.0\.0\.1:\d+\/?$/m)
+  })
+
+  await t.test('snapshot then simulate -f gives the same decision as the live simulate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kva-snapshot-'))
+    t.after(() => rmSync(dir, {recursive: true, force: true}))
+    const live = await kubectlVa(['simulate', atFlag, '-o', 'json'], {env})
+    assert.equal(live.code, 0, live.stderr)
+    const snapshot = await kubectlVa(['snapshot', atFlag], {env})
+    assert.equal(snapshot.code, 0, snapshot.stderr)
+    assert.doesNotMatch(snapshot.stdout, new RegExp(api.token))
+    assert.doesNotMatch(snapshot.stdout, /controller-secret-token-123|PROMETHEUS_BEARER_TOKEN/)
+    assert.match(snapshot.stdout, /name: WVA_SCALE_TO_ZERO\n\s+value: "false"/)
+    const file = join(dir, 'snapshot.yaml')
+    writeFileSync(file, snapshot.stdout)
+    const offline = await kubectlVa(['simulate', '-f', file, '-o', 'json'], {env: cleanEnv()})
+    assert.equal(offline.code, 0, offline.stderr)
+    const decisions = (run: {stdout: string}) => JSON.parse(run.stdout).items.map((item: any) => [item.name, item.outcome, item.desired, item.prediction])
+    assert.deepEqual(decisions(offline), decisions(live))
+    assert.deepEqual(JSON.parse(live.stdout).items.map((item: any) => item.desired?.replicas), [1, 3])
+  })
+
+  await t.test('nothing was written to the cluster', () => {
+    assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+  })
+})
+
+test('live: Prometheus down keeps the cluster view, marks metrics unavailable and exits 5', async (t) => {
+  const api = await startFakeApiServer(t, quickstartClusterObjects())
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
+  const run = await kubectlVa(['get', '--prom-url', 'http://127.0.0.1:9', '--prom-timeout', '2s'], {env})
+  assert.equal(run.code, 5)
+  assert.match(run.stdout, /^llama-8b-h100\s+meta\/llama-3\.1-8b\s+H100\s+-\s+-\/500\s+-\/24\s+2\s/m)
+  assert.match(run.stderr, /^error: .*127\.0\.0\.1:9.*\(metrics columns are unavailable\)$/m)
+})
