@@ -61,14 +61,22 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   result.prometheus = outcome
   const {resolvePrometheusUrl} = await import('../prometheus/resolve-url.js')
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
-  const resolved = resolvePrometheusUrl({
+  const urlInputs = {
     flag: prometheus.url,
     controllerConfigMap: config.mainConfigMapName ? {namespace: config.namespace, name: config.mainConfigMapName, data: config.main} : undefined,
     apiServerUrl: connection.server,
     inCluster: connection.source === 'in-cluster',
-  })
+  }
+  let resolved = resolvePrometheusUrl(urlInputs)
   if (!resolved) {
-    outcome.error = new PrometheusError('no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, and no PROMETHEUS_BASE_URL in the controller ConfigMap', {
+    // Only now is it worth asking the cluster for well-known monitoring Services.
+    const [{createKubeReader}, {findPrometheusServices}] = await Promise.all([import('../cluster/kube-client.js'), import('../cluster/prometheus-services.js')])
+    const reader = await createKubeReader(connection, {requestTimeoutMs: cluster.requestTimeoutMs})
+    resolved = resolvePrometheusUrl({...urlInputs, services: await findPrometheusServices(reader)})
+    result.clusterRequestCount += reader.requestCount
+  }
+  if (!resolved) {
+    outcome.error = new PrometheusError('no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the controller ConfigMap, and no thanos-querier, prometheus-operated or kube-prometheus-stack Service', {
       hint: 'pass --prom-url (or --no-metrics to skip live metrics)',
     })
     return result

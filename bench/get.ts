@@ -1,0 +1,105 @@
+// Prints how many API and Prometheus requests `kubectl va get -A` makes, and how long it takes, for growing numbers
+// of VAs: the counts must stay constant (issues: 500 VAs in 20 namespaces; 200 VAs in 10 namespaces with metrics).
+// Run: npm run build && node_modules/.bin/node dist/bench/get.js
+import {createServer, request as httpRequest} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {join} from 'node:path'
+
+import type {KubeObject} from '../src/core/model/kube-object.js'
+import {startFakeApiServer} from '../test/support/fake-api-server.js'
+import {clusterFixture} from '../test/support/kube-fixtures.js'
+import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../test/support/openmetrics.js'
+import {binDir} from '../test/support/paths.js'
+import {startPrometheus} from '../test/support/prometheus.js'
+import {cleanEnv, runCommand} from '../test/support/run-cli.js'
+
+const at = new Date(1_700_003_600_000)
+const times = timesBetween(at.getTime() / 1000 - 600, at.getTime() / 1000 + 60, 15)
+
+function fleet(vaCount: number, namespaceCount: number): {objects: KubeObject[]; openmetrics: string} {
+  const objects: KubeObject[] = [...clusterFixture('crd-a-v0.0.4')]
+  const builder = new OpenMetricsBuilder()
+  const classes: string[] = []
+  for (let index = 0; index < vaCount; index++) {
+    const namespace = `team-${index % namespaceCount}`
+    const name = `variant-${String(index).padStart(4, '0')}`
+    const model = `org/model-${index}`
+    objects.push({
+      apiVersion: 'llmd.ai/v1alpha1',
+      kind: 'VariantAutoscaling',
+      metadata: {name, namespace, labels: {'inference.optimization/acceleratorName': 'H100'}, creationTimestamp: '2026-11-01T00:00:00Z'},
+      spec: {modelID: model, modelProfile: {accelerators: [{acc: 'H100', accCount: 1, maxBatchSize: 256, perfParms: {decodeParms: {alpha: '7.47', beta: '0.044'}, prefillParms: {gamma: '15.4', delta: '0.0003'}}}]}},
+    })
+    objects.push({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name, namespace}, spec: {replicas: 2}, status: {replicas: 2, readyReplicas: 2}})
+    classes.push(`- {model: ${model}, slo-tpot: 24, slo-ttft: 500}`)
+    const labels = {model_name: model, namespace, pod: `${name}-0`}
+    const requestsPerS = 1 + (index % 50)
+    builder.counter('vllm:request_success', {...labels, finished_reason: 'stop'}, linearCounter(times, requestsPerS))
+    for (const [metric, mean] of [['vllm:request_prompt_tokens', 512], ['vllm:request_generation_tokens', 256], ['vllm:time_to_first_token_seconds', 0.2]] as const) {
+      builder.histogram(metric, labels, linearHistogram(times, {requestsPerS, meanObservation: mean}))
+    }
+    builder.histogram('vllm:inter_token_latency_seconds', labels, linearHistogram(times, {requestsPerS, meanObservation: 0.02, observationsPerRequest: 255}))
+  }
+  const system = 'workload-variant-autoscaler-system'
+  objects.push(
+    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'service-classes-config', namespace: system}, data: {'premium.yaml': `name: Premium\npriority: 1\ndata:\n${classes.join('\n')}\n`}},
+    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'accelerator-unit-costs', namespace: system}, data: {H100: '{"device": "NVIDIA-H100-80GB-HBM3", "cost": "100.0"}'}},
+    {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'workload-variant-autoscaler-controller-manager', namespace: system, labels: {'control-plane': 'controller-manager'}}, spec: {template: {spec: {containers: [{name: 'manager', image: 'wva:v0.0.4'}]}}}},
+  )
+  return {objects, openmetrics: builder.toString()}
+}
+
+/** A loopback proxy in front of Prometheus that counts the requests the plugin makes. */
+async function countingProxy(target: string): Promise<{url: string; count: () => number; close: () => Promise<void>}> {
+  let count = 0
+  const server = createServer((request, response) => {
+    count++
+    const upstream = httpRequest(new URL(request.url ?? '/', target), {method: request.method, headers: request.headers}, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers)
+      answer.pipe(response)
+    })
+    upstream.on('error', () => response.destroy())
+    request.pipe(upstream)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const {port} = server.address() as AddressInfo
+  return {url: `http://127.0.0.1:${port}`, count: () => count, close: () => new Promise((resolve) => server.close(() => resolve()))}
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+const cleanups: Array<() => unknown> = []
+const t = {after: (fn: () => unknown) => cleanups.push(fn)}
+try {
+  for (const [vaCount, namespaceCount, withMetrics] of [[50, 5, false], [500, 20, false], [20, 5, true], [200, 10, true]] as const) {
+    const {objects, openmetrics} = fleet(vaCount, namespaceCount)
+    const api = await startFakeApiServer(t as never, objects)
+    const prom = withMetrics ? await countingProxy((await startPrometheus(t, {openmetrics})).url) : undefined
+    if (prom) t.after(prom.close)
+    const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'default'}), ...(prom ? {KUBECTL_VA_PROM_URL: prom.url} : {})})
+    const args = ['va', 'get', '-A', `--at=${at.toISOString()}`, ...(withMetrics ? [] : ['--no-metrics'])]
+    const timings: number[] = []
+    let apiRequests = 0
+    let promRequests = 0
+    for (let round = 0; round < 3; round++) {
+      const apiBefore = api.requests.length
+      const promBefore = prom?.count() ?? 0
+      const start = performance.now()
+      // Async: the fake API server runs in this process.
+      const run = await runCommand('kubectl', args, {env})
+      timings.push(performance.now() - start)
+      if (run.code !== 0) throw new Error(`kubectl va get failed (${run.code}): ${run.stderr}`)
+      apiRequests = api.requests.length - apiBefore
+      promRequests = (prom?.count() ?? 0) - promBefore
+    }
+    console.log(`get -A: ${String(vaCount).padStart(3)} VAs in ${String(namespaceCount).padStart(2)} namespaces${withMetrics ? ' with metrics' : '             '}: ` +
+      `${apiRequests} API requests, ${promRequests} Prometheus requests, median ${Math.round(median(timings))} ms (3 runs, kubectl plugin discovery included)`)
+    await api.close()
+  }
+  console.log(`(plugin: ${join(binDir, 'kubectl-va')}; the WVA controller itself issues 5 Prometheus queries per VA)`)
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup()
+}
