@@ -6,6 +6,7 @@ import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 
 export default class Describe extends BaseCommand {
+  static override usage = 'describe [NAME...] [flags]'
   static override summary = 'Explain why a VariantAutoscaling has the replicas it has'
   static override description = `Shows one or more VariantAutoscalings in detail: spec and performance profile, service class and SLOs, the
 target Deployment's replicas, the controller's status and conditions, the live load and latency from Prometheus,

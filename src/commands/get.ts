@@ -6,6 +6,7 @@ import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 
 export default class Get extends BaseCommand {
+  static override usage = 'get [NAME...] [flags]'
   static override summary = 'Show live load, SLOs and desired replicas of VariantAutoscalings'
   static override description = `Lists VariantAutoscalings with their model, accelerator, live load and latency (from the same Prometheus queries
 the WVA controller runs) against the SLOs, the target Deployment's replicas, the controller's desired replicas and

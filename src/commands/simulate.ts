@@ -7,6 +7,7 @@ import {promFlags} from '../cli/prom-flags.js'
 import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
 
 export default class Simulate extends BaseCommand {
+  static override usage = 'simulate [NAME...] [flags]'
   static override summary = 'Dry-run WVA scaling decisions at another load, other SLOs or another batch size'
   static override description = `Runs the WVA controller's queueing-model optimizer locally, number for number, and prints the replicas it would
 decide for each VariantAutoscaling. With -f it works fully offline from manifest files: VariantAutoscalings, the

@@ -6,6 +6,7 @@ import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 
 export default class Snapshot extends BaseCommand {
+  static override usage = 'snapshot [NAME...] [flags]'
   static override summary = 'Save VAs, their config and live metrics as manifests for offline simulation'
   static override description = `Writes the selected VariantAutoscalings, their Deployments, the controller ConfigMaps, a trimmed controller
 Deployment and a MetricsSnapshot of the collected metrics as one multi-document YAML. \`simulate -f\` on the result
