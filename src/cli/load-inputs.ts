@@ -11,6 +11,7 @@ export interface CommandInputs {
   sources: SourceSet
   metrics: ModelMetrics[] | undefined
   gauges: LiveGather['gauges']
+  pods: LiveGather['pods']
   prometheus: PrometheusOutcome | undefined
   /** Per-document problems of -f manifests (the rest is still used). */
   problems: ManifestProblem[]
@@ -25,7 +26,7 @@ export interface InputFlags extends KubeFlagValues, PromFlagValues {
 }
 
 /** Offline from -f manifests, or live from the cluster and Prometheus: the same SourceSet either way. */
-export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date): Promise<CommandInputs> {
+export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: {podBreakdown?: boolean} = {}): Promise<CommandInputs> {
   const promSettings = toPrometheusSettings(flags)
   if (flags.filename && flags.filename.length > 0) {
     for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
@@ -37,7 +38,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
       const namespace = flags.namespace
       read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
     }
-    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/prometheus/time.js')
@@ -48,12 +49,13 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     throw new UsageError(`invalid --at "${promSettings.at}": expected RFC 3339 (2026-11-28T10:00:00Z), Unix seconds, or a relative time like -15m`, {cause: error})
   }
   const {gatherLive} = await import('../core/inspect/gather.js')
-  const live = await gatherLive(clusterOptions, {...promSettings, at})
+  const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown})
   return {
     mode: 'cluster',
     sources: live.sources,
     metrics: live.metrics,
     gauges: live.gauges,
+    pods: live.pods,
     prometheus: live.prometheus,
     problems: [],
     clusterRequestCount: live.clusterRequestCount,

@@ -37,7 +37,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const now = new Date()
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
-    const inputs = await loadInputs(flags, names, now)
+    const inputs = await loadInputs(flags, names, now, {podBreakdown: true})
     const {inspectAll} = await import('../core/inspect/inspect.js')
     const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges})
     const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
@@ -49,10 +49,10 @@ and the decision of the controller's optimizer recomputed here, with the reason 
       const {serialize} = await import('../core/render/serialize.js')
       const {explainDecision} = await import('../core/render/explain.js')
       const prometheus = inputs.prometheus ? {url: inputs.prometheus.url ?? null, foundBy: inputs.prometheus.foundBy ?? null, window: inputs.prometheus.window, at: inputs.prometheus.at?.toISOString() ?? null, queries: inputs.prometheus.queries, error: inputs.prometheus.error?.message ?? null} : null
-      this.write(serialize({...list, items: items.map((item) => ({...item, explanation: explainDecision(item, now)})), prometheus}, output))
+      this.write(serialize({...list, items: items.map((item) => ({...item, explanation: explainDecision(item, now), pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID) ?? null})), prometheus}, output))
     } else {
       const {renderDescribe} = await import('../core/render/describe.js')
-      this.write(items.map((item) => renderDescribe(item, {now, prometheus: inputs.prometheus, showQueries: flags['show-queries']})).join('\n\n'))
+      this.write(items.map((item) => renderDescribe(item, {now, prometheus: inputs.prometheus, showQueries: flags['show-queries'], pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID)})).join('\n\n'))
     }
     process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
   }

@@ -71,6 +71,8 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, /^Live metrics:\s+Prometheus, window 1m, at 2023-11-14T23:13:20\.000Z$/m)
     assert.match(run.stdout, /^ {2}Arrival rate:\s+8200\.5 req\/min$/m)
+    assert.match(run.stdout, /^ {4}llama-8b-h100-0\s+4100\.25\s+210\.4\s+23\.1$/m)
+    assert.match(run.stdout, /^ {4}llama-8b-h100-1\s+4100\.25\s+210\.4\s+23\.1$/m)
     assert.match(run.stdout, /^ {2}Replicas:\s+2 current \/ 3 desired$/m)
     assert.match(run.stdout, /^ {2}Max rate per replica:\s+3712 req\/min \(bound by ITL SLO\)$/m)
     assert.match(run.stdout, /sum by \(model_name, namespace\) \(rate\(vllm:request_success_total\{/)

@@ -1,4 +1,5 @@
 import type {ReadClusterOptions} from '../cluster/read-sources.js'
+import type {PodBreakdown} from '../collector/pod-breakdown.js'
 import type {CollectorProfileName} from '../collector/profiles.js'
 import {PrometheusError} from '../errors.js'
 import {readControllerConfig} from '../model/controller-config.js'
@@ -21,6 +22,8 @@ export interface PrometheusRequest {
   window: string
   at: Date | undefined
   wvaCompat: boolean
+  /** Also query rate and latency per pod (describe). */
+  podBreakdown?: boolean | undefined
 }
 
 export interface PrometheusOutcome {
@@ -44,6 +47,8 @@ export interface LiveGather {
   metrics: ModelMetrics[] | undefined
   /** The controller's desired-replicas gauge per VA (namespace\0name). */
   gauges: Map<string, {desiredReplicas: number; metricName: string}>
+  /** Per-pod rate and latency, when asked for. */
+  pods: PodBreakdown[] | undefined
   prometheus: PrometheusOutcome | undefined
 }
 
@@ -53,7 +58,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {readClusterSources} = await import('../cluster/read-sources.js')
   const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
   const sources = await readClusterSources({...cluster, connection})
-  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), prometheus: undefined}
+  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, prometheus: undefined}
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
   const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
@@ -102,12 +107,16 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     const vas = sources.variantAutoscalings.map((object) => normalizeVariantAutoscaling(object))
     const {collectModelMetrics} = await import('../collector/model-metrics.js')
     const {collectDesiredReplicas} = await import('../collector/desired-replicas.js')
-    const [models, gauges] = await Promise.all([
-      collectModelMetrics(client, vas.map((va) => ({namespace: va.namespace, modelID: va.modelID})), {window: prometheus.window, at: prometheus.at, profile}),
+    const {collectPodBreakdown} = await import('../collector/pod-breakdown.js')
+    const scopes = vas.map((va) => ({namespace: va.namespace, modelID: va.modelID}))
+    const [models, gauges, pods] = await Promise.all([
+      collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile}),
       collectDesiredReplicas(client, vas.map((va) => ({namespace: va.namespace, variantName: va.name})), {at: prometheus.at}),
+      prometheus.podBreakdown ? collectPodBreakdown(client, scopes, {window: prometheus.window, at: prometheus.at}) : undefined,
     ])
-    outcome.queries = [...models.queries, ...gauges.queries]
-    outcome.warnings.push(...models.warnings, ...gauges.warnings)
+    outcome.queries = [...models.queries, ...gauges.queries, ...(pods?.queries ?? [])]
+    outcome.warnings.push(...models.warnings, ...gauges.warnings, ...(pods?.warnings ?? []))
+    result.pods = pods?.pods
     result.metrics = profile === 'kubectl-va' ? models.models : models.models.map(asControllerSees)
     for (const gauge of gauges.replicas) result.gauges.set(`${gauge.namespace}\u0000${gauge.variantName}`, {desiredReplicas: gauge.desiredReplicas, metricName: gauge.metricName})
   } catch (error) {

@@ -1,4 +1,5 @@
 import {explainDecision} from './explain.js'
+import type {PodBreakdown} from '../collector/pod-breakdown.js'
 import type {PrometheusOutcome} from '../inspect/gather.js'
 import type {VaReport} from '../inspect/va-report.js'
 import {age} from './age.js'
@@ -8,6 +9,8 @@ export interface DescribeOptions {
   now: Date
   prometheus?: PrometheusOutcome | undefined
   showQueries?: boolean
+  /** Pods serving this VA's model in its namespace (all variants of the model: the controller aggregates them). */
+  pods?: readonly PodBreakdown[] | undefined
 }
 
 const shapeNames: Record<string, string> = {
@@ -56,6 +59,12 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   field('Avg output tokens', m?.avgOutputTokens == null ? '<unknown>' : formatNumber(m.avgOutputTokens, 1), 2)
   field('TTFT (current / target)', `${m?.ttftMs == null ? '<unknown>' : `${formatNumber(m.ttftMs, 1)} ms`} / ${report.slo ? `${report.slo.ttftMs} ms` : '<none>'}`, 2)
   field('ITL (current / target)', `${m?.itlMs == null ? '<unknown>' : `${formatNumber(m.itlMs, 1)} ms`} / ${report.slo ? `${report.slo.itlMs} ms` : '<none>'}`, 2)
+  if (options.pods && options.pods.length > 0) {
+    lines.push('  Per pod (all variants of the model):')
+    const rows = [['Pod', 'Rate (req/min)', 'TTFT (ms)', 'ITL (ms)'], ...options.pods.map((pod) => [pod.pod, num(pod.arrivalRateRpm, 2), num(pod.ttftMs, 1), num(pod.itlMs, 1)])]
+    const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+    for (const row of rows) lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
+  }
 
   lines.push('Controller:')
   field('Desired replicas', report.controller.desiredReplicas === null ? '<none>' : `${report.controller.desiredReplicas}${report.controller.desiredAccelerator ? ` on ${report.controller.desiredAccelerator}` : ''}`, 2)
@@ -96,6 +105,10 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     }
   }
   return lines.join('\n') + '\n'
+}
+
+function num(value: number | undefined, decimals: number): string {
+  return value === undefined ? '<unknown>' : formatNumber(value, decimals)
 }
 
 function show(value: number | null): string {
