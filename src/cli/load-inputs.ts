@@ -12,6 +12,7 @@ export interface CommandInputs {
   metrics: ModelMetrics[] | undefined
   gauges: LiveGather['gauges']
   pods: LiveGather['pods']
+  compat: LiveGather['compat']
   prometheus: PrometheusOutcome | undefined
   /** Per-document problems of -f manifests (the rest is still used). */
   problems: ManifestProblem[]
@@ -38,7 +39,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
       const namespace = flags.namespace
       read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
     }
-    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/prometheus/time.js')
@@ -56,6 +57,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     metrics: live.metrics,
     gauges: live.gauges,
     pods: live.pods,
+    compat: live.compat,
     prometheus: live.prometheus,
     problems: [],
     clusterRequestCount: live.clusterRequestCount,

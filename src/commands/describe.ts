@@ -41,6 +41,11 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const {inspectAll} = await import('../core/inspect/inspect.js')
     const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges})
     const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
+    const compatList = inputs.compat ? inspectAll(inputs.sources, {metrics: inputs.compat.metrics, gauges: inputs.gauges}) : undefined
+    const controllerInputs = (name: string, namespace: string) => {
+      const compat = compatList?.items.find((item) => item.name === name && item.namespace === namespace)
+      return compat && inputs.compat ? {profile: inputs.compat.profile, replicas: compat.recomputed.replicas, outcome: compat.recomputed.outcome} : undefined
+    }
     const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
     reportInputProblems(inputs, missing)
     if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
@@ -49,10 +54,10 @@ and the decision of the controller's optimizer recomputed here, with the reason 
       const {serialize} = await import('../core/render/serialize.js')
       const {explainDecision} = await import('../core/render/explain.js')
       const prometheus = inputs.prometheus ? {url: inputs.prometheus.url ?? null, foundBy: inputs.prometheus.foundBy ?? null, window: inputs.prometheus.window, at: inputs.prometheus.at?.toISOString() ?? null, queries: inputs.prometheus.queries, error: inputs.prometheus.error?.message ?? null} : null
-      this.write(serialize({...list, items: items.map((item) => ({...item, explanation: explainDecision(item, now), pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID) ?? null})), prometheus}, output))
+      this.write(serialize({...list, items: items.map((item) => ({...item, explanation: explainDecision(item, now), withControllerInputs: controllerInputs(item.name, item.namespace) ?? null, pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID) ?? null})), prometheus}, output))
     } else {
       const {renderDescribe} = await import('../core/render/describe.js')
-      this.write(items.map((item) => renderDescribe(item, {now, prometheus: inputs.prometheus, showQueries: flags['show-queries'], pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID)})).join('\n\n'))
+      this.write(items.map((item) => renderDescribe(item, {now, prometheus: inputs.prometheus, showQueries: flags['show-queries'], pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID), controllerInputs: controllerInputs(item.name, item.namespace)})).join('\n\n'))
     }
     process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
   }

@@ -19,12 +19,12 @@ const at = new Date(1_700_003_600_000)
 const atS = at.getTime() / 1000
 const times = timesBetween(atS - 900, atS + 300, 15)
 
-function vllmSeries(): string {
+function vllmSeries(graniteRpm = 300.2): string {
   const builder = new OpenMetricsBuilder()
   const pods = [
     {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-0', requestsPerS: 8200.5 / 60 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
     {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-1', requestsPerS: 8200.5 / 60 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
-    {model: 'ibm/granite-13b', pod: 'granite-13b-l40s-0', requestsPerS: 300.2 / 60, input: 1024, output: 180.4, ttftS: 0.9502, itlS: 0.0617},
+    {model: 'ibm/granite-13b', pod: 'granite-13b-l40s-0', requestsPerS: graniteRpm / 60, input: 1024, output: 180.4, ttftS: 0.9502, itlS: 0.0617},
   ]
   for (const pod of pods) {
     const labels = {model_name: pod.model, namespace: 'llm', pod: pod.pod}
@@ -101,6 +101,21 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
   await t.test('nothing was written to the cluster', () => {
     assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
   })
+})
+
+test('live: describe says when the controller version would decide differently from its own inputs', async (t) => {
+  const objects = quickstartClusterObjects().map((object) =>
+    object === controller ? {...controller, spec: {template: {spec: {containers: [{name: 'manager', image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.2'}]}}}} : object,
+  )
+  const [api, prom] = await Promise.all([startFakeApiServer(t, objects), startPrometheus(t, {openmetrics: vllmSeries(1500)})])
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: prom.url})
+  const run = await kubectlVa(['describe', 'granite-13b-l40s', `--at=${at.toISOString()}`], {env})
+  assert.equal(run.code, 0, run.stderr)
+  // v0.0.1/v0.0.2 collect 0 input tokens: without the 1024-token prefill, granite's TTFT bound is looser.
+  assert.match(run.stdout, /^ {2}Replicas:\s+1 current \/ 3 desired$/m)
+  assert.match(run.stdout, /^ {2}With controller inputs:\s+2 \(allocated\): the controller \(wva-v0\.0\.1 collector\)/m)
+  const compat = await kubectlVa(['simulate', 'granite-13b-l40s', `--at=${at.toISOString()}`, '--wva-compat', '-o', 'json'], {env})
+  assert.equal(JSON.parse(compat.stdout).items[0].load.avgInputTokens, 0)
 })
 
 test('live: Prometheus down keeps the cluster view, marks metrics unavailable and exits 5', async (t) => {

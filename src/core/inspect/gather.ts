@@ -49,6 +49,8 @@ export interface LiveGather {
   gauges: Map<string, {desiredReplicas: number; metricName: string}>
   /** Per-pod rate and latency, when asked for. */
   pods: PodBreakdown[] | undefined
+  /** With podBreakdown (describe): the metrics as the controller version in the cluster reads them, when that differs. */
+  compat: {profile: CollectorProfileName; metrics: ModelMetrics[]} | undefined
   prometheus: PrometheusOutcome | undefined
 }
 
@@ -58,7 +60,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {readClusterSources} = await import('../cluster/read-sources.js')
   const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
   const sources = await readClusterSources({...cluster, connection})
-  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, prometheus: undefined}
+  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, prometheus: undefined}
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
   const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
@@ -117,6 +119,12 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     outcome.queries = [...models.queries, ...gauges.queries, ...(pods?.queries ?? [])]
     outcome.warnings.push(...models.warnings, ...gauges.warnings, ...(pods?.warnings ?? []))
     result.pods = pods?.pods
+    const controllerProfile = compatProfile(sources)
+    if (prometheus.podBreakdown && profile === 'kubectl-va' && controllerProfile !== 'kubectl-va') {
+      // describe tells when the controller's own (version-specific) inputs would lead to another decision.
+      const controllerView = await collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile: controllerProfile})
+      result.compat = {profile: controllerProfile, metrics: controllerView.models.map(asControllerSees)}
+    }
     result.metrics = profile === 'kubectl-va' ? models.models : models.models.map(asControllerSees)
     for (const gauge of gauges.replicas) result.gauges.set(`${gauge.namespace}\u0000${gauge.variantName}`, {desiredReplicas: gauge.desiredReplicas, metricName: gauge.metricName})
   } catch (error) {

@@ -11,6 +11,8 @@ export interface DescribeOptions {
   showQueries?: boolean
   /** Pods serving this VA's model in its namespace (all variants of the model: the controller aggregates them). */
   pods?: readonly PodBreakdown[] | undefined
+  /** The decision from the metrics exactly as the controller version in the cluster collects them. */
+  controllerInputs?: {profile: string; replicas: number | null; outcome: string} | undefined
 }
 
 const shapeNames: Record<string, string> = {
@@ -89,6 +91,11 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   }
   const explanation = explainDecision(report, options.now)
   explanation.forEach((sentence, index) => lines.push(`${index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`))
+
+  const compat = options.controllerInputs
+  if (compat && compat.replicas !== ours.replicas) {
+    field('With controller inputs', `${compat.replicas ?? '<none>'} (${compat.outcome}): the controller (${compat.profile} collector) reads other inputs than the real measurement (e.g. 0 input tokens, queue time as TTFT); rerun with --wva-compat to compute with them`, 2)
+  }
 
   if (report.problems.length > 0) {
     lines.push('Problems:')
