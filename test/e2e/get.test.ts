@@ -57,3 +57,32 @@ test('a wrong token is a cluster error (exit 4) that never prints the token', as
   assert.match(run.stderr, /^error: .*401/)
   assert.doesNotMatch(run.stdout + run.stderr, /wrong-token-abcdef123456/)
 })
+
+test('cluster faults: unknown context, unreachable server and forbidden ConfigMaps', async (t) => {
+  const api = await startFakeApiServer(t, fixture(), {forbidden: [{resource: 'configmaps'}]})
+  const kubeconfig = api.writeKubeconfig({namespace: 'llm'})
+  const unknownContext = await kubectlVa(['get', '--no-metrics', '--context', 'nope'], {env: cleanEnv({KUBECONFIG: kubeconfig})})
+  assert.equal(unknownContext.code, 4)
+  assert.match(unknownContext.stderr, /^error: .*context "nope"/)
+
+  const unreachable = await kubectlVa(['get', '--no-metrics'], {env: cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm', server: 'https://127.0.0.1:9'})})})
+  assert.equal(unreachable.code, 4)
+  assert.match(unreachable.stderr, /^error: cannot reach the API server https:\/\/127\.0\.0\.1:9/)
+
+  const forbidden = await kubectlVa(['get', '--no-metrics'], {env: cleanEnv({KUBECONFIG: kubeconfig})})
+  assert.equal(forbidden.code, 0, forbidden.stderr)
+  assert.match(forbidden.stderr, /^warning: .*configmaps.*forbidden/im)
+  assert.match(forbidden.stdout, /^vllme-deployment\s/m)
+})
+
+test('a VA with wrong field types keeps its row, shows <error>, and exits 6', async (t) => {
+  const objects = fixture().map((object) =>
+    object.kind === 'VariantAutoscaling' && object.metadata?.name === 'granite-13b-l40s' ? {...object, spec: {...object.spec, modelProfile: {accelerators: 'L40S'}}} : object,
+  )
+  const api = await startFakeApiServer(t, objects)
+  const run = await kubectlVa(['get', '--no-metrics'], {env: cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})})
+  assert.equal(run.code, 6)
+  assert.match(run.stdout, /^granite-13b-l40s\s.*<error>\s/m)
+  assert.match(run.stdout, /^vllme-deployment\s/m)
+  assert.match(run.stderr, /^error: variantautoscaling llm\/granite-13b-l40s: spec\.modelProfile\.accelerators: must be a list$/m)
+})
