@@ -261,7 +261,6 @@ function replicaCost(template: DecisionTemplate | undefined): ((replicas: number
 }
 
 function seriesSummary(values: ReadonlyArray<number | null>, stepSeconds: number, costOf?: (replicas: number) => number, costs?: ReadonlyArray<number | null>): ReplicaSeriesSummary {
-  const stepHours = stepSeconds / secondsPerHour
   let knownSteps = 0
   let replicaSteps = 0
   let costSteps = 0
@@ -282,7 +281,7 @@ function seriesSummary(values: ReadonlyArray<number | null>, stepSeconds: number
     min = min === null ? value : Math.min(min, value)
     max = max === null ? value : Math.max(max, value)
   })
-  return {knownSteps, replicaHours: replicaSteps * stepHours, costHours: costKnown && knownSteps > 0 ? costSteps * stepHours : null, scalingChanges, minReplicas: min, maxReplicas: max}
+  return {knownSteps, replicaHours: (replicaSteps * stepSeconds) / secondsPerHour, costHours: costKnown && knownSteps > 0 ? (costSteps * stepSeconds) / secondsPerHour : null, scalingChanges, minReplicas: min, maxReplicas: max}
 }
 
 function largestGap(steps: readonly ReplayStep[], others: ReadonlyArray<number | null>): LargestGap | null {
