@@ -13,7 +13,7 @@ import {
   type ShapeBAdjustment,
   sloBound,
 } from './model-based.js'
-import {analyzeRate, createQueueAnalyzer, type QueueAnalyzer} from './queue-analyzer.js'
+import {type AnalyzeResult, analyzeRate, createQueueAnalyzer, type QueueAnalyzer} from './queue-analyzer.js'
 import {selectUnlimited} from './solver-unlimited.js'
 
 /**
@@ -47,12 +47,15 @@ type SizingEntry =
     }
 
 export interface MemoStats {
+  /** sizing hits */
   readonly hits: number
   readonly misses: number
   /** decisions that never size (skipped, zero load) and went straight to decideModelBased */
   readonly bypassed: number
   readonly evictions: number
   readonly entries: number
+  /** per-replica analyses reused: the same sizing at the same per-replica rate (steady or repeated loads) */
+  readonly analysisHits: number
 }
 
 export interface MemoisedDecider {
@@ -81,6 +84,21 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
   const maxEntries = options.maxEntries ?? DEFAULT_SIZING_CACHE_ENTRIES
   if (!(maxEntries >= 1)) throw new RangeError(`maxEntries must be at least 1: ${maxEntries}`)
   const cache = new Map<string, SizingEntry>()
+  // Second level: the per-replica analysis at (sizing, float32 per-replica rate); bounded the same way.
+  const analyses = new Map<string, AnalyzeResult>()
+  let analysisHits = 0
+  const analyze = (sizing: string, analyzer: QueueAnalyzer, rateRps: number): AnalyzeResult => {
+    const analysisKey = `${sizing} ${rateRps}`
+    const known = analyses.get(analysisKey)
+    if (known !== undefined) {
+      analysisHits++
+      return known
+    }
+    const result = analyzeRate(analyzer, rateRps)
+    analyses.set(analysisKey, result)
+    if (analyses.size > maxEntries) analyses.delete(analyses.keys().next().value as string)
+    return result
+  }
   let hits = 0
   let misses = 0
   let bypassed = 0
@@ -99,7 +117,7 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
         // Map order is insertion order: re-inserting makes this the most recently used.
         cache.delete(key)
         cache.set(key, entry)
-        return decideFromSizing(input, entry)
+        return decideFromSizing(input, entry, (analyzer, rateRps) => analyze(key, analyzer, rateRps))
       }
       misses++
       const decision = decideModelBased(input)
@@ -113,7 +131,7 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
       }
       return decision
     },
-    stats: () => ({hits, misses, bypassed, evictions, entries: cache.size}),
+    stats: () => ({hits, misses, bypassed, evictions, entries: cache.size, analysisHits}),
   }
 }
 
@@ -144,7 +162,7 @@ function sizingEntryOf(input: ModelBasedInput, decision: ModelBasedDecision): Si
  * same as model-based.ts; the allocation is createAllocation's tail after sizeForTargets. Both are checked against
  * every golden case.
  */
-function decideFromSizing(input: ModelBasedInput, entry: SizingEntry): ModelBasedDecision {
+function decideFromSizing(input: ModelBasedInput, entry: SizingEntry, analyze: (analyzer: QueueAnalyzer, rateRps: number) => AnalyzeResult): ModelBasedDecision {
   const resolved = resolveInputs(input)
   if (resolved === undefined) return decideModelBased(input)
   if (entry.kind === 'unsizable') {
@@ -157,7 +175,7 @@ function decideFromSizing(input: ModelBasedInput, entry: SizingEntry): ModelBase
   const numReplicas = Math.max(Math.ceil(replicasRaw), resolved.minNumReplicas)
   const allocatedCost = allocationCost(resolved.acceleratorCost, resolved.numInstances, numReplicas)
   const perReplicaRateRps = f32(totalRateRps / f32(numReplicas))
-  const perReplica = analyzeRate(entry.analyzer, perReplicaRateRps)
+  const perReplica = analyze(entry.analyzer, perReplicaRateRps)
   const sizing: SizingDetails = {
     ...entry.base,
     size: entry.size,

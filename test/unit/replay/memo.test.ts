@@ -55,7 +55,7 @@ describe('the memoised decider returns exactly what decideModelBased returns', (
     decider.decide(a) // a is now the most recent
     decider.decide(c) // evicts b
     decider.decide(a)
-    assert.deepEqual(decider.stats(), {hits: 2, misses: 3, bypassed: 0, evictions: 1, entries: 2})
+    assert.deepEqual(decider.stats(), {hits: 2, misses: 3, bypassed: 0, evictions: 1, entries: 2, analysisHits: 1})
     assert.throws(() => createMemoisedDecider({maxEntries: 0}), RangeError)
   })
 })
