@@ -1,0 +1,54 @@
+import {Flags} from '@oclif/core'
+
+import {UsageError} from '../core/errors.js'
+import {parsePromDurationMs} from '../core/prometheus/duration.js'
+import {parseEvaluationTime} from '../core/prometheus/time.js'
+import {replayGrid, type ReplayRange} from '../core/replay/fetch-history.js'
+import {parseSweepSpec, type SweepSpec} from '../core/sweep/sweep-spec.js'
+
+const historyGroup = 'HISTORY'
+
+/** Replay (--since, or --from/--to, with --step) and sweep (--sweep) flags of `simulate`. -o csv is the output flag's. */
+export const replayFlags = {
+  since: Flags.string({description: 'Replay the last DURATION of history (e.g. 1h, 1d, 7d) from Prometheus.', helpGroup: historyGroup}),
+  from: Flags.string({description: 'Replay from this time: RFC 3339, Unix seconds, or relative to now (-2d).', helpGroup: historyGroup}),
+  to: Flags.string({description: 'Replay up to this time (default: now); needs --from.', helpGroup: historyGroup}),
+  step: Flags.string({description: 'Replay step, a Prometheus duration (default 1m).', helpGroup: historyGroup}),
+  sweep: Flags.string({description: 'Vary one what-if over a range: PARAM=FROM:TO:STEP, e.g. arrival-rate=100:5000:100.', helpGroup: 'WHAT-IF'}),
+}
+
+export const DEFAULT_REPLAY_STEP = '1m'
+
+export type ReplayFlagValues = {[K in keyof typeof replayFlags]?: string | undefined}
+
+export type ReplayOptions =
+  | {readonly mode: 'instant'}
+  | {readonly mode: 'replay'; readonly range: ReplayRange}
+  | {readonly mode: 'sweep'; readonly sweep: SweepSpec}
+
+/**
+ * Validates the history and sweep flags once (pure: `now` comes in). --since and --from exclude each other, --to
+ * and --step need a replay, --sweep excludes a replay; the range is checked as replayGrid checks it.
+ */
+export function toReplayOptions(flags: ReplayFlagValues, now: Date): ReplayOptions {
+  const replaying = flags.since !== undefined || flags.from !== undefined
+  if (flags.sweep !== undefined) {
+    const used = (['since', 'from', 'to', 'step'] as const).filter((name) => flags[name] !== undefined)
+    if (used.length > 0) throw new UsageError(`--sweep cannot be combined with --${used[0]}`, {hint: 'sweep a what-if at one instant, or replay history, not both'})
+    return {mode: 'sweep', sweep: parseSweepSpec(flags.sweep)}
+  }
+  if (flags.since !== undefined && flags.from !== undefined) throw new UsageError('--since and --from cannot be used together', {hint: 'use --since 1d, or --from/--to'})
+  if (!replaying) {
+    if (flags.to !== undefined) throw new UsageError('--to needs --from', {hint: 'e.g. --from 2025-11-03T00:00:00Z --to 2025-11-04T00:00:00Z'})
+    if (flags.step !== undefined) throw new UsageError('--step needs --since or --from', {hint: 'e.g. --since 1d --step 5m'})
+    return {mode: 'instant'}
+  }
+  if (flags.since !== undefined && flags.to !== undefined) throw new UsageError('--to needs --from, not --since', {hint: 'use --from with --to'})
+  const stepMs = parsePromDurationMs(flags.step ?? DEFAULT_REPLAY_STEP)
+  if (stepMs % 1000 !== 0) throw new UsageError(`invalid --step "${flags.step}": must be whole seconds`, {hint: 'e.g. --step 30s'})
+  const end = flags.to === undefined ? new Date(now.getTime()) : parseEvaluationTime(flags.to, now)
+  const start = flags.since !== undefined ? new Date(now.getTime() - parsePromDurationMs(flags.since)) : parseEvaluationTime(flags.from!, now)
+  const range = {start, end, stepSeconds: stepMs / 1000}
+  replayGrid(range)
+  return {mode: 'replay', range}
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict'
+import {describe, test} from 'node:test'
+
+import {InputError, UsageError} from '../../../src/core/errors.js'
+import {simulate} from '../../../src/core/inspect/simulate.js'
+import type {WhatIf} from '../../../src/core/inspect/what-if.js'
+import {readManifests} from '../../../src/core/manifest/read-manifests.js'
+import {createMemoisedDecider} from '../../../src/core/optimizer/memo.js'
+import {decisionInput, itemFromDecision, resolveDecisionTargets} from '../../../src/core/replay/decision-template.js'
+import {renderSweepCsv, renderSweepTable, sweepNotes} from '../../../src/core/render/sweep.js'
+import {runSweep} from '../../../src/core/sweep/run-sweep.js'
+import {MAX_SWEEP_POINTS, parseSweepSpec} from '../../../src/core/sweep/sweep-spec.js'
+import {fixturePath, repoRoot} from '../../support/paths.js'
+
+const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
+const withBroken = (await readManifests([`${repoRoot}/examples/quickstart.yaml`, fixturePath('manifests', 'broken.yaml')])).sources
+
+describe('parseSweepSpec', () => {
+  test('accepts PARAM=FROM:TO:STEP and lists the points without floating-point drift', () => {
+    assert.deepEqual(parseSweepSpec('arrival-rate=100:500:100').values, [100, 200, 300, 400, 500])
+    assert.deepEqual(parseSweepSpec('input-tokens=0.1:0.5:0.1').values, [0.1, 0.2, 0.3, 0.4, 0.5])
+    assert.deepEqual(parseSweepSpec('max-batch=64:200:64').values, [64, 128, 192], 'TO off the grid is not included')
+    assert.deepEqual(parseSweepSpec('slo-ttft=500:500:1').values, [500])
+    assert.equal(parseSweepSpec(' slo-itl = 10:30:5 ').parameter, 'slo-itl')
+  })
+
+  const invalid: Array<[string, RegExp]> = [
+    ['x', /^invalid --sweep "x": expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate, input-tokens, output-tokens, slo-ttft, slo-itl, max-batch$/],
+    ['arrival-rate=1:2', /expected PARAM=FROM:TO:STEP/],
+    ['replicas=1:2:1', /unknown parameter "replicas"; expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate/],
+    ['arrival-rate=a:2:1', /FROM "a" is not a number/],
+    ['arrival-rate=1:2:0', /STEP must be positive/],
+    ['arrival-rate=5:2:1', /FROM \(5\) is larger than TO \(2\)/],
+    ['arrival-rate=-5:2:1', /arrival-rate must be zero or more/],
+    ['max-batch=0:2:1', /max-batch must be at least 1/],
+    ['slo-ttft=100:200:0.5', /slo-ttft takes whole numbers/],
+    [`arrival-rate=0:${MAX_SWEEP_POINTS}:1`, /1001 points, the limit is 1000/],
+  ]
+  for (const [spec, message] of invalid) {
+    test(`rejects "${spec}" with a usage error that says what is accepted`, () => {
+      assert.throws(() => parseSweepSpec(spec), (error: unknown) => error instanceof UsageError && message.test(error.message) && error.hint !== undefined)
+    })
+  }
+
+  test('a point-count error suggests a step that fits', () => {
+    assert.throws(() => parseSweepSpec('arrival-rate=0:100000:1'), (error: unknown) => error instanceof UsageError && error.hint === 'use a larger STEP, e.g. 200')
+  })
+})
+
+describe('decision templates decide exactly as simulate does', () => {
+  const whatIfs: WhatIf[] = [{}, {loadScale: 2.5}, {arrivalRateRpm: 1234.5}, {sloTtftMs: 80, maxBatchSize: 64}, {avgOutputTokens: 0}, {scaleToZero: true, arrivalRateRpm: 0}, {sloItlMs: 5}]
+  for (const whatIf of whatIfs) {
+    test(`quickstart plus a broken file with what-if ${JSON.stringify(whatIf)}`, () => {
+      const expected = simulate(withBroken, {whatIf}).items
+      const decider = createMemoisedDecider()
+      const actual = resolveDecisionTargets(withBroken, whatIf).map((target) =>
+        target.template && target.load ? itemFromDecision(target.skeleton, target.load, decider.decide(decisionInput(target.template, target.load, target.skeleton.current.replicas))) : target.skeleton,
+      )
+      assert.equal(actual.length, expected.length)
+      expected.forEach((item, index) => {
+        const mine = actual[index]!
+        assert.deepStrictEqual(mine, item, `${item.namespace}/${item.name}`)
+      })
+    })
+  }
+})
+
+describe('runSweep', () => {
+  test('an arrival-rate sweep of the quickstart gives, at each point, the replicas simulate gives', () => {
+    const spec = parseSweepSpec('arrival-rate=1000:20000:1000')
+    const result = runSweep(quickstart, {name: 'llama-8b-h100'}, spec, {})
+    assert.equal(result.rows.length, 20)
+    for (const row of result.rows) {
+      const item = simulate(quickstart, {whatIf: {arrivalRateRpm: row.value}}).items.find((i) => i.name === 'llama-8b-h100')!
+      assert.equal(row.desiredReplicas, item.desired?.replicas, `at ${row.value} rpm`)
+      assert.equal(row.ttftMs, item.prediction?.ttftMs ?? null)
+      assert.equal(row.cost, item.desired?.cost ?? null)
+    }
+    assert.deepEqual(result.rows.map((row) => row.desiredReplicas), [1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6])
+  })
+
+  test('without a name every VA is swept, ordered by namespace, name and value', () => {
+    const result = runSweep(quickstart, {}, parseSweepSpec('slo-itl=20:30:10'), {loadScale: 1})
+    assert.deepEqual(result.rows.map((row) => `${row.name}@${row.value}`), ['granite-13b-l40s@20', 'granite-13b-l40s@30', 'llama-8b-h100@20', 'llama-8b-h100@30'])
+  })
+
+  test('an unsatisfiable SLO is an infeasible row with the reason, not an error', () => {
+    const result = runSweep(quickstart, {name: 'llama-8b-h100'}, parseSweepSpec('slo-itl=1:9:8'), {})
+    assert.equal(result.rows[0]!.outcome, 'infeasible')
+    assert.match(result.rows[0]!.reason!, /no feasible allocations/)
+    assert.equal(result.rows[1]!.outcome, 'allocated')
+  })
+
+  test('an unknown VA is an input error; a sweep that contradicts a what-if is a usage error', () => {
+    const spec = parseSweepSpec('arrival-rate=1:2:1')
+    assert.throws(() => runSweep(quickstart, {name: 'nope'}, spec, {}), (error: unknown) => error instanceof InputError && /variantautoscaling "nope" not found/.test(error.message))
+    assert.throws(() => runSweep(quickstart, {name: 'llama-8b-h100', namespace: 'other'}, spec, {}), /not found in namespace other/)
+    assert.throws(() => runSweep(quickstart, {}, spec, {arrivalRateRpm: 5}), (error: unknown) => error instanceof UsageError && /--sweep arrival-rate and --arrival-rate/.test(error.message))
+  })
+
+  test('a VA skipped at every point yields one note; the table and CSV render every row', () => {
+    const result = runSweep(withBroken, {}, parseSweepSpec('max-batch=64:128:64'), {})
+    const notes = sweepNotes(result)
+    assert.ok(notes.length >= 1 && notes.every((note) => /: skipped: /.test(note)))
+    const table = renderSweepTable(result)
+    assert.match(table.split('\n')[0]!, /^NAME\s+MAX-BATCH\(REQUESTS\)\s+DESIRED/)
+    const csv = renderSweepCsv(result).trimEnd().split('\n')
+    assert.equal(csv[0], 'namespace,name,max-batch_requests,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,max_rpm_per_replica,bound_by,reason')
+    assert.equal(csv.length, result.rows.length + 1)
+  })
+
+  test('a sweep of one VA prints no NAME column and right-aligns numbers', () => {
+    const table = renderSweepTable(runSweep(quickstart, {name: 'llama-8b-h100'}, parseSweepSpec('arrival-rate=1000:3000:1000'), {}))
+    assert.equal(table, [
+      'ARRIVAL-RATE(RPM)   DESIRED   TTFT(MS)   ITL(MS)   UTIL   COST   BOUND-BY   OUTCOME',
+      '             1000         1       22.2       9.2     8%    100   itl        allocated',
+      '             2000         1       32.8      11.9    20%    100   itl        allocated',
+      '             3000         1       52.3      16.9    42%    100   itl        allocated',
+      '',
+    ].join('\n'))
+  })
+})
