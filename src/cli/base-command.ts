@@ -2,7 +2,7 @@ import {Command, Flags} from '@oclif/core'
 
 import {UsageError} from '../core/errors.js'
 
-export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name'] as const
+export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name', 'csv'] as const
 export type OutputFormat = (typeof outputFormats)[number]
 
 /** Flags every command has. `--verbose` is read before parsing too, by main(), to show stacks. */

@@ -1,4 +1,4 @@
-import type {LiveGather, PrometheusOutcome} from '../core/inspect/gather.js'
+import type {LiveGather, PrometheusOutcome, PrometheusRequest} from '../core/inspect/gather.js'
 import type {ManifestProblem} from '../core/manifest/read-manifests.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
 import type {SourceSet} from '../core/sources.js'
@@ -13,6 +13,7 @@ export interface CommandInputs {
   gauges: LiveGather['gauges']
   pods: LiveGather['pods']
   compat: LiveGather['compat']
+  replay: LiveGather['replay']
   prometheus: PrometheusOutcome | undefined
   /** Per-document problems of -f manifests (the rest is still used). */
   problems: ManifestProblem[]
@@ -27,19 +28,20 @@ export interface InputFlags extends KubeFlagValues, PromFlagValues {
 }
 
 /** Offline from -f manifests, or live from the cluster and Prometheus: the same SourceSet either way. */
-export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: {podBreakdown?: boolean} = {}): Promise<CommandInputs> {
+export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: {podBreakdown?: boolean; replay?: PrometheusRequest['replay']} = {}): Promise<CommandInputs> {
   const promSettings = toPrometheusSettings(flags)
   if (flags.filename && flags.filename.length > 0) {
     for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
       if (flags[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with -f: manifests are read offline`)
     }
+    if (options.replay) throw new UsageError('--since/--from replay history from Prometheus and cannot be combined with -f', {hint: 'use --sweep to explore loads offline'})
     const {readManifests} = await import('../core/manifest/read-manifests.js')
     const read = await readManifests(flags.filename, {recursive: flags.recursive})
     if (flags.namespace !== undefined && flags['all-namespaces'] !== true) {
       const namespace = flags.namespace
       read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
     }
-    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/prometheus/time.js')
@@ -50,7 +52,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     throw new UsageError(`invalid --at "${promSettings.at}": expected RFC 3339 (2026-11-28T10:00:00Z), Unix seconds, or a relative time like -15m`, {cause: error})
   }
   const {gatherLive} = await import('../core/inspect/gather.js')
-  const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown})
+  const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay})
   return {
     mode: 'cluster',
     sources: live.sources,
@@ -58,6 +60,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     gauges: live.gauges,
     pods: live.pods,
     compat: live.compat,
+    replay: live.replay,
     prometheus: live.prometheus,
     problems: [],
     clusterRequestCount: live.clusterRequestCount,

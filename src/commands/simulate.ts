@@ -4,7 +4,12 @@ import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js
 import {ExitCode} from '../cli/exit-codes.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
+import {replayFlags} from '../cli/replay-flags.js'
 import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
+import type {CommandInputs} from '../cli/load-inputs.js'
+import {UsageError} from '../core/errors.js'
+import type {WhatIf} from '../core/inspect/what-if.js'
+import type {SweepSpec} from '../core/sweep/sweep-spec.js'
 
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAME...] [flags]'
@@ -20,6 +25,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     '# A tighter TTFT target and a smaller batch, for one VA\n<%= config.bin %> simulate llama-8b-h100 -f examples/ --slo-ttft 200 --max-batch 64',
     '# Machine-readable output for CI\n<%= config.bin %> simulate -f examples/quickstart.yaml -o json',
     '# Live: today\'s load from Prometheus, doubled, for every VA in a namespace\n<%= config.bin %> simulate -n llm --load-scale 2',
+    '# Capacity planning: replicas from 100 to 5000 req/min, offline\n<%= config.bin %> simulate llama-8b-h100 -f examples/quickstart.yaml --sweep arrival-rate=100:5000:100',
+    '# What would WVA have done over the last day?\n<%= config.bin %> simulate llama-8b-h100 -n llm --since 1d --step 5m',
   ]
 
   // ignoreStdin: oclif would otherwise read piped stdin as the VA name; stdin is for `-f -`.
@@ -30,30 +37,39 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     filename: Flags.string({char: 'f', description: 'Manifest file or directory (repeatable; - reads stdin).', multiple: true, helpGroup: 'INPUT'}),
     recursive: Flags.boolean({char: 'R', description: 'Process the directory used in -f recursively.', helpGroup: 'INPUT'}),
     ...whatIfFlags,
+    ...replayFlags,
+    chart: Flags.boolean({description: 'With --since/--from: draw a chart per VA above the summary (default on; --no-chart for the table only).', allowNo: true, helpGroup: 'HISTORY'}),
     ...kubeFlags,
     ...promFlags,
-    output: outputFlag(['table', 'wide', 'json', 'yaml'], 'Output format: wide|json|yaml (default: table).'),
+    output: outputFlag(['table', 'wide', 'json', 'yaml', 'csv'], 'Output format: wide|json|yaml|csv (csv for --sweep and --since; default: table).'),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
   }
 
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Simulate)
-    const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml'])
+    const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml', 'csv'])
     const whatIf = toWhatIf(flags)
     const names = argv as string[]
+    const now = new Date()
+    const {toReplayOptions} = await import('../cli/replay-flags.js')
+    const mode = toReplayOptions(flags, now)
+    if (output === 'csv' && mode.mode === 'instant') throw new UsageError('-o csv is for --sweep and --since/--from output', {hint: 'use -o json or -o yaml for a single instant'})
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
+    const inputs = await loadInputs(flags, names, now, mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {})
+    const missing = inputs.mode === 'offline' ? names.filter((name) => !inputs.sources.variantAutoscalings.some((va) => va.metadata?.name === name)) : []
+    reportInputProblems(inputs, missing)
+    if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+
+    if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output)
+    if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
+
     const {simulate} = await import('../core/inspect/simulate.js')
-    const inputs = await loadInputs(flags, names, new Date())
     const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics})
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
-    const missing = inputs.mode === 'offline' ? names.filter((name) => !result.items.some((item) => item.name === name)) : []
-    reportInputProblems(inputs, missing)
     if (whatIf.replicas !== undefined && items.some((item) => item.current.source === 'deployment' || item.current.source === 'status')) {
-      this.warnLine('--replicas applies only to VAs whose manifests give no current replicas (no Deployment, no status)')
+      this.warnLine('--replicas applies only to VAs whose inputs give no current replicas (no Deployment, no status)')
     }
-
-    if (items.length === 0 && inputs.problems.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
     const {renderSimulationTable, simulationNotes} = await import('../core/render/simulation.js')
     if (output === 'json' || output === 'yaml') {
       const {serialize} = await import('../core/render/serialize.js')
@@ -67,5 +83,42 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const failed = inputs.problems.length > 0 || missing.length > 0 || items.some((item) => item.outcome === 'skipped')
     if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
     else if (failed) process.exitCode = items.some((item) => item.outcome !== 'skipped') ? ExitCode.partial : ExitCode.input
+  }
+
+  private async printSweep(inputs: CommandInputs, spec: SweepSpec, whatIf: WhatIf, names: string[], flags: {namespace?: string | undefined; 'no-headers': boolean}, output: string): Promise<void> {
+    if (names.length > 1) throw new UsageError('--sweep takes one VariantAutoscaling name')
+    const {runSweep} = await import('../core/sweep/run-sweep.js')
+    const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {metrics: inputs.metrics})
+    const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
+    if (output === 'json' || output === 'yaml') this.write((await import('../core/render/serialize.js')).serialize(result, output))
+    else if (output === 'csv') this.write(renderSweepCsv(result))
+    else this.write(renderSweepTable(result, {wide: output === 'wide', noHeaders: flags['no-headers']}))
+    for (const note of sweepNotes(result)) process.stderr.write(`${note}\n`)
+    if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
+    else if (result.rows.length > 0 && result.rows.every((row) => row.outcome === 'skipped')) process.exitCode = ExitCode.input
+  }
+
+  private async printReplay(inputs: CommandInputs, output: string, chart: boolean | undefined): Promise<void> {
+    const replay = inputs.replay
+    if (!replay) {
+      // Prometheus could not be reached or found: reportInputProblems said why.
+      process.exitCode = ExitCode.prometheus
+      return
+    }
+    const {renderReplaySummaryTable, renderReplayCsv, replayNotes} = await import('../core/render/replay.js')
+    if (output === 'json' || output === 'yaml') {
+      const {serialize} = await import('../core/render/serialize.js')
+      const {queries: _queries, warnings: _warnings, requests: _requests, ...result} = replay
+      this.write(serialize(result, output))
+    } else if (output === 'csv') this.write(renderReplayCsv(replay))
+    else {
+      if (chart !== false) {
+        const {renderReplayCharts, chartOptionsFor} = await import('../core/render/chart.js')
+        this.write(renderReplayCharts(replay.items, chartOptionsFor(process.stdout, process.env)))
+      }
+      this.write(renderReplaySummaryTable(replay, {wide: output === 'wide'}))
+    }
+    for (const note of replayNotes(replay)) process.stderr.write(`${note}\n`)
+    if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
   }
 }

@@ -98,6 +98,22 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
     assert.deepEqual(JSON.parse(live.stdout).items.map((item: any) => item.desired?.replicas), [1, 3])
   })
 
+  await t.test('simulate --from/--to replays the history with a chart and a summary', async () => {
+    const from = new Date(at.getTime() - 10 * 60_000).toISOString()
+    const run = await kubectlVa(['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m'], {env})
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /llama-8b-h100/)
+    assert.doesNotMatch(run.stdout, /[^\x00-\x7F]/, 'piped output is plain ASCII')
+    const json = await kubectlVa(['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'json'], {env})
+    const [item] = JSON.parse(json.stdout).items
+    const ours = item.steps.filter((step: any) => step.desiredReplicas !== null).map((step: any) => step.desiredReplicas)
+    assert.ok(ours.length >= 10, `replayed ${ours.length} steps`)
+    assert.ok(ours.every((replicas: number) => replicas === 3), `every step at 8200.5 req/min needs 3 replicas: ${ours}`)
+    const csv = await kubectlVa(['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'csv'], {env})
+    assert.equal(csv.code, 0, csv.stderr)
+    assert.match(csv.stdout.split('\n')[0]!, /^time,namespace,name,arrival_rate_rpm,/)
+  })
+
   await t.test('nothing was written to the cluster', () => {
     assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
   })

@@ -6,6 +6,8 @@ import {readControllerConfig} from '../model/controller-config.js'
 import type {ModelMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../sources.js'
+import type {ReplayRange} from '../replay/fetch-history.js'
+import type {WhatIf} from './what-if.js'
 
 /** What the Prometheus side needs, already validated by the CLI. */
 export interface PrometheusRequest {
@@ -24,6 +26,8 @@ export interface PrometheusRequest {
   wvaCompat: boolean
   /** Also query rate and latency per pod (describe). */
   podBreakdown?: boolean | undefined
+  /** Replay history over this range instead of reading one instant (simulate --since/--from). */
+  replay?: {range: ReplayRange; whatIf: WhatIf; names: readonly string[]} | undefined
 }
 
 export interface PrometheusOutcome {
@@ -51,6 +55,8 @@ export interface LiveGather {
   pods: PodBreakdown[] | undefined
   /** With podBreakdown (describe): the metrics as the controller version in the cluster reads them, when that differs. */
   compat: {profile: CollectorProfileName; metrics: ModelMetrics[]} | undefined
+  /** The replayed history, with replay. */
+  replay: Awaited<ReturnType<typeof import('../replay/fetch-history.js').replayFromPrometheus>> | undefined
   prometheus: PrometheusOutcome | undefined
 }
 
@@ -60,7 +66,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {readClusterSources} = await import('../cluster/read-sources.js')
   const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
   const sources = await readClusterSources({...cluster, connection})
-  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, prometheus: undefined}
+  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, replay: undefined, prometheus: undefined}
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
   const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
@@ -106,6 +112,13 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   })
   outcome.url = client.displayUrl
   try {
+    if (prometheus.replay) {
+      const {replayFromPrometheus} = await import('../replay/fetch-history.js')
+      result.replay = await replayFromPrometheus(client, sources, prometheus.replay.range, {whatIf: prometheus.replay.whatIf, names: prometheus.replay.names, window: prometheus.window, profile})
+      outcome.queries = result.replay.queries
+      outcome.warnings.push(...result.replay.warnings)
+      return result
+    }
     const vas = sources.variantAutoscalings.map((object) => normalizeVariantAutoscaling(object))
     const {collectModelMetrics} = await import('../collector/model-metrics.js')
     const {collectDesiredReplicas} = await import('../collector/desired-replicas.js')

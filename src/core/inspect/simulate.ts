@@ -3,7 +3,7 @@ import {describeProblems} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
-import {decideModelBased} from '../optimizer/model-based.js'
+import {createMemoisedDecider, type MemoisedDecider} from '../optimizer/memo.js'
 import type {SourceSet} from '../sources.js'
 import {detectCrdShape} from '../cluster/shape.js'
 import {resolveLoad} from './load.js'
@@ -14,11 +14,14 @@ export interface SimulateOptions {
   whatIf: WhatIf
   /** Live metrics from Prometheus; when absent, the MetricsSnapshot documents in the sources are used. */
   metrics?: readonly ModelMetrics[] | undefined
+  /** Reused across calls (sweeps); one per call otherwise. VAs sharing a profile, tokens and SLOs size once. */
+  decider?: MemoisedDecider | undefined
 }
 
 /** Runs the controller's model-based decision for every VA in the sources. Pure: sources in, result out. */
 export function simulate(sources: SourceSet, options: SimulateOptions): SimulationResult {
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const decider = options.decider ?? createMemoisedDecider()
   const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
   const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
   const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
@@ -26,7 +29,7 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
   const items = sources.variantAutoscalings
     .map((object) => normalizeVariantAutoscaling(object, crdShape))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-    .map((va) => simulateOne(va, {config, metrics, measuredSource, deployments, whatIf: options.whatIf}))
+    .map((va) => simulateOne(va, {config, metrics, measuredSource, deployments, whatIf: options.whatIf, decide: (options.decider ?? decider).decide}))
   return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'SimulationResult', items}
 }
 
@@ -36,6 +39,7 @@ interface Context {
   measuredSource: 'prometheus' | 'snapshot'
   deployments: Map<string, KubeObject>
   whatIf: WhatIf
+  decide: MemoisedDecider['decide']
 }
 
 function simulateOne(va: VariantAutoscaling, context: Context): SimulationItem {
@@ -93,7 +97,7 @@ function simulateOne(va: VariantAutoscaling, context: Context): SimulationItem {
   }
 
   const isBoundedShape = va.shape === 'B1' || va.shape === 'B2'
-  const decision = decideModelBased({
+  const decision = context.decide({
     modelId: va.modelID,
     accelerator: va.accelerator,
     acceleratorCount: profile.acceleratorCount,
