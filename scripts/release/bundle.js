@@ -1,0 +1,80 @@
+// Bundles kubectl-va (the compiled dist/ tree) into one CommonJS file that runs without node_modules, package.json
+// or oclif.manifest.json: the form a Node SEA needs (Node 22 SEAs run one CJS script and require() only builtins).
+import {build} from 'esbuild'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+/** Modules that must never be evaluated for --help, version or completion; checked in the metafile. */
+export const lazyModules = ['@kubernetes/client-node', 'undici']
+
+/**
+ * @param {{root: string, outfile: string, version: string, minify?: boolean}} options
+ * @returns {Promise<{outfile: string, bytes: number, eagerHeavyModules: string[]}>}
+ */
+export async function bundleCli({root, outfile, version, minify = true}) {
+  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
+  const inlinedPjson = {
+    name: pjson.name,
+    version,
+    description: pjson.description,
+    license: pjson.license,
+    type: 'commonjs',
+    oclif: {...pjson.oclif, helpClass: undefined},
+  }
+  const loaders = Object.entries(manifest.commands).map(([id, command]) => {
+    const file = join(root, ...command.relativePath).replaceAll('\\', '/')
+    return `  ${JSON.stringify(id)}: () => import(${JSON.stringify(file)}),`
+  })
+  const virtualModule = [
+    `export const pjson = ${JSON.stringify(inlinedPjson)}`,
+    `export const manifest = ${JSON.stringify(manifest)}`,
+    `export const commandLoaders = {\n${loaders.join('\n')}\n}`,
+  ].join('\n')
+
+  const result = await build({
+    entryPoints: [join(root, 'scripts', 'release', 'bundle-entry.js')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify,
+    keepNames: true, // oclif and error messages read class names
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    // The compiled sources read import.meta.url (e.g. to find package.json); in the bundle it is the file itself,
+    // which in a SEA is the executable.
+    define: {'import.meta.url': '__kubectlVaImportMetaUrl'},
+    banner: {js: `var __kubectlVaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;`},
+    plugins: [
+      {
+        name: 'kubectl-va-inline',
+        setup(b) {
+          b.onResolve({filter: /^kubectl-va:bundle$/}, () => ({path: 'bundle', namespace: 'kubectl-va'}))
+          b.onLoad({filter: /.*/, namespace: 'kubectl-va'}, () => ({contents: virtualModule, loader: 'js', resolveDir: root}))
+        },
+      },
+    ],
+  })
+  const output = Object.values(result.metafile.outputs)[0]
+  return {outfile, bytes: output.bytes, eagerHeavyModules: findEagerHeavyModules(result.metafile)}
+}
+
+/** Heavy modules reachable from the entry through static imports only (they would load on every run). */
+function findEagerHeavyModules(metafile) {
+  const entry = Object.keys(metafile.inputs).find((input) => input.endsWith('bundle-entry.js'))
+  const seen = new Set()
+  const queue = entry ? [entry] : []
+  while (queue.length > 0) {
+    const input = queue.pop()
+    if (seen.has(input)) continue
+    seen.add(input)
+    for (const imported of metafile.inputs[input]?.imports ?? []) {
+      if (imported.kind === 'dynamic-import' || imported.external) continue
+      queue.push(imported.path)
+    }
+  }
+  return lazyModules.filter((name) => [...seen].some((input) => input.includes(`node_modules/${name}/`)))
+}
