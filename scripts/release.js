@@ -26,7 +26,7 @@ import {archiveName, defaultTargetIds, findTarget, hostTargetId, parseArchiveNam
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const defaultHomepage = 'https://github.com/llm-d-incubation/kubectl-va'
 
-const usage = `usage: node scripts/release.js [--snapshot] [--targets os/arch,...] [--out dir] [--skip-build] [--skip-npm] [--archives-only|--finalize-only]`
+const usage = `usage: node scripts/release.js [--snapshot] [--targets os/arch,...] [--out dir] [--skip-build] [--skip-npm] [--archives-only|--finalize-only] [--gzip-level 1-9]`
 
 function parseOptions(argv) {
   try {
@@ -40,14 +40,22 @@ function parseOptions(argv) {
         'skip-npm': {type: 'boolean', default: false},
         'archives-only': {type: 'boolean', default: false},
         'finalize-only': {type: 'boolean', default: false},
+        // Tests trade archive size for speed; releases use 9.
+        'gzip-level': {type: 'string', default: '9'},
         help: {type: 'boolean', short: 'h', default: false},
       },
       strict: true,
     })
     return values
   } catch (error) {
-    throw new ReleaseError(`${error.message}\n${usage}`)
+    throw new ReleaseError(`${error.message}; see node scripts/release.js --help`)
   }
+}
+
+function parseGzipLevel(text) {
+  const level = Number(text)
+  if (!Number.isInteger(level) || level < 1 || level > 9) throw new ReleaseError(`--gzip-level must be 1 to 9, not "${text}"`)
+  return level
 }
 
 function git(args) {
@@ -86,7 +94,7 @@ function log(message) {
 
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
-async function buildArchives({version, targets, outDir, staging, skipBuild, mtimeSeconds}) {
+async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds, gzipLevel}) {
   const nodeVersion = pinnedNodeVersion(root)
   const buildNode = buildNodeFor(root, nodeVersion)
   const cacheDir = join(root, 'node_modules', '.cache', 'kubectl-va-release')
@@ -123,8 +131,8 @@ async function buildArchives({version, targets, outDir, staging, skipBuild, mtim
     ]
     const name = archiveName(version, target)
     const archive = join(staging, name)
-    if (target.os === 'windows') await writeZip(archive, entries, mtimeSeconds)
-    else await writeTarGz(archive, entries, mtimeSeconds)
+    if (target.os === 'windows') await writeZip(archive, entries, mtimeSeconds, gzipLevel)
+    else await writeTarGz(archive, entries, mtimeSeconds, gzipLevel)
     const notes = [target.id === host ? 'code cache' : 'no code cache', ...(target.os === 'darwin' && !signed ? ['unsigned: sign on macOS'] : [])]
     log(`${name}: binary ${mib(statSync(binary).size)}, archive ${mib(statSync(archive).size)} (${notes.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s)`)
     built.push(name)
@@ -183,6 +191,7 @@ export async function release(argv) {
     return
   }
   if (options['archives-only'] && options['finalize-only']) throw new ReleaseError('--archives-only and --finalize-only exclude each other')
+  const gzipLevel = parseGzipLevel(options['gzip-level'])
   const targets = (options.targets ? options.targets.split(',').map((id) => id.trim()).filter(Boolean) : defaultTargetIds()).map(findTarget)
   for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md']) {
     if (!existsSync(join(root, file))) throw new ReleaseError(`${file} is missing from the repository root`)
@@ -203,7 +212,7 @@ export async function release(argv) {
         if (/^kubectl-va[_-].*\.(tar\.gz|zip|tgz|cjs)$/.test(name) || name === 'checksums.txt' || name === 'notes.md') rmSync(join(outDir, name))
       }
       rmSync(join(outDir, 'plugins'), {recursive: true, force: true})
-      await buildArchives({version, targets, outDir, staging, skipBuild: options['skip-build'], mtimeSeconds})
+      await buildArchives({version, targets, staging, skipBuild: options['skip-build'], mtimeSeconds, gzipLevel})
       publishStaging(staging, outDir)
     }
     if (!options['archives-only']) {

@@ -38,8 +38,8 @@ async function* tarStream(entries, mtimeSeconds) {
 }
 
 /** Writes a .tar.gz of files at the archive's top level (krew's default `files` copies "*" to "."). */
-export async function writeTarGz(output, entries, mtimeSeconds) {
-  await pipeline(Readable.from(tarStream(entries, mtimeSeconds)), createGzip({level: 9}), createWriteStream(output))
+export async function writeTarGz(output, entries, mtimeSeconds, level = 9) {
+  await pipeline(Readable.from(tarStream(entries, mtimeSeconds)), createGzip({level}), createWriteStream(output))
 }
 
 function dosDateTime(mtimeSeconds) {
@@ -50,14 +50,14 @@ function dosDateTime(mtimeSeconds) {
 }
 
 /** Writes a .zip (deflate, no zip64: each file must stay under 4 GiB). Windows archives use it. */
-export async function writeZip(output, entries, mtimeSeconds) {
+export async function writeZip(output, entries, mtimeSeconds, level = 9) {
   const {time, day} = dosDateTime(mtimeSeconds)
   const parts = []
   const central = []
   let offset = 0
   for (const entry of entries) {
     const data = readFileSync(entry.source)
-    const compressed = deflateRawSync(data, {level: 9})
+    const compressed = deflateRawSync(data, {level})
     const name = Buffer.from(entry.name)
     const crc = crc32(data)
     const local = Buffer.alloc(30)
