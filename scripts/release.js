@@ -74,7 +74,11 @@ export function resolveVersion({snapshot}) {
   }
   const dirty = git(['status', '--porcelain', '--untracked-files=normal'])
   if (!snapshot) {
-    if (dirty) throw new ReleaseError(`the working tree has uncommitted changes (${dirty.split('\n').length} paths); commit or stash them, or pass --snapshot`)
+    if (dirty) {
+      const paths = dirty.split('\n').map((line) => line.slice(3))
+      const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ')
+      throw new ReleaseError(`the working tree has uncommitted changes (${shown}); commit or stash them, or pass --snapshot`)
+    }
     return {version: packageVersion, baseVersion: packageVersion, commit: git(['rev-parse', 'HEAD'])}
   }
   const commit = git(['rev-parse', 'HEAD'])

@@ -39,7 +39,7 @@ export function renderKrewManifest({version, homepage, downloadUrl, archives}) {
         `        os: ${target.os}`,
         `        arch: ${target.arch}`,
         `    uri: ${downloadUrl(name)}`,
-        `    sha256: ${sha256}`,
+        `    sha256: "${sha256}"`, // quoted: an all-digit or digits-e-digits hash would read as a YAML number
         `    bin: ${bin}`,
         `    files:`,
         `      - from: ${bin}`,

@@ -24,5 +24,15 @@ export function completionCommandsFrom(commands: readonly Command.Loadable[]): C
       ]),
     ),
     args: Object.entries(command.args ?? {}).map(([name, arg]) => ({name, options: arg.options})),
+    values: completionValuesOf(command),
   }))
+}
+
+/** A command's `static completionValues` (see CompletionCommand.values), as oclif cached it. */
+function completionValuesOf(command: Command.Loadable): Record<string, readonly string[]> | undefined {
+  const values: unknown = command.completionValues
+  if (typeof values !== 'object' || values === null) return undefined
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, string[]] => Array.isArray(entry[1]) && entry[1].every((value) => typeof value === 'string')),
+  )
 }

@@ -6,14 +6,18 @@
 export const completionShells = ['bash', 'zsh', 'fish', 'powershell'] as const
 export type CompletionShell = (typeof completionShells)[number]
 
+export function isCompletionShell(name: string): name is CompletionShell {
+  return (completionShells as readonly string[]).includes(name)
+}
+
 /** The file kubectl (>= 1.26) looks for on PATH to complete `kubectl va ...`. */
 export const kubectlShimName = 'kubectl_complete-va'
 
 /** POSIX shim: prefers the kubectl-va next to it (krew's bin/ or an archive), else the one on PATH. */
 export const kubectlCompletionShim = `#!/usr/bin/env sh
 # kubectl (>= 1.26) runs this file to complete "kubectl va ...". Written by "kubectl va completion install-kubectl-shim".
-here=$(dirname "$0")
-if [ -x "$here/kubectl-va" ]; then exec "$here/kubectl-va" __complete -- "$@"; fi
+here=\${0%/*}
+if [ "$here" != "$0" ] && [ -x "$here/kubectl-va" ]; then exec "$here/kubectl-va" __complete -- "$@"; fi
 exec kubectl-va __complete -- "$@"
 `
 

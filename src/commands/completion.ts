@@ -2,7 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {findPluginDir, installKubectlShim} from '../cli/completion-install.js'
-import {completionScript, completionShells, type CompletionShell} from '../cli/completion-scripts.js'
+import {completionScript, completionShells, isCompletionShell} from '../cli/completion-scripts.js'
 import {UsageError} from '../core/errors.js'
 
 export default class Completion extends BaseCommand {
@@ -16,8 +16,10 @@ bash, zsh, fish and powershell print a script that completes kubectl-va when run
     '# Install the zsh function\n<%= config.bin %> completion zsh > "${fpath[1]}/_kubectl-va"',
   ]
   static override args = {
-    shell: Args.string({description: 'bash, zsh, fish, powershell, or install-kubectl-shim', options: [...completionShells, 'install-kubectl-shim'], required: true}),
+    shell: Args.string({description: 'bash, zsh, fish, powershell, or install-kubectl-shim', required: true}),
   }
+  // Not oclif `options`: oclif's error for a wrong one exits 1, and a usage error exits 2.
+  static completionValues = {shell: [...completionShells, 'install-kubectl-shim']}
   static override flags = {
     dir: Flags.string({description: 'Directory for install-kubectl-shim (default: the directory of the kubectl-va on PATH).'}),
   }
@@ -25,8 +27,11 @@ bash, zsh, fish and powershell print a script that completes kubectl-va when run
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Completion)
     if (args.shell !== 'install-kubectl-shim') {
+      if (!isCompletionShell(args.shell)) {
+        throw new UsageError(`unknown shell "${args.shell}"; use one of: ${Completion.completionValues.shell.join(', ')}`)
+      }
       if (flags.dir !== undefined) throw new UsageError('--dir only applies to install-kubectl-shim')
-      this.write(completionScript(args.shell as CompletionShell))
+      this.write(completionScript(args.shell))
       return
     }
     const dir = flags.dir ?? findPluginDir()

@@ -39,6 +39,11 @@ export interface CompletionCommand {
   readonly hidden?: boolean | undefined
   readonly flags: Readonly<Record<string, CompletionFlag>>
   readonly args: readonly CompletionArg[]
+  /**
+   * Values of arguments or flags, by name, that oclif should not validate itself (its option errors exit 1, not 2):
+   * a command's `static completionValues`, which oclif copies into the manifest.
+   */
+  readonly values?: Readonly<Record<string, readonly string[]>> | undefined
 }
 
 export interface Candidate {
@@ -99,20 +104,21 @@ export async function complete(words: readonly string[], commands: readonly Comp
   const selection = clusterSelection(command, rest)
   const previous = rest.at(-1)
   const pendingFlag = previous !== undefined && !previous.includes('=') ? findFlag(command, previous) : undefined
-  if (pendingFlag?.type === 'option') return completeFlagValue(pendingFlag, toComplete, '', selection, lookups)
+  if (pendingFlag?.type === 'option') return completeFlagValue(command, pendingFlag, toComplete, '', selection, lookups)
 
   if (toComplete.startsWith('--') && toComplete.includes('=')) {
     const equals = toComplete.indexOf('=')
     const flag = findFlag(command, toComplete.slice(0, equals))
     if (!flag || flag.type !== 'option') return {candidates: [], directive: Directive.noFileComp}
-    return completeFlagValue(flag, toComplete.slice(equals + 1), toComplete.slice(0, equals + 1), selection, lookups)
+    return completeFlagValue(command, flag, toComplete.slice(equals + 1), toComplete.slice(0, equals + 1), selection, lookups)
   }
   if (toComplete.startsWith('-')) return {candidates: flagCandidates(command, rest, toComplete), directive: Directive.noFileComp}
 
   const argIndex = positionalCount(command, rest)
   const arg = command.args[Math.min(argIndex, command.args.length - 1)]
   if (!arg) return {candidates: [], directive: Directive.noFileComp}
-  if (arg.options) return {candidates: filterPrefix(arg.options.map((value) => ({value})), toComplete), directive: Directive.noFileComp}
+  const argValues = arg.options ?? command.values?.[arg.name]
+  if (argValues) return {candidates: filterPrefix(argValues.map((value) => ({value})), toComplete), directive: Directive.noFileComp}
   if (variantAutoscalingArgNames.has(arg.name)) {
     return {candidates: filterPrefix(await lookups.variantAutoscalings(selection), toComplete), directive: Directive.noFileComp}
   }
@@ -167,12 +173,13 @@ function flagCandidates(command: CompletionCommand, rest: readonly string[], toC
   return filterPrefix(candidates, toComplete)
 }
 
-async function completeFlagValue(flag: CompletionFlag, toComplete: string, prefix: string, selection: ClusterSelection, lookups: CompletionLookups): Promise<CompletionResult> {
+async function completeFlagValue(command: CompletionCommand, flag: CompletionFlag, toComplete: string, prefix: string, selection: ClusterSelection, lookups: CompletionLookups): Promise<CompletionResult> {
   const withPrefix = (candidates: readonly Candidate[]): CompletionResult => ({
     candidates: filterPrefix(candidates, toComplete).map((candidate) => ({...candidate, value: prefix + candidate.value})),
     directive: Directive.noFileComp,
   })
-  if (flag.options) return withPrefix(flag.options.map((value) => ({value})))
+  const listed = flag.options ?? command.values?.[flag.name]
+  if (listed) return withPrefix(listed.map((value) => ({value})))
   switch (flag.name) {
     case 'output':
       return withPrefix(outputFormatsOf(flag).map((value) => ({value})))
