@@ -1,0 +1,62 @@
+import type {LiveGather, PrometheusOutcome} from '../core/inspect/gather.js'
+import type {ManifestProblem} from '../core/manifest/read-manifests.js'
+import type {ModelMetrics} from '../core/model/metrics.js'
+import type {SourceSet} from '../core/sources.js'
+import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
+import {type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
+import {UsageError} from '../core/errors.js'
+
+export interface CommandInputs {
+  mode: 'offline' | 'cluster'
+  sources: SourceSet
+  metrics: ModelMetrics[] | undefined
+  gauges: LiveGather['gauges']
+  prometheus: PrometheusOutcome | undefined
+  /** Per-document problems of -f manifests (the rest is still used). */
+  problems: ManifestProblem[]
+  clusterRequestCount: number
+  /** The namespace read from the cluster (undefined with -A or offline). */
+  namespace: string | undefined
+}
+
+export interface InputFlags extends KubeFlagValues, PromFlagValues {
+  filename?: string[] | undefined
+  recursive?: boolean | undefined
+}
+
+/** Offline from -f manifests, or live from the cluster and Prometheus: the same SourceSet either way. */
+export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date): Promise<CommandInputs> {
+  const promSettings = toPrometheusSettings(flags)
+  if (flags.filename && flags.filename.length > 0) {
+    for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
+      if (flags[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with -f: manifests are read offline`)
+    }
+    const {readManifests} = await import('../core/manifest/read-manifests.js')
+    const read = await readManifests(flags.filename, {recursive: flags.recursive})
+    if (flags.namespace !== undefined && flags['all-namespaces'] !== true) {
+      const namespace = flags.namespace
+      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
+    }
+    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+  }
+  const clusterOptions = toClusterReadOptions(flags, names)
+  const {parseEvaluationTime} = await import('../core/prometheus/time.js')
+  let at: Date | undefined
+  try {
+    at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now)
+  } catch (error) {
+    throw new UsageError(`invalid --at "${promSettings.at}": expected RFC 3339 (2026-11-28T10:00:00Z), Unix seconds, or a relative time like -15m`, {cause: error})
+  }
+  const {gatherLive} = await import('../core/inspect/gather.js')
+  const live = await gatherLive(clusterOptions, {...promSettings, at})
+  return {
+    mode: 'cluster',
+    sources: live.sources,
+    metrics: live.metrics,
+    gauges: live.gauges,
+    prometheus: live.prometheus,
+    problems: [],
+    clusterRequestCount: live.clusterRequestCount,
+    namespace: (live.sources as {namespace?: string}).namespace,
+  }
+}

@@ -1,0 +1,58 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {ExitCode} from '../cli/exit-codes.js'
+import {kubeFlags} from '../cli/kube-flags.js'
+import {promFlags} from '../cli/prom-flags.js'
+
+export default class Describe extends BaseCommand {
+  static override summary = 'Explain why a VariantAutoscaling has the replicas it has'
+  static override description = `Shows one or more VariantAutoscalings in detail: spec and performance profile, service class and SLOs, the
+target Deployment's replicas, the controller's status and conditions, the live load and latency from Prometheus,
+and the decision of the controller's optimizer recomputed here, with the reason when it differs. Read-only.`
+
+  static override examples = [
+    '# Why does this variant have N replicas?\n<%= config.bin %> describe llama-8b-h100 -n llm',
+    '# Also print the PromQL, to paste into Grafana\n<%= config.bin %> describe llama-8b-h100 -n llm --show-queries',
+    '# Every VA matching a label\n<%= config.bin %> describe -l team=inference',
+    '# Offline, from manifest files\n<%= config.bin %> describe llama-8b-h100 -f examples/quickstart.yaml',
+  ]
+
+  static override args = {names: Args.string({description: 'VariantAutoscaling names (default: all in scope).', required: false, ignoreStdin: true})}
+  static override strict = false
+
+  static override flags = {
+    ...kubeFlags,
+    ...promFlags,
+    filename: Flags.string({char: 'f', description: 'Read VAs from manifest files or directories instead of the cluster (repeatable; - for stdin).', multiple: true, helpGroup: 'INPUT'}),
+    recursive: Flags.boolean({char: 'R', description: 'Process the directory used in -f recursively.', helpGroup: 'INPUT'}),
+    output: outputFlag(['table', 'json', 'yaml'], 'Output format: json|yaml (default: text).'),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Describe)
+    const output = parseOutputFormat(flags.output, ['table', 'json', 'yaml'])
+    const names = argv as string[]
+    const now = new Date()
+    const {loadInputs} = await import('../cli/load-inputs.js')
+    const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
+    const inputs = await loadInputs(flags, names, now)
+    const {inspectAll} = await import('../core/inspect/inspect.js')
+    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges})
+    const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
+    const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
+    reportInputProblems(inputs, missing)
+    if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+
+    if (output === 'json' || output === 'yaml') {
+      const {serialize} = await import('../core/render/serialize.js')
+      const {explainDecision} = await import('../core/render/explain.js')
+      const prometheus = inputs.prometheus ? {url: inputs.prometheus.url ?? null, foundBy: inputs.prometheus.foundBy ?? null, window: inputs.prometheus.window, at: inputs.prometheus.at?.toISOString() ?? null, queries: inputs.prometheus.queries, error: inputs.prometheus.error?.message ?? null} : null
+      this.write(serialize({...list, items: items.map((item) => ({...item, explanation: explainDecision(item, now)})), prometheus}, output))
+    } else {
+      const {renderDescribe} = await import('../core/render/describe.js')
+      this.write(items.map((item) => renderDescribe(item, {now, prometheus: inputs.prometheus, showQueries: flags['show-queries']})).join('\n\n'))
+    }
+    process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
+  }
+}

@@ -1,0 +1,73 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {ExitCode} from '../cli/exit-codes.js'
+import {kubeFlags} from '../cli/kube-flags.js'
+import {promFlags} from '../cli/prom-flags.js'
+
+export default class Get extends BaseCommand {
+  static override summary = 'Show live load, SLOs and desired replicas of VariantAutoscalings'
+  static override description = `Lists VariantAutoscalings with their model, accelerator, live load and latency (from the same Prometheus queries
+the WVA controller runs) against the SLOs, the target Deployment's replicas, the controller's desired replicas and
+the desired replicas recomputed here with the controller's optimizer. Read-only.`
+
+  static override examples = [
+    '# Every VA in the current namespace\n<%= config.bin %> get',
+    '# Every VA in every namespace\n<%= config.bin %> get -A',
+    '# One VA, with shape, SLOs, cost and last run\n<%= config.bin %> get llama-8b-h100 -n llm -o wide',
+    '# Metrics as they were 15 minutes ago\n<%= config.bin %> get -A --at=-15m',
+    '# Offline, from manifest files\n<%= config.bin %> get -f examples/quickstart.yaml',
+  ]
+
+  // ignoreStdin: oclif would otherwise read piped stdin as VA names.
+  static override args = {names: Args.string({description: 'VariantAutoscaling names (default: all in scope).', required: false, ignoreStdin: true})}
+  static override strict = false
+
+  static override flags = {
+    ...kubeFlags,
+    ...promFlags,
+    filename: Flags.string({char: 'f', description: 'Read VAs from manifest files or directories instead of the cluster (repeatable; - for stdin).', multiple: true, helpGroup: 'INPUT'}),
+    recursive: Flags.boolean({char: 'R', description: 'Process the directory used in -f recursively.', helpGroup: 'INPUT'}),
+    output: outputFlag(['table', 'wide', 'json', 'yaml', 'name'], 'Output format: wide|json|yaml|name (default: table).'),
+    'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Get)
+    const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml', 'name'])
+    const names = argv as string[]
+    const now = new Date()
+    const {loadInputs} = await import('../cli/load-inputs.js')
+    const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
+    const inputs = await loadInputs(flags, names, now)
+    const {inspectAll} = await import('../core/inspect/inspect.js')
+    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges})
+    const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
+    const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
+    reportInputProblems(inputs, missing)
+
+    if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+    switch (output) {
+      case 'json':
+      case 'yaml': {
+        const {serialize} = await import('../core/render/serialize.js')
+        this.write(serialize({...list, items}, output))
+        break
+      }
+      case 'name': {
+        const {renderNames} = await import('../core/render/get.js')
+        this.write(renderNames(items))
+        break
+      }
+      default: {
+        if (items.length === 0) break
+        const {renderGetTable} = await import('../core/render/get.js')
+        const color = this.useColor(flags['no-color'])
+        const chalk = color ? (await import('chalk')).default : undefined
+        this.write(renderGetTable(items, {wide: output === 'wide', noHeaders: flags['no-headers'], allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1, now, highlight: chalk ? (text) => chalk.red(text) : undefined}))
+      }
+    }
+    for (const item of items) for (const problem of item.problems) process.stderr.write(`error: variantautoscaling ${item.namespace}/${item.name}: ${problem}\n`)
+    process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
+  }
+}

@@ -1,0 +1,178 @@
+import type {Dispatcher} from 'undici'
+import {ClusterError, errorMessage} from '../errors.js'
+import {redactSecrets, registerSecret} from '../redact.js'
+import type {ClusterConnection} from './kubeconfig.js'
+
+/** A Kubernetes `Status` error body, as far as we read it. */
+export interface KubeStatus {
+  code?: number
+  reason?: string
+  message?: string
+  details?: {name?: string; group?: string; kind?: string}
+}
+
+export type KubeResponse = {kind: 'ok'; body: any} | {kind: 'error'; code: number; status: KubeStatus}
+
+/** Read-only access to the API server: GET only, raw JSON (no client-side models, so objects stay as served). */
+export interface KubeReader {
+  get(path: string, query?: Readonly<Record<string, string | undefined>>): Promise<KubeResponse>
+  readonly server: string
+  /** Requests sent so far. */
+  readonly requestCount: number
+}
+
+/**
+ * Builds a reader on a connection. Authentication (token, basic, client certificates, exec plugins, proxies) comes
+ * from client-node's `applySecurityAuthentication`, run once; the requests themselves are plain undici GETs because
+ * the generated clients turn timestamps into Date objects and rename `x-kubernetes-*` schema keys, and we want the
+ * objects exactly as the server sent them. `requestTimeoutMs` 0 or undefined means no timeout, as kubectl's `0`.
+ */
+/**
+ * The credentials and TLS settings of a kubeconfig user, as headers and an undici dispatcher. Also used to reach
+ * in-cluster Prometheus through the API server's service proxy.
+ */
+export async function kubeTransport(connection: ClusterConnection): Promise<{dispatcher: Dispatcher | undefined; headers: Record<string, string>}> {
+  const {RequestContext, HttpMethod} = await import('@kubernetes/client-node')
+  const context = new RequestContext(connection.server, HttpMethod.GET)
+  try {
+    await connection.kubeConfig.applySecurityAuthentication(context)
+  } catch (error) {
+    throw credentialError(connection, error)
+  }
+  const headers: Record<string, string> = {...context.getHeaders()}
+  const authorization = headers.Authorization ?? headers.authorization
+  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
+  return {dispatcher: context.getDispatcher() as Dispatcher | undefined, headers}
+}
+
+export async function createKubeReader(connection: ClusterConnection, options: {requestTimeoutMs?: number | undefined} = {}): Promise<KubeReader> {
+  const [{dispatcher, headers: authHeaders}, {fetch}] = await Promise.all([kubeTransport(connection), import('undici')])
+  const headers: Record<string, string> = {...authHeaders, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
+  let requestCount = 0
+  return {
+    server: connection.server,
+    get requestCount() {
+      return requestCount
+    },
+    async get(path, query = {}) {
+      const url = new URL(connection.server + path)
+      for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, value)
+      requestCount++
+      let response
+      try {
+        response = await fetch(url, {
+          method: 'GET',
+          headers,
+          ...(dispatcher ? {dispatcher} : {}),
+          ...(options.requestTimeoutMs ? {signal: AbortSignal.timeout(options.requestTimeoutMs)} : {}),
+        })
+      } catch (error) {
+        throw transportError(connection, error, options.requestTimeoutMs)
+      }
+      const text = await response.text().catch((error: unknown) => {
+        throw transportError(connection, error, options.requestTimeoutMs)
+      })
+      if (response.status === 401) {
+        throw new ClusterError(`the API server ${connection.server} rejected the credentials of user "${connection.userName ?? '<none>'}" (401 Unauthorized)`, {
+          hint: 'credentials rejected; refresh your token (log in again) or check the user in the kubeconfig',
+        })
+      }
+      let body: any
+      try {
+        body = text === '' ? undefined : JSON.parse(text)
+      } catch {
+        body = undefined
+      }
+      if (response.status >= 200 && response.status < 300) {
+        if (body === undefined) throw new ClusterError(`GET ${path} on ${connection.server}: the response is not JSON`, {hint: 'check that --server points at a Kubernetes API server'})
+        return {kind: 'ok', body}
+      }
+      const status: KubeStatus = body && typeof body === 'object' && body.kind === 'Status' ? body : {code: response.status, message: firstLine(text)}
+      return {kind: 'error', code: response.status, status}
+    },
+  }
+}
+
+const tlsCodes = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+])
+
+const unreachableCodes: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'connection closed',
+}
+
+/** Maps a failed fetch (network, TLS, timeout) to a one-line ClusterError that names the server and the fix. */
+export function transportError(connection: Pick<ClusterConnection, 'server'>, error: unknown, requestTimeoutMs?: number): ClusterError {
+  const chain = causes(error)
+  const codes = chain.map((item) => (item as NodeJS.ErrnoException).code).filter((code): code is string => typeof code === 'string')
+  if (chain.some((item) => item.name === 'TimeoutError' || item.name === 'AbortError')) {
+    const after = requestTimeoutMs ? ` after ${requestTimeoutMs / 1000}s` : ''
+    return new ClusterError(`request to the API server ${connection.server} timed out${after}`, {hint: 'check that the cluster is up, or raise --request-timeout', cause: error})
+  }
+  const tls = codes.find((code) => tlsCodes.has(code))
+  if (tls) {
+    return new ClusterError(`TLS verification of the API server ${connection.server} failed (${tls})`, {
+      hint: "check the cluster's certificate-authority(-data) and tls-server-name in the kubeconfig",
+      cause: error,
+    })
+  }
+  const unreachable = codes.find((code) => code in unreachableCodes)
+  if (unreachable) {
+    return new ClusterError(`cannot reach the API server ${connection.server}: ${unreachableCodes[unreachable]}`, {
+      hint: 'check --server / the kubeconfig server, and that the cluster is up',
+      cause: error,
+    })
+  }
+  const detail = redactSecrets(firstLine(chain.map((item) => item.message).filter((message) => message && message !== 'fetch failed').pop() ?? errorMessage(error)))
+  return new ClusterError(`cannot reach the API server ${connection.server}: ${detail}`, {hint: 'check --server / the kubeconfig server, and that the cluster is up', cause: error})
+}
+
+/** Exec plugins, unreadable certificate files and the like fail while building credentials. */
+function credentialError(connection: ClusterConnection, error: unknown): ClusterError {
+  const user = connection.kubeConfig.getCurrentUser()
+  const exec = user?.exec as {command?: string; installHint?: string} | undefined
+  const detail = redactSecrets(firstLine(errorMessage(error)) || 'failed')
+  if (exec?.command) {
+    const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT'
+    return new ClusterError(`exec credential plugin "${exec.command}" of user "${user!.name}" ${notFound ? 'was not found' : `failed: ${detail}`}`, {
+      hint: exec.installHint ? firstLine(exec.installHint) : 'run the plugin by hand to see why, or log in again',
+      cause: error,
+    })
+  }
+  return new ClusterError(`cannot load the credentials of user "${user?.name ?? '<none>'}": ${detail}`, {hint: 'check the certificate and key paths of the user in the kubeconfig', cause: error})
+}
+
+function causes(error: unknown): Error[] {
+  const chain: Error[] = []
+  let current: unknown = error
+  while (current instanceof Error && chain.length < 8) {
+    chain.push(current)
+    if (current instanceof AggregateError) chain.push(...current.errors.filter((item): item is Error => item instanceof Error))
+    current = (current as {cause?: unknown}).cause
+  }
+  return chain
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 300)
+}

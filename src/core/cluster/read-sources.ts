@@ -1,0 +1,197 @@
+import {ClusterError, InputError} from '../errors.js'
+import type {KubeObject} from '../model/kube-object.js'
+import type {SourceSet} from '../sources.js'
+import {
+  type ControllerEnv,
+  defaultControllerNamespace,
+  findControllerDeployment,
+  isControllerConfigMap,
+  isNamespaceLocalConfigMapName,
+  readControllerEnv,
+} from './controller.js'
+import {createKubeReader, type KubeResponse} from './kube-client.js'
+import {type ClusterConnection, type KubeconfigOptions, loadKubeconfig} from './kubeconfig.js'
+import {type CrdShape, detectCrdShape, detectObjectShape} from './shape.js'
+
+export const vaGroup = 'llmd.ai'
+export const vaVersion = 'v1alpha1'
+export const vaPlural = 'variantautoscalings'
+export const vaCrdName = `${vaPlural}.${vaGroup}`
+
+export interface ReadClusterOptions {
+  /** How to reach the cluster, when no `connection` is given (-n goes in here too). */
+  kubeconfig?: KubeconfigOptions | undefined
+  /** An already loaded connection (tests, or a command that loaded it earlier). */
+  connection?: ClusterConnection | undefined
+  /** -A: every namespace; the namespace of the connection is ignored. */
+  allNamespaces?: boolean | undefined
+  /** Named VAs; each must exist (InputError otherwise). */
+  names?: readonly string[] | undefined
+  /** -l: label selector on the VAs. */
+  labelSelector?: string | undefined
+  /** Where the controller runs, when not in workload-variant-autoscaler-system and not discoverable. */
+  controllerNamespace?: string | undefined
+  /** Per request; 0 or undefined = none. */
+  requestTimeoutMs?: number | undefined
+  /** Also read Pods and ReplicaSets of the VA namespaces (the saturation engine maps pods to Deployments). */
+  includePods?: boolean | undefined
+}
+
+/** The SourceSet, plus what the cluster read learnt on the way. */
+export interface ClusterSources extends SourceSet {
+  /** The shape of the installed CRD, when the CRD was readable and recognised. */
+  crdShape?: CrdShape | undefined
+  controllerEnv: ControllerEnv
+  /** The namespace read (undefined with -A). */
+  namespace: string | undefined
+  /** GET requests sent; constant in the number of VAs. */
+  requestCount: number
+}
+
+/**
+ * Reads everything `inspect` needs from the cluster, with GETs only and a constant number of requests whatever the
+ * number of VAs: the VAs (one list, or one GET for a single name), the Deployments and optionally Pods and
+ * ReplicaSets of their namespaces (one list each, cluster-wide with -A), the CRD, the controller Deployment, and the
+ * controller's ConfigMaps (one list). A 403 or 404 on anything but the VAs becomes a warning.
+ */
+export async function readClusterSources(options: ReadClusterOptions): Promise<ClusterSources> {
+  const connection = options.connection ?? (await loadKubeconfig(options.kubeconfig ?? {}))
+  const reader = await createKubeReader(connection, {requestTimeoutMs: options.requestTimeoutMs})
+  const allNamespaces = options.allNamespaces === true
+  const namespace = allNamespaces ? undefined : connection.namespace
+  const names = [...new Set(options.names ?? [])]
+  const warnings: string[] = []
+  const controllerNamespaceGuess = options.controllerNamespace ?? defaultControllerNamespace
+
+  const vaPath = namespace === undefined ? `/apis/${vaGroup}/${vaVersion}/${vaPlural}` : `/apis/${vaGroup}/${vaVersion}/namespaces/${namespace}/${vaPlural}`
+  const deploymentsPath = namespace === undefined ? '/apis/apps/v1/deployments' : `/apis/apps/v1/namespaces/${namespace}/deployments`
+  const controllerDeploymentsPath = `/apis/apps/v1/namespaces/${controllerNamespaceGuess}/deployments`
+
+  // Wave 1: everything whose path is known up front, in parallel.
+  const vaRequest = names.length === 1 && namespace !== undefined ? reader.get(`${vaPath}/${names[0]}`) : reader.get(vaPath, {labelSelector: options.labelSelector})
+  const crdRequest = reader.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${vaCrdName}`)
+  const deploymentsRequest = reader.get(deploymentsPath)
+  const controllerRequest = allNamespaces || controllerDeploymentsPath === deploymentsPath ? deploymentsRequest : reader.get(controllerDeploymentsPath)
+  const podsRequest = options.includePods ? reader.get(namespace === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${namespace}/pods`) : undefined
+  const replicaSetsRequest = options.includePods ? reader.get(namespace === undefined ? '/apis/apps/v1/replicasets' : `/apis/apps/v1/namespaces/${namespace}/replicasets`) : undefined
+  const settled = await Promise.allSettled([vaRequest, crdRequest, deploymentsRequest, controllerRequest, podsRequest, replicaSetsRequest])
+  // Auth and transport failures affect every request: report the VA request's, which matters most.
+  for (const result of settled) if (result.status === 'rejected') throw result.reason
+  const [vaResult, crdResult, deploymentsResult, controllerResult, podsResult, replicaSetsResult] = settled.map((result) => (result as PromiseFulfilledResult<KubeResponse | undefined>).value)
+
+  const variantAutoscalings = readVariantAutoscalings(vaResult!, {names, namespace, labelSelector: options.labelSelector, connection})
+  const vaNamespaces = new Set(variantAutoscalings.map((va) => va.metadata?.namespace))
+  const inVaNamespaces = (object: KubeObject) => vaNamespaces.has(object.metadata?.namespace)
+
+  let crd: KubeObject | undefined
+  if (crdResult!.kind === 'ok') crd = crdResult!.body
+  else warnings.push(`cannot read CustomResourceDefinition ${vaCrdName} (${describe(crdResult!)}); detecting the VA shape from each object instead`)
+  const crdShape = detectCrdShape(crd)
+  if (crd && !crdShape) warnings.push(`CustomResourceDefinition ${vaCrdName} has a schema of no known WVA release; detecting the VA shape from each object instead`)
+
+  const deployments = listItems(deploymentsResult!, `deployments ${scope(namespace)}`, warnings, 'the target Deployments are unknown; grant "list deployments"')
+  const controllerCandidates = controllerResult === deploymentsResult ? deployments : listItems(controllerResult!, `deployments in namespace "${controllerNamespaceGuess}"`, warnings, 'the controller settings are unknown; pass --controller-namespace or grant "list deployments" there')
+  let controllerDeployment = findControllerDeployment(controllerCandidates)
+
+  // Wave 2: the controller may live elsewhere (Helm into any namespace); its ConfigMaps follow it.
+  if (!controllerDeployment && !allNamespaces && options.controllerNamespace === undefined) {
+    const anywhere = await reader.get('/apis/apps/v1/deployments', {labelSelector: 'control-plane=controller-manager'})
+    if (anywhere.kind === 'ok') controllerDeployment = findControllerDeployment(anywhere.body.items ?? [])
+  }
+  const controllerNamespace = controllerDeployment?.metadata?.namespace ?? controllerNamespaceGuess
+  if (!controllerDeployment) {
+    warnings.push(`WVA controller Deployment not found ${options.controllerNamespace === undefined && !allNamespaces ? 'in any namespace you can read' : scope(allNamespaces ? undefined : controllerNamespace)}; assuming namespace "${controllerNamespace}" and the default ConfigMap names`)
+  }
+  let controllerEnv = readControllerEnv(controllerDeployment)
+  const configMapsResult = await reader.get(`/api/v1/namespaces/${controllerNamespace}/configmaps`)
+  const controllerConfigMaps = listItems(configMapsResult, `configmaps in namespace "${controllerNamespace}"`, warnings, 'the controller configuration is unknown; grant "list configmaps" there')
+  controllerEnv = readControllerEnv(controllerDeployment, controllerConfigMaps)
+  const configMaps = controllerConfigMaps.filter((configMap) => isControllerConfigMap(configMap.metadata?.name ?? '', controllerEnv))
+
+  // v0.5.1 lets a VA namespace override the saturation and scale-to-zero ConfigMaps with one of the same name.
+  const mayOverride = crdShape ? crdShape.shape === 'C' : variantAutoscalings.some((va) => detectObjectShape(va) === 'C')
+  const localNamespaces = [...vaNamespaces].filter((ns): ns is string => ns !== undefined && ns !== controllerNamespace)
+  if (mayOverride && localNamespaces.length > 0) {
+    const localPath = namespace === undefined ? '/api/v1/configmaps' : `/api/v1/namespaces/${namespace}/configmaps`
+    const local = await reader.get(localPath)
+    if (local.kind === 'ok') {
+      const items: KubeObject[] = local.body.items ?? []
+      configMaps.push(...items.filter((item) => inVaNamespaces(item) && item.metadata?.namespace !== controllerNamespace && isNamespaceLocalConfigMapName(item.metadata?.name ?? '', controllerEnv)))
+    } else if (local.code !== 404) {
+      warnings.push(`cannot list configmaps ${scope(namespace)} (${describe(local)}): namespace-local saturation and scale-to-zero ConfigMaps are ignored`)
+    }
+  }
+
+  const sources: ClusterSources = {
+    variantAutoscalings,
+    deployments: deployments.filter(inVaNamespaces),
+    configMaps,
+    crd,
+    crdShape,
+    controllerDeployment,
+    controllerNamespace,
+    controllerEnv,
+    namespace,
+    metricsSnapshots: [],
+    warnings,
+    requestCount: 0,
+  }
+  if (podsResult) sources.pods = listItems(podsResult, `pods ${scope(namespace)}`, warnings, 'pending and per-pod metrics are unknown; grant "list pods"').filter(inVaNamespaces)
+  if (replicaSetsResult) sources.replicaSets = listItems(replicaSetsResult, `replicasets ${scope(namespace)}`, warnings, 'pods cannot be mapped to Deployments; grant "list replicasets"').filter(inVaNamespaces)
+  sources.requestCount = reader.requestCount
+  return sources
+}
+
+function readVariantAutoscalings(
+  response: KubeResponse,
+  context: {names: string[]; namespace: string | undefined; labelSelector: string | undefined; connection: ClusterConnection},
+): KubeObject[] {
+  const {names, namespace} = context
+  if (response.kind === 'error') {
+    const isNamedGet = names.length === 1 && namespace !== undefined
+    if (response.code === 404 && isNamedGet && response.status.details?.name === names[0]) throw notFound(names[0]!, namespace)
+    if (response.code === 404) {
+      throw new ClusterError(`the server has no resource type "${vaCrdName}": the VariantAutoscaling CRD is not installed on ${context.connection.server}`, {
+        hint: `is WVA installed? Check with "kubectl get crd ${vaCrdName}", or pick another --context`,
+      })
+    }
+    if (response.code === 403) {
+      throw new ClusterError(`cannot ${isNamedGet ? 'get' : 'list'} ${vaCrdName} ${scope(namespace)}: ${response.status.message ?? 'forbidden'}`, {
+        hint: `ask for RBAC "${isNamedGet ? 'get' : 'list'} ${vaCrdName}"; check with "kubectl auth can-i list ${vaCrdName}${namespace ? ` -n ${namespace}` : ' -A'}"`,
+      })
+    }
+    throw new ClusterError(`reading ${vaCrdName} ${scope(namespace)} failed: ${describe(response)}`, {hint: 'retry, or check the API server health'})
+  }
+  const body = response.body
+  const items: KubeObject[] = names.length === 1 && namespace !== undefined ? [body] : Array.isArray(body?.items) ? body.items : []
+  for (const item of items) {
+    // Lists of custom resources carry apiVersion and kind on each item, but be safe: normalisation keys on them.
+    item.apiVersion ??= `${vaGroup}/${vaVersion}`
+    item.kind ??= 'VariantAutoscaling'
+  }
+  if (names.length === 0) return items
+  const wanted = items.filter((item) => names.includes(item.metadata?.name ?? ''))
+  for (const name of names) if (!wanted.some((item) => item.metadata?.name === name)) throw notFound(name, namespace)
+  return names.flatMap((name) => wanted.filter((item) => item.metadata?.name === name))
+}
+
+function notFound(name: string, namespace: string | undefined): InputError {
+  const where = namespace === undefined ? ' in any namespace' : ` in namespace "${namespace}"`
+  return new InputError(`${vaCrdName} "${name}" not found${where}`, {hint: namespace === undefined ? 'list them with "kubectl get va -A"' : `list them with "kubectl get va -n ${namespace}", or pass -n or -A`})
+}
+
+/** Items of a list response, or [] plus a warning when it was refused. */
+function listItems(response: KubeResponse, what: string, warnings: string[], consequence: string): KubeObject[] {
+  if (response.kind === 'ok') return Array.isArray(response.body?.items) ? response.body.items : []
+  warnings.push(`cannot list ${what} (${describe(response)}): ${consequence}`)
+  return []
+}
+
+function describe(response: Extract<KubeResponse, {kind: 'error'}>): string {
+  const reason = response.status.reason ?? ({403: 'Forbidden', 404: 'NotFound'} as Record<number, string>)[response.code] ?? 'Error'
+  return `${response.code} ${reason}`
+}
+
+function scope(namespace: string | undefined): string {
+  return namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`
+}

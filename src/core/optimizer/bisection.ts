@@ -1,0 +1,67 @@
+import {f32, formatGoFloat32} from './float32.js'
+
+/** Relative tolerance of the bisection (float32), upstream analyzer.Tolerance. */
+export const BISECTION_TOLERANCE = f32(1e-6)
+/** Maximum bisection steps, upstream analyzer.MaxIterations. */
+export const BISECTION_MAX_ITERATIONS = 100
+
+/** Where the target lies relative to the function values over [xMin, xMax]. */
+export type BisectionIndicator = -1 | 0 | 1
+
+export type Evaluation = {ok: true; value: number} | {ok: false; error: string}
+
+export type BisectionResult =
+  | {ok: true; xStar: number; ind: BisectionIndicator; converged: boolean}
+  | {ok: false; xStar: number; ind: BisectionIndicator; error: string}
+
+/**
+ * |x - value| / value <= tolerance in float32, or exact equality. Mirrors upstream analyzer.WithinTolerance
+ * (4cf6eb6, with the corrected bracket; v0.0.1 computed |x - value/value|).
+ */
+export function withinTolerance(x: number, value: number, tolerance: number): boolean {
+  if (x === value) return true
+  if (value === 0) return false
+  return Math.abs(f32(f32(x - value) / value)) <= tolerance
+}
+
+/**
+ * x* in [xMin, xMax] with f(x*) close to yTarget. Mirrors upstream analyzer.BinarySearch: the endpoints are tried
+ * first, a flat curve (f(xMin) == f(xMax)) counts as decreasing, and the search returns the last midpoint after
+ * BISECTION_MAX_ITERATIONS steps (`converged: false`). ind -1: target below the bounded region (returns xMin),
+ * +1: above it (returns xMax).
+ */
+export function binarySearch(
+  xMin: number,
+  xMax: number,
+  yTarget: number,
+  evaluate: (x: number) => Evaluation,
+): BisectionResult {
+  if (xMin > xMax) return {ok: false, xStar: 0, ind: 0, error: `invalid range [${formatGoFloat32(xMin)}, ${formatGoFloat32(xMax)}]`}
+  const ends: number[] = []
+  for (const x of [xMin, xMax]) {
+    const y = evaluate(x)
+    if (!y.ok) return {ok: false, xStar: 0, ind: 0, error: `invalid function evaluation: ${y.error}`}
+    if (withinTolerance(y.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: x, ind: 0, converged: true}
+    ends.push(y.value)
+  }
+  const [yMin, yMax] = ends
+  const increasing = yMin < yMax
+  if ((increasing && yTarget < yMin) || (!increasing && yTarget > yMin)) {
+    return {ok: true, xStar: xMin, ind: -1, converged: true}
+  }
+  if ((increasing && yTarget > yMax) || (!increasing && yTarget < yMax)) {
+    return {ok: true, xStar: xMax, ind: 1, converged: true}
+  }
+  let low = xMin
+  let high = xMax
+  let x = low
+  for (let iteration = 0; iteration < BISECTION_MAX_ITERATIONS; iteration++) {
+    x = f32(0.5 * f32(low + high))
+    const y = evaluate(x)
+    if (!y.ok) return {ok: false, xStar: 0, ind: 0, error: `invalid function evaluation: ${y.error}`}
+    if (withinTolerance(y.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: x, ind: 0, converged: true}
+    if ((increasing && yTarget < y.value) || (!increasing && yTarget > y.value)) high = x
+    else low = x
+  }
+  return {ok: true, xStar: x, ind: 0, converged: false}
+}

@@ -1,0 +1,103 @@
+import {explainDecision} from './explain.js'
+import type {PrometheusOutcome} from '../inspect/gather.js'
+import type {VaReport} from '../inspect/va-report.js'
+import {age} from './age.js'
+import {formatNumber, formatPercent} from './format.js'
+
+export interface DescribeOptions {
+  now: Date
+  prometheus?: PrometheusOutcome | undefined
+  showQueries?: boolean
+}
+
+const shapeNames: Record<string, string> = {
+  A: 'A (WVA v0.0.1-v0.4.2: spec.modelProfile, accelerator label)',
+  B0: 'B0 (single-variant branch 4cf6eb6: spec.variantProfile)',
+  B1: 'B1 (single-variant branch e46bd4b: spec.variantProfile, min/max replicas)',
+  B2: 'B2 (single-variant branch 04a5b36: scaleTargetRef)',
+  C: 'C (WVA v0.5.x: scaleTargetRef, saturation engine)',
+}
+
+/** kubectl-describe-style text: `Name:` and `Namespace:` first, metrics as `current / target`, then the decision. */
+export function renderDescribe(report: VaReport, options: DescribeOptions): string {
+  const lines: string[] = []
+  const field = (label: string, value: string, indent = 0) => lines.push(`${' '.repeat(indent)}${`${label}:`.padEnd(28 - indent)}${value}`)
+  field('Name', report.name)
+  field('Namespace', report.namespace)
+  field('Shape', shapeNames[report.shape] ?? report.shape)
+  field('Engine', report.engine)
+  field('Model', report.modelID)
+  field('Accelerator', report.accelerator ?? '<unset> (label inference.optimization/acceleratorName missing)')
+  if (report.variantID) field('Variant ID', report.variantID)
+  field('CreationTimestamp', report.creationTimestamp ? `${report.creationTimestamp} (${age(report.creationTimestamp, options.now)} ago)` : '<unknown>')
+  const r = report.replicas
+  const found = report.target.found === false ? ' (not found)' : ''
+  field('Target', `${report.target.kind}/${report.target.name}${found}`)
+  if (report.target.found !== false) field('Replicas', `${show(r.desired)} desired | ${show(r.current)} current | ${show(r.ready)} ready`, 2)
+
+  if (report.profile) {
+    lines.push('Performance profile:')
+    const p = report.profile
+    field('Max batch size', String(p.maxBatchSize), 2)
+    field('Accelerators per replica', String(p.acceleratorCount), 2)
+    field('Decode (ITL, ms)', `${p.decodeParms.alpha ?? '?'} + ${p.decodeParms.beta ?? '?'} x batch`, 2)
+    field('Prefill (ms)', `${p.prefillParms.gamma ?? '?'} + ${p.prefillParms.delta ?? '?'} x input tokens x batch`, 2)
+  } else {
+    field('Performance profile', '<none>')
+  }
+  field('Cost per replica', report.cost ?? '<unset>')
+
+  lines.push(`Service class:${' '.repeat(14)}${report.slo?.serviceClass ?? '<none> (no class in service-classes-config lists this model)'}`)
+  const m = report.metrics
+  const metricsWhere = m?.source === 'prometheus' ? `Prometheus, window ${options.prometheus?.window ?? '1m'}, at ${options.prometheus?.at?.toISOString() ?? 'now'}` : m?.source === 'snapshot' ? 'MetricsSnapshot' : m?.source === 'status' ? 'status.currentAlloc (as last written by the controller; may be stale)' : 'none'
+  lines.push(`Live metrics:${' '.repeat(15)}${metricsWhere}`)
+  field('Arrival rate', m?.arrivalRateRpm == null ? '<unknown>' : `${formatNumber(m.arrivalRateRpm, 2)} req/min`, 2)
+  field('Avg input tokens', m?.avgInputTokens == null ? '<unknown>' : formatNumber(m.avgInputTokens, 1), 2)
+  field('Avg output tokens', m?.avgOutputTokens == null ? '<unknown>' : formatNumber(m.avgOutputTokens, 1), 2)
+  field('TTFT (current / target)', `${m?.ttftMs == null ? '<unknown>' : `${formatNumber(m.ttftMs, 1)} ms`} / ${report.slo ? `${report.slo.ttftMs} ms` : '<none>'}`, 2)
+  field('ITL (current / target)', `${m?.itlMs == null ? '<unknown>' : `${formatNumber(m.itlMs, 1)} ms`} / ${report.slo ? `${report.slo.itlMs} ms` : '<none>'}`, 2)
+
+  lines.push('Controller:')
+  field('Desired replicas', report.controller.desiredReplicas === null ? '<none>' : `${report.controller.desiredReplicas}${report.controller.desiredAccelerator ? ` on ${report.controller.desiredAccelerator}` : ''}`, 2)
+  field('Last run', report.controller.lastRunTime ? `${report.controller.lastRunTime} (${age(report.controller.lastRunTime, options.now)} ago)` : '<never>', 2)
+  field('Desired replicas gauge', report.controller.gaugeDesiredReplicas === null ? '<none>' : String(report.controller.gaugeDesiredReplicas), 2)
+  if (report.controller.conditions.length > 0) {
+    lines.push('  Conditions:')
+    const rows = [['Type', 'Status', 'Reason', 'Message'], ['----', '------', '------', '-------'], ...report.controller.conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])]
+    const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+    for (const row of rows) lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd())
+  }
+
+  lines.push('Decision (kubectl-va, same optimizer as the controller):')
+  const ours = report.recomputed
+  field('Outcome', ours.outcome, 2)
+  const current = r.desired
+  field('Replicas', `${show(current)} current / ${ours.replicas === null ? '<none>' : ours.replicas} desired`, 2)
+  if (ours.prediction) {
+    field('Max rate per replica', `${formatNumber(ours.prediction.maxRatePerReplica, 1)} req/min (bound by ${ours.boundBy === 'itl' ? 'ITL' : 'TTFT'} SLO)`, 2)
+    if (current !== null) field('Headroom', `${current} current replica${current === 1 ? ' absorbs' : 's absorb'} up to ${formatNumber(ours.prediction.maxRatePerReplica * current, 1)} req/min`, 2)
+    field('Predicted at desired', `TTFT ${formatNumber(ours.prediction.ttftMs, 1)} ms, ITL ${formatNumber(ours.prediction.itlMs, 1)} ms, batch utilization ${formatPercent(ours.prediction.utilization)}`, 2)
+  }
+  const explanation = explainDecision(report, options.now)
+  explanation.forEach((sentence, index) => lines.push(`${index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`))
+
+  if (report.problems.length > 0) {
+    lines.push('Problems:')
+    for (const problem of report.problems) lines.push(`  ${problem}`)
+  }
+  if (options.prometheus) {
+    const p = options.prometheus
+    lines.push(`Prometheus:${' '.repeat(17)}${p.url ?? '<none>'}`)
+    if (p.foundBy) field('Found by', p.foundBy, 2)
+    if (p.error) field('Error', p.error.message, 2)
+    if (options.showQueries && p.queries.length > 0) {
+      lines.push('  Queries:')
+      for (const query of p.queries) lines.push(`    # ${query.quantity}`, `    ${query.promql}`)
+    }
+  }
+  return lines.join('\n') + '\n'
+}
+
+function show(value: number | null): string {
+  return value === null ? '<unknown>' : String(value)
+}

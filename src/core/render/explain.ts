@@ -1,0 +1,58 @@
+import {humanDuration} from './age.js'
+import {formatNumber} from './format.js'
+import type {VaReport} from '../inspect/va-report.js'
+
+/** Controllers reconcile every GLOBAL_OPT_INTERVAL (60 s by default); a status older than this is stale. */
+export const staleStatusAfterMs = 5 * 60_000
+
+/**
+ * Why our recomputed replicas and the controller's differ, in words an operator can act on. Pure: the report and
+ * the current time in, sentences out.
+ */
+export function explainDecision(report: VaReport, now: Date): string[] {
+  const sentences: string[] = []
+  const ours = report.recomputed
+  const controller = report.controller.desiredReplicas
+  const rate = report.metrics?.arrivalRateRpm
+  const prediction = ours.prediction
+
+  switch (ours.outcome) {
+    case 'allocated':
+      if (prediction && rate !== null && rate !== undefined && ours.replicas !== null) {
+        sentences.push(`${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound by the ${(ours.boundBy ?? 'ttft').toUpperCase()} SLO) needs ${ours.replicas} replica${ours.replicas === 1 ? '' : 's'}`)
+      }
+      break
+    case 'zeroLoad':
+      sentences.push(`no load (arrival rate or output tokens round to 0): the controller keeps its minimum of ${ours.replicas ?? 0} replica${ours.replicas === 1 ? '' : 's'}`)
+      break
+    case 'infeasible':
+      sentences.push(`infeasible: ${ours.reason ?? 'the SLOs cannot be met'}; the controller writes no decision for this VA`)
+      break
+    case 'skipped':
+      sentences.push(`not recomputed: ${ours.reason ?? 'inputs are missing'}`)
+      break
+  }
+
+  if (controller === null) {
+    sentences.push('the controller has not written a decision yet (status.desiredOptimizedAlloc is empty)')
+  } else if (ours.replicas !== null && ours.replicas !== controller) {
+    sentences.push(`the controller's status says ${controller}, we compute ${ours.replicas}:`)
+    const lastRun = report.controller.lastRunTime ? Date.parse(report.controller.lastRunTime) : Number.NaN
+    if (!Number.isNaN(lastRun) && now.getTime() - lastRun > staleStatusAfterMs) {
+      sentences.push(`  - the status is stale: last written ${humanDuration(now.getTime() - lastRun)} ago`)
+    }
+    if (report.metrics?.source === 'prometheus') sentences.push('  - the load may have changed since the controller last ran (we use the load now)')
+    if (report.metrics?.source === 'status') sentences.push('  - we computed from the load the controller last stored in status (Prometheus was not queried or not reachable)')
+    if (report.controller.gaugeDesiredReplicas !== null && report.controller.gaugeDesiredReplicas !== controller) {
+      sentences.push(`  - its gauge says ${report.controller.gaugeDesiredReplicas}: the status write may have failed (e.g. scale-to-zero with an empty accelerator)`)
+    }
+    if (!report.accelerator) sentences.push('  - the VA has no accelerator label, so the controller skips it')
+  } else if (ours.replicas !== null) {
+    sentences.push('agrees with the controller')
+  }
+  return sentences
+}
+
+function fmt(value: number): string {
+  return formatNumber(value, 1)
+}

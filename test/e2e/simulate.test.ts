@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {test} from 'node:test'
+
+import Ajv2020 from 'ajv/dist/2020.js'
+
+import {fixturePath, repoRoot} from '../support/paths.js'
+import {kubectlVa, kubectlVaDirect} from '../support/run-cli.js'
+
+const quickstart = join(repoRoot, 'examples', 'quickstart.yaml')
+
+test('simulate -f quickstart prints a kubectl-style table through kubectl plugin discovery', async () => {
+  const run = await kubectlVa(['simulate', '-f', quickstart])
+  assert.equal(run.stderr, '')
+  assert.equal(run.code, 0)
+  const lines = run.stdout.trimEnd().split('\n')
+  assert.match(lines[0]!, /^NAME\s+MODEL\s+ACCELERATOR\s+RATE\(RPM\)\s+TOKENS\(IN\/OUT\)\s+SLO\(TTFT\/ITL\)\s+CURRENT\s+DESIRED\s+TTFT\(MS\)\s+ITL\(MS\)\s+BOUND-BY$/)
+  assert.equal(lines.length, 3)
+  assert.match(lines[1]!, /^granite-13b-l40s\s+ibm\/granite-13b\s+L40S\s+300\.2\s+1024\/180\s+2000\/200\s+1\s+\d+\s/)
+  assert.match(lines[2]!, /^llama-8b-h100\s+meta\/llama-3\.1-8b\s+H100\s+8200\.5\s+512\/251\s+500\/24\s+2\s+\d+\s/)
+})
+
+test('simulate -o json matches the documented JSON schema', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json'])
+  assert.equal(run.code, 0, run.stderr)
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'docs/schema/simulation-result.schema.json'), 'utf8'))
+  const validate = new (Ajv2020 as unknown as typeof Ajv2020.default)({allErrors: true, strict: false}).compile(schema)
+  const result = JSON.parse(run.stdout) as {items: any[]}
+  const valid = validate(result)
+  assert.ok(valid, JSON.stringify(validate.errors))
+  assert.deepEqual(result.items.map((item: any) => [item.name, item.outcome, item.loadSources]), [
+    ['granite-13b-l40s', 'allocated', ['snapshot']],
+    ['llama-8b-h100', 'allocated', ['snapshot']],
+  ])
+})
+
+test('the JSON output lists its fields deliberately', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json'])
+  const item = JSON.parse(run.stdout).items[0]
+  assert.deepEqual(Object.keys(item), ['namespace', 'name', 'modelID', 'accelerator', 'shape', 'engine', 'outcome', 'reason', 'load', 'loadSources', 'measured', 'slo', 'maxBatchSize', 'current', 'controller', 'desired', 'prediction', 'boundBy'])
+})
+
+test('doubling the load never lowers the desired replicas', async () => {
+  const base = JSON.parse((await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json'])).stdout)
+  const doubled = JSON.parse((await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json', '--load-scale', '2'])).stdout)
+  for (const [index, item] of doubled.items.entries()) {
+    assert.equal(item.load.arrivalRate, base.items[index].load.arrivalRate * 2)
+    assert.deepEqual(item.loadSources, ['snapshot', 'flags'])
+    assert.ok(item.desired.replicas >= base.items[index].desired.replicas)
+  }
+})
+
+test('yaml output carries the same view model as json', async () => {
+  const {parse} = await import('yaml')
+  const json = JSON.parse((await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json'])).stdout)
+  const yaml = parse((await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'yaml'])).stdout)
+  assert.deepEqual(yaml, json)
+})
+
+test('broken VAs are reported one line each, the good one still prints, exit code 6', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', fixturePath('manifests', 'broken.yaml')])
+  assert.equal(run.code, 6)
+  assert.match(run.stdout, /^good\s+meta\/llama-3\.1-8b\s+H100\s+300\s/m)
+  const errors = run.stderr.trimEnd().split('\n')
+  assert.deepEqual(errors.map((line) => line.replace(/:\s.*$/, '')), ['warning', 'variantautoscaling llm/bad-params', 'variantautoscaling llm/no-class'])
+  assert.match(run.stderr, /llm\/bad-params: skipped: spec\.modelProfile\.accelerators\[0\]\.accCount: must be an integer, got string "one"; .*decodeParms\.alpha: must be a quoted string, got number 7\.47/)
+  assert.match(run.stderr, /llm\/no-class: skipped: no class in ConfigMap service-classes-config lists model "acme\/unlisted"; add one, or pass --slo-ttft and --slo-itl/)
+  assert.doesNotMatch(run.stderr, /\n\s+at /)
+})
+
+test('SLO flags stand in for a missing service class', async () => {
+  const run = await kubectlVaDirect(['simulate', 'no-class', '-f', fixturePath('manifests', 'broken.yaml'), '--slo-ttft', '1000', '--slo-itl', '50', '-o', 'json'])
+  assert.equal(run.code, 0, run.stderr)
+  const [item] = JSON.parse(run.stdout).items
+  assert.equal(item.outcome, 'allocated')
+  assert.deepEqual(item.slo, {ttftMs: 1000, itlMs: 50, serviceClass: null})
+})
+
+test('unparsable YAML names the file and line; the other files are still simulated', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', fixturePath('manifests')])
+  assert.equal(run.code, 6)
+  assert.match(run.stderr, /^error: .*unparsable\.yaml:\d+: invalid YAML/m)
+  assert.match(run.stdout, /^good\s/m)
+})
+
+test('a negative or non-numeric what-if value is a usage error', async () => {
+  for (const args of [['--arrival-rate', '-5'], ['--input-tokens', 'NaN'], ['--max-batch', '1.5']]) {
+    const run = await kubectlVaDirect(['simulate', '-f', quickstart, ...args])
+    assert.equal(run.code, 2, args.join(' '))
+    assert.match(run.stderr, new RegExp(`^error: invalid value "${args[1]!.replace('.', '\\.')}" for ${args[0]}`))
+  }
+})
+
+test('simulate without -f explains what it needs', async () => {
+  const run = await kubectlVaDirect(['simulate'])
+  assert.equal(run.code, 2)
+  assert.match(run.stderr, /^error: simulate needs manifests: pass -f FILE\|DIR/)
+})
+
+test('a VA with no load source gets its own error, not a crash', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', '-'], {
+    input: readFileSync(quickstart, 'utf8').replace(/kind: MetricsSnapshot[\s\S]*$/, 'kind: ConfigMap\nmetadata: {name: unrelated}\n'),
+  })
+  assert.equal(run.code, 3)
+  assert.match(run.stderr, /variantautoscaling llm\/llama-8b-h100: skipped: no load for model "meta\/llama-3\.1-8b" in namespace llm/)
+})

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict'
+import {test} from 'node:test'
+
+import {readManifests} from '../../../src/core/manifest/read-manifests.js'
+import {parseMetricsSnapshot} from '../../../src/core/manifest/metrics-snapshot.js'
+import {fixturePath, repoRoot} from '../../support/paths.js'
+
+test('the quickstart example yields two VAs, two Deployments, two ConfigMaps and one snapshot', async () => {
+  const {sources, problems} = await readManifests([`${repoRoot}/examples/quickstart.yaml`])
+  assert.deepEqual(problems, [])
+  assert.deepEqual(sources.variantAutoscalings.map((va) => va.metadata?.name), ['llama-8b-h100', 'granite-13b-l40s'])
+  assert.equal(sources.deployments.length, 2)
+  assert.deepEqual(sources.configMaps.map((cm) => cm.metadata?.name), ['service-classes-config', 'accelerator-unit-costs'])
+  assert.equal(sources.metricsSnapshots[0]?.models[0]?.arrivalRateRpm, 8200.5)
+})
+
+test('unknown kinds are ignored with a warning that names the location', async () => {
+  const {sources} = await readManifests([fixturePath('manifests', 'broken.yaml')])
+  assert.equal(sources.warnings.length, 1)
+  assert.match(sources.warnings[0]!, /broken\.yaml:\d+: ignoring kind Service/)
+})
+
+test('unparsable YAML is reported with file and line, and other files are still read', async () => {
+  const {sources, problems} = await readManifests([fixturePath('manifests')])
+  assert.equal(problems.length, 1)
+  assert.match(problems[0]!.source, /unparsable\.yaml:\d+$/)
+  assert.match(problems[0]!.message, /^invalid YAML/)
+  assert.equal(sources.variantAutoscalings.length, 3)
+})
+
+test('a path that does not exist is an input error', async () => {
+  await assert.rejects(readManifests(['/nonexistent/path.yaml']), {name: 'InputError', message: /the path "\/nonexistent\/path.yaml" does not exist/})
+})
+
+test('kind: List documents are expanded and JSON is accepted', async () => {
+  const list = JSON.stringify({apiVersion: 'v1', kind: 'List', items: [{apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'a'}}, {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'b'}}]})
+  const {sources} = await readManifests(['-'], {stdin: async () => list})
+  assert.equal(sources.configMaps.length, 1)
+  assert.equal(sources.deployments.length, 1)
+})
+
+test('a MetricsSnapshot with bad values reports every problem with its path', () => {
+  const parsed = parseMetricsSnapshot({
+    apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+    kind: 'MetricsSnapshot',
+    models: [{namespace: 'llm', modelID: 'm', arrivalRate: -3, avgInputTokens: 'NaN', avgOutputTokens: 'many'}, {modelID: 'x'}],
+  })
+  assert.equal(parsed.ok, false)
+  assert.deepEqual(!parsed.ok && parsed.problems.map((problem) => problem.path), [
+    'models[0].arrivalRate',
+    'models[0].avgInputTokens',
+    'models[0].avgOutputTokens',
+    'models[1].namespace',
+  ])
+})
