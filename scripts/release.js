@@ -115,7 +115,7 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
   const bundleFile = join(staging, 'kubectl-va.cjs')
   const bundle = await bundleCli({root, outfile: bundleFile, version})
   if (bundle.eagerHeavyModules.length > 0) throw new ReleaseError(`the bundle loads ${bundle.eagerHeavyModules.join(', ')} on every run; import it with await import() inside run()`)
-  log(`bundle ${mib(bundle.bytes)} (node ${nodeVersion})`)
+  log(`bundle ${mib(bundle.bytes)}, of which ${mib(bundle.lazyBytes)} compiled on first use (node ${nodeVersion})`)
 
   const host = hostTargetId()
   const built = []

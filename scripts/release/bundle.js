@@ -32,6 +32,22 @@ export async function bundleCli({root, outfile, version, minify = true}) {
     `export const commandLoaders = {\n${loaders.join('\n')}\n}`,
   ].join('\n')
 
+  // The heavy libraries are bundled on their own and embedded as a string, compiled on their first import():
+  // V8 scans every function of a script it compiles, and these megabytes cost --help and version ~100 ms otherwise.
+  const lazySource = await bundleLazyModules({root, minify})
+  const lazyModule = [
+    `let loaded`,
+    `export function loadLazyModule(name) {`,
+    `  if (!loaded) {`,
+    `    const module = {exports: {}}`,
+    `    const compiled = require('node:vm').compileFunction(${JSON.stringify(lazySource)}, ['exports', 'require', 'module', '__filename', '__dirname'], {filename: 'kubectl-va-lazy.js'})`,
+    `    compiled(module.exports, require, module, __filename, __dirname)`,
+    `    loaded = module.exports`,
+    `  }`,
+    `  return loaded[name]()`,
+    `}`,
+  ].join('\n')
+
   const result = await build({
     entryPoints: [join(root, 'scripts', 'release', 'bundle-entry.js')],
     outfile,
@@ -52,16 +68,46 @@ export async function bundleCli({root, outfile, version, minify = true}) {
       {
         name: 'kubectl-va-inline',
         setup(b) {
-          b.onResolve({filter: /^kubectl-va:bundle$/}, () => ({path: 'bundle', namespace: 'kubectl-va'}))
-          b.onLoad({filter: /.*/, namespace: 'kubectl-va'}, () => ({contents: virtualModule, loader: 'js', resolveDir: root}))
+          b.onResolve({filter: /^kubectl-va:(bundle|lazy)$/}, (args) => ({path: args.path.slice('kubectl-va:'.length), namespace: 'kubectl-va'}))
+          b.onResolve({filter: lazyModulePattern}, (args) => {
+            if (args.kind !== 'dynamic-import') return {errors: [{text: `${args.path} must be imported with await import() (${args.importer})`}]}
+            return {path: args.path, namespace: 'kubectl-va-lazy'}
+          })
+          b.onLoad({filter: /.*/, namespace: 'kubectl-va-lazy'}, (args) => ({
+            contents: `import {loadLazyModule} from 'kubectl-va:lazy'\nmodule.exports = loadLazyModule(${JSON.stringify(args.path)})`,
+            loader: 'js',
+            resolveDir: root,
+          }))
+          b.onLoad({filter: /.*/, namespace: 'kubectl-va'}, (args) => ({contents: args.path === 'bundle' ? virtualModule : lazyModule, loader: 'js', resolveDir: root}))
         },
       },
     ],
   })
   const output = Object.values(result.metafile.outputs)[0]
-  return {outfile, bytes: output.bytes, eagerHeavyModules: findEagerHeavyModules(result.metafile)}
+  return {outfile, bytes: output.bytes, lazyBytes: Buffer.byteLength(lazySource), eagerHeavyModules: findEagerHeavyModules(result.metafile)}
 }
 
+const lazyModulePattern = new RegExp(`^(${lazyModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`)
+
+/** One CJS script whose exports are {'undici': () => module, ...}: evaluated only when called. */
+async function bundleLazyModules({root, minify}) {
+  const entry = `module.exports = {\n${lazyModules.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`).join('\n')}\n}`
+  const result = await build({
+    stdin: {contents: entry, resolveDir: root, sourcefile: 'kubectl-va-lazy.js', loader: 'js'},
+    write: false,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify,
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: {'import.meta.url': '__kubectlVaImportMetaUrl'},
+    banner: {js: `var __kubectlVaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;`},
+  })
+  return result.outputFiles[0].text
+}
 /** Heavy modules reachable from the entry through static imports only (they would load on every run). */
 function findEagerHeavyModules(metafile) {
   const entry = Object.keys(metafile.inputs).find((input) => input.endsWith('bundle-entry.js'))

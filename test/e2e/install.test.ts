@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync} from 'node:fs'
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {delimiter, dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -86,6 +86,14 @@ describe('installing the linux/amd64 release archive as krew does', {skip}, () =
     assert.equal(run.stderr, '')
     assert.equal(run.code, 0)
     assert.match(run.stdout, /\S/)
+  })
+
+  test('get loads the lazily compiled cluster client and reports an unreachable API server with exit code 4', async () => {
+    const kubeconfig = join(work, 'unreachable.kubeconfig')
+    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u, namespace: llm}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n')
+    const run = await runCommand('kubectl', ['va', 'get'], {env: {...env, KUBECONFIG: kubeconfig}, cwd: repoRoot})
+    assert.equal(run.code, 4, run.stderr)
+    assert.match(run.stderr, /^error: cannot reach the API server https:\/\/127\.0\.0\.1:1/)
   })
 
   test('install-kubectl-shim writes the shim into krew bin/ and kubectl then completes "kubectl va"', async () => {
