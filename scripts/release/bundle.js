@@ -4,7 +4,7 @@ import {build} from 'esbuild'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-/** Modules that must never be evaluated for --help, version or completion; checked in the metafile. */
+/** Modules that must never be compiled for --help, version or completion: the bundle's lazily compiled part. */
 export const lazyModules = ['@kubernetes/client-node', 'undici']
 
 /**
@@ -108,19 +108,10 @@ async function bundleLazyModules({root, minify}) {
   })
   return result.outputFiles[0].text
 }
-/** Heavy modules reachable from the entry through static imports only (they would load on every run). */
+/**
+ * Heavy modules that ended up in the eagerly compiled part of the bundle (e.g. through a deep import such as
+ * '@kubernetes/client-node/dist/gen'); the bare names are already routed to the lazy part or refused when static.
+ */
 function findEagerHeavyModules(metafile) {
-  const entry = Object.keys(metafile.inputs).find((input) => input.endsWith('bundle-entry.js'))
-  const seen = new Set()
-  const queue = entry ? [entry] : []
-  while (queue.length > 0) {
-    const input = queue.pop()
-    if (seen.has(input)) continue
-    seen.add(input)
-    for (const imported of metafile.inputs[input]?.imports ?? []) {
-      if (imported.kind === 'dynamic-import' || imported.external) continue
-      queue.push(imported.path)
-    }
-  }
-  return lazyModules.filter((name) => [...seen].some((input) => input.includes(`node_modules/${name}/`)))
+  return lazyModules.filter((name) => Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${name}/`)))
 }
