@@ -35,12 +35,18 @@ export function reportError(error: unknown, verbose: boolean): number {
     if (verbose && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
     return exitCodeFor(error.kind)
   }
+  if (error instanceof Errors.CLIError && /^command \S+ not found/.test(error.message)) {
+    const command = /^command (\S+) not found/.exec(error.message)![1]!.replaceAll(':', ' ')
+    process.stderr.write(`error: unknown command "${command}" for "${displayName(isPluginMode())}"\nRun '${displayName(isPluginMode())} --help' for usage.\n`)
+    return ExitCode.usage
+  }
   if (error instanceof Errors.CLIError) {
     // oclif's own parse errors (unknown flag, missing argument): usage errors.
     const message = error.message.split('\n')[0]?.replace(/^Error: /, '') ?? 'invalid usage'
     process.stderr.write(`error: ${redactSecrets(message)}\nSee '${displayName(isPluginMode())} --help' for usage.\n`)
     if (verbose && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
-    return error.oclif.exit ?? ExitCode.usage
+    // Every parse error (CLIParseError carries `parse`) is a usage error, whatever exit oclif picked.
+    return 'parse' in error ? ExitCode.usage : (error.oclif.exit ?? ExitCode.usage)
   }
   const message = error instanceof Error ? error.message : String(error)
   process.stderr.write(`error: internal error: ${redactSecrets(message)} (this is a bug; rerun with --verbose and report it)\n`)

@@ -34,3 +34,12 @@ test('an unknown output format is a usage error with exit code 2 and no stack tr
   assert.match(run.stderr, /^error: .*output format "xml"/)
   assert.doesNotMatch(run.stderr, /\n\s+at /)
 })
+
+test('unknown flags and commands are usage errors (exit 2)', async () => {
+  const flag = await kubectlVaDirect(['get', '--nope'])
+  assert.equal(flag.code, 2)
+  assert.match(flag.stderr, /^error: Nonexistent flag: --nope/)
+  const command = await kubectlVaDirect(['frobnicate'])
+  assert.equal(command.code, 2)
+  assert.match(command.stderr, /^error: unknown command "frobnicate" for "kubectl va"/)
+})
