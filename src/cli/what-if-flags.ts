@@ -16,6 +16,12 @@ export const whatIfFlags = {
   'max-batch': Flags.string({description: 'Maximum batch size per replica (replaces the profile maxBatchSize).', helpGroup: group}),
   replicas: Flags.string({description: 'Current replicas, for VAs whose manifests give none (no Deployment, no status).', helpGroup: group}),
   'scale-to-zero': Flags.boolean({description: 'Simulate with WVA_SCALE_TO_ZERO=true (minimum 0 replicas).', allowNo: true, helpGroup: group}),
+  'kv-threshold': Flags.string({description: 'Saturation engines: KV-cache fraction (0..1) at which a replica counts as saturated.', helpGroup: group}),
+  'queue-threshold': Flags.string({description: 'Saturation engines: waiting requests at which a replica counts as saturated.', helpGroup: group}),
+  'kv-spare-trigger': Flags.string({description: 'Saturation engines: scale up when the average spare KV fraction drops below this.', helpGroup: group}),
+  'queue-spare-trigger': Flags.string({description: 'Saturation engines: scale up when the average spare queue length drops below this.', helpGroup: group}),
+  retention: Flags.string({description: 'Scale-to-zero retention window (e.g. 10m): no request in it allows 0 replicas.', helpGroup: group}),
+  engine: Flags.string({description: 'Decision engine instead of the detected one: queueing-model|capacity|saturation.', helpGroup: group}),
 }
 
 type WhatIfFlagValues = {[K in keyof typeof whatIfFlags]?: K extends 'scale-to-zero' ? boolean | undefined : string | undefined}
@@ -31,7 +37,32 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
     maxBatchSize: number(flags['max-batch'], 'max-batch', {min: 1, integer: true}),
     replicas: number(flags.replicas, 'replicas', {min: 0, integer: true}),
     scaleToZero: flags['scale-to-zero'],
+    kvCacheThreshold: fraction(flags['kv-threshold'], 'kv-threshold'),
+    queueLengthThreshold: number(flags['queue-threshold'], 'queue-threshold', {min: 0}),
+    kvSpareTrigger: fraction(flags['kv-spare-trigger'], 'kv-spare-trigger'),
+    queueSpareTrigger: number(flags['queue-spare-trigger'], 'queue-spare-trigger', {min: 0}),
+    retention: goDuration(flags.retention, 'retention'),
+    engine: engine(flags.engine),
   }
+}
+
+function fraction(raw: string | undefined, flag: string): number | undefined {
+  const value = number(raw, flag, {min: 0})
+  if (value !== undefined && value > 1) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1 (0.8 for 80%)`)
+  return value
+}
+
+function goDuration(raw: string | undefined, flag: string): string | undefined {
+  if (raw === undefined) return undefined
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration such as 10m or 1h30m`)
+  return raw
+}
+
+const engines = ['queueing-model', 'capacity', 'saturation'] as const
+function engine(raw: string | undefined): WhatIf['engine'] {
+  if (raw === undefined) return undefined
+  if (!(engines as readonly string[]).includes(raw)) throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`)
+  return raw as WhatIf['engine']
 }
 
 function number(raw: string | undefined, flag: string, rule: {min: number; integer?: boolean}): number | undefined {
