@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {UsageError} from '../core/errors.js'
+import type {PrometheusRequest} from '../core/inspect/gather.js'
 
 const helpGroup = 'PROMETHEUS'
 
@@ -39,20 +40,9 @@ export interface PromFlagValues {
   'show-queries'?: boolean | undefined
 }
 
-export interface PrometheusSettings {
-  enabled: boolean
-  url: string | undefined
-  bearerToken: string | undefined
-  bearerTokenFile: string | undefined
-  headers: string[]
-  caFile: string | undefined
-  certFile: string | undefined
-  keyFile: string | undefined
-  insecureSkipTlsVerify: boolean
-  timeoutMs: number
-  window: string
+/** The core request, before `--at` is parsed (it needs the clock), plus describe's --show-queries. */
+export interface PrometheusSettings extends Omit<PrometheusRequest, 'at' | 'podBreakdown' | 'replay'> {
   at: string | undefined
-  wvaCompat: boolean
   showQueries: boolean
 }
 

@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {manifestFlags} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 
@@ -25,8 +26,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
   static override flags = {
     ...kubeFlags,
     ...promFlags,
-    filename: Flags.string({char: 'f', description: 'Read VAs from manifest files or directories instead of the cluster (repeatable; - for stdin).', multiple: true, helpGroup: 'INPUT'}),
-    recursive: Flags.boolean({char: 'R', description: 'Process the directory used in -f recursively.', helpGroup: 'INPUT'}),
+    ...manifestFlags,
     output: outputFlag(['table', 'json', 'yaml'], 'Output format: json|yaml (default: text).'),
   }
 

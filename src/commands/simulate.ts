@@ -2,6 +2,7 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {manifestFlags} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 import {replayFlags} from '../cli/replay-flags.js'
@@ -34,8 +35,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
   static override strict = false
 
   static override flags = {
-    filename: Flags.string({char: 'f', description: 'Manifest file or directory (repeatable; - reads stdin).', multiple: true, helpGroup: 'INPUT'}),
-    recursive: Flags.boolean({char: 'R', description: 'Process the directory used in -f recursively.', helpGroup: 'INPUT'}),
+    ...manifestFlags,
     ...whatIfFlags,
     ...replayFlags,
     chart: Flags.boolean({description: 'With --since/--from: draw a chart per VA above the summary (default on; --no-chart for the table only).', allowNo: true, helpGroup: 'HISTORY'}),

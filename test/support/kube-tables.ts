@@ -1,3 +1,5 @@
+import {humanDuration} from '../../src/core/render/age.js'
+
 /**
  * Server-side printing (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`) for the fake API server: the
  * columns the real API server prints for the built-in kinds we serve, and the CRD's additionalPrinterColumns
@@ -157,27 +159,6 @@ export function evaluateJsonPath(object: unknown, path: string): unknown {
     current = next
   }
   return current[0]
-}
-
-/** apimachinery duration.HumanDuration, the AGE column. */
-export function humanDuration(milliseconds: number): string {
-  const seconds = Math.trunc(milliseconds / 1000)
-  if (seconds < -1) return '<invalid>'
-  if (seconds < 0) return '0s'
-  if (seconds < 60 * 2) return `${seconds}s`
-  const minutes = Math.trunc(seconds / 60)
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`
-  if (minutes < 60 * 3) return `${minutes}m`
-  const hours = Math.trunc(minutes / 60)
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`
-  if (hours < 48) return `${hours}h`
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${hours % 24}h`
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`
-  if (hours < 24 * 365 * 8) {
-    const days = Math.trunc(hours / 24) % 365
-    return days === 0 ? `${Math.trunc(hours / 24 / 365)}y` : `${Math.trunc(hours / 24 / 365)}y${days}d`
-  }
-  return `${Math.trunc(hours / 24 / 365)}y`
 }
 
 function age(timestamp: unknown, now: Date): string | undefined {
