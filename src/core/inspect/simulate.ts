@@ -1,13 +1,8 @@
-import {findServiceClass, isScaleToZeroEnabled, readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
-import {describeProblems} from '../model/field-problems.js'
-import type {KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics} from '../model/metrics.js'
-import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {createMemoisedDecider, type MemoisedDecider} from '../optimizer/memo.js'
 import type {SourceSet} from '../sources.js'
-import {detectCrdShape} from '../cluster/shape.js'
-import {resolveLoad} from './load.js'
-import type {SimulationItem, SimulationResult} from './simulation-result.js'
+import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
+import type {SimulationResult} from './simulation-result.js'
 import type {WhatIf} from './what-if.js'
 
 export interface SimulateOptions {
@@ -20,129 +15,11 @@ export interface SimulateOptions {
 
 /** Runs the controller's model-based decision for every VA in the sources. Pure: sources in, result out. */
 export function simulate(sources: SourceSet, options: SimulateOptions): SimulationResult {
-  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const decider = options.decider ?? createMemoisedDecider()
-  const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
-  const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
-  const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
-  const crdShape = detectCrdShape(sources.crd)?.shape
-  const items = sources.variantAutoscalings
-    .map((object) => normalizeVariantAutoscaling(object, crdShape))
-    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-    .map((va) => simulateOne(va, {config, metrics, measuredSource, deployments, whatIf: options.whatIf, decide: (options.decider ?? decider).decide}))
+  const items = prepareDecisions(sources, options).map((prepared) =>
+    prepared.template && prepared.load
+      ? itemFromDecision(prepared.skeleton, prepared.load, decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)))
+      : prepared.skeleton,
+  )
   return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'SimulationResult', items}
-}
-
-interface Context {
-  config: ControllerConfig
-  metrics: Map<string, ModelMetrics>
-  measuredSource: 'prometheus' | 'snapshot'
-  deployments: Map<string, KubeObject>
-  whatIf: WhatIf
-  decide: MemoisedDecider['decide']
-}
-
-function simulateOne(va: VariantAutoscaling, context: Context): SimulationItem {
-  const {config, whatIf} = context
-  const measured = context.metrics.get(key(va.namespace, va.modelID))
-  const resolvedLoad = resolveLoad(va, measured, context.measuredSource, whatIf)
-  const current = currentReplicas(va, context.deployments.get(key(va.namespace, va.target.name)), whatIf)
-  const classMatch = findServiceClass(config.serviceClasses, va.modelID)
-  const sloTtftMs = whatIf.sloTtftMs ?? classMatch?.target.sloTtftMs
-  const sloItlMs = whatIf.sloItlMs ?? classMatch?.target.sloItlMs
-  const profile = va.profile
-  const maxBatchSize = whatIf.maxBatchSize ?? profile?.maxBatchSize
-  const base: SimulationItem = {
-    namespace: va.namespace,
-    name: va.name,
-    modelID: va.modelID,
-    accelerator: va.accelerator ?? null,
-    shape: va.shape,
-    engine: 'queueing-model',
-    outcome: 'skipped',
-    reason: null,
-    load: resolvedLoad.load ?? null,
-    loadSources: resolvedLoad.sources,
-    measured: measured && (measured.ttftMs !== undefined || measured.itlMs !== undefined) ? {ttftMs: measured.ttftMs ?? null, itlMs: measured.itlMs ?? null} : va.status.load && (va.status.load.ttftMs !== undefined || va.status.load.itlMs !== undefined) ? {ttftMs: va.status.load.ttftMs ?? null, itlMs: va.status.load.itlMs ?? null} : null,
-    slo: sloTtftMs !== undefined && sloItlMs !== undefined ? {ttftMs: sloTtftMs, itlMs: sloItlMs, serviceClass: classMatch?.serviceClass.name ?? null} : null,
-    maxBatchSize: maxBatchSize ?? null,
-    current,
-    controller: {desiredReplicas: va.status.desiredReplicas ?? null},
-    desired: null,
-    prediction: null,
-    boundBy: null,
-  }
-  const skip = (reason: string): SimulationItem => ({...base, outcome: 'skipped', reason})
-
-  if (va.problems.length > 0) return skip(describeProblems(va.problems))
-  if (va.shape === 'C') return skip('shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation engine, not the queueing model')
-  if (!va.accelerator) return skip(`label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which accelerator the variant runs on; add the label`)
-  if (!profile) {
-    const declared = va.profiles.map((entry) => entry.accelerator).join(', ')
-    return skip(va.shape === 'A' ? `spec.modelProfile.accelerators has no entry for accelerator "${va.accelerator}"${declared ? ` (declared: ${declared})` : ''}; add one with perfParms` : 'spec.variantProfile is missing')
-  }
-  if (sloTtftMs === undefined || sloItlMs === undefined) {
-    return skip(config.found.serviceClasses
-      ? `no class in ConfigMap service-classes-config lists model "${va.modelID}"; add one, or pass --slo-ttft and --slo-itl`
-      : 'ConfigMap service-classes-config not found; include it in the manifests, or pass --slo-ttft and --slo-itl')
-  }
-  const cost = config.acceleratorCosts.get(va.accelerator)
-  if (!cost) {
-    const problem = config.problems.find((entry) => entry.configMap === 'accelerator-unit-costs' && entry.key === va.accelerator)
-    if (problem) return skip(`ConfigMap accelerator-unit-costs, key ${problem.key}: ${problem.message}`)
-    return skip(config.found.acceleratorCosts ? `ConfigMap accelerator-unit-costs has no entry for accelerator "${va.accelerator}"; add one` : 'ConfigMap accelerator-unit-costs not found; include it in the manifests')
-  }
-  if (!resolvedLoad.load) {
-    return skip(`no load for model "${va.modelID}" in namespace ${va.namespace} (missing ${resolvedLoad.missing.join(', ')}); add a MetricsSnapshot, or pass --arrival-rate, --input-tokens and --output-tokens`)
-  }
-
-  const isBoundedShape = va.shape === 'B1' || va.shape === 'B2'
-  const decision = context.decide({
-    modelId: va.modelID,
-    accelerator: va.accelerator,
-    acceleratorCount: profile.acceleratorCount,
-    maxBatchSize: maxBatchSize ?? 0,
-    decodeParms: profile.decodeParms,
-    prefillParms: profile.prefillParms,
-    acceleratorUnitCost: cost.cost,
-    sloTtftMs,
-    sloTpotMs: sloItlMs,
-    arrivalRateRpm: resolvedLoad.load.arrivalRate,
-    avgInputTokens: resolvedLoad.load.avgInputTokens,
-    avgOutputTokens: resolvedLoad.load.avgOutputTokens,
-    currentReplicas: current.replicas,
-    scaleToZero: whatIf.scaleToZero ?? isScaleToZeroEnabled(config),
-    ...(isBoundedShape ? {minReplicas: va.minReplicas ?? 0, ...(va.maxReplicas !== undefined ? {maxReplicas: va.maxReplicas} : {}), ...(va.variantCost !== undefined ? {variantCost: va.variantCost} : {})} : {}),
-  })
-  const allocation = decision.allocation
-  return {
-    ...base,
-    outcome: decision.outcome,
-    reason: decision.outcome === 'infeasible' ? `${decision.reason}: ${decision.cause}` : decision.outcome === 'skipped' ? decision.reason : null,
-    desired: decision.desired && decision.cost !== null ? {replicas: decision.desired.numReplicas, accelerator: decision.desired.accelerator, cost: decision.cost} : null,
-    prediction: allocation && decision.outcome === 'allocated'
-      ? {ttftMs: allocation.ttftMs, itlMs: allocation.itlMs, utilization: allocation.rho, maxRatePerReplica: allocation.maxRpmPerReplica}
-      : null,
-    boundBy: decision.outcome === 'allocated' ? (decision.boundBy ?? null) : null,
-  }
-}
-
-/** Deployment spec.replicas, else the VA's status.currentAlloc.numReplicas, else --replicas, else 1. */
-function currentReplicas(va: VariantAutoscaling, deployment: KubeObject | undefined, whatIf: WhatIf): SimulationItem['current'] {
-  const specReplicas = deployment?.spec?.replicas
-  if (typeof specReplicas === 'number') return {replicas: specReplicas, source: 'deployment'}
-  // A Deployment without spec.replicas runs 1 (the API server defaults it).
-  if (deployment) return {replicas: 1, source: 'deployment'}
-  if (va.status.currentReplicas !== undefined) return {replicas: va.status.currentReplicas, source: 'status'}
-  if (whatIf.replicas !== undefined) return {replicas: whatIf.replicas, source: 'flag'}
-  return {replicas: 1, source: 'default'}
-}
-
-function indexMetrics(models: readonly ModelMetrics[]): Map<string, ModelMetrics> {
-  // Later snapshots win, so a file can be amended by appending a newer document.
-  return new Map(models.map((model) => [key(model.namespace, model.modelID), model]))
-}
-
-function key(namespace: string, name: string): string {
-  return `${namespace}\u0000${name}`
 }
