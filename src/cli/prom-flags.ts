@@ -10,7 +10,7 @@ export const promFlags = {
   'prom-url': Flags.string({description: 'Prometheus URL (default: $KUBECTL_VA_PROM_URL, else the controller ConfigMap PROMETHEUS_BASE_URL through the API server proxy, else a well-known monitoring Service).', helpGroup}),
   'prom-token': Flags.string({description: 'Bearer token for Prometheus (env KUBECTL_VA_PROM_TOKEN). Never printed.', helpGroup}),
   'prom-token-file': Flags.string({description: 'File holding the bearer token (env KUBECTL_VA_PROM_TOKEN_FILE).', helpGroup}),
-  'prom-header': Flags.string({description: "Extra HTTP header, 'Name: value' (repeatable).", multiple: true, helpGroup}),
+  'prom-header': Flags.string({description: "Extra HTTP header, 'Name: value' (repeatable).", multiple: true, multipleNonGreedy: true, helpGroup}),
   'prom-ca-file': Flags.string({description: 'CA bundle to verify Prometheus (env KUBECTL_VA_PROM_CA_FILE).', helpGroup}),
   'prom-cert-file': Flags.string({description: 'Client certificate for Prometheus (mTLS).', helpGroup}),
   'prom-key-file': Flags.string({description: 'Client key for Prometheus (mTLS).', helpGroup}),

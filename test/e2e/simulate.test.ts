@@ -111,3 +111,10 @@ test('a VA with no load source gets its own error, not a crash', async () => {
   assert.equal(run.code, 3)
   assert.match(run.stderr, /variantautoscaling llm\/llama-8b-h100: skipped: no load for model "meta\/llama-3\.1-8b" in namespace llm/)
 })
+
+test('a VA name after -f FILE is a name, not a second file, as in kubectl', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', quickstart, 'llama-8b-h100', '--no-headers'])
+  assert.equal(run.code, 0, run.stderr)
+  assert.match(run.stdout, /^llama-8b-h100\s/)
+  assert.equal(run.stdout.trimEnd().split('\n').length, 1)
+})
