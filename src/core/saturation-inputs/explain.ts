@@ -130,7 +130,7 @@ function describeOtherScale(facts: GroupFacts, variant: VariantFacts, scaled: Sc
   if (scaled.action === 'scale-up') {
     return `no change: the scale-up goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, smaller name)` : `cheaper ${scaled.variant} (${costs})`}`
   }
-  if (variant.targetReplicas <= 1) return `no change: the scale-down goes to ${scaled.variant}; a variant at 1 replica is never scaled down`
+  if (variant.reportingPods <= 1) return `no change: the scale-down goes to ${scaled.variant}; a variant at 1 replica is never scaled down`
   return `no change: the scale-down goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, larger name)` : `more expensive ${scaled.variant} (${costs})`}`
 }
 
@@ -146,11 +146,13 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
   } else if (facts.preservedVariants.includes(variant.name)) {
     sentences.push(`keeps desired ${state.desiredReplicas} (current ${state.currentReplicas}) until the Deployment converges; v0.4.2 leaves it out of the ±1 step`)
   } else if (scaled?.variant === variant.name) {
-    const from = variant.targetReplicas + (scaled.action === 'scale-up' ? -1 : 1)
+    // Both engines step from the pods reporting (v0.5.1 only moves a stable model, where that equals current).
+    const from = variant.reportingPods
+    const to = from + (scaled.action === 'scale-up' ? 1 : -1)
     sentences.push(
       scaled.action === 'scale-up'
-        ? `scale up ${variant.name} by 1 (${from} → ${variant.targetReplicas}): ${scaleUpTriggers(facts)}`
-        : `scale down ${variant.name} by 1 (${from} → ${variant.targetReplicas}): ${scaleDownSafeText(facts)}`,
+        ? `scale up ${variant.name} by 1 (${from} → ${to}): ${scaleUpTriggers(facts)}`
+        : `scale down ${variant.name} by 1 (${from} → ${to}): ${scaleDownSafeText(facts)}`,
     )
   } else if (scaled !== undefined) {
     sentences.push(describeOtherScale(facts, variant, scaled, costOf))

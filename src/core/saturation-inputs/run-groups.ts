@@ -660,7 +660,7 @@ function runGroup(
     if (member.exclusion !== undefined) return emptyResult(member, group.key, member.exclusion, [skipSentence(member.exclusion, member.va, group, undefined)])
     const state = variantStates.find((candidate) => candidate.variantName === member.va.name)!
     const decision = groupSkip === undefined ? decisions.get(member.va.name) : undefined
-    const noDecision: SaturationSkip | undefined = groupSkip ?? (skip?.kind === 'shared-deployment' ? skip : decision === undefined ? {kind: 'variant-no-metrics'} : undefined)
+    const noDecision: SaturationSkip | undefined = skip?.kind === 'shared-deployment' ? skip : (groupSkip ?? (decision === undefined ? {kind: 'variant-no-metrics'} : undefined))
     const guards: SaturationGuards = {
       pendingReplicas: state.pendingReplicas ?? 0,
       modelInTransition: saturation?.modelInTransition ?? false,
