@@ -22,6 +22,7 @@ test('shape C fixture: one of two pods reporting freezes the model in transition
   assert.equal(va.decisionReason, 'saturation-only mode: no-change')
   // The queue length is truncated to an integer, as the controller does.
   assert.deepEqual(va.pods, [{pod: abcde, kvCacheUsage: 0.5, queueLength: 1, isSaturated: false, missing: []}])
+  assert.equal(va.model?.avgSpareQueueLength, 2)
   assert.deepEqual(va.sentences, [
     'blocked: model Qwen/Qwen3-0.6B is in transition (qwen3-va: metrics(1)!=current(2)), so every variant holds its desired or current replicas this cycle',
     'scale-to-zero is enabled but 120 requests arrived in the last 15m',
