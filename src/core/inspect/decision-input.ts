@@ -113,6 +113,7 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     desired: null,
     prediction: null,
     boundBy: null,
+    saturation: null,
   }
   const load: DecisionLoad | undefined = resolvedLoad.load && {arrivalRateRpm: resolvedLoad.load.arrivalRate, avgInputTokens: resolvedLoad.load.avgInputTokens, avgOutputTokens: resolvedLoad.load.avgOutputTokens}
   const identity = {namespace: va.namespace, name: va.name, modelID: va.modelID, deploymentName: va.target.name, load, loadSources: resolvedLoad.sources}

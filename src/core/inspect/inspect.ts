@@ -5,7 +5,7 @@ import type {ModelMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../sources.js'
 import {detectCrdShape} from '../cluster/shape.js'
-import {simulate} from './simulate.js'
+import {simulate, type SimulateOptions} from './simulate.js'
 import type {SimulationItem} from './simulation-result.js'
 import type {VaReport, VaReportList} from './va-report.js'
 import type {WhatIf} from './what-if.js'
@@ -16,12 +16,15 @@ export interface InspectOptions {
   whatIf?: WhatIf | undefined
   /** The controller's desired-replicas gauge per VA, keyed namespace\0name. */
   gauges?: ReadonlyMap<string, {desiredReplicas: number}> | undefined
+  /** Per-pod KV-cache and queue readings, for the saturation engines. */
+  pods?: SimulateOptions['pods']
+  requestCounts?: SimulateOptions['requestCounts']
 }
 
 /** Joins VA, target Deployment, controller config, metrics and our decision into one report per VA. */
 export function inspectAll(sources: SourceSet, options: InspectOptions = {}): VaReportList {
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
-  const simulation = simulate(sources, {whatIf: options.whatIf ?? {}, metrics: options.metrics})
+  const simulation = simulate(sources, {whatIf: options.whatIf ?? {}, metrics: options.metrics, pods: options.pods, requestCounts: options.requestCounts})
   const simulated = new Map(simulation.items.map((item) => [key(item.namespace, item.name), item]))
   const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
   const snapshotOrLive = options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)
@@ -42,7 +45,7 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
         namespace: va.namespace,
         name: va.name,
         shape: va.shape,
-        engine: va.shape === 'C' ? 'saturation' : 'queueing-model',
+        engine: item?.engine ?? 'queueing-model',
         modelID: va.modelID,
         accelerator: va.accelerator ?? null,
         variantID: va.variantID ?? null,
@@ -103,8 +106,8 @@ function reportMetrics(va: VariantAutoscaling, measured: ModelMetrics | undefine
 }
 
 function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {
-  if (!item) return {outcome: 'skipped', replicas: null, reason: 'not simulated', boundBy: null, prediction: null}
-  return {outcome: item.outcome, replicas: item.desired?.replicas ?? null, reason: item.reason, boundBy: item.boundBy, prediction: item.prediction}
+  if (!item) return {outcome: 'skipped', replicas: null, reason: 'not simulated', boundBy: null, prediction: null, saturation: null}
+  return {outcome: item.outcome, replicas: item.desired?.replicas ?? null, reason: item.reason, boundBy: item.boundBy, prediction: item.prediction, saturation: item.saturation}
 }
 
 function key(namespace: string, name: string): string {

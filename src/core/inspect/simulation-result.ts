@@ -12,7 +12,8 @@ export interface SimulationItem {
   modelID: string
   accelerator: string | null
   shape: string
-  engine: 'queueing-model'
+  /** queueing-model (shapes A v0.0.1-v0.0.4, B), capacity (A v0.0.5-v0.4.2), saturation (C, v0.5). */
+  engine: 'queueing-model' | 'capacity' | 'saturation'
   outcome: Outcome
   /** Why infeasible or skipped; null otherwise. */
   reason: string | null
@@ -28,6 +29,36 @@ export interface SimulationItem {
   desired: {replicas: number; accelerator: string; cost: number} | null
   prediction: {ttftMs: number; itlMs: number; utilization: number; maxRatePerReplica: number} | null
   boundBy: 'ttft' | 'itl' | null
+  /** Why the saturation engines decided what they did; null for the queueing model. */
+  saturation: SaturationDetail | null
+}
+
+export interface SaturationDetail {
+  engine: 'capacity-v0.4.2' | 'saturation-v0.5.1'
+  /** The evidence for the engine: CRD shape, controller image, env. */
+  engineWhy: string
+  /** The VAs decided together: modelID (v0.4.2) or modelID|namespace (v0.5.1). */
+  group: string
+  action: 'scale-up' | 'scale-down' | 'no-change' | null
+  /** The engine's target even when the controller would not write it (e.g. no accelerator label). */
+  computedReplicas: number | null
+  currentReplicas: number | null
+  pendingReplicas: number | null
+  /** KV-cache usage is a fraction 0..1; queue length counts waiting requests. */
+  pods: Array<{name: string; kvCacheUsage: number | null; queueLength: number | null; isSaturated: boolean | null}>
+  model: {
+    avgSpareKvCapacity: number
+    kvSpareTrigger: number
+    avgSpareQueueLength: number
+    queueSpareTrigger: number
+    kvCacheThreshold: number
+    queueLengthThreshold: number
+    nonSaturatedReplicas: number
+    totalReplicas: number
+    shouldScaleUp: boolean
+    scaleDownSafe: boolean
+  } | null
+  explanation: string[]
 }
 
 export interface SimulationResult {

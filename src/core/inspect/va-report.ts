@@ -10,7 +10,7 @@ export interface VaReport {
   name: string
   shape: string
   /** Which decision logic applies to this VA (queueing model for shapes A v0.0.x and B). */
-  engine: 'queueing-model' | 'saturation' | 'unknown'
+  engine: 'queueing-model' | 'capacity' | 'saturation'
   modelID: string
   accelerator: string | null
   variantID: string | null
@@ -48,6 +48,8 @@ export interface VaReport {
     reason: string | null
     boundBy: 'ttft' | 'itl' | null
     prediction: SimulationItem['prediction']
+    /** The saturation engines' reasoning (per-pod saturation, spare capacity vs triggers); null for the queueing model. */
+    saturation: SimulationItem['saturation']
   }
   /** Problems with this VA's spec or config (the row still prints). */
   problems: string[]

@@ -7,6 +7,7 @@ import {isRecord} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
 import type {SourceSet} from '../sources.js'
 import {parseMetricsSnapshot} from './metrics-snapshot.js'
+import {findControllerDeployment} from '../cluster/controller.js'
 
 const manifestExtensions = new Set(['.yaml', '.yml', '.json'])
 
@@ -37,6 +38,15 @@ export async function readManifests(paths: readonly string[], options: {recursiv
     for (const {object, location} of parseDocuments(text, file === '-' ? '<stdin>' : file, problems)) {
       classify(object, location, sources, problems)
     }
+  }
+  // No Pod or ReplicaSet objects means "not known", so pod mapping falls back to the snapshot's deployment field.
+  if (sources.pods?.length === 0) sources.pods = undefined
+  if (sources.replicaSets?.length === 0) sources.replicaSets = undefined
+  // kubebuilder labels every operator control-plane=controller-manager: pick the one that looks like WVA.
+  const controller = findControllerDeployment(sources.deployments)
+  if (controller) {
+    sources.controllerDeployment = controller
+    sources.deployments = sources.deployments.filter((deployment) => deployment !== controller)
   }
   return {sources, problems}
 }
@@ -104,8 +114,7 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
       sources.configMaps.push(object)
       return
     case 'Deployment':
-      if (isControllerDeployment(object)) sources.controllerDeployment = object
-      else sources.deployments.push(object)
+      sources.deployments.push(object)
       return
     case 'Pod':
       sources.pods?.push(object)
@@ -125,11 +134,6 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
     default:
       sources.warnings.push(`${location}: ignoring ${kind ? `kind ${kind}` : 'a document without kind'} (kubectl va reads VariantAutoscaling, ConfigMap, Deployment and MetricsSnapshot)`)
   }
-}
-
-/** The WVA controller: label control-plane=controller-manager, or a name ending in controller-manager. */
-export function isControllerDeployment(object: KubeObject): boolean {
-  return object.metadata?.labels?.['control-plane'] === 'controller-manager' || (object.metadata?.name ?? '').endsWith('controller-manager')
 }
 
 async function readStdin(): Promise<string> {

@@ -40,7 +40,10 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   field('Target', `${report.target.kind}/${report.target.name}${found}`)
   if (report.target.found !== false) field('Replicas', `${show(r.desired)} desired | ${show(r.current)} current | ${show(r.ready)} ready`, 2)
 
-  if (report.profile) {
+  const modelBased = report.engine === 'queueing-model'
+  if (!modelBased) {
+    // The saturation engines use neither a profile nor service classes.
+  } else if (report.profile) {
     lines.push('Performance profile:')
     const p = report.profile
     field('Max batch size', String(p.maxBatchSize), 2)
@@ -52,7 +55,7 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   }
   field('Cost per replica', report.cost ?? '<unset>')
 
-  lines.push(`Service class:${' '.repeat(14)}${report.slo?.serviceClass ?? '<none> (no class in service-classes-config lists this model)'}`)
+  if (modelBased) lines.push(`Service class:${' '.repeat(14)}${report.slo?.serviceClass ?? '<none> (no class in service-classes-config lists this model)'}`)
   const m = report.metrics
   const metricsWhere = m?.source === 'prometheus' ? `Prometheus, window ${options.prometheus?.window ?? '1m'}, at ${options.prometheus?.at?.toISOString() ?? 'now'}` : m?.source === 'snapshot' ? 'MetricsSnapshot' : m?.source === 'status' ? 'status.currentAlloc (as last written by the controller; may be stale)' : 'none'
   lines.push(`Live metrics:${' '.repeat(15)}${metricsWhere}`)
@@ -79,11 +82,14 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     for (const row of rows) lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd())
   }
 
-  lines.push('Decision (kubectl-va, same optimizer as the controller):')
   const ours = report.recomputed
-  field('Outcome', ours.outcome, 2)
+  const saturation = ours.saturation
+  lines.push(saturation ? `Decision (kubectl-va, same ${saturation.engine} engine as the controller):` : 'Decision (kubectl-va, same optimizer as the controller):')
+  if (saturation) field('Engine', `${saturation.engine} (${saturation.engineWhy})`, 2)
+  field('Outcome', saturation?.action ? `${ours.outcome} (${saturation.action})` : ours.outcome, 2)
   const current = r.desired
   field('Replicas', `${show(current)} current / ${ours.replicas === null ? '<none>' : ours.replicas} desired`, 2)
+  if (saturation) renderSaturation(saturation, field, lines)
   if (ours.prediction) {
     field('Max rate per replica', `${formatNumber(ours.prediction.maxRatePerReplica, 1)} req/min (bound by ${ours.boundBy === 'itl' ? 'ITL' : 'TTFT'} SLO)`, 2)
     if (current !== null) field('Headroom', `${current} current replica${current === 1 ? ' absorbs' : 's absorb'} up to ${formatNumber(ours.prediction.maxRatePerReplica * current, 1)} req/min`, 2)
@@ -112,6 +118,23 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     }
   }
   return lines.join('\n') + '\n'
+}
+
+function renderSaturation(saturation: NonNullable<VaReport['recomputed']['saturation']>, field: (label: string, value: string, indent?: number) => void, lines: string[]): void {
+  if (saturation.pendingReplicas) field('Pending replicas', String(saturation.pendingReplicas), 2)
+  const model = saturation.model
+  if (model) {
+    field('Saturated at', `KV cache >= ${formatNumber(model.kvCacheThreshold * 100, 1)}% or queue >= ${formatNumber(model.queueLengthThreshold, 1)}`, 2)
+    field('Spare KV (avg/trigger)', `${formatNumber(model.avgSpareKvCapacity, 3)} / ${formatNumber(model.kvSpareTrigger, 3)}`, 2)
+    field('Spare queue (avg/trigger)', `${formatNumber(model.avgSpareQueueLength, 2)} / ${formatNumber(model.queueSpareTrigger, 2)}`, 2)
+    field('Non-saturated replicas', `${model.nonSaturatedReplicas} of ${model.totalReplicas} (model ${saturation.group})`, 2)
+  }
+  if (saturation.pods.length > 0) {
+    lines.push('  Pods:')
+    const rows = [['Pod', 'KV cache', 'Queue', 'Saturated'], ...saturation.pods.map((pod) => [pod.name, pod.kvCacheUsage === null ? '<none>' : `${formatNumber(pod.kvCacheUsage * 100, 1)}%`, pod.queueLength === null ? '<none>' : String(pod.queueLength), pod.isSaturated === null ? '<unknown>' : pod.isSaturated ? 'yes' : 'no'])]
+    const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+    for (const row of rows) lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
+  }
 }
 
 function num(value: number | undefined, decimals: number): string {

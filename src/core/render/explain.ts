@@ -16,7 +16,9 @@ export function explainDecision(report: VaReport, now: Date): string[] {
   const rate = report.metrics?.arrivalRateRpm
   const prediction = ours.prediction
 
-  switch (ours.outcome) {
+  if (ours.saturation) {
+    sentences.push(...ours.saturation.explanation)
+  } else switch (ours.outcome) {
     case 'allocated':
       if (prediction && rate !== null && rate !== undefined && ours.replicas !== null) {
         sentences.push(`${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound by the ${(ours.boundBy ?? 'ttft').toUpperCase()} SLO) needs ${ours.replicas} replica${ours.replicas === 1 ? '' : 's'}`)
@@ -41,7 +43,8 @@ export function explainDecision(report: VaReport, now: Date): string[] {
     if (!Number.isNaN(lastRun) && now.getTime() - lastRun > staleStatusAfterMs) {
       sentences.push(`  - the status is stale: last written ${humanDuration(now.getTime() - lastRun)} ago`)
     }
-    if (report.metrics?.source === 'prometheus') sentences.push('  - the load may have changed since the controller last ran (we use the load now)')
+    if (ours.saturation) sentences.push('  - the controller moves one variant by one replica per cycle; its status shows the last step it took')
+    else if (report.metrics?.source === 'prometheus') sentences.push('  - the load may have changed since the controller last ran (we use the load now)')
     if (report.metrics?.source === 'status') sentences.push('  - we computed from the load the controller last stored in status (Prometheus was not queried or not reachable)')
     if (report.controller.gaugeDesiredReplicas !== null && report.controller.gaugeDesiredReplicas !== controller) {
       sentences.push(`  - its gauge says ${report.controller.gaugeDesiredReplicas}: the status write may have failed (e.g. scale-to-zero with an empty accelerator)`)

@@ -7,6 +7,7 @@ const columns: Column<SimulationItem>[] = [
   {header: 'MODEL', value: (item) => item.modelID},
   {header: 'ACCELERATOR', value: (item) => item.accelerator ?? '<unset>'},
   {header: 'SHAPE', value: (item) => item.shape, wide: true},
+  {header: 'ENGINE', value: (item) => item.engine, wide: true},
   {header: 'RATE(RPM)', value: (item) => formatNumber(item.load?.arrivalRate, 1)},
   {header: 'TOKENS(IN/OUT)', value: (item) => (item.load ? formatPair(formatNumber(item.load.avgInputTokens, 0), formatNumber(item.load.avgOutputTokens, 0)) : '<unknown>')},
   {header: 'SLO(TTFT/ITL)', value: (item) => (item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>')},
