@@ -12,6 +12,8 @@ export interface CommandInputs {
   metrics: ModelMetrics[] | undefined
   gauges: LiveGather['gauges']
   pods: LiveGather['pods']
+  saturationPods: LiveGather['saturationPods']
+  requestCounts: LiveGather['requestCounts']
   compat: LiveGather['compat']
   replay: LiveGather['replay']
   prometheus: PrometheusOutcome | undefined
@@ -28,7 +30,7 @@ export interface InputFlags extends KubeFlagValues, PromFlagValues {
 }
 
 /** Offline from -f manifests, or live from the cluster and Prometheus: the same SourceSet either way. */
-export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: {podBreakdown?: boolean; replay?: PrometheusRequest['replay']} = {}): Promise<CommandInputs> {
+export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: {podBreakdown?: boolean; replay?: PrometheusRequest['replay']; whatIf?: PrometheusRequest['whatIf']} = {}): Promise<CommandInputs> {
   const promSettings = toPrometheusSettings(flags)
   if (flags.filename && flags.filename.length > 0) {
     for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
@@ -41,7 +43,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
       const namespace = flags.namespace
       read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
     }
-    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/prometheus/time.js')
@@ -52,13 +54,15 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     throw new UsageError(`invalid --at "${promSettings.at}": expected RFC 3339 (2026-11-28T10:00:00Z), Unix seconds, or a relative time like -15m`, {cause: error})
   }
   const {gatherLive} = await import('../core/inspect/gather.js')
-  const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay})
+  const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
   return {
     mode: 'cluster',
     sources: live.sources,
     metrics: live.metrics,
     gauges: live.gauges,
     pods: live.pods,
+    saturationPods: live.saturationPods,
+    requestCounts: live.requestCounts,
     compat: live.compat,
     replay: live.replay,
     prometheus: live.prometheus,

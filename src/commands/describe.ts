@@ -39,9 +39,9 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
     const inputs = await loadInputs(flags, names, now, {podBreakdown: true})
     const {inspectAll} = await import('../core/inspect/inspect.js')
-    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges})
+    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
     const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
-    const compatList = inputs.compat ? inspectAll(inputs.sources, {metrics: inputs.compat.metrics, gauges: inputs.gauges}) : undefined
+    const compatList = inputs.compat ? inspectAll(inputs.sources, {metrics: inputs.compat.metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts}) : undefined
     const controllerInputs = (name: string, namespace: string) => {
       const compat = compatList?.items.find((item) => item.name === name && item.namespace === namespace)
       return compat && inputs.compat ? {profile: inputs.compat.profile, replicas: compat.recomputed.replicas, outcome: compat.recomputed.outcome} : undefined

@@ -42,7 +42,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
     const inputs = await loadInputs(flags, names, now)
     const {inspectAll} = await import('../core/inspect/inspect.js')
-    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges})
+    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
     const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
     const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
     reportInputProblems(inputs, missing)

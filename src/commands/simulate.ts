@@ -56,7 +56,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (output === 'csv' && mode.mode === 'instant') throw new UsageError('-o csv is for --sweep and --since/--from output', {hint: 'use -o json or -o yaml for a single instant'})
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
-    const inputs = await loadInputs(flags, names, now, mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {})
+    const inputs = await loadInputs(flags, names, now, mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}, whatIf} : {whatIf})
     const missing = inputs.mode === 'offline' ? names.filter((name) => !inputs.sources.variantAutoscalings.some((va) => va.metadata?.name === name)) : []
     reportInputProblems(inputs, missing)
     if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
@@ -65,7 +65,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
 
     const {simulate} = await import('../core/inspect/simulate.js')
-    const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics})
+    const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
     if (whatIf.replicas !== undefined && items.some((item) => item.current.source === 'deployment' || item.current.source === 'status')) {
       this.warnLine('--replicas applies only to VAs whose inputs give no current replicas (no Deployment, no status)')

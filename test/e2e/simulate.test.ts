@@ -38,7 +38,7 @@ test('simulate -o json matches the documented JSON schema', async () => {
 test('the JSON output lists its fields deliberately', async () => {
   const run = await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json'])
   const item = JSON.parse(run.stdout).items[0]
-  assert.deepEqual(Object.keys(item), ['namespace', 'name', 'modelID', 'accelerator', 'shape', 'engine', 'outcome', 'reason', 'load', 'loadSources', 'measured', 'slo', 'maxBatchSize', 'current', 'controller', 'desired', 'prediction', 'boundBy'])
+  assert.deepEqual(Object.keys(item), ['namespace', 'name', 'modelID', 'accelerator', 'shape', 'engine', 'outcome', 'reason', 'load', 'loadSources', 'measured', 'slo', 'maxBatchSize', 'current', 'controller', 'desired', 'prediction', 'boundBy', 'saturation'])
 })
 
 test('doubling the load never lowers the desired replicas', async () => {
@@ -117,4 +117,21 @@ test('a VA name after -f FILE is a name, not a second file, as in kubectl', asyn
   assert.equal(run.code, 0, run.stderr)
   assert.match(run.stdout, /^llama-8b-h100\s/)
   assert.equal(run.stdout.trimEnd().split('\n').length, 1)
+})
+
+test('a v0.5 setup is decided by the saturation engine offline: one variant moves by one replica', async () => {
+  const run = await kubectlVaDirect(['simulate', '-f', join(repoRoot, 'examples', 'saturation-v0.5.yaml'), '-o', 'json'])
+  assert.equal(run.code, 0, run.stderr)
+  const result = JSON.parse(run.stdout) as {items: any[]}
+  const schema = JSON.parse(readFileSync(join(repoRoot, 'docs/schema/simulation-result.schema.json'), 'utf8'))
+  const validate = new (Ajv2020 as unknown as typeof Ajv2020.default)({allErrors: true, strict: false}).compile(schema)
+  const valid = validate(result)
+  assert.ok(valid, JSON.stringify(validate.errors))
+  assert.deepEqual(result.items.map((item) => [item.name, item.engine, item.desired?.replicas, item.saturation.action]), [
+    ['granite-8b-h100', 'saturation', 2, 'no-change'],
+    ['granite-8b-l40s', 'saturation', 3, 'scale-up'],
+  ])
+  assert.match(result.items[1].saturation.explanation[0], /^scale up granite-8b-l40s by 1 \(2 → 3\): average spare KV 0\.04 < trigger 0\.10/)
+  const tighter = JSON.parse((await kubectlVaDirect(['simulate', '-f', join(repoRoot, 'examples', 'saturation-v0.5.yaml'), '-o', 'json', '--kv-spare-trigger', '0.01', '--queue-spare-trigger', '1'])).stdout)
+  assert.deepEqual(tighter.items.map((item: any) => item.saturation.action), ['no-change', 'no-change'])
 })

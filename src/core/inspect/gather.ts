@@ -3,7 +3,8 @@ import type {PodBreakdown} from '../collector/pod-breakdown.js'
 import type {CollectorProfileName} from '../collector/profiles.js'
 import {PrometheusError} from '../errors.js'
 import {readControllerConfig} from '../model/controller-config.js'
-import type {ModelMetrics} from '../model/metrics.js'
+import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
+import type {PrometheusClient} from '../prometheus/client.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../sources.js'
 import type {ReplayRange} from '../replay/fetch-history.js'
@@ -26,6 +27,8 @@ export interface PrometheusRequest {
   wvaCompat: boolean
   /** Also query rate and latency per pod (describe). */
   podBreakdown?: boolean | undefined
+  /** simulate's what-ifs: the saturation overrides change which scale-to-zero readings are needed. */
+  whatIf?: WhatIf | undefined
   /** Replay history over this range instead of reading one instant (simulate --since/--from). */
   replay?: {range: ReplayRange; whatIf: WhatIf; names: readonly string[]} | undefined
 }
@@ -53,6 +56,10 @@ export interface LiveGather {
   gauges: Map<string, {desiredReplicas: number; metricName: string}>
   /** Per-pod rate and latency, when asked for. */
   pods: PodBreakdown[] | undefined
+  /** Per-pod KV-cache and queue readings for the saturation engines. */
+  saturationPods: PodMetrics[] | undefined
+  /** increase(vllm:request_success_total[retention]) per namespace\0model, for scale-to-zero. */
+  requestCounts: Map<string, number> | undefined
   /** With podBreakdown (describe): the metrics as the controller version in the cluster reads them, when that differs. */
   compat: {profile: CollectorProfileName; metrics: ModelMetrics[]} | undefined
   /** The replayed history, with replay. */
@@ -65,8 +72,9 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {loadKubeconfig} = await import('../cluster/kubeconfig.js')
   const {readClusterSources} = await import('../cluster/read-sources.js')
   const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
-  const sources = await readClusterSources({...cluster, connection})
-  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, compat: undefined, replay: undefined, prometheus: undefined}
+  // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
+  const sources = await readClusterSources({...cluster, connection, includePods: true})
+  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined}
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
   const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
@@ -124,14 +132,20 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     const {collectDesiredReplicas} = await import('../collector/desired-replicas.js')
     const {collectPodBreakdown} = await import('../collector/pod-breakdown.js')
     const scopes = vas.map((va) => ({namespace: va.namespace, modelID: va.modelID}))
-    const [models, gauges, pods] = await Promise.all([
+    const {collectPodMetrics} = await import('../collector/pod-metrics.js')
+    const requestCountQueries = await plannedRequestCounts(sources, prometheus.whatIf)
+    const [models, gauges, pods, saturationPods, requestCounts] = await Promise.all([
       collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile}),
       collectDesiredReplicas(client, vas.map((va) => ({namespace: va.namespace, variantName: va.name})), {at: prometheus.at}),
       prometheus.podBreakdown ? collectPodBreakdown(client, scopes, {window: prometheus.window, at: prometheus.at}) : undefined,
+      collectPodMetrics(client, scopes, {at: prometheus.at, profile}),
+      collectRequestCountsByRetention(client, requestCountQueries, prometheus.at),
     ])
-    outcome.queries = [...models.queries, ...gauges.queries, ...(pods?.queries ?? [])]
-    outcome.warnings.push(...models.warnings, ...gauges.warnings, ...(pods?.warnings ?? []))
+    outcome.queries = [...models.queries, ...gauges.queries, ...(pods?.queries ?? []), ...saturationPods.queries, ...requestCounts.queries]
+    outcome.warnings.push(...models.warnings, ...gauges.warnings, ...(pods?.warnings ?? []), ...saturationPods.warnings, ...requestCounts.warnings)
     result.pods = pods?.pods
+    result.saturationPods = saturationPods.pods
+    result.requestCounts = requestCounts.values
     const controllerProfile = compatProfile(sources)
     if (prometheus.podBreakdown && profile === 'kubectl-va' && controllerProfile !== 'kubectl-va') {
       // describe tells when the controller's own (version-specific) inputs would lead to another decision.
@@ -148,6 +162,27 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     await client.close()
   }
   return result
+}
+
+/** The scale-to-zero request-count readings the saturation engines will need (none unless scale-to-zero is on). */
+async function plannedRequestCounts(sources: SourceSet, whatIf: WhatIf | undefined) {
+  const {planRequestCounts} = await import('../saturation-inputs/run-groups.js')
+  return planRequestCounts(sources, {engine: whatIf?.engine, scaleToZero: whatIf?.scaleToZero, retention: whatIf?.retention})
+}
+
+/** One query per distinct retention window, however many models. */
+async function collectRequestCountsByRetention(client: PrometheusClient, queries: ReadonlyArray<{modelId: string; namespace: string; retention: {seconds: number}}>, at: Date | undefined) {
+  const {collectRequestCounts} = await import('../collector/request-counts.js')
+  const byRetention = new Map<number, Array<{namespace: string; modelID: string}>>()
+  for (const query of queries) byRetention.set(query.retention.seconds, [...(byRetention.get(query.retention.seconds) ?? []), {namespace: query.namespace, modelID: query.modelId}])
+  const out = {values: new Map<string, number>(), queries: [] as Array<{quantity: string; promql: string}>, warnings: [] as string[]}
+  for (const [seconds, scopes] of byRetention) {
+    const answer = await collectRequestCounts(client, scopes, {retention: `${seconds}s`, at})
+    out.queries.push(...answer.queries)
+    out.warnings.push(...answer.warnings)
+    for (const entry of answer.requestsInRetention) out.values.set(`${entry.namespace}\u0000${entry.modelID}`, entry.requests)
+  }
+  return out
 }
 
 // The controller turns NaN and empty results into 0; with --wva-compat we feed the optimizer what it sees.

@@ -1,6 +1,6 @@
 import {readControllerConfig} from '../model/controller-config.js'
 import type {KubeObject} from '../model/kube-object.js'
-import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics} from '../model/metrics.js'
+import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics, type PodMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../sources.js'
 
@@ -12,6 +12,10 @@ const secretKeys = /TOKEN|PASSWORD|SECRET|KEY_PATH|CLIENT_KEY|BEARER/i
 export interface SnapshotInput {
   sources: SourceSet
   metrics: readonly ModelMetrics[]
+  /** Per-pod KV-cache and queue readings (saturation engines). */
+  pods?: readonly PodMetrics[] | undefined
+  /** Scale-to-zero readings, namespace\0model → requests in the retention window. */
+  requestCounts?: ReadonlyMap<string, number> | undefined
   time: Date
   window: string
 }
@@ -42,6 +46,10 @@ export function buildSnapshot(input: SnapshotInput): KubeObject[] {
     time: input.time.toISOString(),
     window: input.window,
     models: input.metrics.map(toSnapshotModel) as unknown as ModelMetrics[],
+    ...(input.pods && input.pods.length > 0 ? {pods: input.pods.map(withDeployment(sources))} : {}),
+    ...(input.requestCounts && input.requestCounts.size > 0
+      ? {requestsInRetention: [...input.requestCounts].map(([key, requests]) => ({namespace: key.split('\u0000')[0]!, modelID: key.split('\u0000')[1]!, requests}))}
+      : {}),
   }
   objects.push(snapshot as unknown as KubeObject)
   return objects
@@ -56,6 +64,33 @@ function toSnapshotModel(model: ModelMetrics): Record<string, unknown> {
   if (model.ttftMs !== undefined) out.ttftMs = model.ttftMs
   if (model.itlMs !== undefined) out.itlMs = model.itlMs
   return out
+}
+
+/**
+ * Offline there are no Pod and ReplicaSet objects to follow owner references, so each pod row carries its
+ * Deployment (pod → controller ReplicaSet → controller Deployment), as the MetricsSnapshot schema allows.
+ */
+function withDeployment(sources: SourceSet): (pod: PodMetrics) => PodMetrics {
+  const replicaSetOwner = new Map<string, string>()
+  for (const replicaSet of sources.replicaSets ?? []) {
+    const owner = replicaSet.metadata?.ownerReferences?.find((reference) => reference.controller && reference.kind === 'Deployment')
+    if (owner?.name) replicaSetOwner.set(`${replicaSet.metadata?.namespace}/${replicaSet.metadata?.name}`, owner.name)
+  }
+  const podOwner = new Map<string, string>()
+  for (const pod of sources.pods ?? []) {
+    const owner = pod.metadata?.ownerReferences?.find((reference) => reference.controller && reference.kind === 'ReplicaSet')
+    const deployment = owner?.name ? replicaSetOwner.get(`${pod.metadata?.namespace}/${owner.name}`) : undefined
+    if (deployment) podOwner.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, deployment)
+  }
+  return (pod) => {
+    const deployment = pod.deployment ?? podOwner.get(`${pod.namespace}/${pod.name}`)
+    const out: PodMetrics = {namespace: pod.namespace, name: pod.name}
+    if (deployment) out.deployment = deployment
+    if (pod.modelID) out.modelID = pod.modelID
+    if (pod.kvCacheUsage !== undefined) out.kvCacheUsage = pod.kvCacheUsage
+    if (pod.queueLength !== undefined) out.queueLength = pod.queueLength
+    return out
+  }
 }
 
 function clean(object: KubeObject): KubeObject {
