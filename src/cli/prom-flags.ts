@@ -59,7 +59,8 @@ export function toPrometheusSettings(flags: PromFlagValues, env: NodeJS.ProcessE
   const timeoutMs = Number(timeoutMatch[1]) * {ms: 1, s: 1000, m: 60_000}[timeoutMatch[2] as 'ms' | 's' | 'm']
   return {
     enabled: flags['no-metrics'] !== true,
-    url: flags['prom-url'] ?? nonEmpty(env.KUBECTL_VA_PROM_URL),
+    url: flags['prom-url'],
+    envUrl: nonEmpty(env.KUBECTL_VA_PROM_URL),
     bearerToken: flags['prom-token'] ?? nonEmpty(env.KUBECTL_VA_PROM_TOKEN),
     bearerTokenFile: flags['prom-token-file'] ?? nonEmpty(env.KUBECTL_VA_PROM_TOKEN_FILE),
     headers: flags['prom-header'] ?? [],

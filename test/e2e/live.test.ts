@@ -77,6 +77,7 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
     assert.match(run.stdout, /^ {2}Max rate per replica:\s+3712 req\/min \(bound by ITL SLO\)$/m)
     assert.match(run.stdout, /sum by \(model_name, namespace\) \(rate\(vllm:request_success_total\{/)
     assert.match(run.stdout, /^Prometheus:\s+http:\/\/127\.0\.0\.1:\d+\/?$/m)
+    assert.match(run.stdout, /^ {2}Found by:\s+env KUBECTL_VA_PROM_URL$/m)
   })
 
   await t.test('snapshot then simulate -f gives the same decision as the live simulate', async () => {

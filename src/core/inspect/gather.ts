@@ -13,7 +13,10 @@ import type {WhatIf} from './what-if.js'
 /** What the Prometheus side needs, already validated by the CLI. */
 export interface PrometheusRequest {
   enabled: boolean
+  /** --prom-url */
   url: string | undefined
+  /** $KUBECTL_VA_PROM_URL (read by the CLI; core reads no environment) */
+  envUrl: string | undefined
   bearerToken: string | undefined
   bearerTokenFile: string | undefined
   headers: string[]
@@ -84,6 +87,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const urlInputs = {
     flag: prometheus.url,
+    env: {KUBECTL_VA_PROM_URL: prometheus.envUrl},
     controllerConfigMap: config.mainConfigMapName ? {namespace: config.namespace, name: config.mainConfigMapName, data: config.main} : undefined,
     apiServerUrl: connection.server,
     inCluster: connection.source === 'in-cluster',
