@@ -49,6 +49,33 @@ function fleet(vaCount: number, namespaceCount: number): {objects: KubeObject[];
   return {objects, openmetrics: builder.toString()}
 }
 
+/** A v0.5 cluster: shape C VAs, each Deployment with `podsPerVa` pods owned through a ReplicaSet, KV/queue gauges. */
+function saturationFleet(vaCount: number, namespaceCount: number, podsPerVa: number): {objects: KubeObject[]; openmetrics: string} {
+  const objects: KubeObject[] = [...clusterFixture('crd-c')]
+  const builder = new OpenMetricsBuilder()
+  for (let index = 0; index < vaCount; index++) {
+    const namespace = `team-${index % namespaceCount}`
+    const name = `variant-${String(index).padStart(4, '0')}`
+    const model = `org/model-${Math.floor(index / 2)}`
+    const deployment = `${name}-decode`
+    objects.push({apiVersion: 'llmd.ai/v1alpha1', kind: 'VariantAutoscaling', metadata: {name, namespace, labels: {'inference.optimization/acceleratorName': index % 2 ? 'L40S' : 'H100'}, creationTimestamp: '2026-11-01T00:00:00Z'}, spec: {scaleTargetRef: {apiVersion: 'apps/v1', kind: 'Deployment', name: deployment}, modelID: model, variantCost: index % 2 ? '10.0' : '30.0'}})
+    objects.push({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: deployment, namespace, uid: `uid-${name}`}, spec: {replicas: podsPerVa}, status: {replicas: podsPerVa, readyReplicas: podsPerVa}})
+    objects.push({apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: `${deployment}-5d8f7`, namespace, ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, controller: true}]}, spec: {replicas: podsPerVa}})
+    for (let pod = 0; pod < podsPerVa; pod++) {
+      const podName = `${deployment}-5d8f7-${pod}`
+      objects.push({apiVersion: 'v1', kind: 'Pod', metadata: {name: podName, namespace, ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${deployment}-5d8f7`, controller: true}]}, spec: {containers: [{name: 'vllm'}]}, status: {phase: 'Running'}})
+      const labels = {model_name: model, namespace, pod: podName}
+      builder.gauge('vllm:kv_cache_usage_perc', labels, times.map((t) => ({t, v: 0.5 + ((index + pod) % 5) / 10})))
+      builder.gauge('vllm:num_requests_waiting', labels, times.map((t) => ({t, v: (index + pod) % 4})))
+    }
+  }
+  objects.push(
+    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'wva-saturation-scaling-config', namespace: 'workload-variant-autoscaler-system'}, data: {default: 'kvCacheThreshold: 0.80\nqueueLengthThreshold: 5\nkvSpareTrigger: 0.1\nqueueSpareTrigger: 3\n'}},
+    {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'workload-variant-autoscaler-controller-manager', namespace: 'workload-variant-autoscaler-system', labels: {'control-plane': 'controller-manager'}}, spec: {template: {spec: {containers: [{name: 'manager', image: 'wva:v0.5.1'}]}}}},
+  )
+  return {objects, openmetrics: builder.toString()}
+}
+
 /** A loopback proxy in front of Prometheus that counts the requests the plugin makes. */
 async function countingProxy(target: string): Promise<{url: string; count: () => number; close: () => Promise<void>}> {
   let count = 0
@@ -74,8 +101,16 @@ function median(values: number[]): number {
 const cleanups: Array<() => unknown> = []
 const t = {after: (fn: () => unknown) => cleanups.push(fn)}
 try {
-  for (const [vaCount, namespaceCount, withMetrics] of [[50, 5, false], [500, 20, false], [20, 5, true], [200, 10, true]] as const) {
-    const {objects, openmetrics} = fleet(vaCount, namespaceCount)
+  const cases = [
+    {vaCount: 50, namespaceCount: 5, withMetrics: false, saturation: false},
+    {vaCount: 500, namespaceCount: 20, withMetrics: false, saturation: false},
+    {vaCount: 20, namespaceCount: 5, withMetrics: true, saturation: false},
+    {vaCount: 200, namespaceCount: 10, withMetrics: true, saturation: false},
+    {vaCount: 10, namespaceCount: 5, withMetrics: true, saturation: true},
+    {vaCount: 50, namespaceCount: 5, withMetrics: true, saturation: true},
+  ]
+  for (const {vaCount, namespaceCount, withMetrics, saturation} of cases) {
+    const {objects, openmetrics} = saturation ? saturationFleet(vaCount, namespaceCount, 4) : fleet(vaCount, namespaceCount)
     const api = await startFakeApiServer(t as never, objects)
     const prom = withMetrics ? await countingProxy((await startPrometheus(t, {openmetrics})).url) : undefined
     if (prom) t.after(prom.close)
@@ -95,7 +130,8 @@ try {
       apiRequests = api.requests.length - apiBefore
       promRequests = (prom?.count() ?? 0) - promBefore
     }
-    console.log(`get -A: ${String(vaCount).padStart(3)} VAs in ${String(namespaceCount).padStart(2)} namespaces${withMetrics ? ' with metrics' : '             '}: ` +
+    const kind = saturation ? ` v0.5, ${vaCount * 4} pods` : withMetrics ? ' with metrics' : ''
+    console.log(`get -A: ${String(vaCount).padStart(3)} VAs in ${String(namespaceCount).padStart(2)} namespaces${kind.padEnd(22)}: ` +
       `${apiRequests} API requests, ${promRequests} Prometheus requests, median ${Math.round(median(timings))} ms (3 runs, kubectl plugin discovery included)`)
     await api.close()
   }
