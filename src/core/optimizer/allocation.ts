@@ -3,13 +3,17 @@ import {
   type AchievedPerf,
   type AnalysisMetrics,
   type AnalyzedModel,
+  type AnalyzeResult,
   analyzeRate,
   createQueueAnalyzer,
+  type QueueAnalyzer,
+  type QueueConfig,
+  type SizeResult,
   sizeForTargets,
   type TargetPerf,
   type TargetRate,
 } from './queue-analyzer.js'
-import type {ServiceParms} from './service-time.js'
+import type {RequestSize, ServiceParms} from './service-time.js'
 
 /** Queue limit = this many max batches; upstream config.MaxQueueToBatchRatio. */
 export const MAX_QUEUE_TO_BATCH_RATIO = 10
@@ -115,12 +119,50 @@ export function allocationCost(unitCost: number, numInstances: number, numReplic
   return f32(unitCost * f32(numInstances * numReplicas))
 }
 
+/** One replica's analyzer and its sizing for the targets; not ok when the analyzer cannot be built. */
+export type ReplicaSizing =
+  | {readonly ok: true; readonly analyzer: QueueAnalyzer; readonly size: SizeResult}
+  | {readonly ok: false; readonly error: string}
+
+/**
+ * The two expensive analyzer calls of createAllocation, injectable so that a caller deciding many loads can cache
+ * them (memo.ts). Each must return exactly what the direct call below returns for the same arguments.
+ */
+export interface AnalyzerHooks {
+  /** Build the replica's analyzer and find its max rate within the targets: independent of the arrival rate. */
+  readonly sizeReplica: (config: QueueConfig, request: RequestSize, targets: TargetPerf) => ReplicaSizing
+  /** Metrics of a sized replica at `rateRps` (req/s, float32). */
+  readonly analyzeReplica: (analyzer: QueueAnalyzer, rateRps: number) => AnalyzeResult
+}
+
+/** NewQueueAnalyzer, then Size: the part of upstream CreateAllocation that does not depend on the load. */
+export function sizeReplica(config: QueueConfig, request: RequestSize, targets: TargetPerf): ReplicaSizing {
+  const built = createQueueAnalyzer(config, request)
+  return built.ok ? {ok: true, analyzer: built.analyzer, size: sizeForTargets(built.analyzer, targets)} : built
+}
+
+/** The analyzer calls as upstream makes them, uncached. */
+export const DIRECT_ANALYZER_HOOKS: AnalyzerHooks = {sizeReplica, analyzeReplica: analyzeRate}
+
+/**
+ * Requests one replica serves together. Upstream: the server override, else integer division; atTokens is 0 from
+ * the controller, so N = 1 without an override.
+ */
+export function replicaMaxBatchSize(
+  context: Pick<AllocationContext, 'serverMaxBatchSize' | 'perfMaxBatchSize' | 'atTokens'>,
+  avgOutTokens: number,
+): number {
+  return context.serverMaxBatchSize > 0
+    ? context.serverMaxBatchSize
+    : Math.max(Math.trunc((context.perfMaxBatchSize * context.atTokens) / avgOutTokens), 1)
+}
+
 /**
  * Replicas, cost and predicted performance of one server on one accelerator. Mirrors upstream
  * core.CreateAllocation (lookups of missing objects are the caller's, see system.ts). Infeasible when the
  * load is negative, the analyzer cannot be built, the SLOs cannot be met, or the per-replica analysis fails.
  */
-export function createAllocation(context: AllocationContext): CreateAllocationResult {
+export function createAllocation(context: AllocationContext, hooks: AnalyzerHooks = DIRECT_ANALYZER_HOOKS): CreateAllocationResult {
   const {load} = context
   if (load.arrivalRateRpm < 0 || load.avgInTokens < 0 || load.avgOutTokens < 0) {
     return {outcome: 'infeasible', reason: 'negative load'}
@@ -129,20 +171,16 @@ export function createAllocation(context: AllocationContext): CreateAllocationRe
     return {outcome: 'zeroLoad', allocation: zeroLoadAllocation(context)}
   }
   const outTokens = load.avgOutTokens
-  // Upstream: integer division; atTokens is 0 from the controller, so N = 1 without an override.
-  const maxBatchSize =
-    context.serverMaxBatchSize > 0
-      ? context.serverMaxBatchSize
-      : Math.max(Math.trunc((context.perfMaxBatchSize * context.atTokens) / outTokens), 1)
+  const maxBatchSize = replicaMaxBatchSize(context, outTokens)
   const maxQueueSize = maxBatchSize * MAX_QUEUE_TO_BATCH_RATIO
-  const built = createQueueAnalyzer(
+  const {targets} = context
+  const replica = hooks.sizeReplica(
     {maxBatchSize, maxQueueSize, serviceParms: context.serviceParms},
     {avgInputTokens: load.avgInTokens, avgOutputTokens: outTokens},
+    targets,
   )
-  if (!built.ok) return {outcome: 'infeasible', reason: built.error}
-  const analyzer = built.analyzer
-  const {targets} = context
-  const sized = sizeForTargets(analyzer, targets)
+  if (!replica.ok) return {outcome: 'infeasible', reason: replica.error}
+  const {analyzer, size: sized} = replica
   const base = {
     maxBatchSize,
     maxQueueSize,
@@ -167,7 +205,7 @@ export function createAllocation(context: AllocationContext): CreateAllocationRe
   const numReplicas = Math.max(Math.ceil(replicasRaw), context.minNumReplicas)
   const cost = allocationCost(context.unitCost, context.numInstances, numReplicas)
   const perReplicaRateRps = f32(totalRateRps / f32(numReplicas))
-  const perReplica = analyzeRate(analyzer, perReplicaRateRps)
+  const perReplica = hooks.analyzeReplica(analyzer, perReplicaRateRps)
   const sizing: SizingDetails = {
     ...base,
     size,

@@ -1,4 +1,4 @@
-import {type Allocation, allocationCost, createAllocation, type SizingDetails, transitionPenalty} from './allocation.js'
+import {type Allocation, allocationCost, type AnalyzerHooks, createAllocation, DIRECT_ANALYZER_HOOKS, type SizingDetails, transitionPenalty} from './allocation.js'
 import {collectLoad, currentCostOf, parseAcceleratorCost, parsePerfParms} from './controller-inputs.js'
 import {f32, parseGoFloat32} from './float32.js'
 import {selectUnlimited} from './solver-unlimited.js'
@@ -137,9 +137,10 @@ function isShapeB(input: ModelBasedInput): boolean {
 /**
  * Desired replicas of one VA by the queueing model, as the 4cf6eb6 controller computes them (unlimited solver,
  * keepAccelerator, one candidate), plus the e46bd4b (shape B) rules when minReplicas/maxReplicas are given.
- * Pure: no clock, environment or I/O.
+ * Pure: no clock, environment or I/O. `hooks` replace the analyzer's sizing and per-replica analysis, e.g. with
+ * cached ones (memo.ts); the decision is the same.
  */
-export function decideModelBased(input: ModelBasedInput): ModelBasedDecision {
+export function decideModelBased(input: ModelBasedInput, hooks: AnalyzerHooks = DIRECT_ANALYZER_HOOKS): ModelBasedDecision {
   const perf = parsePerfParms(input.decodeParms, input.prefillParms)
   if (!perf.ok) return skipped(perf.reason)
   const unitCost = parseAcceleratorCost(input.acceleratorUnitCost)
@@ -182,7 +183,7 @@ export function decideModelBased(input: ModelBasedInput): ModelBasedDecision {
     minNumReplicas: resolved.minNumReplicas,
     load: {arrivalRateRpm: load.arrivalRateRpm, avgInTokens: load.avgInTokens, avgOutTokens: load.avgOutTokens},
     targets: {ttftMs: resolved.sloTtftMs, itlMs: resolved.sloItlMs, tps: 0},
-  })
+  }, hooks)
   if (created.outcome === 'infeasible') {
     return {
       outcome: 'infeasible',

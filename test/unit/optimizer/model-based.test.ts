@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
+import {type AnalyzerHooks, DIRECT_ANALYZER_HOOKS} from '../../../src/core/optimizer/allocation.js'
 import {decideModelBased, type ModelBasedInput} from '../../../src/core/optimizer/model-based.js'
 
 /** A feasible VA (golden edge-019: ITL-bound, 2 replicas at 600 req/min), shape A unless overridden. */
@@ -128,5 +129,32 @@ describe('controller glue', () => {
 
   test('NaN load from Prometheus counts as zero load', () => {
     assert.equal(decideModelBased(va({arrivalRateRpm: Number.NaN})).outcome, 'zeroLoad')
+  })
+})
+
+describe('analyzer hooks', () => {
+  test('an allocated decision sizes once and analyzes once through the hooks, and the result is unchanged', () => {
+    const calls: string[] = []
+    const recording: AnalyzerHooks = {
+      sizeReplica(config, request, targets) {
+        calls.push(`size N=${config.maxBatchSize} Q=${config.maxQueueSize} out=${request.avgOutputTokens} itl=${targets.itlMs}`)
+        return DIRECT_ANALYZER_HOOKS.sizeReplica(config, request, targets)
+      },
+      analyzeReplica(analyzer, rateRps) {
+        calls.push(`analyze ${rateRps}`)
+        return DIRECT_ANALYZER_HOOKS.analyzeReplica(analyzer, rateRps)
+      },
+    }
+    assert.deepStrictEqual(decideModelBased(va(), recording), decideModelBased(va()))
+    assert.deepEqual(calls, ['size N=128 Q=1280 out=256 itl=12', 'analyze 5'])
+  })
+
+  test('a zero load or a skipped VA never calls the hooks', () => {
+    const refuse: AnalyzerHooks = {
+      sizeReplica: () => assert.fail('sized'),
+      analyzeReplica: () => assert.fail('analyzed'),
+    }
+    assert.equal(decideModelBased(va({arrivalRateRpm: 0}), refuse).outcome, 'zeroLoad')
+    assert.equal(decideModelBased(va({acceleratorUnitCost: 'x'}), refuse).outcome, 'skipped')
   })
 })
