@@ -8,7 +8,7 @@ import {
   isControllerConfigMap,
   isNamespaceLocalConfigMapName,
   readControllerEnv,
-} from './controller.js'
+} from '../model/controller.js'
 import {createKubeReader, type KubeResponse} from './kube-client.js'
 import {type ClusterConnection, type KubeconfigOptions, loadKubeconfig} from './kubeconfig.js'
 import {type CrdShape, detectCrdShape, detectObjectShape} from './shape.js'

@@ -7,7 +7,7 @@ import {isRecord} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
 import type {SourceSet} from '../sources.js'
 import {parseMetricsSnapshot} from './metrics-snapshot.js'
-import {findControllerDeployment} from '../cluster/controller.js'
+import {findControllerDeployment} from '../model/controller.js'
 
 const manifestExtensions = new Set(['.yaml', '.yml', '.json'])
 

@@ -2,8 +2,8 @@ import {parse as parseYaml} from 'yaml'
 
 import {isRecord} from './field-problems.js'
 import type {KubeObject} from './kube-object.js'
+import {type ControllerEnv, defaultControllerNamespace, readControllerEnv} from './controller.js'
 
-export const defaultControllerNamespace = 'workload-variant-autoscaler-system'
 export const serviceClassesConfigMap = 'service-classes-config'
 export const acceleratorCostsConfigMap = 'accelerator-unit-costs'
 /** Main ConfigMap names by version (wva-controller.md 5.1); the controller's CONFIG_MAP_NAME env wins. */
@@ -44,8 +44,8 @@ export interface ControllerConfig {
   /** Main ConfigMap data (PROMETHEUS_BASE_URL, GLOBAL_OPT_INTERVAL, ...). */
   main: Readonly<Record<string, string>>
   mainConfigMapName: string | undefined
-  /** Controller Deployment env, resolved (configMapKeyRef values looked up). */
-  env: Readonly<Record<string, string>>
+  /** Controller Deployment env, resolved (configMapKeyRef and fieldRef values looked up). */
+  env: ControllerEnv
   /** What was found and what was missing, for describe and for warnings. */
   found: {serviceClasses: boolean; acceleratorCosts: boolean; main: boolean; controllerDeployment: boolean}
   problems: ConfigProblem[]
@@ -54,15 +54,14 @@ export interface ControllerConfig {
 /** Build the controller's view of its configuration from raw ConfigMaps and the controller Deployment. */
 export function readControllerConfig(configMaps: readonly KubeObject[], controllerDeployment: KubeObject | undefined, namespaceOverride?: string): ControllerConfig {
   const problems: ConfigProblem[] = []
-  const rawEnv = controllerDeployment ? containerEnv(controllerDeployment) : []
-  const namespace = namespaceOverride ?? controllerDeployment?.metadata?.namespace ?? envValue(rawEnv, 'POD_NAMESPACE') ?? inferNamespace(configMaps)
+  const env = readControllerEnv(controllerDeployment, configMaps)
+  const namespace = namespaceOverride ?? controllerDeployment?.metadata?.namespace ?? env.podNamespace ?? inferNamespace(configMaps)
   const inNamespace = (name: string) =>
     configMaps.find((cm) => cm.metadata?.name === name && (cm.metadata?.namespace ?? namespace) === namespace) ??
     configMaps.find((cm) => cm.metadata?.name === name)
-  const mainName = envValue(rawEnv, 'CONFIG_MAP_NAME') ?? mainConfigMapNames.find((name) => inNamespace(name) !== undefined)
+  const mainName = env.configMapName ?? mainConfigMapNames.find((name) => inNamespace(name) !== undefined)
   const mainConfigMap = mainName ? inNamespace(mainName) : undefined
   const main = stringData(mainConfigMap)
-  const env = resolveEnv(rawEnv, (name, key) => stringData(inNamespace(name))[key])
 
   const serviceClassesCm = inNamespace(serviceClassesConfigMap)
   const costsCm = inNamespace(acceleratorCostsConfigMap)
@@ -166,42 +165,15 @@ function stringData(configMap: KubeObject | undefined): Record<string, string> {
   return out
 }
 
-interface RawEnvVar {
-  name: string
-  value?: string
-  valueFrom?: {configMapKeyRef?: {name?: string; key?: string}}
-}
-
-function containerEnv(deployment: KubeObject): RawEnvVar[] {
-  const containers = deployment.spec?.template?.spec?.containers
-  if (!Array.isArray(containers)) return []
-  // The manager container carries the env; sidecars (kube-rbac-proxy) do not.
-  const manager = containers.find((container: any) => container?.name === 'manager') ?? containers[0]
-  return Array.isArray(manager?.env) ? manager.env.filter((entry: any) => typeof entry?.name === 'string') : []
-}
-
-function envValue(env: readonly RawEnvVar[], name: string): string | undefined {
-  return env.find((entry) => entry.name === name)?.value
-}
-
-function resolveEnv(env: readonly RawEnvVar[], lookup: (configMap: string, key: string) => string | undefined): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const entry of env) {
-    if (entry.value !== undefined) out[entry.name] = entry.value
-    else if (entry.valueFrom?.configMapKeyRef?.name && entry.valueFrom.configMapKeyRef.key) {
-      const value = lookup(entry.valueFrom.configMapKeyRef.name, entry.valueFrom.configMapKeyRef.key)
-      if (value !== undefined) out[entry.name] = value
-    }
-  }
-  return out
-}
-
 function inferNamespace(configMaps: readonly KubeObject[]): string {
   const known = [serviceClassesConfigMap, acceleratorCostsConfigMap, ...mainConfigMapNames]
   return configMaps.find((cm) => known.includes(cm.metadata?.name ?? '') && cm.metadata?.namespace)?.metadata?.namespace ?? defaultControllerNamespace
 }
 
-/** WVA_SCALE_TO_ZERO as the model-based controller reads it: the env var exactly "true". */
+/**
+ * WVA_SCALE_TO_ZERO as the model-based controller reads it: the env var exactly "true". Without the controller
+ * Deployment (offline manifests) the main ConfigMap key, which the manifests wire into that env var, stands in.
+ */
 export function isScaleToZeroEnabled(config: ControllerConfig): boolean {
-  return (config.env.WVA_SCALE_TO_ZERO ?? config.main.WVA_SCALE_TO_ZERO) === 'true'
+  return (config.found.controllerDeployment ? config.env.scaleToZero : config.main.WVA_SCALE_TO_ZERO) === 'true'
 }

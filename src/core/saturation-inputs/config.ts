@@ -13,7 +13,7 @@
  */
 import {parse as parseYaml} from 'yaml'
 
-import {defaultControllerNamespace, readControllerEnv, type ControllerEnv} from '../cluster/controller.js'
+import {defaultControllerNamespace, readControllerEnv, type ControllerEnv} from '../model/controller.js'
 import {isRecord, typeName} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
 import {

@@ -10,7 +10,7 @@
  * charts ship `latest`, which says nothing); and as a last resort the VA's own fields: shape A with
  * `spec.variantCost` needs v0.0.5+ (capacity), shape A with a `modelProfile` and no cost is v0.0.1-v0.0.4 (queueing).
  */
-import type {ControllerEnv} from '../cluster/controller.js'
+import type {ControllerEnv} from '../model/controller.js'
 import type {CrdShape} from '../cluster/shape.js'
 import type {KubeObject} from '../model/kube-object.js'
 import type {VariantAutoscaling} from '../model/variant-autoscaling.js'

@@ -1,11 +1,10 @@
 import {readControllerConfig} from '../model/controller-config.js'
+import type {ControllerEnv} from '../model/controller.js'
 import type {KubeObject} from '../model/kube-object.js'
 import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics, type PodMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../sources.js'
 
-/** Controller env vars that change decisions; everything else (tokens, URLs with credentials) stays out. */
-const decisionEnv = ['POD_NAMESPACE', 'CONFIG_MAP_NAME', 'SATURATION_CONFIG_MAP_NAME', 'WVA_SCALE_TO_ZERO', 'EXPERIMENTAL_HYBRID_OPTIMIZATION', 'CONTROLLER_INSTANCE']
 /** Main ConfigMap keys that hold credentials. */
 const secretKeys = /TOKEN|PASSWORD|SECRET|KEY_PATH|CLIENT_KEY|BEARER/i
 
@@ -107,7 +106,20 @@ function withoutSecretKeys(configMap: KubeObject): KubeObject {
   return {...configMap, data: Object.fromEntries(Object.entries(configMap.data).filter(([key]) => !secretKeys.test(key)))}
 }
 
-function trimmedController(deployment: KubeObject, env: Readonly<Record<string, string>>): KubeObject {
+/** Only the controller env vars that change decisions; everything else (tokens, URLs with credentials) stays out. */
+function decisionEnv(env: ControllerEnv): Array<{name: string; value: string}> {
+  const entries: Array<[string, string | undefined]> = [
+    ['POD_NAMESPACE', env.podNamespace],
+    ['CONFIG_MAP_NAME', env.configMapName],
+    ['SATURATION_CONFIG_MAP_NAME', env.saturationConfigMapName],
+    ['WVA_SCALE_TO_ZERO', env.scaleToZero],
+    ['EXPERIMENTAL_HYBRID_OPTIMIZATION', env.hybridOptimization],
+    ['CONTROLLER_INSTANCE', env.controllerInstance],
+  ]
+  return entries.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([name, value]) => ({name, value}))
+}
+
+function trimmedController(deployment: KubeObject, env: ControllerEnv): KubeObject {
   const containers = deployment.spec?.template?.spec?.containers
   const manager = Array.isArray(containers) ? (containers.find((container: any) => container?.name === 'manager') ?? containers[0]) : undefined
   return {
@@ -121,7 +133,8 @@ function trimmedController(deployment: KubeObject, env: Readonly<Record<string, 
             {
               name: 'manager',
               ...(typeof manager?.image === 'string' ? {image: manager.image} : {}),
-              env: decisionEnv.filter((name) => env[name] !== undefined).map((name) => ({name, value: env[name]})),
+              env: decisionEnv(env),
+              ...(env.watchNamespace ? {args: [`--watch-namespace=${env.watchNamespace}`]} : {}),
             },
           ],
         },

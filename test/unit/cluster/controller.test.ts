@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {findControllerDeployment, isControllerConfigMap, readControllerEnv} from '../../../src/core/cluster/controller.js'
+import {findControllerDeployment, isControllerConfigMap, readControllerEnv} from '../../../src/core/model/controller.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 
 test('the WVA controller wins over other kubebuilder controller-managers', () => {

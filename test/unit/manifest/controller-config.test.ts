@@ -36,7 +36,7 @@ test('controller env is read from the Deployment, including configMapKeyRef valu
   }
   const config = readControllerConfig([main], controller)
   assert.equal(config.namespace, 'wva')
-  assert.equal(config.env.WVA_SCALE_TO_ZERO, 'true')
+  assert.equal(config.env.scaleToZero, 'true')
   assert.equal(config.main.PROMETHEUS_BASE_URL, 'https://prom.svc:9090')
   assert.equal(isScaleToZeroEnabled(config), true)
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {readControllerEnv, type ControllerEnv} from '../../../src/core/cluster/controller.js'
+import {readControllerEnv, type ControllerEnv} from '../../../src/core/model/controller.js'
 import {detectCrdShape} from '../../../src/core/cluster/shape.js'
 import {normalizeVariantAutoscaling} from '../../../src/core/model/variant-autoscaling.js'
 import {parseReleaseTag, readControllerImageTag, selectEngine} from '../../../src/core/saturation-inputs/engine.js'

@@ -1,4 +1,4 @@
-import type {KubeObject} from '../model/kube-object.js'
+import type {KubeObject} from './kube-object.js'
 
 /** Where every WVA release installs by default (wva-controller reference, section 5.1). */
 export const defaultControllerNamespace = 'workload-variant-autoscaler-system'
