@@ -1,4 +1,5 @@
 import type {KubeObject} from '../model/kube-object.js'
+import {detectShapeFromObject} from '../model/variant-autoscaling.js'
 
 /**
  * The VariantAutoscaling API shapes (docs: wva-controller reference, section 0):
@@ -43,24 +44,8 @@ export function detectCrdShape(crd: KubeObject | undefined): CrdShape | undefine
   return undefined
 }
 
-/**
- * Shape of one VA from the fields it carries, for when the CRD cannot be read. Ambiguity is resolved towards the
- * later shape: a B object with no bounds and no status could be B0 or B1, and is reported as B1 unless its status has
- * B0's variantID fields.
- */
+
+/** Shape of one VA from its fields (see detectShapeFromObject); undefined for an object without a spec. */
 export function detectObjectShape(va: KubeObject): VaShape | undefined {
-  const spec = va.spec
-  if (!spec || typeof spec !== 'object') return undefined
-  const status = va.status && typeof va.status === 'object' ? va.status : {}
-  if (spec.variantID !== undefined) {
-    if (spec.scaleTargetRef !== undefined) return 'B2'
-    if (spec.minReplicas !== undefined || spec.maxReplicas !== undefined) return 'B1'
-    if (status.currentAlloc?.variantID !== undefined || status.desiredOptimizedAlloc?.variantID !== undefined || status.currentAlloc?.accelerator !== undefined) return 'B0'
-    return 'B1'
-  }
-  if (spec.modelProfile !== undefined || spec.sloClassRef !== undefined || status.currentAlloc !== undefined) return 'A'
-  if (spec.scaleTargetRef !== undefined) return 'C'
-  // A v0.4.x VA rendered without a profile has only modelID and variantCost; C always has scaleTargetRef.
-  if (typeof spec.modelID === 'string') return 'A'
-  return undefined
+  return va.spec && typeof va.spec === 'object' ? detectShapeFromObject(va) : undefined
 }

@@ -71,19 +71,23 @@ export interface VariantAutoscaling {
   problems: FieldProblem[]
 }
 
-/** Shape from the fields present, when the CRD schema is not readable. */
+/**
+ * Shape of one VA from the fields it carries, for when the CRD cannot be read.
+ * - B: scaleTargetRef → B2; minReplicas/maxReplicas → B1 (B1's CRD defaults minReplicas, so objects served by a B1
+ *   cluster always carry it); otherwise B0.
+ * - A: modelProfile, sloClassRef or a status.currentAlloc; also a bare modelID (an A v0.4.x capacity VA rendered
+ *   without a profile has only modelID and variantCost). C always has scaleTargetRef.
+ */
 export function detectShapeFromObject(object: KubeObject): VaShape {
   const spec = isRecord(object.spec) ? object.spec : {}
+  const status = isRecord(object.status) ? object.status : {}
   if ('variantID' in spec || 'variantProfile' in spec) {
     if ('scaleTargetRef' in spec) return 'B2'
-    // B1's CRD defaults minReplicas to 0, so objects read from a B1 cluster always carry it; B0 has no such field.
     return 'minReplicas' in spec || 'maxReplicas' in spec ? 'B1' : 'B0'
   }
-  if ('modelProfile' in spec) return 'A'
+  if ('modelProfile' in spec || 'sloClassRef' in spec || isRecord(status.currentAlloc)) return 'A'
   if ('scaleTargetRef' in spec) return 'C'
-  // Shape A from v0.0.5 on may omit modelProfile; a status.currentAlloc still marks it.
-  if (isRecord(object.status?.currentAlloc)) return 'A'
-  return 'C'
+  return 'A'
 }
 
 export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaShape): VariantAutoscaling {

@@ -38,6 +38,8 @@ test('each fixture VA is recognised from its own fields', () => {
 test('per-object detection covers B2, the bare A of the v0.4.x chart, and objects without a spec', () => {
   assert.equal(detectObjectShape({spec: {modelID: 'm', variantID: 'm-A100-1', scaleTargetRef: {kind: 'Deployment', name: 'd'}}}), 'B2')
   assert.equal(detectObjectShape({spec: {modelID: 'm', variantCost: '10.0'}}), 'A')
-  assert.equal(detectObjectShape({spec: {modelID: 'm', variantID: 'm-A100-1'}}), 'B1')
+  // B1's CRD defaults minReplicas, so a B object served without it comes from a B0 cluster.
+  assert.equal(detectObjectShape({spec: {modelID: 'm', variantID: 'm-A100-1'}}), 'B0')
+  assert.equal(detectObjectShape({spec: {modelID: 'm', variantID: 'm-A100-1', minReplicas: 0}}), 'B1')
   assert.equal(detectObjectShape({metadata: {name: 'x'}}), undefined)
 })
