@@ -8,6 +8,8 @@ import {after, before, describe, test} from 'node:test'
 
 import {parse} from 'yaml'
 
+import {startFakeApiServer} from '../support/fake-api-server.js'
+import {clusterFixture} from '../support/kube-fixtures.js'
 import {pinnedNode, repoRoot} from '../support/paths.js'
 import {runCommand, type CliRun} from '../support/run-cli.js'
 
@@ -81,11 +83,20 @@ describe('installing the linux/amd64 release archive as krew does', {skip}, () =
     assert.match(run.stderr, /^error: .*output format "xml"/)
   })
 
-  test('kubectl va simulate -f examples/quickstart.yaml works offline', {skip: !manifestCommands.includes('simulate') || !existsSync(quickstart) ? 'simulate is not on this branch yet' : false}, async () => {
+  test('kubectl va simulate -f examples/quickstart.yaml works offline', async () => {
     const run = await kubectl(['va', 'simulate', '-f', quickstart])
     assert.equal(run.stderr, '')
     assert.equal(run.code, 0)
     assert.match(run.stdout, /\S/)
+  })
+
+  test('kubectl va get -A reads the fake API server with the standalone binary, GETs only', async (t) => {
+    const api = await startFakeApiServer(t, clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4'))
+    const run = await runCommand('kubectl', ['va', 'get', '-A', '--no-metrics'], {env: {...env, KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})}, cwd: repoRoot})
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /^NAMESPACE\s+NAME\s+MODEL/)
+    assert.match(run.stdout, /^llm\s+vllme-deployment\s+default\/default\s+A100\s/m)
+    assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
   })
 
   test('get loads the lazily compiled cluster client and reports an unreachable API server with exit code 4', async () => {
