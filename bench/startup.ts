@@ -6,13 +6,16 @@
  *   npm run build && node dist/bench/startup.js [--runs 11] [--sea path/to/kubectl-va]
  */
 import {spawnSync} from 'node:child_process'
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 
+import {startFakeApiServer} from '../test/support/fake-api-server.js'
+import {clusterFixture, manyShapeCObjects} from '../test/support/kube-fixtures.js'
 import {binDir, pinnedNode, repoRoot} from '../test/support/paths.js'
+import {runCommand} from '../test/support/run-cli.js'
 
 interface Variant {
   readonly name: string
@@ -69,6 +72,40 @@ function medianMs(variant: Variant, args: readonly string[]): number | string {
   return samples[Math.floor(samples.length / 2)] ?? Number.NaN
 }
 
+/**
+ * `kubectl va get -A` (the SEA binary through kubectl's plugin discovery) against `kubectl get va -A -o json`, both on
+ * the same fake API server holding 500 VAs in 20 namespaces. Target: within 2x.
+ */
+async function compareGetWithKubectl(sea: string): Promise<void> {
+  const cleanups: Array<() => unknown> = []
+  try {
+    const objects = [...clusterFixture('crd-c')]
+    for (let namespace = 0; namespace < 20; namespace++) objects.push(...manyShapeCObjects(25, `team-${namespace}`))
+    const api = await startFakeApiServer({after: (fn: () => unknown) => cleanups.push(fn)} as never, objects)
+    const pluginDir = join(work, 'plugin')
+    mkdirSync(pluginDir, {recursive: true})
+    copyFileSync(sea, join(pluginDir, 'kubectl-va'))
+    const env = {...process.env, PATH: `${pluginDir}:${process.env.PATH}`, NO_COLOR: '1', KUBECONFIG: api.writeKubeconfig({namespace: 'default'})}
+    const time = async (args: string[]) => {
+      const samples: number[] = []
+      for (let run = 0; run <= 5; run++) {
+        const started = performance.now()
+        // Async: the fake API server runs in this process.
+        const done = await runCommand('kubectl', args, {env})
+        if (done.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${done.stderr}`)
+        if (run > 0) samples.push(performance.now() - started)
+      }
+      return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!
+    }
+    const kubectlMs = await time(['get', 'va', '-A', '-o', 'json'])
+    const pluginMs = await time(['va', 'get', '-A', '--no-metrics'])
+    const ratio = pluginMs / kubectlMs
+    process.stdout.write(`get -A, 500 VAs in 20 namespaces: kubectl get va -A -o json ${kubectlMs.toFixed(0)} ms, kubectl va get -A (SEA) ${pluginMs.toFixed(0)} ms: ${ratio.toFixed(2)}x (target <= 2x ${ratio <= 2 ? 'ok' : 'MISSED'})\n`)
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup()
+  }
+}
+
 const work = mkdtempSync(join(tmpdir(), 'kva-bench-'))
 try {
   process.stderr.write('building the bundle and the SEA binary...\n')
@@ -87,7 +124,7 @@ try {
     const verdict = scenario.seaTargetMs === undefined ? '' : typeof seaMs === 'number' && seaMs <= scenario.seaTargetMs ? `<= ${scenario.seaTargetMs} ok` : `<= ${scenario.seaTargetMs} MISSED`
     process.stdout.write(`${scenario.name.padEnd(width)}  ${cells.map((cell) => (typeof cell === 'number' ? cell.toFixed(0) : cell).padStart(30)).join('')}  ${verdict}\n`)
   }
-  if (!scenarios.some((scenario) => scenario.name.startsWith('simulate'))) process.stdout.write('simulate: not on this branch yet (target: offline simulate <= 250 ms)\n')
+  await compareGetWithKubectl(sea)
 } finally {
   rmSync(work, {recursive: true, force: true})
 }
