@@ -11,7 +11,7 @@ import {clusterFixture} from '../support/kube-fixtures.js'
 import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../support/openmetrics.js'
 import {repoRoot} from '../support/paths.js'
 import {startPrometheus} from '../support/prometheus.js'
-import {cleanEnv, kubectlVa} from '../support/run-cli.js'
+import {cleanEnv, kubectlVa, runCommand} from '../support/run-cli.js'
 
 // The quickstart's cluster objects on a fake API server, and vLLM series in a real Prometheus whose rates at AT are
 // exactly the quickstart snapshot's, so live and offline runs must agree number for number.
@@ -113,6 +113,15 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
     const csv = await kubectlVa(['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'csv'], {env})
     assert.equal(csv.code, 0, csv.stderr)
     assert.match(csv.stdout.split('\n')[0]!, /^time,namespace,name,arrival_rate_rpm,/)
+  })
+
+  await t.test('in a real terminal (a pseudo-terminal from script) the replay chart uses Unicode', async () => {
+    const from = new Date(at.getTime() - 10 * 60_000).toISOString()
+    const command = `kubectl va simulate llama-8b-h100 --from ${from} --to ${at.toISOString()} --step 1m`
+    const run = await runCommand('script', ['-qec', command, '/dev/null'], {env: {...env, COLUMNS: '100', LINES: '40', TERM: 'xterm'}})
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    assert.match(run.stdout, /llama-8b-h100/)
+    assert.match(run.stdout, /[\u2800-\u28FF\u2580-\u259F\u2500-\u257F]/, 'the TTY chart draws with braille, block or box characters')
   })
 
   await t.test('nothing was written to the cluster', () => {
