@@ -1,8 +1,7 @@
 import {execFile} from 'node:child_process'
 import {readFile} from 'node:fs/promises'
-import {homedir} from 'node:os'
-import {delimiter, join} from 'node:path'
 
+import {kubeconfigFiles} from '../cluster/kubeconfig.js'
 import type {Candidate, ClusterSelection, CompletionLookups} from './complete.js'
 
 /** Completion runs while the user waits at the prompt; a slow or unreachable cluster yields no candidates. */
@@ -10,9 +9,8 @@ export const clusterLookupTimeoutMs = 2000
 
 /**
  * Cluster values for completion. Contexts come from the kubeconfig files (offline). Namespaces and VA names come
- * from `kubectl get -o name`, which already implements kubeconfig merging, exec credential plugins and proxies;
- * TODO(#cluster): ask the API server directly once the cluster client exists, if this proves slow.
- * Every lookup swallows its errors and returns [].
+ * from `kubectl get -o name`: kubectl is always there when it completes a plugin, and it already implements
+ * kubeconfig merging, exec credential plugins and proxies. Every lookup swallows its errors and returns [].
  */
 export function clusterLookups(env: NodeJS.ProcessEnv = process.env): CompletionLookups {
   return {
@@ -23,17 +21,10 @@ export function clusterLookups(env: NodeJS.ProcessEnv = process.env): Completion
   }
 }
 
-/** Files kubectl would read: --kubeconfig, else every file in $KUBECONFIG, else ~/.kube/config. */
-export function kubeconfigFiles(selection: ClusterSelection, env: NodeJS.ProcessEnv): string[] {
-  if (selection.kubeconfig) return [selection.kubeconfig]
-  const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean)
-  return fromEnv.length > 0 ? fromEnv : [join(env.HOME ?? homedir(), '.kube', 'config')]
-}
-
 async function readContexts(selection: ClusterSelection, env: NodeJS.ProcessEnv): Promise<Candidate[]> {
   const {parse} = await import('yaml')
   const seen = new Map<string, Candidate>()
-  for (const file of kubeconfigFiles(selection, env)) {
+  for (const file of kubeconfigFiles({kubeconfig: selection.kubeconfig, env}).files) {
     const text = await readFile(file, 'utf8').catch(() => '')
     const config: unknown = text ? parse(text) : undefined
     const contexts = (config as {contexts?: unknown} | undefined)?.contexts
