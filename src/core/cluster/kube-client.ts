@@ -1,7 +1,10 @@
-import type {Dispatcher} from 'undici'
 import {ClusterError, errorMessage} from '../errors.js'
-import {redactSecrets, registerSecret} from '../redact.js'
+import {redactSecrets} from '../redact.js'
 import type {ClusterConnection} from './kubeconfig.js'
+import {kubeTransport} from './kube-transport.js'
+
+// Also used to reach Prometheus through the API server's service proxy (inspect/gather.ts).
+export {kubeTransport} from './kube-transport.js'
 
 /** A Kubernetes `Status` error body, as far as we read it. */
 export interface KubeStatus {
@@ -22,29 +25,11 @@ export interface KubeReader {
 }
 
 /**
- * Builds a reader on a connection. Authentication (token, basic, client certificates, exec plugins, proxies) comes
- * from client-node's `applySecurityAuthentication`, run once; the requests themselves are plain undici GETs because
- * the generated clients turn timestamps into Date objects and rename `x-kubernetes-*` schema keys, and we want the
- * objects exactly as the server sent them. `requestTimeoutMs` 0 or undefined means no timeout, as kubectl's `0`.
+ * Builds a reader on a connection. Credentials and TLS come from kubeTransport, run once; the requests themselves
+ * are plain undici GETs because client-node's generated clients turn timestamps into Date objects and rename
+ * `x-kubernetes-*` schema keys, and we want the objects exactly as the server sent them. `requestTimeoutMs` 0 or
+ * undefined means no timeout, as kubectl's `0`.
  */
-/**
- * The credentials and TLS settings of a kubeconfig user, as headers and an undici dispatcher. Also used to reach
- * in-cluster Prometheus through the API server's service proxy.
- */
-export async function kubeTransport(connection: ClusterConnection): Promise<{dispatcher: Dispatcher | undefined; headers: Record<string, string>}> {
-  const {RequestContext, HttpMethod} = await import('@kubernetes/client-node')
-  const context = new RequestContext(connection.server, HttpMethod.GET)
-  try {
-    await connection.kubeConfig.applySecurityAuthentication(context)
-  } catch (error) {
-    throw credentialError(connection, error)
-  }
-  const headers: Record<string, string> = {...context.getHeaders()}
-  const authorization = headers.Authorization ?? headers.authorization
-  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
-  return {dispatcher: context.getDispatcher() as Dispatcher | undefined, headers}
-}
-
 export async function createKubeReader(connection: ClusterConnection, options: {requestTimeoutMs?: number | undefined} = {}): Promise<KubeReader> {
   const [{dispatcher, headers: authHeaders}, {fetch}] = await Promise.all([kubeTransport(connection), import('undici')])
   const headers: Record<string, string> = {...authHeaders, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
@@ -145,21 +130,6 @@ export function transportError(connection: Pick<ClusterConnection, 'server'>, er
   }
   const detail = redactSecrets(firstLine(chain.map((item) => item.message).filter((message) => message && message !== 'fetch failed').pop() ?? errorMessage(error)))
   return new ClusterError(`cannot reach the API server ${connection.server}: ${detail}`, {hint: 'check --server / the kubeconfig server, and that the cluster is up', cause: error})
-}
-
-/** Exec plugins, unreadable certificate files and the like fail while building credentials. */
-function credentialError(connection: ClusterConnection, error: unknown): ClusterError {
-  const user = connection.kubeConfig.getCurrentUser()
-  const exec = user?.exec as {command?: string; installHint?: string} | undefined
-  const detail = redactSecrets(firstLine(errorMessage(error)) || 'failed')
-  if (exec?.command) {
-    const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    return new ClusterError(`exec credential plugin "${exec.command}" of user "${user!.name}" ${notFound ? 'was not found' : `failed: ${detail}`}`, {
-      hint: exec.installHint ? firstLine(exec.installHint) : 'run the plugin by hand to see why, or log in again',
-      cause: error,
-    })
-  }
-  return new ClusterError(`cannot load the credentials of user "${user?.name ?? '<none>'}": ${detail}`, {hint: 'check the certificate and key paths of the user in the kubeconfig', cause: error})
 }
 
 function causes(error: unknown): Error[] {

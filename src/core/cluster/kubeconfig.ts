@@ -24,11 +24,62 @@ export interface KubeconfigOptions {
   cwd?: string | undefined
 }
 
-/** A kubeconfig resolved to one cluster, user and namespace, ready for requests. */
-export interface ClusterConnection {
-  /** client-node's config, holding only the effective context; it authenticates requests (tokens, exec, certs). */
-  kubeConfig: KubeConfig
+/** The fields of a kubeconfig `clusters[].cluster` that requests use, in the kubeconfig's spelling. */
+export interface KubeconfigCluster {
   server: string
+  /** Absolute path (resolved against the kubeconfig's directory). */
+  'certificate-authority'?: string
+  /** Base64 of the PEM. */
+  'certificate-authority-data'?: string
+  'insecure-skip-tls-verify'?: boolean
+  'tls-server-name'?: string
+  'proxy-url'?: string
+  [key: string]: unknown
+}
+
+/** A kubeconfig `users[].user.exec`: an exec credential plugin (client.authentication.k8s.io v1 or v1beta1). */
+export interface KubeconfigExec {
+  apiVersion?: string
+  /** Absolute when the kubeconfig gave a path; a bare name is looked up on PATH. */
+  command?: string
+  args?: string[]
+  /** Added to the process environment; always holds KUBERNETES_EXEC_INFO. */
+  env: Array<{name: string; value: string}>
+  installHint?: string
+  provideClusterInfo?: boolean
+  interactiveMode?: string
+  [key: string]: unknown
+}
+
+/** The fields of a kubeconfig `users[].user`, token-file already read into `token`, paths absolute. */
+export interface KubeconfigUser {
+  token?: string
+  username?: string
+  password?: string
+  'client-certificate'?: string
+  /** Base64 of the PEM. */
+  'client-certificate-data'?: string
+  'client-key'?: string
+  /** Base64 of the PEM. */
+  'client-key-data'?: string
+  /** Impersonate-User. */
+  as?: string
+  exec?: KubeconfigExec
+  /** Legacy gcp/oidc/azure providers; only client-node handles these. */
+  'auth-provider'?: unknown
+  [key: string]: unknown
+}
+
+/**
+ * A kubeconfig resolved to one cluster, user and namespace, ready for requests: plain data, so that building it
+ * loads no client library (kube-transport.ts turns it into headers and a dispatcher).
+ */
+export interface ClusterConnection {
+  server: string
+  /** The effective cluster entry, after the kubeconfig merge. */
+  cluster: KubeconfigCluster
+  /** The effective user entry, after the merge; undefined when the context names no user. */
+  user: KubeconfigUser | undefined
   contextName: string
   clusterName: string
   userName: string | undefined
@@ -154,7 +205,7 @@ export async function loadKubeconfig(options: KubeconfigOptions = {}): Promise<C
   const merged = mergeKubeconfigs(configs)
   const isEmpty = merged.clusters!.length === 0 && merged.contexts!.length === 0 && merged.users!.length === 0
   if (isEmpty && !explicit) {
-    const inCluster = await loadInCluster(options)
+    const inCluster = loadInCluster(options)
     if (inCluster) return inCluster
     const where = (options.env ?? process.env).KUBECONFIG ? `KUBECONFIG=${files.join(delimiter)}` : files[0]
     throw new ClusterError(`no kubeconfig found (looked at ${where}) and not running in a cluster`, {
@@ -164,7 +215,7 @@ export async function loadKubeconfig(options: KubeconfigOptions = {}): Promise<C
   return connect(merged, options, read.join(delimiter))
 }
 
-async function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: string): Promise<ClusterConnection> {
+function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: string): ClusterConnection {
   const contextName = options.context || merged['current-context'] || undefined
   const rawContext = contextName === undefined ? undefined : merged.contexts!.find((entry) => entry.name === contextName)
   if (contextName === undefined && !options.cluster) {
@@ -195,35 +246,59 @@ async function connect(merged: RawKubeconfig, options: KubeconfigOptions, source
       hint: options.user ? 'list the users with "kubectl config view"' : 'fix the context, or pass --user or --context',
     })
   }
+  if (typeof rawCluster.cluster.server !== 'string') {
+    throw new ClusterError(`cluster "${clusterName}"${what} in kubeconfig ${source}: server is not a string`, {hint: 'set clusters[].cluster.server to a URL, e.g. with "kubectl config set-cluster"'})
+  }
   const user = prepareUser(rawUser, rawCluster.cluster, source)
-  // client-node refuses http:// servers unless TLS verification is off; kubectl talks plain HTTP to them (kubectl proxy).
-  const cluster = String(rawCluster.cluster.server).startsWith('http://') ? {...rawCluster, cluster: {...rawCluster.cluster, 'insecure-skip-tls-verify': true}} : rawCluster
   const namespace = options.namespace || context.namespace || 'default'
-  const effectiveContext = contextName ?? 'kubectl-va'
+  const cluster = rawCluster.cluster as KubeconfigCluster
+  return {server: cluster.server.replace(/\/$/, ''), cluster, user, contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
+}
+
+const clientNodeConfigs = new WeakMap<ClusterConnection, Promise<KubeConfig>>()
+
+/**
+ * client-node's KubeConfig for a connection, holding only its cluster, user and namespace; built on first use (the
+ * library is large to load) and then reused, so its exec and auth-provider token caches live as long as the
+ * connection. Only what kube-transport.ts does not implement (auth-provider, SOCKS proxies) needs it.
+ */
+export function clientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
+  let config = clientNodeConfigs.get(connection)
+  if (config === undefined) {
+    config = buildClientNodeKubeConfig(connection)
+    clientNodeConfigs.set(connection, config)
+  }
+  return config
+}
+
+async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
   const {KubeConfig} = await import('@kubernetes/client-node')
   const kubeConfig = new KubeConfig()
+  // client-node refuses http:// servers unless TLS verification is off; kubectl talks plain HTTP to them (kubectl proxy).
+  const cluster = connection.cluster.server.startsWith('http://') ? {...connection.cluster, 'insecure-skip-tls-verify': true} : connection.cluster
+  const {user, userName, clusterName, contextName, namespace} = connection
   try {
     kubeConfig.loadFromString(
       JSON.stringify({
-        clusters: [cluster],
-        users: user ? [user] : [],
-        contexts: [{name: effectiveContext, context: {cluster: clusterName, ...(user ? {user: user.name} : {}), namespace}}],
-        'current-context': effectiveContext,
+        clusters: [{name: clusterName, cluster}],
+        users: user && userName !== undefined ? [{name: userName, user}] : [],
+        contexts: [{name: contextName, context: {cluster: clusterName, ...(user ? {user: userName} : {}), namespace}}],
+        'current-context': contextName,
       }),
     )
   } catch (error) {
-    throw new ClusterError(`kubeconfig ${source}: ${redactSecrets(errorMessage(error))}${what}`, {hint: 'fix the file, or pass another --context'})
+    throw new ClusterError(`kubeconfig ${connection.source}: ${redactSecrets(errorMessage(error))} (context "${contextName}")`, {hint: 'fix the file, or pass another --context'})
   }
-  return {kubeConfig, server: String(rawCluster.cluster.server).replace(/\/$/, ''), contextName: effectiveContext, clusterName, userName, namespace, source}
+  return kubeConfig
 }
 
 /**
  * Registers the user's secrets for redaction, inlines a token-file (trimmed, as client-go does; client-node would
  * send its trailing newline), and gives exec plugins the KUBERNETES_EXEC_INFO that client-node does not set.
  */
-function prepareUser(entry: {name: string; user?: Record<string, any>} | undefined, cluster: Record<string, any>, source: string) {
+function prepareUser(entry: {name: string; user?: Record<string, any>} | undefined, cluster: Record<string, any>, source: string): KubeconfigUser | undefined {
   if (!entry) return undefined
-  const user = {...(entry.user ?? {})}
+  const user: Record<string, any> = {...(entry.user ?? {})}
   if (typeof user['token-file'] === 'string' && !user.token) {
     try {
       user.token = readFileSync(user['token-file'], 'utf8').trim()
@@ -240,7 +315,7 @@ function prepareUser(entry: {name: string; user?: Record<string, any>} | undefin
       apiVersion: user.exec.apiVersion ?? 'client.authentication.k8s.io/v1',
       kind: 'ExecCredential',
       spec: {
-        // client-node pipes the plugin's stdin, so it can never prompt.
+        // The plugin's stdin is not a terminal (kube-transport.ts does not pass ours on), so it can never prompt.
         interactive: false,
         ...(user.exec.provideClusterInfo
           ? {cluster: {server: cluster.server, 'certificate-authority-data': cluster['certificate-authority-data'], 'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'], 'tls-server-name': cluster['tls-server-name']}}
@@ -250,11 +325,11 @@ function prepareUser(entry: {name: string; user?: Record<string, any>} | undefin
     const env = Array.isArray(user.exec.env) ? user.exec.env.filter((item: {name?: string}) => item?.name !== 'KUBERNETES_EXEC_INFO') : []
     user.exec = {...user.exec, env: [...env, {name: 'KUBERNETES_EXEC_INFO', value: JSON.stringify(execInfo)}]}
   }
-  return {name: entry.name, user}
+  return user
 }
 
 /** client-go's in-cluster config: KUBERNETES_SERVICE_HOST/PORT and the service account token, CA and namespace. */
-async function loadInCluster(options: KubeconfigOptions): Promise<ClusterConnection | undefined> {
+function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefined {
   const env = options.env ?? process.env
   const host = env.KUBERNETES_SERVICE_HOST
   const port = env.KUBERNETES_SERVICE_PORT
@@ -269,13 +344,14 @@ async function loadInCluster(options: KubeconfigOptions): Promise<ClusterConnect
   const namespaceFile = join(dir, 'namespace')
   const namespace = options.namespace || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : '') || 'default'
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
-  const {KubeConfig} = await import('@kubernetes/client-node')
-  const kubeConfig = new KubeConfig()
-  kubeConfig.loadFromOptions({
-    clusters: [{name: 'in-cluster', server, caFile: join(dir, 'ca.crt'), skipTLSVerify: false}],
-    users: [{name: 'in-cluster', token}],
-    contexts: [{name: 'in-cluster', cluster: 'in-cluster', user: 'in-cluster', namespace}],
-    currentContext: 'in-cluster',
-  })
-  return {kubeConfig, server, contextName: 'in-cluster', clusterName: 'in-cluster', userName: 'in-cluster', namespace, source: 'in-cluster'}
+  return {
+    server,
+    cluster: {server, 'certificate-authority': join(dir, 'ca.crt')},
+    user: {token},
+    contextName: 'in-cluster',
+    clusterName: 'in-cluster',
+    userName: 'in-cluster',
+    namespace,
+    source: 'in-cluster',
+  }
 }

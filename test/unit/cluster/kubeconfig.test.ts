@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
-import {kubeconfigFiles, loadKubeconfig, mergeKubeconfigs} from '../../../src/core/cluster/kubeconfig.js'
+import {clientNodeKubeConfig, kubeconfigFiles, loadKubeconfig, mergeKubeconfigs} from '../../../src/core/cluster/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
 
 function tempDir(t: TestContext): string {
@@ -79,7 +79,7 @@ test('a second file cannot replace a user defined by the first', async (t) => {
   writeFileSync(a, config({cluster: 'alpha', user: 'shared', token: 'token-from-first-file-000', context: 'ctx', current: 'ctx'}))
   writeFileSync(b, config({cluster: 'alpha', server: 'https://evil.example', user: 'shared', token: 'token-from-second-file-000', context: 'ctx'}))
   const connection = await loadKubeconfig({env: {KUBECONFIG: [a, b].join(delimiter)}})
-  assert.equal(connection.kubeConfig.getCurrentUser()?.token, 'token-from-first-file-000')
+  assert.equal(connection.user?.token, 'token-from-first-file-000')
   assert.equal(connection.server, 'https://alpha.example:6443')
 })
 
@@ -100,8 +100,11 @@ test('--context, --cluster, --user and -n override the kubeconfig', async (t) =>
   assert.equal(connection.clusterName, 'two')
   assert.equal(connection.userName, 'u2')
   assert.equal(connection.namespace, 'llm')
-  assert.equal(connection.kubeConfig.getCurrentUser()?.token, 'token-u2-xxxxxxxx')
-  assert.equal(connection.kubeConfig.getContextObject(connection.contextName)?.namespace, 'llm')
+  assert.equal(connection.user?.token, 'token-u2-xxxxxxxx')
+  const kubeConfig = await clientNodeKubeConfig(connection)
+  assert.equal(kubeConfig.getCurrentUser()?.token, 'token-u2-xxxxxxxx', 'the lazily built client-node config holds the same user')
+  assert.equal(kubeConfig.getContextObject(connection.contextName)?.namespace, 'llm')
+  assert.equal(await clientNodeKubeConfig(connection), kubeConfig, 'and is built once per connection')
 })
 
 test('relative certificate and token-file paths resolve against the kubeconfig directory; the token is trimmed', async (t) => {
@@ -119,8 +122,9 @@ test('relative certificate and token-file paths resolve against the kubeconfig d
     }),
   )
   const connection = await loadKubeconfig({kubeconfig: file, env: {}})
-  assert.equal(connection.kubeConfig.getCurrentCluster()?.caFile, join(dir, 'sub', 'ca.crt'))
-  assert.equal(connection.kubeConfig.getCurrentUser()?.token, 'token-from-file-123456')
+  assert.equal(connection.cluster['certificate-authority'], join(dir, 'sub', 'ca.crt'))
+  assert.equal(connection.user?.token, 'token-from-file-123456')
+  assert.equal(connection.user?.['token-file'], undefined)
 })
 
 test('exec plugins get KUBERNETES_EXEC_INFO and a relative command resolved against the kubeconfig', async (t) => {
@@ -135,9 +139,9 @@ test('exec plugins get KUBERNETES_EXEC_INFO and a relative command resolved agai
       'current-context': 'x',
     }),
   )
-  const exec = (await loadKubeconfig({kubeconfig: file, env: {}})).kubeConfig.getCurrentUser()?.exec
+  const exec = (await loadKubeconfig({kubeconfig: file, env: {}})).user?.exec!
   assert.equal(exec.command, join(dir, 'bin', 'get-token'))
-  const info = JSON.parse(exec.env.find((item: {name: string}) => item.name === 'KUBERNETES_EXEC_INFO').value)
+  const info = JSON.parse(exec.env.find((item: {name: string}) => item.name === 'KUBERNETES_EXEC_INFO')!.value)
   assert.deepEqual(info, {apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: {interactive: false, cluster: {server: 'https://c:6443'}}})
 })
 
@@ -234,6 +238,7 @@ test('no kubeconfig anywhere falls back to in-cluster config, else fails with a 
   assert.equal(connection.server, 'https://[fd00::1]:443')
   assert.equal(connection.namespace, 'llm')
   assert.equal(connection.source, 'in-cluster')
-  assert.equal(connection.kubeConfig.getCurrentUser()?.token, 'in-cluster-token-0123456789')
+  assert.equal(connection.user?.token, 'in-cluster-token-0123456789')
+  assert.equal(connection.cluster['certificate-authority'], join(serviceAccountDir, 'ca.crt'))
   assert.equal((await loadKubeconfig({env, serviceAccountDir, namespace: 'other'})).namespace, 'other')
 })
