@@ -32,19 +32,21 @@ export async function bundleCli({root, outfile, version, minify = true}) {
     `export const commandLoaders = {\n${loaders.join('\n')}\n}`,
   ].join('\n')
 
-  // The heavy libraries are bundled on their own and embedded as a string, compiled on their first import():
-  // V8 scans every function of a script it compiles, and these megabytes cost --help and version ~100 ms otherwise.
-  const lazySource = await bundleLazyModules({root, minify})
+  // The heavy libraries are bundled on their own, one script each, and embedded as strings compiled on their first
+  // import(): V8 scans every function of a script it compiles, and these megabytes cost --help and version ~100 ms
+  // otherwise. One script per library, because most cluster commands need undici (17 ms) and not client-node.
+  const lazySources = Object.fromEntries(await Promise.all(lazyModules.map(async (name) => [name, await bundleLazyModule(name, {root, minify})])))
   const lazyModule = [
-    `let loaded`,
+    `const sources = ${JSON.stringify(lazySources)}`,
+    `const loaded = new Map()`,
     `export function loadLazyModule(name) {`,
-    `  if (!loaded) {`,
+    `  if (!loaded.has(name)) {`,
     `    const module = {exports: {}}`,
-    `    const compiled = require('node:vm').compileFunction(${JSON.stringify(lazySource)}, ['exports', 'require', 'module', '__filename', '__dirname'], {filename: 'kubectl-va-lazy.js'})`,
+    `    const compiled = require('node:vm').compileFunction(sources[name], ['exports', 'require', 'module', '__filename', '__dirname'], {filename: \`kubectl-va-lazy-\${name.replace(/\\W/g, '_')}.js\`})`,
     `    compiled(module.exports, require, module, __filename, __dirname)`,
-    `    loaded = module.exports`,
+    `    loaded.set(name, module.exports)`,
     `  }`,
-    `  return loaded[name]()`,
+    `  return loaded.get(name)`,
     `}`,
   ].join('\n')
 
@@ -84,16 +86,17 @@ export async function bundleCli({root, outfile, version, minify = true}) {
     ],
   })
   const output = Object.values(result.metafile.outputs)[0]
-  return {outfile, bytes: output.bytes, lazyBytes: Buffer.byteLength(lazySource), eagerHeavyModules: findEagerHeavyModules(result.metafile)}
+  const lazyBytes = Object.values(lazySources).reduce((total, source) => total + Buffer.byteLength(source), 0)
+  return {outfile, bytes: output.bytes, lazyBytes, eagerHeavyModules: findEagerHeavyModules(result.metafile)}
 }
 
 const lazyModulePattern = new RegExp(`^(${lazyModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`)
 
-/** One CJS script whose exports are {'undici': () => module, ...}: evaluated only when called. */
-async function bundleLazyModules({root, minify}) {
-  const entry = `module.exports = {\n${lazyModules.map((name) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(name)}),`).join('\n')}\n}`
+/** One CJS script exporting one library, evaluated only when first imported. */
+async function bundleLazyModule(name, {root, minify}) {
+  const entry = `module.exports = require(${JSON.stringify(name)})`
   const result = await build({
-    stdin: {contents: entry, resolveDir: root, sourcefile: 'kubectl-va-lazy.js', loader: 'js'},
+    stdin: {contents: entry, resolveDir: root, sourcefile: `kubectl-va-lazy-${name}.js`, loader: 'js'},
     write: false,
     bundle: true,
     platform: 'node',
