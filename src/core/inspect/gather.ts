@@ -9,6 +9,7 @@ import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../sources.js'
 import type {ReplayRange} from '../replay/fetch-history.js'
 import type {WhatIf} from './what-if.js'
+import {saturationOverrides} from './simulate.js'
 
 /** What the Prometheus side needs, already validated by the CLI. */
 export interface PrometheusRequest {
@@ -126,7 +127,20 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   try {
     if (prometheus.replay) {
       const {replayFromPrometheus} = await import('../replay/fetch-history.js')
-      result.replay = await replayFromPrometheus(client, sources, prometheus.replay.range, {whatIf: prometheus.replay.whatIf, names: prometheus.replay.names, window: prometheus.window, profile})
+      const {replaySaturationFromPrometheus} = await import('../replay/saturation-fetch.js')
+      const {whatIf, names, range} = prometheus.replay
+      const model = await replayFromPrometheus(client, sources, range, {whatIf, names, window: prometheus.window, profile})
+      const saturation = await replaySaturationFromPrometheus(client, sources, range, {
+        overrides: saturationOverrides(whatIf),
+        names,
+        window: prometheus.window,
+        profile,
+      })
+      // The saturation engines' VAs are replayed by their own engine; drop their queueing-model "skipped" rows.
+      const bySaturation = new Set(saturation.items.map((item) => `${item.namespace}\u0000${item.name}`))
+      const items = [...model.items.filter((item) => !bySaturation.has(`${item.namespace}\u0000${item.name}`)), ...saturation.items]
+      items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
+      result.replay = {...model, items, queries: [...model.queries, ...saturation.queries], warnings: [...model.warnings, ...saturation.warnings], requests: model.requests + saturation.requests}
       outcome.queries = result.replay.queries
       outcome.warnings.push(...result.replay.warnings)
       return result
@@ -171,7 +185,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
 /** The scale-to-zero request-count readings the saturation engines will need (none unless scale-to-zero is on). */
 async function plannedRequestCounts(sources: SourceSet, whatIf: WhatIf | undefined) {
   const {planRequestCounts} = await import('../saturation-inputs/run-groups.js')
-  return planRequestCounts(sources, {engine: whatIf?.engine, scaleToZero: whatIf?.scaleToZero, retention: whatIf?.retention})
+  return planRequestCounts(sources, saturationOverrides(whatIf))
 }
 
 /** One query per distinct retention window, however many models. */

@@ -1,5 +1,5 @@
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
-import {runSaturationEngines, type SaturationVariantResult} from '../saturation-inputs/run-groups.js'
+import {runSaturationEngines, type SaturationOverrides, type SaturationVariantResult} from '../saturation-inputs/run-groups.js'
 import {saturationItem, saturationVariantsByKey} from './saturation-items.js'
 import {createMemoisedDecider, type MemoisedDecider} from '../optimizer/memo.js'
 import type {SourceSet} from '../sources.js'
@@ -33,6 +33,19 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
   return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'SimulationResult', items}
 }
 
+/** simulate's saturation what-ifs, as the saturation input layer takes them. */
+export function saturationOverrides(whatIf: WhatIf | undefined): SaturationOverrides {
+  return {
+    engine: whatIf?.engine,
+    kvCacheThreshold: whatIf?.kvCacheThreshold,
+    queueLengthThreshold: whatIf?.queueLengthThreshold,
+    kvSpareTrigger: whatIf?.kvSpareTrigger,
+    queueSpareTrigger: whatIf?.queueSpareTrigger,
+    scaleToZero: whatIf?.scaleToZero,
+    retention: whatIf?.retention,
+  }
+}
+
 /** The saturation engines' VAs (engine detected per VA, or forced with --engine), decided per model group. */
 function runSaturation(sources: SourceSet, options: SimulateOptions): Map<string, SaturationVariantResult> {
   const whatIf = options.whatIf
@@ -40,15 +53,7 @@ function runSaturation(sources: SourceSet, options: SimulateOptions): Map<string
     sources,
     pods: options.pods ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.pods ?? []),
     requestCounts: options.requestCounts,
-    overrides: {
-      engine: whatIf.engine,
-      kvCacheThreshold: whatIf.kvCacheThreshold,
-      queueLengthThreshold: whatIf.queueLengthThreshold,
-      kvSpareTrigger: whatIf.kvSpareTrigger,
-      queueSpareTrigger: whatIf.queueSpareTrigger,
-      scaleToZero: whatIf.scaleToZero,
-      retention: whatIf.retention,
-    },
+    overrides: saturationOverrides(whatIf),
   })
   return saturationVariantsByKey(run)
 }

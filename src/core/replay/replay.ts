@@ -224,8 +224,19 @@ export function stepLoad(point: ModelMetricsPoint | undefined, whatIf: WhatIf): 
 }
 
 function summarize(steps: readonly ReplayStep[], stepSeconds: number, input: VaReplayInput): ReplaySummary {
-  const costOf = replicaCost(input.template)
-  const ours = seriesSummary(steps.map((step) => step.desiredReplicas), stepSeconds, undefined, steps.map((step) => step.cost))
+  return summarizeSteps(steps, stepSeconds, {costOf: replicaCost(input.template), oursFromStepCosts: true, slo: input.slo})
+}
+
+/**
+ * The per-VA summary of a replayed series: replica-hours and cost of ours, the controller's and the actual replicas,
+ * scaling changes, no-data stretches, largest gaps and time over SLO. Shared by the queueing-model and saturation
+ * replays. `oursFromStepCosts` takes our cost from each step (the optimizer's number) instead of `costOf`.
+ */
+export function summarizeSteps(steps: readonly ReplayStep[], stepSeconds: number, options: {costOf: ((replicas: number) => number) | undefined; oursFromStepCosts: boolean; slo: VaReplayInput['slo']}): ReplaySummary {
+  const costOf = options.costOf
+  const ours = options.oursFromStepCosts
+    ? seriesSummary(steps.map((step) => step.desiredReplicas), stepSeconds, undefined, steps.map((step) => step.cost))
+    : seriesSummary(steps.map((step) => step.desiredReplicas), stepSeconds, costOf)
   const controllerValues = steps.map((step) => step.controllerReplicas)
   const actualValues = steps.map((step) => step.actualReplicas)
   let noDataSteps = 0
@@ -247,7 +258,7 @@ function summarize(steps: readonly ReplayStep[], stepSeconds: number, input: VaR
     actual: actualValues.some((value) => value !== null) ? seriesSummary(actualValues, stepSeconds, costOf) : null,
     largestGapVsActual: largestGap(steps, actualValues),
     largestGapVsController: largestGap(steps, controllerValues),
-    overSlo: overSlo(steps, stepSeconds, input.slo),
+    overSlo: overSlo(steps, stepSeconds, options.slo),
   }
 }
 

@@ -18,7 +18,7 @@ import {
 } from '../saturation-inputs/run-groups.js'
 import {readDeploymentReplicas} from '../saturation-inputs/variant-state.js'
 import type {SourceSet} from '../sources.js'
-import type {LargestGap, ReplayGrid, ReplaySeriesSources, ReplayStep, ReplaySummary, ReplicaSeriesSummary, TimedValue, VaReplay} from './replay.js'
+import {summarizeSteps, type ReplayGrid, type ReplaySeriesSources, type ReplayStep, type ReplaySummary, type TimedValue, type VaReplay} from './replay.js'
 import {mapReadingsToReplicas, type PodReading, type ReadingsModel} from './saturation-readings.js'
 
 /**
@@ -143,7 +143,6 @@ export interface SaturationVaReplay extends VaReplay {
 }
 
 const msPerSecond = 1000
-const secondsPerHour = 3600
 
 /** Skips that hold for the whole range: the VA never gets a simulated target. */
 const staticSkipKinds: ReadonlySet<SaturationSkip['kind']> = new Set([
@@ -431,68 +430,7 @@ function withSimulatedState(sources: SourceSet, members: readonly Member[]): Sou
   }
 }
 
-/** The replay summary of replay.ts (same definitions), for a saturation VA: no SLO, nothing infeasible. */
+/** The replay summary of replay.ts, for a saturation VA: no SLO; cost is spec.variantCost × replicas. */
 export function summarizeSaturationSteps(steps: readonly ReplayStep[], stepSeconds: number, costOf: (replicas: number) => number): ReplaySummary {
-  let noDataSteps = 0
-  let run = 0
-  let longestRun = 0
-  for (const step of steps) {
-    run = step.outcome === 'noData' ? run + 1 : 0
-    if (run > 0) noDataSteps++
-    longestRun = Math.max(longestRun, run)
-  }
-  const controllerValues = steps.map((step) => step.controllerReplicas)
-  const actualValues = steps.map((step) => step.actualReplicas)
-  return {
-    steps: steps.length,
-    stepSeconds,
-    noDataSteps,
-    longestNoDataSeconds: longestRun * stepSeconds,
-    infeasibleSteps: 0,
-    ours: seriesSummary(steps.map((step) => step.desiredReplicas), stepSeconds, costOf),
-    controller: controllerValues.some((value) => value !== null) ? seriesSummary(controllerValues, stepSeconds, costOf) : null,
-    actual: actualValues.some((value) => value !== null) ? seriesSummary(actualValues, stepSeconds, costOf) : null,
-    largestGapVsActual: largestGap(steps, actualValues),
-    largestGapVsController: largestGap(steps, controllerValues),
-    overSlo: null,
-  }
-}
-
-function seriesSummary(values: ReadonlyArray<number | null>, stepSeconds: number, costOf: (replicas: number) => number): ReplicaSeriesSummary {
-  let knownSteps = 0
-  let replicaSteps = 0
-  let costSteps = 0
-  let scalingChanges = 0
-  let last: number | undefined
-  let min: number | null = null
-  let max: number | null = null
-  for (const value of values) {
-    if (value === null) continue
-    knownSteps++
-    replicaSteps += value
-    costSteps += costOf(value)
-    if (last !== undefined && value !== last) scalingChanges++
-    last = value
-    min = min === null ? value : Math.min(min, value)
-    max = max === null ? value : Math.max(max, value)
-  }
-  return {
-    knownSteps,
-    replicaHours: (replicaSteps * stepSeconds) / secondsPerHour,
-    costHours: knownSteps > 0 ? (costSteps * stepSeconds) / secondsPerHour : null,
-    scalingChanges,
-    minReplicas: min,
-    maxReplicas: max,
-  }
-}
-
-function largestGap(steps: readonly ReplayStep[], others: ReadonlyArray<number | null>): LargestGap | null {
-  let best: LargestGap | null = null
-  steps.forEach((step, index) => {
-    const other = others[index]
-    if (step.desiredReplicas === null || other === null || other === undefined) return
-    const difference = step.desiredReplicas - other
-    if (best === null || Math.abs(difference) > Math.abs(best.difference)) best = {timeMs: step.timeMs, difference, ours: step.desiredReplicas, other}
-  })
-  return best
+  return summarizeSteps(steps, stepSeconds, {costOf, oursFromStepCosts: false, slo: undefined})
 }
