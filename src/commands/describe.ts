@@ -48,6 +48,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     }
     const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
     reportInputProblems(inputs, missing)
+    for (const warning of list.warnings) this.warnLine(warning)
     if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
 
     if (output === 'json' || output === 'yaml') {

@@ -46,6 +46,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
     const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
     reportInputProblems(inputs, missing)
+    for (const warning of list.warnings) this.warnLine(warning)
 
     if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
     switch (output) {

@@ -81,3 +81,34 @@ test('live v0.5: get, describe and snapshot decide shape C VAs with the saturati
   assert.ok(ours.every((replicas: number | null) => typeof replicas === 'number' && replicas >= 1), `replayed replicas: ${ours}`)
   assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
 })
+
+test('live v0.4.2: a shape A VA without EXPERIMENTAL_HYBRID_OPTIMIZATION is decided by the capacity analyzer', async (t) => {
+  const pods = ['llama-3-1-8b-decode-6f7d9c-aaaaa', 'llama-3-1-8b-decode-6f7d9c-bbbbb'].map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {name, namespace: 'llm', labels: {'llm-d.ai/model': 'llama-3-1-8b', 'llm-d.ai/role': 'decode'}},
+    spec: {containers: [{name: 'vllm'}]},
+    status: {phase: 'Running'},
+  }))
+  const builder = new OpenMetricsBuilder()
+  for (const [pod, kv, queue] of [[pods[0]!.metadata.name, 0.91, 7], [pods[1]!.metadata.name, 0.86, 6]] as const) {
+    const labels = {model_name: 'meta-llama/Llama-3.1-8B-Instruct', namespace: 'llm', pod}
+    builder.gauge('vllm:kv_cache_usage_perc', labels, times.map((time) => ({t: time, v: kv})))
+    builder.gauge('vllm:num_requests_waiting', labels, times.map((time) => ({t: time, v: queue})))
+  }
+  const [api, prom] = await Promise.all([
+    startFakeApiServer(t, [...clusterFixture('crd-a-v0.4.2', 'shape-a-v0.4.2', 'controller-v0.4.2'), ...pods]),
+    startPrometheus(t, {openmetrics: builder.toString()}),
+  ])
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: prom.url})
+  const run = await kubectlVa(['get', `--at=${at.toISOString()}`, '-o', 'json'], {env})
+  assert.equal(run.code, 0, run.stderr)
+  const [report] = JSON.parse(run.stdout).items
+  assert.equal(report.engine, 'capacity')
+  assert.equal(report.recomputed.saturation.engine, 'capacity-v0.4.2')
+  assert.match(report.recomputed.saturation.engineWhy, /EXPERIMENTAL_HYBRID_OPTIMIZATION is "off"/)
+  // Both pods are saturated (KV >= 0.80, queue >= 5): no spare capacity, scale up; desired 3 != current 2 is preserved.
+  assert.deepEqual(report.recomputed.saturation.pods.map((pod: any) => pod.isSaturated), [true, true])
+  assert.equal(report.recomputed.replicas, 3)
+  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+})

@@ -135,3 +135,12 @@ test('a v0.5 setup is decided by the saturation engine offline: one variant move
   const tighter = JSON.parse((await kubectlVaDirect(['simulate', '-f', join(repoRoot, 'examples', 'saturation-v0.5.yaml'), '-o', 'json', '--kv-spare-trigger', '0.01', '--queue-spare-trigger', '1'])).stdout)
   assert.deepEqual(tighter.items.map((item: any) => item.saturation.action), ['no-change', 'no-change'])
 })
+
+test('two VAs on one Deployment: both are undecided, and the warning says how to fix it', async () => {
+  const text = readFileSync(join(repoRoot, 'examples', 'saturation-v0.5.yaml'), 'utf8').replace('name: granite-8b-l40s-decode}', 'name: granite-8b-h100-decode}')
+  const run = await kubectlVaDirect(['simulate', '-f', '-', '-o', 'json'], {input: text})
+  assert.match(run.stderr, /^warning: Deployment llm\/granite-8b-h100-decode is the target of several VAs \(granite-8b-h100, granite-8b-l40s\): .*give each VA its own Deployment$/m)
+  const items = JSON.parse(run.stdout).items
+  assert.deepEqual(items.map((item: any) => item.outcome), ['skipped', 'skipped'])
+  assert.equal(run.code, 3)
+})

@@ -68,7 +68,7 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
         problems,
       }
     })
-  return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'VariantAutoscalingReportList', items}
+  return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'VariantAutoscalingReportList', items, warnings: simulation.warnings}
 }
 
 function deploymentReplicas(deployment: KubeObject | undefined): VaReport['replicas'] {

@@ -65,4 +65,6 @@ export interface SimulationResult {
   apiVersion: 'kubectl-va.llmd.ai/v1alpha1'
   kind: 'SimulationResult'
   items: SimulationItem[]
+  /** Problems that concern no single VA (config entries, pods feeding no VA); also printed on stderr. */
+  warnings: string[]
 }

@@ -59,4 +59,6 @@ export interface VaReportList {
   apiVersion: 'kubectl-va.llmd.ai/v1alpha1'
   kind: 'VariantAutoscalingReportList'
   items: VaReport[]
+  /** Problems that concern no single VA (config entries, pods feeding no VA); also printed on stderr. */
+  warnings: string[]
 }
