@@ -1,7 +1,7 @@
 import {ClusterError, errorMessage} from '../errors.js'
-import {redactSecrets} from '../redact.js'
+import {redactSecrets, registerSecret} from '../redact.js'
 import type {ClusterConnection} from './kubeconfig.js'
-import {kubeTransport} from './kube-transport.js'
+import {credentialError, credentials, kubeTransport, needsClientNode} from './kube-transport.js'
 
 // Also used to reach Prometheus through the API server's service proxy (inspect/gather.ts).
 export {kubeTransport} from './kube-transport.js'
@@ -25,14 +25,13 @@ export interface KubeReader {
 }
 
 /**
- * Builds a reader on a connection. Credentials and TLS come from kubeTransport, run once; the requests themselves
- * are plain undici GETs because client-node's generated clients turn timestamps into Date objects and rename
- * `x-kubernetes-*` schema keys, and we want the objects exactly as the server sent them. `requestTimeoutMs` 0 or
+ * Builds a reader on a connection. Credentials and TLS come from kube-transport, resolved once; the requests are
+ * plain GETs (not client-node's generated clients, which turn timestamps into Date objects and rename
+ * `x-kubernetes-*` schema keys: we want the objects exactly as the server sent them). `requestTimeoutMs` 0 or
  * undefined means no timeout, as kubectl's `0`.
  */
 export async function createKubeReader(connection: ClusterConnection, options: {requestTimeoutMs?: number | undefined} = {}): Promise<KubeReader> {
-  const [{dispatcher, headers: authHeaders}, {fetch}] = await Promise.all([kubeTransport(connection), import('undici')])
-  const headers: Record<string, string> = {...authHeaders, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
+  const send = await requestSender(connection, options.requestTimeoutMs)
   let requestCount = 0
   return {
     server: connection.server,
@@ -43,20 +42,13 @@ export async function createKubeReader(connection: ClusterConnection, options: {
       const url = new URL(connection.server + path)
       for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, value)
       requestCount++
-      let response
+      let response: {status: number; text: string}
       try {
-        response = await fetch(url, {
-          method: 'GET',
-          headers,
-          ...(dispatcher ? {dispatcher} : {}),
-          ...(options.requestTimeoutMs ? {signal: AbortSignal.timeout(options.requestTimeoutMs)} : {}),
-        })
+        response = await send(url)
       } catch (error) {
         throw transportError(connection, error, options.requestTimeoutMs)
       }
-      const text = await response.text().catch((error: unknown) => {
-        throw transportError(connection, error, options.requestTimeoutMs)
-      })
+      const text = response.text
       if (response.status === 401) {
         throw new ClusterError(`the API server ${connection.server} rejected the credentials of user "${connection.userName ?? '<none>'}" (401 Unauthorized)`, {
           hint: 'credentials rejected; refresh your token (log in again) or check the user in the kubeconfig',
@@ -75,6 +67,52 @@ export async function createKubeReader(connection: ClusterConnection, options: {
       const status: KubeStatus = body && typeof body === 'object' && body.kind === 'Status' ? body : {code: response.status, message: firstLine(text)}
       return {kind: 'error', code: response.status, status}
     },
+  }
+}
+
+type Send = (url: URL) => Promise<{status: number; text: string}>
+
+/**
+ * Node's own http/https client when no proxy is involved: it is already loaded, where undici costs the standalone
+ * binary ~40 ms to compile on every cluster command. A proxy-url or a client-node-only user goes through undici.
+ */
+async function requestSender(connection: ClusterConnection, requestTimeoutMs: number | undefined): Promise<Send> {
+  const {cluster, user} = connection
+  const proxied = typeof cluster['proxy-url'] === 'string' && cluster['proxy-url'] !== ''
+  if (proxied || needsClientNode(cluster, user)) return undiciSender(connection, requestTimeoutMs)
+  let resolved: Awaited<ReturnType<typeof credentials>>
+  try {
+    resolved = await credentials(cluster, user)
+  } catch (error) {
+    throw credentialError(connection, error)
+  }
+  const authorization = resolved.headers.Authorization
+  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
+  const headers = {...resolved.headers, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
+  const isHttps = connection.server.startsWith('https:')
+  const http = isHttps ? await import('node:https') : await import('node:http')
+  // One keep-alive connection serves the reader's parallel GETs (TLS handshake once), as kubectl does.
+  const agent = isHttps ? new (http as typeof import('node:https')).Agent({keepAlive: true, ...resolved.tls}) : new http.Agent({keepAlive: true})
+  return (url) =>
+    new Promise((resolve, reject) => {
+      const request = http.request(url, {method: 'GET', headers, agent, ...(requestTimeoutMs ? {signal: AbortSignal.timeout(requestTimeoutMs)} : {})}, (response) => {
+        const chunks: Buffer[] = []
+        response.on('data', (chunk: Buffer) => chunks.push(chunk))
+        // Idle keep-alive sockets are unref'd by the agent (keepSocketAlive), so they never hold the process open.
+        response.on('end', () => resolve({status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8')}))
+        response.on('error', reject)
+      })
+      request.on('error', reject)
+      request.end()
+    })
+}
+
+async function undiciSender(connection: ClusterConnection, requestTimeoutMs: number | undefined): Promise<Send> {
+  const [{dispatcher, headers: authHeaders}, {fetch}] = await Promise.all([kubeTransport(connection), import('undici')])
+  const headers: Record<string, string> = {...authHeaders, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
+  return async (url) => {
+    const response = await fetch(url, {method: 'GET', headers, ...(dispatcher ? {dispatcher} : {}), ...(requestTimeoutMs ? {signal: AbortSignal.timeout(requestTimeoutMs)} : {})})
+    return {status: response.status, text: await response.text()}
   }
 }
 
