@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
-import {manifestFlags} from '../cli/input-flags.js'
+import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 
@@ -20,7 +20,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     '# Offline, from manifest files\n<%= config.bin %> describe llama-8b-h100 -f examples/quickstart.yaml',
   ]
 
-  static override args = {names: Args.string({description: 'VariantAutoscaling names (default: all in scope).', required: false, ignoreStdin: true})}
+  static override args = vaNamesArg
   static override strict = false
 
   static override flags = {

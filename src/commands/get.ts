@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
-import {manifestFlags} from '../cli/input-flags.js'
+import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 
@@ -21,8 +21,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     '# Offline, from manifest files\n<%= config.bin %> get -f examples/quickstart.yaml',
   ]
 
-  // ignoreStdin: oclif would otherwise read piped stdin as VA names.
-  static override args = {names: Args.string({description: 'VariantAutoscaling names (default: all in scope).', required: false, ignoreStdin: true})}
+  static override args = vaNamesArg
   static override strict = false
 
   static override flags = {

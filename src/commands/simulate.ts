@@ -1,8 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
-import {manifestFlags} from '../cli/input-flags.js'
+import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 import {replayFlags} from '../cli/replay-flags.js'
@@ -30,8 +30,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     '# What would WVA have done over the last day?\n<%= config.bin %> simulate llama-8b-h100 -n llm --since 1d --step 5m',
   ]
 
-  // ignoreStdin: oclif would otherwise read piped stdin as the VA name; stdin is for `-f -`.
-  static override args = {names: Args.string({description: 'Only these VariantAutoscalings (by name).', required: false, ignoreStdin: true})}
+  static override args = vaNamesArg
   static override strict = false
 
   static override flags = {

@@ -1,7 +1,8 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {ExitCode} from '../cli/exit-codes.js'
+import {vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 
@@ -18,7 +19,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     '# Metrics as they were an hour ago\n<%= config.bin %> snapshot llama-8b-h100 -n llm --at=-1h --output-file snapshot.yaml',
   ]
 
-  static override args = {names: Args.string({description: 'VariantAutoscaling names (default: all in scope).', required: false, ignoreStdin: true})}
+  static override args = vaNamesArg
   static override strict = false
 
   static override flags = {

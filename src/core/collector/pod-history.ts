@@ -4,7 +4,7 @@ import {chunkRange} from './history.js'
 import type {IssuedQuery} from './model-metrics.js'
 import {saturationPeakWindow} from './pod-metrics.js'
 import {collectorProfiles, type CollectorProfileName} from './profiles.js'
-import {modelGrouping, scopeKeySet, scopeSelector, seriesScopeKey, uniqueScopes, type ModelScope} from './scope.js'
+import {modelGrouping, scopeKeySet, scopeSelector, uniqueScopes, type ModelScope, seriesPod} from './scope.js'
 
 /** A range of evaluation times: start + k × step, k = 0 … count − 1 (the grid a range query returns). */
 export interface PodHistoryGrid {
@@ -84,14 +84,12 @@ export async function collectPodMetricsHistory(
   const inScope = scopeKeySet(distinct)
   const pods = new Map<string, PodSeries>()
   const podFor = (labels: Labels): PodSeries | undefined => {
-    const key = seriesScopeKey(labels)
-    const name = labels.pod ?? labels.pod_name
-    if (key === undefined || !inScope.has(key) || name === undefined) return undefined
-    const podKey = JSON.stringify([labels.namespace, labels.model_name, name])
-    let pod = pods.get(podKey)
+    const identity = seriesPod(labels, inScope)
+    if (identity === undefined) return undefined
+    let pod = pods.get(identity.key)
     if (pod === undefined) {
-      pod = {namespace: labels.namespace!, name, modelID: labels.model_name!, kvCacheUsage: new Array(grid.count).fill(null), queueLength: new Array(grid.count).fill(null)}
-      pods.set(podKey, pod)
+      pod = {namespace: identity.namespace, name: identity.name, modelID: identity.modelID, kvCacheUsage: new Array(grid.count).fill(null), queueLength: new Array(grid.count).fill(null)}
+      pods.set(identity.key, pod)
     }
     return pod
   }

@@ -3,7 +3,7 @@ import type {PrometheusClient} from '../prometheus/client.js'
 import type {Labels} from '../prometheus/response.js'
 import type {IssuedQuery} from './model-metrics.js'
 import {collectorProfiles, type CollectorProfileName} from './profiles.js'
-import {modelGrouping, scopeKeySet, scopeSelector, seriesScopeKey, uniqueScopes, type ModelScope} from './scope.js'
+import {modelGrouping, scopeKeySet, scopeSelector, uniqueScopes, type ModelScope, seriesPod} from './scope.js'
 
 export interface PodMetricsResult {
   /** One entry per pod seen in either query, sorted by namespace, model and pod name. */
@@ -51,14 +51,12 @@ export async function collectPodMetrics(
   const inScope = scopeKeySet(distinct)
   const pods = new Map<string, PodMetrics>()
   const podFor = (labels: Labels): PodMetrics | undefined => {
-    const key = seriesScopeKey(labels)
-    const name = labels.pod ?? labels.pod_name
-    if (key === undefined || !inScope.has(key) || name === undefined) return undefined
-    const podKey = JSON.stringify([labels.namespace, labels.model_name, name])
-    let pod = pods.get(podKey)
+    const identity = seriesPod(labels, inScope)
+    if (identity === undefined) return undefined
+    let pod = pods.get(identity.key)
     if (pod === undefined) {
-      pod = {namespace: labels.namespace!, name, modelID: labels.model_name}
-      pods.set(podKey, pod)
+      pod = {namespace: identity.namespace, name: identity.name, modelID: identity.modelID}
+      pods.set(identity.key, pod)
     }
     return pod
   }

@@ -44,3 +44,14 @@ export function seriesScopeKey(labels: Labels): string | undefined {
 
 /** Grouping labels of the batched model-level queries. */
 export const modelGrouping = 'model_name, namespace'
+
+/**
+ * The pod a per-pod series belongs to: in scope, with a pod name from `pod` or else `pod_name` (as upstream reads
+ * it); undefined otherwise. `key` identifies the pod across queries.
+ */
+export function seriesPod(labels: Labels, inScope: ReadonlySet<string>): {key: string; namespace: string; name: string; modelID: string} | undefined {
+  const scope = seriesScopeKey(labels)
+  const name = labels.pod ?? labels.pod_name
+  if (scope === undefined || !inScope.has(scope) || name === undefined) return undefined
+  return {key: JSON.stringify([labels.namespace, labels.model_name, name]), namespace: labels.namespace!, name, modelID: labels.model_name!}
+}
