@@ -26,7 +26,7 @@ function config(options: {cluster: string; server?: string; user: string; token?
 }
 
 test('--kubeconfig is the only file read, even when KUBECONFIG is set', () => {
-  assert.deepEqual(kubeconfigFiles({kubeconfig: 'kc.yaml', cwd: '/work', env: {KUBECONFIG: '/a:/b'}}), {files: ['/work/kc.yaml'], explicit: true})
+  assert.deepEqual(kubeconfigFiles({kubeconfig: 'kc.yaml', cwd: '/home/dev', env: {KUBECONFIG: '/a:/b'}}), {files: ['/home/dev/kc.yaml'], explicit: true})
 })
 
 test('KUBECONFIG is split on the path delimiter, empty entries ignored and duplicates read once', () => {
