@@ -152,3 +152,21 @@ test('live: Prometheus down keeps the cluster view, marks metrics unavailable an
   assert.match(run.stdout, /^llama-8b-h100\s+meta\/llama-3\.1-8b\s+H100\s+-\s+-\/500\s+-\/24\s+2\s/m)
   assert.match(run.stderr, /^error: .*127\.0\.0\.1:9.*\(metrics columns are unavailable\)$/m)
 })
+
+test('live: with no URL configured, a prometheus-operated Service is found and reached through the API server proxy', async (t) => {
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {name: 'prometheus-operated', namespace: 'monitoring'},
+    spec: {ports: [{name: 'web', port: 9090}]},
+  }
+  const api = await startFakeApiServer(t, [...quickstartClusterObjects(), service])
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
+  const run = await kubectlVa(['describe', 'llama-8b-h100'], {env})
+  // The fake API server does not proxy: the 404 proves the route, and the hint names the fixes.
+  assert.equal(run.code, 5)
+  assert.match(run.stdout, /^ {2}Found by:\s+Prometheus Operator Service monitoring\/prometheus-operated, through the API server service proxy$/m)
+  assert.ok(api.requests.some((request) => request.path.startsWith('/api/v1/namespaces/monitoring/services/http:prometheus-operated:9090/proxy/api/v1/query')), 'queried through the service proxy')
+  assert.match(run.stderr, /the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass --prom-url/)
+  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+})

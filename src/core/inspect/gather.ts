@@ -122,6 +122,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     insecureSkipTlsVerify: prometheus.insecureSkipTlsVerify,
     timeoutMs: prometheus.timeoutMs,
     transport,
+    readOnlyMethods: resolved.viaApiServer,
   })
   outcome.url = client.displayUrl
   try {
@@ -174,12 +175,32 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     for (const gauge of gauges.replicas) result.gauges.set(`${gauge.namespace}\u0000${gauge.variantName}`, {desiredReplicas: gauge.desiredReplicas, metricName: gauge.metricName})
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error
-    outcome.error = error
+    outcome.error = resolved.viaApiServer ? throughProxy(error, resolved.inClusterUrl ?? resolved.url) : error
   } finally {
     outcome.requestCount = client.requestCount
     await client.close()
   }
   return result
+}
+
+/**
+ * Through the API server's service proxy, 404 and 403 are about the Service or the user's rights, not about the
+ * Prometheus path: say so, with the fixes that apply.
+ */
+function throughProxy(error: PrometheusError, inClusterUrl: string): PrometheusError {
+  if (/HTTP 404\b/.test(error.message)) {
+    return new PrometheusError(`${error.message} (through the API server's service proxy to ${inClusterUrl})`, {
+      hint: 'the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass --prom-url',
+      cause: error,
+    })
+  }
+  if (/HTTP 403\b/.test(error.message)) {
+    return new PrometheusError(`${error.message} (through the API server's service proxy to ${inClusterUrl})`, {
+      hint: 'your user may not "get services/proxy" in that namespace; ask for it, or pass --prom-url (e.g. after kubectl port-forward)',
+      cause: error,
+    })
+  }
+  return error
 }
 
 /** The scale-to-zero request-count readings the saturation engines will need (none unless scale-to-zero is on). */

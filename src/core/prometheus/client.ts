@@ -36,6 +36,11 @@ export interface PrometheusClientOptions {
    * service-proxy URL reached with the user's kube credentials.
    */
   transport?: {dispatcher?: Dispatcher | undefined; headers: Readonly<Record<string, string>>} | undefined
+  /**
+   * Send queries as GET. Through the API server's service proxy a POST is a write verb in the audit log and RBAC
+   * (services/proxy "create"), and kubectl-va only ever reads a cluster.
+   */
+  readOnlyMethods?: boolean | undefined
 }
 
 export interface InstantQueryOptions {
@@ -253,7 +258,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     const {dispatcher, headers, request} = await prepared
     const url = endpoint(path)
     const shownUrl = displayUrl + path
-    let method: 'POST' | 'GET' = 'POST'
+    let method: 'POST' | 'GET' = options.readOnlyMethods ? 'GET' : 'POST'
     let retried = false
     for (;;) {
       requestCount++
