@@ -35,21 +35,14 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const output = parseOutputFormat(flags.output, ['table', 'json', 'yaml'])
     const names = argv as string[]
     const now = new Date()
-    const {loadInputs} = await import('../cli/load-inputs.js')
-    const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
-    const inputs = await loadInputs(flags, names, now, {podBreakdown: true})
-    const {inspectAll} = await import('../core/inspect/inspect.js')
-    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
-    const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
-    const compatList = inputs.compat ? inspectAll(inputs.sources, {metrics: inputs.compat.metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts}) : undefined
+    const {inspectInputs} = await import('../cli/inspect-inputs.js')
+    const {finishExitCode} = await import('../cli/report.js')
+    const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {podBreakdown: true})
+    const compatList = inputs.compat ? inspectWith(inputs.compat.metrics) : undefined
     const controllerInputs = (name: string, namespace: string) => {
       const compat = compatList?.items.find((item) => item.name === name && item.namespace === namespace)
       return compat && inputs.compat ? {profile: inputs.compat.profile, replicas: compat.recomputed.replicas, outcome: compat.recomputed.outcome} : undefined
     }
-    const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
-    reportInputProblems(inputs, missing)
-    for (const warning of list.warnings) this.warnLine(warning)
-    if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
 
     if (output === 'json' || output === 'yaml') {
       const {serialize} = await import('../core/render/serialize.js')

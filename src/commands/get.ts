@@ -37,17 +37,9 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml', 'name'])
     const names = argv as string[]
     const now = new Date()
-    const {loadInputs} = await import('../cli/load-inputs.js')
-    const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
-    const inputs = await loadInputs(flags, names, now)
-    const {inspectAll} = await import('../core/inspect/inspect.js')
-    const list = inspectAll(inputs.sources, {metrics: inputs.metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
-    const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
-    const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
-    reportInputProblems(inputs, missing)
-    for (const warning of list.warnings) this.warnLine(warning)
-
-    if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+    const {inspectInputs} = await import('../cli/inspect-inputs.js')
+    const {finishExitCode} = await import('../cli/report.js')
+    const {inputs, list, items, missing} = await inspectInputs(flags, names, now)
     switch (output) {
       case 'json':
       case 'yaml': {

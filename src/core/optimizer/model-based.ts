@@ -1,5 +1,5 @@
 import {type Allocation, allocationCost, type AnalyzerHooks, createAllocation, DIRECT_ANALYZER_HOOKS, type SizingDetails, transitionPenalty} from './allocation.js'
-import {collectLoad, currentCostOf, parseAcceleratorCost, parsePerfParms} from './controller-inputs.js'
+import {type CollectedLoad, collectLoad, currentCostOf, parseAcceleratorCost, parsePerfParms} from './controller-inputs.js'
 import {f32, parseGoFloat32} from './float32.js'
 import {selectUnlimited} from './solver-unlimited.js'
 
@@ -46,19 +46,13 @@ export interface ModelBasedInput {
 }
 
 /** Inputs after the controller's conversions (the golden `resolved`). */
-export interface ResolvedInputs {
+export interface ResolvedInputs extends CollectedLoad {
   readonly alpha: number
   readonly beta: number
   readonly gamma: number
   readonly delta: number
   readonly acceleratorCost: number
   readonly numInstances: number
-  readonly arrivalRateString: string
-  readonly avgInputTokensString: string
-  readonly avgOutputTokensString: string
-  readonly arrivalRateRpm: number
-  readonly avgInTokens: number
-  readonly avgOutTokens: number
   readonly sloTtftMs: number
   readonly sloItlMs: number
   readonly minNumReplicas: number

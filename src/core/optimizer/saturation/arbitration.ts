@@ -4,7 +4,7 @@
  * upstream (saturation-algorithm.md section 3.1).
  */
 import {deriveScalingAction} from './scaling-action.js'
-import {targetOf, type ModelSaturationAnalysis, type ReplicaTargets, type ScalingAction, type VariantState} from './types.js'
+import {targetOf, type CapacityDecision, type ModelSaturationAnalysis, type ReplicaTargets, type ScalingAction, type VariantState} from './types.js'
 
 /** Which rule of the arbitration table decided. */
 export type ArbitrationRule =
@@ -15,15 +15,7 @@ export type ArbitrationRule =
   | 'no-action'
 
 /** Upstream `VariantDecision` as `ArbitrateWithModelBased` builds it. */
-export interface ArbitratedDecision {
-  readonly variantName: string
-  readonly acceleratorName: string
-  readonly cost: number
-  readonly currentReplicas: number
-  readonly desiredReplicas: number
-  readonly targetReplicas: number
-  readonly action: ScalingAction
-  readonly reason: string
+export interface ArbitratedDecision extends CapacityDecision {
   readonly capacityBased: boolean
   readonly modelBasedDecision: boolean
   readonly safetyOverride: boolean

@@ -91,6 +91,20 @@ export function toCapacityDecisions(
   analysis: ModelSaturationAnalysis,
   variantStates: readonly VariantState[],
 ): CapacityDecision[] {
+  return decisionsFromTargets(targets, analysis, variantStates, 'capacity-only mode').map(({decision}) => decision)
+}
+
+/**
+ * The part both engines' target-to-decision conversions share: one decision per variant with a target, sorted by
+ * name, with the action against the current replicas and the mode's reason text. The state and analysis come along
+ * for the fields a version adds.
+ */
+export function decisionsFromTargets(
+  targets: ReplicaTargets,
+  analysis: ModelSaturationAnalysis,
+  variantStates: readonly VariantState[],
+  mode: 'capacity-only mode' | 'saturation-only mode',
+): Array<{decision: CapacityDecision; state: VariantState; variant: VariantSaturationAnalysis | undefined}> {
   const states = indexVariantStates(variantStates)
   const variants = new Map(analysis.variantAnalyses.map((variant) => [variant.variantName, variant]))
   return Object.keys(targets)
@@ -101,14 +115,18 @@ export function toCapacityDecisions(
       const targetReplicas = targetOf(targets, variantName)!
       const action = deriveScalingAction(targetReplicas, state.currentReplicas)
       return {
-        variantName,
-        acceleratorName: variant?.acceleratorName ?? '',
-        cost: variant?.cost ?? 0,
-        currentReplicas: state.currentReplicas,
-        desiredReplicas: state.desiredReplicas,
-        targetReplicas,
-        action,
-        reason: `capacity-only mode: ${action}`,
+        state,
+        variant,
+        decision: {
+          variantName,
+          acceleratorName: variant?.acceleratorName ?? '',
+          cost: variant?.cost ?? 0,
+          currentReplicas: state.currentReplicas,
+          desiredReplicas: state.desiredReplicas,
+          targetReplicas,
+          action,
+          reason: `${mode}: ${action}`,
+        },
       }
     })
 }

@@ -2,7 +2,7 @@
  * saturation V1 v0.5.1: `CalculateSaturationTargets` (internal/saturation/analyzer.go) and the engine's
  * `convertSaturationTargetsToDecisions`. Spec: saturation-algorithm.md sections 4 and 5 (decisions).
  */
-import {compareCheapestFirst, compareMostExpensiveFirst, isDesiredPending} from './capacity-targets.js'
+import {compareCheapestFirst, compareMostExpensiveFirst, decisionsFromTargets, isDesiredPending} from './capacity-targets.js'
 import {deriveScalingAction} from './scaling-action.js'
 import {
   compareNames,
@@ -112,27 +112,8 @@ export function toSaturationDecisions(
   analysis: ModelSaturationAnalysis,
   variantStates: readonly VariantState[],
 ): SaturationDecision[] {
-  const states = indexVariantStates(variantStates)
-  const variants = new Map(analysis.variantAnalyses.map((variant) => [variant.variantName, variant]))
-  return Object.keys(targets)
-    .sort(compareNames)
-    .map((variantName) => {
-      const state = stateOf(states, variantName)
-      const variant = variants.get(variantName)
-      const targetReplicas = targetOf(targets, variantName)!
-      const action = deriveScalingAction(targetReplicas, state.currentReplicas)
-      const gpusPerReplica = state.gpusPerReplica ?? 0
-      return {
-        variantName,
-        acceleratorName: variant?.acceleratorName ?? '',
-        cost: variant?.cost ?? 0,
-        currentReplicas: state.currentReplicas,
-        desiredReplicas: state.desiredReplicas,
-        targetReplicas,
-        action,
-        reason: `saturation-only mode: ${action}`,
-        gpusPerReplica: gpusPerReplica > 0 ? gpusPerReplica : 1,
-        spareCapacity: variant?.avgSpareKvCapacity ?? 0,
-      }
-    })
+  return decisionsFromTargets(targets, analysis, variantStates, 'saturation-only mode').map(({decision, state, variant}) => {
+    const gpusPerReplica = state.gpusPerReplica ?? 0
+    return {...decision, gpusPerReplica: gpusPerReplica > 0 ? gpusPerReplica : 1, spareCapacity: variant?.avgSpareKvCapacity ?? 0}
+  })
 }

@@ -1,0 +1,33 @@
+import type {VaReport, VaReportList} from '../core/inspect/va-report.js'
+import type {ModelMetrics} from '../core/model/metrics.js'
+import {type CommandInputs, type InputFlags, loadInputs} from './load-inputs.js'
+import {noResourcesMessage, reportInputProblems} from './report.js'
+
+export interface InspectedInputs {
+  inputs: CommandInputs
+  list: VaReportList
+  /** The reports asked for (all when no names were given). */
+  items: VaReport[]
+  /** Names given offline that no manifest defines (the cluster reader fails on those itself). */
+  missing: string[]
+  /** The same reports computed from other metrics (describe's controller-inputs comparison). */
+  inspectWith: (metrics: readonly ModelMetrics[] | undefined) => VaReportList
+}
+
+/**
+ * What get and describe share: read the inputs, inspect every VA, keep the named ones, and report on stderr the
+ * problems, warnings and "No resources found" before the command prints its product.
+ */
+export async function inspectInputs(flags: InputFlags & {'all-namespaces'?: boolean | undefined}, names: readonly string[], now: Date, options: {podBreakdown?: boolean} = {}): Promise<InspectedInputs> {
+  const inputs = await loadInputs(flags, names, now, options)
+  const {inspectAll} = await import('../core/inspect/inspect.js')
+  const inspectWith = (metrics: readonly ModelMetrics[] | undefined) =>
+    inspectAll(inputs.sources, {metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
+  const list = inspectWith(inputs.metrics)
+  const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
+  const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
+  reportInputProblems(inputs, missing)
+  for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`)
+  if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'] === true)}\n`)
+  return {inputs, list, items, missing, inspectWith}
+}
