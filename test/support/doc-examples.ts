@@ -1,0 +1,143 @@
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {repoRoot} from './paths.js'
+
+/**
+ * The examples a user can copy: every line of a ```sh block in README.md and docs/*.md, and every example of every
+ * command's --help (the oclif manifest's `examples`, with `<%= config.bin %>` as --help shows it in plugin mode).
+ * Extraction is mechanical, so a new example is tested without anyone listing it.
+ *
+ * Conventions the docs follow, and this module reads:
+ * - a ```sh block holds commands only, one per line (a trailing `\` continues a line); `#` lines are comments;
+ * - an example that demonstrates a failure says its exit code in its trailing comment: `# exit 3: ...`;
+ * - output goes in a ```text (or unlabelled) block, which must not hold commands (`commandsOutsideShBlocks`).
+ */
+export interface DocExample {
+  /** Where it is written: `docs/user-guide.md:41` or `simulate --help`. */
+  where: string
+  /** Examples of one group run in order in one working directory (a later one may read a file an earlier wrote). */
+  group: string
+  /** The command line, as a user would paste it into bash. */
+  command: string
+  /** The exit code it must end with: 0 unless its comment says `# exit N`. */
+  code: number
+  /** The first command line of its ```sh block (help examples: the line itself). */
+  blockFirstLine: string
+}
+
+interface Fence {
+  info: string
+  startLine: number
+  lines: string[]
+}
+
+const exitMarker = /#.*\bexit (\d+)\b/
+
+/** Markdown files whose examples are tested: README.md and docs/*.md. */
+export function documentationFiles(): string[] {
+  const docs = readdirSync(join(repoRoot, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`)
+  return ['README.md', ...docs]
+}
+
+function fences(file: string): Fence[] {
+  const lines = readFileSync(join(repoRoot, file), 'utf8').split('\n')
+  const found: Fence[] = []
+  let open: Fence | undefined
+  lines.forEach((line, index) => {
+    const fence = /^```(.*)$/.exec(line)
+    if (open === undefined && fence) open = {info: fence[1]!.trim(), startLine: index + 1, lines: []}
+    else if (open !== undefined && line.startsWith('```')) {
+      found.push(open)
+      open = undefined
+    } else open?.lines.push(line)
+  })
+  if (open !== undefined) throw new Error(`${file}:${open.startLine}: unclosed code fence`)
+  return found
+}
+
+/** The commands of one ```sh block, continuation lines joined, comments and blank lines dropped. */
+function shCommands(fence: Fence): Array<{line: number; command: string}> {
+  const commands: Array<{line: number; command: string}> = []
+  let pending: {line: number; command: string} | undefined
+  fence.lines.forEach((text, index) => {
+    const line = fence.startLine + 1 + index
+    if (pending === undefined && (text.trim() === '' || text.trimStart().startsWith('#'))) return
+    const current: {line: number; command: string} = pending ?? {line, command: ''}
+    const continued = text.endsWith('\\')
+    current.command += pending === undefined ? text.trim() : ` ${text.trim()}`
+    if (continued) {
+      current.command = current.command.slice(0, -1).trimEnd()
+      pending = current
+    } else {
+      commands.push(current)
+      pending = undefined
+    }
+  })
+  if (pending !== undefined) commands.push(pending)
+  return commands
+}
+
+function expectedCode(comment: string): number {
+  const marker = exitMarker.exec(comment)
+  return marker ? Number(marker[1]) : 0
+}
+
+export function markdownExamples(file: string): DocExample[] {
+  return fences(file)
+    .filter((fence) => fence.info === 'sh')
+    .flatMap((fence) => {
+      const commands = shCommands(fence)
+      return commands.map(({line, command}) => ({
+        where: `${file}:${line}`,
+        group: file,
+        command,
+        code: expectedCode(command.includes(' #') ? command.slice(command.indexOf(' #')) : ''),
+        blockFirstLine: commands[0]!.command,
+      }))
+    })
+}
+
+/** The examples of every command's --help, from the manifest the build writes (what --help renders). */
+export function helpExamples(): DocExample[] {
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, {hidden?: boolean; examples?: Array<string | {command: string}>}>
+  }
+  return Object.entries(manifest.commands)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([id, command]) =>
+      (command.examples ?? []).flatMap((example) => {
+        const text = typeof example === 'string' ? example : example.command
+        const lines = text.replaceAll('<%= config.bin %>', 'kubectl va').split('\n')
+        const comments = lines.filter((line) => line.trimStart().startsWith('#')).join(' ')
+        return lines
+          .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+          .map((line) => ({where: `${id} --help`, group: `${id} --help`, command: line.trim(), code: expectedCode(comments), blockFirstLine: line.trim()}))
+      }),
+    )
+}
+
+export function allExamples(): DocExample[] {
+  return [...documentationFiles().flatMap(markdownExamples), ...helpExamples()]
+}
+
+const commandLine = /^(\$ )?(kubectl va|kubectl-va|\.\/bin\/kubectl-va)( |$)/
+/** A synopsis (`kubectl va get [NAME...] [flags]`) is not an example. */
+const synopsis = /\[[A-Z.]+|\[flags\]|FILE\|DIR/
+
+/** Command lines in fences other than ```sh: examples the test would not run. Each is `file:line: text`. */
+export function commandsOutsideShBlocks(): string[] {
+  return documentationFiles().flatMap((file) =>
+    fences(file)
+      .filter((fence) => fence.info !== 'sh')
+      .flatMap((fence) =>
+        fence.lines
+          .map((text, index) => ({text, line: fence.startLine + 1 + index}))
+          .filter(({text}) => commandLine.test(text.trim()) && !synopsis.test(text))
+          .map(({text, line}) => `${file}:${line}: ${text.trim()}`),
+      ),
+  )
+}
