@@ -17,7 +17,8 @@ import {startPrometheus} from '../support/prometheus.js'
 import {cleanEnv, runCommand} from '../support/run-cli.js'
 
 // Every example of README.md, docs/*.md (```sh blocks) and --help (the manifest's examples) runs here, through bash
-// and real kubectl plugin discovery, and must end with exit 0 or the code its comment documents (`# exit N`).
+// and real kubectl plugin discovery, and must end with exit 0 or the code its comment documents (`# exit N`). When
+// the docs show the output (a ```text block right after a one-command ```sh block), stdout must be that output.
 // Cluster examples run against the quickstart's objects on a fake API server (namespace llm, the current one) and a
 // real Prometheus backfilled with the last day of the quickstart's load and the replay day of
 // what-would-wva-have-done.md.
@@ -103,6 +104,11 @@ function sandbox(): {cwd: string; pathDir: string; home: string} {
   return {cwd, pathDir, home}
 }
 
+/** Output as the docs show it: trailing blanks of lines and the final newline do not count. */
+function shownLines(text: string): string {
+  return text.split('\n').map((line) => line.trimEnd()).join('\n').trimEnd()
+}
+
 const systemPath = [
   ...new Set(['kubectl', 'jq', 'bash'].map((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], {encoding: 'utf8'}).stdout.trim())),
 ]
@@ -150,6 +156,7 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
             assert.deepEqual(errors, [], `an example that succeeds prints no error${shown}`)
             assert.doesNotMatch(run.stderr, /^warning:/m, `a documented example prints no warning${shown}`)
           } else assert.equal(errors.length, 1, `a failing example says why in one error line${shown}`)
+          if (example.output !== undefined) assert.equal(shownLines(run.stdout), shownLines(example.output), 'the output shown')
         })
       }
     })

@@ -24,11 +24,14 @@ export interface DocExample {
   code: number
   /** The first command line of its ```sh block (help examples: the line itself). */
   blockFirstLine: string
+  /** The output the docs show for it: the ```text block right after a one-command ```sh block. */
+  output?: string | undefined
 }
 
 interface Fence {
   info: string
   startLine: number
+  endLine: number
   lines: string[]
 }
 
@@ -49,9 +52,9 @@ function fences(file: string): Fence[] {
   let open: Fence | undefined
   lines.forEach((line, index) => {
     const fence = /^```(.*)$/.exec(line)
-    if (open === undefined && fence) open = {info: fence[1]!.trim(), startLine: index + 1, lines: []}
+    if (open === undefined && fence) open = {info: fence[1]!.trim(), startLine: index + 1, endLine: 0, lines: []}
     else if (open !== undefined && line.startsWith('```')) {
-      found.push(open)
+      found.push({...open, endLine: index + 1})
       open = undefined
     } else open?.lines.push(line)
   })
@@ -87,16 +90,27 @@ function expectedCode(comment: string): number {
 }
 
 export function markdownExamples(file: string): DocExample[] {
-  return fences(file)
+  const all = fences(file)
+  const text = readFileSync(join(repoRoot, file), 'utf8').split('\n')
+  /** The ```text (or unlabelled) block that follows `fence` with only blank lines between. */
+  const outputAfter = (fence: Fence): string | undefined => {
+    const next = all[all.indexOf(fence) + 1]
+    if (next === undefined || (next.info !== '' && next.info !== 'text')) return undefined
+    const between = text.slice(fence.endLine, next.startLine - 1)
+    return between.every((line) => line.trim() === '') ? next.lines.join('\n') : undefined
+  }
+  return all
     .filter((fence) => fence.info === 'sh')
     .flatMap((fence) => {
       const commands = shCommands(fence)
+      const output = commands.length === 1 ? outputAfter(fence) : undefined
       return commands.map(({line, command}) => ({
         where: `${file}:${line}`,
         group: file,
         command,
         code: expectedCode(command.includes(' #') ? command.slice(command.indexOf(' #')) : ''),
         blockFirstLine: commands[0]!.command,
+        output,
       }))
     })
 }
