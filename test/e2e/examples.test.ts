@@ -23,35 +23,42 @@ import {cleanEnv, runCommand} from '../support/run-cli.js'
 // real Prometheus backfilled with the last day of the quickstart's load and the replay day of
 // what-would-wva-have-done.md.
 
-/** Lines that cannot run here, each with the reason. `block: true` covers its whole ```sh block. */
+/**
+ * Lines that cannot run here, each with the reason, matched without their trailing comment. `block: true` covers
+ * the whole ```sh block that the line starts.
+ */
 const notRunnable: ReadonlyArray<{command: string; reason: string; block?: boolean}> = [
   {command: 'npm ci', reason: 'installs the dependencies: the suite runs in the tree it installed'},
   {command: 'npm test', reason: 'runs this suite, which would run itself'},
-  {command: 'kubectl krew install va', reason: 'needs krew and krew-index; install.test.ts installs the archive as krew does'},
+  {command: 'kubectl krew install va', reason: 'needs krew and krew-index; install.test.ts installs as krew does'},
   {
     command: 'kubectl krew install --manifest=va.yaml --archive=kubectl-va_0.1.0_linux_amd64.tar.gz',
     reason: 'needs krew; install.test.ts installs the archive as krew does',
   },
-  {command: 'version=0.1.0 os=linux arch=amd64', block: true, reason: 'downloads a release from GitHub (install.test.ts builds one)'},
+  {
+    command: 'version=0.1.0 os=linux arch=amd64',
+    block: true,
+    reason: 'downloads a release from GitHub (install.test.ts builds and installs one)',
+  },
   {command: 'npm install -g kubectl-va', reason: 'installs from the npm registry'},
-  {
-    command: 'npm run release -- --snapshot                       # local try-out, any tree, version 0.1.0-snapshot.<sha>',
-    reason: 'rebuilds dist/ under the running suite; install.test.ts runs scripts/release.js --snapshot',
-  },
-  {
-    command: 'npm run release -- --snapshot --targets linux/amd64 # one target',
-    reason: 'rebuilds dist/ under the running suite; install.test.ts runs scripts/release.js --snapshot',
-  },
-  {
-    command: 'kubectl-va completion zsh > "${fpath[1]}/_kubectl-va"      # zsh, then restart the shell',
-    reason: 'zsh syntax, and zsh is not installed here',
-  },
-  {command: 'kubectl va completion zsh > "${fpath[1]}/_kubectl-va"', reason: 'zsh syntax, and zsh is not installed here'},
-  {command: 'kubectl-va completion powershell | Out-String | Invoke-Expression', reason: 'PowerShell is not installed here'},
+  {command: 'npm run release -- --snapshot', reason: releaseReason()},
+  {command: 'npm run release -- --snapshot --targets linux/amd64', reason: releaseReason()},
+  {command: 'kubectl-va completion zsh > "${fpath[1]}/_kubectl-va"', reason: 'zsh syntax; zsh is not installed here'},
+  {command: 'kubectl va completion zsh > "${fpath[1]}/_kubectl-va"', reason: 'zsh syntax; zsh is not installed here'},
+  {command: 'kubectl-va completion powershell | Out-String | Invoke-Expression', reason: 'PowerShell is not installed'},
 ]
 
-function isRunnable(example: DocExample): boolean {
-  return !notRunnable.some((entry) => (entry.block ? entry.command === example.blockFirstLine : entry.command === example.command))
+function releaseReason(): string {
+  return 'rebuilds dist/ under the running suite; install.test.ts runs scripts/release.js --snapshot'
+}
+
+/** The line without its trailing `# comment`. */
+function bare(command: string): string {
+  return command.replace(/\s+#.*$/, '')
+}
+
+function notRunnableEntry(example: DocExample) {
+  return notRunnable.find((entry) => entry.command === bare(entry.block ? example.blockFirstLine : example.command))
 }
 
 const nowS = Math.floor(Date.now() / 60_000) * 60
@@ -60,10 +67,12 @@ const nowS = Math.floor(Date.now() / 60_000) * 60
 function recentLoad(): string {
   const times = timesBetween(nowS - 86_400 - 900, nowS + 600, 30)
   const builder = new OpenMetricsBuilder()
+  const llama = {model: 'meta/llama-3.1-8b', rpm: 8200.5 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231}
+  const granite = {model: 'ibm/granite-13b', rpm: 300.2, input: 1024, output: 180.4, ttftS: 0.9502, itlS: 0.0617}
   const pods = [
-    {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-0', rpm: 8200.5 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
-    {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-1', rpm: 8200.5 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
-    {model: 'ibm/granite-13b', pod: 'granite-13b-l40s-0', rpm: 300.2, input: 1024, output: 180.4, ttftS: 0.9502, itlS: 0.0617},
+    {pod: 'llama-8b-h100-0', ...llama},
+    {pod: 'llama-8b-h100-1', ...llama},
+    {pod: 'granite-13b-l40s-0', ...granite},
   ]
   for (const pod of pods) {
     const labels = {model_name: pod.model, namespace: 'llm', pod: pod.pod}
@@ -109,11 +118,13 @@ function shownLines(text: string): string {
   return text.split('\n').map((line) => line.trimEnd()).join('\n').trimEnd()
 }
 
-const systemPath = [
-  ...new Set(['kubectl', 'jq', 'bash'].map((tool) => spawnSync('sh', ['-c', `command -v ${tool}`], {encoding: 'utf8'}).stdout.trim())),
-]
-  .filter((path) => path !== '')
-  .map((path) => dirname(path))
+/** Where kubectl, jq and bash are: the reader's PATH, without any kubectl-va of the developer's. */
+const systemPath = [...new Set(['kubectl', 'jq', 'bash'].map((tool) => whichDir(tool)))].filter((dir) => dir !== '')
+
+function whichDir(tool: string): string {
+  const path = spawnSync('sh', ['-c', `command -v ${tool}`], {encoding: 'utf8'}).stdout.trim()
+  return path === '' ? '' : dirname(path)
+}
 
 test('every example of README.md, docs/ and --help runs and ends with its documented exit code', async (t) => {
   const examples = allExamples()
@@ -123,7 +134,7 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
   })
   await t.test('every line the test does not run is still in the docs (the list stays honest)', () => {
     for (const entry of notRunnable) {
-      const found = examples.some((example) => (entry.block ? example.blockFirstLine : example.command) === entry.command)
+      const found = examples.some((example) => notRunnableEntry(example) === entry)
       assert.ok(found, `not-runnable entry no longer in the docs: ${entry.command}`)
     }
   })
@@ -134,7 +145,9 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
   ])
   const kubeconfig = api.writeKubeconfig({namespace: 'llm'})
   const groups = new Map<string, DocExample[]>()
-  for (const example of examples.filter(isRunnable)) groups.set(example.group, [...(groups.get(example.group) ?? []), example])
+  for (const example of examples.filter((candidate) => notRunnableEntry(candidate) === undefined)) {
+    groups.set(example.group, [...(groups.get(example.group) ?? []), example])
+  }
 
   const runGroup = async (group: string, members: readonly DocExample[]) => {
     const {cwd, pathDir, home} = sandbox()
@@ -148,15 +161,19 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
     await t.test(group, async (g) => {
       for (const example of members) {
         await g.test(`${example.where}: ${example.command}`, async () => {
-          const run = await runCommand('bash', ['-o', 'pipefail', '-c', example.command], {env, cwd, timeoutMs: 120_000})
-          const shown = `\n--- exit ${run.code}\n--- stdout\n${run.stdout.slice(0, 3000)}\n--- stderr\n${run.stderr}`
+          const bash = ['-o', 'pipefail', '-c', example.command]
+          const run = await runCommand('bash', bash, {env, cwd, timeoutMs: 120_000})
+          const stdout = run.stdout.slice(0, 3000)
+          const shown = `\n--- exit ${run.code}\n--- stdout\n${stdout}\n--- stderr\n${run.stderr}`
           assert.equal(run.code, example.code, `exit code${shown}`)
           const errors = run.stderr.split('\n').filter((line) => line.startsWith('error:'))
           if (example.code === 0) {
             assert.deepEqual(errors, [], `an example that succeeds prints no error${shown}`)
             assert.doesNotMatch(run.stderr, /^warning:/m, `a documented example prints no warning${shown}`)
           } else assert.equal(errors.length, 1, `a failing example says why in one error line${shown}`)
-          if (example.output !== undefined) assert.equal(shownLines(run.stdout), shownLines(example.output), 'the output shown')
+          if (example.output !== undefined) {
+            assert.equal(shownLines(run.stdout), shownLines(example.output), 'stdout is the output the docs show')
+          }
         })
       }
     })

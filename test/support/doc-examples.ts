@@ -118,18 +118,23 @@ export function markdownExamples(file: string): DocExample[] {
 /** The examples of every command's --help, from the manifest the build writes (what --help renders). */
 export function helpExamples(): DocExample[] {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'oclif.manifest.json'), 'utf8')) as {
-    commands: Record<string, {hidden?: boolean; examples?: Array<string | {command: string}>}>
+    commands: Record<string, {examples?: Array<string | {description?: string; command: string}>}>
   }
   return Object.entries(manifest.commands)
     .sort(([a], [b]) => a.localeCompare(b))
     .flatMap(([id, command]) =>
       (command.examples ?? []).flatMap((example) => {
-        const text = typeof example === 'string' ? example : example.command
-        const lines = text.replaceAll('<%= config.bin %>', 'kubectl va').split('\n')
-        const comments = lines.filter((line) => line.trimStart().startsWith('#')).join(' ')
+        // A string is `# description` lines then command lines; an object has one command and its description.
+        const lines = typeof example === 'string' ? example.split('\n') : [example.command]
+        const isComment = (line: string) => line.trimStart().startsWith('#')
+        const comments = typeof example === 'string' ? lines.filter(isComment).join(' ') : (example.description ?? '')
         return lines
-          .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
-          .map((line) => ({where: `${id} --help`, group: `${id} --help`, command: line.trim(), code: expectedCode(comments), blockFirstLine: line.trim()}))
+          .filter((line) => line.trim() !== '' && !isComment(line))
+          .map((line) => line.replaceAll('<%= config.bin %>', 'kubectl va').trim())
+          .map((line) => {
+            const where = `${id} --help`
+            return {where, group: where, command: line, code: expectedCode(comments), blockFirstLine: line}
+          })
       }),
     )
 }

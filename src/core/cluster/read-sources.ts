@@ -81,8 +81,11 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
 
   // A 404 for the VAs is "no such VA" or "no such resource type": decide from the CRD (or discovery) just read, not
   // from the 404's optional `details`, which some proxies and aggregators strip.
-  const vaTypeServed = vaResult!.kind === 'error' && vaResult!.code === 404 ? await isVaTypeServed(reader, crdResult!) : undefined
-  const variantAutoscalings = readVariantAutoscalings(vaResult!, {names, namespace, labelSelector: options.labelSelector, connection, vaTypeServed})
+  const isVa404 = vaResult!.kind === 'error' && vaResult!.code === 404
+  const vaTypeServed = isVa404 ? await isVaTypeServed(reader, crdResult!) : undefined
+  const labelSelector = options.labelSelector
+  const vaContext = {names, namespace, labelSelector, connection, vaTypeServed}
+  const variantAutoscalings = readVariantAutoscalings(vaResult!, vaContext)
   const vaNamespaces = new Set(variantAutoscalings.map((va) => va.metadata?.namespace))
   const inVaNamespaces = (object: KubeObject) => vaNamespaces.has(object.metadata?.namespace)
 
@@ -194,7 +197,8 @@ function readVariantAutoscalings(
 async function isVaTypeServed(reader: KubeReader, crdResult: KubeResponse): Promise<boolean | undefined> {
   const versions: unknown = crdResult.kind === 'ok' ? crdResult.body?.spec?.versions : undefined
   if (Array.isArray(versions)) {
-    return versions.some((version: {name?: unknown; served?: unknown}) => version?.name === vaVersion && version.served !== false)
+    type Version = {name?: unknown; served?: unknown}
+    return versions.some((version: Version) => version?.name === vaVersion && version.served !== false)
   }
   if (crdResult.kind === 'error' && crdResult.code === 404) return false
   const discovery = await reader.get(`/apis/${vaGroup}/${vaVersion}`)
@@ -207,7 +211,10 @@ async function isVaTypeServed(reader: KubeReader, crdResult: KubeResponse): Prom
 function notFound(name: string, namespace: string | undefined): InputError {
   // kubectl's words after the scope: `namespace "llm": variantautoscalings.llmd.ai "nope" not found`.
   const where = namespace === undefined ? 'all namespaces' : `namespace "${namespace}"`
-  return new InputError(`${where}: ${vaCrdName} "${name}" not found`, {hint: namespace === undefined ? 'list them with "kubectl get va -A"' : `list them with "kubectl get va -n ${namespace}", or pass -n or -A`})
+  const hint = namespace === undefined
+    ? 'list them with "kubectl get va -A"'
+    : `list them with "kubectl get va -n ${namespace}", or pass -n or -A`
+  return new InputError(`${where}: ${vaCrdName} "${name}" not found`, {hint})
 }
 
 /** Items of a list response, or [] plus a warning when it was refused. */

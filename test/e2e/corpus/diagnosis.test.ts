@@ -1,6 +1,6 @@
 import type {KubeObject} from '../../../src/core/model/kube-object.js'
 import {corpusSuite, type CorpusCase} from '../../support/corpus.js'
-import {startFakeApiServer} from '../../support/fake-api-server.js'
+import {type FakeApiServer, startFakeApiServer} from '../../support/fake-api-server.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {linearCounter, OpenMetricsBuilder, timesBetween} from '../../support/openmetrics.js'
 import {startPrometheus} from '../../support/prometheus.js'
@@ -17,13 +17,15 @@ function stoppedSeries(): {openmetrics: string; newest: string} {
 // Wrong diagnoses: what the tool says must follow from what it read, not from an optional field of a response.
 corpusSuite('diagnosis corpus', async (t) => {
   const quickstart = clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4')
-  const withoutCrd = quickstart.filter((object) => object.kind !== 'CustomResourceDefinition' && object.kind !== 'VariantAutoscaling')
-  // Proxies and aggregators that strip the 404's `details`: a missing VA and a missing CRD differ only in the message.
+  const vaKinds = ['CustomResourceDefinition', 'VariantAutoscaling']
+  const isVaType = (object: KubeObject) => vaKinds.includes(object.kind ?? '')
+  const withoutCrd = quickstart.filter((object) => !isVaType(object))
   const isSaturationConfig = (object: KubeObject) =>
     object.kind === 'ConfigMap' && /saturation-scaling-config$/.test(object.metadata?.name ?? '')
   const shapeCWithoutSaturationConfig = clusterFixture('crd-c', 'shape-c', 'controller-v0.5.1')
     .filter((object) => !isSaturationConfig(object))
   const stopped = stoppedSeries()
+  // Proxies and aggregators that strip the 404's `details`: a missing VA and a missing CRD differ in the message only.
   const [stripped, strippedNoCrd, strippedCrdForbidden, shapeC, prom] = await Promise.all([
     startFakeApiServer(t, quickstart, {stripStatusDetails: true}),
     startFakeApiServer(t, withoutCrd, {stripStatusDetails: true}),
@@ -31,14 +33,14 @@ corpusSuite('diagnosis corpus', async (t) => {
     startFakeApiServer(t, shapeCWithoutSaturationConfig),
     startPrometheus(t, {openmetrics: stopped.openmetrics}),
   ])
-  const kube = (api: {writeKubeconfig(options?: {namespace?: string}): string}) => ({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
+  const kube = (api: FakeApiServer) => ({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
   const cases: CorpusCase[] = [
     {
       name: '404 without details: a missing VA is "not found", since the CRD was read (exit 3)',
       args: ['describe', 'nope', '-n', 'team-a', '--no-metrics'],
       env: kube(stripped),
       code: 3,
-      stderr: /^error: namespace "team-a": variantautoscalings\.llmd\.ai "nope" not found; list them with "kubectl get va -n team-a"/m,
+      stderr: /^error: namespace "team-a": variantautoscalings\.llmd\.ai "nope" not found; list them with "kubectl/m,
     },
     {
       name: '404 without details: get of a missing VA is "not found" too (exit 3)',
@@ -48,7 +50,7 @@ corpusSuite('diagnosis corpus', async (t) => {
       stderr: /^error: namespace "team-a": variantautoscalings\.llmd\.ai "nope" not found; /m,
     },
     {
-      name: '404 without details, CRD unreadable (403): discovery says the type is served, so the VA is missing (exit 3)',
+      name: '404 without details, CRD unreadable (403): discovery says the type is served, the VA is missing (exit 3)',
       args: ['describe', 'nope', '-n', 'team-a', '--no-metrics'],
       env: kube(strippedCrdForbidden),
       code: 3,
