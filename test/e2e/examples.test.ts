@@ -8,7 +8,7 @@ import {parseAllDocuments} from 'yaml'
 
 import type {KubeObject} from '../../src/core/model/kube-object.js'
 import {replayScenarioOpenMetrics} from '../integration/replay/scenario.js'
-import {allExamples, commandsOutsideShBlocks, type DocExample} from '../support/doc-examples.js'
+import {allExamples, commandsOutsideShBlocks, type DocExample, proseCommandsNotTested} from '../support/doc-examples.js'
 import {startFakeApiServer} from '../support/fake-api-server.js'
 import {clusterFixture} from '../support/kube-fixtures.js'
 import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../support/openmetrics.js'
@@ -131,6 +131,7 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
   await t.test('examples are extracted, and none hides outside a ```sh block', () => {
     assert.ok(examples.length >= 60, `only ${examples.length} examples found`)
     assert.deepEqual(commandsOutsideShBlocks(), [], 'mark command blocks ```sh (and output blocks ```text)')
+    assert.deepEqual(proseCommandsNotTested(examples), [], 'a command quoted in prose must also be in a ```sh block')
   })
   await t.test('every line the test does not run is still in the docs (the list stays honest)', () => {
     for (const entry of notRunnable) {
@@ -143,7 +144,7 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
     startFakeApiServer(t, clusterObjects()),
     startPrometheus(t, {openmetrics: [recentLoad(), replayScenarioOpenMetrics()]}),
   ])
-  const kubeconfig = api.writeKubeconfig({namespace: 'llm'})
+  const kubeconfig = api.writeKubeconfig({namespace: 'llm', contextName: 'prod'})
   const groups = new Map<string, DocExample[]>()
   for (const example of examples.filter((candidate) => notRunnableEntry(candidate) === undefined)) {
     groups.set(example.group, [...(groups.get(example.group) ?? []), example])
@@ -166,7 +167,7 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
           const stdout = run.stdout.slice(0, 3000)
           const shown = `\n--- exit ${run.code}\n--- stdout\n${stdout}\n--- stderr\n${run.stderr}`
           assert.equal(run.code, example.code, `exit code${shown}`)
-          const errors = run.stderr.split('\n').filter((line) => line.startsWith('error:'))
+          const errors = run.stderr.split('\n').filter((line) => /^error:/i.test(line))
           if (example.code === 0) {
             assert.deepEqual(errors, [], `an example that succeeds prints no error${shown}`)
             assert.doesNotMatch(run.stderr, /^warning:/m, `a documented example prints no warning${shown}`)

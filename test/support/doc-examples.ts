@@ -143,6 +143,22 @@ export function allExamples(): DocExample[] {
   return [...documentationFiles().flatMap(markdownExamples), ...helpExamples()]
 }
 
+/**
+ * Commands quoted in prose (`kubectl va get -A`) that no tested example starts with, as `file: command`. Mentions
+ * with placeholders (`kubectl va simulate -f FILE|DIR`, `kubectl va <TAB>`) are not examples.
+ */
+export function proseCommandsNotTested(examples: readonly DocExample[]): string[] {
+  const tested = examples.map((example) => example.command)
+  const placeholder = /[<>|…]|\.\.\.|\b[A-Z]{3,}\b/
+  return documentationFiles().flatMap((file) => {
+    const prose = readFileSync(join(repoRoot, file), 'utf8').replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '')
+    return [...prose.matchAll(/`(kubectl va (?:get|describe|simulate|snapshot|completion|version)\b[^`]*)`/g)]
+      .map((match) => match[1]!)
+      .filter((command) => !placeholder.test(command) && !tested.some((line) => line.startsWith(command)))
+      .map((command) => `${file}: ${command}`)
+  })
+}
+
 const commandLine = /^(\$ )?(kubectl va|kubectl-va|\.\/bin\/kubectl-va)( |$)/
 /** A synopsis (`kubectl va get [NAME...] [flags]`) is not an example. */
 const synopsis = /\[[A-Z.]+|\[flags\]|FILE\|DIR/
