@@ -37,7 +37,7 @@ test('get of a VA that does not exist is exit code 3 with kubectl wording', asyn
   const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
   const run = await kubectlVa(['get', 'nope', '--no-metrics'], {env})
   assert.equal(run.code, 3)
-  assert.match(run.stderr, /^error: variantautoscalings\.llmd\.ai "nope" not found in namespace "llm"/)
+  assert.match(run.stderr, /^error: namespace "llm": variantautoscalings\.llmd\.ai "nope" not found; /)
 })
 
 test('an empty namespace says so on stderr and exits 0', async (t) => {

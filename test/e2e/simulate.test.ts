@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js'
 import {fixturePath, repoRoot} from '../support/paths.js'
 import {kubectlVa, kubectlVaDirect} from '../support/run-cli.js'
 
+const saturationExample = join(repoRoot, 'examples', 'saturation-v0.5', 'granite-8b.yaml')
 const quickstart = join(repoRoot, 'examples', 'quickstart.yaml')
 
 test('simulate -f quickstart prints a kubectl-style table through kubectl plugin discovery', async () => {
@@ -120,7 +121,7 @@ test('a VA name after -f FILE is a name, not a second file, as in kubectl', asyn
 })
 
 test('a v0.5 setup is decided by the saturation engine offline: one variant moves by one replica', async () => {
-  const run = await kubectlVaDirect(['simulate', '-f', join(repoRoot, 'examples', 'saturation-v0.5.yaml'), '-o', 'json'])
+  const run = await kubectlVaDirect(['simulate', '-f', saturationExample, '-o', 'json'])
   assert.equal(run.code, 0, run.stderr)
   const result = JSON.parse(run.stdout) as {items: any[]}
   const schema = JSON.parse(readFileSync(join(repoRoot, 'docs/schema/simulation-result.schema.json'), 'utf8'))
@@ -132,12 +133,12 @@ test('a v0.5 setup is decided by the saturation engine offline: one variant move
     ['granite-8b-l40s', 'saturation', 3, 'scale-up'],
   ])
   assert.match(result.items[1].saturation.explanation[0], /^scale up granite-8b-l40s by 1 \(2 → 3\): average spare KV 0\.04 < trigger 0\.10/)
-  const tighter = JSON.parse((await kubectlVaDirect(['simulate', '-f', join(repoRoot, 'examples', 'saturation-v0.5.yaml'), '-o', 'json', '--kv-spare-trigger', '0.01', '--queue-spare-trigger', '1'])).stdout)
+  const tighter = JSON.parse((await kubectlVaDirect(['simulate', '-f', saturationExample, '-o', 'json', '--kv-spare-trigger', '0.01', '--queue-spare-trigger', '1'])).stdout)
   assert.deepEqual(tighter.items.map((item: any) => item.saturation.action), ['no-change', 'no-change'])
 })
 
 test('two VAs on one Deployment: both are undecided, and the warning says how to fix it', async () => {
-  const text = readFileSync(join(repoRoot, 'examples', 'saturation-v0.5.yaml'), 'utf8').replace('name: granite-8b-l40s-decode}', 'name: granite-8b-h100-decode}')
+  const text = readFileSync(saturationExample, 'utf8').replace('name: granite-8b-l40s-decode}', 'name: granite-8b-h100-decode}')
   const run = await kubectlVaDirect(['simulate', '-f', '-', '-o', 'json'], {input: text})
   assert.match(run.stderr, /^warning: Deployment llm\/granite-8b-h100-decode is the target of several VAs \(granite-8b-h100, granite-8b-l40s\): .*give each VA its own Deployment$/m)
   const items = JSON.parse(run.stdout).items

@@ -31,6 +31,11 @@ export interface FakeApiServerOptions {
   delayMs?: number
   /** The clock used for AGE columns. */
   now?: () => Date
+  /**
+   * Answer errors without the Status `details` (name, group, kind), as some proxies and aggregated API servers do:
+   * a missing object and a missing resource type then differ only in the message.
+   */
+  stripStatusDetails?: boolean
 }
 
 export type ResourceRule = string | {resource: string; namespace?: string; verb?: 'get' | 'list'}
@@ -139,6 +144,7 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
     }
     requests.push({method: request.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers})
     const send = (code: number, body: unknown, contentType = 'application/json'): void => {
+      if (options.stripStatusDetails && isStatus(body)) delete body.details
       const reply = () => {
         response.writeHead(code, {'Content-Type': contentType, 'Cache-Control': 'no-cache, private'})
         response.end(JSON.stringify(body))
@@ -397,6 +403,10 @@ function status(code: number, reason: string, message: string, details?: {name?:
   const body: Record<string, unknown> = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code}
   if (details) body.details = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined && value !== ''))
   return body
+}
+
+function isStatus(body: unknown): body is Record<string, unknown> {
+  return typeof body === 'object' && body !== null && (body as {kind?: unknown}).kind === 'Status'
 }
 
 function notFoundPath(): unknown {

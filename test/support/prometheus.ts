@@ -18,8 +18,11 @@ export interface ScrapeTarget {
 }
 
 export interface StartPrometheusOptions {
-  /** OpenMetrics text (test/support/openmetrics.ts) backfilled with promtool before the server starts. */
-  openmetrics?: string
+  /**
+   * OpenMetrics text (test/support/openmetrics.ts) backfilled with promtool before the server starts; several texts
+   * are backfilled one after the other (e.g. series of different time ranges).
+   */
+  openmetrics?: string | readonly string[]
   scrapeTargets?: readonly ScrapeTarget[]
   /** Scrape interval of the targets, seconds; default 1. */
   scrapeIntervalS?: number
@@ -128,7 +131,9 @@ export async function startPrometheus(t: Cleanup, options: StartPrometheusOption
     })())
   t.after(stop)
 
-  if (options.openmetrics !== undefined) backfillOpenMetrics(options.openmetrics, dataDir)
+  for (const text of typeof options.openmetrics === 'string' ? [options.openmetrics] : (options.openmetrics ?? [])) {
+    backfillOpenMetrics(text, dataDir)
+  }
   const configFile = join(root, 'prometheus.yml')
   writeFileSync(configFile, configYaml(options))
   const port = await freePort()

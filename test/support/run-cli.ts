@@ -41,6 +41,10 @@ export function runCommand(command: string, args: readonly string[], options: Ru
       clearTimeout(timer)
       resolve({code: code ?? (signal ? 128 : 1), stdout, stderr})
     })
+    // A command that exits without reading its input closes the pipe first: EPIPE is not the command's failure.
+    child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') reject(error)
+    })
     child.stdin.end(options.input ?? '')
   })
 }

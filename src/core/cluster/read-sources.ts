@@ -9,7 +9,7 @@ import {
   isNamespaceLocalConfigMapName,
   readControllerEnv,
 } from '../model/controller.js'
-import {createKubeReader, type KubeResponse} from './kube-client.js'
+import {createKubeReader, type KubeReader, type KubeResponse} from './kube-client.js'
 import {type ClusterConnection, type KubeconfigOptions, loadKubeconfig} from './kubeconfig.js'
 import {type CrdShape, detectCrdShape, detectObjectShape} from './shape.js'
 
@@ -79,7 +79,13 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   for (const result of settled) if (result.status === 'rejected') throw result.reason
   const [vaResult, crdResult, deploymentsResult, controllerResult, podsResult, replicaSetsResult] = settled.map((result) => (result as PromiseFulfilledResult<KubeResponse | undefined>).value)
 
-  const variantAutoscalings = readVariantAutoscalings(vaResult!, {names, namespace, labelSelector: options.labelSelector, connection})
+  // A 404 for the VAs is "no such VA" or "no such resource type": decide from the CRD (or discovery) just read, not
+  // from the 404's optional `details`, which some proxies and aggregators strip.
+  const isVa404 = vaResult!.kind === 'error' && vaResult!.code === 404
+  const vaTypeServed = isVa404 ? await isVaTypeServed(reader, crdResult!) : undefined
+  const labelSelector = options.labelSelector
+  const vaContext = {names, namespace, labelSelector, connection, vaTypeServed}
+  const variantAutoscalings = readVariantAutoscalings(vaResult!, vaContext)
   const vaNamespaces = new Set(variantAutoscalings.map((va) => va.metadata?.namespace))
   const inVaNamespaces = (object: KubeObject) => vaNamespaces.has(object.metadata?.namespace)
 
@@ -144,13 +150,22 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
 
 function readVariantAutoscalings(
   response: KubeResponse,
-  context: {names: string[]; namespace: string | undefined; labelSelector: string | undefined; connection: ClusterConnection},
+  context: {
+    names: string[]
+    namespace: string | undefined
+    labelSelector: string | undefined
+    connection: ClusterConnection
+    /** After a 404: whether the CRD or discovery says the server serves the VA type (undefined: could not tell). */
+    vaTypeServed: boolean | undefined
+  },
 ): KubeObject[] {
-  const {names, namespace} = context
+  const {names, namespace, vaTypeServed} = context
   if (response.kind === 'error') {
     const isNamedGet = names.length === 1 && namespace !== undefined
-    if (response.code === 404 && isNamedGet && response.status.details?.name === names[0]) throw notFound(names[0]!, namespace)
-    if (response.code === 404) {
+    // Without the CRD and discovery (both unreadable), the Status details are the only evidence left.
+    const isMissingObject = vaTypeServed ?? response.status.details?.name === names[0]
+    if (response.code === 404 && isNamedGet && isMissingObject) throw notFound(names[0]!, namespace)
+    if (response.code === 404 && vaTypeServed !== true) {
       throw new ClusterError(`the server has no resource type "${vaCrdName}": the VariantAutoscaling CRD is not installed on ${context.connection.server}`, {
         hint: `is WVA installed? Check with "kubectl get crd ${vaCrdName}", or pick another --context`,
       })
@@ -175,9 +190,31 @@ function readVariantAutoscalings(
   return names.flatMap((name) => wanted.filter((item) => item.metadata?.name === name))
 }
 
+/**
+ * Whether the API server serves llmd.ai/v1alpha1 variantautoscalings: from the CRD when it was read (a 404 for it
+ * means it is not installed), else from discovery of the group version; undefined when neither can be read.
+ */
+async function isVaTypeServed(reader: KubeReader, crdResult: KubeResponse): Promise<boolean | undefined> {
+  const versions: unknown = crdResult.kind === 'ok' ? crdResult.body?.spec?.versions : undefined
+  if (Array.isArray(versions)) {
+    type Version = {name?: unknown; served?: unknown}
+    return versions.some((version: Version) => version?.name === vaVersion && version.served !== false)
+  }
+  if (crdResult.kind === 'error' && crdResult.code === 404) return false
+  const discovery = await reader.get(`/apis/${vaGroup}/${vaVersion}`)
+  if (discovery.kind === 'error') return discovery.code === 404 ? false : undefined
+  const resources: unknown = discovery.body?.resources
+  if (!Array.isArray(resources)) return undefined
+  return resources.some((resource: {name?: unknown}) => resource?.name === vaPlural)
+}
+
 function notFound(name: string, namespace: string | undefined): InputError {
-  const where = namespace === undefined ? ' in any namespace' : ` in namespace "${namespace}"`
-  return new InputError(`${vaCrdName} "${name}" not found${where}`, {hint: namespace === undefined ? 'list them with "kubectl get va -A"' : `list them with "kubectl get va -n ${namespace}", or pass -n or -A`})
+  // kubectl's words after the scope: `namespace "llm": variantautoscalings.llmd.ai "nope" not found`.
+  const where = namespace === undefined ? 'all namespaces' : `namespace "${namespace}"`
+  const hint = namespace === undefined
+    ? 'list them with "kubectl get va -A"'
+    : `list them with "kubectl get va -n ${namespace}", or pass -n or -A`
+  return new InputError(`${where}: ${vaCrdName} "${name}" not found`, {hint})
 }
 
 /** Items of a list response, or [] plus a warning when it was refused. */

@@ -79,6 +79,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
   const sources = await readClusterSources({...cluster, connection, includePods: true})
   const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined}
+  sources.warnings.push(...(await missingSaturationConfigWarnings(sources, prometheus.whatIf)))
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
   const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
@@ -172,6 +173,10 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       result.compat = {profile: controllerProfile, metrics: controllerView.models.map(asControllerSees)}
     }
     result.metrics = profile === 'kubectl-va' ? models.models : models.models.map(asControllerSees)
+    if (prometheus.at === undefined) {
+      const stale = await staleSeriesWarning(client, models.models, saturationPods.pods, prometheus.window)
+      if (stale) outcome.warnings.push(stale)
+    }
     for (const gauge of gauges.replicas) result.gauges.set(`${gauge.namespace}\u0000${gauge.variantName}`, {desiredReplicas: gauge.desiredReplicas, metricName: gauge.metricName})
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error
@@ -201,6 +206,83 @@ function throughProxy(error: PrometheusError, inClusterUrl: string): PrometheusE
     })
   }
   return error
+}
+
+/**
+ * Shape C (saturation v0.5.1) VAs whose namespace has no saturation ConfigMap: the controller skips their models,
+ * and so does our recomputation, which would otherwise show RECOMPUTED `-` with no word why. One line per cause.
+ */
+export async function missingSaturationConfigWarnings(sources: SourceSet, whatIf?: WhatIf): Promise<string[]> {
+  const {kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger} = whatIf ?? {}
+  const overrides = [kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger]
+  // A complete set of threshold what-ifs runs without the ConfigMap.
+  if (overrides.every((value) => value !== undefined)) return []
+  const [config, engines, {detectCrdShape}] = await Promise.all([
+    import('../saturation-inputs/config.js'),
+    import('../saturation-inputs/engine.js'),
+    import('../cluster/shape.js'),
+  ])
+  const {resolveConfigLocation, resolveSaturationThresholds} = config
+  const {readControllerImageTag, selectEngine} = engines
+  const location = resolveConfigLocation(sources)
+  const crdShape = detectCrdShape(sources.crd)
+  const context = {
+    crdShape,
+    controllerImageTag: readControllerImageTag(sources.controllerDeployment),
+    env: sources.controllerDeployment === undefined ? undefined : location.env,
+    override: whatIf?.engine,
+  }
+  const byReason = new Map<string, string[]>()
+  for (const object of sources.variantAutoscalings) {
+    const va = normalizeVariantAutoscaling(object, crdShape?.shape)
+    if (selectEngine(va, context).engine !== 'saturation-v0.5.1') continue
+    const resolved = resolveSaturationThresholds(location, va.namespace)
+    if (resolved.kind !== 'missing') continue
+    byReason.set(resolved.reason, [...(byReason.get(resolved.reason) ?? []), `${va.namespace}/${va.name}`])
+  }
+  return [...byReason].map(([reason, names]) => {
+    const vas = names.length === 1 ? `VA ${names[0]}` : `${names.length} VAs (${names.join(', ')})`
+    return `no saturation config: ${reason}, so the controller skips the models of ${vas} and RECOMPUTED is ` +
+      'unknown; create it with a "default" entry (the WVA chart installs one), or pass --controller-namespace if ' +
+      'the controller runs elsewhere'
+  })
+}
+
+/** Raw vLLM series every profile reads; their newest sample says whether the data just stopped. */
+const stalenessProbe = '{__name__=~"vllm:request_success_total|vllm:kv_cache_usage_perc|vllm:gpu_cache_usage_perc"'
+const stalenessLookback = '7d'
+
+/**
+ * Without --at, when no model and no pod has a single reading, finds the newest vLLM sample in the last week (a
+ * 5m-step subquery sees every sample through the 5m lookback) and, when there is one, says --at would show it.
+ */
+async function staleSeriesWarning(
+  client: PrometheusClient,
+  models: readonly ModelMetrics[],
+  pods: readonly PodMetrics[],
+  window: string,
+): Promise<string | undefined> {
+  const modelReadings = models.flatMap((model) => [model.arrivalRateRpm, model.avgInputTokens, model.ttftMs])
+  const podReadings = pods.flatMap((pod) => [pod.kvCacheUsage, pod.queueLength])
+  const hasReading = [...modelReadings, ...podReadings].some((value) => value !== undefined)
+  const namespaces = models.map((model) => model.namespace)
+  if (hasReading || namespaces.length === 0) return undefined
+  const {labelMatcher} = await import('../prometheus/label-value.js')
+  const selector = `${stalenessProbe}, ${labelMatcher('namespace', namespaces)}}`
+  let newestS: number | undefined
+  try {
+    const answer = await client.query(`max(max_over_time(timestamp(${selector})[${stalenessLookback}:5m]))`)
+    newestS = answer.data.kind === 'vector' ? answer.data.samples[0]?.value : undefined
+  } catch (error) {
+    // Only a hint: a Prometheus that refuses the subquery must not turn good output into an error.
+    if (error instanceof PrometheusError) return undefined
+    throw error
+  }
+  if (newestS === undefined || !Number.isFinite(newestS)) return undefined
+  const newest = new Date(Math.round(newestS) * 1000).toISOString().replace('.000Z', 'Z')
+  const where = [...new Set(namespaces)].sort().join(', ')
+  return `no samples in the last ${window}: the newest vLLM samples in ${where} are from ${newest}, ` +
+    `so every metric shows as -; pass --at=${newest} to see them as they were then`
 }
 
 /** The scale-to-zero request-count readings the saturation engines will need (none unless scale-to-zero is on). */

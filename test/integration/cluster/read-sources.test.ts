@@ -86,10 +86,11 @@ test('a named VA is read with one GET; a missing one is an InputError naming it 
   assert.deepEqual(names(sources.variantAutoscalings), ['llm/qwen3-va'])
   await assert.rejects(read(t, objects, {names: ['nope']}), (error: unknown) => {
     assert.ok(error instanceof InputError)
-    assert.equal(error.message, 'variantautoscalings.llmd.ai "nope" not found in namespace "llm"')
+    assert.equal(error.message, 'namespace "llm": variantautoscalings.llmd.ai "nope" not found')
     return true
   })
-  await assert.rejects(read(t, objects, {names: ['qwen3-va', 'other']}), /variantautoscalings.llmd.ai "other" not found in namespace "llm"/)
+  const other = /namespace "llm": variantautoscalings.llmd.ai "other" not found/
+  await assert.rejects(read(t, objects, {names: ['qwen3-va', 'other']}), other)
 })
 
 test('a label selector is passed to the server', async (t) => {
@@ -125,6 +126,23 @@ test('the VA CRD not installed is a ClusterError asking whether WVA is installed
     assert.match(error.hint ?? '', /is WVA installed\?/)
     return true
   })
+})
+
+test('a 404 without Status details: a missing VA or a missing CRD, from the CRD and discovery read', async (t) => {
+  const objects = clusterFixture('crd-c', 'shape-c')
+  const notFound = /^namespace "team-a": variantautoscalings\.llmd\.ai "nope" not found$/
+  const options = {names: ['nope'], namespace: 'team-a'}
+  const isNotFound = (error: unknown) => error instanceof InputError && notFound.test(error.message)
+  await assert.rejects(read(t, objects, options, {stripStatusDetails: true}), isNotFound)
+  const forbidden = {stripStatusDetails: true, forbidden: ['customresourcedefinitions']}
+  await assert.rejects(read(t, objects, options, forbidden), isNotFound)
+  const noCrd = objects.filter((o) => o.kind !== 'VariantAutoscaling' && o.kind !== 'CustomResourceDefinition')
+  await assert.rejects(read(t, noCrd, options, {stripStatusDetails: true}), (error: unknown) => {
+    assert.ok(error instanceof ClusterError)
+    assert.match(error.message, /the VariantAutoscaling CRD is not installed/)
+    return true
+  })
+  await assert.rejects(read(t, noCrd, options, forbidden), /CRD is not installed/)
 })
 
 test('a wrong token is a ClusterError saying the credentials were rejected, without the token', async (t) => {
