@@ -96,18 +96,29 @@ export interface SLOTargetV2 {
   readonly targetITLMs: number
 }
 
+/** The part of WorkloadMetrics the sizing reads. */
+export type VariantWorkload = Pick<
+  WorkloadMetrics,
+  'avgArrivalRatePerPodRps' | 'avgInputTokens' | 'avgOutputTokens' | 'busyPods'
+>
+
 export interface VariantSizingInput {
   /** learned alpha, beta, gamma; undefined when the tuner has none for the variant */
   readonly serviceParms: ServiceParmsV2 | undefined
   readonly maxBatchSize: number
   /** defaults to DEFAULT_MAX_QUEUE_SIZE, which is what the engine always uses */
   readonly maxQueueSize?: number
-  readonly workload: Pick<WorkloadMetrics, 'avgArrivalRatePerPodRps' | 'avgInputTokens' | 'avgOutputTokens' | 'busyPods'>
+  readonly workload: VariantWorkload
   readonly targets: SLOTargetV2
 }
 
 /** Why a variant got upstream's zero-capacity entry, in the order upstream checks. */
-export type VariantSizingFailure = 'no-busy-pods' | 'no-parameters' | 'analyzer-failed' | 'size-failed' | 'zero-capacity'
+export type VariantSizingFailure =
+  | 'no-busy-pods'
+  | 'no-parameters'
+  | 'analyzer-failed'
+  | 'size-failed'
+  | 'zero-capacity'
 
 export type VariantSizing =
   | {

@@ -107,9 +107,10 @@ describe(`queueing model v2 golden vectors (${GOLDEN_FILE}, upstream v0.9.0 d5d5
       // Replicas exactly (desiredReplicas is an integer key), floats within the README tolerance, Go's error texts.
       const actual = runCase(goldenCase.input)
       assertMatchesGolden(goldenCase.id, goldenCase.expected, actual)
-      const expectedVariant = goldenCase.expected.variant as {desiredReplicas: number | null} | undefined
+      type VariantBlock = {desiredReplicas: number | null}
+      const expectedVariant = goldenCase.expected.variant as VariantBlock | undefined
       if (expectedVariant !== undefined) {
-        assert.equal((actual.variant as {desiredReplicas: number | null}).desiredReplicas, expectedVariant.desiredReplicas)
+        assert.equal((actual.variant as VariantBlock).desiredReplicas, expectedVariant.desiredReplicas)
       }
     })
   }
