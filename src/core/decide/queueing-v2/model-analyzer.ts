@@ -90,7 +90,11 @@ export type QueueingModelAnalysis =
     }
   | {readonly ok: false; readonly error: string}
 
-/** Upstream's analysis of one model: SLO target, per-variant capacities and the model's supply and demand. */
+/**
+ * Upstream's analysis of one model: SLO target, per-variant capacities and the model's supply and demand.
+ * Throws InputError when the pod or variant count exceeds its limit, or a pod reports a max batch size the queue
+ * analyzer refuses (see MAX_BATCH_SIZE_LIMIT); upstream's own failures are results, never thrown.
+ */
 export function analyzeQueueingModel(input: QueueingModelInput): QueueingModelAnalysis {
   assertModelBounds(input)
   const variantNames = variantNamesInOrder(input.replicaMetrics)

@@ -146,19 +146,22 @@ export function sizeVariantCapacity(input: VariantSizingInput): VariantSizing {
   if (workload.busyPods === 0) {
     return {kind: 'no-busy-pods', reason: 'no replicas with traffic to calculate capacity for variant'}
   }
-  if (input.serviceParms === undefined) return {kind: 'no-parameters', reason: 'no parameters found for variant'}
+  const parms = input.serviceParms
+  if (parms === undefined) return {kind: 'no-parameters', reason: 'no parameters found for variant'}
+  // Parameters and targets are float32 upstream; rounding here is a no-op for such values and keeps a caller's
+  // float64 from leaking into the float32 model.
   const built = buildQueueAnalyzerV2(
     {
       maxBatchSize: input.maxBatchSize,
       maxQueueSize: input.maxQueueSize ?? DEFAULT_MAX_QUEUE_SIZE,
-      serviceParms: input.serviceParms,
+      serviceParms: {alpha: f32(parms.alpha), beta: f32(parms.beta), gamma: f32(parms.gamma)},
     },
     {avgInputTokens: f32(workload.avgInputTokens), avgOutputTokens: f32(workload.avgOutputTokens)},
   )
   if (!built.ok) return {kind: 'analyzer-failed', reason: built.error}
   const size = sizeForTargetsV2(built.analyzer, {
-    targetTTFTMs: input.targets.targetTTFTMs,
-    targetITLMs: input.targets.targetITLMs,
+    targetTTFTMs: f32(input.targets.targetTTFTMs),
+    targetITLMs: f32(input.targets.targetITLMs),
   })
   if (!size.ok) return {kind: 'size-failed', reason: size.error}
   const perReplicaCapacityRps = size.metrics.throughputRps
