@@ -498,7 +498,8 @@ function checkBounds(input: V2ModelInput): void {
 
 /**
  * One V2 analysis of one model: store pre-population from each variant's engine args, `Analyze`, then the RC/SC
- * threshold step. Pure: fresh store and history per call.
+ * threshold step. Pure: fresh store and history per call. The analyzer uses `schedulerQueue` at every release; the
+ * v0.6 engine never hands it over (see `decideSaturationV2Model`).
  */
 export function analyzeSaturationV2(input: V2ModelInput, release: SaturationV2Release): V2AnalyzeResult {
   checkBounds(input)
@@ -541,8 +542,7 @@ export function analyzeSaturationV2(input: V2ModelInput, release: SaturationV2Re
   }
   for (const variant of variantCapacities) totalDemand += variant.totalDemand
   const activeRoles = new Set(variantCapacities.map((variant) => canonicalRole(variant.role)))
-  const queue = behaviour.passesSchedulerQueue ? (input.schedulerQueue ?? undefined) : undefined
-  const queueDemand = estimateSchedulerQueueDemand(queue, metrics, activeRoles)
+  const queueDemand = estimateSchedulerQueueDemand(input.schedulerQueue ?? undefined, metrics, activeRoles)
   totalDemand += queueDemand.total
   const totals = {totalSupply, totalDemand, totalAnticipatedSupply}
   const signals = applyUniversalThreshold(totals, input.config.scaleUpThreshold, input.config.scaleDownBoundary)

@@ -25,7 +25,10 @@ export interface ReleaseBehaviour {
   readonly replicaCountFromRows: boolean
   /** v0.9 labels each variant's capacity (`P1-obs` .. `P4-k1`, `P0-store`, `no-data`). */
   readonly hasVariantReasons: boolean
-  /** v0.6's engine never hands the scheduler (EPP) queue to the analyzer (a TODO in runV2AnalysisOnly). */
+  /**
+   * v0.6's engine never hands the scheduler (EPP) queue to the analyzer (a TODO in runV2AnalysisOnly); its analyzer
+   * would use one, which is what saturation-v2-v0.6-cases.json exercises.
+   */
   readonly passesSchedulerQueue: boolean
   /**
    * When the optimizer leaves a model without decisions.
