@@ -89,12 +89,17 @@ export function hasMinReplicasAboveZero(variants: readonly V2VariantInput[]): bo
   return variants.some((variant) => (optionalInt(variant.minReplicas) ?? 0) > 0)
 }
 
-/** The inline `scaleToZero.enabled` of the v0.9 saturation entries, before and after the model override. */
+/** An entry's inline `scaleToZero:` block (v0.9); `enabled` undefined = the block is there without `enabled`. */
+export interface InlineScaleToZeroBlock {
+  readonly enabled?: boolean | undefined
+}
+
+/** The inline `scaleToZero:` blocks of the v0.9 saturation ConfigMap entries; undefined = the entry has none. */
 export interface InlineScaleToZero {
-  /** From entry `default`; undefined = unset. */
-  readonly defaultEnabled?: boolean | undefined
-  /** From entry `<modelID>#<namespace>`; undefined = unset (Merge copies only a set pointer). */
-  readonly modelEnabled?: boolean | undefined
+  /** Entry `default`. */
+  readonly defaultEntry?: InlineScaleToZeroBlock | undefined
+  /** Entry `<modelID>#<namespace>`: `Merge` replaces the whole block when the override has one. */
+  readonly modelEntry?: InlineScaleToZeroBlock | undefined
 }
 
 export interface V2ScaleToZeroPolicy {
@@ -114,7 +119,7 @@ export function resolveV2ScaleToZeroPolicy(input: {
   readonly envWvaScaleToZero: string | undefined
   readonly inline?: InlineScaleToZero | undefined
 }): V2ScaleToZeroPolicy {
-  const inline = input.inline?.modelEnabled ?? input.inline?.defaultEnabled
+  const inline = (input.inline?.modelEntry ?? input.inline?.defaultEntry)?.enabled
   const fromConfigMap = resolveScaleToZeroEnabled(input.scaleToZeroConfig, input.modelId, input.envWvaScaleToZero)
   const scaleToZeroEnabled = inline ?? fromConfigMap.scaleToZeroEnabled
   return {scaleToZeroEnabled, retention: resolveRetention(input.scaleToZeroConfig, input.modelId)}
