@@ -65,6 +65,7 @@ function optimizeRolePaired(
   analysis: V2Analysis,
   variants: readonly V2VariantInput[],
   requireInformative: boolean,
+  carriesCapacitySignals: boolean,
 ): CostAwareResult {
   const ballot = saturationBallot(analysis)
   const anchor = bindingAnchor(ballot, requireInformative)
@@ -79,7 +80,8 @@ function optimizeRolePaired(
   } else {
     scaleDownRoleIterated(ballot, anchor.variantCapacities, targets, states)
   }
-  const decisions = buildDecisions(modelId, namespace, anchor, states, targets, costAwareOptimizerName)
+  const name = costAwareOptimizerName
+  const decisions = buildDecisions(modelId, namespace, anchor, states, targets, name, carriesCapacitySignals)
   return {informative: true, decisions}
 }
 
@@ -222,6 +224,13 @@ export function optimizeCostAware(
     case 'v0.6':
       return optimizeV06(modelId, namespace, analysis, variants)
     case 'role-paired':
-      return optimizeRolePaired(modelId, namespace, analysis, variants, behaviour.modelSkip === 'uninformative')
+      return optimizeRolePaired(
+        modelId,
+        namespace,
+        analysis,
+        variants,
+        behaviour.modelSkip === 'uninformative',
+        behaviour.decisionsCarryCapacitySignals,
+      )
   }
 }

@@ -383,7 +383,10 @@ export function scaleDownRoleIterated(
   }
 }
 
-/** Mirrors `buildDecisionsWithOptimizer` (v0.8+ reasons); sorted by variant name instead of Go map order. */
+/**
+ * Mirrors `buildDecisionsWithOptimizer` (v0.8+ reasons); sorted by variant name instead of Go map order.
+ * `carriesCapacitySignals` false: v0.8, whose decisions leave RC, SC and utilization at 0.
+ */
 export function buildDecisions(
   modelId: string,
   namespace: string,
@@ -391,6 +394,7 @@ export function buildDecisions(
   states: ReadonlyMap<string, V2VariantInput>,
   targets: ReadonlyMap<string, number>,
   optimizerName: string,
+  carriesCapacitySignals = true,
 ): V2Decision[] {
   const byName = new Map(anchor.variantCapacities.map((variant) => [variant.variantName, variant]))
   return [...targets.keys()].sort(compareGoStrings).map((name): V2Decision => {
@@ -415,9 +419,9 @@ export function buildDecisions(
       action,
       reasonCategory: 'V2',
       reason: action === 'no-change' ? 'V2' : `V2 (optimizer: ${optimizerName})`,
-      requiredCapacity: roleCapacity?.requiredCapacity ?? anchor.requiredCapacity,
-      spareCapacity: roleCapacity?.spareCapacity ?? anchor.spareCapacity,
-      utilization: variant?.utilization ?? 0,
+      requiredCapacity: carriesCapacitySignals ? (roleCapacity?.requiredCapacity ?? anchor.requiredCapacity) : 0,
+      spareCapacity: carriesCapacitySignals ? (roleCapacity?.spareCapacity ?? anchor.spareCapacity) : 0,
+      utilization: carriesCapacitySignals ? (variant?.utilization ?? 0) : 0,
       minReplicas: optionalInt(state?.minReplicas),
       maxReplicas: optionalInt(state?.maxReplicas),
     }

@@ -46,6 +46,11 @@ export interface ReleaseBehaviour {
   readonly decisionReasons: 'v0.6' | 'v0.8'
   /** v0.9 parses SGLang arguments when the scale target runs SGLang (inferenceengine.Detect). */
   readonly detectsSglang: boolean
+  /**
+   * v0.9's `buildDecisionsWithOptimizer` copies RC, SC (the role's, for P/D) and the variant's utilization onto each
+   * decision for the wva_* gauges; v0.8's leaves them 0.
+   */
+  readonly decisionsCarryCapacitySignals: boolean
 }
 
 export const releaseBehaviours: Readonly<Record<SaturationV2Release, ReleaseBehaviour>> = {
@@ -60,6 +65,7 @@ export const releaseBehaviours: Readonly<Record<SaturationV2Release, ReleaseBeha
     costAwareOptimizer: 'v0.6',
     decisionReasons: 'v0.6',
     detectsSglang: false,
+    decisionsCarryCapacitySignals: false,
   },
   'v0.8': {
     release: 'v0.8',
@@ -72,6 +78,7 @@ export const releaseBehaviours: Readonly<Record<SaturationV2Release, ReleaseBeha
     costAwareOptimizer: 'role-paired',
     decisionReasons: 'v0.8',
     detectsSglang: false,
+    decisionsCarryCapacitySignals: false,
   },
   'v0.9': {
     release: 'v0.9',
@@ -84,6 +91,7 @@ export const releaseBehaviours: Readonly<Record<SaturationV2Release, ReleaseBeha
     costAwareOptimizer: 'role-paired',
     decisionReasons: 'v0.8',
     detectsSglang: true,
+    decisionsCarryCapacitySignals: true,
   },
 }
 
