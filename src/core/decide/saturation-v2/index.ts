@@ -1,0 +1,12 @@
+/** Public surface of saturation V2 (WVA v0.6.0-v0.9.0) for the CLI. */
+export * from './analyzer.js'
+export * from './cost-aware-optimizer.js'
+export * from './engine-params.js'
+export * from './release.js'
+export * from './types.js'
+export * from './enforcer.js'
+export * from './engine.js'
+export * from './go-sort.js'
+export * from './pipeline.js'
+export * from './greedy-score-optimizer.js'
+export * from './config.js'
