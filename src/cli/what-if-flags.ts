@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/inspect/what-if.js'
+import {MAX_FLOAT32} from '../core/manifest/metrics-snapshot.js'
 
 const group = 'WHAT-IF'
 
@@ -28,10 +29,11 @@ type WhatIfFlagValues = {[K in keyof typeof whatIfFlags]?: K extends 'scale-to-z
 
 export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
   return {
-    arrivalRateRpm: number(flags['arrival-rate'], 'arrival-rate', {min: 0}),
+    // The controller holds the rate as float32: beyond its range the rate is +Inf, which it reads as no load.
+    arrivalRateRpm: number(flags['arrival-rate'], 'arrival-rate', {min: 0, max: MAX_FLOAT32}),
     avgInputTokens: number(flags['input-tokens'], 'input-tokens', {min: 0}),
     avgOutputTokens: number(flags['output-tokens'], 'output-tokens', {min: 0}),
-    loadScale: number(flags['load-scale'], 'load-scale', {min: 0}),
+    loadScale: number(flags['load-scale'], 'load-scale', {min: 0, max: MAX_FLOAT32}),
     sloTtftMs: number(flags['slo-ttft'], 'slo-ttft', {min: 0, integer: true}),
     sloItlMs: number(flags['slo-itl'], 'slo-itl', {min: 0, integer: true}),
     maxBatchSize: number(flags['max-batch'], 'max-batch', {min: 1, integer: true}),
@@ -65,11 +67,14 @@ function engine(raw: string | undefined): WhatIf['engine'] {
   return raw as WhatIf['engine']
 }
 
-function number(raw: string | undefined, flag: string, rule: {min: number; integer?: boolean}): number | undefined {
+function number(raw: string | undefined, flag: string, rule: {min: number; max?: number; integer?: boolean}): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
   if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a number`)
   if (rule.integer && !Number.isInteger(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a whole number`)
   if (value < rule.min) throw new UsageError(`invalid value "${raw}" for --${flag}: must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
+  if (rule.max !== undefined && value > rule.max) {
+    throw new UsageError(`invalid value "${raw}" for --${flag}: must be at most 3.4e38`, {hint: 'the controller computes in float32, where larger numbers are +Inf'})
+  }
   return value
 }
