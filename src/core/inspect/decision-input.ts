@@ -205,7 +205,7 @@ function noLoadReason(va: VariantAutoscaling, resolved: ResolvedLoad, measured: 
     return `${prefix}: ${where}; add one (docs/metrics-snapshot.md), or ${allFlags}`
   }
   const fields = listed(missing.map((quantity) => snapshotFields[quantity]!))
-  const rate = resolved.shown ? ` at an arrival rate of ${resolved.shown.arrivalRate} req/min` : ''
+  const rate = resolved.shown ? `, which a rate of ${resolved.shown.arrivalRate} req/min needs` : ''
   return `${prefix}: its MetricsSnapshot entry has no ${fields}${rate}; add ${missing.length > 1 ? 'them' : 'it'}, or ${flags}`
 }
 
