@@ -50,31 +50,53 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
 
 function fraction(raw: string | undefined, flag: string): number | undefined {
   const value = number(raw, flag, {min: 0})
-  if (value !== undefined && value > 1) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1 (0.8 for 80%)`)
+  if (value !== undefined && value > 1) {
+    throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1`, {hint: `e.g. --${flag} ${examples[flag]} for ${Number(examples[flag]) * 100}%`})
+  }
   return value
 }
 
 function goDuration(raw: string | undefined, flag: string): string | undefined {
   if (raw === undefined) return undefined
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration such as 10m or 1h30m`)
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) {
+    throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration`, {hint: `e.g. --${flag} 10m or 1h30m`})
+  }
   return raw
 }
 
 const engines = ['queueing-model', 'capacity', 'saturation'] as const
 function engine(raw: string | undefined): WhatIf['engine'] {
   if (raw === undefined) return undefined
-  if (!(engines as readonly string[]).includes(raw)) throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`)
+  if (!(engines as readonly string[]).includes(raw)) {
+    throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`, {hint: 'e.g. --engine saturation'})
+  }
   return raw as WhatIf['engine']
 }
 
 function number(raw: string | undefined, flag: string, rule: {min: number; max?: number; integer?: boolean}): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a number`)
-  if (rule.integer && !Number.isInteger(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a whole number`)
-  if (value < rule.min) throw new UsageError(`invalid value "${raw}" for --${flag}: must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
-  if (rule.max !== undefined && value > rule.max) {
-    throw new UsageError(`invalid value "${raw}" for --${flag}: must be at most 3.4e38`, {hint: 'the controller computes in float32, where larger numbers are +Inf'})
-  }
+  const invalid = (what: string, hint = `e.g. --${flag} ${examples[flag] ?? '1'}`) =>
+    new UsageError(`invalid value "${raw}" for --${flag}: ${what}`, {hint})
+  if (raw.trim() === '' || !Number.isFinite(value)) throw invalid('must be a number')
+  if (rule.integer && !Number.isInteger(value)) throw invalid('must be a whole number')
+  if (value < rule.min) throw invalid(`must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
+  if (rule.max !== undefined && value > rule.max) throw invalid('must be at most 3.4e38', 'the controller computes in float32, where larger numbers are +Inf')
   return value
+}
+
+/** A valid value per numeric flag, for the hint of a usage error. */
+const examples: Readonly<Record<string, string>> = {
+  'arrival-rate': '1200',
+  'input-tokens': '512',
+  'output-tokens': '256',
+  'load-scale': '2',
+  'slo-ttft': '500',
+  'slo-itl': '24',
+  'max-batch': '64',
+  replicas: '2',
+  'kv-threshold': '0.8',
+  'queue-threshold': '5',
+  'kv-spare-trigger': '0.1',
+  'queue-spare-trigger': '3',
 }

@@ -57,6 +57,7 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
   const rejectedModels: RejectedModelEntry[] = []
   ;(Array.isArray(value.models) ? value.models : []).forEach((entry: unknown, index: number) => {
     const parsed = parseModelEntry(entry, `models[${index}]`)
+    for (const problem of parsed.shownOnly) problems.push({path: `models[${index}].${problem.path}`, message: `${problem.message}; ignored`})
     if (parsed.problems.length === 0 && parsed.model) {
       models.push(parsed.model)
       return
@@ -119,28 +120,35 @@ interface ModelEntryParse {
   model: ModelMetrics | undefined
   /** namespace and modelID, when both are usable: the entry can then be tied to its VAs */
   identity: {namespace: string; modelID: string} | undefined
-  /** paths relative to the entry */
+  /** paths relative to the entry: the entry is unusable */
   problems: FieldProblem[]
+  /** bad fields that are only shown (ttftMs, itlMs): dropped alone, the entry stays */
+  shownOnly: FieldProblem[]
 }
+
+/** Fields the optimizer does not use: a bad one costs only itself. */
+const shownOnlyFields: ReadonlySet<string> = new Set(['ttftMs', 'itlMs'])
 
 /**
  * One models[] entry. NaN is "no data" (what Prometheus returns for 0/0, e.g. the token averages of an idle model),
  * so the field is read as absent; a negative number, an infinity or a non-number makes the entry unusable.
  */
 function parseModelEntry(entry: unknown, path: string): ModelEntryParse {
-  if (!isRecord(entry)) return {model: undefined, identity: undefined, problems: [{path, message: 'must be an object'}]}
-  const problems: FieldProblem[] = []
+  if (!isRecord(entry)) return {model: undefined, identity: undefined, problems: [{path, message: 'must be an object'}], shownOnly: []}
+  const entryProblems: FieldProblem[] = []
+  const shownOnly: FieldProblem[] = []
   const identity = {namespace: '', modelID: ''}
   for (const field of ['namespace', 'modelID'] as const) {
     const raw = entry[field]
     if (typeof raw === 'string' && raw !== '') identity[field] = raw
-    else problems.push({path: field, message: `required string, got ${typeName(raw)}`})
+    else entryProblems.push({path: field, message: `required string, got ${typeName(raw)}`})
   }
   const model: ModelMetrics = {...identity}
   for (const field of modelNumberFields) {
     const name = yamlNames[field]
     const raw = entry[name]
     if (raw === undefined || raw === null) continue
+    const problems = shownOnlyFields.has(name) ? shownOnly : entryProblems
     const number = readNumber(raw)
     if (number === undefined) problems.push({path: name, message: `must be a number, got ${typeName(raw)} ${JSON.stringify(raw)}`})
     else if (Number.isNaN(number)) continue
@@ -150,7 +158,7 @@ function parseModelEntry(entry: unknown, path: string): ModelEntryParse {
     else model[field] = number
   }
   const usable = identity.namespace !== '' && identity.modelID !== ''
-  return {model, identity: usable ? identity : undefined, problems}
+  return {model, identity: usable ? identity : undefined, problems: entryProblems, shownOnly}
 }
 
 // Prometheus writes NaN and infinities as strings; a snapshot written by hand may quote numbers too.
