@@ -51,7 +51,8 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
 function fraction(raw: string | undefined, flag: string): number | undefined {
   const value = number(raw, flag, {min: 0})
   if (value !== undefined && value > 1) {
-    throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1`, {hint: `e.g. --${flag} ${examples[flag]} for ${Number(examples[flag]) * 100}%`})
+    const hint = `e.g. --${flag} ${examples[flag]} for ${Number(examples[flag]) * 100}%`
+    throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1`, {hint})
   }
   return value
 }
@@ -59,7 +60,8 @@ function fraction(raw: string | undefined, flag: string): number | undefined {
 function goDuration(raw: string | undefined, flag: string): string | undefined {
   if (raw === undefined) return undefined
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) {
-    throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration`, {hint: `e.g. --${flag} 10m or 1h30m`})
+    const hint = `e.g. --${flag} 10m or 1h30m`
+    throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration`, {hint})
   }
   return raw
 }
@@ -68,12 +70,19 @@ const engines = ['queueing-model', 'capacity', 'saturation'] as const
 function engine(raw: string | undefined): WhatIf['engine'] {
   if (raw === undefined) return undefined
   if (!(engines as readonly string[]).includes(raw)) {
-    throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`, {hint: 'e.g. --engine saturation'})
+    const hint = 'e.g. --engine saturation'
+    throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`, {hint})
   }
   return raw as WhatIf['engine']
 }
 
-function number(raw: string | undefined, flag: string, rule: {min: number; max?: number; integer?: boolean}): number | undefined {
+interface NumberRule {
+  min: number
+  max?: number
+  integer?: boolean
+}
+
+function number(raw: string | undefined, flag: string, rule: NumberRule): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
   const invalid = (what: string, hint = `e.g. --${flag} ${examples[flag] ?? '1'}`) =>
@@ -81,7 +90,9 @@ function number(raw: string | undefined, flag: string, rule: {min: number; max?:
   if (raw.trim() === '' || !Number.isFinite(value)) throw invalid('must be a number')
   if (rule.integer && !Number.isInteger(value)) throw invalid('must be a whole number')
   if (value < rule.min) throw invalid(`must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
-  if (rule.max !== undefined && value > rule.max) throw invalid('must be at most 3.4e38', 'the controller computes in float32, where larger numbers are +Inf')
+  if (rule.max !== undefined && value > rule.max) {
+    throw invalid('must be at most 3.4e38', 'the controller computes in float32, where larger numbers are +Inf')
+  }
   return value
 }
 

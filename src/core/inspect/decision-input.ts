@@ -47,15 +47,18 @@ export function prepareDecisions(sources: SourceSet, options: PrepareOptions): P
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
   const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
-  const rejected = new Map(options.metrics ? [] : sources.metricsSnapshots.flatMap((snapshot) => snapshot.rejectedModels ?? [])
-    .map((entry) => [key(entry.namespace, entry.modelID), entry]))
+  const snapshots = options.metrics ? [] : sources.metricsSnapshots
+  const rejectedEntries = snapshots.flatMap((snapshot) => snapshot.rejectedModels ?? [])
+  const rejected = new Map(rejectedEntries.map((entry) => [key(entry.namespace, entry.modelID), entry]))
   const haveSnapshots = sources.metricsSnapshots.length > 0
   const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
   const crdShape = detectCrdShape(sources.crd)?.shape
+  const whatIf = options.whatIf
+  const context: Context = {config, metrics, rejected, haveSnapshots, measuredSource, deployments, whatIf}
   return sources.variantAutoscalings
     .map((object) => normalizeVariantAutoscaling(object, crdShape))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-    .map((va) => prepareOne(va, {config, metrics, rejected, haveSnapshots, measuredSource, deployments, whatIf: options.whatIf}))
+    .map((va) => prepareOne(va, context))
 }
 
 /** The input of one decision: the template at a load, with the replicas running now. */
@@ -136,11 +139,16 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
   const skip = (reason: string): PreparedDecision => ({...identity, skeleton: {...base, outcome: 'skipped', reason}, template: undefined})
 
   if (va.problems.length > 0) return skip(`${describeProblems(va.problems)}; fix the VariantAutoscaling`)
-  if (va.shape === 'C') return skip('shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation engine, not the queueing model; simulate it with --engine saturation')
+  if (va.shape === 'C') {
+    return skip('shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation ' +
+      'engine, not the queueing model; simulate it with --engine saturation')
+  }
   if (!va.accelerator) return skip(`label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which accelerator the variant runs on; add the label`)
   if (!profile) {
     const declared = va.profiles.map((entry) => entry.accelerator).join(', ')
-    return skip(va.shape === 'A' ? `spec.modelProfile.accelerators has no entry for accelerator "${va.accelerator}"${declared ? ` (declared: ${declared})` : ''}; add one with perfParms` : 'spec.variantProfile is missing; add it with perfParms and maxBatchSize')
+    if (va.shape !== 'A') return skip('spec.variantProfile is missing; add it with perfParms and maxBatchSize')
+    const accelerators = `spec.modelProfile.accelerators has no entry for accelerator "${va.accelerator}"`
+    return skip(`${accelerators}${declared ? ` (declared: ${declared})` : ''}; add one with perfParms`)
   }
   if (sloTtftMs === undefined || sloItlMs === undefined) {
     return skip(config.found.serviceClasses
@@ -186,19 +194,27 @@ const snapshotFields: Record<string, string> = {
 }
 
 /** Why a VA has no load to decide at, naming where the load should have come from, and the fix. */
-function noLoadReason(va: VariantAutoscaling, resolved: ResolvedLoad, measured: ModelMetrics | undefined, context: Context): string {
+function noLoadReason(
+  va: VariantAutoscaling,
+  resolved: ResolvedLoad,
+  measured: ModelMetrics | undefined,
+  context: Context,
+): string {
   if (resolved.problem) return resolved.problem
   const missing = resolved.missing
   const prefix = `no load for model "${va.modelID}" in namespace ${va.namespace} (missing ${missing.join(', ')})`
   const flags = `pass ${listed(missing.map((quantity) => loadFlags[quantity]!))}`
   const allFlags = 'pass --arrival-rate, --input-tokens and --output-tokens'
   if (context.measuredSource === 'prometheus') {
-    const what = missing.includes('arrival rate') ? 'no vllm:request_success_total series in the window' : 'no token averages in the window while the rate is not 0'
+    const what = missing.includes('arrival rate')
+      ? 'no vllm:request_success_total series in the window'
+      : 'no token averages in the window while the rate is not 0'
     return `${prefix}: Prometheus has ${what}; check that the model's pods are scraped, or ${allFlags}`
   }
   const rejected = context.rejected.get(key(va.namespace, va.modelID))
   if (!measured && rejected) {
-    return `${prefix}: its MetricsSnapshot entry (${rejected.source}) is invalid: ${rejected.message}; fix the entry, or ${allFlags}`
+    const entry = `its MetricsSnapshot entry (${rejected.source}) is invalid: ${rejected.message}`
+    return `${prefix}: ${entry}; fix the entry, or ${allFlags}`
   }
   if (!measured) {
     const where = context.haveSnapshots ? 'no MetricsSnapshot entry lists it' : 'the manifests hold no MetricsSnapshot'
@@ -206,7 +222,8 @@ function noLoadReason(va: VariantAutoscaling, resolved: ResolvedLoad, measured: 
   }
   const fields = listed(missing.map((quantity) => snapshotFields[quantity]!))
   const rate = resolved.shown ? `, which a rate of ${resolved.shown.arrivalRate} req/min needs` : ''
-  return `${prefix}: its MetricsSnapshot entry has no ${fields}${rate}; add ${missing.length > 1 ? 'them' : 'it'}, or ${flags}`
+  const them = missing.length > 1 ? 'them' : 'it'
+  return `${prefix}: its MetricsSnapshot entry has no ${fields}${rate}; add ${them}, or ${flags}`
 }
 
 function listed(items: readonly string[]): string {

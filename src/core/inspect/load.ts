@@ -45,9 +45,15 @@ export interface ResolvedLoad {
  * NaN token averages of an idle model into 0, and the optimizer returns its minimum replicas for a zero rate), so
  * missing token averages are then read as 0. An unknown rate (no series) is not 0: the VA is not decided.
  */
-export function resolveLoad(va: VariantAutoscaling, measured: ModelMetrics | undefined, measuredSource: 'prometheus' | 'snapshot', whatIf: WhatIf): ResolvedLoad {
+export function resolveLoad(
+  va: VariantAutoscaling,
+  measured: ModelMetrics | undefined,
+  measuredSource: 'prometheus' | 'snapshot',
+  whatIf: WhatIf,
+): ResolvedLoad {
   const sources = new Set<LoadSource>()
-  const pick = (flag: number | undefined, fromMetrics: number | undefined, fromStatus: number | undefined): number | undefined => {
+  type Quantity = number | undefined
+  const pick = (flag: Quantity, fromMetrics: Quantity, fromStatus: Quantity): Quantity => {
     if (flag !== undefined) {
       sources.add('flags')
       return flag
@@ -73,7 +79,9 @@ export function resolveLoad(va: VariantAutoscaling, measured: ModelMetrics | und
     avgInputTokens === undefined && arrivalRate !== 0 ? 'average input tokens' : undefined,
     avgOutputTokens === undefined && arrivalRate !== 0 ? 'average output tokens' : undefined,
   ].filter((name): name is string => name !== undefined)
-  const shown = arrivalRate === undefined ? undefined : {arrivalRate, avgInputTokens: avgInputTokens ?? null, avgOutputTokens: avgOutputTokens ?? null}
+  const shown = arrivalRate === undefined
+    ? undefined
+    : {arrivalRate, avgInputTokens: avgInputTokens ?? null, avgOutputTokens: avgOutputTokens ?? null}
   const resolved = {shown, sources: [...sources], missing}
   if (arrivalRate === undefined) return {...resolved, load: undefined}
   const problem = scaledRateProblem(rate!, whatIf.loadScale)
@@ -82,14 +90,21 @@ export function resolveLoad(va: VariantAutoscaling, measured: ModelMetrics | und
   return {...resolved, load: {arrivalRate, avgInputTokens: avgInputTokens ?? 0, avgOutputTokens: avgOutputTokens ?? 0}}
 }
 
+/** What is wrong, and the fix. */
+export interface RateProblem {
+  what: string
+  fix: string
+}
+
 /**
  * Why a rate times --load-scale cannot be decided, or undefined: the controller holds the rate as float32, where
  * anything beyond 3.4e38 is +Inf (which it would read as no load). Flags alone are bounded (what-if-flags.ts).
  */
-export function scaledRateProblem(rateRpm: number, loadScale: number | undefined): {what: string; fix: string} | undefined {
+export function scaledRateProblem(rateRpm: number, loadScale: number | undefined): RateProblem | undefined {
   const scaled = rateRpm * (loadScale ?? 1)
   if (Number.isFinite(scaled) && scaled <= MAX_FLOAT32) return undefined
   const beyond = "beyond float32 (the controller's type, at most 3.4e38)"
   if (loadScale === undefined) return {what: `arrival rate ${rateRpm} req/min is ${beyond}`, fix: 'pass --arrival-rate'}
-  return {what: `arrival rate ${rateRpm} req/min × --load-scale ${loadScale} is ${scaled}, ${beyond}`, fix: 'pass a smaller --load-scale'}
+  const what = `arrival rate ${rateRpm} req/min × --load-scale ${loadScale} is ${scaled}, ${beyond}`
+  return {what, fix: 'pass a smaller --load-scale'}
 }

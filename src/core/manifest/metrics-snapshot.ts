@@ -40,7 +40,8 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
   if (!isRecord(value)) return {snapshot: undefined, problems: [{path: '', message: 'must be an object'}]}
   if (value.apiVersion !== metricsSnapshotApiVersion) {
     const got = typeof value.apiVersion === 'string' ? value.apiVersion : typeName(value.apiVersion)
-    return {snapshot: undefined, problems: [{path: 'apiVersion', message: `must be ${metricsSnapshotApiVersion}, got ${got}; the document is ignored`}]}
+    const message = `must be ${metricsSnapshotApiVersion}, got ${got}; the document is ignored`
+    return {snapshot: undefined, problems: [{path: 'apiVersion', message}]}
   }
   let time: string | undefined
   if (value.time !== undefined) {
@@ -57,7 +58,9 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
   const rejectedModels: RejectedModelEntry[] = []
   ;(Array.isArray(value.models) ? value.models : []).forEach((entry: unknown, index: number) => {
     const parsed = parseModelEntry(entry, `models[${index}]`)
-    for (const problem of parsed.shownOnly) problems.push({path: `models[${index}].${problem.path}`, message: `${problem.message}; ignored`})
+    for (const problem of parsed.shownOnly) {
+      problems.push({path: `models[${index}].${problem.path}`, message: `${problem.message}; ignored`})
+    }
     if (parsed.problems.length === 0 && parsed.model) {
       models.push(parsed.model)
       return
@@ -67,7 +70,9 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
     if (parsed.identity) rejectedModels.push({...parsed.identity, source: `${source} models[${index}]`, message})
   })
   const pods: PodMetrics[] = []
-  if (value.pods !== undefined && !Array.isArray(value.pods)) problems.push({path: 'pods', message: 'must be a list; ignored'})
+  if (value.pods !== undefined && !Array.isArray(value.pods)) {
+    problems.push({path: 'pods', message: 'must be a list; ignored'})
+  }
   ;(Array.isArray(value.pods) ? value.pods : []).forEach((entry: unknown, index: number) => {
     const path = `pods[${index}]`
     if (!isRecord(entry) || typeof entry.name !== 'string') {
@@ -92,12 +97,14 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
   if (value.requestsInRetention !== undefined && !Array.isArray(value.requestsInRetention)) {
     problems.push({path: 'requestsInRetention', message: 'must be a list; ignored'})
   }
-  ;(Array.isArray(value.requestsInRetention) ? value.requestsInRetention : []).forEach((entry: unknown, index: number) => {
+  const retention: unknown[] = Array.isArray(value.requestsInRetention) ? value.requestsInRetention : []
+  retention.forEach((entry: unknown, index: number) => {
     const path = `requestsInRetention[${index}]`
     const requests = isRecord(entry) ? readNumber(entry.requests) : undefined
     if (!isRecord(entry) || typeof entry.namespace !== 'string' || typeof entry.modelID !== 'string' ||
       requests === undefined || !Number.isFinite(requests) || requests < 0) {
-      return problems.push({path, message: 'needs namespace, modelID and requests (a number, zero or more); the entry is ignored'})
+      const message = 'needs namespace, modelID and requests (a number, zero or more); the entry is ignored'
+      return problems.push({path, message})
     }
     requestsInRetention.push({namespace: entry.namespace, modelID: entry.modelID, requests})
   })
@@ -134,7 +141,9 @@ const shownOnlyFields: ReadonlySet<string> = new Set(['ttftMs', 'itlMs'])
  * so the field is read as absent; a negative number, an infinity or a non-number makes the entry unusable.
  */
 function parseModelEntry(entry: unknown, path: string): ModelEntryParse {
-  if (!isRecord(entry)) return {model: undefined, identity: undefined, problems: [{path, message: 'must be an object'}], shownOnly: []}
+  if (!isRecord(entry)) {
+    return {model: undefined, identity: undefined, problems: [{path, message: 'must be an object'}], shownOnly: []}
+  }
   const entryProblems: FieldProblem[] = []
   const shownOnly: FieldProblem[] = []
   const identity = {namespace: '', modelID: ''}
@@ -150,11 +159,12 @@ function parseModelEntry(entry: unknown, path: string): ModelEntryParse {
     if (raw === undefined || raw === null) continue
     const problems = shownOnlyFields.has(name) ? shownOnly : entryProblems
     const number = readNumber(raw)
-    if (number === undefined) problems.push({path: name, message: `must be a number, got ${typeName(raw)} ${JSON.stringify(raw)}`})
+    const problem = (message: string) => problems.push({path: name, message})
+    if (number === undefined) problem(`must be a number, got ${typeName(raw)} ${JSON.stringify(raw)}`)
     else if (Number.isNaN(number)) continue
-    else if (!Number.isFinite(number)) problems.push({path: name, message: `is ${number > 0 ? '+Inf' : '-Inf'}; omit the field when there is no data`})
-    else if (number < 0) problems.push({path: name, message: `must not be negative, got ${number}`})
-    else if (field === 'arrivalRateRpm' && number > MAX_FLOAT32) problems.push({path: name, message: `${number} is beyond float32, the controller's type`})
+    else if (!Number.isFinite(number)) problem(`is ${number > 0 ? '+' : '-'}Inf; omit the field when there is no data`)
+    else if (number < 0) problem(`must not be negative, got ${number}`)
+    else if (field === 'arrivalRateRpm' && number > MAX_FLOAT32) problem(`${number} is beyond float32 (the controller)`)
     else model[field] = number
   }
   const usable = identity.namespace !== '' && identity.modelID !== ''

@@ -129,7 +129,9 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
       // Each bad part of a snapshot is set aside alone (a warning); the VAs it feeds say what it costs them.
       const parsed = parseMetricsSnapshot(object, location)
       if (parsed.snapshot) sources.metricsSnapshots.push(parsed.snapshot)
-      for (const problem of parsed.problems) sources.warnings.push(`${location}: MetricsSnapshot ${problem.path}: ${problem.message}`)
+      for (const problem of parsed.problems) {
+        sources.warnings.push(`${location}: MetricsSnapshot ${problem.path}: ${problem.message}`)
+      }
       return
     }
     default:

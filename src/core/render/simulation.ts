@@ -9,7 +9,7 @@ const columns: Column<SimulationItem>[] = [
   {header: 'SHAPE', value: (item) => item.shape, wide: true},
   {header: 'ENGINE', value: (item) => item.engine, wide: true},
   {header: 'RATE(RPM)', value: (item) => formatNumber(item.load?.arrivalRate, 1)},
-  {header: 'TOKENS(IN/OUT)', value: (item) => (item.load ? formatPair(tokens(item.load.avgInputTokens, item.load), tokens(item.load.avgOutputTokens, item.load)) : '<unknown>')},
+  {header: 'TOKENS(IN/OUT)', value: (item) => (item.load ? formatTokens(item.load) : '<unknown>')},
   {header: 'SLO(TTFT/ITL)', value: (item) => (item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>')},
   {header: 'MAX-BATCH', value: (item) => formatNumber(item.maxBatchSize, 0), wide: true},
   {header: 'CURRENT', value: (item) => String(item.current.replicas)},
@@ -29,8 +29,9 @@ export function renderSimulationTable(items: readonly SimulationItem[], options:
 }
 
 // An idle model has no token averages: "-" (does not apply) at a zero rate, "<unknown>" otherwise.
-function tokens(value: number | null, load: {arrivalRate: number}): string {
-  return value === null && load.arrivalRate === 0 ? '-' : formatNumber(value, 0)
+function formatTokens(load: NonNullable<SimulationItem['load']>): string {
+  const tokens = (value: number | null) => (value === null && load.arrivalRate === 0 ? '-' : formatNumber(value, 0))
+  return formatPair(tokens(load.avgInputTokens), tokens(load.avgOutputTokens))
 }
 
 /**
@@ -49,8 +50,9 @@ export function simulationNotes(items: readonly SimulationItem[]): string[] {
 // Reasons from the optimizer's own input checks (upstream's texts) carry no fix; name the field to correct.
 function withFix(reason: string): string {
   if (reason.includes('; ')) return reason
-  if (/^(length of (decode|prefill)Parms|alpha|beta|gamma|delta)\b/.test(reason)) return `${reason}; fix the profile's perfParms`
-  if (reason.startsWith('unable to parse accelerator cost')) return `${reason}; fix its entry in ConfigMap accelerator-unit-costs`
+  const perfParms = /^(length of (decode|prefill)Parms|alpha|beta|gamma|delta)\b/
+  if (perfParms.test(reason)) return `${reason}; fix the profile's perfParms`
+  if (reason.startsWith('unable to parse accelerator cost')) return `${reason}; fix its entry in accelerator-unit-costs`
   if (reason.startsWith('variantCost')) return `${reason}; fix spec.variantCost`
   return `${reason}; check the VA and its ConfigMaps with kubectl va describe`
 }

@@ -184,7 +184,8 @@ export function replayVa(input: VaReplayInput, grid: ReplayGrid, decider: Memois
       controllerReplicas: controller.get(timeMs)?.value ?? null,
       actualReplicas,
     }
-    const load = stepLoad(point, input.whatIf, `variantautoscaling ${input.namespace}/${input.name} at ${new Date(timeMs).toISOString()}`)
+    const object = `variantautoscaling ${input.namespace}/${input.name} at ${new Date(timeMs).toISOString()}`
+    const load = stepLoad(point, input.whatIf, object)
     if (load === undefined || input.template === undefined) {
       steps.push({...base, load: load ?? null, outcome: load === undefined ? 'noData' : 'skipped', desiredReplicas: null, cost: null, predictedTtftMs: null, predictedItlMs: null})
       continue
@@ -219,7 +220,11 @@ export function replayVa(input: VaReplayInput, grid: ReplayGrid, decider: Memois
  * rate of 0 after the what-ifs decides zero load whatever the token averages are. Throws a UsageError naming
  * `object` when --load-scale takes a measured rate beyond float32, where the controller would read it as +Inf.
  */
-export function stepLoad(point: ModelMetricsPoint | undefined, whatIf: WhatIf, object = 'replay step'): DecisionLoad | undefined {
+export function stepLoad(
+  point: ModelMetricsPoint | undefined,
+  whatIf: WhatIf,
+  object = 'replay step',
+): DecisionLoad | undefined {
   const arrival = whatIf.arrivalRateRpm ?? point?.arrivalRateRpm
   if (arrival === undefined) return undefined
   const problem = scaledRateProblem(arrival, whatIf.loadScale)
