@@ -52,12 +52,14 @@ test('a MetricsSnapshot sets each bad entry aside alone, with every problem and 
   assert.deepEqual(parsed.problems, [
     {
       path: 'models[0]',
-      message: 'arrivalRate: must not be negative, got -3, avgInputTokens: is +Inf; omit the field when there is no data, ' +
-        'avgOutputTokens: must be a number, got string "many"; the entry is ignored',
+      message: 'arrivalRate: must not be negative, got -3, avgInputTokens: is +Inf; omit the field when there is no ' +
+        'data, avgOutputTokens: must be a number, got string "many"; the entry is ignored',
     },
     {path: 'models[1]', message: 'namespace: required string, got undefined; the entry is ignored'},
   ])
-  assert.deepEqual(parsed.snapshot?.models, [{namespace: 'llm', modelID: 'ok', arrivalRateRpm: 5, avgInputTokens: 10, avgOutputTokens: 20}])
+  const ok = {namespace: 'llm', modelID: 'ok', arrivalRateRpm: 5, avgInputTokens: 10, avgOutputTokens: 20}
+  assert.deepEqual(parsed.snapshot?.models, [ok])
   // The entry without a namespace cannot be tied to a VA; the other one can.
-  assert.deepEqual(parsed.snapshot?.rejectedModels?.map((entry) => [entry.namespace, entry.modelID, entry.source]), [['llm', 'm', 'f.yaml:1 models[0]']])
+  const rejected = parsed.snapshot?.rejectedModels?.map((entry) => [entry.namespace, entry.modelID, entry.source])
+  assert.deepEqual(rejected, [['llm', 'm', 'f.yaml:1 models[0]']])
 })
