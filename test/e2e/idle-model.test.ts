@@ -153,6 +153,16 @@ test('an idle model (known zero rate, no token averages) decides zeroLoad on eve
     assert.deepEqual(new Set(steps), new Set(['zeroLoad 1']))
     assert.deepEqual(new Set(await replay(['--scale-to-zero'])), new Set(['zeroLoad 0']))
   })
+
+  await t.test('a replay whose --load-scale takes a measured rate beyond float32 is a usage error', async () => {
+    const from = new Date(at.getTime() - 2 * 60_000).toISOString()
+    const range = ['--from', from, '--to', at.toISOString(), '--step', '1m']
+    const run = await kubectlVa(['simulate', 'llama-8b-h100', ...range, '--load-scale', '1e36'], {env})
+    assert.equal(run.code, 2, run.stderr)
+    assert.equal(run.stdout, '')
+    assert.match(run.stderr, /^error: variantautoscaling llm\/llama-8b-h100 at \S+: arrival rate [\d.]+ req\/min × --load-scale /)
+    assert.match(run.stderr, /beyond float32 \(the controller's type, at most 3\.4e38\); pass a smaller --load-scale\n$/)
+  })
 })
 
 test('an idle model with WVA_SCALE_TO_ZERO=true: get and describe recompute 0 replicas', async (t) => {
