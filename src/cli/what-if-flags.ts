@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/inspect/what-if.js'
+import {MAX_FLOAT32} from '../core/manifest/metrics-snapshot.js'
 
 const group = 'WHAT-IF'
 
@@ -28,10 +29,11 @@ type WhatIfFlagValues = {[K in keyof typeof whatIfFlags]?: K extends 'scale-to-z
 
 export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
   return {
-    arrivalRateRpm: number(flags['arrival-rate'], 'arrival-rate', {min: 0}),
+    // The controller holds the rate as float32: beyond its range the rate is +Inf, which it reads as no load.
+    arrivalRateRpm: number(flags['arrival-rate'], 'arrival-rate', {min: 0, max: MAX_FLOAT32}),
     avgInputTokens: number(flags['input-tokens'], 'input-tokens', {min: 0}),
     avgOutputTokens: number(flags['output-tokens'], 'output-tokens', {min: 0}),
-    loadScale: number(flags['load-scale'], 'load-scale', {min: 0}),
+    loadScale: number(flags['load-scale'], 'load-scale', {min: 0, max: MAX_FLOAT32}),
     sloTtftMs: number(flags['slo-ttft'], 'slo-ttft', {min: 0, integer: true}),
     sloItlMs: number(flags['slo-itl'], 'slo-itl', {min: 0, integer: true}),
     maxBatchSize: number(flags['max-batch'], 'max-batch', {min: 1, integer: true}),
@@ -48,28 +50,64 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
 
 function fraction(raw: string | undefined, flag: string): number | undefined {
   const value = number(raw, flag, {min: 0})
-  if (value !== undefined && value > 1) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1 (0.8 for 80%)`)
+  if (value !== undefined && value > 1) {
+    const hint = `e.g. --${flag} ${examples[flag]} for ${Number(examples[flag]) * 100}%`
+    throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1`, {hint})
+  }
   return value
 }
 
 function goDuration(raw: string | undefined, flag: string): string | undefined {
   if (raw === undefined) return undefined
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration such as 10m or 1h30m`)
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) {
+    const hint = `e.g. --${flag} 10m or 1h30m`
+    throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration`, {hint})
+  }
   return raw
 }
 
 const engines = ['queueing-model', 'capacity', 'saturation'] as const
 function engine(raw: string | undefined): WhatIf['engine'] {
   if (raw === undefined) return undefined
-  if (!(engines as readonly string[]).includes(raw)) throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`)
+  if (!(engines as readonly string[]).includes(raw)) {
+    const hint = 'e.g. --engine saturation'
+    throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`, {hint})
+  }
   return raw as WhatIf['engine']
 }
 
-function number(raw: string | undefined, flag: string, rule: {min: number; integer?: boolean}): number | undefined {
+interface NumberRule {
+  min: number
+  max?: number
+  integer?: boolean
+}
+
+function number(raw: string | undefined, flag: string, rule: NumberRule): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a number`)
-  if (rule.integer && !Number.isInteger(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a whole number`)
-  if (value < rule.min) throw new UsageError(`invalid value "${raw}" for --${flag}: must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
+  const invalid = (what: string, hint = `e.g. --${flag} ${examples[flag] ?? '1'}`) =>
+    new UsageError(`invalid value "${raw}" for --${flag}: ${what}`, {hint})
+  if (raw.trim() === '' || !Number.isFinite(value)) throw invalid('must be a number')
+  if (rule.integer && !Number.isInteger(value)) throw invalid('must be a whole number')
+  if (value < rule.min) throw invalid(`must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
+  if (rule.max !== undefined && value > rule.max) {
+    throw invalid('must be at most 3.4e38', 'the controller computes in float32, where larger numbers are +Inf')
+  }
   return value
+}
+
+/** A valid value per numeric flag, for the hint of a usage error. */
+const examples: Readonly<Record<string, string>> = {
+  'arrival-rate': '1200',
+  'input-tokens': '512',
+  'output-tokens': '256',
+  'load-scale': '2',
+  'slo-ttft': '500',
+  'slo-itl': '24',
+  'max-batch': '64',
+  replicas: '2',
+  'kv-threshold': '0.8',
+  'queue-threshold': '5',
+  'kv-spare-trigger': '0.1',
+  'queue-spare-trigger': '3',
 }

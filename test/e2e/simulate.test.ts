@@ -64,9 +64,13 @@ test('broken VAs are reported one line each, the good one still prints, exit cod
   assert.equal(run.code, 6)
   assert.match(run.stdout, /^good\s+meta\/llama-3\.1-8b\s+H100\s+300\s/m)
   const errors = run.stderr.trimEnd().split('\n')
-  assert.deepEqual(errors.map((line) => line.replace(/:\s.*$/, '')), ['warning', 'variantautoscaling llm/bad-params', 'variantautoscaling llm/no-class'])
-  assert.match(run.stderr, /llm\/bad-params: skipped: spec\.modelProfile\.accelerators\[0\]\.accCount: must be an integer, got string "one"; .*decodeParms\.alpha: must be a quoted string, got number 7\.47/)
-  assert.match(run.stderr, /llm\/no-class: skipped: no class in ConfigMap service-classes-config lists model "acme\/unlisted"; add one, or pass --slo-ttft and --slo-itl/)
+  assert.equal(errors.length, 3, run.stderr)
+  assert.match(errors[0]!, /^warning: /)
+  assert.match(errors[1]!, /^error: variantautoscaling llm\/bad-params: /)
+  assert.match(errors[2]!, /^error: variantautoscaling llm\/no-class: /)
+  assert.match(errors[1]!, /: spec\.modelProfile\.accelerators\[0\]\.accCount: must be an integer, got string "one"; /)
+  assert.match(errors[1]!, /decodeParms\.alpha: must be a quoted string, got number 7\.47; .*; fix the Variant/)
+  assert.match(errors[2]!, /: no class in ConfigMap service-classes-config lists model "acme\/unlisted"; add one, or /)
   assert.doesNotMatch(run.stderr, /\n\s+at /)
 })
 
@@ -110,7 +114,10 @@ test('a VA with no load source gets its own error, not a crash', async () => {
     input: readFileSync(quickstart, 'utf8').replace(/kind: MetricsSnapshot[\s\S]*$/, 'kind: ConfigMap\nmetadata: {name: unrelated}\n'),
   })
   assert.equal(run.code, 3)
-  assert.match(run.stderr, /variantautoscaling llm\/llama-8b-h100: skipped: no load for model "meta\/llama-3\.1-8b" in namespace llm/)
+  const line = 'error: variantautoscaling llm/llama-8b-h100: no load for model "meta/llama-3.1-8b" in namespace llm ' +
+    '(missing arrival rate, average input tokens, average output tokens): the manifests hold no MetricsSnapshot; ' +
+    'add one (docs/metrics-snapshot.md), or pass --arrival-rate, --input-tokens and --output-tokens'
+  assert.ok(run.stderr.split('\n').includes(line), run.stderr)
 })
 
 test('a VA name after -f FILE is a name, not a second file, as in kubectl', async () => {

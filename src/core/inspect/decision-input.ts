@@ -1,12 +1,12 @@
 import {findServiceClass, isScaleToZeroEnabled, readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
 import {describeProblems} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
-import type {ModelMetrics} from '../model/metrics.js'
+import type {ModelMetrics, RejectedModelEntry} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {ModelBasedDecision, ModelBasedInput} from '../optimizer/model-based.js'
 import type {SourceSet} from '../sources.js'
 import {detectCrdShape} from '../cluster/shape.js'
-import {type LoadSource, resolveLoad} from './load.js'
+import {type LoadSource, type ResolvedLoad, resolveLoad} from './load.js'
 import type {SimulationItem} from './simulation-result.js'
 import type {WhatIf} from './what-if.js'
 
@@ -47,12 +47,18 @@ export function prepareDecisions(sources: SourceSet, options: PrepareOptions): P
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
   const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
+  const snapshots = options.metrics ? [] : sources.metricsSnapshots
+  const rejectedEntries = snapshots.flatMap((snapshot) => snapshot.rejectedModels ?? [])
+  const rejected = new Map(rejectedEntries.map((entry) => [key(entry.namespace, entry.modelID), entry]))
+  const haveSnapshots = sources.metricsSnapshots.length > 0
   const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
   const crdShape = detectCrdShape(sources.crd)?.shape
+  const whatIf = options.whatIf
+  const context: Context = {config, metrics, rejected, haveSnapshots, measuredSource, deployments, whatIf}
   return sources.variantAutoscalings
     .map((object) => normalizeVariantAutoscaling(object, crdShape))
     .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-    .map((va) => prepareOne(va, {config, metrics, measuredSource, deployments, whatIf: options.whatIf}))
+    .map((va) => prepareOne(va, context))
 }
 
 /** The input of one decision: the template at a load, with the replicas running now. */
@@ -63,9 +69,15 @@ export function decisionInput(template: DecisionTemplate, load: DecisionLoad, cu
 /** The item for a decision, from the skeleton. */
 export function itemFromDecision(skeleton: SimulationItem, load: DecisionLoad, decision: ModelBasedDecision): SimulationItem {
   const allocation = decision.allocation
+  // A token average the skeleton does not know (an idle model) was fed to the optimizer as 0: still show it unknown.
+  const unknown = (shown: number | null | undefined, fed: number) => (shown === null && fed === 0 ? null : fed)
   return {
     ...skeleton,
-    load: {arrivalRate: load.arrivalRateRpm, avgInputTokens: load.avgInputTokens, avgOutputTokens: load.avgOutputTokens},
+    load: {
+      arrivalRate: load.arrivalRateRpm,
+      avgInputTokens: unknown(skeleton.load?.avgInputTokens, load.avgInputTokens),
+      avgOutputTokens: unknown(skeleton.load?.avgOutputTokens, load.avgOutputTokens),
+    },
     outcome: decision.outcome,
     reason: decision.outcome === 'infeasible' ? `${decision.reason}: ${decision.cause}` : decision.outcome === 'skipped' ? decision.reason : null,
     desired: decision.desired && decision.cost !== null ? {replicas: decision.desired.numReplicas, accelerator: decision.desired.accelerator, cost: decision.cost} : null,
@@ -79,6 +91,9 @@ export function itemFromDecision(skeleton: SimulationItem, load: DecisionLoad, d
 interface Context {
   config: ControllerConfig
   metrics: Map<string, ModelMetrics>
+  /** invalid MetricsSnapshot entries by namespace\0model, offline only */
+  rejected: Map<string, RejectedModelEntry>
+  haveSnapshots: boolean
   measuredSource: 'prometheus' | 'snapshot'
   deployments: Map<string, KubeObject>
   whatIf: WhatIf
@@ -103,7 +118,7 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     engine: 'queueing-model',
     outcome: 'skipped',
     reason: null,
-    load: resolvedLoad.load ?? null,
+    load: resolvedLoad.shown ?? null,
     loadSources: resolvedLoad.sources,
     measured: measured && (measured.ttftMs !== undefined || measured.itlMs !== undefined) ? {ttftMs: measured.ttftMs ?? null, itlMs: measured.itlMs ?? null} : va.status.load && (va.status.load.ttftMs !== undefined || va.status.load.itlMs !== undefined) ? {ttftMs: va.status.load.ttftMs ?? null, itlMs: va.status.load.itlMs ?? null} : null,
     slo: sloTtftMs !== undefined && sloItlMs !== undefined ? {ttftMs: sloTtftMs, itlMs: sloItlMs, serviceClass: classMatch?.serviceClass.name ?? null} : null,
@@ -115,16 +130,25 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     boundBy: null,
     saturation: null,
   }
-  const load: DecisionLoad | undefined = resolvedLoad.load && {arrivalRateRpm: resolvedLoad.load.arrivalRate, avgInputTokens: resolvedLoad.load.avgInputTokens, avgOutputTokens: resolvedLoad.load.avgOutputTokens}
+  const load: DecisionLoad | undefined = resolvedLoad.load && {
+    arrivalRateRpm: resolvedLoad.load.arrivalRate,
+    avgInputTokens: resolvedLoad.load.avgInputTokens,
+    avgOutputTokens: resolvedLoad.load.avgOutputTokens,
+  }
   const identity = {namespace: va.namespace, name: va.name, modelID: va.modelID, deploymentName: va.target.name, load, loadSources: resolvedLoad.sources}
   const skip = (reason: string): PreparedDecision => ({...identity, skeleton: {...base, outcome: 'skipped', reason}, template: undefined})
 
-  if (va.problems.length > 0) return skip(describeProblems(va.problems))
-  if (va.shape === 'C') return skip('shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation engine, not the queueing model')
+  if (va.problems.length > 0) return skip(`${describeProblems(va.problems)}; fix the VariantAutoscaling`)
+  if (va.shape === 'C') {
+    return skip('shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation ' +
+      'engine, not the queueing model; simulate it with --engine saturation')
+  }
   if (!va.accelerator) return skip(`label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which accelerator the variant runs on; add the label`)
   if (!profile) {
     const declared = va.profiles.map((entry) => entry.accelerator).join(', ')
-    return skip(va.shape === 'A' ? `spec.modelProfile.accelerators has no entry for accelerator "${va.accelerator}"${declared ? ` (declared: ${declared})` : ''}; add one with perfParms` : 'spec.variantProfile is missing')
+    if (va.shape !== 'A') return skip('spec.variantProfile is missing; add it with perfParms and maxBatchSize')
+    const accelerators = `spec.modelProfile.accelerators has no entry for accelerator "${va.accelerator}"`
+    return skip(`${accelerators}${declared ? ` (declared: ${declared})` : ''}; add one with perfParms`)
   }
   if (sloTtftMs === undefined || sloItlMs === undefined) {
     return skip(config.found.serviceClasses
@@ -134,7 +158,7 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
   const cost = config.acceleratorCosts.get(va.accelerator)
   if (!cost) {
     const problem = config.problems.find((entry) => entry.configMap === 'accelerator-unit-costs' && entry.key === va.accelerator)
-    if (problem) return skip(`ConfigMap accelerator-unit-costs, key ${problem.key}: ${problem.message}`)
+    if (problem) return skip(`ConfigMap accelerator-unit-costs, key ${problem.key}: ${problem.message}; fix the entry`)
     return skip(config.found.acceleratorCosts ? `ConfigMap accelerator-unit-costs has no entry for accelerator "${va.accelerator}"; add one` : 'ConfigMap accelerator-unit-costs not found; include it in the manifests')
   }
   const isBoundedShape = va.shape === 'B1' || va.shape === 'B2'
@@ -152,10 +176,58 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     ...(isBoundedShape ? {minReplicas: va.minReplicas ?? 0, ...(va.maxReplicas !== undefined ? {maxReplicas: va.maxReplicas} : {}), ...(va.variantCost !== undefined ? {variantCost: va.variantCost} : {})} : {}),
   }
   if (!resolvedLoad.load) {
-    const reason = `no load for model "${va.modelID}" in namespace ${va.namespace} (missing ${resolvedLoad.missing.join(', ')}); add a MetricsSnapshot, or pass --arrival-rate, --input-tokens and --output-tokens`
+    const reason = noLoadReason(va, resolvedLoad, measured, context)
     return {...identity, skeleton: {...base, outcome: 'skipped', reason}, template}
   }
   return {...identity, skeleton: base, template}
+}
+
+const loadFlags: Record<string, string> = {
+  'arrival rate': '--arrival-rate',
+  'average input tokens': '--input-tokens',
+  'average output tokens': '--output-tokens',
+}
+const snapshotFields: Record<string, string> = {
+  'arrival rate': 'arrivalRate',
+  'average input tokens': 'avgInputTokens',
+  'average output tokens': 'avgOutputTokens',
+}
+
+/** Why a VA has no load to decide at, naming where the load should have come from, and the fix. */
+function noLoadReason(
+  va: VariantAutoscaling,
+  resolved: ResolvedLoad,
+  measured: ModelMetrics | undefined,
+  context: Context,
+): string {
+  if (resolved.problem) return resolved.problem
+  const missing = resolved.missing
+  const prefix = `no load for model "${va.modelID}" in namespace ${va.namespace} (missing ${missing.join(', ')})`
+  const flags = `pass ${listed(missing.map((quantity) => loadFlags[quantity]!))}`
+  const allFlags = 'pass --arrival-rate, --input-tokens and --output-tokens'
+  if (context.measuredSource === 'prometheus') {
+    const what = missing.includes('arrival rate')
+      ? 'no vllm:request_success_total series in the window'
+      : 'no token averages in the window while the rate is not 0'
+    return `${prefix}: Prometheus has ${what}; check that the model's pods are scraped, or ${allFlags}`
+  }
+  const rejected = context.rejected.get(key(va.namespace, va.modelID))
+  if (!measured && rejected) {
+    const entry = `its MetricsSnapshot entry (${rejected.source}) is invalid: ${rejected.message}`
+    return `${prefix}: ${entry}; fix the entry, or ${allFlags}`
+  }
+  if (!measured) {
+    const where = context.haveSnapshots ? 'no MetricsSnapshot entry lists it' : 'the manifests hold no MetricsSnapshot'
+    return `${prefix}: ${where}; add one (docs/metrics-snapshot.md), or ${allFlags}`
+  }
+  const fields = listed(missing.map((quantity) => snapshotFields[quantity]!))
+  const rate = resolved.shown ? `, which a rate of ${resolved.shown.arrivalRate} req/min needs` : ''
+  const them = missing.length > 1 ? 'them' : 'it'
+  return `${prefix}: its MetricsSnapshot entry has no ${fields}${rate}; add ${them}, or ${flags}`
+}
+
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`
 }
 
 /** Deployment spec.replicas, else the VA's status.currentAlloc.numReplicas, else --replicas, else 1. */

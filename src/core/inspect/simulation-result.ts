@@ -17,7 +17,8 @@ export interface SimulationItem {
   outcome: Outcome
   /** Why infeasible or skipped; null otherwise. */
   reason: string | null
-  load: {arrivalRate: number; avgInputTokens: number; avgOutputTokens: number} | null
+  /** null when the arrival rate is unknown; a token average is null when unknown (an idle model has none). */
+  load: {arrivalRate: number; avgInputTokens: number | null; avgOutputTokens: number | null} | null
   loadSources: LoadSource[]
   /** Measured latency, when known (MetricsSnapshot or Prometheus). */
   measured: {ttftMs: number | null; itlMs: number | null} | null

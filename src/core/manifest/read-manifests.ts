@@ -126,9 +126,12 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
       if (object.metadata?.name === 'variantautoscalings.llmd.ai') sources.crd = object
       return
     case 'MetricsSnapshot': {
-      const parsed = parseMetricsSnapshot(object)
-      if (parsed.ok) sources.metricsSnapshots.push(parsed.snapshot)
-      else problems.push({source: location, message: `MetricsSnapshot: ${parsed.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`})
+      // Each bad part of a snapshot is set aside alone (a warning); the VAs it feeds say what it costs them.
+      const parsed = parseMetricsSnapshot(object, location)
+      if (parsed.snapshot) sources.metricsSnapshots.push(parsed.snapshot)
+      for (const problem of parsed.problems) {
+        sources.warnings.push(`${location}: MetricsSnapshot ${problem.path}: ${problem.message}`)
+      }
       return
     }
     default:

@@ -38,6 +38,18 @@ export interface MetricsSnapshot {
   pods?: PodMetrics[] | undefined
   /** increase(vllm:request_success_total[retention]) per model, for scale-to-zero. */
   requestsInRetention?: Array<{namespace: string; modelID: string; requests: number}> | undefined
+  /** Read side only, never written: models[] entries set aside as invalid, so their VAs can say why. */
+  rejectedModels?: RejectedModelEntry[] | undefined
+}
+
+/** A MetricsSnapshot models[] entry that was invalid: its model is decided as if it had no entry. */
+export interface RejectedModelEntry {
+  namespace: string
+  modelID: string
+  /** where the entry is: "snapshot.yaml:40 models[3]" */
+  source: string
+  /** what is wrong with it: "arrivalRate: must not be negative, got -5" */
+  message: string
 }
 
 export const metricsSnapshotApiVersion = 'kubectl-va.llmd.ai/v1alpha1'

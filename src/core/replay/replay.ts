@@ -1,4 +1,6 @@
 import type {ModelMetricsPoint} from '../collector/history.js'
+import {UsageError} from '../errors.js'
+import {scaledRateProblem} from '../inspect/load.js'
 import type {Outcome} from '../inspect/simulation-result.js'
 import type {WhatIf} from '../inspect/what-if.js'
 import {allocationCost} from '../optimizer/allocation.js'
@@ -182,7 +184,8 @@ export function replayVa(input: VaReplayInput, grid: ReplayGrid, decider: Memois
       controllerReplicas: controller.get(timeMs)?.value ?? null,
       actualReplicas,
     }
-    const load = stepLoad(point, input.whatIf)
+    const object = `variantautoscaling ${input.namespace}/${input.name} at ${new Date(timeMs).toISOString()}`
+    const load = stepLoad(point, input.whatIf, object)
     if (load === undefined || input.template === undefined) {
       steps.push({...base, load: load ?? null, outcome: load === undefined ? 'noData' : 'skipped', desiredReplicas: null, cost: null, predictedTtftMs: null, predictedItlMs: null})
       continue
@@ -212,15 +215,26 @@ export function replayVa(input: VaReplayInput, grid: ReplayGrid, decider: Memois
   }
 }
 
-/** The optimizer's load at a step, or undefined for a gap (see the module comment). */
-export function stepLoad(point: ModelMetricsPoint | undefined, whatIf: WhatIf): DecisionLoad | undefined {
+/**
+ * The optimizer's load at a step, or undefined for a gap (see the module comment). As in simulate (resolveLoad), a
+ * rate of 0 after the what-ifs decides zero load whatever the token averages are. Throws a UsageError naming
+ * `object` when --load-scale takes a measured rate beyond float32, where the controller would read it as +Inf.
+ */
+export function stepLoad(
+  point: ModelMetricsPoint | undefined,
+  whatIf: WhatIf,
+  object = 'replay step',
+): DecisionLoad | undefined {
   const arrival = whatIf.arrivalRateRpm ?? point?.arrivalRateRpm
   if (arrival === undefined) return undefined
-  const idle = arrival === 0
+  const problem = scaledRateProblem(arrival, whatIf.loadScale)
+  if (problem) throw new UsageError(`${object}: ${problem.what}`, {hint: problem.fix})
+  const arrivalRateRpm = arrival * (whatIf.loadScale ?? 1)
+  const idle = arrivalRateRpm === 0
   const avgInputTokens = whatIf.avgInputTokens ?? point?.avgInputTokens ?? (idle ? 0 : undefined)
   const avgOutputTokens = whatIf.avgOutputTokens ?? point?.avgOutputTokens ?? (idle ? 0 : undefined)
   if (avgInputTokens === undefined || avgOutputTokens === undefined) return undefined
-  return {arrivalRateRpm: arrival * (whatIf.loadScale ?? 1), avgInputTokens, avgOutputTokens}
+  return {arrivalRateRpm, avgInputTokens, avgOutputTokens}
 }
 
 function summarize(steps: readonly ReplayStep[], stepSeconds: number, input: VaReplayInput): ReplaySummary {

@@ -39,17 +39,27 @@ test('kind: List documents are expanded and JSON is accepted', async () => {
   assert.equal(sources.deployments.length, 1)
 })
 
-test('a MetricsSnapshot with bad values reports every problem with its path', () => {
+test('a MetricsSnapshot sets each bad entry aside alone, with every problem and its path', () => {
   const parsed = parseMetricsSnapshot({
     apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
     kind: 'MetricsSnapshot',
-    models: [{namespace: 'llm', modelID: 'm', arrivalRate: -3, avgInputTokens: 'NaN', avgOutputTokens: 'many'}, {modelID: 'x'}],
-  })
-  assert.equal(parsed.ok, false)
-  assert.deepEqual(!parsed.ok && parsed.problems.map((problem) => problem.path), [
-    'models[0].arrivalRate',
-    'models[0].avgInputTokens',
-    'models[0].avgOutputTokens',
-    'models[1].namespace',
+    models: [
+      {namespace: 'llm', modelID: 'm', arrivalRate: -3, avgInputTokens: '+Inf', avgOutputTokens: 'many'},
+      {modelID: 'x'},
+      {namespace: 'llm', modelID: 'ok', arrivalRate: 5, avgInputTokens: 10, avgOutputTokens: 20},
+    ],
+  }, 'f.yaml:1')
+  assert.deepEqual(parsed.problems, [
+    {
+      path: 'models[0]',
+      message: 'arrivalRate: must not be negative, got -3, avgInputTokens: is +Inf; omit the field when there is no ' +
+        'data, avgOutputTokens: must be a number, got string "many"; the entry is ignored',
+    },
+    {path: 'models[1]', message: 'namespace: required string, got undefined; the entry is ignored'},
   ])
+  const ok = {namespace: 'llm', modelID: 'ok', arrivalRateRpm: 5, avgInputTokens: 10, avgOutputTokens: 20}
+  assert.deepEqual(parsed.snapshot?.models, [ok])
+  // The entry without a namespace cannot be tied to a VA; the other one can.
+  const rejected = parsed.snapshot?.rejectedModels?.map((entry) => [entry.namespace, entry.modelID, entry.source])
+  assert.deepEqual(rejected, [['llm', 'm', 'f.yaml:1 models[0]']])
 })
