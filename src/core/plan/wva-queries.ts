@@ -15,6 +15,7 @@
  * try when the controller's own query returns no series (renamed vLLM ITL, renamed EPP metrics, SGLang); and
  * `wvaGaugeReadings` reads the controller's exported `wva_*` gauges under either namespace label.
  */
+import {releasesIn, type WvaRelease, type WvaReleaseRange} from '../model/wva-release.js'
 import {escapeLabelValue} from '../prometheus/label-value.js'
 
 /** Releases whose queries are catalogued here (v0.6 = v0.6.0, …, v0.9 = v0.9.0; patch tags are not distinct). */
@@ -616,4 +617,16 @@ export function wvaQueries(release: WvaQueryRelease, params: WvaQueryParams): Wv
   if (params.retentionPeriodMs !== undefined) emit(find('model_request_count', 'vllm'))
   if (params.inferencePool !== undefined) emit(find('epp_pool_queue_size', undefined))
   return out
+}
+
+/** The query catalogue of a release, when it is v0.5.0 or later (earlier ones: src/core/collector/profiles.ts). */
+export function wvaQueryReleaseOf(release: WvaRelease): WvaQueryRelease | undefined {
+  return (wvaQueryReleases as readonly string[]).includes(release) ? (release as WvaQueryRelease) : undefined
+}
+
+/** The catalogues a detected range spans, in order (empty when it is entirely before v0.5.0). */
+export function wvaQueryReleasesIn(value: WvaReleaseRange): WvaQueryRelease[] {
+  return releasesIn(value)
+    .map(wvaQueryReleaseOf)
+    .filter((release): release is WvaQueryRelease => release !== undefined)
 }

@@ -121,7 +121,7 @@ test('rendered queries for one model (v0.6 and v0.9), byte for byte', () => {
   )
 })
 
-test('parameters are escaped as upstream EscapePromQLValue does (query_template_test.go, prometheus_source_test.go)', () => {
+test('parameters are escaped as upstream EscapePromQLValue does (query_template_test.go and others)', () => {
   // prometheus_source_test.go "should escape params so PromQL is safe (no injection)".
   const injected = wvaQueries('v0.7', {namespace: 'safe-ns', modelID: 'x",namespace="other"'})[0]!.promql
   assert.ok(injected.includes('model_name="x\\",namespace=\\"other\\""'))
