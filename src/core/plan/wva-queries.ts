@@ -573,7 +573,37 @@ const afterReplicaOrder = ['scheduler_queue_size', 'scheduler_queue_bytes', 'mod
 
 function selectedEngines(release: WvaQueryRelease, engines: readonly InferenceEngine[] | undefined): InferenceEngine[] {
   if (release !== 'v0.9' || engines === undefined || engines.length === 0) return ['vllm']
-  return [...new Set(engines)]
+  // inferenceengine.Present: deterministic order, vLLM first.
+  return (['vllm', 'sglang'] as const).filter((engine) => engines.includes(engine))
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The engine v0.9 assumes for a scale target's (leader) pod template (`inferenceengine.Detect`): SGLang when a
+ * container's image contains `sglang` (any case), or its command and args joined with spaces contain
+ * `sglang.launch_server` or `sglang serve`; vLLM otherwise, including when there is no template.
+ */
+export function detectInferenceEngine(podTemplate: unknown): InferenceEngine {
+  const spec = isRecord(podTemplate) ? podTemplate.spec : undefined
+  const containers: unknown[] = isRecord(spec) && Array.isArray(spec.containers) ? spec.containers : []
+  const strings = (value: unknown) => (Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [])
+  for (const container of containers) {
+    if (!isRecord(container)) continue
+    if (typeof container.image === 'string' && container.image.toLowerCase().includes('sglang')) return 'sglang'
+    const command = [...strings(container.command), ...strings(container.args)].join(' ').toLowerCase()
+    if (command.includes('sglang.launch_server') || command.includes('sglang serve')) return 'sglang'
+  }
+  return 'vllm'
+}
+
+/** The engines of a model's scale targets, vLLM first (`inferenceengine.Present`); vLLM alone when none. */
+export function presentInferenceEngines(podTemplates: readonly unknown[]): InferenceEngine[] {
+  const seen = new Set(podTemplates.map(detectInferenceEngine))
+  if (seen.size === 0) return ['vllm']
+  return (['vllm', 'sglang'] as const).filter((engine) => seen.has(engine))
 }
 
 /**

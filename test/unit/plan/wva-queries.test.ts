@@ -3,7 +3,9 @@ import {test} from 'node:test'
 
 import {
   defaultWvaRetentionPeriodMs,
+  detectInferenceEngine,
   formatWvaRetentionPeriod,
+  presentInferenceEngines,
   renderWvaTemplate,
   wvaQueries,
   wvaQueryCatalog,
@@ -172,4 +174,21 @@ test('the coordinator pool query is sent only at v0.8+ and only with a pool', ()
     usedBy: ['gpu-rebalance'],
   })
   assert.ok(!names('v0.7', {inferencePool: 'pool-a'}).includes('epp_pool_queue_size'))
+})
+
+test('engines: detected as v0.9 inferenceengine.Detect does, and ordered vLLM first', () => {
+  const template = (container: Record<string, unknown>) => ({spec: {containers: [{name: 'main', ...container}]}})
+  assert.equal(detectInferenceEngine(template({image: 'lmsysorg/SGLang:v0.5'})), 'sglang')
+  const launch = template({image: 'x', command: ['python', '-m', 'sglang.launch_server']})
+  assert.equal(detectInferenceEngine(launch), 'sglang')
+  assert.equal(detectInferenceEngine(template({image: 'x', command: ['/bin/sh', '-c'], args: ['sglang serve']})), 'sglang')
+  assert.equal(detectInferenceEngine(template({image: 'x', command: ['python', '-m', 'sglang_bench']})), 'vllm')
+  assert.equal(detectInferenceEngine(template({image: 'vllm/vllm-openai:v0.11.0'})), 'vllm')
+  assert.equal(detectInferenceEngine(undefined), 'vllm')
+  const sglang = template({image: 'sglang'})
+  const vllm = template({image: 'vllm'})
+  assert.deepEqual(presentInferenceEngines([sglang, vllm]), ['vllm', 'sglang'])
+  assert.deepEqual(presentInferenceEngines([sglang]), ['sglang'])
+  assert.deepEqual(presentInferenceEngines([]), ['vllm'])
+  assert.deepEqual(names('v0.9', {engines: ['sglang', 'vllm']}), names('v0.9', {engines: ['vllm', 'sglang']}))
 })
