@@ -191,12 +191,12 @@ const satOnly: readonly WvaQueryConsumer[] = ['saturation-v1', 'saturation-v2']
 
 function saturationTemplates(t: ReleaseTraits): WvaQueryTemplate[] {
   const atLeast08 = t.release === 'v0.8' || t.release === 'v0.9'
-  // v0.5.1 collects the V2 inputs but nothing reads them (V2 only exists after v0.5.1).
-  const v2Inputs: readonly WvaQueryConsumer[] = t.release === 'v0.5.1'
-    ? []
-    : atLeast08
-      ? ['saturation-v2', 'queueing-model', 'throughput-analyzer']
-      : ['saturation-v2', 'queueing-model']
+  // v0.5.1 collects the V2 inputs but nothing reads them (V2 only exists after v0.5.1). The queueing model reads
+  // the token means (not the cache size or prefix hits); the v0.8+ throughput analyzer reads all four.
+  const ta: readonly WvaQueryConsumer[] = atLeast08 ? ['throughput-analyzer'] : []
+  const v2Only: readonly WvaQueryConsumer[] = t.release === 'v0.5.1' ? [] : ['saturation-v2', ...ta]
+  const tokenMeans: readonly WvaQueryConsumer[] =
+    t.release === 'v0.5.1' ? [] : ['saturation-v2', 'queueing-model', ...ta]
   const base: WvaQueryTemplate[] = [
     {
       name: 'kv_cache_usage',
@@ -236,7 +236,7 @@ function saturationTemplates(t: ReleaseTraits): WvaQueryTemplate[] {
       purpose: 'KV-cache size per replica: num_gpu_blocks × block_size tokens (labels of an info metric)',
       file: 'saturation.go',
       sent: 'every-cycle',
-      usedBy: v2Inputs,
+      usedBy: v2Only,
     },
     {
       name: 'avg_output_tokens',
@@ -247,7 +247,7 @@ function saturationTemplates(t: ReleaseTraits): WvaQueryTemplate[] {
       purpose: 'mean output tokens per finished request per replica (5m)',
       file: 'saturation.go',
       sent: 'every-cycle',
-      usedBy: v2Inputs,
+      usedBy: tokenMeans,
     },
     {
       name: 'avg_input_tokens',
@@ -258,7 +258,7 @@ function saturationTemplates(t: ReleaseTraits): WvaQueryTemplate[] {
       purpose: 'mean prompt tokens per finished request per replica (5m)',
       file: 'saturation.go',
       sent: 'every-cycle',
-      usedBy: v2Inputs,
+      usedBy: tokenMeans,
     },
     {
       name: 'prefix_cache_hit_rate',
@@ -271,7 +271,7 @@ function saturationTemplates(t: ReleaseTraits): WvaQueryTemplate[] {
       purpose: 'prefix-cache hit rate (0-1) per replica (5m)',
       file: 'saturation.go',
       sent: 'every-cycle',
-      usedBy: v2Inputs,
+      usedBy: v2Only,
     },
     {
       name: 'scheduler_queue_size',

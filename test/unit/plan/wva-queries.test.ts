@@ -193,3 +193,49 @@ test('engines: detected as v0.9 inferenceengine.Detect does, and ordered vLLM fi
   assert.deepEqual(presentInferenceEngines([]), ['vllm'])
   assert.deepEqual(names('v0.9', {engines: ['sglang', 'vllm']}), names('v0.9', {engines: ['vllm', 'sglang']}))
 })
+
+// The assertions upstream's own tests make, on our rendering (they pin substrings, not whole strings).
+test('upstream expectations hold: queueing_model_test, throughput_analyzer_test, scale_to_zero_test', () => {
+  const render = (release: WvaQueryRelease, name: string, extra = {}) =>
+    wvaQueries(release, {namespace: 'test-ns', modelID: 'test-model', throughputAnalyzer: true, ...extra}).find(
+      (query) => query.name === name,
+    )!.promql
+  // v0.7.0 queueing_model_test.go
+  const dispatch = render('v0.7', 'scheduler_dispatch_rate')
+  for (const part of ['pod_name', 'inference_extension_scheduler_attempts_total', 'status="success"']) {
+    assert.ok(dispatch.includes(part), part)
+  }
+  const ttft = render('v0.7', 'avg_ttft')
+  assert.ok(ttft.includes('vllm:time_to_first_token_seconds_sum'))
+  assert.ok(ttft.includes('vllm:time_to_first_token_seconds_count'))
+  const itl = render('v0.7', 'avg_itl')
+  assert.ok(itl.includes('vllm:inter_token_latency_seconds_sum'))
+  assert.ok(itl.includes('vllm:inter_token_latency_seconds_count'))
+  assert.ok(!itl.includes('time_per_output_token_seconds'))
+  // v0.8.0 throughput_analyzer_test.go
+  for (const name of ['generation_token_rate', 'kv_usage_instant', 'vllm_request_rate']) {
+    const promql = render('v0.8', name)
+    assert.ok(promql.includes('namespace="test-ns"') && promql.includes('model_name="test-model"'), name)
+  }
+  assert.ok(render('v0.8', 'generation_token_rate').includes('[1m]'))
+  assert.ok(render('v0.8', 'generation_token_rate').includes('vllm:request_generation_tokens_sum'))
+  assert.ok(render('v0.8', 'kv_usage_instant').includes('vllm:kv_cache_usage_perc'))
+  assert.ok(!render('v0.8', 'kv_usage_instant').includes('max_over_time'))
+  assert.ok(render('v0.8', 'vllm_request_rate').includes('vllm:request_generation_tokens_count'))
+  // d5d58640 scale_to_zero_test.go: the SGLang registration reads sglang:num_requests_total and nothing of vLLM.
+  const sglangCount = wvaQueryCatalog('v0.9').find((query) => query.name === 'sglang/model_request_count')!
+  assert.ok(sglangCount.template.includes('sglang:num_requests_total') && !sglangCount.template.includes('vllm:'))
+  const vllmCount = render('v0.9', 'model_request_count', {retentionPeriodMs: 15 * 60_000})
+  assert.ok(vllmCount.includes('vllm:request_success_total') && !vllmCount.includes('sglang:'))
+})
+
+test('upstream engine_queries_test.go (d5d58640): the per-engine batch lists', () => {
+  const list = (engines: Array<'vllm' | 'sglang'>) => names('v0.9', {engines})
+  assert.ok(list(['vllm']).includes('scheduler_dispatch_rate') && list(['vllm']).includes('kv_cache_usage'))
+  assert.ok(!list(['vllm']).includes('sglang/kv_cache_usage'))
+  assert.ok(list(['sglang']).includes('sglang/kv_cache_usage') && !list(['sglang']).includes('kv_cache_usage'))
+  assert.ok(list(['sglang']).includes('scheduler_dispatch_rate'))
+  const mixed = list(['vllm', 'sglang'])
+  assert.ok(mixed.includes('kv_cache_usage') && mixed.includes('sglang/kv_cache_usage'))
+  assert.equal(mixed.filter((name) => name === 'scheduler_dispatch_rate').length, 1)
+})
