@@ -521,8 +521,8 @@ export interface WvaQueryParams {
   namespace: string
   modelID: string
   /**
-   * v0.9: the engines detected among the model's scale targets, in the controller's order (default vLLM). Each
-   * engine-specific query is sent once per engine. Earlier releases always read vLLM metrics.
+   * v0.9: the engines detected among the model's scale targets (`presentInferenceEngines`; default vLLM). Each
+   * engine-specific query is sent once per engine, vLLM first. Earlier releases always read vLLM metrics.
    */
   engines?: readonly InferenceEngine[] | undefined
   /** Scale-to-zero enabled for the model: include the request count over this retention period. */
