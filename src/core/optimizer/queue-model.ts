@@ -32,6 +32,12 @@ export type QueueSolveResult = {ok: true; state: QueueModelState} | {ok: false; 
 export const MAX_RESCALES_PER_STATE = 64
 
 /**
+ * Work counters for bench/optimizer (deterministic, unlike timings on a shared machine): chain solves, and chain
+ * states whose probability was computed. Not part of upstream; reset freely.
+ */
+export const queueModelWork = {solves: 0, states: 0}
+
+/**
  * Stationary distribution and statistics of the state-dependent M/M/1/K chain of one replica: arrivals at
  * `lambdaPerMs` in every state below `occupancyLimit` (K = N + Q), departures at servRatePerMs[min(k, N) - 1].
  * Mirrors upstream MM1ModelStateDependent.Solve + MM1KModel.ComputeStatistics. Probabilities are float64; the
@@ -56,6 +62,8 @@ export function solveStateDependentQueue(
     }
   }
   const maxBatch = servRatePerMs.length
+  queueModelWork.solves++
+  queueModelWork.states += limit + 1
   const p = new Float64Array(limit + 1)
   const scale = Number.MAX_VALUE / limit
   p[0] = 1
