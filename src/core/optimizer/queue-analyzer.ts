@@ -132,6 +132,24 @@ export function createQueueAnalyzer(config: QueueConfig, request: RequestSize): 
 
 type ModelAtRate = {ok: true; model: AnalyzedModel} | {ok: false; error: string}
 
+/**
+ * solveAt with a memo keyed by lambda, for one sizing: both bisections start by evaluating the same two ends of
+ * the rate range, and the final analysis is usually at a rate one of them evaluated. Not upstream (which solves
+ * again); the result is the same since solveAt is pure. Only positive rates are kept (a Map does not tell -0 from 0).
+ */
+function memoisedSolveAt(): (analyzer: QueueAnalyzer, lambdaPerMs: number) => ModelAtRate {
+  const solved = new Map<number, ModelAtRate>()
+  return (analyzer, lambdaPerMs) => {
+    if (!(lambdaPerMs > 0)) return solveAt(analyzer, lambdaPerMs)
+    let result = solved.get(lambdaPerMs)
+    if (result === undefined) {
+      result = solveAt(analyzer, lambdaPerMs)
+      solved.set(lambdaPerMs, result)
+    }
+    return result
+  }
+}
+
 // Solve the chain at lambda (req/ms) and derive the effective concurrency from its mean service time.
 function solveAt(analyzer: QueueAnalyzer, lambdaPerMs: number): ModelAtRate {
   const solved = solveStateDependentQueue(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit)
@@ -156,6 +174,15 @@ function itlOf(analyzer: QueueAnalyzer, model: AnalyzedModel): number {
 
 /** Metrics of one replica at `rateRps` (req/s, float32). Mirrors upstream QueueAnalyzer.Analyze. */
 export function analyzeRate(analyzer: QueueAnalyzer, rateRps: number): AnalyzeResult {
+  return analyzeWith(analyzer, rateRps, solveAt)
+}
+
+// analyzeRate with the chain solved by `solve` (sizing passes its memo).
+function analyzeWith(
+  analyzer: QueueAnalyzer,
+  rateRps: number,
+  solve: (analyzer: QueueAnalyzer, lambdaPerMs: number) => ModelAtRate,
+): AnalyzeResult {
   if (rateRps <= 0) return {ok: false, error: `invalid request rate ${formatGoFloat32(rateRps)}`}
   if (rateRps > analyzer.rateRangeMaxRps) {
     return {
@@ -163,7 +190,7 @@ export function analyzeRate(analyzer: QueueAnalyzer, rateRps: number): AnalyzeRe
       error: `rate=${formatGoFloat32(rateRps)}, max allowed rate=${formatGoFloat32(analyzer.rateRangeMaxRps)}`,
     }
   }
-  const solved = solveAt(analyzer, f32(rateRps / 1000))
+  const solved = solve(analyzer, f32(rateRps / 1000))
   if (!solved.ok) return solved
   const model = solved.model
   const maxBatch = analyzer.config.maxBatchSize
@@ -203,6 +230,7 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   const lambdaHigh = f32(analyzer.rateRangeMaxRps / 1000)
   const range = `range=[${formatGoFixed(analyzer.rateRangeMinRps, 3)}, ${formatGoFixed(analyzer.rateRangeMaxRps, 3)}]`
   let converged = true
+  const solve = memoisedSolveAt()
 
   const searchTarget = (
     name: 'TTFT' | 'ITL',
@@ -211,7 +239,7 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   ): {ok: true; lambda: number} | {ok: false; error: string} => {
     if (target <= 0) return {ok: true, lambda: lambdaHigh}
     const evaluate = (lambda: number): Evaluation => {
-      const solved = solveAt(analyzer, lambda)
+      const solved = solve(analyzer, lambda)
       return solved.ok ? {ok: true, value: metricOf(solved.model)} : solved
     }
     const found = binarySearch(lambdaLow, lambdaHigh, target, evaluate)
@@ -235,7 +263,7 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   const lambdaTps = targets.tps > 0 ? f32(lambdaHigh * f32(1 - STABILITY_SAFETY_FRACTION)) : lambdaHigh
 
   const lambdaStar = Math.min(ttft.lambda, itl.lambda, lambdaTps)
-  const analyzed = analyzeRate(analyzer, f32(lambdaStar * 1000))
+  const analyzed = analyzeWith(analyzer, f32(lambdaStar * 1000), solve)
   if (!analyzed.ok) return analyzed
   const metrics = analyzed.metrics
   return {
