@@ -83,11 +83,13 @@ for (const maxBatchSize of BATCH_SIZES) {
   for (const input of set) solve(input)
   const solves = (queueModelWork.solves - before.solves) / set.length
   const states = (queueModelWork.states - before.states) / set.length
+  const subnormal = (queueModelWork.subnormalStates - before.subnormalStates) / set.length
   const {perSolveUs, perSolveCpuUs} = time(set, batchRounds)
   const wide = (value: number): string => us(value).padStart(10)
   console.log(`  batch ${String(maxBatchSize).padStart(3)}: per VA p50 ${wide(percentile(perSolveUs, 0.5))}, ` +
     `p90 ${wide(percentile(perSolveUs, 0.9))} (CPU p50 ${wide(percentile(perSolveCpuUs, 0.5))}, ` +
     `p90 ${wide(percentile(perSolveCpuUs, 0.9))}); ` +
-    `per VA ${solves.toFixed(1)} queue solves, ${(states / 1000).toFixed(1)}k chain states`)
+    `per VA ${solves.toFixed(1)} queue solves, ${(states / 1000).toFixed(1)}k chain states ` +
+    `+ ${(subnormal / 1000).toFixed(1)}k subnormal ones in scaled integers`)
 }
 if (sink < 0) console.log(sink) // keeps the work observable

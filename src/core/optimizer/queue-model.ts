@@ -32,11 +32,11 @@ export type QueueSolveResult = {ok: true; state: QueueModelState} | {ok: false; 
 export const MAX_RESCALES_PER_STATE = 64
 
 /**
- * Work counters for bench/optimizer (deterministic, unlike timings on a shared machine): chain solves, and chain
- * states whose probability was computed (the fast path stops at the first state that underflows to 0). Not part of
- * upstream; reset freely.
+ * Work counters for bench/optimizer (deterministic, unlike timings on a shared machine): chain solves, chain states
+ * whose probability was computed in doubles, and subnormal tail states followed in scaled integers (states after an
+ * underflow to +0 are not computed). Not part of upstream; reset freely.
  */
-export const queueModelWork = {solves: 0, states: 0}
+export const queueModelWork = {solves: 0, states: 0, subnormalStates: 0}
 
 // Probabilities of the fast path, grown on demand and reused by every solve: a solve calls nothing that could
 // re-enter it, and each worker thread has its own module instance.
@@ -45,17 +45,17 @@ let scratchP = new Float64Array(0)
 /**
  * Stationary distribution and statistics of the state-dependent M/M/1/K chain of one replica; see
  * solveStateDependentQueueReference for the model. Same result, bit for bit, for every input (the tests compare
- * both on random chains); faster, which matters at N = 512 where K = 5632 and a sizing solves ~50 chains:
+ * both on random chains); faster, which matters at N = 512 where K = 5632 and a sizing solves ~35 chains:
  * - no allocation of the probability vector (scratchP is reused);
- * - the probabilities and their running sum in one pass, with the rate of the tail (k >= N) hoisted;
- * - the normalisation and the statistics in one second pass, each term computed as the reference computes it
- *   (p[k] / sum, then k * that), accumulated in the same order;
- * - a chain whose probability underflows to +0 at some state stays +0 from there on (0 * lambda / mu = 0 when
- *   lambda > 0 and every later mu > 0), and adding +0 or k * (+0 / sum) leaves every sum unchanged, so those states
- *   are skipped.
+ * - the probabilities and their running sum in one pass, the normalisation and the statistics in a second one,
+ *   each term computed as the reference computes it (p[k] / sum, then k * that) and accumulated in the same order;
+ * - the tail of a chain whose probabilities fall below 2^-1022 is not stored: its states cannot change any sum
+ *   (see subnormalChain), and it is followed in scaled integers to get p[K] exactly, because x86 computes on
+ *   subnormal doubles through microcode (~100 ns an operation; at N = 512 about a fifth of all states are
+ *   subnormal and took most of the time); a tail that underflows to +0 stays +0 and is not computed at all.
  * A state that overflows is rescaled as the reference does (then the running sum is summed again over the
- * rescaled states). Anything else (rescaling that does not converge, an overflowing sum, K < N) is handed to the
- * reference, which starts over.
+ * rescaled states). Anything else (rescaling that does not converge, an overflowing sum, a subnormal tail that
+ * turns normal again or sums too small to ignore it, K < N) is handed to the reference, which starts over.
  */
 export function solveStateDependentQueue(
   lambdaPerMs: number,
@@ -69,59 +69,64 @@ export function solveStateDependentQueue(
   }
   if (scratchP.length < limit + 1) scratchP = new Float64Array(Math.max(limit + 1, 2 * scratchP.length))
   const p = scratchP
+  const muTail = servRatePerMs[maxBatch - 1]
   p[0] = 1
   let prev = 1
   let sum = 1
-  // last state whose probability may be non-zero
-  let last = limit
-  let k = 0
-  for (; k < maxBatch; k++) {
-    let next = (prev * lambdaPerMs) / servRatePerMs[k]
-    if (!(next >= 0 && next <= Number.MAX_VALUE)) {
-      next = rescaleBefore(p, k, lambdaPerMs, servRatePerMs[k], limit)
-      if (Number.isNaN(next)) return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
-      sum = 0
-      for (let j = 0; j <= k; j++) sum += p[j]
-    }
-    p[k + 1] = next
-    sum += next
-    prev = next
-    if (next === 0 && lambdaPerMs > 0 && !Object.is(next, -0) && ratesPositiveFrom(servRatePerMs, k + 1)) {
-      last = k
-      break
-    }
-  }
-  if (last === limit) {
-    const muTail = servRatePerMs[maxBatch - 1]
-    for (; k < limit; k++) {
-      let next = (prev * lambdaPerMs) / muTail
-      if (!(next >= 0 && next <= Number.MAX_VALUE)) {
-        next = rescaleBefore(p, k, lambdaPerMs, muTail, limit)
+  // States from tailFrom on are not stored: +0 or subnormal; pLimit is then p[K], and tailSubnormal tells which.
+  let tailFrom = limit + 1
+  let tailSubnormal = false
+  let pLimit = 0
+  // cleared when a subnormal or +0 tail could not be skipped, so that its preconditions are not tested again
+  let followSubnormal = true
+  let skipZeros = true
+  for (let k = 0; k < limit; k++) {
+    const mu = k < maxBatch ? servRatePerMs[k] : muTail
+    let next = (prev * lambdaPerMs) / mu
+    if (!(next >= MIN_NORMAL && next <= Number.MAX_VALUE)) {
+      if (next > 0 && next < MIN_NORMAL) {
+        const scaledLimit = followSubnormal
+          ? followSubnormalTail(next, k + 1, lambdaPerMs, servRatePerMs, limit, sum)
+          : TAIL_NOT_FOLLOWED
+        if (scaledLimit === TAIL_TURNS_NORMAL) {
+          return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
+        }
+        if (scaledLimit !== TAIL_NOT_FOLLOWED) {
+          tailFrom = k + 1
+          tailSubnormal = true
+          pLimit = scaledLimit * Number.MIN_VALUE
+          break
+        }
+        followSubnormal = false
+      } else if (Object.is(next, 0) && skipZeros) {
+        // 0 * lambda / mu = +0 for every later state when lambda and every later mu are positive
+        if (lambdaPerMs > 0 && ratesWithin(servRatePerMs, k + 1, Number.MIN_VALUE, Number.POSITIVE_INFINITY)) {
+          tailFrom = k + 1
+          break
+        }
+        skipZeros = false
+      } else if (!(next >= 0 && next <= Number.MAX_VALUE)) {
+        next = rescaleBefore(p, k, lambdaPerMs, mu, limit)
         if (Number.isNaN(next)) return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
         sum = 0
         for (let j = 0; j <= k; j++) sum += p[j]
       }
-      p[k + 1] = next
-      sum += next
-      prev = next
-      if (next === 0 && lambdaPerMs > 0 && !Object.is(next, -0)) {
-        last = k
-        break
-      }
     }
+    p[k + 1] = next
+    sum += next
+    prev = next
   }
   // The reference tests the running sum at every state; it only grows here, so testing the end is the same.
   if (sum === Number.POSITIVE_INFINITY) {
     return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
   }
-  queueModelWork.solves++
-  queueModelWork.states += last + 1
 
   const p0 = p[0] / sum
   let numInSystem = 0
   let numInServers = 0
   let sumP = p0
-  const serversEnd = Math.min(maxBatch, last)
+  const stored = Math.min(tailFrom - 1, limit)
+  const serversEnd = Math.min(maxBatch, stored)
   let j = 1
   for (; j <= serversEnd; j++) {
     const pj = p[j] / sum
@@ -129,10 +134,106 @@ export function solveStateDependentQueue(
     numInServers += j * pj
     sumP += pj
   }
-  for (; j <= last; j++) numInSystem += j * (p[j] / sum)
+  for (; j <= stored; j++) numInSystem += j * (p[j] / sum)
+  if (tailSubnormal) {
+    // Each skipped term j * (p[j] / sum) < K * 2^-1022 (sum >= 1) must be below half an ulp of the sums it skips.
+    const negligible = limit * NEGLIGIBLE_PER_STATE
+    const serversSkip = tailFrom > maxBatch || (numInServers >= negligible && sumP >= negligible)
+    if (!(numInSystem >= negligible && serversSkip)) {
+      return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
+    }
+  }
   numInServers += maxBatch * (1 - sumP)
-  const pK = last === limit ? p[limit] / sum : 0
+  const pK = tailFrom > limit ? p[limit] / sum : pLimit / sum
+  queueModelWork.solves++
+  queueModelWork.states += stored + 1
   return queueStatistics(lambdaPerMs, p0, pK, numInSystem, numInServers)
+}
+
+/** Smallest positive normal double, 2^-1022. */
+const MIN_NORMAL = 2 ** -1022
+/** 2^52: p * 2^1074 for a subnormal p is an integer below it. */
+const TWO_POW_52 = 2 ** 52
+/** Veltkamp's splitter for doubles, 2^27 + 1. */
+const SPLITTER = 2 ** 27 + 1
+/** Rates within [2^-900, 2^900] keep every product of the scaled tail finite and normal. */
+const SCALED_RATE_MIN = 2 ** -900
+const SCALED_RATE_MAX = 2 ** 900
+/** A skipped term j * (p[j] / sum) is below K * 2^-1022; a sum of at least K * 2^-950 has half an ulp far above. */
+const NEGLIGIBLE_PER_STATE = 2 ** -950
+/** followSubnormalTail: the preconditions do not hold, go on in doubles. */
+const TAIL_NOT_FOLLOWED = -1
+/** followSubnormalTail: a later state is normal again, so the tail may not be skipped. */
+const TAIL_TURNS_NORMAL = -2
+
+/**
+ * p[K] * 2^1074, given the subnormal p[from]: the chain from state `from` on, in units of 2^-1074, exactly as
+ * doubles compute it. A subnormal result is the exact result rounded to a multiple of 2^-1074, ties to even: with
+ * m = p * 2^1074 an integer, fl(p * lambda) * 2^1074 = rne(m * lambda), and likewise for the division by mu. The
+ * double product (quotient) of the scaled values is correctly rounded to 53 bits, finer than the integer grid
+ * below 2^52, so rounding it to an integer gives rne of the exact value unless it lies exactly halfway between two
+ * integers; then the exact error of the product (Dekker's two-product) decides. 0 once a state underflows to +0.
+ *
+ * These states never change a sum: sum >= 1 so sum + p[j] = sum, and their terms are checked negligible by the
+ * caller. Returns TAIL_NOT_FOLLOWED when that (sum >= 1) or the range of lambda and the rates is not given, and
+ * TAIL_TURNS_NORMAL when a later state is >= 2^-1022 (possible only if some mu(n) < lambda below N).
+ */
+function followSubnormalTail(
+  pFrom: number,
+  from: number,
+  lambdaPerMs: number,
+  servRatePerMs: Float64Array,
+  limit: number,
+  sum: number,
+): number {
+  const maxBatch = servRatePerMs.length
+  if (!(sum >= 1 && lambdaPerMs >= SCALED_RATE_MIN && lambdaPerMs <= SCALED_RATE_MAX)) return TAIL_NOT_FOLLOWED
+  if (!ratesWithin(servRatePerMs, from, SCALED_RATE_MIN, SCALED_RATE_MAX)) return TAIL_NOT_FOLLOWED
+  const muTail = servRatePerMs[maxBatch - 1]
+  // exact: an integer below 2^52
+  let scaled = pFrom / Number.MIN_VALUE
+  let k = from
+  for (; k < limit && scaled !== 0; k++) {
+    const mu = k < maxBatch ? servRatePerMs[k] : muTail
+    // fl(p[k] * lambda), scaled
+    const product = scaled * lambdaPerMs
+    let arrivals = product
+    if (product < TWO_POW_52) {
+      arrivals = product + TWO_POW_52 - TWO_POW_52
+      const off = product - arrivals
+      if (off === 0.5 || off === -0.5) {
+        const error = productError(scaled, lambdaPerMs, product)
+        if (error !== 0) arrivals = error > 0 ? product + 0.5 : product - 0.5
+      }
+    }
+    // fl(that / mu), scaled
+    const quotient = arrivals / mu
+    const next = quotient + TWO_POW_52 - TWO_POW_52
+    if (!(next < TWO_POW_52)) return TAIL_TURNS_NORMAL
+    const off = quotient - next
+    if (off === 0.5 || off === -0.5) {
+      // sign of arrivals - quotient * mu, exactly: arrivals - high is exact (Sterbenz)
+      const high = quotient * mu
+      const low = productError(quotient, mu, high)
+      const above = arrivals - high
+      scaled = above > low ? quotient + 0.5 : above < low ? quotient - 0.5 : next
+    } else {
+      scaled = next
+    }
+  }
+  queueModelWork.subnormalStates += k - from
+  return scaled
+}
+
+/** a * b - product exactly, for product = fl(a * b) (Dekker); needs no overflow and no underflow in the parts. */
+function productError(a: number, b: number, product: number): number {
+  const aSplit = SPLITTER * a
+  const aHigh = aSplit - (aSplit - a)
+  const aLow = a - aHigh
+  const bSplit = SPLITTER * b
+  const bHigh = bSplit - (bSplit - b)
+  const bLow = b - bHigh
+  return aHigh * bHigh - product + aHigh * bLow + aLow * bHigh + aLow * bLow
 }
 
 /**
@@ -150,9 +251,13 @@ function rescaleBefore(p: Float64Array, k: number, lambdaPerMs: number, mu: numb
   return Number.NaN
 }
 
-// mu(n) > 0 for every index from `from` on (false for NaN).
-function ratesPositiveFrom(servRatePerMs: Float64Array, from: number): boolean {
-  for (let i = from; i < servRatePerMs.length; i++) if (!(servRatePerMs[i] > 0)) return false
+/** min <= mu <= max (false for NaN) for every rate the states after `state` use. */
+function ratesWithin(servRatePerMs: Float64Array, state: number, min: number, max: number): boolean {
+  const last = servRatePerMs.length - 1
+  for (let i = Math.min(state, last); i <= last; i++) {
+    const mu = servRatePerMs[i]
+    if (!(mu >= min && mu <= max)) return false
+  }
   return true
 }
 
