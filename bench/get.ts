@@ -1,5 +1,7 @@
 // Prints how many API and Prometheus requests `kubectl va get -A` makes, and how long it takes, for growing numbers
 // of VAs: the counts must stay constant (issues: 500 VAs in 20 namespaces; 200 VAs in 10 namespaces with metrics).
+// Then 200 VAs with live metrics side by side with the same command and --no-metrics: each VA has its own
+// profile, token mix and SLOs at maxBatchSize 512, so that every one is sized (the queue model's cost).
 // Run: npm run build && node_modules/.bin/node dist/bench/get.js
 import {createServer, request as httpRequest} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -16,7 +18,18 @@ import {cleanEnv, runCommand} from '../test/support/run-cli.js'
 const at = new Date(1_700_003_600_000)
 const times = timesBetween(at.getTime() / 1000 - 600, at.getTime() / 1000 + 60, 15)
 
-function fleet(vaCount: number, namespaceCount: number): {objects: KubeObject[]; openmetrics: string} {
+/** Decode/prefill parameters per accelerator family; each VA scales them a little (see fleet). */
+const PROFILES = [
+  {alpha: 7.47, beta: 0.044, gamma: 15.4, delta: 0.0003},
+  {alpha: 10.2, beta: 0.062, gamma: 21.8, delta: 0.00041},
+  {alpha: 13.9, beta: 0.081, gamma: 30.5, delta: 0.00057},
+]
+
+/**
+ * VAs in shape A (v0.0.4). `distinct`: every VA its own profile (parameters scaled by up to 12 %), prompt and
+ * output lengths, SLOs and maxBatchSize 512, so none shares a sizing with another; otherwise one profile at 256.
+ */
+function fleet(vaCount: number, namespaceCount: number, distinct = false): {objects: KubeObject[]; openmetrics: string} {
   const objects: KubeObject[] = [...clusterFixture('crd-a-v0.0.4')]
   const builder = new OpenMetricsBuilder()
   const classes: string[] = []
@@ -24,18 +37,30 @@ function fleet(vaCount: number, namespaceCount: number): {objects: KubeObject[];
     const namespace = `team-${index % namespaceCount}`
     const name = `variant-${String(index).padStart(4, '0')}`
     const model = `org/model-${index}`
+    const base = PROFILES[index % PROFILES.length]
+    const scale = distinct ? 1 + (index % 13) / 100 : 1
+    const parm = (value: number, digits: number): string => (value * scale).toFixed(digits)
+    const perfParms = {
+      decodeParms: {alpha: parm(base.alpha, 3), beta: parm(base.beta, 4)},
+      prefillParms: {gamma: parm(base.gamma, 2), delta: parm(base.delta, 6)},
+    }
+    const profile = distinct ? perfParms : {decodeParms: {alpha: '7.47', beta: '0.044'}, prefillParms: {gamma: '15.4', delta: '0.0003'}}
+    const maxBatchSize = distinct ? 512 : 256
     objects.push({
       apiVersion: 'llmd.ai/v1alpha1',
       kind: 'VariantAutoscaling',
       metadata: {name, namespace, labels: {'inference.optimization/acceleratorName': 'H100'}, creationTimestamp: '2026-11-01T00:00:00Z'},
-      spec: {modelID: model, modelProfile: {accelerators: [{acc: 'H100', accCount: 1, maxBatchSize: 256, perfParms: {decodeParms: {alpha: '7.47', beta: '0.044'}, prefillParms: {gamma: '15.4', delta: '0.0003'}}}]}},
+      spec: {modelID: model, modelProfile: {accelerators: [{acc: 'H100', accCount: 1, maxBatchSize, perfParms: profile}]}},
     })
     objects.push({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name, namespace}, spec: {replicas: 2}, status: {replicas: 2, readyReplicas: 2}})
-    classes.push(`- {model: ${model}, slo-tpot: 24, slo-ttft: 500}`)
+    const [sloTpot, sloTtft] = distinct ? [[20, 300], [24, 500], [30, 1000], [40, 2000]][index % 4] : [24, 500]
+    classes.push(`- {model: ${model}, slo-tpot: ${sloTpot}, slo-ttft: ${sloTtft}}`)
     const labels = {model_name: model, namespace, pod: `${name}-0`}
     const requestsPerS = 1 + (index % 50)
     builder.counter('vllm:request_success', {...labels, finished_reason: 'stop'}, linearCounter(times, requestsPerS))
-    for (const [metric, mean] of [['vllm:request_prompt_tokens', 512], ['vllm:request_generation_tokens', 256], ['vllm:time_to_first_token_seconds', 0.2]] as const) {
+    const promptTokens = distinct ? 256 + 64 * (index % 17) : 512
+    const outputTokens = distinct ? 128 + 32 * (index % 11) : 256
+    for (const [metric, mean] of [['vllm:request_prompt_tokens', promptTokens], ['vllm:request_generation_tokens', outputTokens], ['vllm:time_to_first_token_seconds', 0.2]] as const) {
       builder.histogram(metric, labels, linearHistogram(times, {requestsPerS, meanObservation: mean}))
     }
     builder.histogram('vllm:inter_token_latency_seconds', labels, linearHistogram(times, {requestsPerS, meanObservation: 0.02, observationsPerRequest: 255}))
@@ -100,6 +125,38 @@ function median(values: number[]): number {
 
 const cleanups: Array<() => unknown> = []
 const t = {after: (fn: () => unknown) => cleanups.push(fn)}
+
+interface Timed {
+  timings: number[]
+  apiRequests: number
+  promRequests: number
+}
+
+/** Runs `kubectl va get -A` `rounds` times against a fake API server (and Prometheus behind a counting proxy). */
+async function timeGetAll(objects: KubeObject[], openmetrics: string | undefined, rounds: number): Promise<Timed> {
+  const api = await startFakeApiServer(t as never, objects)
+  const prom = openmetrics === undefined ? undefined : await countingProxy((await startPrometheus(t, {openmetrics})).url)
+  if (prom) t.after(prom.close)
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'default'}), ...(prom ? {KUBECTL_VA_PROM_URL: prom.url} : {})})
+  const args = ['va', 'get', '-A', `--at=${at.toISOString()}`, ...(prom ? [] : ['--no-metrics'])]
+  const timings: number[] = []
+  let apiRequests = 0
+  let promRequests = 0
+  for (let round = 0; round < rounds; round++) {
+    const apiBefore = api.requests.length
+    const promBefore = prom?.count() ?? 0
+    const start = performance.now()
+    // Async: the fake API server runs in this process.
+    const run = await runCommand('kubectl', args, {env})
+    timings.push(performance.now() - start)
+    if (run.code !== 0) throw new Error(`kubectl va get failed (${run.code}): ${run.stderr}`)
+    apiRequests = api.requests.length - apiBefore
+    promRequests = (prom?.count() ?? 0) - promBefore
+  }
+  await api.close()
+  return {timings, apiRequests, promRequests}
+}
+
 try {
   const cases = [
     {vaCount: 50, namespaceCount: 5, withMetrics: false, saturation: false},
@@ -111,30 +168,26 @@ try {
   ]
   for (const {vaCount, namespaceCount, withMetrics, saturation} of cases) {
     const {objects, openmetrics} = saturation ? saturationFleet(vaCount, namespaceCount, 4) : fleet(vaCount, namespaceCount)
-    const api = await startFakeApiServer(t as never, objects)
-    const prom = withMetrics ? await countingProxy((await startPrometheus(t, {openmetrics})).url) : undefined
-    if (prom) t.after(prom.close)
-    const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'default'}), ...(prom ? {KUBECTL_VA_PROM_URL: prom.url} : {})})
-    const args = ['va', 'get', '-A', `--at=${at.toISOString()}`, ...(withMetrics ? [] : ['--no-metrics'])]
-    const timings: number[] = []
-    let apiRequests = 0
-    let promRequests = 0
-    for (let round = 0; round < 3; round++) {
-      const apiBefore = api.requests.length
-      const promBefore = prom?.count() ?? 0
-      const start = performance.now()
-      // Async: the fake API server runs in this process.
-      const run = await runCommand('kubectl', args, {env})
-      timings.push(performance.now() - start)
-      if (run.code !== 0) throw new Error(`kubectl va get failed (${run.code}): ${run.stderr}`)
-      apiRequests = api.requests.length - apiBefore
-      promRequests = (prom?.count() ?? 0) - promBefore
-    }
+    const {timings, apiRequests, promRequests} = await timeGetAll(objects, withMetrics ? openmetrics : undefined, 3)
     const kind = saturation ? ` v0.5, ${vaCount * 4} pods` : withMetrics ? ' with metrics' : ''
     console.log(`get -A: ${String(vaCount).padStart(3)} VAs in ${String(namespaceCount).padStart(2)} namespaces${kind.padEnd(22)}: ` +
       `${apiRequests} API requests, ${promRequests} Prometheus requests, median ${Math.round(median(timings))} ms (3 runs, kubectl plugin discovery included)`)
-    await api.close()
   }
+  // Live metrics against --no-metrics on the same 200 distinct VAs, runs alternating so that load drifts hit both.
+  const rounds = 5
+  const distinct = fleet(200, 10, true)
+  const live: number[] = []
+  const offline: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    offline.push(...(await timeGetAll(distinct.objects, undefined, 1)).timings)
+    live.push(...(await timeGetAll(distinct.objects, distinct.openmetrics, 1)).timings)
+  }
+  const ms = (values: number[]): string => `median ${Math.round(median(values))} ms, min ${Math.round(Math.min(...values))} ms`
+  console.log('get -A: 200 VAs in 10 namespaces, each its own profile, tokens and SLOs, maxBatchSize 512 ' +
+    `(${rounds} runs each):`)
+  console.log(`  with live metrics: ${ms(live)}`)
+  console.log(`  --no-metrics:      ${ms(offline)}`)
+  console.log(`  ratio ${(median(live) / median(offline)).toFixed(2)}x (medians), ${(Math.min(...live) / Math.min(...offline)).toFixed(2)}x (minima)`)
   console.log(`(plugin: ${join(binDir, 'kubectl-va')}; the WVA controller itself issues 5 Prometheus queries per VA)`)
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup()

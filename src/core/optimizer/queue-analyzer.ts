@@ -1,7 +1,7 @@
 import {binarySearch, type Evaluation} from './bisection.js'
 import {f32, formatGoFloat32} from './float32.js'
 import {formatGoFixed} from './go-format.js'
-import {type QueueModelState, solveStateDependentQueue} from './queue-model.js'
+import {type QueueModelState, solveStateDependentQueue, solveStateDependentQueueTimes} from './queue-model.js'
 import {
   decodeTimeMs,
   effectiveConcurrency,
@@ -132,19 +132,40 @@ export function createQueueAnalyzer(config: QueueConfig, request: RequestSize): 
 
 type ModelAtRate = {ok: true; model: AnalyzedModel} | {ok: false; error: string}
 
+/** What the TTFT and ITL of a replica depend on. */
+type WaitAndConcurrency = Pick<AnalyzedModel, 'avgWaitTimeMs' | 'effectiveConcurrency'>
+
+type TimesAtRate = ({ok: true} & WaitAndConcurrency) | {ok: false; error: string}
+
 /**
- * solveAt with a memo keyed by lambda, for one sizing: both bisections start by evaluating the same two ends of
- * the rate range, and the final analysis is usually at a rate one of them evaluated. Not upstream (which solves
- * again); the result is the same since solveAt is pure. Only positive rates are kept (a Map does not tell -0 from 0).
+ * solveAt's wait time and effective concurrency, all that sizing's searches read, through the queue model's
+ * solve for exactly these (solveStateDependentQueueTimes, which may stop a chain early). Not upstream, same values.
  */
-function memoisedSolveAt(): (analyzer: QueueAnalyzer, lambdaPerMs: number) => ModelAtRate {
-  const solved = new Map<number, ModelAtRate>()
+function timesAt(analyzer: QueueAnalyzer, lambdaPerMs: number): TimesAtRate {
+  const solved = solveStateDependentQueueTimes(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit)
+  if (!solved.ok) return solved
+  const concurrency = effectiveConcurrency(
+    analyzer.config.serviceParms,
+    analyzer.request,
+    solved.avgServTimeMs,
+    analyzer.config.maxBatchSize,
+  )
+  return {ok: true, avgWaitTimeMs: solved.avgWaitTimeMs, effectiveConcurrency: concurrency}
+}
+
+/**
+ * timesAt with a memo keyed by lambda, for one sizing: both bisections start by evaluating the same two ends of the
+ * rate range. Not upstream (which solves again); the result is the same since timesAt is pure. Only positive rates
+ * are kept (a Map does not tell -0 from 0).
+ */
+function memoisedTimesAt(): (analyzer: QueueAnalyzer, lambdaPerMs: number) => TimesAtRate {
+  const known = new Map<number, TimesAtRate>()
   return (analyzer, lambdaPerMs) => {
-    if (!(lambdaPerMs > 0)) return solveAt(analyzer, lambdaPerMs)
-    let result = solved.get(lambdaPerMs)
+    if (!(lambdaPerMs > 0)) return timesAt(analyzer, lambdaPerMs)
+    let result = known.get(lambdaPerMs)
     if (result === undefined) {
-      result = solveAt(analyzer, lambdaPerMs)
-      solved.set(lambdaPerMs, result)
+      result = timesAt(analyzer, lambdaPerMs)
+      known.set(lambdaPerMs, result)
     }
     return result
   }
@@ -163,26 +184,17 @@ function solveAt(analyzer: QueueAnalyzer, lambdaPerMs: number): ModelAtRate {
   return {ok: true, model: {...solved.state, effectiveConcurrency: concurrency}}
 }
 
-function ttftOf(analyzer: QueueAnalyzer, model: AnalyzedModel): number {
+function ttftOf(analyzer: QueueAnalyzer, model: WaitAndConcurrency): number {
   const prefill = prefillTimeMs(analyzer.config.serviceParms, analyzer.request.avgInputTokens, model.effectiveConcurrency)
   return f32(model.avgWaitTimeMs + prefill)
 }
 
-function itlOf(analyzer: QueueAnalyzer, model: AnalyzedModel): number {
+function itlOf(analyzer: QueueAnalyzer, model: WaitAndConcurrency): number {
   return decodeTimeMs(analyzer.config.serviceParms, model.effectiveConcurrency)
 }
 
 /** Metrics of one replica at `rateRps` (req/s, float32). Mirrors upstream QueueAnalyzer.Analyze. */
 export function analyzeRate(analyzer: QueueAnalyzer, rateRps: number): AnalyzeResult {
-  return analyzeWith(analyzer, rateRps, solveAt)
-}
-
-// analyzeRate with the chain solved by `solve` (sizing passes its memo).
-function analyzeWith(
-  analyzer: QueueAnalyzer,
-  rateRps: number,
-  solve: (analyzer: QueueAnalyzer, lambdaPerMs: number) => ModelAtRate,
-): AnalyzeResult {
   if (rateRps <= 0) return {ok: false, error: `invalid request rate ${formatGoFloat32(rateRps)}`}
   if (rateRps > analyzer.rateRangeMaxRps) {
     return {
@@ -190,7 +202,7 @@ function analyzeWith(
       error: `rate=${formatGoFloat32(rateRps)}, max allowed rate=${formatGoFloat32(analyzer.rateRangeMaxRps)}`,
     }
   }
-  const solved = solve(analyzer, f32(rateRps / 1000))
+  const solved = solveAt(analyzer, f32(rateRps / 1000))
   if (!solved.ok) return solved
   const model = solved.model
   const maxBatch = analyzer.config.maxBatchSize
@@ -230,17 +242,17 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   const lambdaHigh = f32(analyzer.rateRangeMaxRps / 1000)
   const range = `range=[${formatGoFixed(analyzer.rateRangeMinRps, 3)}, ${formatGoFixed(analyzer.rateRangeMaxRps, 3)}]`
   let converged = true
-  const solve = memoisedSolveAt()
+  const solveTimes = memoisedTimesAt()
 
   const searchTarget = (
     name: 'TTFT' | 'ITL',
     target: number,
-    metricOf: (model: AnalyzedModel) => number,
+    metricOf: (model: WaitAndConcurrency) => number,
   ): {ok: true; lambda: number} | {ok: false; error: string} => {
     if (target <= 0) return {ok: true, lambda: lambdaHigh}
     const evaluate = (lambda: number): Evaluation => {
-      const solved = solve(analyzer, lambda)
-      return solved.ok ? {ok: true, value: metricOf(solved.model)} : solved
+      const solved = solveTimes(analyzer, lambda)
+      return solved.ok ? {ok: true, value: metricOf(solved)} : solved
     }
     const found = binarySearch(lambdaLow, lambdaHigh, target, evaluate)
     if (!found.ok || found.ind < 0) {
@@ -263,7 +275,7 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   const lambdaTps = targets.tps > 0 ? f32(lambdaHigh * f32(1 - STABILITY_SAFETY_FRACTION)) : lambdaHigh
 
   const lambdaStar = Math.min(ttft.lambda, itl.lambda, lambdaTps)
-  const analyzed = analyzeWith(analyzer, f32(lambdaStar * 1000), solve)
+  const analyzed = analyzeRate(analyzer, f32(lambdaStar * 1000))
   if (!analyzed.ok) return analyzed
   const metrics = analyzed.metrics
   return {

@@ -50,7 +50,7 @@ let scratchP = new Float64Array(0)
  * - the probabilities and their running sum in one pass, the normalisation and the statistics in a second one,
  *   each term computed as the reference computes it (p[k] / sum, then k * that) and accumulated in the same order;
  * - the tail of a chain whose probabilities fall below 2^-1022 is not stored: its states cannot change any sum
- *   (see subnormalChain), and it is followed in scaled integers to get p[K] exactly, because x86 computes on
+ *   (see followSubnormalTail), and it is followed in scaled integers to get p[K] exactly, because x86 computes on
  *   subnormal doubles through microcode (~100 ns an operation; at N = 512 about a fifth of all states are
  *   subnormal and took most of the time); a tail that underflows to +0 stays +0 and is not computed at all.
  * A state that overflows is rescaled as the reference does (then the running sum is summed again over the
@@ -62,20 +62,68 @@ export function solveStateDependentQueue(
   servRatePerMs: Float64Array,
   occupancyLimit: number,
 ): QueueSolveResult {
-  const limit = occupancyLimit
-  const maxBatch = servRatePerMs.length
-  if (limit < 2 || lambdaPerMs < 0 || limit < maxBatch) {
+  if (!solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false)) {
     return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
   }
+  return queueStatistics(lambdaPerMs, solved.p0, solved.pK, solved.numInSystem, solved.numInServers)
+}
+
+/** The two statistics sizing's searches read: mean wait and mean service time (ms, float32). */
+export type QueueTimesResult = {ok: true; avgWaitTimeMs: number; avgServTimeMs: number} | {ok: false; error: string}
+
+/**
+ * avgWaitTimeMs and avgServTimeMs of solveStateDependentQueue, bit for bit, for the bisections of sizing, which
+ * read nothing else. Not upstream: it may stop the chain early, once the tail (k >= N, lambda < mu(N)) has fallen
+ * so low that no later state can change a sum, nor p[K] the float32 throughput (see solveFast); the exact pK
+ * is then unknown, which is why this returns only the two times.
+ */
+export function solveStateDependentQueueTimes(
+  lambdaPerMs: number,
+  servRatePerMs: Float64Array,
+  occupancyLimit: number,
+): QueueTimesResult {
+  if (solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, true) || solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false)) {
+    const throughputPerMs = queueThroughputPerMs(lambdaPerMs, solved.pK)
+    const avgServTimeMs = f32(f32(solved.numInServers) / throughputPerMs)
+    return {ok: true, avgWaitTimeMs: queueWaitTimeMs(f32(solved.numInSystem), throughputPerMs, avgServTimeMs), avgServTimeMs}
+  }
+  const reference = solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
+  if (!reference.ok) return reference
+  return {ok: true, avgWaitTimeMs: reference.state.avgWaitTimeMs, avgServTimeMs: reference.state.avgServTimeMs}
+}
+
+/** What solveFast found, read right after it returns true. */
+const solved = {p0: 0, pK: 0, numInSystem: 0, numInServers: 0}
+
+/**
+ * The fast path of both solves; false when the reference must do it (invalid model, or a case above). With
+ * `cutTail`, the tail is cut at the first state k > N with p[k] <= B = sum * 2^-70 / K, given sum >= 1,
+ * lambda <= mu(N) * (1 - 2^-40) and both in [2^-500, 2^500]: then fl(fl(B * lambda) / mu(N)) < B (all normal), so
+ * by monotony of rounding every
+ * later p stays <= B; adding one to sum changes nothing (B is far below half its ulp), nor does adding
+ * j * (p / sum) <= 2^-69 to numInSystem once that is >= 2^-14 (tested); and pK <= 2^-69 gives the same float32
+ * throughput as 0, which solved.pK then holds.
+ */
+function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: number, cutTail: boolean): boolean {
+  const maxBatch = servRatePerMs.length
+  if (limit < 2 || lambdaPerMs < 0 || limit < maxBatch) return false
   if (scratchP.length < limit + 1) scratchP = new Float64Array(Math.max(limit + 1, 2 * scratchP.length))
   const p = scratchP
   const muTail = servRatePerMs[maxBatch - 1]
+  const cutFactor =
+    cutTail &&
+    lambdaPerMs >= CUT_RATE_MIN &&
+    muTail <= CUT_RATE_MAX &&
+    lambdaPerMs <= muTail * CUT_LOAD_MAX
+      ? CUT_BELOW_SUM / limit
+      : -1
   p[0] = 1
   let prev = 1
   let sum = 1
-  // States from tailFrom on are not stored: +0 or subnormal; pLimit is then p[K], and tailSubnormal tells which.
+  // States from tailFrom on are not stored: +0, subnormal (tailSubnormal; p[K] is then pLimit) or cut (tailCut).
   let tailFrom = limit + 1
   let tailSubnormal = false
+  let tailCut = false
   let pLimit = 0
   // cleared when a subnormal or +0 tail could not be skipped, so that its preconditions are not tested again
   let followSubnormal = true
@@ -88,9 +136,7 @@ export function solveStateDependentQueue(
         const scaledLimit = followSubnormal
           ? followSubnormalTail(next, k + 1, lambdaPerMs, servRatePerMs, limit, sum)
           : TAIL_NOT_FOLLOWED
-        if (scaledLimit === TAIL_TURNS_NORMAL) {
-          return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
-        }
+        if (scaledLimit === TAIL_TURNS_NORMAL) return false
         if (scaledLimit !== TAIL_NOT_FOLLOWED) {
           tailFrom = k + 1
           tailSubnormal = true
@@ -107,19 +153,21 @@ export function solveStateDependentQueue(
         skipZeros = false
       } else if (!(next >= 0 && next <= Number.MAX_VALUE)) {
         next = rescaleBefore(p, k, lambdaPerMs, mu, limit)
-        if (Number.isNaN(next)) return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
+        if (Number.isNaN(next)) return false
         sum = 0
         for (let j = 0; j <= k; j++) sum += p[j]
       }
+    } else if (next <= sum * cutFactor && k >= maxBatch && sum >= 1) {
+      tailFrom = k + 1
+      tailCut = true
+      break
     }
     p[k + 1] = next
     sum += next
     prev = next
   }
   // The reference tests the running sum at every state; it only grows here, so testing the end is the same.
-  if (sum === Number.POSITIVE_INFINITY) {
-    return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
-  }
+  if (sum === Number.POSITIVE_INFINITY) return false
 
   const p0 = p[0] / sum
   let numInSystem = 0
@@ -139,16 +187,28 @@ export function solveStateDependentQueue(
     // Each skipped term j * (p[j] / sum) < K * 2^-1022 (sum >= 1) must be below half an ulp of the sums it skips.
     const negligible = limit * NEGLIGIBLE_PER_STATE
     const serversSkip = tailFrom > maxBatch || (numInServers >= negligible && sumP >= negligible)
-    if (!(numInSystem >= negligible && serversSkip)) {
-      return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
-    }
+    if (!(numInSystem >= negligible && serversSkip)) return false
   }
+  if (tailCut && !(numInSystem >= CUT_MIN_NUM_IN_SYSTEM)) return false
   numInServers += maxBatch * (1 - sumP)
-  const pK = tailFrom > limit ? p[limit] / sum : pLimit / sum
+  solved.p0 = p0
+  solved.pK = tailFrom > limit ? p[limit] / sum : pLimit / sum
+  solved.numInSystem = numInSystem
+  solved.numInServers = numInServers
   queueModelWork.solves++
   queueModelWork.states += stored + 1
-  return queueStatistics(lambdaPerMs, p0, pK, numInSystem, numInServers)
+  return true
 }
+
+/** solveFast's cut: lambda and mu(N) within [2^-500, 2^500] keep B * lambda and its quotient normal. */
+const CUT_RATE_MIN = 2 ** -500
+const CUT_RATE_MAX = 2 ** 500
+/** solveFast's cut: lambda / mu(N) at most this (rounded down), so that (lambda / mu(N)) (1 + 2^-53)^2 < 1. */
+const CUT_LOAD_MAX = 1 - 2 ** -40
+/** solveFast's cut: B = sum * this / K. */
+const CUT_BELOW_SUM = 2 ** -70
+/** solveFast's cut: a skipped term <= 2^-69 is below half an ulp of a numInSystem of at least this. */
+const CUT_MIN_NUM_IN_SYSTEM = 2 ** -14
 
 /** Smallest positive normal double, 2^-1022. */
 const MIN_NORMAL = 2 ** -1022
@@ -261,6 +321,16 @@ function ratesWithin(servRatePerMs: Float64Array, state: number, min: number, ma
   return true
 }
 
+// Throughput after losses, r(lambda * r(1 - r(pK))).
+function queueThroughputPerMs(lambdaPerMs: number, pK: number): number {
+  return f32(lambdaPerMs * f32(1 - f32(pK)))
+}
+
+// W = max(r(R - S), 0) with R = r(L / X).
+function queueWaitTimeMs(avgNumInSystem: number, throughputPerMs: number, avgServTimeMs: number): number {
+  return Math.max(f32(f32(avgNumInSystem / throughputPerMs) - avgServTimeMs), 0)
+}
+
 // The float32 statistics of a solved chain, as upstream MM1KModel.ComputeStatistics stores them.
 function queueStatistics(
   lambdaPerMs: number,
@@ -271,10 +341,10 @@ function queueStatistics(
 ): QueueSolveResult {
   const avgNumInSystem = f32(numInSystem)
   const avgNumInServers = f32(numInServers)
-  const throughputPerMs = f32(lambdaPerMs * f32(1 - f32(pK)))
+  const throughputPerMs = queueThroughputPerMs(lambdaPerMs, pK)
   const avgRespTimeMs = f32(avgNumInSystem / throughputPerMs)
   const avgServTimeMs = f32(avgNumInServers / throughputPerMs)
-  const avgWaitTimeMs = Math.max(f32(avgRespTimeMs - avgServTimeMs), 0)
+  const avgWaitTimeMs = queueWaitTimeMs(avgNumInSystem, throughputPerMs, avgServTimeMs)
   return {
     ok: true,
     state: {

@@ -7,6 +7,7 @@ import {
   type QueueSolveResult,
   solveStateDependentQueue,
   solveStateDependentQueueReference,
+  solveStateDependentQueueTimes,
 } from '../../../src/core/optimizer/queue-model.js'
 import {serviceRatesPerMs} from '../../../src/core/optimizer/service-time.js'
 
@@ -73,14 +74,24 @@ function adversarialChain(next: () => number): Chain {
   return {lambdaPerMs, servRatePerMs: rates, occupancyLimit}
 }
 
+/** Fast solve and times-only solve against the reference; returns the fast solve. */
 function solveBoth(chain: Chain, label: string): QueueSolveResult {
   const fast = solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
   const reference = solveStateDependentQueueReference(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
-  assertSameSolve(fast, reference, `${label} lambda=${chain.lambdaPerMs} K=${chain.occupancyLimit}`)
+  const where = `${label} lambda=${chain.lambdaPerMs} K=${chain.occupancyLimit}`
+  assertSameSolve(fast, reference, where)
+  const times = solveStateDependentQueueTimes(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+  if (!reference.ok) {
+    assert.deepEqual(times, reference, where)
+  } else {
+    assert.ok(times.ok, where)
+    assert.ok(Object.is(times.avgWaitTimeMs, reference.state.avgWaitTimeMs), `${where}: wait ${times.avgWaitTimeMs}`)
+    assert.ok(Object.is(times.avgServTimeMs, reference.state.avgServTimeMs), `${where}: service ${times.avgServTimeMs}`)
+  }
   return fast
 }
 
-describe('the fast queue model equals the reference bit for bit', () => {
+describe('the fast queue model and its times-only solve equal the reference bit for bit', () => {
   test('on 1500 realistic chains of mixed sizes, reusing one buffer (N up to 600, K up to 20 N)', () => {
     const next = random(20261203)
     const before = {...queueModelWork}
@@ -139,6 +150,19 @@ describe('the fast queue model equals the reference bit for bit', () => {
     // p(K) itself subnormal: sum ~ 1, p halves from state 1 on
     const halving = solveBoth({lambdaPerMs: 0.5, servRatePerMs: new Float64Array([1]), occupancyLimit: 1060}, 'halving')
     assert.ok(halving.ok && halving.state.pK > 0 && halving.state.pK < 2 ** -1022)
+  })
+
+  test('the times-only solve stops long chains early: fewer states on realistic chains', () => {
+    const next = random(99)
+    const chains = Array.from({length: 200}, () => realisticChain(next))
+    const count = (solve: (chain: Chain) => unknown): number => {
+      const before = queueModelWork.states + queueModelWork.subnormalStates
+      for (const chain of chains) solve(chain)
+      return queueModelWork.states + queueModelWork.subnormalStates - before
+    }
+    const full = count((chain) => solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit))
+    const times = count((chain) => solveStateDependentQueueTimes(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit))
+    assert.ok(times < full * 0.8, `${times} of ${full} states`)
   })
 
   test('an invalid model is reported as the reference reports it', () => {
