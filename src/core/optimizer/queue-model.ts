@@ -82,10 +82,14 @@ export function solveStateDependentQueueTimes(
   servRatePerMs: Float64Array,
   occupancyLimit: number,
 ): QueueTimesResult {
-  if (solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, true) || solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false)) {
+  const fast =
+    solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, true) ||
+    solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false)
+  if (fast) {
     const throughputPerMs = queueThroughputPerMs(lambdaPerMs, solved.pK)
     const avgServTimeMs = f32(f32(solved.numInServers) / throughputPerMs)
-    return {ok: true, avgWaitTimeMs: queueWaitTimeMs(f32(solved.numInSystem), throughputPerMs, avgServTimeMs), avgServTimeMs}
+    const avgWaitTimeMs = queueWaitTimeMs(f32(solved.numInSystem), throughputPerMs, avgServTimeMs)
+    return {ok: true, avgWaitTimeMs, avgServTimeMs}
   }
   const reference = solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
   if (!reference.ok) return reference

@@ -14,16 +14,27 @@ import {analyzeRate, createQueueAnalyzer, sizeForTargets} from '../../../src/cor
 import {queueModelWork} from '../../../src/core/optimizer/queue-model.js'
 
 /** Upstream analyzer.BinarySearch as written: always runs the 100 steps unless a midpoint is within tolerance. */
-function upstreamBinarySearch(xMin: number, xMax: number, yTarget: number, evaluate: (x: number) => Evaluation): BisectionResult {
-  const yMinEval = evaluate(xMin)
-  if (!yMinEval.ok) return {ok: false, xStar: 0, ind: 0, error: `invalid function evaluation: ${yMinEval.error}`}
-  if (withinTolerance(yMinEval.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: xMin, ind: 0, converged: true}
-  const yMaxEval = evaluate(xMax)
-  if (!yMaxEval.ok) return {ok: false, xStar: 0, ind: 0, error: `invalid function evaluation: ${yMaxEval.error}`}
-  if (withinTolerance(yMaxEval.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: xMax, ind: 0, converged: true}
-  const increasing = yMinEval.value < yMaxEval.value
-  if ((increasing && yTarget < yMinEval.value) || (!increasing && yTarget > yMinEval.value)) return {ok: true, xStar: xMin, ind: -1, converged: true}
-  if ((increasing && yTarget > yMaxEval.value) || (!increasing && yTarget < yMaxEval.value)) return {ok: true, xStar: xMax, ind: 1, converged: true}
+function upstreamBinarySearch(
+  xMin: number,
+  xMax: number,
+  yTarget: number,
+  evaluate: (x: number) => Evaluation,
+): BisectionResult {
+  const ends: number[] = []
+  for (const x of [xMin, xMax]) {
+    const y = evaluate(x)
+    if (!y.ok) return {ok: false, xStar: 0, ind: 0, error: `invalid function evaluation: ${y.error}`}
+    if (withinTolerance(y.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: x, ind: 0, converged: true}
+    ends.push(y.value)
+  }
+  const [yMin, yMax] = ends
+  const increasing = yMin < yMax
+  if ((increasing && yTarget < yMin) || (!increasing && yTarget > yMin)) {
+    return {ok: true, xStar: xMin, ind: -1, converged: true}
+  }
+  if ((increasing && yTarget > yMax) || (!increasing && yTarget < yMax)) {
+    return {ok: true, xStar: xMax, ind: 1, converged: true}
+  }
   let low = xMin
   let high = xMax
   let x = low
@@ -59,11 +70,15 @@ describe('binarySearch stops at its fixed point', () => {
       const step = next() < 0.5 ? 10 ** (-8 * next()) : 0
       const jumpAt = next()
       const failAbove = next() < 0.05 ? next() : Number.POSITIVE_INFINITY
-      const curve = (x: number): Evaluation =>
-        x > failAbove ? {ok: false, error: 'too far'} : {ok: true, value: f32(slope * x + (x > jumpAt ? 1 : 0) + (step ? Math.floor(x / step) * step : 0))}
+      const curve = (x: number): Evaluation => {
+        if (x > failAbove) return {ok: false, error: 'too far'}
+        const stairs = step ? Math.floor(x / step) * step : 0
+        return {ok: true, value: f32(slope * x + (x > jumpAt ? 1 : 0) + stairs)}
+      }
       const xMin = f32(next() * 0.5)
       const xMax = f32(xMin + next() * 10 ** (-6 * next()))
-      const yTarget = f32(curve(f32((xMin + xMax) / 2)).ok ? slope * (xMin + (xMax - xMin) * next()) + (next() < 0.3 ? 0.5 : 0) : 1)
+      const offset = next() < 0.3 ? 0.5 : 0
+      const yTarget = f32(slope * (xMin + (xMax - xMin) * next()) + offset)
       let upstreamCalls = 0
       let calls = 0
       const expected = upstreamBinarySearch(xMin, xMax, yTarget, (x) => (upstreamCalls++, curve(x)))
@@ -78,15 +93,22 @@ describe('binarySearch stops at its fixed point', () => {
 
 describe('sizing memo', () => {
   const parms = {alpha: f32(7.47), beta: f32(0.044), gamma: f32(15.4), delta: f32(0.0003)}
-  const built = createQueueAnalyzer({maxBatchSize: 256, maxQueueSize: 2560, serviceParms: parms}, {avgInputTokens: 512, avgOutputTokens: 256})
+  const config = {maxBatchSize: 256, maxQueueSize: 2560, serviceParms: parms}
+  const built = createQueueAnalyzer(config, {avgInputTokens: 512, avgOutputTokens: 256})
   assert.ok(built.ok)
   const analyzer = built.analyzer
 
   test('the sized metrics and model are what a fresh analysis at the sized rate gives', () => {
-    for (const targets of [{ttftMs: 500, itlMs: 24, tps: 0}, {ttftMs: 200, itlMs: 0, tps: 0}, {ttftMs: 0, itlMs: 18, tps: 5}]) {
+    const targetSets = [
+      {ttftMs: 500, itlMs: 24, tps: 0},
+      {ttftMs: 200, itlMs: 0, tps: 0},
+      {ttftMs: 0, itlMs: 18, tps: 5},
+    ]
+    for (const targets of targetSets) {
       const sized = sizeForTargets(analyzer, targets)
       assert.ok(sized.ok)
-      const lambdaStar = Math.min(sized.targetRate.rateTargetTTFTRps, sized.targetRate.rateTargetITLRps, sized.targetRate.rateTargetTPSRps)
+      const rate = sized.targetRate
+      const lambdaStar = Math.min(rate.rateTargetTTFTRps, rate.rateTargetITLRps, rate.rateTargetTPSRps)
       const fresh = analyzeRate(analyzer, f32(f32(f32(lambdaStar / 1000)) * 1000))
       assert.ok(fresh.ok)
       assert.deepEqual(sized.metrics, fresh.metrics)

@@ -5,6 +5,7 @@ import {f32} from '../../../src/core/optimizer/float32.js'
 import {
   queueModelWork,
   type QueueSolveResult,
+  type QueueTimesResult,
   solveStateDependentQueue,
   solveStateDependentQueueReference,
   solveStateDependentQueueTimes,
@@ -74,13 +75,20 @@ function adversarialChain(next: () => number): Chain {
   return {lambdaPerMs, servRatePerMs: rates, occupancyLimit}
 }
 
+const fastOf = (chain: Chain): QueueSolveResult =>
+  solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+const referenceOf = (chain: Chain): QueueSolveResult =>
+  solveStateDependentQueueReference(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+const timesOf = (chain: Chain): QueueTimesResult =>
+  solveStateDependentQueueTimes(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+
 /** Fast solve and times-only solve against the reference; returns the fast solve. */
 function solveBoth(chain: Chain, label: string): QueueSolveResult {
-  const fast = solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
-  const reference = solveStateDependentQueueReference(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+  const fast = fastOf(chain)
+  const reference = referenceOf(chain)
   const where = `${label} lambda=${chain.lambdaPerMs} K=${chain.occupancyLimit}`
   assertSameSolve(fast, reference, where)
-  const times = solveStateDependentQueueTimes(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+  const times = timesOf(chain)
   if (!reference.ok) {
     assert.deepEqual(times, reference, where)
   } else {
@@ -108,12 +116,12 @@ describe('the fast queue model and its times-only solve equal the reference bit 
   test('a buffer grown by a long chain and reused by short ones leaves no trace', () => {
     const next = random(11)
     const chains = Array.from({length: 60}, () => realisticChain(next))
-    const fresh = chains.map((chain) => solveStateDependentQueueReference(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit))
+    const fresh = chains.map(referenceOf)
     // longest first, then the others twice in a shuffled order
     const order = [...chains.keys()].sort((a, b) => chains[b].occupancyLimit - chains[a].occupancyLimit)
     for (const index of [...order, ...order.reverse(), ...order.filter((i) => i % 3 === 0)]) {
       const chain = chains[index]
-      assertSameSolve(solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit), fresh[index], `#${index}`)
+      assertSameSolve(fastOf(chain), fresh[index], `#${index}`)
     }
   })
 
@@ -127,7 +135,8 @@ describe('the fast queue model and its times-only solve equal the reference bit 
       }
       // the quotient exactly halfway: p * 1 / 2 and p * 3 / 6
       for (const [lambdaPerMs, mu] of [[1, 2], [3, 6]]) {
-        solveBoth({lambdaPerMs, servRatePerMs: new Float64Array([mu]), occupancyLimit: limit}, `tie ${lambdaPerMs}/${mu}`)
+        const chain = {lambdaPerMs, servRatePerMs: new Float64Array([mu]), occupancyLimit: limit}
+        solveBoth(chain, `tie ${lambdaPerMs}/${mu}`)
       }
     }
   })
@@ -140,7 +149,8 @@ describe('the fast queue model and its times-only solve equal the reference bit 
       solveBoth(chain, `lambda ${chain.lambdaPerMs}`)
       const before = {...queueModelWork}
       solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
-      return {states: queueModelWork.states - before.states, subnormalStates: queueModelWork.subnormalStates - before.subnormalStates}
+      const states = queueModelWork.states - before.states
+      return {states, subnormalStates: queueModelWork.subnormalStates - before.subnormalStates}
     }
     const zeroTail = work({lambdaPerMs: f32(top * 0.3), servRatePerMs: rates, occupancyLimit: 5632})
     assert.ok(zeroTail.states + zeroTail.subnormalStates < 2000, JSON.stringify(zeroTail))
@@ -160,15 +170,16 @@ describe('the fast queue model and its times-only solve equal the reference bit 
       for (const chain of chains) solve(chain)
       return queueModelWork.states + queueModelWork.subnormalStates - before
     }
-    const full = count((chain) => solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit))
-    const times = count((chain) => solveStateDependentQueueTimes(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit))
+    const full = count(fastOf)
+    const times = count(timesOf)
     assert.ok(times < full * 0.8, `${times} of ${full} states`)
   })
 
   test('an invalid model is reported as the reference reports it', () => {
     const rates = new Float64Array([1, 2])
     assertSameSolve(solveStateDependentQueue(1, rates, 1), solveStateDependentQueueReference(1, rates, 1), 'K=1')
-    assertSameSolve(solveStateDependentQueue(-1, rates, 22), solveStateDependentQueueReference(-1, rates, 22), 'lambda<0')
+    const negative = {lambdaPerMs: -1, servRatePerMs: rates, occupancyLimit: 22}
+    assertSameSolve(fastOf(negative), referenceOf(negative), 'lambda<0')
     const stuck = solveStateDependentQueue(1, new Float64Array([0]), 10)
     assert.deepEqual(stuck, solveStateDependentQueueReference(1, new Float64Array([0]), 10))
     assert.equal(stuck.ok, false)
