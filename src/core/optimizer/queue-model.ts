@@ -102,11 +102,10 @@ const solved = {p0: 0, pK: 0, numInSystem: 0, numInServers: 0}
 /**
  * The fast path of both solves; false when the reference must do it (invalid model, or a case above). With
  * `cutTail`, the tail is cut at the first state k > N with p[k] <= B = sum * 2^-70 / K, given sum >= 1,
- * lambda <= mu(N) * (1 - 2^-40) and both in [2^-500, 2^500]: then fl(fl(B * lambda) / mu(N)) < B (all normal), so
- * by monotony of rounding every
- * later p stays <= B; adding one to sum changes nothing (B is far below half its ulp), nor does adding
- * j * (p / sum) <= 2^-69 to numInSystem once that is >= 2^-14 (tested); and pK <= 2^-69 gives the same float32
- * throughput as 0, which solved.pK then holds.
+ * lambda <= mu(N) * (1 - 2^-40) and both in [2^-500, 2^500]: then fl(fl(B * lambda) / mu(N)) < B (all normal),
+ * so by monotony of rounding every later p stays <= B; adding one to sum changes nothing (B is far below half its
+ * ulp), nor does adding j * (p / sum) <= 2^-69 to numInSystem once that is >= 2^-14 (tested); and pK <= 2^-69
+ * gives the same float32 throughput as 0, which solved.pK then holds.
  */
 function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: number, cutTail: boolean): boolean {
   const maxBatch = servRatePerMs.length
