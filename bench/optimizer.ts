@@ -1,42 +1,95 @@
-// Times decideModelBased over every golden optimizer case: one "VA solve" each. Prints, never asserts.
-// Run: npm run build && node_modules/.bin/node dist/bench/optimizer.js [iterations]
+// Times decideModelBased, one "VA solve" each: first over every golden optimizer case as recorded, then over the
+// golden inputs that size (a load, a valid profile) with the batch size forced to 64, 256 and 512 (K = 11 N chain
+// states), the sizes real deployments use. Prints percentiles and deterministic work counts, never asserts.
+// Run: npm run build && node_modules/.bin/node dist/bench/optimizer.js [rounds] [batchRounds]
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
+import {sizingKey} from '../src/core/optimizer/memo.js'
 import {decideModelBased, type ModelBasedInput} from '../src/core/optimizer/model-based.js'
+import {queueModelWork} from '../src/core/optimizer/queue-model.js'
 import {repoRoot} from '../test/support/paths.js'
 
 const WARMUP_ROUNDS = 3
 const DEFAULT_ROUNDS = 20
+const DEFAULT_BATCH_ROUNDS = 5
+const BATCH_SIZES = [64, 256, 512]
 
-const golden = JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'golden', 'optimizer-cases.json'), 'utf8')) as {
-  cases: {id: string; input: ModelBasedInput}[]
-}
+const goldenPath = join(repoRoot, 'test', 'fixtures', 'golden', 'optimizer-cases.json')
+const golden = JSON.parse(readFileSync(goldenPath, 'utf8')) as {cases: {id: string; input: ModelBasedInput}[]}
 const inputs = golden.cases.map((c) => c.input)
 const rounds = Number(process.argv[2] ?? DEFAULT_ROUNDS)
+const batchRounds = Number(process.argv[3] ?? DEFAULT_BATCH_ROUNDS)
 
 let sink = 0
-for (let round = 0; round < WARMUP_ROUNDS; round++) for (const input of inputs) sink += decideModelBased(input).desired?.numReplicas ?? 0
-
-const perSolveUs: number[] = []
-const perRoundMs: number[] = []
-for (let round = 0; round < rounds; round++) {
-  const roundStart = performance.now()
-  for (const input of inputs) {
-    const start = performance.now()
-    sink += decideModelBased(input).desired?.numReplicas ?? 0
-    perSolveUs.push((performance.now() - start) * 1000)
-  }
-  perRoundMs.push(performance.now() - roundStart)
+const solve = (input: ModelBasedInput): void => {
+  sink += decideModelBased(input).desired?.numReplicas ?? 0
 }
 
-const median = (values: number[]) => {
+const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)]
+  return sorted[Math.floor((sorted.length - 1) * p)]
 }
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) * p)]
+const us = (value: number): string => `${value.toFixed(1)} us`
+
+const cpuUs = (): number => {
+  const {user, system} = process.cpuUsage()
+  return user + system
+}
+
+/**
+ * Per-solve wall and CPU times (us) over `count` rounds, after the warm-up rounds; and each round's total (ms).
+ * CPU time leaves out the time other processes had the core, so it is steadier on a shared machine.
+ */
+function time(
+  set: readonly ModelBasedInput[],
+  count: number,
+): {perSolveUs: number[]; perSolveCpuUs: number[]; perRoundMs: number[]} {
+  for (let round = 0; round < WARMUP_ROUNDS; round++) for (const input of set) solve(input)
+  const perSolveUs: number[] = []
+  const perSolveCpuUs: number[] = []
+  const perRoundMs: number[] = []
+  for (let round = 0; round < count; round++) {
+    const roundStart = performance.now()
+    for (const input of set) {
+      const cpuStart = cpuUs()
+      const start = performance.now()
+      solve(input)
+      perSolveUs.push((performance.now() - start) * 1000)
+      perSolveCpuUs.push(cpuUs() - cpuStart)
+    }
+    perRoundMs.push(performance.now() - roundStart)
+  }
+  return {perSolveUs, perSolveCpuUs, perRoundMs}
+}
+
 console.log(`optimizer: ${inputs.length} golden VAs x ${rounds} rounds (after ${WARMUP_ROUNDS} warm-up rounds), node ${process.version}`)
-console.log(`  per VA solve: median ${median(perSolveUs).toFixed(1)} us, p90 ${percentile(perSolveUs, 0.9).toFixed(1)} us, max ${Math.max(...perSolveUs).toFixed(1)} us`)
-console.log(`  all ${inputs.length} VAs: median ${median(perRoundMs).toFixed(1)} ms per round, total ${perRoundMs.reduce((a, b) => a + b, 0).toFixed(0)} ms`)
+{
+  const {perSolveUs, perRoundMs} = time(inputs, rounds)
+  console.log(`  per VA solve: median ${us(percentile(perSolveUs, 0.5))}, p90 ${us(percentile(perSolveUs, 0.9))}, ` +
+    `max ${us(Math.max(...perSolveUs))}`)
+  console.log(`  all ${inputs.length} VAs: median ${percentile(perRoundMs, 0.5).toFixed(1)} ms per round, ` +
+    `total ${perRoundMs.reduce((a, b) => a + b, 0).toFixed(0)} ms`)
+}
+
+// Golden inputs that reach the queue model; maxBatchSize is the server override, so it is N.
+const sizing = inputs.filter((input) => sizingKey(input) !== undefined)
+console.log(`at fixed batch sizes: ${sizing.length} golden inputs that size, maxBatchSize forced, ` +
+  `${batchRounds} rounds each (after ${WARMUP_ROUNDS} warm-up rounds)`)
+for (const maxBatchSize of BATCH_SIZES) {
+  const set = sizing.map((input) => ({...input, maxBatchSize}))
+  const before = {...queueModelWork}
+  for (const input of set) solve(input)
+  const solves = (queueModelWork.solves - before.solves) / set.length
+  const states = (queueModelWork.states - before.states) / set.length
+  const subnormal = (queueModelWork.subnormalStates - before.subnormalStates) / set.length
+  const {perSolveUs, perSolveCpuUs} = time(set, batchRounds)
+  const wide = (value: number): string => us(value).padStart(10)
+  console.log(`  batch ${String(maxBatchSize).padStart(3)}: per VA p50 ${wide(percentile(perSolveUs, 0.5))}, ` +
+    `p90 ${wide(percentile(perSolveUs, 0.9))} (CPU p50 ${wide(percentile(perSolveCpuUs, 0.5))}, ` +
+    `p90 ${wide(percentile(perSolveCpuUs, 0.9))}); ` +
+    `per VA ${solves.toFixed(1)} queue solves, ${(states / 1000).toFixed(1)}k chain states ` +
+    `+ ${(subnormal / 1000).toFixed(1)}k subnormal ones in scaled integers`)
+}
 if (sink < 0) console.log(sink) // keeps the work observable

@@ -29,6 +29,11 @@ export function withinTolerance(x: number, value: number, tolerance: number): bo
  * first, a flat curve (f(xMin) == f(xMax)) counts as decreasing, and the search returns the last midpoint after
  * BISECTION_MAX_ITERATIONS steps (`converged: false`). ind -1: target below the bounded region (returns xMin),
  * +1: above it (returns xMax).
+ *
+ * Deviation from upstream, same result: once a step leaves [low, high] unchanged (in float32 the interval shrinks
+ * to adjacent or equal values, and its midpoint is one of them), every remaining step would evaluate the same x
+ * and change nothing, so the search returns that x (`converged: false`) at once instead of evaluating it again up
+ * to 100 times. This needs `evaluate` to be a pure function, as every caller's is.
  */
 export function binarySearch(
   xMin: number,
@@ -60,8 +65,13 @@ export function binarySearch(
     const y = evaluate(x)
     if (!y.ok) return {ok: false, xStar: 0, ind: 0, error: `invalid function evaluation: ${y.error}`}
     if (withinTolerance(y.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: x, ind: 0, converged: true}
-    if ((increasing && yTarget < y.value) || (!increasing && yTarget > y.value)) high = x
-    else low = x
+    if ((increasing && yTarget < y.value) || (!increasing && yTarget > y.value)) {
+      if (high === x) break
+      high = x
+    } else {
+      if (low === x) break
+      low = x
+    }
   }
   return {ok: true, xStar: x, ind: 0, converged: false}
 }

@@ -1,7 +1,7 @@
 import {binarySearch, type Evaluation} from './bisection.js'
 import {f32, formatGoFloat32} from './float32.js'
 import {formatGoFixed} from './go-format.js'
-import {type QueueModelState, solveStateDependentQueue} from './queue-model.js'
+import {type QueueModelState, solveStateDependentQueue, solveStateDependentQueueTimes} from './queue-model.js'
 import {
   decodeTimeMs,
   effectiveConcurrency,
@@ -132,6 +132,45 @@ export function createQueueAnalyzer(config: QueueConfig, request: RequestSize): 
 
 type ModelAtRate = {ok: true; model: AnalyzedModel} | {ok: false; error: string}
 
+/** What the TTFT and ITL of a replica depend on. */
+type WaitAndConcurrency = Pick<AnalyzedModel, 'avgWaitTimeMs' | 'effectiveConcurrency'>
+
+type TimesAtRate = ({ok: true} & WaitAndConcurrency) | {ok: false; error: string}
+
+/**
+ * solveAt's wait time and effective concurrency, all that sizing's searches read, through the queue model's
+ * solve for exactly these (solveStateDependentQueueTimes, which may stop a chain early). Not upstream, same values.
+ */
+function timesAt(analyzer: QueueAnalyzer, lambdaPerMs: number): TimesAtRate {
+  const solved = solveStateDependentQueueTimes(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit)
+  if (!solved.ok) return solved
+  const concurrency = effectiveConcurrency(
+    analyzer.config.serviceParms,
+    analyzer.request,
+    solved.avgServTimeMs,
+    analyzer.config.maxBatchSize,
+  )
+  return {ok: true, avgWaitTimeMs: solved.avgWaitTimeMs, effectiveConcurrency: concurrency}
+}
+
+/**
+ * timesAt with a memo keyed by lambda, for one sizing: both bisections start by evaluating the same two ends of the
+ * rate range. Not upstream (which solves again); the result is the same since timesAt is pure. Only positive rates
+ * are kept (a Map does not tell -0 from 0).
+ */
+function memoisedTimesAt(): (analyzer: QueueAnalyzer, lambdaPerMs: number) => TimesAtRate {
+  const known = new Map<number, TimesAtRate>()
+  return (analyzer, lambdaPerMs) => {
+    if (!(lambdaPerMs > 0)) return timesAt(analyzer, lambdaPerMs)
+    let result = known.get(lambdaPerMs)
+    if (result === undefined) {
+      result = timesAt(analyzer, lambdaPerMs)
+      known.set(lambdaPerMs, result)
+    }
+    return result
+  }
+}
+
 // Solve the chain at lambda (req/ms) and derive the effective concurrency from its mean service time.
 function solveAt(analyzer: QueueAnalyzer, lambdaPerMs: number): ModelAtRate {
   const solved = solveStateDependentQueue(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit)
@@ -145,12 +184,12 @@ function solveAt(analyzer: QueueAnalyzer, lambdaPerMs: number): ModelAtRate {
   return {ok: true, model: {...solved.state, effectiveConcurrency: concurrency}}
 }
 
-function ttftOf(analyzer: QueueAnalyzer, model: AnalyzedModel): number {
+function ttftOf(analyzer: QueueAnalyzer, model: WaitAndConcurrency): number {
   const prefill = prefillTimeMs(analyzer.config.serviceParms, analyzer.request.avgInputTokens, model.effectiveConcurrency)
   return f32(model.avgWaitTimeMs + prefill)
 }
 
-function itlOf(analyzer: QueueAnalyzer, model: AnalyzedModel): number {
+function itlOf(analyzer: QueueAnalyzer, model: WaitAndConcurrency): number {
   return decodeTimeMs(analyzer.config.serviceParms, model.effectiveConcurrency)
 }
 
@@ -203,16 +242,17 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   const lambdaHigh = f32(analyzer.rateRangeMaxRps / 1000)
   const range = `range=[${formatGoFixed(analyzer.rateRangeMinRps, 3)}, ${formatGoFixed(analyzer.rateRangeMaxRps, 3)}]`
   let converged = true
+  const solveTimes = memoisedTimesAt()
 
   const searchTarget = (
     name: 'TTFT' | 'ITL',
     target: number,
-    metricOf: (model: AnalyzedModel) => number,
+    metricOf: (model: WaitAndConcurrency) => number,
   ): {ok: true; lambda: number} | {ok: false; error: string} => {
     if (target <= 0) return {ok: true, lambda: lambdaHigh}
     const evaluate = (lambda: number): Evaluation => {
-      const solved = solveAt(analyzer, lambda)
-      return solved.ok ? {ok: true, value: metricOf(solved.model)} : solved
+      const solved = solveTimes(analyzer, lambda)
+      return solved.ok ? {ok: true, value: metricOf(solved)} : solved
     }
     const found = binarySearch(lambdaLow, lambdaHigh, target, evaluate)
     if (!found.ok || found.ind < 0) {
