@@ -100,3 +100,22 @@ function settleSentence(result: SaturationVariantResult, replicas: number, settl
 export function saturationVariantsByKey(run: SaturationRun): Map<string, SaturationVariantResult> {
   return new Map(run.variants.map((variant) => [`${variant.namespace}\u0000${variant.name}`, variant]))
 }
+
+/** A VA's pods as the engine saw them: largest KV fraction and queue, saturated of reporting; null without pods. */
+export interface SaturationPodFigures {
+  maxKvCacheUsage: number
+  maxQueueLength: number
+  saturatedReplicas: number
+  reportingReplicas: number
+}
+
+export function saturationPodFigures(detail: SaturationDetail | null): SaturationPodFigures | null {
+  const reporting = (detail?.pods ?? []).filter((pod) => pod.kvCacheUsage !== null || pod.queueLength !== null)
+  if (reporting.length === 0) return null
+  return {
+    maxKvCacheUsage: Math.max(...reporting.map((pod) => pod.kvCacheUsage ?? 0)),
+    maxQueueLength: Math.max(...reporting.map((pod) => pod.queueLength ?? 0)),
+    saturatedReplicas: reporting.filter((pod) => pod.isSaturated === true).length,
+    reportingReplicas: reporting.length,
+  }
+}

@@ -12,8 +12,9 @@
  *    to the KV it holds, so a pod at demand x > 1 receives (x − 1) × that ratio more requests per minute than it
  *    serves; the queue shows one minute of that excess (the controller reads max_over_time over 1m). Without a
  *    measured rate (or with all pods idle) the overflow adds no queue: such a pod is saturated by KV anyway.
- * 3. The model's load is spread evenly over the replicas a decision gives it (`mapReadingsToReplicas`, `spread-load`,
- *    the replay's code): demands are conserved, so more replicas lower every pod's readings.
+ * 3. When the engine changes the replica count, the model's load (the sum of its pods' demands) is spread evenly over
+ *    all its reporting replicas (`mapReadingsToReplicas`, `spread-load`, the replay's code, on the pooled demand), as
+ *    a balancing router (the llm-d EPP) would: demand is conserved, so more replicas lower every pod's readings.
  *
  * Limits: no per-variant capacity (an H100 and an L40S pod count as equal), a queue that is linear in load below
  * capacity (real queues grow faster near saturation), no prefix-cache effects, no change of token lengths.
@@ -62,11 +63,19 @@ export function readingFromDemand(demand: PodDemand, requestsPerKv: number | und
   return {name: demand.name, kvCacheUsage: Math.min(1, demand.kvDemand), queueLength: demand.queueDemand + overflowQueue}
 }
 
-/** Step 3: the group's demands (in collector order) spread over `replicas` pods named `<namePrefix>sim-<j>`. */
+/**
+ * Step 3: the group's load spread evenly over `replicas` pods named `<namePrefix>sim-<j>`: the demands are pooled
+ * into one reading and handed to the replay's `spread-load` mapping, so every pod carries total / replicas.
+ */
 export function spreadDemands(demands: readonly PodDemand[], replicas: number, namePrefix: string): PodDemand[] {
-  const asReadings = demands.map((demand) => ({name: demand.name, kvCacheUsage: demand.kvDemand, queueLength: demand.queueDemand}))
-  return mapReadingsToReplicas(asReadings, replicas, 'spread-load', namePrefix).map((reading) => ({
-    name: reading.name,
+  const pooled = {
+    name: `${namePrefix}pooled`,
+    kvCacheUsage: demands.reduce((sum, demand) => sum + demand.kvDemand, 0),
+    queueLength: demands.reduce((sum, demand) => sum + demand.queueDemand, 0),
+  }
+  if (demands.length === 0) return []
+  return mapReadingsToReplicas([pooled], replicas, 'spread-load', namePrefix).map((reading, index) => ({
+    name: replicas === 1 ? `${namePrefix}sim-${index}` : reading.name,
     kvDemand: reading.kvCacheUsage,
     queueDemand: reading.queueLength,
   }))

@@ -1,14 +1,17 @@
 /**
  * Where the saturation engines' cycles lead at a constant load. Each cycle moves at most one variant of a model by
  * one replica, so the controller's next decision alone cannot answer "how many replicas at twice the load". We repeat
- * the cycle, as the replay does: actuation is immediate, new replicas are ready at the next cycle, every variant
- * state holds our replicas (current = desired = our last target, nothing pending), and the group's load is spread
- * over our replicas with the load model (load-model.ts). The first cycle is the controller's own next decision,
- * from the real state. We stop when a cycle changes nothing (settled), when a state repeats (the rule flaps between
- * counts; we report the largest), or after `maxSettleCycles`.
+ * the cycle, as the replay does, from today's replicas: actuation is immediate, new replicas are ready at the next
+ * cycle, every variant state holds our replicas (current = desired = our last target, nothing pending), and the
+ * group's load is spread evenly over our replicas (load-model.ts, step 3). We stop when a cycle changes nothing
+ * (settled), when a state repeats (the rule flaps between counts; we report the largest), or after
+ * `maxSettleCycles`.
  *
- * The result depends on where it starts: the engines have a dead band (no trigger fires, scale-down unsafe) in which
- * several replica counts are stable, and we start from today's replicas.
+ * With even readings the engines' rules reduce to one count: the model scales up while the average spare of
+ * load/M is below a trigger and down while it stays above at M − 1, so the cycles settle at the smallest total M
+ * whose spare meets both triggers. That M never falls when the load grows, and since scale-ups always go to the
+ * cheapest variant and scale-downs to the most expensive, neither does any variant's share. The next cycle's own
+ * decision, from the pods' real (uneven) readings, is still the run's `action`.
  */
 import {analyzeCapacityV042, analyzeSaturationV051, type SaturationGroupInput} from '../optimizer/saturation/engine.js'
 import type {ModelSaturationAnalysis, ReplicaMetric, VariantState} from '../optimizer/saturation/types.js'
@@ -57,12 +60,10 @@ export function settleGroup(group: SaturationGroupResult, variants: readonly Sat
   const outcome = group.outcome
   if (input === undefined || outcome === undefined || outcome.result.engineSkip !== undefined) return undefined
   const written = new Set(variants.filter((variant) => variant.groupKey === group.key && variant.targetReplicas !== undefined).map((variant) => variant.name))
-  const states = new Map<string, SimState>(input.variantStates.map((state) => [state.variantName, {replicas: state.currentReplicas, desired: state.desiredReplicas}]))
+  // A stable start: today's replicas, desired = current, nothing pending.
+  const states = new Map<string, SimState>(input.variantStates.map((state) => [state.variantName, {replicas: state.currentReplicas, desired: state.currentReplicas}]))
   const gpus = new Map(input.variantStates.map((state) => [state.variantName, state.gpusPerReplica]))
-  const demands = group.load?.demands ?? input.replicaMetrics.map((metric) => ({
-    variantName: metric.variantName,
-    demand: {name: metric.podName, kvDemand: metric.kvCacheUsage, queueDemand: metric.queueLength},
-  }))
+  const demands = group.load?.demands.map((entry) => entry.demand) ?? input.replicaMetrics.map((metric) => ({name: metric.podName, kvDemand: metric.kvCacheUsage, queueDemand: metric.queueLength}))
   const requestsPerKv = group.load?.requestsPerKv
   // Reporting variants in first-appearance order, with the accelerator and cost their pods carry.
   const reporting = new Map<string, ReplicaMetric>()
@@ -81,11 +82,11 @@ export function settleGroup(group: SaturationGroupResult, variants: readonly Sat
   }
   const keyOf = () => [...states.values()].map((state) => `${state.replicas}:${state.desired}`).join(',')
 
-  let cycles = apply(outcome.result.decisions) ? 1 : 0
-  let analysis: ModelSaturationAnalysis | undefined = outcome.result.analysis
-  const seen = new Map<string, number>([[keyOf(), 1]])
+  let cycles = 0
+  let analysis: ModelSaturationAnalysis | undefined
+  const seen = new Map<string, number>([[keyOf(), 0]])
   const history: Map<string, number>[] = [snapshot(states)]
-  for (let cycle = 2; cycle <= maxCycles; cycle++) {
+  for (let cycle = 1; cycle <= maxCycles; cycle++) {
     const cycleInput = simulatedInput(input, states, gpus, demands, reporting, requestsPerKv)
     const result = group.engine === 'capacity-v0.4.2' ? analyzeCapacityV042(cycleInput) : analyzeSaturationV051(cycleInput)
     analysis = cycleInput.replicaMetrics.length === 0 ? undefined : result.analysis
@@ -96,7 +97,7 @@ export function settleGroup(group: SaturationGroupResult, variants: readonly Sat
     history.push(snapshot(states))
     if (first !== undefined) {
       // The states of cycles first..cycle repeat forever: report the one with the most replicas.
-      const loop = history.slice(first - 1)
+      const loop = history.slice(first)
       const largest = loop.reduce((best, candidate) => (total(candidate) > total(best) ? candidate : best))
       return {status: 'oscillating', cycles, replicas: largest, analysis: summarizeAnalysis(analysis)}
     }
@@ -123,7 +124,7 @@ function simulatedInput(
   input: SaturationGroupInput,
   states: ReadonlyMap<string, SimState>,
   gpus: ReadonlyMap<string, number | undefined>,
-  demands: readonly {readonly variantName: string; readonly demand: PodDemand}[],
+  demands: readonly PodDemand[],
   reporting: ReadonlyMap<string, ReplicaMetric>,
   requestsPerKv: number | undefined,
 ): SaturationGroupInput {
@@ -134,17 +135,11 @@ function simulatedInput(
     return {podName: name, variantName, kvCacheUsage: reading.kvCacheUsage, queueLength: Math.trunc(reading.queueLength), acceleratorName, cost}
   }
   const replicaMetrics: ReplicaMetric[] = []
-  const observedCounts = [...reporting.keys()].map((name) => demands.filter((entry) => entry.variantName === name).length)
-  if (counts.every((count, index) => count === observedCounts[index])) {
-    // Every variant at its observed pod count: its own pods' demands, in collector order (the first cycle's input).
-    for (const entry of demands) replicaMetrics.push(toMetric(reporting.get(entry.variantName)!, entry.demand, entry.demand.name))
-  } else {
-    const spread = spreadDemands(demands.map((entry) => entry.demand), counts.reduce((sum, count) => sum + count, 0), '')
-    let next = 0
-    ;[...reporting.values()].forEach((first, index) => {
-      for (let pod = 0; pod < counts[index]!; pod++) replicaMetrics.push(toMetric(first, spread[next++]!, `${first.variantName}-sim-${pod}`))
-    })
-  }
+  const spread = spreadDemands(demands, counts.reduce((sum, count) => sum + count, 0), '')
+  let next = 0
+  ;[...reporting.values()].forEach((first, index) => {
+    for (let pod = 0; pod < counts[index]!; pod++) replicaMetrics.push(toMetric(first, spread[next++]!, `${first.variantName}-sim-${pod}`))
+  })
   const variantStates: VariantState[] = input.variantStates.map((state) => {
     const simulated = states.get(state.variantName)!
     return {variantName: state.variantName, currentReplicas: simulated.replicas, desiredReplicas: simulated.desired, pendingReplicas: 0, gpusPerReplica: gpus.get(state.variantName)}

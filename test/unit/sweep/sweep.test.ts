@@ -25,7 +25,7 @@ describe('parseSweepSpec', () => {
   })
 
   const invalid: Array<[string, RegExp]> = [
-    ['x', /^invalid --sweep "x": expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate, input-tokens, output-tokens, slo-ttft, slo-itl, max-batch$/],
+    ['x', /^invalid --sweep "x": expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate, input-tokens, output-tokens, slo-ttft, slo-itl, max-batch, load-scale, kv-threshold, queue-threshold, kv-spare-trigger, queue-spare-trigger$/],
     ['arrival-rate=1:2', /expected PARAM=FROM:TO:STEP/],
     ['replicas=1:2:1', /unknown parameter "replicas"; expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate/],
     ['arrival-rate=a:2:1', /FROM "a" is not a number/],
