@@ -43,6 +43,9 @@ test('load what-ifs move a v0.5 saturation decision in the documented direction 
     [9000, 10, 'settled'],
     [9000, 10, 'settled'],
   ])
+  assert.deepEqual(Object.keys(tenfold[0]!.saturation), [
+    'engine', 'engineWhy', 'group', 'action', 'computedReplicas', 'currentReplicas', 'pendingReplicas', 'pods', 'model', 'explanation', 'load', 'settle',
+  ], 'the saturation JSON fields, listed deliberately')
   assert.deepEqual(desired(await simulateJson(['--arrival-rate', '0'])), {'granite-8b-h100': 1, 'granite-8b-l40s': 1})
   assert.deepEqual(desired(await simulateJson(['--arrival-rate', '1800'])), {'granite-8b-h100': 2, 'granite-8b-l40s': 8})
 })

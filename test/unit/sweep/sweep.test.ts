@@ -141,6 +141,14 @@ describe('runSweep on the saturation engines', () => {
     }
     assert.deepEqual(result.warnings, [])
     assert.deepEqual(sweepNotes(result), [])
+    assert.deepEqual(Object.keys(result.rows[0]!), [
+      'namespace', 'name', 'value', 'outcome', 'reason', 'desiredReplicas', 'ttftMs', 'itlMs', 'utilization', 'cost', 'maxRpmPerReplica', 'boundBy',
+      'engine', 'saturation',
+    ], 'the JSON row fields, listed deliberately')
+    assert.deepEqual(Object.keys(result.rows[0]!.saturation!), [
+      'loadScale', 'maxKvCacheUsage', 'maxQueueLength', 'saturatedReplicas', 'reportingReplicas', 'avgSpareKvCapacity', 'kvSpareTrigger',
+      'avgSpareQueueLength', 'queueSpareTrigger', 'action', 'settleCycles', 'settleStatus',
+    ])
   })
 
   test('the sibling variant still takes part: an arrival-rate sweep matches the load scale over 900 rpm', () => {
