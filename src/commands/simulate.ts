@@ -88,7 +88,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
   private async printSweep(inputs: CommandInputs, spec: SweepSpec, whatIf: WhatIf, names: string[], flags: {namespace?: string | undefined; 'no-headers': boolean}, output: string): Promise<void> {
     if (names.length > 1) throw new UsageError('--sweep takes one VariantAutoscaling name')
     const {runSweep} = await import('../core/sweep/run-sweep.js')
-    const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {metrics: inputs.metrics, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
+    const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
+      metrics: inputs.metrics,
+      pods: inputs.saturationPods,
+      requestCounts: inputs.requestCounts,
+    })
     for (const warning of result.warnings) this.warnLine(warning)
     const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
     if (output === 'json' || output === 'yaml') this.write((await import('../core/render/serialize.js')).serialize(result, output))

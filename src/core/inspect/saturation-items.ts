@@ -13,7 +13,11 @@ export interface SaturationItemContext {
  * saturation, not from load and SLOs, so `prediction` and `boundBy` stay null and `saturation` carries the why. With
  * a settle (load or threshold what-ifs), `desired` is where the cycles settle rather than the next cycle's target.
  */
-export function saturationItem(result: SaturationVariantResult, skeleton: SimulationItem, context: SaturationItemContext = {}): SimulationItem {
+export function saturationItem(
+  result: SaturationVariantResult,
+  skeleton: SimulationItem,
+  context: SaturationItemContext = {},
+): SimulationItem {
   const next = result.targetReplicas
   const settled = next === undefined ? undefined : context.settle?.replicas.get(result.name)
   const target = settled ?? next
@@ -31,12 +35,17 @@ export function saturationItem(result: SaturationVariantResult, skeleton: Simula
   }
 }
 
-export function saturationDetail(result: SaturationVariantResult, context: SaturationItemContext = {}): SaturationDetail {
+export function saturationDetail(
+  result: SaturationVariantResult,
+  context: SaturationItemContext = {},
+): SaturationDetail {
   const {load} = context
   const settle = context.settle
   const settledReplicas = settle?.replicas.get(result.name)
   const explanation = [...result.sentences]
-  if (settle !== undefined && settledReplicas !== undefined) explanation.push(settleSentence(result, settledReplicas, settle, load))
+  if (settle !== undefined && settledReplicas !== undefined) {
+    explanation.push(settleSentence(result, settledReplicas, settle, load))
+  }
   return {
     engine: result.engine,
     engineWhy: result.engineWhy,
@@ -61,7 +70,13 @@ export function saturationDetail(result: SaturationVariantResult, context: Satur
         }
       : null,
     explanation,
-    load: load === undefined ? null : {scale: load.scale, observedArrivalRate: load.observedRateRpm ?? null, overflowRequestsPerKv: load.requestsPerKv ?? null},
+    load: load === undefined
+      ? null
+      : {
+          scale: load.scale,
+          observedArrivalRate: load.observedRateRpm ?? null,
+          overflowRequestsPerKv: load.requestsPerKv ?? null,
+        },
     settle: settle === undefined || settledReplicas === undefined
       ? null
       : {
@@ -82,18 +97,26 @@ export function saturationDetail(result: SaturationVariantResult, context: Satur
   }
 }
 
-function settleSentence(result: SaturationVariantResult, replicas: number, settle: GroupSettle, load: GroupLoadApplied | undefined): string {
-  const at = load === undefined || load.scale === 1 ? 'at this load' : `at ${Number(load.scale.toPrecision(4))}× the observed load`
+function settleSentence(
+  result: SaturationVariantResult,
+  replicas: number,
+  settle: GroupSettle,
+  load: GroupLoadApplied | undefined,
+): string {
+  const at = load === undefined || load.scale === 1
+    ? 'at this load'
+    : `at ${Number(load.scale.toPrecision(4))}× the observed load`
+  const repeating = `${at}, repeating the controller's cycles, ${result.name}`
   const from = result.state?.currentReplicas
   const path = from === undefined || from === replicas ? `stays at ${replicas}` : `goes from ${from} to ${replicas}`
   const cycles = `${settle.cycles} controller ${settle.cycles === 1 ? 'cycle' : 'cycles'}`
   switch (settle.status) {
     case 'settled':
-      return `${at}, repeating the controller's cycles, ${result.name} ${path} and settles after ${cycles} (load model: docs/capacity-planning.md)`
+      return `${repeating} ${path} and settles after ${cycles} (load model: docs/capacity-planning.md)`
     case 'oscillating':
-      return `${at}, repeating the controller's cycles, ${result.name} flaps; the largest count is ${replicas} (after ${cycles})`
+      return `${repeating} flaps; the largest count is ${replicas} (after ${cycles})`
     case 'cycle-limit':
-      return `${at}, repeating the controller's cycles, ${result.name} ${path} and is still moving after ${cycles}`
+      return `${repeating} ${path} and is still moving after ${cycles}`
   }
 }
 

@@ -2,7 +2,12 @@ import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import {detectCrdShape} from '../cluster/shape.js'
 import type {GroupLoadScaling} from '../saturation-inputs/load-model.js'
-import {requestCountKey, runSaturationEngines, type SaturationOverrides, type SaturationRun} from '../saturation-inputs/run-groups.js'
+import {
+  requestCountKey,
+  runSaturationEngines,
+  type SaturationOverrides,
+  type SaturationRun,
+} from '../saturation-inputs/run-groups.js'
 import {settleGroup, type GroupSettle} from '../saturation-inputs/settle.js'
 import type {SourceSet} from '../sources.js'
 import {isSaturationWhatIf, type WhatIf} from './what-if.js'
@@ -58,7 +63,10 @@ export function runSaturationWhatIf(sources: SourceSet, options: SaturationWhatI
     const note = scaling?.notes.get(requestCountKey(group.namespace, group.modelId))
     if (note !== undefined && group.outcome !== undefined) warnings.push(note)
     if (result?.status === 'cycle-limit') {
-      warnings.push(`model ${group.modelId} in ${group.namespace}: still scaling after ${result.cycles} controller cycles; DESIRED is where the cycles stopped, not where they settle`)
+      warnings.push(
+        `model ${group.modelId} in ${group.namespace}: still scaling after ${result.cycles} controller cycles; ` +
+          'DESIRED is where the cycles stopped, not where they settle',
+      )
     }
   }
   return {run, settles, warnings}
@@ -71,7 +79,9 @@ export function runSaturationWhatIf(sources: SourceSet, options: SaturationWhatI
  */
 function loadScaling(sources: SourceSet, metrics: readonly ModelMetrics[] | undefined, whatIf: WhatIf) {
   const observed = new Map<string, ModelMetrics>()
-  for (const model of metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)) observed.set(requestCountKey(model.namespace, model.modelID), model)
+  for (const model of metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)) {
+    observed.set(requestCountKey(model.namespace, model.modelID), model)
+  }
   const crdShape = detectCrdShape(sources.crd)?.shape
   const load = new Map<string, GroupLoadScaling>()
   const notes = new Map<string, string>()
@@ -86,9 +96,13 @@ function loadScaling(sources: SourceSet, metrics: readonly ModelMetrics[] | unde
     if (wanted === 0) scale = 0
     else if (wanted !== undefined && rate !== undefined && rate > 0) scale = (wanted / rate) * base
     else if (wanted !== undefined) {
+      const stay = `they stay as observed${whatIf.loadScale === undefined ? '' : ' (times --load-scale)'}`
+      const model = `model ${va.modelID} in ${va.namespace}`
       notes.set(key, rate === undefined
-        ? `model ${va.modelID} in ${va.namespace}: no measured arrival rate, so --arrival-rate cannot scale the per-pod KV-cache and queue readings the saturation engines decide from; they stay as observed${whatIf.loadScale === undefined ? '' : ' (times --load-scale)'}; use --load-scale`
-        : `model ${va.modelID} in ${va.namespace}: the measured arrival rate is 0, and the readings of idle pods cannot be scaled up to --arrival-rate ${wanted}; they stay as observed${whatIf.loadScale === undefined ? '' : ' (times --load-scale)'}; use a snapshot taken under load`)
+        ? `${model}: no measured arrival rate, so --arrival-rate cannot scale the per-pod KV-cache and queue ` +
+          `readings the saturation engines decide from; ${stay}; use --load-scale`
+        : `${model}: the measured arrival rate is 0, and the readings of idle pods cannot be scaled up to ` +
+          `--arrival-rate ${wanted}; ${stay}; use a snapshot taken under load`)
     }
     load.set(key, {scale, observedRateRpm: rate})
   }

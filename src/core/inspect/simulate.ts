@@ -5,7 +5,7 @@ import {runSaturationWhatIf, type SaturationWhatIfRun} from './saturation-what-i
 import {createMemoisedDecider, type MemoisedDecider} from '../optimizer/memo.js'
 import type {SourceSet} from '../sources.js'
 import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
-import type {SimulationResult} from './simulation-result.js'
+import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import {inapplicableWhatIfWarnings, type WhatIf} from './what-if.js'
 
 export interface SimulateOptions {
@@ -30,13 +30,20 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
   const saturation = saturationVariantsByKey(run)
   const items = prepareDecisions(sources, options).map((prepared) => {
     const viaSaturation = saturation.get(`${prepared.namespace}\u0000${prepared.name}`)
-    if (viaSaturation) return saturationItem(viaSaturation, {...prepared.skeleton, outcome: 'skipped', reason: null}, saturationContext(saturationRun, viaSaturation))
+    if (viaSaturation) {
+      const skeleton: SimulationItem = {...prepared.skeleton, outcome: 'skipped', reason: null}
+      return saturationItem(viaSaturation, skeleton, saturationContext(saturationRun, viaSaturation))
+    }
     return prepared.template && prepared.load
       ? itemFromDecision(prepared.skeleton, prepared.load, decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)))
       : prepared.skeleton
   })
-  const byEngine = (saturated: boolean) => items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
-  const whatIfWarnings = inapplicableWhatIfWarnings(options.whatIf, {queueing: byEngine(false), saturation: byEngine(true)})
+  const byEngine = (saturated: boolean) =>
+    items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
+  const whatIfWarnings = inapplicableWhatIfWarnings(options.whatIf, {
+    queueing: byEngine(false),
+    saturation: byEngine(true),
+  })
   return {
     apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
     kind: 'SimulationResult',
@@ -46,8 +53,13 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
 }
 
 /** What saturation-items needs beyond the VA's result: the group's load model and where its cycles settle. */
-export function saturationContext(whatIfRun: SaturationWhatIfRun, result: SaturationVariantResult): SaturationItemContext {
-  const group = whatIfRun.run.groups.find((candidate) => candidate.key === result.groupKey && candidate.engine === result.engine)
+export function saturationContext(
+  whatIfRun: SaturationWhatIfRun,
+  result: SaturationVariantResult,
+): SaturationItemContext {
+  const group = whatIfRun.run.groups.find(
+    (candidate) => candidate.key === result.groupKey && candidate.engine === result.engine,
+  )
   return {load: group?.load, settle: whatIfRun.settles.get(result.groupKey)}
 }
 

@@ -29,7 +29,8 @@ export const noWhatIf: WhatIf = {}
 
 /** What-ifs that change the saturation engines' inputs: with one of them, simulate reports where the cycles settle. */
 export function isSaturationWhatIf(whatIf: WhatIf): boolean {
-  return [whatIf.loadScale, whatIf.arrivalRateRpm, whatIf.kvCacheThreshold, whatIf.queueLengthThreshold, whatIf.kvSpareTrigger, whatIf.queueSpareTrigger]
+  const {loadScale, arrivalRateRpm, kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger} = whatIf
+  return [loadScale, arrivalRateRpm, kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger]
     .some((value) => value !== undefined)
 }
 
@@ -50,27 +51,37 @@ const saturationOnlyFlags = [
 ] as const satisfies readonly (readonly [string, keyof WhatIf])[]
 
 /** The flags that do change a saturation engine's decision, for warnings. */
-export const saturationWhatIfFlags = ['--load-scale', '--arrival-rate', ...saturationOnlyFlags.map(([flag]) => flag), '--scale-to-zero'] as const
+export const saturationWhatIfFlags = [
+  '--load-scale',
+  '--arrival-rate',
+  ...saturationOnlyFlags.map(([flag]) => flag),
+  '--scale-to-zero',
+] as const
 
 /**
  * One warning per engine family for the what-if flags given that cannot change its VAs' decisions, naming the flags
  * that can. `names` lists the VAs of each family in the output.
  */
-export function inapplicableWhatIfWarnings(whatIf: WhatIf, names: {queueing: readonly string[]; saturation: readonly string[]}): string[] {
-  const given = (flags: readonly (readonly [string, keyof WhatIf])[]) => flags.filter(([, field]) => whatIf[field] !== undefined).map(([flag]) => flag)
+export function inapplicableWhatIfWarnings(
+  whatIf: WhatIf,
+  names: {queueing: readonly string[]; saturation: readonly string[]},
+): string[] {
+  const given = (flags: readonly (readonly [string, keyof WhatIf])[]) =>
+    flags.filter(([, field]) => whatIf[field] !== undefined).map(([flag]) => flag)
+  const verb = (flags: readonly string[]) => `${flags.join(', ')} ${flags.length === 1 ? 'does' : 'do'} not apply to`
   const warnings: string[] = []
   const forSaturation = given(queueingOnlyFlags)
   if (forSaturation.length > 0 && names.saturation.length > 0) {
     warnings.push(
-      `${forSaturation.join(', ')} ${forSaturation.length === 1 ? 'does' : 'do'} not apply to ${list(names.saturation)}: the saturation engines decide from ` +
-        `per-pod KV-cache and queue readings, not SLOs, batch size or tokens; use ${saturationWhatIfFlags.join(', ')}`,
+      `${verb(forSaturation)} ${list(names.saturation)}: the saturation engines decide from per-pod KV-cache and ` +
+        `queue readings, not SLOs, batch size or tokens; use ${saturationWhatIfFlags.join(', ')}`,
     )
   }
   const forQueueing = given(saturationOnlyFlags)
   if (forQueueing.length > 0 && names.queueing.length > 0) {
     warnings.push(
-      `${forQueueing.join(', ')} ${forQueueing.length === 1 ? 'does' : 'do'} not apply to ${list(names.queueing)}: the queueing model sizes replicas ` +
-        'from load and SLOs; use --load-scale, --arrival-rate, --input-tokens, --output-tokens, --slo-ttft, --slo-itl, --max-batch',
+      `${verb(forQueueing)} ${list(names.queueing)}: the queueing model sizes replicas from load and SLOs; ` +
+        'use --load-scale, --arrival-rate, --input-tokens, --output-tokens, --slo-ttft, --slo-itl, --max-batch',
     )
   }
   return warnings

@@ -10,9 +10,14 @@ type SimulationColumn = Column<SimulationItem> & {family: Family}
 const isQueueing = (item: SimulationItem) => item.engine === 'queueing-model'
 // A cell that does not apply to the row's engine.
 const notApplicable = '-'
-const queueing = (value: (item: SimulationItem) => string) => (item: SimulationItem) => (isQueueing(item) ? value(item) : notApplicable)
+const queueing = (value: (item: SimulationItem) => string) => (item: SimulationItem) =>
+  isQueueing(item) ? value(item) : notApplicable
 const saturation = (value: (detail: SaturationDetail) => string) => (item: SimulationItem) =>
   item.saturation === null ? notApplicable : value(item.saturation)
+
+function prediction(item: SimulationItem, show: (value: NonNullable<SimulationItem['prediction']>) => string): string {
+  return item.prediction ? show(item.prediction) : notApplicable
+}
 
 function figure(pick: (figures: NonNullable<ReturnType<typeof saturationPodFigures>>) => string) {
   return saturation((detail) => {
@@ -23,7 +28,9 @@ function figure(pick: (figures: NonNullable<ReturnType<typeof saturationPodFigur
 
 /** `spare<trigger` when the scale-up trigger fires, `spare>=trigger` when it does not. */
 export function formatSpare(spare: number, trigger: number, decimals: number): string {
-  if (!Number.isFinite(spare) || !Number.isFinite(trigger)) return `${formatNumber(spare, decimals)}/${formatNumber(trigger, decimals)}`
+  if (!Number.isFinite(spare) || !Number.isFinite(trigger)) {
+    return `${formatNumber(spare, decimals)}/${formatNumber(trigger, decimals)}`
+  }
   // Fixed decimals: the two sides line up across rows (0.04<0.10, not 0.04<0.1).
   return `${spare.toFixed(decimals)}${spare < trigger ? '<' : '>='}${trigger.toFixed(decimals)}`
 }
@@ -38,41 +45,61 @@ const columns: SimulationColumn[] = [
   {
     family: 'queueing',
     header: 'TOKENS(IN/OUT)',
-    value: queueing((item) => (item.load ? formatPair(formatNumber(item.load.avgInputTokens, 0), formatNumber(item.load.avgOutputTokens, 0)) : '<unknown>')),
+    value: queueing((item) => {
+      if (!item.load) return '<unknown>'
+      return formatPair(formatNumber(item.load.avgInputTokens, 0), formatNumber(item.load.avgOutputTokens, 0))
+    }),
   },
   {
     family: 'queueing',
     header: 'SLO(TTFT/ITL)',
-    value: queueing((item) => (item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>')),
+    value: queueing((item) =>
+      item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>'),
   },
   {family: 'queueing', header: 'MAX-BATCH', value: queueing((item) => formatNumber(item.maxBatchSize, 0)), wide: true},
   {family: 'both', header: 'CURRENT', value: (item) => String(item.current.replicas)},
   {family: 'both', header: 'DESIRED', value: (item) => (item.desired ? String(item.desired.replicas) : '<none>')},
-  {family: 'queueing', header: 'TTFT(MS)', value: (item) => (item.prediction ? formatNumber(item.prediction.ttftMs, 1) : '-')},
-  {family: 'queueing', header: 'ITL(MS)', value: (item) => (item.prediction ? formatNumber(item.prediction.itlMs, 1) : '-')},
+  {family: 'queueing', header: 'TTFT(MS)', value: (item) => prediction(item, (value) => formatNumber(value.ttftMs, 1))},
+  {family: 'queueing', header: 'ITL(MS)', value: (item) => prediction(item, (value) => formatNumber(value.itlMs, 1))},
   {family: 'queueing', header: 'BOUND-BY', value: (item) => item.boundBy ?? '-'},
-  {family: 'queueing', header: 'UTIL', value: (item) => (item.prediction ? formatPercent(item.prediction.utilization) : '-'), wide: true},
+  {
+    family: 'queueing',
+    header: 'UTIL',
+    value: (item) => prediction(item, (value) => formatPercent(value.utilization)),
+    wide: true,
+  },
   {
     family: 'queueing',
     header: 'MAX-RPM/REPLICA',
-    value: (item) => (item.prediction ? formatNumber(item.prediction.maxRatePerReplica, 1) : '-'),
+    value: (item) => prediction(item, (value) => formatNumber(value.maxRatePerReplica, 1)),
     wide: true,
   },
   // The saturation engines' own inputs at the current replicas (under the load model with a load what-if).
   {family: 'saturation', header: 'MAX-KV', value: figure((figures) => formatPercent(figures.maxKvCacheUsage))},
   {family: 'saturation', header: 'MAX-QUEUE', value: figure((figures) => formatNumber(figures.maxQueueLength, 0))},
-  {family: 'saturation', header: 'SATURATED', value: figure((figures) => `${figures.saturatedReplicas}/${figures.reportingReplicas}`)},
+  {
+    family: 'saturation',
+    header: 'SATURATED',
+    value: figure((figures) => `${figures.saturatedReplicas}/${figures.reportingReplicas}`),
+  },
   {
     family: 'saturation',
     header: 'SPARE-KV',
-    value: saturation((detail) => (detail.model ? formatSpare(detail.model.avgSpareKvCapacity, detail.model.kvSpareTrigger, 2) : notApplicable)),
+    value: saturation((detail) =>
+      detail.model ? formatSpare(detail.model.avgSpareKvCapacity, detail.model.kvSpareTrigger, 2) : notApplicable),
   },
   {
     family: 'saturation',
     header: 'SPARE-QUEUE',
-    value: saturation((detail) => (detail.model ? formatSpare(detail.model.avgSpareQueueLength, detail.model.queueSpareTrigger, 1) : notApplicable)),
+    value: saturation((detail) =>
+      detail.model ? formatSpare(detail.model.avgSpareQueueLength, detail.model.queueSpareTrigger, 1) : notApplicable),
   },
-  {family: 'both', header: 'COST', value: (item) => (item.desired ? formatNumber(item.desired.cost, 2) : '-'), wide: true},
+  {
+    family: 'both',
+    header: 'COST',
+    value: (item) => (item.desired ? formatNumber(item.desired.cost, 2) : notApplicable),
+    wide: true,
+  },
   {family: 'both', header: 'OUTCOME', value: (item) => item.outcome, wide: true},
 ]
 
@@ -80,12 +107,15 @@ const columns: SimulationColumn[] = [
 export function simulationColumns(items: readonly SimulationItem[]): Column<SimulationItem>[] {
   const hasQueueing = items.some(isQueueing)
   const hasSaturation = items.some((item) => !isQueueing(item))
-  return columns.filter((column) => column.family === 'both' || (column.family === 'queueing' ? hasQueueing || !hasSaturation : hasSaturation))
+  const shows = (family: Family) =>
+    family === 'both' || (family === 'queueing' ? hasQueueing || !hasSaturation : hasSaturation)
+  return columns.filter((column) => shows(column.family))
 }
 
 export function renderSimulationTable(items: readonly SimulationItem[], options: {wide?: boolean; noHeaders?: boolean; showNamespace?: boolean}): string {
   const shown = simulationColumns(items)
-  const withNamespace: Column<SimulationItem>[] = options.showNamespace ? [{header: 'NAMESPACE', value: (item) => item.namespace}, ...shown] : shown
+  const namespace: Column<SimulationItem> = {header: 'NAMESPACE', value: (item) => item.namespace}
+  const withNamespace: Column<SimulationItem>[] = options.showNamespace ? [namespace, ...shown] : shown
   return renderTable(items, withNamespace, options)
 }
 

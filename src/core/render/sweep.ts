@@ -16,6 +16,9 @@ const families = (rows: readonly SweepRow[]) => {
 // A cell that does not apply to the row's engine, or a value not known.
 const dash = '-'
 const number = (value: number | null, decimals: number) => (value === null ? dash : formatNumber(value, decimals))
+const percent = (value: number | null) => (value === null ? dash : formatPercent(value))
+const right = 'right' as const
+const maxRpm = (row: SweepRow) => number(row.maxRpmPerReplica, 1)
 function saturationCell(pick: (figures: SweepSaturation) => string) {
   return (row: SweepRow) => (row.saturation === null ? dash : pick(row.saturation))
 }
@@ -32,18 +35,19 @@ export function renderSweepTable(result: SweepResult, options: {wide?: boolean; 
   const queueingColumns: Column<SweepRow>[] = [
     {header: 'TTFT(MS)', value: (row) => number(row.ttftMs, 1), align: 'right'},
     {header: 'ITL(MS)', value: (row) => number(row.itlMs, 1), align: 'right'},
-    {header: 'UTIL', value: (row) => (row.utilization === null ? dash : formatPercent(row.utilization)), align: 'right'},
+    {header: 'UTIL', value: (row) => percent(row.utilization), align: 'right'},
   ]
   const saturationColumns: Column<SweepRow>[] = [
-    {header: 'MAX-KV', value: saturationCell((figures) => (figures.maxKvCacheUsage === null ? dash : formatPercent(figures.maxKvCacheUsage))), align: 'right'},
+    {header: 'MAX-KV', value: saturationCell((figures) => percent(figures.maxKvCacheUsage)), align: 'right'},
     {header: 'MAX-QUEUE', value: saturationCell((figures) => number(figures.maxQueueLength, 0)), align: 'right'},
     {
       header: 'SATURATED',
-      value: saturationCell((figures) => (figures.reportingReplicas === null ? dash : `${figures.saturatedReplicas}/${figures.reportingReplicas}`)),
+      value: saturationCell((figures) =>
+        figures.reportingReplicas === null ? dash : `${figures.saturatedReplicas}/${figures.reportingReplicas}`),
       align: 'right',
     },
-    {header: 'SPARE-KV', value: saturationCell((figures) => spare(figures.avgSpareKvCapacity, figures.kvSpareTrigger, 2))},
-    {header: 'SPARE-QUEUE', value: saturationCell((figures) => spare(figures.avgSpareQueueLength, figures.queueSpareTrigger, 1))},
+    {header: 'SPARE-KV', value: saturationCell((it) => spare(it.avgSpareKvCapacity, it.kvSpareTrigger, 2))},
+    {header: 'SPARE-QUEUE', value: saturationCell((it) => spare(it.avgSpareQueueLength, it.queueSpareTrigger, 1))},
     {header: 'CYCLES', value: saturationCell((figures) => number(figures.settleCycles, 0)), wide: true, align: 'right'},
   ]
   const columns: Column<SweepRow>[] = [
@@ -53,7 +57,7 @@ export function renderSweepTable(result: SweepResult, options: {wide?: boolean; 
     {header: 'COST', value: (row) => number(row.cost, 2), align: 'right'},
     ...(shown.queueing ? [{header: 'BOUND-BY', value: (row: SweepRow) => row.boundBy ?? dash}] : []),
     ...(shown.queueing
-      ? [{header: 'MAX-RPM/REPLICA', value: (row: SweepRow) => number(row.maxRpmPerReplica, 1), wide: true, align: 'right' as const}]
+      ? [{header: 'MAX-RPM/REPLICA', value: maxRpm, wide: true, align: right}]
       : []),
     ...(shown.saturation ? saturationColumns : []),
     {header: 'OUTCOME', value: (row) => row.outcome},

@@ -9,7 +9,12 @@ import type {SourceSet} from '../sources.js'
 import {fetchReplayHistory, type ReplayRange, replayGrid, type ReplaySeriesTarget} from './fetch-history.js'
 import type {ReplayGrid} from './replay.js'
 import type {ReadingsModel} from './saturation-readings.js'
-import {replaySaturation, type SaturationReplayLoad, type SaturationSeries, type SaturationVaReplay} from './saturation-replay.js'
+import {
+  replaySaturation,
+  type SaturationReplayLoad,
+  type SaturationSeries,
+  type SaturationVaReplay,
+} from './saturation-replay.js'
 
 export interface SaturationReplayFromPrometheusOptions {
   /** simulate's saturation what-ifs: --engine, thresholds, --scale-to-zero, --retention. */

@@ -296,7 +296,11 @@ function replayEngine(
     const enginePods: PodMetrics[] = []
     const observedAt = (member: Member): PodReading[] => member.pods
       .filter((pod) => reportsAt(pod, index))
-      .map((pod) => ({name: pod.name, kvCacheUsage: pod.kvCacheUsage[index] ?? 0, queueLength: pod.queueLength[index] ?? 0}))
+      .map((pod) => ({
+        name: pod.name,
+        kvCacheUsage: pod.kvCacheUsage[index] ?? 0,
+        queueLength: pod.queueLength[index] ?? 0,
+      }))
     const scaling = loadAt(members, options, grid.startMs + index * stepMs, observedAt)
     for (const member of members) {
       if (member.deployment === undefined) continue
@@ -309,9 +313,8 @@ function replayEngine(
       })
       const ready = member.replicas - member.pending.length
       for (const mapped of mapReadingsToReplicas(readings, ready, readingsModel, `${member.result.deployment}-`)) {
-        const reading = model === undefined
-          ? mapped
-          : readingFromDemand({name: mapped.name, kvDemand: mapped.kvCacheUsage, queueDemand: mapped.queueLength}, model.requestsPerKv)
+        const demand = {name: mapped.name, kvDemand: mapped.kvCacheUsage, queueDemand: mapped.queueLength}
+        const reading = model === undefined ? mapped : readingFromDemand(demand, model.requestsPerKv)
         enginePods.push({namespace: member.result.namespace, name: reading.name, deployment: member.result.deployment, modelID: member.result.modelId, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength})
       }
     }
@@ -378,6 +381,8 @@ function replayEngine(
     cycles = 0
   }
 
+  const load = activeLoad(options)
+  const scaledNote = 'scaled to the what-if load by the saturation load model (docs/capacity-planning.md), '
   return members.map((member) => {
     const series = options.series?.get(member.key)
     const memberSteps = steps.get(member)!
@@ -396,16 +401,24 @@ function replayEngine(
         cadenceSource: cadence.source,
         readings: readingsModel,
         replicaStartupSeconds: startupMs / msPerSecond,
-        load: options.load === undefined ? null : {loadScale: options.load.loadScale ?? null, arrivalRateRpm: options.load.arrivalRateRpm ?? null},
+        load: load === undefined
+          ? null
+          : {loadScale: load.loadScale ?? null, arrivalRateRpm: load.arrivalRateRpm ?? null},
         initialReplicas: member.initialReplicas,
         initialReplicasSource: member.initialReplicasSource,
         note:
           `simulated controller cycles every ${cadence.seconds}s on our replicas; the KV and queue readings are those of the pods that actually ran, ` +
-          `${options.load === undefined ? '' : 'scaled to the what-if load by the saturation load model (docs/capacity-planning.md), '}` +
+          (load === undefined ? '' : scaledNote) +
           `mapped onto our replicas (${readingsModel}), not readings of our hypothetical replicas`,
       },
     }
   })
+}
+
+/** The load what-ifs when one is set. */
+function activeLoad(options: SaturationReplayOptions): SaturationReplayLoad | undefined {
+  const load = options.load
+  return load === undefined || (load.loadScale === undefined && load.arrivalRateRpm === undefined) ? undefined : load
 }
 
 /**
@@ -420,18 +433,21 @@ function loadAt(
   observedAt: (member: Member) => PodReading[],
 ): Map<string, {scale: number; requestsPerKv: number | undefined}> {
   const out = new Map<string, {scale: number; requestsPerKv: number | undefined}>()
-  const load = options.load
-  if (load === undefined || (load.loadScale === undefined && load.arrivalRateRpm === undefined)) return out
+  const load = activeLoad(options)
+  if (load === undefined) return out
   const byModel = new Map<string, Member[]>()
   for (const member of members) {
     const key = requestCountKey(member.result.namespace, member.result.modelId)
     byModel.set(key, [...(byModel.get(key) ?? []), member])
   }
   for (const [key, group] of byModel) {
-    const rate = group.map((member) => options.series?.get(member.key)?.measured?.find((point) => point.timeMs === timeMs)?.arrivalRateRpm).find((value) => value !== undefined)
+    const rateOf = (member: Member) =>
+      options.series?.get(member.key)?.measured?.find((point) => point.timeMs === timeMs)?.arrivalRateRpm
+    const rate = group.map(rateOf).find((value) => value !== undefined)
     const base = load.loadScale ?? 1
     const wanted = load.arrivalRateRpm
-    const scale = wanted === 0 ? 0 : wanted !== undefined && rate !== undefined && rate > 0 ? (wanted / rate) * base : base
+    const canScale = wanted !== undefined && rate !== undefined && rate > 0
+    const scale = wanted === 0 ? 0 : canScale ? (wanted / rate) * base : base
     out.set(key, {scale, requestsPerKv: overflowRequestsPerKv(group.flatMap(observedAt), rate)})
   }
   return out

@@ -1,12 +1,13 @@
 /**
- * The saturation engines' load model: per-pod KV-cache usage and queue length at another load (docs/capacity-planning.md,
- * "The saturation load model"). The engines never see a request rate, only these two readings per pod, so a load
- * what-if (`--load-scale`, `--arrival-rate`, a sweep) has to be turned into readings. The model, stated once:
+ * The saturation engines' load model: per-pod KV-cache usage and queue length at another load
+ * (docs/capacity-planning.md, "The saturation engines' load model"). The engines never see a request rate, only
+ * these two readings per pod, so a load what-if (`--load-scale`, `--arrival-rate`, a sweep) has to be turned into
+ * readings. The model, stated once:
  *
  * 1. Demand scales with load. At load scale s a pod that read KV usage u and queue q carries a KV demand u·s (in
  *    units of one pod's KV cache, may exceed 1) and a queue demand q·s. Assumes KV usage and waiting requests are
  *    proportional to the requests a pod holds, the assumption the replay already makes when it spreads load.
- * 2. A KV cache cannot exceed 1. The reading is min(1, u·s); what does not fit waits. The overflow demand u·s − 1 is
+ * 2. A KV cache cannot exceed 1. The reading is min(1, u·s); what does not fit waits. The overflow u·s − 1 is
  *    turned into waiting requests with the model's observed requests per unit of KV: its arrival rate (req/min) over
  *    the sum of its pods' KV usage. By Little's law, with equal service times, a pod's arrival rate is proportional
  *    to the KV it holds, so a pod at demand x > 1 receives (x − 1) × that ratio more requests per minute than it
@@ -50,7 +51,10 @@ export function scaleDemand(reading: PodReading, scale: number): PodDemand {
  * Requests per minute per unit of KV usage (step 2), from the observed (unscaled) readings and arrival rate;
  * undefined when the rate is unknown or zero, or no pod holds any KV.
  */
-export function overflowRequestsPerKv(observed: readonly PodReading[], observedRateRpm: number | undefined): number | undefined {
+export function overflowRequestsPerKv(
+  observed: readonly PodReading[],
+  observedRateRpm: number | undefined,
+): number | undefined {
   const totalKv = observed.reduce((sum, reading) => sum + reading.kvCacheUsage, 0)
   if (observedRateRpm === undefined || !(observedRateRpm > 0) || !(totalKv > 0)) return undefined
   return observedRateRpm / totalKv
@@ -60,7 +64,11 @@ export function overflowRequestsPerKv(observed: readonly PodReading[], observedR
 export function readingFromDemand(demand: PodDemand, requestsPerKv: number | undefined): PodReading {
   const overflow = Math.max(0, demand.kvDemand - 1)
   const overflowQueue = requestsPerKv === undefined ? 0 : overflow * requestsPerKv * overflowWindowMinutes
-  return {name: demand.name, kvCacheUsage: Math.min(1, demand.kvDemand), queueLength: demand.queueDemand + overflowQueue}
+  return {
+    name: demand.name,
+    kvCacheUsage: Math.min(1, demand.kvDemand),
+    queueLength: demand.queueDemand + overflowQueue,
+  }
 }
 
 /**

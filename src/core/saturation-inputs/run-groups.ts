@@ -51,7 +51,13 @@ import {
 } from './config.js'
 import {readControllerImageTag, selectEngine, type EngineOverride, type SaturationEngine} from './engine.js'
 import {explainDecision, type GroupFacts} from './explain.js'
-import {overflowRequestsPerKv, readingFromDemand, scaleDemand, type GroupLoadScaling, type PodDemand} from './load-model.js'
+import {
+  overflowRequestsPerKv,
+  readingFromDemand,
+  scaleDemand,
+  type GroupLoadScaling,
+  type PodDemand,
+} from './load-model.js'
 import {deploymentKey, indexDeploymentTargets, mapPodsToVariants, type PodAssignment, type PodWithoutMetrics, type SharedDeployment} from './pod-mapping.js'
 import {buildVariantState, readDeploymentReplicas} from './variant-state.js'
 
@@ -616,7 +622,9 @@ function runGroup(
   reporting.forEach(({pod, member}, index) => {
     const demand = load?.demands[index]?.demand
     const reading = demand === undefined ? undefined : readingFromDemand(demand, load!.requestsPerKv)
-    const scaled = reading === undefined ? pod : {...pod, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength}
+    const scaled = reading === undefined
+      ? pod
+      : {...pod, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength}
     fed.set(pod, scaled)
     replicaMetrics.push({
       podName: pod.name,
@@ -737,17 +745,30 @@ function runGroup(
 }
 
 /** The load model's steps 1 and 2 on the group's reporting pods (load-model.ts). */
-function applyLoadModel(scaling: GroupLoadScaling, reporting: readonly {pod: PodMetrics; member: Member}[]): GroupLoadApplied {
-  const observed = reporting.map(({pod}) => ({name: pod.name, kvCacheUsage: pod.kvCacheUsage ?? 0, queueLength: pod.queueLength ?? 0}))
+function applyLoadModel(
+  scaling: GroupLoadScaling,
+  reporting: readonly {pod: PodMetrics; member: Member}[],
+): GroupLoadApplied {
+  const observed = reporting.map(({pod}) => ({
+    name: pod.name,
+    kvCacheUsage: pod.kvCacheUsage ?? 0,
+    queueLength: pod.queueLength ?? 0,
+  }))
   return {
     ...scaling,
     requestsPerKv: overflowRequestsPerKv(observed, scaling.observedRateRpm),
-    demands: observed.map((reading, index) => ({variantName: reporting[index]!.member.va.name, demand: scaleDemand(reading, scaling.scale)})),
+    demands: observed.map((reading, index) => ({
+      variantName: reporting[index]!.member.va.name,
+      demand: scaleDemand(reading, scaling.scale),
+    })),
   }
 }
 
 /** Requests in the retention window grow with the load, like the readings. */
-function scaleRequestCount(reading: RequestCountReading | undefined, scaling: GroupLoadScaling | undefined): RequestCountReading | undefined {
+function scaleRequestCount(
+  reading: RequestCountReading | undefined,
+  scaling: GroupLoadScaling | undefined,
+): RequestCountReading | undefined {
   if (reading === undefined || scaling === undefined || reading.kind !== 'count') return reading
   return {...reading, requests: reading.requests * scaling.scale}
 }

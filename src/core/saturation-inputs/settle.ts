@@ -55,19 +55,37 @@ interface SimState {
  * VAs: a VA whose target the controller never writes (no accelerator label, shared Deployment) keeps its replicas.
  * undefined when the group was not run or had no pod reporting.
  */
-export function settleGroup(group: SaturationGroupResult, variants: readonly SaturationVariantResult[], maxCycles = maxSettleCycles): GroupSettle | undefined {
+export function settleGroup(
+  group: SaturationGroupResult,
+  variants: readonly SaturationVariantResult[],
+  maxCycles = maxSettleCycles,
+): GroupSettle | undefined {
   const input = group.engineInput
   const outcome = group.outcome
   if (input === undefined || outcome === undefined || outcome.result.engineSkip !== undefined) return undefined
-  const written = new Set(variants.filter((variant) => variant.groupKey === group.key && variant.targetReplicas !== undefined).map((variant) => variant.name))
+  const isWritten = (variant: SaturationVariantResult) =>
+    variant.groupKey === group.key && variant.targetReplicas !== undefined
+  const written = new Set(variants.filter(isWritten).map((variant) => variant.name))
   // A stable start: today's replicas, desired = current, nothing pending.
-  const states = new Map<string, SimState>(input.variantStates.map((state) => [state.variantName, {replicas: state.currentReplicas, desired: state.currentReplicas}]))
+  const states = new Map<string, SimState>(
+    input.variantStates.map((state) => [
+      state.variantName,
+      {replicas: state.currentReplicas, desired: state.currentReplicas},
+    ]),
+  )
   const gpus = new Map(input.variantStates.map((state) => [state.variantName, state.gpusPerReplica]))
-  const demands = group.load?.demands.map((entry) => entry.demand) ?? input.replicaMetrics.map((metric) => ({name: metric.podName, kvDemand: metric.kvCacheUsage, queueDemand: metric.queueLength}))
+  const asDemand = (metric: ReplicaMetric): PodDemand => ({
+    name: metric.podName,
+    kvDemand: metric.kvCacheUsage,
+    queueDemand: metric.queueLength,
+  })
+  const demands = group.load?.demands.map((entry) => entry.demand) ?? input.replicaMetrics.map(asDemand)
   const requestsPerKv = group.load?.requestsPerKv
   // Reporting variants in first-appearance order, with the accelerator and cost their pods carry.
   const reporting = new Map<string, ReplicaMetric>()
-  for (const metric of input.replicaMetrics) if (!reporting.has(metric.variantName)) reporting.set(metric.variantName, metric)
+  for (const metric of input.replicaMetrics) {
+    if (!reporting.has(metric.variantName)) reporting.set(metric.variantName, metric)
+  }
 
   const apply = (decisions: readonly {variantName: string; targetReplicas: number}[]): boolean => {
     let changed = false
@@ -88,7 +106,9 @@ export function settleGroup(group: SaturationGroupResult, variants: readonly Sat
   const history: Map<string, number>[] = [snapshot(states)]
   for (let cycle = 1; cycle <= maxCycles; cycle++) {
     const cycleInput = simulatedInput(input, states, gpus, demands, reporting, requestsPerKv)
-    const result = group.engine === 'capacity-v0.4.2' ? analyzeCapacityV042(cycleInput) : analyzeSaturationV051(cycleInput)
+    const result = group.engine === 'capacity-v0.4.2'
+      ? analyzeCapacityV042(cycleInput)
+      : analyzeSaturationV051(cycleInput)
     analysis = cycleInput.replicaMetrics.length === 0 ? undefined : result.analysis
     if (!apply(result.decisions)) return finish('settled', cycles, states, analysis)
     cycles = cycle
@@ -106,17 +126,24 @@ export function settleGroup(group: SaturationGroupResult, variants: readonly Sat
   return finish('cycle-limit', cycles, states, analysis)
 }
 
-function finish(status: SettleStatus, cycles: number, states: ReadonlyMap<string, SimState>, analysis: ModelSaturationAnalysis | undefined): GroupSettle {
+function finish(
+  status: SettleStatus,
+  cycles: number,
+  states: ReadonlyMap<string, SimState>,
+  analysis: ModelSaturationAnalysis | undefined,
+): GroupSettle {
   return {status, cycles, replicas: snapshot(states), analysis: summarizeAnalysis(analysis)}
 }
 
 function summarizeAnalysis(analysis: ModelSaturationAnalysis | undefined): SettledAnalysis | undefined {
   if (analysis === undefined) return undefined
-  const {totalReplicas, nonSaturatedCount, avgSpareKvCapacity, avgSpareQueueLength, shouldScaleUp, scaleDownSafe} = analysis
+  const {totalReplicas, nonSaturatedCount, avgSpareKvCapacity, avgSpareQueueLength, shouldScaleUp, scaleDownSafe} =
+    analysis
   return {totalReplicas, nonSaturatedCount, avgSpareKvCapacity, avgSpareQueueLength, shouldScaleUp, scaleDownSafe}
 }
 
-const snapshot = (states: ReadonlyMap<string, SimState>) => new Map([...states].map(([name, state]) => [name, state.replicas]))
+const snapshot = (states: ReadonlyMap<string, SimState>) =>
+  new Map([...states].map(([name, state]) => [name, state.replicas]))
 const total = (replicas: ReadonlyMap<string, number>) => [...replicas.values()].reduce((sum, value) => sum + value, 0)
 
 /** One simulated cycle's engine input: the group's demands spread over our replicas of the reporting variants. */
@@ -132,17 +159,26 @@ function simulatedInput(
   const toMetric = (first: ReplicaMetric, demand: PodDemand, name: string): ReplicaMetric => {
     const reading = readingFromDemand(demand, requestsPerKv)
     const {acceleratorName, cost, variantName} = first
-    return {podName: name, variantName, kvCacheUsage: reading.kvCacheUsage, queueLength: Math.trunc(reading.queueLength), acceleratorName, cost}
+    const queueLength = Math.trunc(reading.queueLength)
+    return {podName: name, variantName, kvCacheUsage: reading.kvCacheUsage, queueLength, acceleratorName, cost}
   }
   const replicaMetrics: ReplicaMetric[] = []
   const spread = spreadDemands(demands, counts.reduce((sum, count) => sum + count, 0), '')
   let next = 0
   ;[...reporting.values()].forEach((first, index) => {
-    for (let pod = 0; pod < counts[index]!; pod++) replicaMetrics.push(toMetric(first, spread[next++]!, `${first.variantName}-sim-${pod}`))
+    for (let pod = 0; pod < counts[index]!; pod++) {
+      replicaMetrics.push(toMetric(first, spread[next++]!, `${first.variantName}-sim-${pod}`))
+    }
   })
   const variantStates: VariantState[] = input.variantStates.map((state) => {
     const simulated = states.get(state.variantName)!
-    return {variantName: state.variantName, currentReplicas: simulated.replicas, desiredReplicas: simulated.desired, pendingReplicas: 0, gpusPerReplica: gpus.get(state.variantName)}
+    return {
+      variantName: state.variantName,
+      currentReplicas: simulated.replicas,
+      desiredReplicas: simulated.desired,
+      pendingReplicas: 0,
+      gpusPerReplica: gpus.get(state.variantName),
+    }
   })
   return {...input, replicaMetrics, variantStates}
 }

@@ -99,32 +99,40 @@ export function runSweep(sources: SourceSet, target: SweepTarget, spec: SweepSpe
   const scoped: SourceSet = {...sources, variantAutoscalings: selected}
   // The saturation engines decide a model's VAs together: run them on every VA of the selected models.
   const saturationSources = withSameModels(sources, selected)
-  const saturationOptions = {metrics: options.metrics, pods: options.pods, requestCounts: options.requestCounts, settle: true}
-  const selectedKeys = new Set(selected.map((object) => key(object.metadata?.namespace ?? 'default', object.metadata?.name ?? '')))
-  const hasSaturation = runSaturationWhatIf(saturationSources, {...saturationOptions, whatIf: baseWhatIf, settle: false}).run.variants
-    .some((variant) => selectedKeys.has(key(variant.namespace, variant.name)))
+  const saturationOptions = {metrics: options.metrics, pods: options.pods, requestCounts: options.requestCounts}
+  const keyOf = (object: SourceSet['variantAutoscalings'][number]) =>
+    key(object.metadata?.namespace ?? 'default', object.metadata?.name ?? '')
+  const selectedKeys = new Set(selected.map(keyOf))
+  const baseline = runSaturationWhatIf(saturationSources, {...saturationOptions, whatIf: baseWhatIf, settle: false})
+  const hasSaturation = baseline.run.variants.some((variant) => selectedKeys.has(key(variant.namespace, variant.name)))
   const rows: SweepRow[] = []
   const warnings = new Set<string>()
   // One memo for the whole sweep: along arrival-rate every point after the first reuses the sizing.
   const decider = createMemoisedDecider()
   for (const value of spec.values) {
     const whatIf = whatIfAt(spec, baseWhatIf, value)
-    const saturation = hasSaturation ? runSaturationWhatIf(saturationSources, {...saturationOptions, whatIf}) : undefined
+    // Every point settles: a sweep asks where the controller ends up, not its next step.
+    const saturation = hasSaturation
+      ? runSaturationWhatIf(saturationSources, {...saturationOptions, whatIf, settle: true})
+      : undefined
     for (const warning of saturation?.warnings ?? []) warnings.add(warning)
     const byKey = saturation === undefined ? new Map() : saturationVariantsByKey(saturation.run)
     const targets = resolveDecisionTargets(scoped, whatIf, {metrics: options.metrics})
     const items = targets.map((target): SimulationItem => {
       const viaSaturation = byKey.get(`${target.namespace}\u0000${target.name}`)
       if (saturation !== undefined && viaSaturation !== undefined) {
-        return saturationItem(viaSaturation, {...target.skeleton, outcome: 'skipped', reason: null}, saturationContext(saturation, viaSaturation))
+        const skeleton: SimulationItem = {...target.skeleton, outcome: 'skipped', reason: null}
+        return saturationItem(viaSaturation, skeleton, saturationContext(saturation, viaSaturation))
       }
       return target.template && target.load
         ? itemFromDecision(target.skeleton, target.load, decider.decide(decisionInput(target.template, target.load, target.skeleton.current.replicas)))
         : target.skeleton
     })
     if (value === spec.values[0]) {
-      const names = (saturated: boolean) => items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
-      for (const warning of inapplicableWhatIfWarnings(whatIf, {queueing: names(false), saturation: names(true)})) warnings.add(warning)
+      const names = (saturated: boolean) =>
+        items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
+      const inapplicable = inapplicableWhatIfWarnings(whatIf, {queueing: names(false), saturation: names(true)})
+      for (const warning of inapplicable) warnings.add(warning)
     }
     for (const item of items) rows.push(rowOf(item, value))
   }
@@ -179,7 +187,8 @@ function rowOf(item: SimulationItem, value: number): SweepRow {
 /** The sources with every VA sharing a model ID with one of `selected` (the saturation engines' groups). */
 function withSameModels(sources: SourceSet, selected: SourceSet['variantAutoscalings']): SourceSet {
   const crdShape = detectCrdShape(sources.crd)?.shape
-  const modelOf = (object: SourceSet['variantAutoscalings'][number]) => normalizeVariantAutoscaling(object, crdShape).modelID
+  const modelOf = (object: SourceSet['variantAutoscalings'][number]) =>
+    normalizeVariantAutoscaling(object, crdShape).modelID
   const models = new Set(selected.map(modelOf))
   return {...sources, variantAutoscalings: sources.variantAutoscalings.filter((object) => models.has(modelOf(object)))}
 }
