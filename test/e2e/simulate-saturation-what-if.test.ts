@@ -29,25 +29,31 @@ async function simulateJson(args: readonly string[]): Promise<Item[]> {
   return result.items
 }
 
-const desired = (items: readonly Item[]) => Object.fromEntries(items.map((item) => [item.name, item.desired?.replicas ?? null]))
+const desired = (items: readonly Item[]) =>
+  Object.fromEntries(items.map((item) => [item.name, item.desired?.replicas ?? null]))
+const cells = (line: string) => line.trim().split(/\s+/)
 
 test('load what-ifs move a v0.5 saturation decision in the documented direction (kubectl va simulate)', async () => {
   const today = await simulateJson([])
-  assert.deepEqual(desired(today), {'granite-8b-h100': 2, 'granite-8b-l40s': 3}, 'no what-if: the next cycle, +1 on the cheaper variant')
+  // No what-if: the controller's next cycle, +1 on the cheaper variant.
+  assert.deepEqual(desired(today), {'granite-8b-h100': 2, 'granite-8b-l40s': 3})
   assert.deepEqual(desired(await simulateJson(['--load-scale', '0.5'])), {'granite-8b-h100': 1, 'granite-8b-l40s': 2})
   assert.deepEqual(desired(await simulateJson(['--load-scale', '1'])), {'granite-8b-h100': 2, 'granite-8b-l40s': 3})
   assert.deepEqual(desired(await simulateJson(['--load-scale', '2'])), {'granite-8b-h100': 2, 'granite-8b-l40s': 8})
   const tenfold = await simulateJson(['--load-scale', '10'])
   assert.deepEqual(desired(tenfold), {'granite-8b-h100': 2, 'granite-8b-l40s': 44})
-  assert.deepEqual(tenfold.map((item) => [item.load?.arrivalRate, item.saturation.load?.scale, item.saturation.settle?.status]), [
+  const how = (item: Item) => [item.load?.arrivalRate, item.saturation.load?.scale, item.saturation.settle?.status]
+  assert.deepEqual(tenfold.map(how), [
     [9000, 10, 'settled'],
     [9000, 10, 'settled'],
   ])
   assert.deepEqual(Object.keys(tenfold[0]!.saturation), [
-    'engine', 'engineWhy', 'group', 'action', 'computedReplicas', 'currentReplicas', 'pendingReplicas', 'pods', 'model', 'explanation', 'load', 'settle',
+    'engine', 'engineWhy', 'group', 'action', 'computedReplicas', 'currentReplicas', 'pendingReplicas', 'pods', 'model',
+    'explanation', 'load', 'settle',
   ], 'the saturation JSON fields, listed deliberately')
   assert.deepEqual(desired(await simulateJson(['--arrival-rate', '0'])), {'granite-8b-h100': 1, 'granite-8b-l40s': 1})
-  assert.deepEqual(desired(await simulateJson(['--arrival-rate', '1800'])), {'granite-8b-h100': 2, 'granite-8b-l40s': 8})
+  const twice = {'granite-8b-h100': 2, 'granite-8b-l40s': 8}
+  assert.deepEqual(desired(await simulateJson(['--arrival-rate', '1800'])), twice)
 })
 
 test('the table of a saturation VA shows the engine\'s own figures under the load', async () => {
@@ -55,8 +61,15 @@ test('the table of a saturation VA shows the engine\'s own figures under the loa
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stderr, '')
   const lines = run.stdout.trimEnd().split('\n')
-  assert.match(lines[0]!, /^NAME\s+MODEL\s+ACCELERATOR\s+RATE\(RPM\)\s+CURRENT\s+DESIRED\s+MAX-KV\s+MAX-QUEUE\s+SATURATED\s+SPARE-KV\s+SPARE-QUEUE$/)
-  assert.match(lines[2]!, /^granite-8b-l40s\s+ibm\/granite-3\.3-8b\s+L40S\s+9000\s+2\s+44\s+100%\s+\d{4}\s+2\/2\s+0\.00<0\.10\s+0\.0<3\.0$/)
+  assert.deepEqual(cells(lines[0]!), [
+    'NAME', 'MODEL', 'ACCELERATOR', 'RATE(RPM)', 'CURRENT', 'DESIRED',
+    'MAX-KV', 'MAX-QUEUE', 'SATURATED', 'SPARE-KV', 'SPARE-QUEUE',
+  ])
+  const l40s = cells(lines[2]!)
+  assert.match(l40s[7]!, /^\d{4}$/, 'the queue grows by the excess arrivals of a minute')
+  assert.deepEqual([...l40s.slice(0, 7), ...l40s.slice(8)], [
+    'granite-8b-l40s', 'ibm/granite-3.3-8b', 'L40S', '9000', '2', '44', '100%', '2/2', '0.00<0.10', '0.0<3.0',
+  ])
 })
 
 test('a sweep on a shape C VA runs every point (exit 0) and offers the saturation parameters', async () => {
@@ -83,8 +96,9 @@ test('a queueing-only flag on a saturation VA is one warning naming the flags th
   assert.equal(run.code, 0)
   assert.equal(
     run.stderr,
-    'warning: --slo-ttft, --max-batch do not apply to VAs granite-8b-h100, granite-8b-l40s: the saturation engines decide from per-pod ' +
-      'KV-cache and queue readings, not SLOs, batch size or tokens; use --load-scale, --arrival-rate, --kv-threshold, --queue-threshold, ' +
-      '--kv-spare-trigger, --queue-spare-trigger, --retention, --scale-to-zero\n',
+    'warning: --slo-ttft, --max-batch do not apply to VAs granite-8b-h100, granite-8b-l40s: the saturation engines ' +
+      'decide from per-pod KV-cache and queue readings, not SLOs, batch size or tokens; use --load-scale, ' +
+      '--arrival-rate, --kv-threshold, --queue-threshold, --kv-spare-trigger, --queue-spare-trigger, --retention, ' +
+      '--scale-to-zero\n',
   )
 })

@@ -76,7 +76,7 @@ test('spread-load readings: an idle model steps down one replica per cycle to th
   assert.deepEqual(replicas(va), [3, 2, 1, 1])
 })
 
-test('a load what-if scales each step\'s readings with the load model: more load, more replicas; none, the minimum', () => {
+test('a load what-if scales each step\'s readings: more load, more replicas; none, the minimum', () => {
   // Two pods at KV 0.45: 0.9 of KV demand at 1x (3 replicas do not change that), 1.8 at 2x: 3 replicas read 0.6 each
   // (not saturated, 0.2 spare), so 2x settles at 3 where 1x stays at 2.
   const busy = [0.45, 0] as const

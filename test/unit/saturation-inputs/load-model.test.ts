@@ -20,7 +20,8 @@ import {fixturePath} from '../../support/paths.js'
 const twoVariants = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 function desired(sources: SourceSet, whatIf: WhatIf): Record<string, number | null> {
-  return Object.fromEntries(simulate(sources, {whatIf}).items.map((item) => [item.name, item.desired?.replicas ?? null]))
+  const items = simulate(sources, {whatIf}).items
+  return Object.fromEntries(items.map((item) => [item.name, item.desired?.replicas ?? null]))
 }
 
 function item(sources: SourceSet, whatIf: WhatIf, name: string): SimulationItem {
@@ -31,7 +32,8 @@ describe('the load model of one pod', () => {
   const reading = {name: 'pod-a', kvCacheUsage: 0.4, queueLength: 2}
 
   test('below capacity, KV usage and queue scale with the load', () => {
-    assert.deepEqual(readingFromDemand(scaleDemand(reading, 2), 100), {name: 'pod-a', kvCacheUsage: 0.8, queueLength: 4})
+    const doubled = readingFromDemand(scaleDemand(reading, 2), 100)
+    assert.deepEqual(doubled, {name: 'pod-a', kvCacheUsage: 0.8, queueLength: 4})
     assert.deepEqual(readingFromDemand(scaleDemand(reading, 0), 100), {name: 'pod-a', kvCacheUsage: 0, queueLength: 0})
   })
 
@@ -48,7 +50,8 @@ describe('the load model of one pod', () => {
   })
 
   test('without a requests-per-KV ratio the overflow adds no queue', () => {
-    assert.deepEqual(readingFromDemand(scaleDemand(reading, 5), undefined), {name: 'pod-a', kvCacheUsage: 1, queueLength: 10})
+    const fivefold = readingFromDemand(scaleDemand(reading, 5), undefined)
+    assert.deepEqual(fivefold, {name: 'pod-a', kvCacheUsage: 1, queueLength: 10})
   })
 
   test('the ratio is the observed arrival rate over the summed KV usage, unknown without traffic', () => {
@@ -95,7 +98,8 @@ describe('load what-ifs on the v0.5.1 saturation engine (two variants, 2 + 2 rep
       const now = desired(twoVariants, {loadScale: scale})
       for (const [name, replicas] of Object.entries(now)) {
         assert.ok(replicas !== null, `${name} decided at ${scale}x`)
-        assert.ok(previous[name] === undefined || replicas >= previous[name]!, `${name}: ${previous[name]} then ${replicas} at ${scale}x`)
+        const before = previous[name]
+        assert.ok(before === undefined || replicas >= before!, `${name}: ${before} then ${replicas} at ${scale}x`)
       }
       previous = now
     }
@@ -115,9 +119,13 @@ describe('load what-ifs on the v0.5.1 saturation engine (two variants, 2 + 2 rep
     assert.ok(figures!.maxQueueLength > 40, `queue ${figures?.maxQueueLength}`)
     assert.equal(l40s.saturation?.action, 'scale-up', 'the next cycle still moves by one')
     assert.equal(l40s.saturation?.computedReplicas, 3)
-    assert.deepEqual({replicas: l40s.saturation?.settle?.replicas, status: l40s.saturation?.settle?.status}, {replicas: 44, status: 'settled'})
+    const settle = l40s.saturation?.settle
+    assert.deepEqual({replicas: settle?.replicas, status: settle?.status}, {replicas: 44, status: 'settled'})
     assert.equal(l40s.desired?.cost, 440, 'spec.variantCost 10 × 44')
-    assert.match(l40s.saturation!.explanation.at(-1)!, /^at 10× the observed load, repeating the controller's cycles, granite-8b-l40s goes from 2 to 44 and settles after \d+ controller cycles/)
+    assert.match(
+      l40s.saturation!.explanation.at(-1)!,
+      /^at 10× the observed load, repeating the controller's cycles, granite-8b-l40s goes from 2 to 44 and settles /,
+    )
   })
 
   test('a threshold what-if alone also reports where the cycles settle', () => {
@@ -128,9 +136,11 @@ describe('load what-ifs on the v0.5.1 saturation engine (two variants, 2 + 2 rep
   })
 
   test('--arrival-rate without a measured rate warns and leaves the readings alone', () => {
-    const withoutModels: SourceSet = {...twoVariants, metricsSnapshots: twoVariants.metricsSnapshots.map((snapshot) => ({...snapshot, models: []}))}
+    const snapshots = twoVariants.metricsSnapshots.map((snapshot) => ({...snapshot, models: []}))
+    const withoutModels: SourceSet = {...twoVariants, metricsSnapshots: snapshots}
     const result = simulate(withoutModels, {whatIf: {arrivalRateRpm: 5000}})
-    assert.ok(result.warnings.some((warning) => /^model ibm\/granite-3\.3-8b in llm: no measured arrival rate, so --arrival-rate cannot scale .*; use --load-scale$/.test(warning)), result.warnings.join('\n'))
+    const expected = /^model ibm\/granite-3\.3-8b in llm: no measured arrival rate, so .*; use --load-scale$/
+    assert.ok(result.warnings.some((warning) => expected.test(warning)), result.warnings.join('\n'))
     assert.equal(result.items[0]!.saturation?.load?.scale, 1)
   })
 })
@@ -143,16 +153,19 @@ describe('settling', () => {
       load: new Map([['llm\u0000ibm/granite-3.3-8b', {scale: 10, observedRateRpm: 900}]]),
     })
     const limited = settleGroup(run.groups[0]!, run.variants, 5)
-    assert.deepEqual({status: limited?.status, cycles: limited?.cycles, l40s: limited?.replicas.get('granite-8b-l40s')}, {status: 'cycle-limit', cycles: 5, l40s: 7})
+    const where = {status: limited?.status, cycles: limited?.cycles, l40s: limited?.replicas.get('granite-8b-l40s')}
+    assert.deepEqual(where, {status: 'cycle-limit', cycles: 5, l40s: 7})
     assert.equal(settleGroup(run.groups[0]!, run.variants)?.status, 'settled')
   })
 
   test('the engine input and its result stay those of the golden-tested engine at 1x', () => {
     const pods = twoVariants.metricsSnapshots.flatMap((snapshot) => snapshot.pods ?? [])
     const plain = runSaturationEngines({sources: twoVariants, pods})
-    const scaled = runSaturationEngines({sources: twoVariants, pods, load: new Map([['llm\u0000ibm/granite-3.3-8b', {scale: 1, observedRateRpm: 900}]])})
+    const load = new Map([['llm\u0000ibm/granite-3.3-8b', {scale: 1, observedRateRpm: 900}]])
+    const scaled = runSaturationEngines({sources: twoVariants, pods, load})
     assert.deepEqual(scaled.groups[0]!.engineInput, plain.groups[0]!.engineInput)
-    assert.deepEqual(scaled.variants.map((variant) => variant.targetReplicas), plain.variants.map((variant) => variant.targetReplicas))
+    const targets = (run: typeof plain) => run.variants.map((variant) => variant.targetReplicas)
+    assert.deepEqual(targets(scaled), targets(plain))
   })
 })
 
@@ -164,19 +177,21 @@ describe('what-if flags that cannot apply', () => {
   })
 
   test('one warning per engine family, naming the flags given and the flags that apply', () => {
-    const warnings = inapplicableWhatIfWarnings({sloTtftMs: 200, maxBatchSize: 64, kvCacheThreshold: 0.7}, {queueing: ['llama'], saturation: ['a', 'b', 'c', 'd']})
+    const whatIf = {sloTtftMs: 200, maxBatchSize: 64, kvCacheThreshold: 0.7}
+    const warnings = inapplicableWhatIfWarnings(whatIf, {queueing: ['llama'], saturation: ['a', 'b', 'c', 'd']})
     assert.deepEqual(warnings, [
-      '--slo-ttft, --max-batch do not apply to VAs a, b, c and 1 more: the saturation engines decide from per-pod KV-cache and queue readings, ' +
-        'not SLOs, batch size or tokens; use --load-scale, --arrival-rate, --kv-threshold, --queue-threshold, --kv-spare-trigger, ' +
-        '--queue-spare-trigger, --retention, --scale-to-zero',
-      '--kv-threshold does not apply to VA llama: the queueing model sizes replicas from load and SLOs; use --load-scale, --arrival-rate, ' +
-        '--input-tokens, --output-tokens, --slo-ttft, --slo-itl, --max-batch',
+      '--slo-ttft, --max-batch do not apply to VAs a, b, c and 1 more: the saturation engines decide from per-pod ' +
+        'KV-cache and queue readings, not SLOs, batch size or tokens; use --load-scale, --arrival-rate, ' +
+        '--kv-threshold, --queue-threshold, --kv-spare-trigger, --queue-spare-trigger, --retention, --scale-to-zero',
+      '--kv-threshold does not apply to VA llama: the queueing model sizes replicas from load and SLOs; use ' +
+        '--load-scale, --arrival-rate, --input-tokens, --output-tokens, --slo-ttft, --slo-itl, --max-batch',
     ])
     assert.deepEqual(inapplicableWhatIfWarnings({sloTtftMs: 200}, {queueing: ['llama'], saturation: []}), [])
   })
 
   test('simulate reports it in its warnings', () => {
     const result = simulate(twoVariants, {whatIf: {sloTtftMs: 200}})
-    assert.equal(result.warnings.filter((warning) => warning.startsWith('--slo-ttft does not apply to VAs granite-8b-h100, granite-8b-l40s')).length, 1)
+    const prefix = '--slo-ttft does not apply to VAs granite-8b-h100, granite-8b-l40s'
+    assert.equal(result.warnings.filter((warning) => warning.startsWith(prefix)).length, 1)
   })
 })
