@@ -66,6 +66,9 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {simulate} = await import('../core/inspect/simulate.js')
     const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
+    const {whatIfWarningsFor} = await import('../core/inspect/what-if.js')
+    // Flags that cannot change the shown VAs' engines: one warning per engine family.
+    result.warnings.push(...whatIfWarningsFor(whatIf, items))
     for (const warning of result.warnings) this.warnLine(warning)
     if (whatIf.replicas !== undefined && items.some((item) => item.current.source === 'deployment' || item.current.source === 'status')) {
       this.warnLine('--replicas applies only to VAs whose inputs give no current replicas (no Deployment, no status)')

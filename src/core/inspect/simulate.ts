@@ -6,7 +6,7 @@ import {createMemoisedDecider, type MemoisedDecider} from '../optimizer/memo.js'
 import type {SourceSet} from '../sources.js'
 import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
 import type {SimulationItem, SimulationResult} from './simulation-result.js'
-import {inapplicableWhatIfWarnings, type WhatIf} from './what-if.js'
+import type {WhatIf} from './what-if.js'
 
 export interface SimulateOptions {
   whatIf: WhatIf
@@ -38,17 +38,11 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
       ? itemFromDecision(prepared.skeleton, prepared.load, decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)))
       : prepared.skeleton
   })
-  const byEngine = (saturated: boolean) =>
-    items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
-  const whatIfWarnings = inapplicableWhatIfWarnings(options.whatIf, {
-    queueing: byEngine(false),
-    saturation: byEngine(true),
-  })
   return {
     apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
     kind: 'SimulationResult',
     items,
-    warnings: [...saturationWarnings(run), ...saturationRun.warnings, ...whatIfWarnings],
+    warnings: [...saturationWarnings(run), ...saturationRun.warnings],
   }
 }
 

@@ -87,6 +87,13 @@ export function inapplicableWhatIfWarnings(
   return warnings
 }
 
+/** inapplicableWhatIfWarnings for the VAs of these items (simulate's output, after any name filter). */
+export function whatIfWarningsFor(whatIf: WhatIf, items: readonly {name: string; engine: string}[]): string[] {
+  const names = (saturated: boolean) =>
+    items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
+  return inapplicableWhatIfWarnings(whatIf, {queueing: names(false), saturation: names(true)})
+}
+
 function list(names: readonly string[]): string {
   const shown = names.slice(0, 3).join(', ')
   return `${names.length === 1 ? 'VA' : 'VAs'} ${shown}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`

@@ -4,7 +4,7 @@ import {saturationItem, saturationPodFigures, saturationVariantsByKey} from '../
 import {runSaturationWhatIf} from '../inspect/saturation-what-if.js'
 import {saturationContext} from '../inspect/simulate.js'
 import type {Outcome, SimulationItem} from '../inspect/simulation-result.js'
-import {inapplicableWhatIfWarnings, type WhatIf} from '../inspect/what-if.js'
+import {whatIfWarningsFor, type WhatIf} from '../inspect/what-if.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import {createMemoisedDecider} from '../optimizer/memo.js'
@@ -129,10 +129,7 @@ export function runSweep(sources: SourceSet, target: SweepTarget, spec: SweepSpe
         : target.skeleton
     })
     if (value === spec.values[0]) {
-      const names = (saturated: boolean) =>
-        items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
-      const inapplicable = inapplicableWhatIfWarnings(whatIf, {queueing: names(false), saturation: names(true)})
-      for (const warning of inapplicable) warnings.add(warning)
+      for (const warning of whatIfWarningsFor(whatIf, items)) warnings.add(warning)
     }
     for (const item of items) rows.push(rowOf(item, value))
   }

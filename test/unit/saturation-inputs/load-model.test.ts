@@ -4,7 +4,12 @@ import {describe, test} from 'node:test'
 import {saturationPodFigures} from '../../../src/core/inspect/saturation-items.js'
 import {simulate} from '../../../src/core/inspect/simulate.js'
 import type {SimulationItem} from '../../../src/core/inspect/simulation-result.js'
-import {inapplicableWhatIfWarnings, isSaturationWhatIf, type WhatIf} from '../../../src/core/inspect/what-if.js'
+import {
+  inapplicableWhatIfWarnings,
+  isSaturationWhatIf,
+  whatIfWarningsFor,
+  type WhatIf,
+} from '../../../src/core/inspect/what-if.js'
 import {readManifests} from '../../../src/core/manifest/read-manifests.js'
 import {
   overflowRequestsPerKv,
@@ -189,9 +194,11 @@ describe('what-if flags that cannot apply', () => {
     assert.deepEqual(inapplicableWhatIfWarnings({sloTtftMs: 200}, {queueing: ['llama'], saturation: []}), [])
   })
 
-  test('simulate reports it in its warnings', () => {
-    const result = simulate(twoVariants, {whatIf: {sloTtftMs: 200}})
-    const prefix = '--slo-ttft does not apply to VAs granite-8b-h100, granite-8b-l40s'
-    assert.equal(result.warnings.filter((warning) => warning.startsWith(prefix)).length, 1)
+  test('for simulate\'s items, by their engine', () => {
+    const whatIf = {sloTtftMs: 200}
+    const warnings = whatIfWarningsFor(whatIf, simulate(twoVariants, {whatIf}).items)
+    assert.equal(warnings.length, 1)
+    assert.ok(warnings[0]!.startsWith('--slo-ttft does not apply to VAs granite-8b-h100, granite-8b-l40s: '))
+    assert.deepEqual(whatIfWarningsFor(whatIf, []), [])
   })
 })
