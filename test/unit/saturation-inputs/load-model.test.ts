@@ -150,6 +150,30 @@ describe('load what-ifs on the v0.5.1 saturation engine (two variants, 2 + 2 rep
   })
 })
 
+describe('load what-ifs on the v0.4.2 capacity engine and on idle models', () => {
+  test('the capacity engine (--engine capacity) settles the same way', () => {
+    const capacity = (loadScale: number): WhatIf => ({engine: 'capacity', loadScale})
+    assert.equal(item(twoVariants, capacity(2), 'granite-8b-l40s').engine, 'capacity')
+    assert.deepEqual(desired(twoVariants, capacity(0.5)), {'granite-8b-h100': 1, 'granite-8b-l40s': 2})
+    assert.deepEqual(desired(twoVariants, capacity(2)), {'granite-8b-h100': 2, 'granite-8b-l40s': 8})
+  })
+
+  test('--arrival-rate above a measured rate of 0 cannot scale idle readings, and says so', () => {
+    const idle: SourceSet = {
+      ...twoVariants,
+      metricsSnapshots: twoVariants.metricsSnapshots.map((snapshot) => ({
+        ...snapshot,
+        models: snapshot.models.map((model) => ({...model, arrivalRateRpm: 0})),
+      })),
+    }
+    const result = simulate(idle, {whatIf: {arrivalRateRpm: 600}})
+    const expected = /the measured arrival rate is 0, .* use a snapshot taken under load$/
+    assert.ok(result.warnings.some((warning) => expected.test(warning)), result.warnings.join('\n'))
+    assert.equal(result.items[0]!.saturation?.load?.scale, 1)
+    assert.equal(simulate(idle, {whatIf: {arrivalRateRpm: 0}}).items[0]!.saturation?.load?.scale, 0)
+  })
+})
+
 describe('settling', () => {
   test('stops at the cycle limit and says so', () => {
     const run = runSaturationEngines({
