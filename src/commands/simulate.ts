@@ -66,6 +66,9 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {simulate} = await import('../core/inspect/simulate.js')
     const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
+    const {whatIfWarningsFor} = await import('../core/inspect/what-if.js')
+    // Flags that cannot change the shown VAs' engines: one warning per engine family.
+    result.warnings.push(...whatIfWarningsFor(whatIf, items))
     for (const warning of result.warnings) this.warnLine(warning)
     if (whatIf.replicas !== undefined && items.some((item) => item.current.source === 'deployment' || item.current.source === 'status')) {
       this.warnLine('--replicas applies only to VAs whose inputs give no current replicas (no Deployment, no status)')
@@ -88,7 +91,12 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
   private async printSweep(inputs: CommandInputs, spec: SweepSpec, whatIf: WhatIf, names: string[], flags: {namespace?: string | undefined; 'no-headers': boolean}, output: string): Promise<void> {
     if (names.length > 1) throw new UsageError('--sweep takes one VariantAutoscaling name')
     const {runSweep} = await import('../core/sweep/run-sweep.js')
-    const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {metrics: inputs.metrics})
+    const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
+      metrics: inputs.metrics,
+      pods: inputs.saturationPods,
+      requestCounts: inputs.requestCounts,
+    })
+    for (const warning of result.warnings) this.warnLine(warning)
     const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
     if (output === 'json' || output === 'yaml') this.write((await import('../core/render/serialize.js')).serialize(result, output))
     else if (output === 'csv') this.write(renderSweepCsv(result))

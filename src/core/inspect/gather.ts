@@ -134,6 +134,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       const model = await replayFromPrometheus(client, sources, range, {whatIf, names, window: prometheus.window, profile})
       const saturation = await replaySaturationFromPrometheus(client, sources, range, {
         overrides: saturationOverrides(whatIf),
+        load: {loadScale: whatIf.loadScale, arrivalRateRpm: whatIf.arrivalRateRpm},
         names,
         window: prometheus.window,
         profile,

@@ -1,10 +1,11 @@
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
-import {runSaturationEngines, type SaturationOverrides, type SaturationRun} from '../saturation-inputs/run-groups.js'
-import {saturationItem, saturationVariantsByKey} from './saturation-items.js'
+import type {SaturationRun, SaturationVariantResult} from '../saturation-inputs/run-groups.js'
+import {saturationItem, saturationVariantsByKey, type SaturationItemContext} from './saturation-items.js'
+import {runSaturationWhatIf, type SaturationWhatIfRun} from './saturation-what-if.js'
 import {createMemoisedDecider, type MemoisedDecider} from '../optimizer/memo.js'
 import type {SourceSet} from '../sources.js'
 import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
-import type {SimulationResult} from './simulation-result.js'
+import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from './what-if.js'
 
 export interface SimulateOptions {
@@ -17,21 +18,43 @@ export interface SimulateOptions {
   pods?: readonly PodMetrics[] | undefined
   /** increase(vllm:request_success_total[retention]) per namespace\0model (scale-to-zero). */
   requestCounts?: ReadonlyMap<string, number> | undefined
+  /** Saturation engines: report where the cycles settle (sweeps); default: with a load or threshold what-if. */
+  settle?: boolean | undefined
 }
 
 /** Runs the controller's model-based decision for every VA in the sources. Pure: sources in, result out. */
 export function simulate(sources: SourceSet, options: SimulateOptions): SimulationResult {
   const decider = options.decider ?? createMemoisedDecider()
-  const run = runSaturation(sources, options)
+  const saturationRun = runSaturationWhatIf(sources, options)
+  const {run} = saturationRun
   const saturation = saturationVariantsByKey(run)
   const items = prepareDecisions(sources, options).map((prepared) => {
     const viaSaturation = saturation.get(`${prepared.namespace}\u0000${prepared.name}`)
-    if (viaSaturation) return saturationItem(viaSaturation, {...prepared.skeleton, outcome: 'skipped', reason: null})
+    if (viaSaturation) {
+      const skeleton: SimulationItem = {...prepared.skeleton, outcome: 'skipped', reason: null}
+      return saturationItem(viaSaturation, skeleton, saturationContext(saturationRun, viaSaturation))
+    }
     return prepared.template && prepared.load
       ? itemFromDecision(prepared.skeleton, prepared.load, decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)))
       : prepared.skeleton
   })
-  return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'SimulationResult', items, warnings: saturationWarnings(run)}
+  return {
+    apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+    kind: 'SimulationResult',
+    items,
+    warnings: [...saturationWarnings(run), ...saturationRun.warnings],
+  }
+}
+
+/** What saturation-items needs beyond the VA's result: the group's load model and where its cycles settle. */
+export function saturationContext(
+  whatIfRun: SaturationWhatIfRun,
+  result: SaturationVariantResult,
+): SaturationItemContext {
+  const group = whatIfRun.run.groups.find(
+    (candidate) => candidate.key === result.groupKey && candidate.engine === result.engine,
+  )
+  return {load: group?.load, settle: whatIfRun.settles.get(result.groupKey)}
 }
 
 /** What the saturation input layer noticed beyond single VAs: bad config entries, stray or silent pods. */
@@ -45,26 +68,4 @@ function saturationWarnings(run: SaturationRun): string[] {
   ]
 }
 
-/** simulate's saturation what-ifs, as the saturation input layer takes them. */
-export function saturationOverrides(whatIf: WhatIf | undefined): SaturationOverrides {
-  return {
-    engine: whatIf?.engine,
-    kvCacheThreshold: whatIf?.kvCacheThreshold,
-    queueLengthThreshold: whatIf?.queueLengthThreshold,
-    kvSpareTrigger: whatIf?.kvSpareTrigger,
-    queueSpareTrigger: whatIf?.queueSpareTrigger,
-    scaleToZero: whatIf?.scaleToZero,
-    retention: whatIf?.retention,
-  }
-}
-
-/** The saturation engines' VAs (engine detected per VA, or forced with --engine), decided per model group. */
-function runSaturation(sources: SourceSet, options: SimulateOptions): SaturationRun {
-  const whatIf = options.whatIf
-  return runSaturationEngines({
-    sources,
-    pods: options.pods ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.pods ?? []),
-    requestCounts: options.requestCounts,
-    overrides: saturationOverrides(whatIf),
-  })
-}
+export {saturationOverrides} from './saturation-what-if.js'

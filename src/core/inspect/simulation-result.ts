@@ -60,6 +60,33 @@ export interface SaturationDetail {
     scaleDownSafe: boolean
   } | null
   explanation: string[]
+  /** The load model applied to the readings above (docs/capacity-planning.md); null: the readings as observed. */
+  load: {
+    /** Multiplies the observed load. */
+    scale: number
+    /** The model's observed arrival rate, req/min; null when unknown. */
+    observedArrivalRate: number | null
+    /** Waiting requests per minute per unit of KV demand beyond a full cache; null: the overflow adds no queue. */
+    overflowRequestsPerKv: number | null
+  } | null
+  /** Where the controller's cycles settle at this load (load or threshold what-ifs, sweeps); null otherwise. */
+  settle: {
+    /** The VA's replicas there; `desired.replicas` when this is present. */
+    replicas: number
+    /** Controller cycles until the last change (one replica per model per cycle). */
+    cycles: number
+    /** `oscillating`: the rule flaps, replicas is the largest count; `cycle-limit`: still moving when we stopped. */
+    status: 'settled' | 'oscillating' | 'cycle-limit'
+    /** The model's figures there; null when no pod reports there. */
+    model: {
+      totalReplicas: number
+      nonSaturatedReplicas: number
+      avgSpareKvCapacity: number
+      avgSpareQueueLength: number
+      shouldScaleUp: boolean
+      scaleDownSafe: boolean
+    } | null
+  } | null
 }
 
 export interface SimulationResult {

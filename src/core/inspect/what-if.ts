@@ -26,3 +26,75 @@ export interface WhatIf {
 }
 
 export const noWhatIf: WhatIf = {}
+
+/** What-ifs that change the saturation engines' inputs: with one of them, simulate reports where the cycles settle. */
+export function isSaturationWhatIf(whatIf: WhatIf): boolean {
+  const {loadScale, arrivalRateRpm, kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger} = whatIf
+  return [loadScale, arrivalRateRpm, kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger]
+    .some((value) => value !== undefined)
+}
+
+/** Flags that only the queueing model reads, and those only the saturation engines read (`--flag`, WhatIf field). */
+const queueingOnlyFlags = [
+  ['--slo-ttft', 'sloTtftMs'],
+  ['--slo-itl', 'sloItlMs'],
+  ['--max-batch', 'maxBatchSize'],
+  ['--input-tokens', 'avgInputTokens'],
+  ['--output-tokens', 'avgOutputTokens'],
+] as const satisfies readonly (readonly [string, keyof WhatIf])[]
+const saturationOnlyFlags = [
+  ['--kv-threshold', 'kvCacheThreshold'],
+  ['--queue-threshold', 'queueLengthThreshold'],
+  ['--kv-spare-trigger', 'kvSpareTrigger'],
+  ['--queue-spare-trigger', 'queueSpareTrigger'],
+  ['--retention', 'retention'],
+] as const satisfies readonly (readonly [string, keyof WhatIf])[]
+
+/** The flags that do change a saturation engine's decision, for warnings. */
+export const saturationWhatIfFlags = [
+  '--load-scale',
+  '--arrival-rate',
+  ...saturationOnlyFlags.map(([flag]) => flag),
+  '--scale-to-zero',
+] as const
+
+/**
+ * One warning per engine family for the what-if flags given that cannot change its VAs' decisions, naming the flags
+ * that can. `names` lists the VAs of each family in the output.
+ */
+export function inapplicableWhatIfWarnings(
+  whatIf: WhatIf,
+  names: {queueing: readonly string[]; saturation: readonly string[]},
+): string[] {
+  const given = (flags: readonly (readonly [string, keyof WhatIf])[]) =>
+    flags.filter(([, field]) => whatIf[field] !== undefined).map(([flag]) => flag)
+  const verb = (flags: readonly string[]) => `${flags.join(', ')} ${flags.length === 1 ? 'does' : 'do'} not apply to`
+  const warnings: string[] = []
+  const forSaturation = given(queueingOnlyFlags)
+  if (forSaturation.length > 0 && names.saturation.length > 0) {
+    warnings.push(
+      `${verb(forSaturation)} ${list(names.saturation)}: the saturation engines decide from per-pod KV-cache and ` +
+        `queue readings, not SLOs, batch size or tokens; use ${saturationWhatIfFlags.join(', ')}`,
+    )
+  }
+  const forQueueing = given(saturationOnlyFlags)
+  if (forQueueing.length > 0 && names.queueing.length > 0) {
+    warnings.push(
+      `${verb(forQueueing)} ${list(names.queueing)}: the queueing model sizes replicas from load and SLOs; ` +
+        'use --load-scale, --arrival-rate, --input-tokens, --output-tokens, --slo-ttft, --slo-itl, --max-batch',
+    )
+  }
+  return warnings
+}
+
+/** inapplicableWhatIfWarnings for the VAs of these items (simulate's output, after any name filter). */
+export function whatIfWarningsFor(whatIf: WhatIf, items: readonly {name: string; engine: string}[]): string[] {
+  const names = (saturated: boolean) =>
+    items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
+  return inapplicableWhatIfWarnings(whatIf, {queueing: names(false), saturation: names(true)})
+}
+
+function list(names: readonly string[]): string {
+  const shown = names.slice(0, 3).join(', ')
+  return `${names.length === 1 ? 'VA' : 'VAs'} ${shown}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`
+}

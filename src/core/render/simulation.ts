@@ -1,30 +1,118 @@
-import type {SimulationItem} from '../inspect/simulation-result.js'
+import {saturationPodFigures} from '../inspect/saturation-items.js'
+import type {SaturationDetail, SimulationItem} from '../inspect/simulation-result.js'
 import {formatNumber, formatPair, formatPercent} from './format.js'
 import {type Column, renderTable} from './table.js'
 
-const columns: Column<SimulationItem>[] = [
-  {header: 'NAME', value: (item) => item.name},
-  {header: 'MODEL', value: (item) => item.modelID},
-  {header: 'ACCELERATOR', value: (item) => item.accelerator ?? '<unset>'},
-  {header: 'SHAPE', value: (item) => item.shape, wide: true},
-  {header: 'ENGINE', value: (item) => item.engine, wide: true},
-  {header: 'RATE(RPM)', value: (item) => formatNumber(item.load?.arrivalRate, 1)},
-  {header: 'TOKENS(IN/OUT)', value: (item) => (item.load ? formatTokens(item.load) : '<unknown>')},
-  {header: 'SLO(TTFT/ITL)', value: (item) => (item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>')},
-  {header: 'MAX-BATCH', value: (item) => formatNumber(item.maxBatchSize, 0), wide: true},
-  {header: 'CURRENT', value: (item) => String(item.current.replicas)},
-  {header: 'DESIRED', value: (item) => (item.desired ? String(item.desired.replicas) : '<none>')},
-  {header: 'TTFT(MS)', value: (item) => (item.prediction ? formatNumber(item.prediction.ttftMs, 1) : '-')},
-  {header: 'ITL(MS)', value: (item) => (item.prediction ? formatNumber(item.prediction.itlMs, 1) : '-')},
-  {header: 'BOUND-BY', value: (item) => item.boundBy ?? '-'},
-  {header: 'UTIL', value: (item) => (item.prediction ? formatPercent(item.prediction.utilization) : '-'), wide: true},
-  {header: 'MAX-RPM/REPLICA', value: (item) => (item.prediction ? formatNumber(item.prediction.maxRatePerReplica, 1) : '-'), wide: true},
-  {header: 'COST', value: (item) => (item.desired ? formatNumber(item.desired.cost, 2) : '-'), wide: true},
-  {header: 'OUTCOME', value: (item) => item.outcome, wide: true},
+/** Which engines a column speaks for: a family's columns show only when the table has one of its rows. */
+type Family = 'both' | 'queueing' | 'saturation'
+type SimulationColumn = Column<SimulationItem> & {family: Family}
+
+const isQueueing = (item: SimulationItem) => item.engine === 'queueing-model'
+// A cell that does not apply to the row's engine.
+const notApplicable = '-'
+const queueing = (value: (item: SimulationItem) => string) => (item: SimulationItem) =>
+  isQueueing(item) ? value(item) : notApplicable
+const saturation = (value: (detail: SaturationDetail) => string) => (item: SimulationItem) =>
+  item.saturation === null ? notApplicable : value(item.saturation)
+
+function prediction(item: SimulationItem, show: (value: NonNullable<SimulationItem['prediction']>) => string): string {
+  return item.prediction ? show(item.prediction) : notApplicable
+}
+
+function figure(pick: (figures: NonNullable<ReturnType<typeof saturationPodFigures>>) => string) {
+  return saturation((detail) => {
+    const figures = saturationPodFigures(detail)
+    return figures === null ? notApplicable : pick(figures)
+  })
+}
+
+/** `spare<trigger` when the scale-up trigger fires, `spare>=trigger` when it does not. */
+export function formatSpare(spare: number, trigger: number, decimals: number): string {
+  if (!Number.isFinite(spare) || !Number.isFinite(trigger)) {
+    return `${formatNumber(spare, decimals)}/${formatNumber(trigger, decimals)}`
+  }
+  // Fixed decimals: the two sides line up across rows (0.04<0.10, not 0.04<0.1).
+  return `${spare.toFixed(decimals)}${spare < trigger ? '<' : '>='}${trigger.toFixed(decimals)}`
+}
+
+const columns: SimulationColumn[] = [
+  {family: 'both', header: 'NAME', value: (item) => item.name},
+  {family: 'both', header: 'MODEL', value: (item) => item.modelID},
+  {family: 'both', header: 'ACCELERATOR', value: (item) => item.accelerator ?? '<unset>'},
+  {family: 'both', header: 'SHAPE', value: (item) => item.shape, wide: true},
+  {family: 'both', header: 'ENGINE', value: (item) => item.engine, wide: true},
+  {family: 'both', header: 'RATE(RPM)', value: (item) => formatNumber(item.load?.arrivalRate, 1)},
+  {
+    family: 'queueing',
+    header: 'TOKENS(IN/OUT)',
+    value: queueing((item) => (item.load ? formatTokens(item.load) : '<unknown>')),
+  },
+  {
+    family: 'queueing',
+    header: 'SLO(TTFT/ITL)',
+    value: queueing((item) =>
+      item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>'),
+  },
+  {family: 'queueing', header: 'MAX-BATCH', value: queueing((item) => formatNumber(item.maxBatchSize, 0)), wide: true},
+  {family: 'both', header: 'CURRENT', value: (item) => String(item.current.replicas)},
+  {family: 'both', header: 'DESIRED', value: (item) => (item.desired ? String(item.desired.replicas) : '<none>')},
+  {family: 'queueing', header: 'TTFT(MS)', value: (item) => prediction(item, (value) => formatNumber(value.ttftMs, 1))},
+  {family: 'queueing', header: 'ITL(MS)', value: (item) => prediction(item, (value) => formatNumber(value.itlMs, 1))},
+  {family: 'queueing', header: 'BOUND-BY', value: (item) => item.boundBy ?? '-'},
+  {
+    family: 'queueing',
+    header: 'UTIL',
+    value: (item) => prediction(item, (value) => formatPercent(value.utilization)),
+    wide: true,
+  },
+  {
+    family: 'queueing',
+    header: 'MAX-RPM/REPLICA',
+    value: (item) => prediction(item, (value) => formatNumber(value.maxRatePerReplica, 1)),
+    wide: true,
+  },
+  // The saturation engines' own inputs at the current replicas (under the load model with a load what-if).
+  {family: 'saturation', header: 'MAX-KV', value: figure((figures) => formatPercent(figures.maxKvCacheUsage))},
+  {family: 'saturation', header: 'MAX-QUEUE', value: figure((figures) => formatNumber(figures.maxQueueLength, 0))},
+  {
+    family: 'saturation',
+    header: 'SATURATED',
+    value: figure((figures) => `${figures.saturatedReplicas}/${figures.reportingReplicas}`),
+  },
+  {
+    family: 'saturation',
+    header: 'SPARE-KV',
+    value: saturation((detail) =>
+      detail.model ? formatSpare(detail.model.avgSpareKvCapacity, detail.model.kvSpareTrigger, 2) : notApplicable),
+  },
+  {
+    family: 'saturation',
+    header: 'SPARE-QUEUE',
+    value: saturation((detail) =>
+      detail.model ? formatSpare(detail.model.avgSpareQueueLength, detail.model.queueSpareTrigger, 1) : notApplicable),
+  },
+  {
+    family: 'both',
+    header: 'COST',
+    value: (item) => (item.desired ? formatNumber(item.desired.cost, 2) : notApplicable),
+    wide: true,
+  },
+  {family: 'both', header: 'OUTCOME', value: (item) => item.outcome, wide: true},
 ]
 
+/** The columns for these rows: the queueing model's when a row uses it, the saturation engines' when a row uses one. */
+export function simulationColumns(items: readonly SimulationItem[]): Column<SimulationItem>[] {
+  const hasQueueing = items.some(isQueueing)
+  const hasSaturation = items.some((item) => !isQueueing(item))
+  const shows = (family: Family) =>
+    family === 'both' || (family === 'queueing' ? hasQueueing || !hasSaturation : hasSaturation)
+  return columns.filter((column) => shows(column.family))
+}
+
 export function renderSimulationTable(items: readonly SimulationItem[], options: {wide?: boolean; noHeaders?: boolean; showNamespace?: boolean}): string {
-  const withNamespace: Column<SimulationItem>[] = options.showNamespace ? [{header: 'NAMESPACE', value: (item) => item.namespace}, ...columns] : columns
+  const shown = simulationColumns(items)
+  const namespace: Column<SimulationItem> = {header: 'NAMESPACE', value: (item) => item.namespace}
+  const withNamespace: Column<SimulationItem>[] = options.showNamespace ? [namespace, ...shown] : shown
   return renderTable(items, withNamespace, options)
 }
 

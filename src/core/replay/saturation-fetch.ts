@@ -9,7 +9,12 @@ import type {SourceSet} from '../sources.js'
 import {fetchReplayHistory, type ReplayRange, replayGrid, type ReplaySeriesTarget} from './fetch-history.js'
 import type {ReplayGrid} from './replay.js'
 import type {ReadingsModel} from './saturation-readings.js'
-import {replaySaturation, type SaturationSeries, type SaturationVaReplay} from './saturation-replay.js'
+import {
+  replaySaturation,
+  type SaturationReplayLoad,
+  type SaturationSeries,
+  type SaturationVaReplay,
+} from './saturation-replay.js'
 
 export interface SaturationReplayFromPrometheusOptions {
   /** simulate's saturation what-ifs: --engine, thresholds, --scale-to-zero, --retention. */
@@ -22,6 +27,8 @@ export interface SaturationReplayFromPrometheusOptions {
   cadenceSeconds?: number | undefined
   readings?: ReadingsModel | undefined
   replicaStartupSeconds?: number | undefined
+  /** --load-scale and --arrival-rate: the readings of each step go through the saturation load model. */
+  load?: SaturationReplayLoad | undefined
 }
 
 export interface SaturationReplayFetch {
@@ -123,6 +130,7 @@ export async function replaySaturationFromPrometheus(
     cadenceSeconds: options.cadenceSeconds,
     readings: options.readings,
     replicaStartupSeconds: options.replicaStartupSeconds,
+    load: options.load,
   })
   result.requests = client.requestCount - before
   return result

@@ -7,6 +7,7 @@ import {acceleratorLabel} from '../model/variant-autoscaling.js'
 import {parseGoDuration} from '../optimizer/saturation/go-duration.js'
 import {compareNames, type ScalingAction} from '../optimizer/saturation/types.js'
 import type {SaturationEngine} from '../saturation-inputs/engine.js'
+import {overflowRequestsPerKv, readingFromDemand, scaleDemand} from '../saturation-inputs/load-model.js'
 import {deploymentKey, matchNamePrefix} from '../saturation-inputs/pod-mapping.js'
 import {
   parseVariantCost,
@@ -101,6 +102,15 @@ export interface SaturationReplayOptions {
   replicaStartupSeconds?: number | undefined
   /** Only these VA names in the output (all are simulated: siblings share a model). */
   names?: readonly string[] | undefined
+  /** Load what-ifs: each step's readings go through the saturation load model (load-model.ts) at this load. */
+  load?: SaturationReplayLoad | undefined
+}
+
+/** --load-scale and --arrival-rate for the replay: the scale at a step is rate / measured rate there, × loadScale. */
+export interface SaturationReplayLoad {
+  loadScale?: number | undefined
+  /** req/min */
+  arrivalRateRpm?: number | undefined
 }
 
 /** Our action in the last cycle before a step: the engine's, or `scale-from-zero` (our approximation of that engine). */
@@ -132,6 +142,8 @@ export interface SaturationSimulation {
   cadenceSource: string
   readings: ReadingsModel
   replicaStartupSeconds: number
+  /** The load what-ifs the readings were scaled for (load model); null: as observed. */
+  load: {loadScale: number | null; arrivalRateRpm: number | null} | null
   initialReplicas: number
   initialReplicasSource: 'actual' | 'deployment'
   note: string
@@ -282,20 +294,34 @@ function replayEngine(
       if (member.pending.length !== before) changed = true
     }
     const enginePods: PodMetrics[] = []
+    const observedAt = (member: Member): PodReading[] => member.pods
+      .filter((pod) => reportsAt(pod, index))
+      .map((pod) => ({
+        name: pod.name,
+        kvCacheUsage: pod.kvCacheUsage[index] ?? 0,
+        queueLength: pod.queueLength[index] ?? 0,
+      }))
+    const scaling = loadAt(members, options, grid.startMs + index * stepMs, observedAt)
     for (const member of members) {
       if (member.deployment === undefined) continue
-      const readings: PodReading[] = member.pods
-        .filter((pod) => reportsAt(pod, index))
-        .map((pod) => ({name: pod.name, kvCacheUsage: pod.kvCacheUsage[index] ?? 0, queueLength: pod.queueLength[index] ?? 0}))
+      const model = scaling.get(requestCountKey(member.result.namespace, member.result.modelId))
+      // Under a load what-if the demands (uncapped) are mapped onto our replicas, then capped with the overflow queued.
+      const readings = observedAt(member).map((reading) => {
+        if (model === undefined) return reading
+        const demand = scaleDemand(reading, model.scale)
+        return {name: demand.name, kvCacheUsage: demand.kvDemand, queueLength: demand.queueDemand}
+      })
       const ready = member.replicas - member.pending.length
-      for (const reading of mapReadingsToReplicas(readings, ready, readingsModel, `${member.result.deployment}-`)) {
+      for (const mapped of mapReadingsToReplicas(readings, ready, readingsModel, `${member.result.deployment}-`)) {
+        const demand = {name: mapped.name, kvDemand: mapped.kvCacheUsage, queueDemand: mapped.queueLength}
+        const reading = model === undefined ? mapped : readingFromDemand(demand, model.requestsPerKv)
         enginePods.push({namespace: member.result.namespace, name: reading.name, deployment: member.result.deployment, modelID: member.result.modelId, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength})
       }
     }
     const requestCounts = new Map<string, number>()
     for (const [key, values] of options.requestCounts ?? []) {
       const value = values[index]
-      if (value !== null && value !== undefined) requestCounts.set(key, value)
+      if (value !== null && value !== undefined) requestCounts.set(key, value * (scaling.get(key)?.scale ?? 1))
     }
     const run = runSaturationEngines({sources: withSimulatedState(sources, members), pods: enginePods, overrides: options.overrides, requestCounts})
     const byKey = new Map(run.variants.map((variant) => [vaKey(variant.namespace, variant.name), variant]))
@@ -355,6 +381,8 @@ function replayEngine(
     cycles = 0
   }
 
+  const load = activeLoad(options)
+  const scaledNote = 'scaled to the what-if load by the saturation load model (docs/capacity-planning.md), '
   return members.map((member) => {
     const series = options.series?.get(member.key)
     const memberSteps = steps.get(member)!
@@ -373,14 +401,56 @@ function replayEngine(
         cadenceSource: cadence.source,
         readings: readingsModel,
         replicaStartupSeconds: startupMs / msPerSecond,
+        load: load === undefined
+          ? null
+          : {loadScale: load.loadScale ?? null, arrivalRateRpm: load.arrivalRateRpm ?? null},
         initialReplicas: member.initialReplicas,
         initialReplicasSource: member.initialReplicasSource,
         note:
           `simulated controller cycles every ${cadence.seconds}s on our replicas; the KV and queue readings are those of the pods that actually ran, ` +
+          (load === undefined ? '' : scaledNote) +
           `mapped onto our replicas (${readingsModel}), not readings of our hypothetical replicas`,
       },
     }
   })
+}
+
+/** The load what-ifs when one is set. */
+function activeLoad(options: SaturationReplayOptions): SaturationReplayLoad | undefined {
+  const load = options.load
+  return load === undefined || (load.loadScale === undefined && load.arrivalRateRpm === undefined) ? undefined : load
+}
+
+/**
+ * The load scale of each model at one step, keyed by requestCountKey: --load-scale, times --arrival-rate over the
+ * rate measured at that step (a step without a measured rate, or at 0 while asking for more, keeps --load-scale).
+ * Empty without a load what-if.
+ */
+function loadAt(
+  members: readonly Member[],
+  options: SaturationReplayOptions,
+  timeMs: number,
+  observedAt: (member: Member) => PodReading[],
+): Map<string, {scale: number; requestsPerKv: number | undefined}> {
+  const out = new Map<string, {scale: number; requestsPerKv: number | undefined}>()
+  const load = activeLoad(options)
+  if (load === undefined) return out
+  const byModel = new Map<string, Member[]>()
+  for (const member of members) {
+    const key = requestCountKey(member.result.namespace, member.result.modelId)
+    byModel.set(key, [...(byModel.get(key) ?? []), member])
+  }
+  for (const [key, group] of byModel) {
+    const rateOf = (member: Member) =>
+      options.series?.get(member.key)?.measured?.find((point) => point.timeMs === timeMs)?.arrivalRateRpm
+    const rate = group.map(rateOf).find((value) => value !== undefined)
+    const base = load.loadScale ?? 1
+    const wanted = load.arrivalRateRpm
+    const canScale = wanted !== undefined && rate !== undefined && rate > 0
+    const scale = wanted === 0 ? 0 : canScale ? (wanted / rate) * base : base
+    out.set(key, {scale, requestsPerKv: overflowRequestsPerKv(group.flatMap(observedAt), rate)})
+  }
+  return out
 }
 
 function stepOf(member: Member, stepIndex: number, timeMs: number, cycles: number, options: SaturationReplayOptions): SaturationReplayStep {

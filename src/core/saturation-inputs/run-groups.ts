@@ -14,7 +14,13 @@ import {describeProblems} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
 import type {PodMetrics} from '../model/metrics.js'
 import {acceleratorLabel, normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
-import {analyzeCapacityV042, analyzeSaturationV051, type CapacityResultV042, type SaturationResultV051} from '../optimizer/saturation/engine.js'
+import {
+  analyzeCapacityV042,
+  analyzeSaturationV051,
+  type CapacityResultV042,
+  type SaturationGroupInput,
+  type SaturationResultV051,
+} from '../optimizer/saturation/engine.js'
 import type {ScaleDownCheck} from '../optimizer/saturation/model-analysis.js'
 import {
   defaultVariantCost,
@@ -45,6 +51,13 @@ import {
 } from './config.js'
 import {readControllerImageTag, selectEngine, type EngineOverride, type SaturationEngine} from './engine.js'
 import {explainDecision, type GroupFacts} from './explain.js'
+import {
+  overflowRequestsPerKv,
+  readingFromDemand,
+  scaleDemand,
+  type GroupLoadScaling,
+  type PodDemand,
+} from './load-model.js'
 import {deploymentKey, indexDeploymentTargets, mapPodsToVariants, type PodAssignment, type PodWithoutMetrics, type SharedDeployment} from './pod-mapping.js'
 import {buildVariantState, readDeploymentReplicas} from './variant-state.js'
 
@@ -68,6 +81,17 @@ export interface SaturationRunInput {
    *  MetricsSnapshots' `requestsInRetention` are used. */
   readonly requestCounts?: ReadonlyMap<string, number> | undefined
   readonly overrides?: SaturationOverrides | undefined
+  /** Load what-ifs per model group, keyed by `requestCountKey(namespace, modelId)` of the group: the readings
+   *  (and the scale-to-zero request count) are scaled by the load model (load-model.ts). Absent: as observed. */
+  readonly load?: ReadonlyMap<string, GroupLoadScaling> | undefined
+}
+
+/** The load model as applied to one group's readings. */
+export interface GroupLoadApplied extends GroupLoadScaling {
+  /** Requests per minute per unit of KV turning overflow into queue; undefined when not known. */
+  readonly requestsPerKv: number | undefined
+  /** The demands of the pods fed to the engine, in collector order, with their variant. */
+  readonly demands: readonly {readonly variantName: string; readonly demand: PodDemand}[]
 }
 
 /** Key of a request-count reading: `namespace\0modelId`. */
@@ -182,6 +206,10 @@ export interface SaturationGroupResult {
   readonly skip: {readonly kind: 'no-config'; readonly reason: string} | {readonly kind: 'no-metrics'} | undefined
   /** undefined when the group was not run (no config). */
   readonly outcome: SaturationGroupOutcome | undefined
+  /** Exactly what the engine was given (v0.4.2 ignores the scale-to-zero fields); undefined when not run. */
+  readonly engineInput: SaturationGroupInput | undefined
+  /** The load model's scaling of this group's readings; undefined without a load what-if. */
+  readonly load: GroupLoadApplied | undefined
 }
 
 export interface SaturationRun {
@@ -580,20 +608,33 @@ function runGroup(
   const replicaMetrics: ReplicaMetric[] = []
   const memberOfPod = new Map<PodMetrics, Member>()
   for (const member of analysed) for (const pod of feeds(member)) memberOfPod.set(pod, member)
+  const reporting: {pod: PodMetrics; member: Member}[] = []
   // Collector order: the input pod order.
   for (const assignment of assignments) {
     const member = memberOfPod.get(assignment.pod)
     const {pod} = assignment
     if (member === undefined || (pod.kvCacheUsage === undefined && pod.queueLength === undefined)) continue
+    reporting.push({pod, member})
+  }
+  const scaling = input.load?.get(requestCountKey(group.namespace, group.modelId))
+  const load = scaling === undefined ? undefined : applyLoadModel(scaling, reporting)
+  const fed = new Map<PodMetrics, PodMetrics>()
+  reporting.forEach(({pod, member}, index) => {
+    const demand = load?.demands[index]?.demand
+    const reading = demand === undefined ? undefined : readingFromDemand(demand, load!.requestsPerKv)
+    const scaled = reading === undefined
+      ? pod
+      : {...pod, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength}
+    fed.set(pod, scaled)
     replicaMetrics.push({
       podName: pod.name,
       variantName: member.va.name,
-      kvCacheUsage: pod.kvCacheUsage ?? 0,
-      queueLength: Math.trunc(pod.queueLength ?? 0),
+      kvCacheUsage: scaled.kvCacheUsage ?? 0,
+      queueLength: Math.trunc(scaled.queueLength ?? 0),
       acceleratorName: member.va.acceleratorLabel ?? '',
       cost: parseVariantCost(member.va.variantCost),
     })
-  }
+  })
   const variantStates = analysed.map((member) => buildVariantState(member.va, member.deployment!))
   const base = {
     key: group.key,
@@ -607,27 +648,28 @@ function runGroup(
     enableLimiter: group.enableLimiter,
     scaleToZeroConfigMap: group.scaleToZeroConfigMap,
     scaleToZeroPolicy: group.scaleToZeroPolicy,
+    load,
   }
   if (group.configSkip !== undefined) {
     const skip = group.configSkip
     return {
       results: group.members.map((member) => emptyResult(member, group.key, memberSkip(member) ?? skip, [skipSentence(memberSkip(member) ?? skip, member.va, group, undefined)])),
-      groupResult: {...base, skip, outcome: undefined},
+      groupResult: {...base, skip, outcome: undefined, engineInput: undefined},
     }
   }
   const groupInput = {modelId: group.modelId, namespace: group.namespace, config: group.thresholds!, replicaMetrics, variantStates}
+  const engineInput: SaturationGroupInput = group.engine === 'capacity-v0.4.2'
+    ? groupInput
+    : {
+        ...groupInput,
+        scaleToZeroConfig: group.scaleToZeroConfig,
+        envWvaScaleToZero: plan.location.env.scaleToZero,
+        requestCount: scaleRequestCount(readingFor(input, group.namespace, group.modelId), scaling),
+      }
   const outcome: SaturationGroupOutcome =
     group.engine === 'capacity-v0.4.2'
-      ? {engine: 'capacity-v0.4.2', result: analyzeCapacityV042(groupInput)}
-      : {
-          engine: 'saturation-v0.5.1',
-          result: analyzeSaturationV051({
-            ...groupInput,
-            scaleToZeroConfig: group.scaleToZeroConfig,
-            envWvaScaleToZero: plan.location.env.scaleToZero,
-            requestCount: readingFor(input, group.namespace, group.modelId),
-          }),
-        }
+      ? {engine: 'capacity-v0.4.2', result: analyzeCapacityV042(engineInput)}
+      : {engine: 'saturation-v0.5.1', result: analyzeSaturationV051(engineInput)}
   const result = outcome.result
   const groupSkip = result.engineSkip === undefined ? undefined : ({kind: 'no-metrics'} as const)
   const model = summarize(group, result)
@@ -655,7 +697,7 @@ function runGroup(
   const results = group.members.map((member): SaturationVariantResult => {
     const skip = memberSkip(member)
     const ownPods = (member.exclusion === undefined ? (podsOf.get(`${member.va.namespace}\u0000${member.va.name}`) ?? []) : []).map((pod) =>
-      podRow(pod, skip === undefined ? assessed.get(pod.name) : undefined),
+      podRow(fed.get(pod) ?? pod, skip === undefined ? assessed.get(pod.name) : undefined),
     )
     if (member.exclusion !== undefined) return emptyResult(member, group.key, member.exclusion, [skipSentence(member.exclusion, member.va, group, undefined)])
     const state = variantStates.find((candidate) => candidate.variantName === member.va.name)!
@@ -699,6 +741,35 @@ function runGroup(
       sentences: isUnwritten ? [skipSentence(unwritten!, member.va, group, decision.targetReplicas), ...sentences] : sentences,
     }
   })
-  return {results, groupResult: {...base, skip: groupSkip, outcome}}
+  return {results, groupResult: {...base, skip: groupSkip, outcome, engineInput}}
+}
+
+/** The load model's steps 1 and 2 on the group's reporting pods (load-model.ts). */
+function applyLoadModel(
+  scaling: GroupLoadScaling,
+  reporting: readonly {pod: PodMetrics; member: Member}[],
+): GroupLoadApplied {
+  const observed = reporting.map(({pod}) => ({
+    name: pod.name,
+    kvCacheUsage: pod.kvCacheUsage ?? 0,
+    queueLength: pod.queueLength ?? 0,
+  }))
+  return {
+    ...scaling,
+    requestsPerKv: overflowRequestsPerKv(observed, scaling.observedRateRpm),
+    demands: observed.map((reading, index) => ({
+      variantName: reporting[index]!.member.va.name,
+      demand: scaleDemand(reading, scaling.scale),
+    })),
+  }
+}
+
+/** Requests in the retention window grow with the load, like the readings. */
+function scaleRequestCount(
+  reading: RequestCountReading | undefined,
+  scaling: GroupLoadScaling | undefined,
+): RequestCountReading | undefined {
+  if (reading === undefined || scaling === undefined || reading.kind !== 'count') return reading
+  return {...reading, requests: reading.requests * scaling.scale}
 }
 

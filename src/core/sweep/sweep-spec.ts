@@ -9,7 +9,14 @@ export const sweepParameters = {
   'slo-ttft': {field: 'sloTtftMs', unit: 'ms', min: 0, integer: true},
   'slo-itl': {field: 'sloItlMs', unit: 'ms', min: 0, integer: true},
   'max-batch': {field: 'maxBatchSize', unit: 'requests', min: 1, integer: true},
-} as const satisfies Record<string, {field: keyof WhatIf; unit: string; min: number; integer: boolean}>
+  // Every engine: the queueing model multiplies the arrival rate, the saturation engines their per-pod readings.
+  'load-scale': {field: 'loadScale', unit: 'x', min: 0, integer: false},
+  // Saturation engines only.
+  'kv-threshold': {field: 'kvCacheThreshold', unit: 'fraction', min: 0, max: 1, integer: false},
+  'queue-threshold': {field: 'queueLengthThreshold', unit: 'requests', min: 0, integer: false},
+  'kv-spare-trigger': {field: 'kvSpareTrigger', unit: 'fraction', min: 0, max: 1, integer: false},
+  'queue-spare-trigger': {field: 'queueSpareTrigger', unit: 'requests', min: 0, integer: false},
+} as const satisfies Record<string, {field: keyof WhatIf; unit: string; min: number; max?: number; integer: boolean}>
 
 export type SweepParameter = keyof typeof sweepParameters
 
@@ -57,6 +64,8 @@ export function parseSweepSpec(text: string): SweepSpec {
   if (step <= 0) fail('STEP must be positive')
   if (from > to) fail(`FROM (${from}) is larger than TO (${to})`)
   if (from < rule.min) fail(`${parameter} must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
+  const max = 'max' in rule ? rule.max : undefined
+  if (max !== undefined && to > max) fail(`${parameter} is a fraction between ${rule.min} and ${max} (0.8 for 80%)`)
   if (rule.integer && ![from, to, step].every(Number.isInteger)) fail(`${parameter} takes whole numbers`)
   const count = Math.floor((to - from) / step + 1e-9) + 1
   if (count > MAX_SWEEP_POINTS) {

@@ -88,6 +88,7 @@ test('three hours at 1m are fetched in a constant 10 range queries and give 181 
     cadenceSource: 'v0.5.x saturation engine period (30s)',
     readings: 'spread-load',
     replicaStartupSeconds: 0,
+    load: null,
     initialReplicas: 2,
     initialReplicasSource: 'actual',
     note: undefined,

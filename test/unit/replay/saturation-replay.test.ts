@@ -76,6 +76,19 @@ test('spread-load readings: an idle model steps down one replica per cycle to th
   assert.deepEqual(replicas(va), [3, 2, 1, 1])
 })
 
+test('a load what-if scales each step\'s readings: more load, more replicas; none, the minimum', () => {
+  // Two pods at KV 0.45: 0.9 of KV demand at 1x (3 replicas do not change that), 1.8 at 2x: 3 replicas read 0.6 each
+  // (not saturated, 0.2 spare), so 2x settles at 3 where 1x stays at 2.
+  const busy = [0.45, 0] as const
+  assert.deepEqual(replicas(replayTwoPods(repeat(busy, 4))), [2, 2, 2, 2])
+  const doubled = replayTwoPods(repeat(busy, 4), {load: {loadScale: 2}})
+  assert.deepEqual(replicas(doubled), [3, 3, 3, 3])
+  assert.deepEqual(doubled.simulation.load, {loadScale: 2, arrivalRateRpm: null})
+  assert.match(doubled.simulation.note, /scaled to the what-if load by the saturation load model/)
+  assert.deepEqual(replicas(replayTwoPods(repeat(busy, 4), {load: {arrivalRateRpm: 0}})), [1, 1, 1, 1])
+  assert.equal(replayTwoPods(repeat(busy, 4)).simulation.load, null)
+})
+
 test('a replica that takes 60s to start is pending: v0.5.1 holds the model until it reports', () => {
   const va = replayTwoPods(repeat(saturated, 7), {readings: 'as-observed', replicaStartupSeconds: 60})
   assert.deepEqual(replicas(va), [3, 3, 4, 4, 5, 5, 6])

@@ -14,6 +14,7 @@ import {fixturePath, repoRoot} from '../../support/paths.js'
 
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
 const withBroken = (await readManifests([`${repoRoot}/examples/quickstart.yaml`, fixturePath('manifests', 'broken.yaml')])).sources
+const saturation = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 describe('parseSweepSpec', () => {
   test('accepts PARAM=FROM:TO:STEP and lists the points without floating-point drift', () => {
@@ -25,7 +26,14 @@ describe('parseSweepSpec', () => {
   })
 
   const invalid: Array<[string, RegExp]> = [
-    ['x', /^invalid --sweep "x": expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate, input-tokens, output-tokens, slo-ttft, slo-itl, max-batch$/],
+    [
+      'x',
+      new RegExp(
+        '^invalid --sweep "x": expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate, input-tokens, ' +
+          'output-tokens, slo-ttft, slo-itl, max-batch, load-scale, kv-threshold, queue-threshold, kv-spare-trigger, ' +
+          'queue-spare-trigger$',
+      ),
+    ],
     ['arrival-rate=1:2', /expected PARAM=FROM:TO:STEP/],
     ['replicas=1:2:1', /unknown parameter "replicas"; expected PARAM=FROM:TO:STEP with PARAM one of arrival-rate/],
     ['arrival-rate=a:2:1', /FROM "a" is not a number/],
@@ -118,5 +126,71 @@ describe('runSweep', () => {
       '             3000         1       52.3      16.9    42%    100   itl        allocated',
       '',
     ].join('\n'))
+  })
+})
+
+describe('runSweep on the saturation engines', () => {
+  test('a load-scale sweep of a shape C VA decides every point, as simulate does at that load', () => {
+    const result = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('load-scale=0:3:0.5'), {})
+    assert.deepEqual(result.rows.map((row) => [row.value, row.outcome, row.desiredReplicas, row.engine]), [
+      [0, 'allocated', 1, 'saturation'],
+      [0.5, 'allocated', 2, 'saturation'],
+      [1, 'allocated', 3, 'saturation'],
+      [1.5, 'allocated', 5, 'saturation'],
+      [2, 'allocated', 8, 'saturation'],
+      [2.5, 'allocated', 10, 'saturation'],
+      [3, 'allocated', 12, 'saturation'],
+    ])
+    for (const row of result.rows) {
+      const items = simulate(saturation, {whatIf: {loadScale: row.value}}).items
+      const item = items.find((candidate) => candidate.name === 'granite-8b-l40s')!
+      assert.equal(row.desiredReplicas, item.desired?.replicas, `at ${row.value}x`)
+      assert.equal(row.cost, item.desired?.cost)
+    }
+    assert.deepEqual(result.warnings, [])
+    assert.deepEqual(sweepNotes(result), [])
+    assert.deepEqual(Object.keys(result.rows[0]!), [
+      'namespace', 'name', 'value', 'outcome', 'reason', 'desiredReplicas', 'ttftMs', 'itlMs', 'utilization', 'cost',
+      'maxRpmPerReplica', 'boundBy', 'engine', 'saturation',
+    ], 'the JSON row fields, listed deliberately')
+    assert.deepEqual(Object.keys(result.rows[0]!.saturation!), [
+      'loadScale', 'maxKvCacheUsage', 'maxQueueLength', 'saturatedReplicas', 'reportingReplicas', 'avgSpareKvCapacity',
+      'kvSpareTrigger', 'avgSpareQueueLength', 'queueSpareTrigger', 'action', 'settleCycles', 'settleStatus',
+    ])
+  })
+
+  test('the sibling variant still takes part: an arrival-rate sweep matches the load scale over 900 rpm', () => {
+    const byRate = runSweep(saturation, {name: 'granite-8b-h100'}, parseSweepSpec('arrival-rate=0:2700:900'), {})
+    const byScale = runSweep(saturation, {name: 'granite-8b-h100'}, parseSweepSpec('load-scale=0:3:1'), {})
+    assert.deepEqual(byRate.rows.map((row) => row.desiredReplicas), byScale.rows.map((row) => row.desiredReplicas))
+    assert.deepEqual(byRate.rows.map((row) => row.saturation?.loadScale), [0, 1, 2, 3])
+  })
+
+  test('threshold sweeps run, are fractions where the flag is, and a queueing-only sweep warns once', () => {
+    const result = runSweep(saturation, {}, parseSweepSpec('kv-threshold=0.5:1:0.25'), {})
+    assert.equal(result.rows.length, 6)
+    assert.ok(result.rows.every((row) => row.outcome === 'allocated' && row.saturation?.settleStatus === 'settled'))
+    assert.throws(() => parseSweepSpec('kv-spare-trigger=0:2:1'), /kv-spare-trigger is a fraction between 0 and 1/)
+    const slo = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('slo-ttft=100:300:100'), {})
+    assert.ok(slo.rows.every((row) => row.outcome === 'allocated'))
+    assert.equal(slo.warnings.length, 1)
+    assert.match(slo.warnings[0]!, /^--slo-ttft does not apply to VA granite-8b-l40s: .*; use --load-scale, /)
+  })
+
+  test('the table shows the engine\'s own columns; the CSV appends them', () => {
+    const result = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('load-scale=1:2:1'), {})
+    assert.equal(renderSweepTable(result), [
+      'LOAD-SCALE(X)   DESIRED   COST   MAX-KV   MAX-QUEUE   SATURATED   SPARE-KV    SPARE-QUEUE   OUTCOME',
+      '            1         3     30      83%           4         1/2   0.04<0.10   3.5>=3.0      allocated',
+      '            2         8     80     100%         193         2/2   0.00<0.10   0.0<3.0       allocated',
+      '',
+    ].join('\n'))
+    const csv = renderSweepCsv(result).trimEnd().split('\n')
+    assert.equal(csv[0], 'namespace,name,load-scale_x,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,' +
+      'max_rpm_per_replica,bound_by,reason,engine,load_scale,max_kv_cache_usage,max_queue_length,saturated_replicas,' +
+      'reporting_replicas,avg_spare_kv,kv_spare_trigger,' +
+      'avg_spare_queue,queue_spare_trigger,next_action,settle_cycles,settle_status')
+    const queueingPart = 'llm,granite-8b-l40s,2,allocated,8,,,,80,,,,'
+    assert.equal(csv[2], `${queueingPart}saturation,2,1,193,2,2,0,0.1,0,3,scale-up,6,settled`)
   })
 })
