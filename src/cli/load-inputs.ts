@@ -66,7 +66,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     compat: live.compat,
     replay: live.replay,
     prometheus: live.prometheus,
-    problems: [],
+    problems: live.sources.problems ?? [],
     clusterRequestCount: live.clusterRequestCount,
     namespace: (live.sources as {namespace?: string}).namespace,
   }

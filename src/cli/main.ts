@@ -7,12 +7,14 @@ import {KvaError} from '../core/errors.js'
 import {ExitCode, exitCodeFor} from './exit-codes.js'
 import {displayName, isPluginMode} from './plugin-mode.js'
 import {redactSecrets} from '../core/redact.js'
+import {escapeTerminal} from '../core/render/format.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
 
 /** The one place that turns a failure into a message on stderr and an exit code. */
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose')
+  escapeStderr()
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // `kubectl va get | head` closes the pipe early; that is not an error.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
@@ -52,6 +54,18 @@ export function reportError(error: unknown, verbose: boolean): number {
   process.stderr.write(`error: internal error: ${redactSecrets(message)} (this is a bug; rerun with --verbose and report it)\n`)
   if (verbose && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
   return ExitCode.internal
+}
+
+/**
+ * Everything on stderr names objects read from files, the cluster or Prometheus (names, model IDs, messages): its
+ * control characters are escaped at this one point, as kubectl escapes them (see escapeTerminal), so that no
+ * warning, error or note can move the cursor, erase a line or set the terminal title. Newlines and tabs are kept.
+ */
+export function escapeStderr(stream: NodeJS.WriteStream = process.stderr): void {
+  const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean
+  const escaping = (chunk: unknown, ...rest: unknown[]): boolean =>
+    write(typeof chunk === 'string' ? escapeTerminal(chunk, {keepNewlines: true}) : chunk, ...rest)
+  stream.write = escaping as typeof stream.write
 }
 
 // Help and examples print `config.bin`; kubectl users should read `kubectl va ...`. Reading package.json here

@@ -6,7 +6,7 @@ import {redactSecrets} from '../core/redact.js'
 /** Warnings and per-document problems on stderr, one line each, before the product goes to stdout. */
 export function reportInputProblems(inputs: CommandInputs, missingNames: readonly string[]): void {
   for (const warning of inputs.sources.warnings) process.stderr.write(`warning: ${redactSecrets(warning)}\n`)
-  for (const problem of inputs.problems) process.stderr.write(`error: ${problem.source}: ${problem.message}\n`)
+  for (const problem of inputs.problems) process.stderr.write(`error: ${problem.source}: ${problem.message}; ${problem.hint}\n`)
   for (const name of missingNames) process.stderr.write(`error: variantautoscaling "${name}" not found in the manifests\n`)
   const prometheus = inputs.prometheus
   if (prometheus) {
