@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/inspect/what-if.js'
+import {MAX_BATCH_SIZE} from '../core/model/limits.js'
 
 const group = 'WHAT-IF'
 
@@ -34,7 +35,7 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
     loadScale: number(flags['load-scale'], 'load-scale', {min: 0}),
     sloTtftMs: number(flags['slo-ttft'], 'slo-ttft', {min: 0, integer: true}),
     sloItlMs: number(flags['slo-itl'], 'slo-itl', {min: 0, integer: true}),
-    maxBatchSize: number(flags['max-batch'], 'max-batch', {min: 1, integer: true}),
+    maxBatchSize: maxBatch(flags['max-batch']),
     replicas: number(flags.replicas, 'replicas', {min: 0, integer: true}),
     scaleToZero: flags['scale-to-zero'],
     kvCacheThreshold: fraction(flags['kv-threshold'], 'kv-threshold'),
@@ -71,5 +72,14 @@ function number(raw: string | undefined, flag: string, rule: {min: number; integ
   if (raw.trim() === '' || !Number.isFinite(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a number`)
   if (rule.integer && !Number.isInteger(value)) throw new UsageError(`invalid value "${raw}" for --${flag}: must be a whole number`)
   if (value < rule.min) throw new UsageError(`invalid value "${raw}" for --${flag}: must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
+  return value
+}
+
+/** --max-batch: as the profile's maxBatchSize, 1 to MAX_BATCH_SIZE (docs/limits.md). */
+function maxBatch(raw: string | undefined): number | undefined {
+  const value = number(raw, 'max-batch', {min: 1, integer: true})
+  if (value !== undefined && value > MAX_BATCH_SIZE) {
+    throw new UsageError(`invalid value "${raw}" for --max-batch: must be at most ${MAX_BATCH_SIZE}`, {hint: 'see docs/limits.md'})
+  }
   return value
 }

@@ -1,5 +1,6 @@
 import {UsageError} from '../errors.js'
 import type {WhatIf} from '../inspect/what-if.js'
+import {MAX_BATCH_SIZE, MAX_SWEEP_BATCH_TOTAL} from '../model/limits.js'
 
 /** The what-if parameters a sweep can vary, with the WhatIf field each one sets and its rules. */
 export const sweepParameters = {
@@ -8,8 +9,8 @@ export const sweepParameters = {
   'output-tokens': {field: 'avgOutputTokens', unit: 'tokens', min: 0, integer: false},
   'slo-ttft': {field: 'sloTtftMs', unit: 'ms', min: 0, integer: true},
   'slo-itl': {field: 'sloItlMs', unit: 'ms', min: 0, integer: true},
-  'max-batch': {field: 'maxBatchSize', unit: 'requests', min: 1, integer: true},
-} as const satisfies Record<string, {field: keyof WhatIf; unit: string; min: number; integer: boolean}>
+  'max-batch': {field: 'maxBatchSize', unit: 'requests', min: 1, integer: true, max: MAX_BATCH_SIZE},
+} as const satisfies Record<string, {field: keyof WhatIf; unit: string; min: number; integer: boolean; max?: number}>
 
 export type SweepParameter = keyof typeof sweepParameters
 
@@ -58,13 +59,28 @@ export function parseSweepSpec(text: string): SweepSpec {
   if (from > to) fail(`FROM (${from}) is larger than TO (${to})`)
   if (from < rule.min) fail(`${parameter} must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
   if (rule.integer && ![from, to, step].every(Number.isInteger)) fail(`${parameter} takes whole numbers`)
+  if ('max' in rule && to > rule.max) fail(`${parameter} must be at most ${rule.max}`, 'see docs/limits.md')
   const count = Math.floor((to - from) / step + 1e-9) + 1
   if (count > MAX_SWEEP_POINTS) {
     fail(`${count} points, the limit is ${MAX_SWEEP_POINTS}`, `use a larger STEP, e.g. ${niceStep((to - from) / (MAX_SWEEP_POINTS - 1))}`)
   }
+  // Every max-batch point is a new sizing whose cost grows with the batch size: bound the total, not just the count.
+  if (parameter === 'max-batch') {
+    const total = batchTotal(from, step, count)
+    if (total > MAX_SWEEP_BATCH_TOTAL) {
+      let larger = niceStep(step + 1)
+      while (batchTotal(from, larger, Math.floor((to - from) / larger) + 1) > MAX_SWEEP_BATCH_TOTAL) larger = niceStep(larger + 1)
+      fail(`its ${count} batch sizes add up to ${total}, the limit is ${MAX_SWEEP_BATCH_TOTAL} (docs/limits.md)`, `use a larger STEP, e.g. ${larger}, or a smaller range`)
+    }
+  }
   const scale = 10 ** POINT_DECIMALS
   const values = Array.from({length: count}, (_, index) => Math.round((from + index * step) * scale) / scale)
   return {parameter, from, to, step, values}
+}
+
+// from + (from + step) + … over count points.
+function batchTotal(from: number, step: number, count: number): number {
+  return count * from + (step * count * (count - 1)) / 2
 }
 
 // The smallest 1, 2 or 5 × 10^k at or above `step`, for hints.
