@@ -77,9 +77,15 @@ function number(raw: string | undefined, flag: string, rule: {min: number; integ
 
 /** --max-batch: as the profile's maxBatchSize, 1 to MAX_BATCH_SIZE (docs/limits.md). */
 function maxBatch(raw: string | undefined): number | undefined {
-  const value = number(raw, 'max-batch', {min: 1, integer: true})
+  const hint = `pass a whole number from 1 to ${MAX_BATCH_SIZE} (docs/limits.md)`
+  let value: number | undefined
+  try {
+    value = number(raw, 'max-batch', {min: 1, integer: true})
+  } catch (error) {
+    throw error instanceof UsageError && error.hint === undefined ? new UsageError(error.message, {hint}) : error
+  }
   if (value !== undefined && value > MAX_BATCH_SIZE) {
-    throw new UsageError(`invalid value "${raw}" for --max-batch: must be at most ${MAX_BATCH_SIZE}`, {hint: 'see docs/limits.md'})
+    throw new UsageError(`invalid value "${raw}" for --max-batch: must be at most ${MAX_BATCH_SIZE}`, {hint})
   }
   return value
 }

@@ -63,7 +63,7 @@ async function checkOutputFile(path: string): Promise<void> {
   const {access, stat} = await import('node:fs/promises')
   const {constants} = await import('node:fs')
   const {dirname} = await import('node:path')
-  if (path === '') throw new UsageError('--output-file needs a value', {hint: 'pass a file name, or leave the flag out to write to stdout'})
+  if (path === '') throw new UsageError('--output-file: needs a value', {hint: 'pass a file name, or leave the flag out to write to stdout'})
   const existing = await stat(path).catch(() => undefined)
   if (existing?.isDirectory()) {
     throw new UsageError(`--output-file "${path}": is a directory`, {hint: `name a file in it, e.g. ${path.replace(/\/+$/, '')}/snapshot.yaml`})

@@ -41,7 +41,7 @@ export interface ManifestRead {
 export async function readManifests(paths: readonly string[], options: {recursive?: boolean; stdin?: () => Promise<string>} = {}): Promise<ManifestRead> {
   const files: ManifestFile[] = []
   for (const path of paths) files.push(...(await expandPath(path, options.recursive ?? false)))
-  if (files.length === 0) throw new InputError(`no manifest files found in ${paths.join(', ')}`, {hint: 'pass YAML or JSON files, or a directory containing them'})
+  if (files.length === 0) throw new InputError(`${paths.join(', ')}: no manifest files (.yaml, .yml, .json) found`, {hint: 'pass YAML or JSON files, or a directory containing them'})
 
   const sources: SourceSet = {variantAutoscalings: [], deployments: [], configMaps: [], pods: [], replicaSets: [], metricsSnapshots: [], warnings: []}
   const problems: ManifestProblem[] = []
@@ -79,7 +79,7 @@ async function expandPath(path: string, recursive: boolean): Promise<ManifestFil
   try {
     info = await stat(path)
   } catch {
-    throw new InputError(`the path "${path}" does not exist`, {hint: 'check the -f argument'})
+    throw new InputError(`the path "${path}": does not exist`, {hint: 'check the -f argument'})
   }
   // A path named on the command line is read whatever it is (a FIFO from <(...) included).
   if (!info.isDirectory()) return [{path}]

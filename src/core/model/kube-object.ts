@@ -90,7 +90,12 @@ export interface ListItemProblem extends ObjectProblem {
 export function listObjects(items: unknown, resource: string): {objects: KubeObject[]; problems: ListItemProblem[]} {
   const objects: KubeObject[] = []
   const problems: ListItemProblem[] = []
-  if (!Array.isArray(items)) return {objects, problems}
+  // No items at all is an empty list (the API server omits an empty one); anything else but an array is broken.
+  if (items === undefined || items === null) return {objects, problems}
+  if (!Array.isArray(items)) {
+    problems.push({source: `${resource} list`, message: `items is ${typeName(items)}, not a list`, hint: 'the API server or a proxy returned a broken list: retry, or report it'})
+    return {objects, problems}
+  }
   items.forEach((item: unknown, index: number) => {
     const source = `${resource} items[${index}]`
     if (!isRecord(item)) {

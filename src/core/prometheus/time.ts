@@ -42,11 +42,18 @@ function parseTime(value: string, now: Date, invalid: () => UsageError): Date {
     return new Date(now.getTime() - durationMs)
   }
   if (unixSecondsPattern.test(value)) return new Date(Math.round(Number(value) * 1000))
-  if (rfc3339Pattern.test(value)) {
+  if (rfc3339Pattern.test(value) && fieldsInRange(value)) {
     const parsed = new Date(value)
     if (!Number.isNaN(parsed.getTime())) return parsed
   }
   throw invalid()
+}
+
+// JavaScript rolls 2026-02-30 over to March 2 and 24:00 to the next day; RFC 3339 (and Prometheus) refuse them.
+function fieldsInRange(value: string): boolean {
+  const [year, month, day, hour, minute, second] = value.match(/\d+/g)!.slice(0, 6).map(Number) as [number, number, number, number, number, number]
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59
 }
 
 /** The Prometheus API's time parameter: Unix seconds with millisecond precision. */
