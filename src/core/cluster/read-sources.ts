@@ -167,6 +167,9 @@ function readVariantAutoscalings(
   }
   const body = response.body
   const single = names.length === 1 && namespace !== undefined
+  if (!single && body?.items !== undefined && body?.items !== null && !Array.isArray(body.items)) {
+    throw new ClusterError(`listing ${vaCrdName} ${scope(namespace)}: the answer's items is not a list`, {hint: 'the API server or a proxy returned a broken list: retry, or report it'})
+  }
   const items = single ? listObjects([body], vaPlural).objects : collectObjects(body?.items, vaPlural, context.problems)
   for (const item of items) {
     // Lists of custom resources carry apiVersion and kind on each item, but be safe: normalisation keys on them.
