@@ -156,7 +156,8 @@ function parseDocuments(text: string, source: string, problems: ManifestProblem[
   const out: Array<{object: KubeObject; location: string}> = []
   const list = Array.isArray(documents) ? documents : [documents]
   for (const document of list) {
-    const start = lineCounter.linePos(document.range?.[0] ?? 0).line
+    // The first line of the content, not of the "---" before it.
+    const start = lineCounter.linePos(document.contents?.range?.[0] ?? document.range?.[0] ?? 0).line
     const firstError = document.errors[0]
     if (firstError) {
       const line = firstError.linePos?.[0]?.line ?? lineCounter.linePos(firstError.pos[0]).line

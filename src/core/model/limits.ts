@@ -15,7 +15,7 @@ export const MAX_BATCH_SIZE = 8192
 /**
  * Most batch slots one max-batch sweep may size in total (the sum of its values): each point is a new sizing whose
  * cost grows with its batch size. 2^19 admits, e.g., every batch size from 1 to 1000 (500,500 slots, about 10 s), or
- * every 64th up to 8192.
+ * every 128th up to 8192.
  */
 export const MAX_SWEEP_BATCH_TOTAL = 2 ** 19
 
