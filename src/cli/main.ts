@@ -33,7 +33,8 @@ export function reportError(error: unknown, verbose: boolean): number {
   if (error instanceof Errors.ExitError) return error.oclif.exit ?? 0
   if (error instanceof KvaError) {
     const hint = error.hint ? `; ${error.hint}` : ''
-    process.stderr.write(`error: ${redactSecrets(error.message)}${redactSecrets(hint)}\n`)
+    // One line, whatever the message quotes (a name or path holding a newline): escapeTerminal escapes it too.
+    process.stderr.write(`error: ${escapeTerminal(redactSecrets(error.message))}${escapeTerminal(redactSecrets(hint))}\n`)
     if (verbose && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
     return exitCodeFor(error.kind)
   }
@@ -47,8 +48,9 @@ export function reportError(error: unknown, verbose: boolean): number {
     const message = error.message.split('\n')[0]?.replace(/^Error: /, '') ?? 'invalid usage'
     process.stderr.write(`error: ${redactSecrets(message)}\nSee '${displayName(isPluginMode())} --help' for usage.\n`)
     if (verbose && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
-    // Every parse error (CLIParseError carries `parse`) is a usage error, whatever exit oclif picked.
-    return 'parse' in error ? ExitCode.usage : (error.oclif.exit ?? ExitCode.usage)
+    // Every parse error is a usage error, whatever exit oclif picked: CLIParseError carries `parse`, and the parser
+    // throws plain CLIErrors too ("Flag --filename expects a value", exit 1 otherwise).
+    return 'parse' in error || /^Flag --/.test(message) ? ExitCode.usage : (error.oclif.exit ?? ExitCode.usage)
   }
   const message = error instanceof Error ? error.message : String(error)
   process.stderr.write(`error: internal error: ${redactSecrets(message)} (this is a bug; rerun with --verbose and report it)\n`)

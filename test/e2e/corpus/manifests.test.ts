@@ -128,6 +128,11 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
   symlinkSync(join(dir, 'gone.yaml'), hostilePath)
   cases.push({name: 'files: a file name with terminal escapes is escaped on stderr', args: ['simulate', '-f', join(dir, 'hostile')], code: 6, stdout: /^llama-8b-h100\s/m, stderr: /\^\[\[1A\^\[\[2Kowned\^G\.yaml: cannot read/})
   cases.push({name: 'files: no raw escape reaches stderr', args: ['simulate', '-f', join(dir, 'hostile')], code: 6, stderr: noControls})
+  mkdirSync(join(dir, 'newline'))
+  file('newline/good.yaml', quickstart)
+  symlinkSync(join(dir, 'gone.yaml'), join(dir, 'newline', 'bad\nname.yaml'))
+  cases.push({name: 'files: a file name holding a newline stays on one line', args: ['simulate', '-f', join(dir, 'newline')], code: 6, stdout: /^llama-8b-h100\s/m, stderr: /^error: \S+bad\\nname\.yaml: cannot read: /m})
+  cases.push({name: 'names: a VA that is not in the manifests', args: ['simulate', 'nope', '-f', file('names.yaml', quickstart)], code: 3, stderr: /^error: variantautoscaling "nope": not found in the manifests; /m})
   if (process.getuid?.() !== 0) {
     // Root reads anything: only an unprivileged run can test a file without read permission.
     const locked = file('locked/secret.yaml', quickstart)
@@ -187,6 +192,7 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
   get('escape: -o name', hostile, {code: 0, stdout: new RegExp(`^variantautoscaling\\.llmd\\.ai/${hostileName.source}$`, 'm')}, ['-o', 'name'])
   cases.push({name: 'escape: describe', args: ['describe', '-f', file('describe.yaml', hostile)], code: 0, stdout: new RegExp(`^Name:\\s+${hostileName.source}$`, 'm'), stderr: noControls})
   cases.push({name: 'escape: describe output holds nothing raw', args: ['describe', '-f', file('describe.yaml', hostile)], code: 0, stdout: noControls})
+  get('escape: a VA name holding a newline stays on one line', edit(llamaBatch, 'maxBatchSize: 0', quickstart.replaceAll('llama-8b-h100', '"llama\\nx"')), {code: 6, stdout: /^llama_x\s/m, stderr: /^error: variantautoscaling llm\/llama\\nx: spec\.modelProfile\.accelerators\[0\]\.maxBatchSize: must be at least 1/m})
   get('escape: backspace and DEL in a model ID', edit('modelID: meta/llama-3.1-8b', 'modelID: "meta\\b\\b\\x7fllama"'), {code: 0, stdout: /^llama-8b-h100\s+meta\^H\^H\^\?llama\s/m})
   const json = JSON.stringify({apiVersion: 'llmd.ai/v1alpha1', kind: 'VariantAutoscaling', metadata: {name: 'x\u001b[31mred', namespace: 'llm'}, spec: {modelID: 'm'}})
   cases.push({name: 'escape: -o json keeps the exact string, escaped by JSON', args: ['get', '-f', file('esc.json', json), '-o', 'json'], code: 0, stdout: /"name": "x\\u001b\[31mred"/})
