@@ -102,7 +102,8 @@ export function listObjects(items: unknown, resource: string): {objects: KubeObj
       problems.push({source, message: `is ${typeName(item)}, not an object`, hint: 'the API server or a proxy returned a broken list: retry, or report it'})
       return
     }
-    const problem = objectMetaProblem(item as KubeObject)
+    // List items carry no kind: the resource says what they are.
+    const problem = objectMetaProblem(item as KubeObject) ?? (resource === 'deployments' ? deploymentProblem(item as KubeObject) : undefined)
     if (problem !== undefined) problems.push({source, ...problem})
     else objects.push(item as KubeObject)
   })

@@ -90,6 +90,13 @@ corpusSuite('corpus: broken API lists and Prometheus answers', async (t) => {
   await withBrokenList('api: null in a list, describe all', inList('variantautoscalings', null), {code: 6, stdout: /^Name:\s+vllme-deployment$/m, stderr: /items\[0\]: is null/}, ['describe', '--no-metrics'])
   await withBrokenList('api: describe one VA reads it alone', inList('variantautoscalings', null), {code: 0, stdout: /^Name:\s+vllme-deployment$/m}, ['describe', 'vllme-deployment', '--no-metrics'])
   await withBrokenList('api: null in a list, simulate', inList('variantautoscalings', null), {code: 6, stdout: /granite-13b-l40s/, stderr: /items\[0\]: is null/}, ['simulate', '--no-metrics', '--arrival-rate', '60', '--input-tokens', '100', '--output-tokens', '100'])
+  const quotedReplicas: Breaker = (plural, items) =>
+    plural === 'deployments' ? items.map((item) => ((item as KubeObject).metadata?.name === 'vllme-deployment' ? {...(item as KubeObject), spec: {...(item as KubeObject).spec, replicas: '2'}} : item)) : items
+  await withBrokenList('api: a Deployment whose replicas is a string', quotedReplicas, {...keptBoth, stderr: /^error: deployments items\[\d\]: spec\.replicas must be an integer, got string "2"; /m})
+  const hostile: Breaker = (plural, items) =>
+    plural === 'variantautoscalings' ? items.map((item) => ((item as KubeObject).metadata?.name === 'granite-13b-l40s' ? {...(item as KubeObject), spec: {...(item as KubeObject).spec, modelID: '\u001b]0;pwned\u0007\u001b[2K'}} : item)) : items
+  // eslint-disable-next-line no-control-regex
+  await withBrokenList('api: terminal escapes in a model ID are escaped', hostile, {code: 0, stdout: /^(?![\s\S]*\u001b)[\s\S]*^granite-13b-l40s\s+\^\[\]0;pwned\^G\^\[\[2K\s/m})
   await withBrokenList('api: a well-formed list is fine', (_plural, items) => items, {code: 0, stdout: /^vllme-deployment\s/m})
 
   // --- Crashes: a Prometheus result holding null (or other non-series) is a malformed answer: exit 5, rows kept.
