@@ -34,7 +34,8 @@ export function reportError(error: unknown, verbose: boolean): number {
   if (error instanceof KvaError) {
     const hint = error.hint ? `; ${error.hint}` : ''
     // One line, whatever the message quotes (a name or path holding a newline): escapeTerminal escapes it too.
-    process.stderr.write(`error: ${escapeTerminal(redactSecrets(error.message))}${escapeTerminal(redactSecrets(hint))}\n`)
+    const line = (text: string) => escapeTerminal(redactSecrets(text))
+    process.stderr.write(`error: ${line(error.message)}${line(hint)}\n`)
     if (verbose && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
     return exitCodeFor(error.kind)
   }

@@ -9,14 +9,22 @@ export function reportInputProblems(inputs: CommandInputs, missingNames: readonl
   // One line each, whatever the file names and messages hold (a newline in a path is escaped, not printed).
   const line = (text: string) => escapeTerminal(text)
   for (const warning of inputs.sources.warnings) process.stderr.write(`warning: ${line(redactSecrets(warning))}\n`)
-  for (const problem of inputs.problems) process.stderr.write(`error: ${line(problem.source)}: ${line(problem.message)}; ${line(problem.hint)}\n`)
-  for (const name of missingNames) process.stderr.write(`error: variantautoscaling "${line(name)}": not found in the manifests; check the name, or list the VAs with kubectl va get -f\n`)
+  for (const problem of inputs.problems) {
+    process.stderr.write(`error: ${line(problem.source)}: ${line(problem.message)}; ${line(problem.hint)}\n`)
+  }
+  for (const name of missingNames) {
+    const fix = 'check the name, or list the VAs with kubectl va get -f'
+    process.stderr.write(`error: variantautoscaling "${line(name)}": not found in the manifests; ${fix}\n`)
+  }
   const prometheus = inputs.prometheus
   if (prometheus) {
-    for (const warning of prometheus.warnings) process.stderr.write(`warning: prometheus: ${line(redactSecrets(warning))}\n`)
+    for (const warning of prometheus.warnings) {
+      process.stderr.write(`warning: prometheus: ${line(redactSecrets(warning))}\n`)
+    }
     if (prometheus.error) {
       const hint = prometheus.error.hint ? `; ${prometheus.error.hint}` : ''
-      process.stderr.write(`error: ${line(redactSecrets(prometheus.error.message))}${line(redactSecrets(hint))} (metrics columns are unavailable)\n`)
+      const message = line(redactSecrets(prometheus.error.message))
+      process.stderr.write(`error: ${message}${line(redactSecrets(hint))} (metrics columns are unavailable)\n`)
     }
   }
 }

@@ -61,7 +61,12 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
       }
     }
     const {escapeTerminal} = await import('../core/render/format.js')
-    for (const item of items) for (const problem of item.problems) process.stderr.write(`error: variantautoscaling ${escapeTerminal(`${item.namespace}/${item.name}: ${problem}`)}\n`)
+    for (const item of items) {
+      for (const problem of item.problems) {
+        const line = escapeTerminal(`${item.namespace}/${item.name}: ${problem}`)
+        process.stderr.write(`error: variantautoscaling ${line}\n`)
+      }
+    }
     process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
   }
 }

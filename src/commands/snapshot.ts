@@ -63,15 +63,23 @@ async function checkOutputFile(path: string): Promise<void> {
   const {access, stat} = await import('node:fs/promises')
   const {constants} = await import('node:fs')
   const {dirname} = await import('node:path')
-  if (path === '') throw new UsageError('--output-file: needs a value', {hint: 'pass a file name, or leave the flag out to write to stdout'})
+  const stdout = 'leave the flag out to write to stdout'
+  if (path === '') throw new UsageError('--output-file: needs a value', {hint: `pass a file name, or ${stdout}`})
   const existing = await stat(path).catch(() => undefined)
   if (existing?.isDirectory()) {
-    throw new UsageError(`--output-file "${path}": is a directory`, {hint: `name a file in it, e.g. ${path.replace(/\/+$/, '')}/snapshot.yaml`})
+    const example = `${path.replace(/\/+$/, '')}/snapshot.yaml`
+    throw new UsageError(`--output-file "${path}": is a directory`, {hint: `name a file in it, e.g. ${example}`})
   }
   const directory = dirname(path)
   const parent = await stat(directory).catch(() => undefined)
-  if (parent === undefined) throw new UsageError(`--output-file "${path}": the directory "${directory}" does not exist`, {hint: `create it first (mkdir -p ${directory})`})
-  if (!parent.isDirectory()) throw new UsageError(`--output-file "${path}": "${directory}" is not a directory`, {hint: 'name a file in an existing directory'})
+  if (parent === undefined) {
+    const hint = `create it first (mkdir -p ${directory})`
+    throw new UsageError(`--output-file "${path}": the directory "${directory}" does not exist`, {hint})
+  }
+  if (!parent.isDirectory()) {
+    const hint = 'name a file in an existing directory'
+    throw new UsageError(`--output-file "${path}": "${directory}" is not a directory`, {hint})
+  }
   try {
     await access(existing ? path : directory, constants.W_OK)
   } catch (error) {
@@ -81,6 +89,13 @@ async function checkOutputFile(path: string): Promise<void> {
 
 function outputFileError(path: string, error: unknown): UsageError {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOSPC' ? 'no space left on the device' : `cannot write (${code ?? 'unknown error'})`
-  return new UsageError(`--output-file "${path}": ${why}`, {hint: 'pick a file you can write, or leave the flag out to write to stdout'})
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOSPC: 'no space left on the device',
+  }
+  const why = (code !== undefined ? reasons[code] : undefined) ?? `cannot write (${code ?? 'unknown error'})`
+  const hint = 'pick a file you can write, or leave the flag out to write to stdout'
+  return new UsageError(`--output-file "${path}": ${why}`, {hint})
 }

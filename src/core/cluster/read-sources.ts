@@ -80,7 +80,8 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   for (const result of settled) if (result.status === 'rejected') throw result.reason
   const [vaResult, crdResult, deploymentsResult, controllerResult, podsResult, replicaSetsResult] = settled.map((result) => (result as PromiseFulfilledResult<KubeResponse | undefined>).value)
 
-  const variantAutoscalings = readVariantAutoscalings(vaResult!, {names, namespace, labelSelector: options.labelSelector, connection, problems})
+  const vaContext = {names, namespace, labelSelector: options.labelSelector, connection, problems}
+  const variantAutoscalings = readVariantAutoscalings(vaResult!, vaContext)
   const vaNamespaces = new Set(variantAutoscalings.map((va) => va.metadata?.namespace))
   const inVaNamespaces = (object: KubeObject) => vaNamespaces.has(object.metadata?.namespace)
 
@@ -90,7 +91,8 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   const crdShape = detectCrdShape(crd)
   if (crd && !crdShape) warnings.push(`CustomResourceDefinition ${vaCrdName} has a schema of no known WVA release; detecting the VA shape from each object instead`)
 
-  const list = (response: KubeResponse, what: string, consequence: string) => listItems(response, what, warnings, consequence, problems)
+  const list = (response: KubeResponse, what: string, consequence: string) =>
+    listItems(response, what, warnings, consequence, problems)
   const deployments = list(deploymentsResult!, `deployments ${scope(namespace)}`, 'the target Deployments are unknown; grant "list deployments"')
   const controllerCandidates = controllerResult === deploymentsResult ? deployments : list(controllerResult!, `deployments in namespace "${controllerNamespaceGuess}"`, 'the controller settings are unknown; pass --controller-namespace or grant "list deployments" there')
   let controllerDeployment = findControllerDeployment(controllerCandidates)
@@ -98,7 +100,9 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   // Wave 2: the controller may live elsewhere (Helm into any namespace); its ConfigMaps follow it.
   if (!controllerDeployment && !allNamespaces && options.controllerNamespace === undefined) {
     const anywhere = await reader.get('/apis/apps/v1/deployments', {labelSelector: 'control-plane=controller-manager'})
-    if (anywhere.kind === 'ok') controllerDeployment = findControllerDeployment(listObjects(anywhere.body?.items, 'deployments').objects)
+    if (anywhere.kind === 'ok') {
+      controllerDeployment = findControllerDeployment(listObjects(anywhere.body?.items, 'deployments').objects)
+    }
   }
   const controllerNamespace = controllerDeployment?.metadata?.namespace ?? controllerNamespaceGuess
   if (!controllerDeployment) {
@@ -147,7 +151,13 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
 
 function readVariantAutoscalings(
   response: KubeResponse,
-  context: {names: string[]; namespace: string | undefined; labelSelector: string | undefined; connection: ClusterConnection; problems: NonNullable<SourceSet['problems']>},
+  context: {
+    names: string[]
+    namespace: string | undefined
+    labelSelector: string | undefined
+    connection: ClusterConnection
+    problems: NonNullable<SourceSet['problems']>
+  },
 ): KubeObject[] {
   const {names, namespace} = context
   if (response.kind === 'error') {
@@ -168,7 +178,9 @@ function readVariantAutoscalings(
   const body = response.body
   const single = names.length === 1 && namespace !== undefined
   if (!single && body?.items !== undefined && body?.items !== null && !Array.isArray(body.items)) {
-    throw new ClusterError(`listing ${vaCrdName} ${scope(namespace)}: the answer's items is not a list`, {hint: 'the API server or a proxy returned a broken list: retry, or report it'})
+    throw new ClusterError(`listing ${vaCrdName} ${scope(namespace)}: the answer's items is not a list`, {
+      hint: 'the API server or a proxy returned a broken list: retry, or report it',
+    })
   }
   const items = single ? listObjects([body], vaPlural).objects : collectObjects(body?.items, vaPlural, context.problems)
   for (const item of items) {
@@ -188,7 +200,13 @@ function notFound(name: string, namespace: string | undefined): InputError {
 }
 
 /** Items of a list response, or [] plus a warning when it was refused; an item that is no object is a problem. */
-function listItems(response: KubeResponse, what: string, warnings: string[], consequence: string, problems: NonNullable<SourceSet['problems']>): KubeObject[] {
+function listItems(
+  response: KubeResponse,
+  what: string,
+  warnings: string[],
+  consequence: string,
+  problems: NonNullable<SourceSet['problems']>,
+): KubeObject[] {
   if (response.kind === 'ok') return collectObjects(response.body?.items, what.split(' ')[0]!, problems)
   warnings.push(`cannot list ${what} (${describe(response)}): ${consequence}`)
   return []

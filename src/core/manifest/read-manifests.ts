@@ -38,12 +38,26 @@ export interface ManifestRead {
  * Reads manifests like `kubectl apply -f`: files, directories (their .yaml/.yml/.json files, sorted; with
  * recursive, subdirectories too) and `-` for stdin. Multi-document YAML, JSON and `kind: List` are accepted.
  */
-export async function readManifests(paths: readonly string[], options: {recursive?: boolean; stdin?: () => Promise<string>} = {}): Promise<ManifestRead> {
+export async function readManifests(
+  paths: readonly string[],
+  options: {recursive?: boolean; stdin?: () => Promise<string>} = {},
+): Promise<ManifestRead> {
   const files: ManifestFile[] = []
   for (const path of paths) files.push(...(await expandPath(path, options.recursive ?? false)))
-  if (files.length === 0) throw new InputError(`${paths.join(', ')}: no manifest files (.yaml, .yml, .json) found`, {hint: 'pass YAML or JSON files, or a directory containing them'})
+  if (files.length === 0)
+    throw new InputError(`${paths.join(', ')}: no manifest files (.yaml, .yml, .json) found`, {
+      hint: 'pass YAML or JSON files, or a directory containing them',
+    })
 
-  const sources: SourceSet = {variantAutoscalings: [], deployments: [], configMaps: [], pods: [], replicaSets: [], metricsSnapshots: [], warnings: []}
+  const sources: SourceSet = {
+    variantAutoscalings: [],
+    deployments: [],
+    configMaps: [],
+    pods: [],
+    replicaSets: [],
+    metricsSnapshots: [],
+    warnings: [],
+  }
   const problems: ManifestProblem[] = []
   for (const file of files) {
     if (file.problem) {
@@ -121,7 +135,13 @@ async function expandDirectory(path: string, recursive: boolean): Promise<Manife
     }
     if (target.isFile()) out.push({path: full})
     else if (!target.isDirectory()) {
-      out.push({path: full, problem: {message: 'is not a regular file (a FIFO, socket or device)', hint: 'remove it from the directory, or pass the manifest files with -f one by one'}})
+      out.push({
+        path: full,
+        problem: {
+          message: 'is not a regular file (a FIFO, socket or device)',
+          hint: 'remove it from the directory, or pass the manifest files with -f one by one',
+        },
+      })
     }
   }
   return out
@@ -132,16 +152,28 @@ function readProblem(error: unknown): Omit<ManifestProblem, 'source'> {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   switch (code) {
     case 'ENOENT':
-      return {message: 'cannot read: no such file (a dangling symbolic link?)', hint: 'remove the link or restore its target'}
+      return {
+        message: 'cannot read: no such file (a dangling symbolic link?)',
+        hint: 'remove the link or restore its target',
+      }
     case 'EACCES':
     case 'EPERM':
-      return {message: 'cannot read: permission denied', hint: 'make it readable (chmod), or leave it out of the directory'}
+      return {
+        message: 'cannot read: permission denied',
+        hint: 'make it readable (chmod), or leave it out of the directory',
+      }
     case 'ELOOP':
       return {message: 'cannot read: too many levels of symbolic links', hint: 'fix the symbolic link loop'}
     case 'EISDIR':
-      return {message: 'cannot read: is a directory', hint: 'pass the directory itself with -f (and -R for subdirectories)'}
+      return {
+        message: 'cannot read: is a directory',
+        hint: 'pass the directory itself with -f (and -R for subdirectories)',
+      }
     default:
-      return {message: `cannot read: ${code ?? errorText(error)}`, hint: 'check the file, or leave it out of the directory'}
+      return {
+        message: `cannot read: ${code ?? errorText(error)}`,
+        hint: 'check the file, or leave it out of the directory',
+      }
   }
 }
 
@@ -149,7 +181,11 @@ function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'unknown error'
 }
 
-function parseDocuments(text: string, source: string, problems: ManifestProblem[]): Array<{object: KubeObject; location: string}> {
+function parseDocuments(
+  text: string,
+  source: string,
+  problems: ManifestProblem[],
+): Array<{object: KubeObject; location: string}> {
   const lineCounter = new LineCounter()
   // uniqueKeys: a key written twice is an error, as kubectl apply makes it ("key already set in map").
   const documents = parseAllDocuments(text, {lineCounter, prettyErrors: false, uniqueKeys: true})
@@ -164,8 +200,12 @@ function parseDocuments(text: string, source: string, problems: ManifestProblem[
       const duplicate = firstError.code === 'DUPLICATE_KEY'
       problems.push({
         source: `${source}:${line}`,
-        message: duplicate ? 'invalid YAML: a map key is written twice' : `invalid YAML: ${firstError.message.split('\n')[0]?.replace(/;/g, ',')}`,
-        hint: duplicate ? 'keep one of the two (kubectl apply refuses duplicate keys too)' : 'fix the YAML syntax (a YAML linter shows where)',
+        message: duplicate
+          ? 'invalid YAML: a map key is written twice'
+          : `invalid YAML: ${firstError.message.split('\n')[0]?.replace(/;/g, ',')}`,
+        hint: duplicate
+          ? 'keep one of the two (kubectl apply refuses duplicate keys too)'
+          : 'fix the YAML syntax (a YAML linter shows where)',
       })
       continue
     }
@@ -177,21 +217,32 @@ function parseDocuments(text: string, source: string, problems: ManifestProblem[
       const aliases = /alias/i.test(errorText(error))
       problems.push({
         source: `${source}:${start}`,
-        message: aliases ? `YAML aliases expand to more than ${MAX_YAML_ALIASES} nodes (an alias bomb?)` : `invalid YAML: ${errorText(error).replace(/;/g, ',')}`,
+        message: aliases
+          ? `YAML aliases expand to more than ${MAX_YAML_ALIASES} nodes (an alias bomb?)`
+          : `invalid YAML: ${errorText(error).replace(/;/g, ',')}`,
         hint: aliases ? 'write the repeated parts out, or use fewer aliases' : 'fix the YAML syntax',
       })
       continue
     }
     if (value === null || value === undefined) continue
     if (!isRecord(value)) {
-      problems.push({source: `${source}:${start}`, message: `a manifest document must be a map with apiVersion and kind, got ${typeName(value)}`, hint: 'remove the document or fix its indentation'})
+      problems.push({
+        source: `${source}:${start}`,
+        message: `a manifest document must be a map with apiVersion and kind, got ${typeName(value)}`,
+        hint: 'remove the document or fix its indentation',
+      })
       continue
     }
     const location = `${source}:${start}`
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item: unknown, index: number) => {
         if (isRecord(item)) out.push({object: item as KubeObject, location: `${location} items[${index}]`})
-        else problems.push({source: `${location} items[${index}]`, message: `a list item must be a map, got ${typeName(item)}`, hint: 'remove the item or fix its indentation'})
+        else
+          problems.push({
+            source: `${location} items[${index}]`,
+            message: `a list item must be a map, got ${typeName(item)}`,
+            hint: 'remove the item or fix its indentation',
+          })
       })
     } else out.push({object: value as KubeObject, location})
   }
@@ -201,9 +252,16 @@ function parseDocuments(text: string, source: string, problems: ManifestProblem[
 function classify(object: KubeObject, location: string, sources: SourceSet, problems: ManifestProblem[]): void {
   const kind: unknown = object.kind
   const apiVersion: unknown = object.apiVersion
-  for (const [field, value] of [['kind', kind], ['apiVersion', apiVersion]] as const) {
+  for (const [field, value] of [
+    ['kind', kind],
+    ['apiVersion', apiVersion],
+  ] as const) {
     if (value !== undefined && value !== null && typeof value !== 'string') {
-      problems.push({source: location, message: `${field} must be a string, got ${typeName(value)}`, hint: 'write e.g. apiVersion: apps/v1 and kind: Deployment'})
+      problems.push({
+        source: location,
+        message: `${field} must be a string, got ${typeName(value)}`,
+        hint: 'write e.g. apiVersion: apps/v1 and kind: Deployment',
+      })
       return
     }
   }
@@ -218,8 +276,12 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
   const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : ''
   switch (kind) {
     case 'VariantAutoscaling':
-      if (group !== 'llmd.ai') sources.warnings.push(`${location}: ignoring VariantAutoscaling of apiVersion ${String(apiVersion)}; expected llmd.ai/v1alpha1`)
-      else if (!object.metadata?.name) problems.push({source: location, message: 'VariantAutoscaling has no metadata.name', hint: 'add metadata.name'})
+      if (group !== 'llmd.ai')
+        sources.warnings.push(
+          `${location}: ignoring VariantAutoscaling of apiVersion ${String(apiVersion)}; expected llmd.ai/v1alpha1`,
+        )
+      else if (!object.metadata?.name)
+        problems.push({source: location, message: 'VariantAutoscaling has no metadata.name', hint: 'add metadata.name'})
       else sources.variantAutoscalings.push(object)
       return
     case 'ConfigMap':
@@ -240,16 +302,31 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
     case 'MetricsSnapshot': {
       const parsed = parseMetricsSnapshot(object)
       if (parsed.ok) sources.metricsSnapshots.push(parsed.snapshot)
-      else problems.push({source: location, message: `MetricsSnapshot: ${parsed.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`, hint: 'fix the fields (docs/metrics-snapshot.md)'})
+      else
+        problems.push({
+          source: location,
+          message: `MetricsSnapshot: ${parsed.problems.map((entry) => `${entry.path}: ${entry.message}`).join('; ')}`,
+          hint: 'fix the fields (docs/metrics-snapshot.md)',
+        })
       return
     }
     default:
-      sources.warnings.push(`${location}: ignoring ${kind ? `kind ${kind}` : 'a document without kind'} (kubectl va reads VariantAutoscaling, ConfigMap, Deployment and MetricsSnapshot)`)
+      sources.warnings.push(
+        `${location}: ignoring ${kind ? `kind ${kind}` : 'a document without kind'} ` +
+          '(kubectl va reads VariantAutoscaling, ConfigMap, Deployment and MetricsSnapshot)',
+      )
   }
 }
 
 /** Kinds whose objects are kept, and so whose metadata must be usable. */
-const readKinds = new Set(['VariantAutoscaling', 'ConfigMap', 'Deployment', 'Pod', 'ReplicaSet', 'CustomResourceDefinition'])
+const readKinds = new Set([
+  'VariantAutoscaling',
+  'ConfigMap',
+  'Deployment',
+  'Pod',
+  'ReplicaSet',
+  'CustomResourceDefinition',
+])
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = []

@@ -100,7 +100,8 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
     }
     const entries = Array.isArray(document.data) ? document.data : []
     const targets: ServiceClassTarget[] = []
-    const models = entries.flatMap((entry: unknown) => (isRecord(entry) && typeof entry.model === 'string' ? [entry.model] : []))
+    const models = entries.flatMap((entry: unknown) =>
+      (isRecord(entry) && typeof entry.model === 'string' ? [entry.model] : []))
     const firstProblem = problems.length
     let broken = false
     entries.forEach((entry: unknown, index: number) => {

@@ -8,8 +8,9 @@ export interface FieldProblem {
 
 /** `path: message; path: message; how to fix`: one line, in the documented `<what>; <fix>` form. */
 export function describeProblems(problems: readonly FieldProblem[]): string {
-  const hints = [...new Set(problems.map((problem) => problem.hint).filter((hint): hint is string => hint !== undefined))]
-  const fix = hints.length > 0 ? hints.join(', and ') : `fix ${problems.length > 1 ? 'these fields' : 'the field'} in the VariantAutoscaling`
+  const hints = [...new Set(problems.flatMap((problem) => (problem.hint === undefined ? [] : [problem.hint])))]
+  const fields = problems.length > 1 ? 'these fields' : 'the field'
+  const fix = hints.length > 0 ? hints.join(', and ') : `fix ${fields} in the VariantAutoscaling`
   return `${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}; ${fix}`
 }
 
@@ -34,7 +35,11 @@ export class FieldReader {
     return value
   }
 
-  integer(value: unknown, path: string, options: {required?: boolean; min?: number; max?: number; hint?: string} = {}): number | undefined {
+  integer(
+    value: unknown,
+    path: string,
+    options: {required?: boolean; min?: number; max?: number; hint?: string} = {},
+  ): number | undefined {
     if (value === undefined || value === null) {
       if (options.required) this.problems.push({path, message: 'required'})
       return undefined

@@ -43,19 +43,34 @@ export interface ObjectProblem {
 export function objectMetaProblem(object: KubeObject): ObjectProblem | undefined {
   const metadata: unknown = object.metadata
   if (metadata === undefined || metadata === null) return undefined
-  if (!isRecord(metadata)) return {message: `metadata must be a map, got ${typeName(metadata)}`, hint: 'write metadata: {name: ..., namespace: ...}'}
+  if (!isRecord(metadata))
+    return {
+      message: `metadata must be a map, got ${typeName(metadata)}`,
+      hint: 'write metadata: {name: ..., namespace: ...}',
+    }
   for (const field of ['name', 'namespace'] as const) {
     const value = metadata[field]
     if (value !== undefined && value !== null && typeof value !== 'string') {
-      return {message: `metadata.${field} must be a string, got ${typeName(value)} ${shortJson(value)}`, hint: 'quote it'}
+      return {
+        message: `metadata.${field} must be a string, got ${typeName(value)} ${shortJson(value)}`,
+        hint: 'quote it',
+      }
     }
   }
   for (const field of ['labels', 'annotations'] as const) {
     const value = metadata[field]
     if (value === undefined || value === null) continue
-    if (!isRecord(value)) return {message: `metadata.${field} must be a map of strings, got ${typeName(value)}`, hint: `write ${field} as key: "value" lines`}
+    if (!isRecord(value))
+      return {
+        message: `metadata.${field} must be a map of strings, got ${typeName(value)}`,
+        hint: `write ${field} as key: "value" lines`,
+      }
     for (const [key, entry] of Object.entries(value)) {
-      if (typeof entry !== 'string') return {message: `metadata.${field}.${key} must be a string, got ${typeName(entry)} ${shortJson(entry)}`, hint: 'quote it'}
+      if (typeof entry !== 'string')
+        return {
+          message: `metadata.${field}.${key} must be a string, got ${typeName(entry)} ${shortJson(entry)}`,
+          hint: 'quote it',
+        }
     }
   }
   return undefined
@@ -68,13 +83,18 @@ export function objectMetaProblem(object: KubeObject): ObjectProblem | undefined
 export function deploymentProblem(object: KubeObject): ObjectProblem | undefined {
   const spec: unknown = object.spec
   if (spec === undefined || spec === null) return undefined
-  if (!isRecord(spec)) return {message: `spec must be a map, got ${typeName(spec)}`, hint: 'write spec: {replicas: ...}'}
+  if (!isRecord(spec))
+    return {message: `spec must be a map, got ${typeName(spec)}`, hint: 'write spec: {replicas: ...}'}
   const replicas = spec.replicas
   if (replicas === undefined || replicas === null) return undefined
   if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
-    return {message: `spec.replicas must be an integer, got ${typeName(replicas)} ${shortJson(replicas)}`, hint: 'write it without quotes, e.g. replicas: 2'}
+    return {
+      message: `spec.replicas must be an integer, got ${typeName(replicas)} ${shortJson(replicas)}`,
+      hint: 'write it without quotes, e.g. replicas: 2',
+    }
   }
-  if (replicas < 0 || replicas > MAX_INT32) return {message: `spec.replicas must be between 0 and ${MAX_INT32}, got ${replicas}`, hint: 'fix the value'}
+  if (replicas < 0 || replicas > MAX_INT32)
+    return {message: `spec.replicas must be between 0 and ${MAX_INT32}, got ${replicas}`, hint: 'fix the value'}
   return undefined
 }
 
@@ -93,17 +113,27 @@ export function listObjects(items: unknown, resource: string): {objects: KubeObj
   // No items at all is an empty list (the API server omits an empty one); anything else but an array is broken.
   if (items === undefined || items === null) return {objects, problems}
   if (!Array.isArray(items)) {
-    problems.push({source: `${resource} list`, message: `items is ${typeName(items)}, not a list`, hint: 'the API server or a proxy returned a broken list: retry, or report it'})
+    problems.push({
+      source: `${resource} list`,
+      message: `items is ${typeName(items)}, not a list`,
+      hint: 'the API server or a proxy returned a broken list: retry, or report it',
+    })
     return {objects, problems}
   }
   items.forEach((item: unknown, index: number) => {
     const source = `${resource} items[${index}]`
     if (!isRecord(item)) {
-      problems.push({source, message: `is ${typeName(item)}, not an object`, hint: 'the API server or a proxy returned a broken list: retry, or report it'})
+      problems.push({
+        source,
+        message: `is ${typeName(item)}, not an object`,
+        hint: 'the API server or a proxy returned a broken list: retry, or report it',
+      })
       return
     }
     // List items carry no kind: the resource says what they are.
-    const problem = objectMetaProblem(item as KubeObject) ?? (resource === 'deployments' ? deploymentProblem(item as KubeObject) : undefined)
+    const problem =
+      objectMetaProblem(item as KubeObject) ??
+      (resource === 'deployments' ? deploymentProblem(item as KubeObject) : undefined)
     if (problem !== undefined) problems.push({source, ...problem})
     else objects.push(item as KubeObject)
   })

@@ -21,4 +21,3 @@ export const MAX_SWEEP_BATCH_TOTAL = 2 ** 19
 
 /** Largest accelerator count per replica: it only multiplies the cost, so any int32 is safe; upstream minimum 1. */
 export const MAX_ACCELERATOR_COUNT = 2 ** 31 - 1
-

@@ -138,7 +138,8 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
       profiles.push({
         accelerator: accelerator ?? '',
         acceleratorCount: read.integer(spec.acceleratorCount, 'spec.acceleratorCount', acceleratorCountRule) ?? 1,
-        maxBatchSize: read.integer(variantProfile.maxBatchSize, 'spec.variantProfile.maxBatchSize', maxBatchSizeRule) ?? 0,
+        maxBatchSize:
+          read.integer(variantProfile.maxBatchSize, 'spec.variantProfile.maxBatchSize', maxBatchSizeRule) ?? 0,
         decodeParms: read.stringMap(perfParms?.decodeParms, 'spec.variantProfile.perfParms.decodeParms') ?? {},
         prefillParms: read.stringMap(perfParms?.prefillParms, 'spec.variantProfile.perfParms.prefillParms') ?? {},
       })
@@ -196,7 +197,11 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
 }
 
 /** maxBatchSize: upstream's minimum 1, and our bound (docs/limits.md). */
-const maxBatchSizeRule = {min: 1, max: MAX_BATCH_SIZE, hint: `set maxBatchSize to the server's max_num_seqs (1 to ${MAX_BATCH_SIZE})`}
+const maxBatchSizeRule = {
+  min: 1,
+  max: MAX_BATCH_SIZE,
+  hint: `set maxBatchSize to the server's max_num_seqs (1 to ${MAX_BATCH_SIZE})`,
+}
 const acceleratorCountRule = {min: 1, max: MAX_ACCELERATOR_COUNT}
 
 /**
@@ -205,7 +210,9 @@ const acceleratorCountRule = {min: 1, max: MAX_ACCELERATOR_COUNT}
  * say "isValid=false"), so it is refused here with the field's name.
  */
 export function perfParmProblem(value: string): string | undefined {
-  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) return `must be a decimal number in quotes, like "0.044", got ${JSON.stringify(value)}`
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) {
+    return `must be a decimal number in quotes, like "0.044", got ${JSON.stringify(value)}`
+  }
   const number = Number(value)
   if (number < 0) return `must not be negative, got ${JSON.stringify(value)}`
   if (!Number.isFinite(Math.fround(number))) return `is beyond float32's range, got ${JSON.stringify(value)}`
@@ -222,7 +229,8 @@ function checkPerfParms(profile: PerformanceProfile, path: string, read: FieldRe
         continue
       }
       const message = perfParmProblem(value)
-      if (message !== undefined) read.problems.push({path: at, message, hint: 'use the fitted profile values (milliseconds, 0 or more)'})
+      const hint = 'use the fitted profile values (milliseconds, 0 or more)'
+      if (message !== undefined) read.problems.push({path: at, message, hint})
     }
   }
 }

@@ -35,7 +35,7 @@ export class ResponseShapeError extends Error {}
 
 /** Parses "1.5", "NaN", "+Inf", "-Inf" exactly as Go's strconv.ParseFloat would for the values Prometheus prints. */
 export function parseSampleValue(text: unknown): number {
-  if (typeof text !== 'string') throw new ResponseShapeError(`sample value is ${text === null ? 'null' : typeof text}, not a string`)
+  if (typeof text !== 'string') throw new ResponseShapeError(`sample value is ${jsonType(text)}, not a string`)
   switch (text) {
     case 'NaN':
       return Number.NaN
@@ -62,16 +62,23 @@ function parsePair(pair: unknown): {timeMs: number; value: string | unknown} {
 function parseLabels(metric: unknown): Labels {
   if (metric === null || typeof metric !== 'object' || Array.isArray(metric)) throw new ResponseShapeError('series has no metric object')
   for (const [name, value] of Object.entries(metric)) {
-    if (typeof value !== 'string') throw new ResponseShapeError(`label ${JSON.stringify(name)} is ${value === null ? 'null' : typeof value}, not a string`)
+    if (typeof value !== 'string') {
+      throw new ResponseShapeError(`label ${JSON.stringify(name)} is ${jsonType(value)}, not a string`)
+    }
   }
   return metric as Labels
+}
+
+/** null, an array, or the typeof of a JSON value, for messages. */
+function jsonType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
 }
 
 /** Each element of a result array must be an object (a JSON null or string there is a broken answer, not a series). */
 function parseItems(result: unknown[], what: string): Array<Record<string, unknown>> {
   return result.map((item, index) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      throw new ResponseShapeError(`${what} result[${index}] is ${item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item}, not a series`)
+      throw new ResponseShapeError(`${what} result[${index}] is ${jsonType(item)}, not a series`)
     }
     return item as Record<string, unknown>
   })

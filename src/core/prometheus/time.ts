@@ -19,10 +19,12 @@ const formats = 'use RFC 3339 (2025-11-04T10:00:00Z), Unix seconds (1762250400) 
  */
 export function parseEvaluationTime(text: string, now: Date, flag?: string): Date {
   const what = flag === undefined ? 'time' : `--${flag}`
-  const time = parseTime(text.trim(), now, () => new UsageError(`invalid ${what} "${text}": not a time`, {hint: formats}))
+  const invalid = () => new UsageError(`invalid ${what} "${text}": not a time`, {hint: formats})
+  const time = parseTime(text.trim(), now, invalid)
   if (Number.isNaN(time.getTime())) throw new UsageError(`invalid ${what} "${text}": out of range`, {hint: formats})
   if (time.getTime() > now.getTime() + MAX_FUTURE_MS) {
-    throw new UsageError(`invalid ${what} "${text}": ${time.toISOString()} is in the future (now is ${now.toISOString()})`, {
+    const when = `${time.toISOString()} is in the future (now is ${now.toISOString()})`
+    throw new UsageError(`invalid ${what} "${text}": ${when}`, {
       hint: 'Prometheus has no samples there; pass a past time such as -15m',
     })
   }
@@ -51,7 +53,8 @@ function parseTime(value: string, now: Date, invalid: () => UsageError): Date {
 
 // JavaScript rolls 2026-02-30 over to March 2 and 24:00 to the next day; RFC 3339 (and Prometheus) refuse them.
 function fieldsInRange(value: string): boolean {
-  const [year, month, day, hour, minute, second] = value.match(/\d+/g)!.slice(0, 6).map(Number) as [number, number, number, number, number, number]
+  const fields = value.match(/\d+/g)!.slice(0, 6).map(Number)
+  const [year, month, day, hour, minute, second] = fields as [number, number, number, number, number, number]
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate()
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59
 }

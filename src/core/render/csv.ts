@@ -19,7 +19,8 @@ export function renderCsv<Row>(rows: readonly Row[], columns: readonly CsvColumn
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return ''
   // Control characters are escaped as in tables (a CSV is often looked at with cat).
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : escapeTerminal(String(value), {keepNewlines: true})
+  if (typeof value !== 'number') value = escapeTerminal(String(value), {keepNewlines: true})
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 

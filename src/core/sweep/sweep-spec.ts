@@ -69,8 +69,11 @@ export function parseSweepSpec(text: string): SweepSpec {
     const total = batchTotal(from, step, count)
     if (total > MAX_SWEEP_BATCH_TOTAL) {
       let larger = niceStep(step + 1)
-      while (batchTotal(from, larger, Math.floor((to - from) / larger) + 1) > MAX_SWEEP_BATCH_TOTAL) larger = niceStep(larger + 1)
-      fail(`its ${count} batch sizes add up to ${total}, the limit is ${MAX_SWEEP_BATCH_TOTAL} (docs/limits.md)`, `use a larger STEP, e.g. ${larger}, or a smaller range`)
+      const fits = (candidate: number) =>
+        batchTotal(from, candidate, Math.floor((to - from) / candidate) + 1) <= MAX_SWEEP_BATCH_TOTAL
+      while (!fits(larger)) larger = niceStep(larger + 1)
+      const why = `its ${count} batch sizes add up to ${total}, the limit is ${MAX_SWEEP_BATCH_TOTAL} (docs/limits.md)`
+      fail(why, `use a larger STEP, e.g. ${larger}, or a smaller range`)
     }
   }
   const scale = 10 ** POINT_DECIMALS

@@ -20,7 +20,10 @@ test('escapeTerminal: ESC and CR as kubectl (^[ and \\r), other controls in care
 
 test('table cells are escaped after spaces become underscores, and columns stay aligned', () => {
   const rows = [{name: 'a\u001b[2K b'}, {name: 'plain'}]
-  const text = renderTable(rows, [{header: 'NAME', value: (row) => row.name}, {header: 'X', value: () => '1'}])
+  const text = renderTable(rows, [
+    {header: 'NAME', value: (row) => row.name},
+    {header: 'X', value: () => '1'},
+  ])
   assert.equal(text, 'NAME       X\na^[[2K_b   1\nplain      1\n')
 })
 
