@@ -189,6 +189,14 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
   file('bomb-dir/a-good.yaml', quickstart)
   file('bomb-dir/b-bomb.yaml', aliasBomb())
   cases.push({
+    name: 'yaml: an alias bomb beside a good file, in a sweep',
+    args: ['simulate', 'llama-8b-h100', '-f', join(dir, 'bomb-dir'), '--sweep', 'arrival-rate=100:300:100'],
+    code: 6,
+    stdout: /^\s+300\s/m,
+    stderr: /b-bomb\.yaml:1: YAML aliases expand/,
+    hangAfterMs: 10_000,
+  })
+  cases.push({
     name: 'yaml: an alias bomb in a directory beside a good file',
     args: ['simulate', '-f', join(dir, 'bomb-dir')],
     code: 6,
