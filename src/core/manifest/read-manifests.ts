@@ -21,8 +21,9 @@ export interface ManifestProblem {
 }
 
 /**
- * Aliases one document may expand before it counts as an alias bomb ("billion laughs"): a real manifest has a
- * handful, so the limit only stops documents that would take gigabytes once expanded.
+ * The yaml library's maxAliasCount: alias expansions (times the aliases in the document) one document may do before
+ * it counts as an alias bomb ("billion laughs"). Real manifests use a handful, so it only stops documents that would
+ * take gigabytes once expanded.
  */
 export const MAX_YAML_ALIASES = 1000
 
@@ -218,7 +219,7 @@ function parseDocuments(
       problems.push({
         source: `${source}:${start}`,
         message: aliases
-          ? `YAML aliases expand to more than ${MAX_YAML_ALIASES} nodes (an alias bomb?)`
+          ? `YAML aliases expand beyond the limit of ${MAX_YAML_ALIASES} (an alias bomb?)`
           : `invalid YAML: ${errorText(error).replace(/;/g, ',')}`,
         hint: aliases ? 'write the repeated parts out, or use fewer aliases' : 'fix the YAML syntax',
       })
