@@ -47,12 +47,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/prometheus/time.js')
-  let at: Date | undefined
-  try {
-    at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now)
-  } catch (error) {
-    throw new UsageError(`invalid --at "${promSettings.at}": expected RFC 3339 (2026-11-28T10:00:00Z), Unix seconds, or a relative time like -15m`, {cause: error})
-  }
+  const at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now, 'at')
   const {gatherLive} = await import('../core/inspect/gather.js')
   const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
   return {
@@ -66,7 +61,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     compat: live.compat,
     replay: live.replay,
     prometheus: live.prometheus,
-    problems: [],
+    problems: live.sources.problems ?? [],
     clusterRequestCount: live.clusterRequestCount,
     namespace: (live.sources as {namespace?: string}).namespace,
   }

@@ -2,18 +2,29 @@ import type {VaReport} from '../core/inspect/va-report.js'
 import type {CommandInputs} from './load-inputs.js'
 import {ExitCode, type ExitCodeValue} from './exit-codes.js'
 import {redactSecrets} from '../core/redact.js'
+import {escapeTerminal} from '../core/render/format.js'
 
 /** Warnings and per-document problems on stderr, one line each, before the product goes to stdout. */
 export function reportInputProblems(inputs: CommandInputs, missingNames: readonly string[]): void {
-  for (const warning of inputs.sources.warnings) process.stderr.write(`warning: ${redactSecrets(warning)}\n`)
-  for (const problem of inputs.problems) process.stderr.write(`error: ${problem.source}: ${problem.message}\n`)
-  for (const name of missingNames) process.stderr.write(`error: variantautoscaling "${name}" not found in the manifests\n`)
+  // One line each, whatever the file names and messages hold (a newline in a path is escaped, not printed).
+  const line = (text: string) => escapeTerminal(text)
+  for (const warning of inputs.sources.warnings) process.stderr.write(`warning: ${line(redactSecrets(warning))}\n`)
+  for (const problem of inputs.problems) {
+    process.stderr.write(`error: ${line(problem.source)}: ${line(problem.message)}; ${line(problem.hint)}\n`)
+  }
+  for (const name of missingNames) {
+    const fix = 'check the name, or list the VAs with kubectl va get -f'
+    process.stderr.write(`error: variantautoscaling "${line(name)}": not found in the manifests; ${fix}\n`)
+  }
   const prometheus = inputs.prometheus
   if (prometheus) {
-    for (const warning of prometheus.warnings) process.stderr.write(`warning: prometheus: ${redactSecrets(warning)}\n`)
+    for (const warning of prometheus.warnings) {
+      process.stderr.write(`warning: prometheus: ${line(redactSecrets(warning))}\n`)
+    }
     if (prometheus.error) {
       const hint = prometheus.error.hint ? `; ${prometheus.error.hint}` : ''
-      process.stderr.write(`error: ${redactSecrets(prometheus.error.message)}${redactSecrets(hint)} (metrics columns are unavailable)\n`)
+      const message = line(redactSecrets(prometheus.error.message))
+      process.stderr.write(`error: ${message}${line(redactSecrets(hint))} (metrics columns are unavailable)\n`)
     }
   }
 }

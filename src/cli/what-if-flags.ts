@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/inspect/what-if.js'
 import {MAX_FLOAT32} from '../core/manifest/metrics-snapshot.js'
+import {MAX_BATCH_SIZE} from '../core/model/limits.js'
 
 const group = 'WHAT-IF'
 
@@ -36,7 +37,7 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
     loadScale: number(flags['load-scale'], 'load-scale', {min: 0, max: MAX_FLOAT32}),
     sloTtftMs: number(flags['slo-ttft'], 'slo-ttft', {min: 0, integer: true}),
     sloItlMs: number(flags['slo-itl'], 'slo-itl', {min: 0, integer: true}),
-    maxBatchSize: number(flags['max-batch'], 'max-batch', {min: 1, integer: true}),
+    maxBatchSize: maxBatch(flags['max-batch']),
     replicas: number(flags.replicas, 'replicas', {min: 0, integer: true}),
     scaleToZero: flags['scale-to-zero'],
     kvCacheThreshold: fraction(flags['kv-threshold'], 'kv-threshold'),
@@ -110,4 +111,19 @@ const examples: Readonly<Record<string, string>> = {
   'queue-threshold': '5',
   'kv-spare-trigger': '0.1',
   'queue-spare-trigger': '3',
+}
+
+/** --max-batch: as the profile's maxBatchSize, 1 to MAX_BATCH_SIZE (docs/limits.md). */
+function maxBatch(raw: string | undefined): number | undefined {
+  const hint = `pass a whole number from 1 to ${MAX_BATCH_SIZE} (docs/limits.md)`
+  let value: number | undefined
+  try {
+    value = number(raw, 'max-batch', {min: 1, integer: true})
+  } catch (error) {
+    throw error instanceof UsageError && error.hint === undefined ? new UsageError(error.message, {hint}) : error
+  }
+  if (value !== undefined && value > MAX_BATCH_SIZE) {
+    throw new UsageError(`invalid value "${raw}" for --max-batch: must be at most ${MAX_BATCH_SIZE}`, {hint})
+  }
+  return value
 }

@@ -60,7 +60,13 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
         this.write(renderGetTable(items, {wide: output === 'wide', noHeaders: flags['no-headers'], allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1, now, highlight: chalk ? (text) => chalk.red(text) : undefined}))
       }
     }
-    for (const item of items) for (const problem of item.problems) process.stderr.write(`error: variantautoscaling ${item.namespace}/${item.name}: ${problem}\n`)
+    const {escapeTerminal} = await import('../core/render/format.js')
+    for (const item of items) {
+      for (const problem of item.problems) {
+        const line = escapeTerminal(`${item.namespace}/${item.name}: ${problem}`)
+        process.stderr.write(`error: variantautoscaling ${line}\n`)
+      }
+    }
     process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
   }
 }

@@ -104,6 +104,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     for (const note of sweepNotes(result)) process.stderr.write(`${note}\n`)
     if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
     else if (result.rows.length > 0 && result.rows.every((row) => row.outcome === 'skipped')) process.exitCode = ExitCode.input
+    // A document that could not be read was reported above: the sweep is partial (as simulate without --sweep).
+    else if (inputs.problems.length > 0) process.exitCode = ExitCode.partial
   }
 
   private async printReplay(inputs: CommandInputs, output: string, chart: boolean | undefined): Promise<void> {

@@ -5,6 +5,7 @@ import {ExitCode} from '../cli/exit-codes.js'
 import {vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
+import {UsageError} from '../core/errors.js'
 
 export default class Snapshot extends BaseCommand {
   static override usage = 'snapshot [NAME...] [flags]'
@@ -32,6 +33,9 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     const {argv, flags} = await this.parse(Snapshot)
     const names = argv as string[]
     const now = new Date()
+    const outputFile = flags['output-file']
+    // Checked before the cluster is read: a bad path must not cost a snapshot's worth of requests first.
+    if (outputFile !== undefined) await checkOutputFile(outputFile)
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
     const inputs = await loadInputs(flags, names, now)
@@ -41,11 +45,57 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     const {stringify} = await import('yaml')
     const objects = buildSnapshot({sources: inputs.sources, metrics: inputs.metrics ?? [], pods: inputs.saturationPods, requestCounts: inputs.requestCounts, time: inputs.prometheus?.at ?? now, window: inputs.prometheus?.window ?? flags.window})
     const text = `# kubectl va snapshot, ${now.toISOString()}: replay offline with kubectl va simulate -f <this file>\n` + objects.map((object) => stringify(object, {lineWidth: 0})).join('---\n')
-    if (flags['output-file']) {
+    if (outputFile !== undefined) {
       const {writeFile} = await import('node:fs/promises')
-      await writeFile(flags['output-file'], text)
-      process.stderr.write(`wrote ${objects.length} objects to ${flags['output-file']}\n`)
+      try {
+        await writeFile(outputFile, text)
+      } catch (error) {
+        throw outputFileError(outputFile, error)
+      }
+      process.stderr.write(`wrote ${objects.length} objects to ${outputFile}\n`)
     } else this.write(text)
     process.exitCode = finishExitCode(inputs, [], []) ?? ExitCode.ok
   }
+}
+
+/** --output-file must name a file in an existing, writable directory (it is created or replaced). */
+async function checkOutputFile(path: string): Promise<void> {
+  const {access, stat} = await import('node:fs/promises')
+  const {constants} = await import('node:fs')
+  const {dirname} = await import('node:path')
+  const stdout = 'leave the flag out to write to stdout'
+  if (path === '') throw new UsageError('--output-file: needs a value', {hint: `pass a file name, or ${stdout}`})
+  const existing = await stat(path).catch(() => undefined)
+  if (existing?.isDirectory()) {
+    const example = `${path.replace(/\/+$/, '')}/snapshot.yaml`
+    throw new UsageError(`--output-file "${path}": is a directory`, {hint: `name a file in it, e.g. ${example}`})
+  }
+  const directory = dirname(path)
+  const parent = await stat(directory).catch(() => undefined)
+  if (parent === undefined) {
+    const hint = `create it first (mkdir -p ${directory})`
+    throw new UsageError(`--output-file "${path}": the directory "${directory}" does not exist`, {hint})
+  }
+  if (!parent.isDirectory()) {
+    const hint = 'name a file in an existing directory'
+    throw new UsageError(`--output-file "${path}": "${directory}" is not a directory`, {hint})
+  }
+  try {
+    await access(existing ? path : directory, constants.W_OK)
+  } catch (error) {
+    throw outputFileError(path, error)
+  }
+}
+
+function outputFileError(path: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOSPC: 'no space left on the device',
+  }
+  const why = (code !== undefined ? reasons[code] : undefined) ?? `cannot write (${code ?? 'unknown error'})`
+  const hint = 'pick a file you can write, or leave the flag out to write to stdout'
+  return new UsageError(`--output-file "${path}": ${why}`, {hint})
 }

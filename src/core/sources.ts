@@ -20,4 +20,6 @@ export interface SourceSet {
   metricsSnapshots: MetricsSnapshot[]
   /** Problems that did not stop reading (RBAC denied on ConfigMaps, unknown kinds in a file...). */
   warnings: string[]
+  /** Objects of a cluster list that could not be used (a null or string item): reported one by one, exit 6. */
+  problems?: Array<{source: string; message: string; hint: string}> | undefined
 }

@@ -19,8 +19,9 @@ interface GoldenCase {
 }
 
 const golden = JSON.parse(readFileSync(fixturePath('golden', 'optimizer-cases.json'), 'utf8')) as {cases: GoldenCase[]}
-// Negative load is rejected as bad input by kubectl-va (the controller clamps it); tested separately.
-const cases = golden.cases.filter((c) => c.input.arrivalRateRpm >= 0)
+// Negative load is rejected as bad input by kubectl-va (the controller clamps it); tested separately. So are
+// accCount and maxBatchSize below 1, which the CRD forbids (docs/limits.md; test/e2e/corpus/manifests.test.ts).
+const cases = golden.cases.filter((c) => c.input.arrivalRateRpm >= 0 && c.input.acceleratorCount >= 1 && c.input.maxBatchSize >= 1)
 
 function manifestsFor(selected: readonly GoldenCase[]): string {
   const items: object[] = []

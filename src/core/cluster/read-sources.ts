@@ -1,5 +1,5 @@
 import {ClusterError, InputError} from '../errors.js'
-import type {KubeObject} from '../model/kube-object.js'
+import {type KubeObject, listObjects} from '../model/kube-object.js'
 import type {SourceSet} from '../sources.js'
 import {
   type ControllerEnv,
@@ -61,6 +61,7 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   const namespace = allNamespaces ? undefined : connection.namespace
   const names = [...new Set(options.names ?? [])]
   const warnings: string[] = []
+  const problems: NonNullable<SourceSet['problems']> = []
   const controllerNamespaceGuess = options.controllerNamespace ?? defaultControllerNamespace
 
   const vaPath = namespace === undefined ? `/apis/${vaGroup}/${vaVersion}/${vaPlural}` : `/apis/${vaGroup}/${vaVersion}/namespaces/${namespace}/${vaPlural}`
@@ -84,7 +85,7 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   const isVa404 = vaResult!.kind === 'error' && vaResult!.code === 404
   const vaTypeServed = isVa404 ? await isVaTypeServed(reader, crdResult!) : undefined
   const labelSelector = options.labelSelector
-  const vaContext = {names, namespace, labelSelector, connection, vaTypeServed}
+  const vaContext = {names, namespace, labelSelector, connection, vaTypeServed, problems}
   const variantAutoscalings = readVariantAutoscalings(vaResult!, vaContext)
   const vaNamespaces = new Set(variantAutoscalings.map((va) => va.metadata?.namespace))
   const inVaNamespaces = (object: KubeObject) => vaNamespaces.has(object.metadata?.namespace)
@@ -95,14 +96,18 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   const crdShape = detectCrdShape(crd)
   if (crd && !crdShape) warnings.push(`CustomResourceDefinition ${vaCrdName} has a schema of no known WVA release; detecting the VA shape from each object instead`)
 
-  const deployments = listItems(deploymentsResult!, `deployments ${scope(namespace)}`, warnings, 'the target Deployments are unknown; grant "list deployments"')
-  const controllerCandidates = controllerResult === deploymentsResult ? deployments : listItems(controllerResult!, `deployments in namespace "${controllerNamespaceGuess}"`, warnings, 'the controller settings are unknown; pass --controller-namespace or grant "list deployments" there')
+  const list = (response: KubeResponse, what: string, consequence: string) =>
+    listItems(response, what, warnings, consequence, problems)
+  const deployments = list(deploymentsResult!, `deployments ${scope(namespace)}`, 'the target Deployments are unknown; grant "list deployments"')
+  const controllerCandidates = controllerResult === deploymentsResult ? deployments : list(controllerResult!, `deployments in namespace "${controllerNamespaceGuess}"`, 'the controller settings are unknown; pass --controller-namespace or grant "list deployments" there')
   let controllerDeployment = findControllerDeployment(controllerCandidates)
 
   // Wave 2: the controller may live elsewhere (Helm into any namespace); its ConfigMaps follow it.
   if (!controllerDeployment && !allNamespaces && options.controllerNamespace === undefined) {
     const anywhere = await reader.get('/apis/apps/v1/deployments', {labelSelector: 'control-plane=controller-manager'})
-    if (anywhere.kind === 'ok') controllerDeployment = findControllerDeployment(anywhere.body.items ?? [])
+    if (anywhere.kind === 'ok') {
+      controllerDeployment = findControllerDeployment(listObjects(anywhere.body?.items, 'deployments').objects)
+    }
   }
   const controllerNamespace = controllerDeployment?.metadata?.namespace ?? controllerNamespaceGuess
   if (!controllerDeployment) {
@@ -110,7 +115,7 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   }
   let controllerEnv = readControllerEnv(controllerDeployment)
   const configMapsResult = await reader.get(`/api/v1/namespaces/${controllerNamespace}/configmaps`)
-  const controllerConfigMaps = listItems(configMapsResult, `configmaps in namespace "${controllerNamespace}"`, warnings, 'the controller configuration is unknown; grant "list configmaps" there')
+  const controllerConfigMaps = list(configMapsResult, `configmaps in namespace "${controllerNamespace}"`, 'the controller configuration is unknown; grant "list configmaps" there')
   controllerEnv = readControllerEnv(controllerDeployment, controllerConfigMaps)
   const configMaps = controllerConfigMaps.filter((configMap) => isControllerConfigMap(configMap.metadata?.name ?? '', controllerEnv))
 
@@ -121,7 +126,7 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
     const localPath = namespace === undefined ? '/api/v1/configmaps' : `/api/v1/namespaces/${namespace}/configmaps`
     const local = await reader.get(localPath)
     if (local.kind === 'ok') {
-      const items: KubeObject[] = local.body.items ?? []
+      const items: KubeObject[] = listObjects(local.body?.items, 'configmaps').objects
       configMaps.push(...items.filter((item) => inVaNamespaces(item) && item.metadata?.namespace !== controllerNamespace && isNamespaceLocalConfigMapName(item.metadata?.name ?? '', controllerEnv)))
     } else if (local.code !== 404) {
       warnings.push(`cannot list configmaps ${scope(namespace)} (${describe(local)}): namespace-local saturation and scale-to-zero ConfigMaps are ignored`)
@@ -140,10 +145,11 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
     namespace,
     metricsSnapshots: [],
     warnings,
+    problems,
     requestCount: 0,
   }
-  if (podsResult) sources.pods = listItems(podsResult, `pods ${scope(namespace)}`, warnings, 'pending and per-pod metrics are unknown; grant "list pods"').filter(inVaNamespaces)
-  if (replicaSetsResult) sources.replicaSets = listItems(replicaSetsResult, `replicasets ${scope(namespace)}`, warnings, 'pods cannot be mapped to Deployments; grant "list replicasets"').filter(inVaNamespaces)
+  if (podsResult) sources.pods = list(podsResult, `pods ${scope(namespace)}`, 'pending and per-pod metrics are unknown; grant "list pods"').filter(inVaNamespaces)
+  if (replicaSetsResult) sources.replicaSets = list(replicaSetsResult, `replicasets ${scope(namespace)}`, 'pods cannot be mapped to Deployments; grant "list replicasets"').filter(inVaNamespaces)
   sources.requestCount = reader.requestCount
   return sources
 }
@@ -157,6 +163,7 @@ function readVariantAutoscalings(
     connection: ClusterConnection
     /** After a 404: whether the CRD or discovery says the server serves the VA type (undefined: could not tell). */
     vaTypeServed: boolean | undefined
+    problems: NonNullable<SourceSet['problems']>
   },
 ): KubeObject[] {
   const {names, namespace, vaTypeServed} = context
@@ -178,7 +185,13 @@ function readVariantAutoscalings(
     throw new ClusterError(`reading ${vaCrdName} ${scope(namespace)} failed: ${describe(response)}`, {hint: 'retry, or check the API server health'})
   }
   const body = response.body
-  const items: KubeObject[] = names.length === 1 && namespace !== undefined ? [body] : Array.isArray(body?.items) ? body.items : []
+  const single = names.length === 1 && namespace !== undefined
+  if (!single && body?.items !== undefined && body?.items !== null && !Array.isArray(body.items)) {
+    throw new ClusterError(`listing ${vaCrdName} ${scope(namespace)}: the answer's items is not a list`, {
+      hint: 'the API server or a proxy returned a broken list: retry, or report it',
+    })
+  }
+  const items = single ? listObjects([body], vaPlural).objects : collectObjects(body?.items, vaPlural, context.problems)
   for (const item of items) {
     // Lists of custom resources carry apiVersion and kind on each item, but be safe: normalisation keys on them.
     item.apiVersion ??= `${vaGroup}/${vaVersion}`
@@ -217,9 +230,15 @@ function notFound(name: string, namespace: string | undefined): InputError {
   return new InputError(`${where}: ${vaCrdName} "${name}" not found`, {hint})
 }
 
-/** Items of a list response, or [] plus a warning when it was refused. */
-function listItems(response: KubeResponse, what: string, warnings: string[], consequence: string): KubeObject[] {
-  if (response.kind === 'ok') return Array.isArray(response.body?.items) ? response.body.items : []
+/** Items of a list response, or [] plus a warning when it was refused; an item that is no object is a problem. */
+function listItems(
+  response: KubeResponse,
+  what: string,
+  warnings: string[],
+  consequence: string,
+  problems: NonNullable<SourceSet['problems']>,
+): KubeObject[] {
+  if (response.kind === 'ok') return collectObjects(response.body?.items, what.split(' ')[0]!, problems)
   warnings.push(`cannot list ${what} (${describe(response)}): ${consequence}`)
   return []
 }
@@ -231,4 +250,11 @@ function describe(response: Extract<KubeResponse, {kind: 'error'}>): string {
 
 function scope(namespace: string | undefined): string {
   return namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`
+}
+
+/** The objects of a list's items, each broken item (null, a string, a number as name) reported for itself. */
+function collectObjects(items: unknown, resource: string, problems: NonNullable<SourceSet['problems']>): KubeObject[] {
+  const listed = listObjects(items, resource)
+  problems.push(...listed.problems)
+  return listed.objects
 }

@@ -151,6 +151,9 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     return skip(`${accelerators}${declared ? ` (declared: ${declared})` : ''}; add one with perfParms`)
   }
   if (sloTtftMs === undefined || sloItlMs === undefined) {
+    const dropped = config.problems.find((entry) => entry.models?.includes(va.modelID))
+    const fix = 'fix the value, or pass --slo-ttft and --slo-itl'
+    if (dropped) return skip(`ConfigMap ${dropped.configMap}, key ${dropped.key}: ${dropped.message}; ${fix}`)
     return skip(config.found.serviceClasses
       ? `no class in ConfigMap service-classes-config lists model "${va.modelID}"; add one, or pass --slo-ttft and --slo-itl`
       : 'ConfigMap service-classes-config not found; include it in the manifests, or pass --slo-ttft and --slo-itl')

@@ -40,7 +40,13 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
       const deployment = deployments.get(key(va.namespace, va.target.name))
       const classMatch = findServiceClass(config.serviceClasses, va.modelID)
       const problems = va.problems.length > 0 ? [describeProblems(va.problems)] : []
-      if (haveDeployments && !deployment) problems.push(`target Deployment ${va.namespace}/${va.target.name} not found`)
+      if (haveDeployments && !deployment) {
+        const byRef = va.shape === 'C' || va.shape === 'B2' || va.target.name !== va.name
+        const sameName = 'the VA name (the controller looks up the Deployment of the same name)'
+        const where = byRef ? 'spec.scaleTargetRef.name' : sameName
+        const target = `${va.namespace}/${va.target.name}`
+        problems.push(`target Deployment ${target}: not found; check ${where}, or add the Deployment`)
+      }
       return {
         namespace: va.namespace,
         name: va.name,

@@ -35,6 +35,8 @@ export interface ConfigProblem {
   configMap: string
   key: string
   message: string
+  /** Models a dropped service class listed: their VAs are skipped because of this problem, and say so. */
+  models?: string[] | undefined
 }
 
 export interface ControllerConfig {
@@ -98,6 +100,9 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
     }
     const entries = Array.isArray(document.data) ? document.data : []
     const targets: ServiceClassTarget[] = []
+    const models = entries.flatMap((entry: unknown) =>
+      (isRecord(entry) && typeof entry.model === 'string' ? [entry.model] : []))
+    const firstProblem = problems.length
     let broken = false
     entries.forEach((entry: unknown, index: number) => {
       if (!isRecord(entry) || typeof entry.model !== 'string') {
@@ -115,7 +120,10 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
       }
       targets.push({model: entry.model, sloTtftMs: Number(ttft), sloItlMs: Number(tpot)})
     })
-    if (broken) continue
+    if (broken) {
+      for (const problem of problems.slice(firstProblem)) problem.models = models
+      continue
+    }
     const priority = typeof document.priority === 'number' && document.priority >= 1 && document.priority <= 100 ? document.priority : 100
     classes.push({key, name: typeof document.name === 'string' ? document.name : key, priority, targets})
   }

@@ -2,10 +2,16 @@
 export interface FieldProblem {
   path: string
   message: string
+  /** How to fix it, when there is more to say than "fix the field". */
+  hint?: string | undefined
 }
 
+/** `path: message; path: message; how to fix`: one line, in the documented `<what>; <fix>` form. */
 export function describeProblems(problems: readonly FieldProblem[]): string {
-  return problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')
+  const hints = [...new Set(problems.flatMap((problem) => (problem.hint === undefined ? [] : [problem.hint])))]
+  const fields = problems.length > 1 ? 'these fields' : 'the field'
+  const fix = hints.length > 0 ? hints.join(', and ') : `fix ${fields} in the VariantAutoscaling`
+  return `${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}; ${fix}`
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -29,7 +35,11 @@ export class FieldReader {
     return value
   }
 
-  integer(value: unknown, path: string, options: {required?: boolean; min?: number} = {}): number | undefined {
+  integer(
+    value: unknown,
+    path: string,
+    options: {required?: boolean; min?: number; max?: number; hint?: string} = {},
+  ): number | undefined {
     if (value === undefined || value === null) {
       if (options.required) this.problems.push({path, message: 'required'})
       return undefined
@@ -39,7 +49,11 @@ export class FieldReader {
       return undefined
     }
     if (options.min !== undefined && value < options.min) {
-      this.problems.push({path, message: `must be at least ${options.min}, got ${value}`})
+      this.problems.push({path, message: `must be at least ${options.min}, got ${value}`, hint: options.hint})
+      return undefined
+    }
+    if (options.max !== undefined && value > options.max) {
+      this.problems.push({path, message: `must be at most ${options.max}, got ${value}`, hint: options.hint})
       return undefined
     }
     return value

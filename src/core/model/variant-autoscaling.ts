@@ -1,5 +1,6 @@
 import {FieldReader, type FieldProblem, isRecord} from './field-problems.js'
-import type {KubeObject} from './kube-object.js'
+import {type KubeObject, MAX_INT32} from './kube-object.js'
+import {MAX_ACCELERATOR_COUNT, MAX_BATCH_SIZE} from './limits.js'
 
 export const acceleratorLabel = 'inference.optimization/acceleratorName'
 
@@ -121,8 +122,8 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
         const perfParms = read.record(item.perfParms, `${path}.perfParms`)
         profiles.push({
           accelerator: acc ?? '',
-          acceleratorCount: read.integer(item.accCount, `${path}.accCount`) ?? 1,
-          maxBatchSize: read.integer(item.maxBatchSize, `${path}.maxBatchSize`) ?? 0,
+          acceleratorCount: read.integer(item.accCount, `${path}.accCount`, acceleratorCountRule) ?? 1,
+          maxBatchSize: read.integer(item.maxBatchSize, `${path}.maxBatchSize`, maxBatchSizeRule) ?? 0,
           decodeParms: read.stringMap(perfParms?.decodeParms, `${path}.perfParms.decodeParms`) ?? {},
           prefillParms: read.stringMap(perfParms?.prefillParms, `${path}.perfParms.prefillParms`) ?? {},
         })
@@ -136,24 +137,25 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
     if (variantProfile) {
       profiles.push({
         accelerator: accelerator ?? '',
-        acceleratorCount: read.integer(spec.acceleratorCount, 'spec.acceleratorCount') ?? 1,
-        maxBatchSize: read.integer(variantProfile.maxBatchSize, 'spec.variantProfile.maxBatchSize') ?? 0,
+        acceleratorCount: read.integer(spec.acceleratorCount, 'spec.acceleratorCount', acceleratorCountRule) ?? 1,
+        maxBatchSize:
+          read.integer(variantProfile.maxBatchSize, 'spec.variantProfile.maxBatchSize', maxBatchSizeRule) ?? 0,
         decodeParms: read.stringMap(perfParms?.decodeParms, 'spec.variantProfile.perfParms.decodeParms') ?? {},
         prefillParms: read.stringMap(perfParms?.prefillParms, 'spec.variantProfile.perfParms.prefillParms') ?? {},
       })
     }
     if (shape !== 'B0') {
-      minReplicas = read.integer(spec.minReplicas, 'spec.minReplicas', {min: 0})
-      maxReplicas = read.integer(spec.maxReplicas, 'spec.maxReplicas', {min: 1})
+      minReplicas = read.integer(spec.minReplicas, 'spec.minReplicas', {min: 0, max: MAX_INT32})
+      maxReplicas = read.integer(spec.maxReplicas, 'spec.maxReplicas', {min: 1, max: MAX_INT32})
     }
   } else {
     // Later C builds added min/max replicas (PR #864); tolerate them.
-    minReplicas = read.integer(spec.minReplicas, 'spec.minReplicas', {min: 0})
-    maxReplicas = read.integer(spec.maxReplicas, 'spec.maxReplicas', {min: 1})
+    minReplicas = read.integer(spec.minReplicas, 'spec.minReplicas', {min: 0, max: MAX_INT32})
+    maxReplicas = read.integer(spec.maxReplicas, 'spec.maxReplicas', {min: 1, max: MAX_INT32})
   }
 
   profiles.forEach((profile, index) => checkPerfParms(profile, shape === 'A' ? `spec.modelProfile.accelerators[${index}].perfParms` : 'spec.variantProfile.perfParms', read))
-  const name = metadata.name ?? ''
+  const name = typeof metadata.name === 'string' ? metadata.name : ''
   const scaleTargetRef = read.record(spec.scaleTargetRef, 'spec.scaleTargetRef', shape === 'C')
   const target = scaleTargetRef
     ? {
@@ -166,7 +168,7 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
   const desired = isRecord(status.desiredOptimizedAlloc) ? status.desiredOptimizedAlloc : {}
   const currentAlloc = isRecord(status.currentAlloc) ? status.currentAlloc : {}
   return {
-    namespace: metadata.namespace ?? 'default',
+    namespace: typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default',
     name,
     shape,
     modelID,
@@ -194,16 +196,41 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
   }
 }
 
-// The controller parses each parameter with strconv.ParseFloat(s, 32) and skips the VA on any failure.
+/** maxBatchSize: upstream's minimum 1, and our bound (docs/limits.md). */
+const maxBatchSizeRule = {
+  min: 1,
+  max: MAX_BATCH_SIZE,
+  hint: `set maxBatchSize to the server's max_num_seqs (1 to ${MAX_BATCH_SIZE})`,
+}
+const acceleratorCountRule = {min: 1, max: MAX_ACCELERATOR_COUNT}
+
+/**
+ * The controller parses each parameter with strconv.ParseFloat(s, 32) and skips the VA on any failure, which
+ * includes values beyond float32's range; a negative time makes the queueing model invalid (the optimizer would only
+ * say "isValid=false"), so it is refused here with the field's name.
+ */
+export function perfParmProblem(value: string): string | undefined {
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) {
+    return `must be a decimal number in quotes, like "0.044", got ${JSON.stringify(value)}`
+  }
+  const number = Number(value)
+  if (number < 0) return `must not be negative, got ${JSON.stringify(value)}`
+  if (!Number.isFinite(Math.fround(number))) return `is beyond float32's range, got ${JSON.stringify(value)}`
+  return undefined
+}
+
 function checkPerfParms(profile: PerformanceProfile, path: string, read: FieldReader): void {
   for (const [group, keys, values] of [['decodeParms', ['alpha', 'beta'], profile.decodeParms], ['prefillParms', ['gamma', 'delta'], profile.prefillParms]] as const) {
     for (const key of keys) {
       const value = values[key]
+      const at = `${path}.${group}.${key}`
       if (value === undefined) {
-        if (!read.problems.some((problem) => problem.path === `${path}.${group}.${key}`)) read.problems.push({path: `${path}.${group}.${key}`, message: 'required'})
-      } else if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) {
-        read.problems.push({path: `${path}.${group}.${key}`, message: `must be a decimal number in quotes, like "0.044", got ${JSON.stringify(value)}`})
+        if (!read.problems.some((problem) => problem.path === at)) read.problems.push({path: at, message: 'required'})
+        continue
       }
+      const message = perfParmProblem(value)
+      const hint = 'use the fitted profile values (milliseconds, 0 or more)'
+      if (message !== undefined) read.problems.push({path: at, message, hint})
     }
   }
 }

@@ -35,7 +35,7 @@ export class ResponseShapeError extends Error {}
 
 /** Parses "1.5", "NaN", "+Inf", "-Inf" exactly as Go's strconv.ParseFloat would for the values Prometheus prints. */
 export function parseSampleValue(text: unknown): number {
-  if (typeof text !== 'string') throw new ResponseShapeError(`sample value is ${typeof text}, not a string`)
+  if (typeof text !== 'string') throw new ResponseShapeError(`sample value is ${jsonType(text)}, not a string`)
   switch (text) {
     case 'NaN':
       return Number.NaN
@@ -53,7 +53,7 @@ export function parseSampleValue(text: unknown): number {
 }
 
 function parsePair(pair: unknown): {timeMs: number; value: string | unknown} {
-  if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number') {
+  if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'number' || !Number.isFinite(pair[0])) {
     throw new ResponseShapeError('sample is not a [time, "value"] pair')
   }
   return {timeMs: Math.round(pair[0] * 1000), value: pair[1]}
@@ -61,7 +61,27 @@ function parsePair(pair: unknown): {timeMs: number; value: string | unknown} {
 
 function parseLabels(metric: unknown): Labels {
   if (metric === null || typeof metric !== 'object' || Array.isArray(metric)) throw new ResponseShapeError('series has no metric object')
+  for (const [name, value] of Object.entries(metric)) {
+    if (typeof value !== 'string') {
+      throw new ResponseShapeError(`label ${JSON.stringify(name)} is ${jsonType(value)}, not a string`)
+    }
+  }
   return metric as Labels
+}
+
+/** null, an array, or the typeof of a JSON value, for messages. */
+function jsonType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value
+}
+
+/** Each element of a result array must be an object (a JSON null or string there is a broken answer, not a series). */
+function parseItems(result: unknown[], what: string): Array<Record<string, unknown>> {
+  return result.map((item, index) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw new ResponseShapeError(`${what} result[${index}] is ${jsonType(item)}, not a series`)
+    }
+    return item as Record<string, unknown>
+  })
 }
 
 function stringList(value: unknown): string[] {
@@ -77,7 +97,7 @@ export function parseQueryData(data: unknown): QueryData {
       if (!Array.isArray(result)) throw new ResponseShapeError('vector result is not an array')
       return {
         kind: 'vector',
-        samples: result.map((item: {metric?: unknown; value?: unknown}) => {
+        samples: parseItems(result, 'vector').map((item) => {
           const {timeMs, value} = parsePair(item.value)
           return {labels: parseLabels(item.metric), timeMs, value: parseSampleValue(value)}
         }),
@@ -86,11 +106,12 @@ export function parseQueryData(data: unknown): QueryData {
       if (!Array.isArray(result)) throw new ResponseShapeError('matrix result is not an array')
       return {
         kind: 'matrix',
-        series: result.map((item: {metric?: unknown; values?: unknown}) => {
-          if (!Array.isArray(item.values)) throw new ResponseShapeError('matrix series has no "values" array')
+        series: parseItems(result, 'matrix').map((item) => {
+          const values = item.values
+          if (!Array.isArray(values)) throw new ResponseShapeError('matrix series has no "values" array')
           return {
             labels: parseLabels(item.metric),
-            points: item.values.map((pair) => {
+            points: values.map((pair: unknown) => {
               const {timeMs, value} = parsePair(pair)
               return {timeMs, value: parseSampleValue(value)}
             }),

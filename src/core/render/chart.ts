@@ -1,5 +1,5 @@
 import type {ReplayStep, VaReplay} from '../replay/replay.js'
-import {formatNumber} from './format.js'
+import {escapeTerminal, formatNumber} from './format.js'
 
 /**
  * Terminal charts of a replay, one per VA: replicas (ours, the controller's, actual) over load, sized to the
@@ -143,7 +143,7 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
   const gap = Math.max(1, columns.length - startLabel.length - endLabel.length + 1)
   lines.push(fit(`${' '.repeat(labelWidth)}${startLabel}${' '.repeat(gap)}${endLabel}`))
   lines.push(fit(`${glyphs.ours} ours  ${glyphs.controller} controller  ${glyphs.actual} actual  (blank: no data)`))
-  return lines.join('\n') + '\n'
+  return escapeTerminal(lines.join('\n') + '\n', {keepNewlines: true})
 }
 
 /** Every VA's chart, separated by a blank line. */

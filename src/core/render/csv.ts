@@ -1,3 +1,5 @@
+import {escapeTerminal} from './format.js'
+
 /** A CSV column: header and the raw value (numbers at full precision; null/undefined become an empty field). */
 export interface CsvColumn<Row> {
   header: string
@@ -16,7 +18,9 @@ export function renderCsv<Row>(rows: readonly Row[], columns: readonly CsvColumn
 
 export function csvField(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return ''
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value)
+  // Control characters are escaped as in tables (a CSV is often looked at with cat).
+  if (typeof value !== 'number') value = escapeTerminal(String(value), {keepNewlines: true})
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 

@@ -3,7 +3,7 @@ import type {PodBreakdown} from '../collector/pod-breakdown.js'
 import type {PrometheusOutcome} from '../inspect/gather.js'
 import type {VaReport} from '../inspect/va-report.js'
 import {age} from './age.js'
-import {formatNumber, formatPercent} from './format.js'
+import {escapeTerminal, formatNumber, formatPercent} from './format.js'
 
 export interface DescribeOptions {
   now: Date
@@ -117,7 +117,8 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
       for (const query of p.queries) lines.push(`    # ${query.quantity}`, `    ${query.promql}`)
     }
   }
-  return lines.join('\n') + '\n'
+  // Names, model IDs and condition messages come from the cluster: escape them as kubectl describe does.
+  return escapeTerminal(lines.join('\n') + '\n', {keepNewlines: true})
 }
 
 function renderSaturation(saturation: NonNullable<VaReport['recomputed']['saturation']>, field: (label: string, value: string, indent?: number) => void, lines: string[]): void {

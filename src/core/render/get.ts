@@ -1,6 +1,6 @@
 import type {VaReport} from '../inspect/va-report.js'
 import {age} from './age.js'
-import {formatNumber} from './format.js'
+import {escapeTerminal, formatNumber} from './format.js'
 import {type Column, renderTable} from './table.js'
 
 export interface GetTableOptions {
@@ -78,5 +78,5 @@ export function renderGetTable(reports: readonly VaReport[], options: GetTableOp
 
 /** `-o name`, as kubectl prints it. */
 export function renderNames(reports: readonly VaReport[]): string {
-  return reports.map((report) => `variantautoscaling.llmd.ai/${report.name}\n`).join('')
+  return reports.map((report) => `variantautoscaling.llmd.ai/${escapeTerminal(report.name)}\n`).join('')
 }

@@ -1,3 +1,5 @@
+import {escapeTerminal} from './format.js'
+
 /** A column declared once: header, how to get the cell, and whether it only shows under -o wide. */
 export interface Column<Row> {
   header: string
@@ -35,9 +37,10 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
   return lines.join('\n') + (lines.length > 0 ? '\n' : '')
 }
 
-// Values never contain spaces or newlines in kubectl tables; a space would break `awk '{print $3}'`.
+// Values never contain spaces or newlines in kubectl tables; a space would break `awk '{print $3}'`. Control
+// characters are escaped as kubectl's table printer does (ESC → ^[, CR → \r: see escapeTerminal).
 function sanitizeCell(value: string): string {
-  return value === '' ? '<none>' : value.replace(/\s+/g, '_')
+  return value === '' ? '<none>' : escapeTerminal(value.replace(/[^\S\r]+/g, '_'))
 }
 
 // eslint-disable-next-line no-control-regex

@@ -1,5 +1,6 @@
 import {UsageError} from '../errors.js'
 import type {WhatIf} from '../inspect/what-if.js'
+import {MAX_BATCH_SIZE, MAX_SWEEP_BATCH_TOTAL} from '../model/limits.js'
 
 /** The what-if parameters a sweep can vary, with the WhatIf field each one sets and its rules. */
 export const sweepParameters = {
@@ -8,7 +9,7 @@ export const sweepParameters = {
   'output-tokens': {field: 'avgOutputTokens', unit: 'tokens', min: 0, integer: false},
   'slo-ttft': {field: 'sloTtftMs', unit: 'ms', min: 0, integer: true},
   'slo-itl': {field: 'sloItlMs', unit: 'ms', min: 0, integer: true},
-  'max-batch': {field: 'maxBatchSize', unit: 'requests', min: 1, integer: true},
+  'max-batch': {field: 'maxBatchSize', unit: 'requests', min: 1, integer: true, max: MAX_BATCH_SIZE},
   // Every engine: the queueing model multiplies the arrival rate, the saturation engines their per-pod readings.
   'load-scale': {field: 'loadScale', unit: 'x', min: 0, integer: false},
   // Saturation engines only.
@@ -65,15 +66,35 @@ export function parseSweepSpec(text: string): SweepSpec {
   if (from > to) fail(`FROM (${from}) is larger than TO (${to})`)
   if (from < rule.min) fail(`${parameter} must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
   const max = 'max' in rule ? rule.max : undefined
-  if (max !== undefined && to > max) fail(`${parameter} is a fraction between ${rule.min} and ${max} (0.8 for 80%)`)
+  if (max !== undefined && to > max) {
+    if (rule.unit === 'fraction') fail(`${parameter} is a fraction between ${rule.min} and ${max} (0.8 for 80%)`)
+    fail(`${parameter} must be at most ${max}`, 'see docs/limits.md')
+  }
   if (rule.integer && ![from, to, step].every(Number.isInteger)) fail(`${parameter} takes whole numbers`)
   const count = Math.floor((to - from) / step + 1e-9) + 1
   if (count > MAX_SWEEP_POINTS) {
     fail(`${count} points, the limit is ${MAX_SWEEP_POINTS}`, `use a larger STEP, e.g. ${niceStep((to - from) / (MAX_SWEEP_POINTS - 1))}`)
   }
+  // Every max-batch point is a new sizing whose cost grows with the batch size: bound the total, not just the count.
+  if (parameter === 'max-batch') {
+    const total = batchTotal(from, step, count)
+    if (total > MAX_SWEEP_BATCH_TOTAL) {
+      let larger = niceStep(step + 1)
+      const fits = (candidate: number) =>
+        batchTotal(from, candidate, Math.floor((to - from) / candidate) + 1) <= MAX_SWEEP_BATCH_TOTAL
+      while (!fits(larger)) larger = niceStep(larger + 1)
+      const why = `its ${count} batch sizes add up to ${total}, the limit is ${MAX_SWEEP_BATCH_TOTAL} (docs/limits.md)`
+      fail(why, `use a larger STEP, e.g. ${larger}, or a smaller range`)
+    }
+  }
   const scale = 10 ** POINT_DECIMALS
   const values = Array.from({length: count}, (_, index) => Math.round((from + index * step) * scale) / scale)
   return {parameter, from, to, step, values}
+}
+
+// from + (from + step) + … over count points.
+function batchTotal(from: number, step: number, count: number): number {
+  return count * from + (step * count * (count - 1)) / 2
 }
 
 // The smallest 1, 2 or 5 × 10^k at or above `step`, for hints.

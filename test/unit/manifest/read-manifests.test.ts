@@ -29,7 +29,7 @@ test('unparsable YAML is reported with file and line, and other files are still 
 })
 
 test('a path that does not exist is an input error', async () => {
-  await assert.rejects(readManifests(['/nonexistent/path.yaml']), {name: 'InputError', message: /the path "\/nonexistent\/path.yaml" does not exist/})
+  await assert.rejects(readManifests(['/nonexistent/path.yaml']), {name: 'InputError', message: /the path "\/nonexistent\/path.yaml": does not exist/})
 })
 
 test('kind: List documents are expanded and JSON is accepted', async () => {
