@@ -63,3 +63,15 @@ export function shownValue(value: string): string {
 export function flagValueError(flag: string, value: string, what: string, fix: string): UsageError {
   return new UsageError(`${flag} ${shownValue(value)}: ${what}`, {hint: fix})
 }
+
+/** A file system error code in words, the code kept: "no such file, ENOENT". */
+export function fileProblem(code: string): string {
+  const words: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    ELOOP: 'symbolic link loop',
+  }
+  return words[code] ? `${words[code]}, ${code}` : code
+}
