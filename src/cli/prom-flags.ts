@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {flagValueError, KvaError, shownValue, UsageError} from '../core/errors.js'
 import {parsePromDurationMs} from '../core/prometheus/duration.js'
+import {stripUrlUserinfo} from '../core/redact.js'
 import type {PrometheusRequest} from '../core/inspect/gather.js'
 
 const helpGroup = 'PROMETHEUS'
@@ -49,6 +50,7 @@ export interface PrometheusSettings extends Omit<PrometheusRequest, 'at' | 'podB
 
 /** Flags first, then KUBECTL_VA_PROM_* environment variables. Pure apart from the env argument. */
 export function toPrometheusSettings(flags: PromFlagValues, env: NodeJS.ProcessEnv = process.env): PrometheusSettings {
+  if (flags['prom-url'] !== undefined) checkUrl(flags['prom-url'])
   for (const header of flags['prom-header'] ?? []) checkHeader(header)
   const window = flags.window ?? '1m'
   checkWindow(window)
@@ -116,4 +118,17 @@ function parseTimeout(timeout: string): number {
   if (!(timeoutMs >= 1)) throw flagValueError('--prom-timeout', timeout, 'must be at least 1ms', 'use e.g. --prom-timeout 15s')
   if (timeoutMs > maxTimeoutMs) throw flagValueError('--prom-timeout', timeout, 'must be at most 24h', 'use e.g. --prom-timeout 15s')
   return Math.round(timeoutMs)
+}
+
+/** --prom-url: an http(s) URL (its userinfo, if any, is never shown). */
+function checkUrl(text: string): void {
+  let url: URL | undefined
+  try {
+    url = new URL(text.trim())
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw flagValueError('--prom-url', stripUrlUserinfo(text), 'not an http or https URL', 'pass e.g. --prom-url=http://localhost:9090')
+  }
 }
