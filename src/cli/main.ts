@@ -53,8 +53,9 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
   if (error instanceof Errors.CLIError) {
     // oclif's own parse errors (unknown flag, missing argument): usage errors.
     process.stderr.write(`error: ${oneLine(redactSecrets(parseErrorLine(error, commandId ?? bin, help)))}\nSee '${help}' for usage.\n`)
-    // Every parse error (CLIParseError carries `parse`) is a usage error, whatever exit oclif picked.
-    return 'parse' in error ? ExitCode.usage : (error.oclif.exit ?? ExitCode.usage)
+    // Every parse error is a usage error, whatever exit oclif picked ("Flag --x expects a value" is a plain CLIError
+    // with exit 1); commands never raise CLIErrors of their own (they throw KvaErrors).
+    return ExitCode.usage
   }
   const message = error instanceof Error ? error.message : String(error)
   process.stderr.write(`error: internal error: ${oneLine(redactSecrets(message))}; this is a bug, rerun with --verbose and report it\n`)
