@@ -31,3 +31,12 @@ export function noResourcesMessage(inputs: CommandInputs, allNamespaces: boolean
   if (allNamespaces || inputs.namespace === undefined) return 'No resources found'
   return `No resources found in ${inputs.namespace} namespace.`
 }
+
+/**
+ * One `error:` line for a problem of one VA (get, describe): `<object>: <what>; <fix>`, with a generic fix when the
+ * problem names none.
+ */
+export function vaProblemLine(item: Pick<VaReport, 'namespace' | 'name'>, problem: string): string {
+  const fix = /; \S/.test(problem) ? '' : `; fix its spec (in its manifest, or with "kubectl edit va ${item.name} -n ${item.namespace}")`
+  return `error: variantautoscaling ${item.namespace}/${item.name}: ${problem}${fix}\n`
+}

@@ -146,10 +146,29 @@ function boundHandshake(request: import('node:http').ClientRequest, socket: impo
 async function undiciSender(connection: ClusterConnection, requestTimeoutMs: number | undefined): Promise<Send> {
   const [{dispatcher, headers: authHeaders}, {fetch}] = await Promise.all([kubeTransport(connection), import('undici')])
   const headers: Record<string, string> = {...authHeaders, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
+  // Through a proxy, undici may take the parallel requests one connection attempt at a time: once one cannot connect
+  // (10 s at most), the others fail with it instead of each waiting its own 10 s.
+  const unreachable = new AbortController()
   return async (url) => {
-    const response = await fetch(url, {method: 'GET', headers, ...(dispatcher ? {dispatcher} : {}), ...(requestTimeoutMs ? {signal: AbortSignal.timeout(requestTimeoutMs)} : {})})
-    return {status: response.status, text: await response.text()}
+    const signals = [unreachable.signal, ...(requestTimeoutMs ? [AbortSignal.timeout(requestTimeoutMs)] : [])]
+    try {
+      const response = await fetch(url, {method: 'GET', headers, ...(dispatcher ? {dispatcher} : {}), signal: AbortSignal.any(signals)})
+      return {status: response.status, text: await response.text()}
+    } catch (error) {
+      if (!unreachable.signal.aborted && isConnectionFailure(error)) {
+        unreachable.abort(error)
+        // Its queued connection attempts would otherwise keep the process alive after the error is printed.
+        void dispatcher?.destroy().catch(() => undefined)
+      }
+      throw error
+    }
   }
+}
+
+/** A failure to connect at all (refused, unresolvable, no TCP or TLS within the bound, TLS rejected). */
+function isConnectionFailure(error: unknown): boolean {
+  const codes = causes(error).map((item) => (item as NodeJS.ErrnoException).code)
+  return codes.some((code) => code !== undefined && (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'KVA_TLS_HANDSHAKE_TIMEOUT' || code in unreachableCodes || tlsCodes.has(code)))
 }
 
 const tlsCodes = new Set([

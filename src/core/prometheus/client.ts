@@ -201,7 +201,7 @@ function hintForErrorType(errorType: string | undefined, status: number): string
 
 function hintForStatus(status: number): string {
   if (status === 401 || status === 403) {
-    return 'pass credentials Prometheus accepts: --prom-token-file, --prom-header "Authorization: Bearer …", or a client certificate'
+    return 'pass credentials Prometheus accepts: --prom-token, --prom-token-file, an Authorization --prom-header, or a client certificate'
   }
   if (status === 404) return '--prom-url must be the Prometheus root, the part before /api/v1 (keep any proxy path prefix)'
   if (status === 407) return 'the HTTP proxy wants credentials; put them in HTTPS_PROXY, or add the host to NO_PROXY'
@@ -223,6 +223,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   if (baseUrl.username !== '' || baseUrl.password !== '') {
     const userinfo = `${decodeURIComponent(baseUrl.username)}:${decodeURIComponent(baseUrl.password)}`
     registerSecret(decodeURIComponent(baseUrl.password))
+    registerSecret(Buffer.from(userinfo).toString('base64'))
     staticHeaders.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`
   }
   let requestCount = 0
