@@ -208,7 +208,7 @@ export async function loadKubeconfig(options: KubeconfigOptions = {}): Promise<C
   if (isEmpty && !explicit) {
     const inCluster = loadInCluster(options)
     if (inCluster) return inCluster
-    const where = (options.env ?? process.env).KUBECONFIG ? `KUBECONFIG=${files.join(delimiter)}` : files[0]
+    const where = (options.env ?? process.env).KUBECONFIG ? `${files.join(delimiter)} (from KUBECONFIG)` : files[0]
     throw new ClusterError(`kubeconfig ${where}: not found, and not running in a cluster`, {
       hint: 'pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config (e.g. with your cloud CLI)',
     })
