@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer as createHttpServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import {type AddressInfo, connect as connectTcp, createServer as createTcpServer, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -187,8 +187,15 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
     if (/vector\(1\)/.test(outside)) return sendJson(response, 400, {status: 'error', errorType: 'bad_data', error: 'injected'})
     sendJson(response, 200, success)
   })
-  const evilModel = 'evil"} or vector(1) or {x="'
-  const injectionApi = await startFakeApiServer(t, withObject(fixture(), isVa('vllme-deployment'), (va) => ({...va, spec: {...va.spec, modelID: evilModel}})), {token: apiToken})
+  const injectionApi = async (modelID: string) =>
+    (await startFakeApiServer(t, withObject(fixture(), isVa('vllme-deployment'), (va) => ({...va, spec: {...va.spec, modelID}})), {token: apiToken})).writeKubeconfig({namespace: 'llm'})
+  const injections = [
+    ['a quote', 'evil"} or vector(1) or {x="'],
+    ['a backslash before the quote', 'evil\\"} or vector(1) or {x=\\"'],
+    ['a line break', 'evil"}\nor vector(1) or {x="'],
+    ['a regex-looking value', 'evil.*"} or vector(1) #'],
+  ] as const
+  const injectionKubeconfigs = await Promise.all(injections.map(([, modelID]) => injectionApi(modelID)))
   const brokenApi = await startFakeApiServer(t, withObject(fixture(), isVa('granite-13b-l40s'), (va) => ({...va, spec: {...va.spec, modelProfile: {accelerators: 'L40S'}}})), {token: apiToken})
   const leakyApi = await startFakeApiServer(t, withObject(fixture(), isMainConfigMap, withPrometheusUrl(`https://admin:${urlPassword}@prom.example.com:9090`)), {token: apiToken})
   const leakySvcApi = await startFakeApiServer(
@@ -206,6 +213,11 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
   writeFileSync(garbageCa, 'not a certificate\n')
   const keyPem = pki.serverKeyPem
   const keyLine = keyPem.split('\n')[1]!
+  const execToken = 'exec-token-1f2e3d4c5b6a'
+  const plugin = join(dir, 'credential-plugin.sh')
+  const credential = {apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: {token: execToken}}
+  writeFileSync(plugin, `#!/bin/sh\necho '${JSON.stringify(credential)}'\n`)
+  chmodSync(plugin, 0o755)
   const promTokenFile = join(dir, 'prom-token')
   writeFileSync(promTokenFile, `${promToken}\n`)
 
@@ -262,6 +274,8 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
     {name: 'server with an ftp:// scheme', args: get('--no-metrics'), env: at({server: 'ftp://127.0.0.1:21'}, 'server-ftp.yaml'), code: 4, stderr: /is not an https:\/\/ URL/},
     {name: 'server host:port without a scheme is https, as in kubectl', args: get('--no-metrics'), env: at({server: `127.0.0.1:${api.port}`}, 'server-noscheme.yaml'), code: 0, stdout: rows},
     {name: 'wrong token, --verbose', args: get('--no-metrics', '--verbose'), env: at({user: {token: 'wrong-token-5e6f7a8b9c'}}, 'wrong-token.yaml'), code: 4, stderr: /^error: API server .*: the credentials of user "fake-user" were rejected \(401 Unauthorized\); /m, secrets: ['wrong-token-5e6f7a8b9c', apiToken]},
+    {name: 'exec plugin token rejected, --verbose', args: get('--no-metrics', '--verbose'), env: at({user: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: plugin}}}, 'exec.yaml'), code: 4, stderr: /401 Unauthorized/, secrets: [execToken]},
+    {name: 'exec plugin not found', args: get('--no-metrics'), env: at({user: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: join(dir, 'no-plugin'), installHint: 'install it with: brew install thing'}}}, 'exec-missing.yaml'), code: 4, stderr: /^error: user "fake-user": exec credential plugin ".*no-plugin" was not found; install it with: brew install thing$/m},
     {name: 'basic auth password rejected, --verbose', args: get('--no-metrics', '--verbose'), env: at({user: {username: 'admin', password: urlPassword}}, 'basic.yaml'), code: 4, stderr: /401 Unauthorized/, secrets: [urlPassword, b64(`admin:${urlPassword}`)]},
     {name: 'unknown --context', args: get('--no-metrics', '--context', 'nope'), env, code: 4, stderr: /^error: kubeconfig .*: context "nope" not found; /m},
     {name: 'unknown --user', args: get('--no-metrics', '--user', 'nobody'), env, code: 4, stderr: /: user "nobody" .*not found; /},
@@ -292,7 +306,13 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
     {name: '--prom-cert-file without --prom-key-file', args: withProm(promTlsOk, '--prom-cert-file', promTls.clientCertFile), env, code: 5, stderr: /given without its pair; pass both --prom-cert-file and --prom-key-file/, stdout: rows},
     {name: '--prom-key-file that does not match the certificate', args: withProm(promTlsOk, '--prom-ca-file', promTls.caFile, '--prom-cert-file', promTls.clientCertFile, '--prom-key-file', promTls.serverKeyFile), env, code: 5, stderr: /does not match the client certificate/, stdout: rows},
     {name: '--prom-token-file missing', args: withProm(promOk, '--prom-token-file', join(dir, 'nope-token')), env, code: 5, stderr: /nope-token: cannot be read \(no such file, ENOENT\)/, stdout: rows},
-    {name: 'PromQL escaping holds against a model ID built to inject', args: withProm(promInjection), env: {KUBECONFIG: injectionApi.writeKubeconfig({namespace: 'llm'})}, code: 0, stdout: rows},
+    ...injections.map(([what], index): CorpusCase => ({
+      name: `PromQL escaping holds against a model ID with ${what}`,
+      args: withProm(promInjection),
+      env: {KUBECONFIG: injectionKubeconfigs[index]!},
+      code: 0,
+      stdout: /^vllme-deployment\s/m,
+    })),
     // One broken VA never hides the others, and exit 6 always says why
     {name: 'get: one broken VA keeps the others', args: get('--no-metrics'), env: {KUBECONFIG: brokenApi.writeKubeconfig({namespace: 'llm'})}, code: 6, stderr: /^error: variantautoscaling llm\/granite-13b-l40s: /m, stdout: /^vllme-deployment\s/m},
     {name: 'describe: one broken VA is said on stderr (exit 6)', args: ['describe', '--no-metrics'], env: {KUBECONFIG: brokenApi.writeKubeconfig({namespace: 'llm'})}, code: 6, stderr: /^error: variantautoscaling llm\/granite-13b-l40s: /m, stdout: /vllme-deployment/},
