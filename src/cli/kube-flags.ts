@@ -46,11 +46,18 @@ export interface KubeFlagValues {
 export function toClusterReadOptions(flags: KubeFlagValues, names: readonly string[] = [], env?: NodeJS.ProcessEnv): ReadClusterOptions {
   const selector = flags.selector?.trim() || undefined
   if (selector !== undefined && names.length > 0) {
-    throw new UsageError('NAME: name cannot be provided when a selector is specified', {hint: 'pass VA names or -l SELECTOR, not both'})
+    throw new UsageError('NAME: name cannot be provided when a selector is specified', {
+      hint: 'pass VA names or -l SELECTOR, not both',
+    })
   }
   for (const [flag, value] of [['--namespace', flags.namespace], ['--controller-namespace', flags['controller-namespace']]] as const) {
     if (value !== undefined && !isDnsLabel(value)) {
-      throw flagValueError(flag, value, 'not a valid namespace name', 'use lowercase letters, digits and "-", at most 63 characters')
+      throw flagValueError(
+        flag,
+        value,
+        'not a valid namespace name',
+        'use lowercase letters, digits and "-", at most 63 characters',
+      )
     }
   }
   for (const name of names) {
@@ -61,7 +68,9 @@ export function toClusterReadOptions(flags: KubeFlagValues, names: readonly stri
     }
   }
   for (const flag of ['kubeconfig', 'context', 'cluster', 'user'] as const) {
-    if (flags[flag] === '') throw new UsageError(`--${flag}: needs a value`, {hint: `pass --${flag}=NAME, or leave the flag out`})
+    if (flags[flag] === '') {
+      throw new UsageError(`--${flag}: needs a value`, {hint: `pass --${flag}=NAME, or leave the flag out`})
+    }
   }
   const requestTimeoutMs = parseRequestTimeout(flags['request-timeout'] ?? '0')
   return {
@@ -90,7 +99,12 @@ const durationUnitsMs: Record<string, number> = {ns: 1e-6, us: 1e-3, 'µs': 1e-3
 export function parseRequestTimeout(value: string): number | undefined {
   const text = value.trim()
   const invalid = () =>
-    flagValueError('--request-timeout', value, 'not a duration', 'use a duration with a unit (e.g. 30s, 2m, 1h), or 0 for no timeout')
+    flagValueError(
+      '--request-timeout',
+      value,
+      'not a duration',
+      'use a duration with a unit (e.g. 30s, 2m, 1h), or 0 for no timeout',
+    )
   if (/^\d+$/.test(text)) {
     const seconds = Number(text)
     return seconds === 0 ? undefined : bounded(seconds * 1000)

@@ -38,7 +38,10 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
   const bin = displayName(isPluginMode())
   const help = commandId === undefined ? `${bin} --help` : `${bin} ${commandId} --help`
   if (error instanceof KvaError) {
-    const message = normalizeUsageMessage(oneLine(redactSecrets(error.message)), error.kind === 'usage' ? (commandId ?? bin) : undefined)
+    const message = normalizeUsageMessage(
+      oneLine(redactSecrets(error.message)),
+      error.kind === 'usage' ? (commandId ?? bin) : undefined,
+    )
     const hint = error.hint ?? (error.kind === 'usage' ? `see '${help}'` : undefined)
     process.stderr.write(`error: ${message}${hint === undefined ? '' : `; ${oneLine(redactSecrets(hint))}`}\n`)
     if (verbose) writeVerbose(error)
@@ -46,19 +49,25 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
   }
   if (error instanceof Errors.CLIError && /^command \S+ not found/.test(error.message)) {
     const command = /^command (\S+) not found/.exec(error.message)![1]!.replaceAll(':', ' ')
-    process.stderr.write(`error: ${shownValue(command)}: unknown command for "${bin}"; run '${bin} --help' for the commands\n`)
+    process.stderr.write(
+      `error: ${shownValue(command)}: unknown command for "${bin}"; run '${bin} --help' for the commands\n`,
+    )
     process.stderr.write(`See '${bin} --help' for usage.\n`)
     return ExitCode.usage
   }
   if (error instanceof Errors.CLIError) {
     // oclif's own parse errors (unknown flag, missing argument): usage errors.
-    process.stderr.write(`error: ${oneLine(redactSecrets(parseErrorLine(error, commandId ?? bin, help)))}\nSee '${help}' for usage.\n`)
+    process.stderr.write(
+      `error: ${oneLine(redactSecrets(parseErrorLine(error, commandId ?? bin, help)))}\nSee '${help}' for usage.\n`,
+    )
     // Every parse error is a usage error, whatever exit oclif picked ("Flag --x expects a value" is a plain CLIError
     // with exit 1); commands never raise CLIErrors of their own (they throw KvaErrors).
     return ExitCode.usage
   }
   const message = error instanceof Error ? error.message : String(error)
-  process.stderr.write(`error: internal error: ${oneLine(redactSecrets(message))}; this is a bug, rerun with --verbose and report it\n`)
+  process.stderr.write(
+    `error: internal error: ${oneLine(redactSecrets(message))}; this is a bug, rerun with --verbose and report it\n`,
+  )
   if (verbose && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
   return ExitCode.internal
 }
@@ -89,7 +98,8 @@ function parseErrorLine(error: Errors.CLIError, command: string, help: string): 
  */
 function normalizeUsageMessage(message: string, command: string | undefined): string {
   if (command === undefined) return message
-  const legacy = /^invalid value "(.*)" for (--[\w-]+): (.+)$/.exec(message) ?? /^invalid (--[\w-]+) "(.*)": (.+)$/.exec(message)
+  const legacy =
+    /^invalid value "(.*)" for (--[\w-]+): (.+)$/.exec(message) ?? /^invalid (--[\w-]+) "(.*)": (.+)$/.exec(message)
   if (legacy) {
     const [flag, value] = legacy[1]!.startsWith('--') ? [legacy[1]!, legacy[2]!] : [legacy[2]!, legacy[1]!]
     return `${flag} ${shownValue(value)}: ${legacy[3]}`

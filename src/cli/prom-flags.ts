@@ -87,10 +87,14 @@ function checkHeader(header: string): void {
   const name = colon > 0 ? header.slice(0, colon).trim() : ''
   const shown = name === '' ? 'value' : shownValue(name)
   if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || header.slice(colon + 1).trim() === '') {
-    throw new UsageError(`--prom-header ${shown}: not a header`, {hint: "write it as 'Name: value', e.g. --prom-header 'X-Scope-OrgID: tenant-a'"})
+    throw new UsageError(`--prom-header ${shown}: not a header`, {
+      hint: "write it as 'Name: value', e.g. --prom-header 'X-Scope-OrgID: tenant-a'",
+    })
   }
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(header)) {
-    throw new UsageError(`--prom-header ${shown}: the value holds a line break or control character`, {hint: 'pass the header value on one line'})
+    throw new UsageError(`--prom-header ${shown}: the value holds a line break or control character`, {
+      hint: 'pass the header value on one line',
+    })
   }
 }
 
@@ -101,7 +105,12 @@ function checkWindow(window: string): void {
   } catch (error) {
     if (!(error instanceof KvaError)) throw error
     const zero = /must be positive/.test(error.message)
-    throw flagValueError('--window', window, zero ? 'must be more than zero' : 'not a Prometheus duration', 'use e.g. --window 1m or 5m')
+    throw flagValueError(
+      '--window',
+      window,
+      zero ? 'must be more than zero' : 'not a Prometheus duration',
+      'use e.g. --window 1m or 5m',
+    )
   }
 }
 
@@ -114,9 +123,15 @@ function parseTimeout(timeout: string): number {
     throw flagValueError('--prom-timeout', timeout, 'not a duration', 'use e.g. --prom-timeout 15s or 500ms')
   }
   let timeoutMs = 0
-  for (const match of timeout.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) timeoutMs += Number(match[1]) * timeoutUnitsMs[match[2]!]!
-  if (!(timeoutMs >= 1)) throw flagValueError('--prom-timeout', timeout, 'must be at least 1ms', 'use e.g. --prom-timeout 15s')
-  if (timeoutMs > maxTimeoutMs) throw flagValueError('--prom-timeout', timeout, 'must be at most 24h', 'use e.g. --prom-timeout 15s')
+  for (const [, amount, unit] of timeout.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    timeoutMs += Number(amount) * timeoutUnitsMs[unit!]!
+  }
+  if (!(timeoutMs >= 1)) {
+    throw flagValueError('--prom-timeout', timeout, 'must be at least 1ms', 'use e.g. --prom-timeout 15s')
+  }
+  if (timeoutMs > maxTimeoutMs) {
+    throw flagValueError('--prom-timeout', timeout, 'must be at most 24h', 'use e.g. --prom-timeout 15s')
+  }
   return Math.round(timeoutMs)
 }
 
@@ -129,6 +144,11 @@ function checkUrl(text: string): void {
     url = undefined
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw flagValueError('--prom-url', stripUrlUserinfo(text), 'not an http or https URL', 'pass e.g. --prom-url=http://localhost:9090')
+    throw flagValueError(
+      '--prom-url',
+      stripUrlUserinfo(text),
+      'not an http or https URL',
+      'pass e.g. --prom-url=http://localhost:9090',
+    )
   }
 }

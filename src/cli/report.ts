@@ -37,6 +37,7 @@ export function noResourcesMessage(inputs: CommandInputs, allNamespaces: boolean
  * problem names none.
  */
 export function vaProblemLine(item: Pick<VaReport, 'namespace' | 'name'>, problem: string): string {
-  const fix = /; \S/.test(problem) ? '' : `; fix its spec (in its manifest, or with "kubectl edit va ${item.name} -n ${item.namespace}")`
+  const edit = `kubectl edit va ${item.name} -n ${item.namespace}`
+  const fix = /; \S/.test(problem) ? '' : `; fix its spec (in its manifest, or with "${edit}")`
   return `error: variantautoscaling ${item.namespace}/${item.name}: ${problem}${fix}\n`
 }

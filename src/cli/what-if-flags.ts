@@ -48,28 +48,50 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
 
 function fraction(raw: string | undefined, flag: string): number | undefined {
   const value = number(raw, flag, {min: 0})
-  if (value !== undefined && value > 1) throw flagValueError(`--${flag}`, raw ?? '', 'must be a fraction between 0 and 1', `use e.g. --${flag} 0.8 for 80%`)
+  if (value !== undefined && value > 1) {
+    throw flagValueError(`--${flag}`, raw ?? '', 'must be a fraction between 0 and 1', `use e.g. --${flag} 0.8 for 80%`)
+  }
   return value
 }
 
 function goDuration(raw: string | undefined, flag: string): string | undefined {
   if (raw === undefined) return undefined
-  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) throw flagValueError(`--${flag}`, raw, 'not a positive duration', `use e.g. --${flag} 10m or 1h30m`)
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) {
+    throw flagValueError(`--${flag}`, raw, 'not a positive duration', `use e.g. --${flag} 10m or 1h30m`)
+  }
   return raw
 }
 
 const engines = ['queueing-model', 'capacity', 'saturation'] as const
 function engine(raw: string | undefined): WhatIf['engine'] {
   if (raw === undefined) return undefined
-  if (!(engines as readonly string[]).includes(raw)) throw flagValueError('--engine', raw, 'unknown engine', `use one of ${engines.join(', ')}`)
+  if (!(engines as readonly string[]).includes(raw)) {
+    throw flagValueError('--engine', raw, 'unknown engine', `use one of ${engines.join(', ')}`)
+  }
   return raw as WhatIf['engine']
 }
 
 function number(raw: string | undefined, flag: string, rule: {min: number; integer?: boolean}): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(value)) throw flagValueError(`--${flag}`, raw, 'must be a number', `pass a number, e.g. --${flag} ${Math.max(rule.min, 1)}`)
-  if (rule.integer && !Number.isInteger(value)) throw flagValueError(`--${flag}`, raw, 'must be a whole number', `use e.g. --${flag} ${Math.max(rule.min, Math.round(value))}`)
-  if (value < rule.min) throw flagValueError(`--${flag}`, raw, `must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`, `pass ${rule.min === 0 ? '0 or more' : `${rule.min} or more`}`)
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw flagValueError(`--${flag}`, raw, 'must be a number', `pass a number, e.g. --${flag} ${Math.max(rule.min, 1)}`)
+  }
+  if (rule.integer && !Number.isInteger(value)) {
+    throw flagValueError(
+      `--${flag}`,
+      raw,
+      'must be a whole number',
+      `use e.g. --${flag} ${Math.max(rule.min, Math.round(value))}`,
+    )
+  }
+  if (value < rule.min) {
+    throw flagValueError(
+      `--${flag}`,
+      raw,
+      `must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`,
+      `pass ${rule.min === 0 ? '0 or more' : `${rule.min} or more`}`,
+    )
+  }
   return value
 }

@@ -1,3 +1,6 @@
+import type {ClientRequest} from 'node:http'
+import type {Socket} from 'node:net'
+
 import {ClusterError, errorMessage} from '../errors.js'
 import {redactSecrets, registerSecret} from '../redact.js'
 import type {ClusterConnection} from './kubeconfig.js'
@@ -59,7 +62,9 @@ export async function createKubeReader(connection: ClusterConnection, options: {
       }
       const text = response.text
       if (response.status === 401) {
-        throw new ClusterError(`API server ${connection.server}: the credentials of user "${connection.userName ?? '<none>'}" were rejected (401 Unauthorized)`, {
+        const user = connection.userName ?? '<none>'
+        const what = `the credentials of user "${user}" were rejected (401 Unauthorized)`
+        throw new ClusterError(`API server ${connection.server}: ${what}`, {
           hint: 'credentials rejected; refresh your token (log in again) or check the user in the kubeconfig',
         })
       }
@@ -71,8 +76,8 @@ export async function createKubeReader(connection: ClusterConnection, options: {
       }
       if (response.status >= 200 && response.status < 300) {
         if (body === undefined) {
-          throw new ClusterError(`API server ${connection.server}: GET ${path} answered with something that is not JSON`, {
-            hint: "check that the kubeconfig's server URL (clusters[].cluster.server) points at a Kubernetes API server",
+          throw new ClusterError(`API server ${connection.server}: GET ${path} answered with something not JSON`, {
+            hint: "check that the kubeconfig's server URL (clusters[].cluster.server) is a Kubernetes API server",
           })
         }
         return {kind: 'ok', body}
@@ -127,11 +132,13 @@ async function requestSender(connection: ClusterConnection, requestTimeoutMs: nu
  * client-go's bounds on a new connection, which hold even with --request-timeout 0: 30 s for TCP, then 10 s for the
  * TLS handshake (a server that accepts TCP and never speaks TLS would otherwise hang the command forever).
  */
-function boundHandshake(request: import('node:http').ClientRequest, socket: import('node:net').Socket, isHttps: boolean): void {
-  const secure = () => (socket as import('node:tls').TLSSocket).encrypted === true && !(socket as {pending?: boolean}).pending && socket.readyState === 'open'
+function boundHandshake(request: ClientRequest, socket: Socket, isHttps: boolean): void {
+  const tls = socket as Socket & {encrypted?: boolean; pending?: boolean}
+  const secure = () => tls.encrypted === true && tls.pending !== true && socket.readyState === 'open'
   if (!socket.connecting && (!isHttps || secure())) return
   const fail = (code: string, message: string) => request.destroy(Object.assign(new Error(message), {code}))
-  let timer = setTimeout(() => fail('ETIMEDOUT', `no TCP connection within ${connectTimeoutMs / 1000}s`), connectTimeoutMs)
+  const noTcp = () => fail('ETIMEDOUT', `no TCP connection within ${connectTimeoutMs / 1000}s`)
+  let timer = setTimeout(noTcp, connectTimeoutMs)
   const clear = () => clearTimeout(timer)
   socket.once('connect', () => {
     clear()
@@ -152,7 +159,8 @@ async function undiciSender(connection: ClusterConnection, requestTimeoutMs: num
   return async (url) => {
     const signals = [unreachable.signal, ...(requestTimeoutMs ? [AbortSignal.timeout(requestTimeoutMs)] : [])]
     try {
-      const response = await fetch(url, {method: 'GET', headers, ...(dispatcher ? {dispatcher} : {}), signal: AbortSignal.any(signals)})
+      const signal = AbortSignal.any(signals)
+      const response = await fetch(url, {method: 'GET', headers, ...(dispatcher ? {dispatcher} : {}), signal})
       return {status: response.status, text: await response.text()}
     } catch (error) {
       if (!unreachable.signal.aborted && isConnectionFailure(error)) {
@@ -166,9 +174,15 @@ async function undiciSender(connection: ClusterConnection, requestTimeoutMs: num
 }
 
 /** A failure to connect at all (refused, unresolvable, no TCP or TLS within the bound, TLS rejected). */
+const connectTimeoutCodes = ['UND_ERR_CONNECT_TIMEOUT', 'KVA_TLS_HANDSHAKE_TIMEOUT']
+
 function isConnectionFailure(error: unknown): boolean {
   const codes = causes(error).map((item) => (item as NodeJS.ErrnoException).code)
-  return codes.some((code) => code !== undefined && (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'KVA_TLS_HANDSHAKE_TIMEOUT' || code in unreachableCodes || tlsCodes.has(code)))
+  return codes.some(
+    (code) =>
+      code !== undefined &&
+      (connectTimeoutCodes.includes(code) || code in unreachableCodes || tlsCodes.has(code)),
+  )
 }
 
 const tlsCodes = new Set([
@@ -204,15 +218,20 @@ export function transportError(connection: Pick<ClusterConnection, 'server'>, er
   const chain = causes(error)
   const codes = chain.map((item) => (item as NodeJS.ErrnoException).code).filter((code): code is string => typeof code === 'string')
   if (codes.includes('KVA_TLS_HANDSHAKE_TIMEOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
-    const what = codes.includes('KVA_TLS_HANDSHAKE_TIMEOUT') ? 'the TLS handshake did not finish' : 'no connection (TCP and TLS)'
-    return new ClusterError(`cannot reach the API server ${connection.server}: ${what} within ${tlsHandshakeTimeoutMs / 1000}s`, {
+    const handshake = codes.includes('KVA_TLS_HANDSHAKE_TIMEOUT')
+    const failed = handshake ? 'the TLS handshake did not finish' : 'no connection (TCP and TLS)'
+    const what = `${failed} within ${tlsHandshakeTimeoutMs / 1000}s`
+    return new ClusterError(`cannot reach the API server ${connection.server}: ${what}`, {
       hint: "check that the kubeconfig's server URL is the API server's HTTPS address, and that the cluster is up",
       cause: error,
     })
   }
   if (chain.some((item) => item.name === 'TimeoutError' || item.name === 'AbortError')) {
     const after = requestTimeoutMs ? ` within ${formatSeconds(requestTimeoutMs)}` : ''
-    return new ClusterError(`API server ${connection.server}: no answer${after}`, {hint: 'check that the cluster is up, or raise --request-timeout', cause: error})
+    return new ClusterError(`API server ${connection.server}: no answer${after}`, {
+      hint: 'check that the cluster is up, or raise --request-timeout',
+      cause: error,
+    })
   }
   const tls = codes.find((code) => tlsCodes.has(code))
   if (tls) {

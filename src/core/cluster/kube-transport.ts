@@ -80,7 +80,8 @@ export function environmentProxy(server: string, env: NodeJS.ProcessEnv = proces
     if (entry === '*') return undefined
     const [, entryHost = entry, entryPort] = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, '')) ?? []
     if (entryPort !== undefined && entryPort !== port) continue
-    if (entryHost.includes('/') ? inCidr(host, entryHost) : host === entryHost.replace(/^\*?\./, '') || host.endsWith(`.${entryHost.replace(/^\*?\./, '')}`)) {
+    const domain = entryHost.replace(/^\*?\./, '')
+    if (entryHost.includes('/') ? inCidr(host, entryHost) : host === domain || host.endsWith(`.${domain}`)) {
       return undefined
     }
   }
@@ -95,7 +96,9 @@ function isLoopback(host: string): boolean {
 function inCidr(host: string, cidr: string): boolean {
   const [base = '', bitsText = ''] = cidr.split('/')
   const bits = Number(bitsText)
-  if (isIP(host) !== 4 || isIP(base) !== 4 || !(bits >= 0 && bits <= 32)) return isIP(host) === 6 && host.startsWith(base.replace(/::$/, ''))
+  if (isIP(host) !== 4 || isIP(base) !== 4 || !(bits >= 0 && bits <= 32)) {
+    return isIP(host) === 6 && host.startsWith(base.replace(/::$/, ''))
+  }
   const value = (ip: string) => ip.split('.').reduce((sum, part) => sum * 256 + Number(part), 0)
   const size = 2 ** (32 - bits)
   return Math.floor(value(host) / size) === Math.floor(value(base) / size)
@@ -144,7 +147,11 @@ export function checkTlsMaterial(connection: Pick<ClusterConnection, 'cluster' |
   }
   if ((tls.cert === undefined) !== (tls.key === undefined)) {
     const missing = tls.cert === undefined ? 'client-certificate' : 'client-key'
-    throw new KubeconfigTlsError('user', `${missing}(-data)`, `is missing (${missing === 'client-key' ? 'client-certificate' : 'client-key'} is set; both are needed)`)
+    throw new KubeconfigTlsError(
+      'user',
+      `${missing}(-data)`,
+      `is missing (${missing === 'client-key' ? 'client-certificate' : 'client-key'} is set; both are needed)`,
+    )
   }
   if (tls.cert === undefined || tls.key === undefined) return
   for (const [name, options] of [['client-certificate', {cert: tls.cert}], ['client-key', {key: tls.key}]] as const) {
@@ -157,8 +164,13 @@ export function checkTlsMaterial(connection: Pick<ClusterConnection, 'cluster' |
   try {
     createSecureContext({cert: tls.cert, key: tls.key})
   } catch (error) {
-    const mismatch = /KEY_VALUES_MISMATCH|key values mismatch/i.test(`${(error as NodeJS.ErrnoException).code} ${errorMessage(error)}`)
-    throw new KubeconfigTlsError('user', field(user, 'client-key'), mismatch ? 'does not match client-certificate' : opensslReason(error))
+    const detail = `${(error as NodeJS.ErrnoException).code} ${errorMessage(error)}`
+    const mismatch = /KEY_VALUES_MISMATCH|key values mismatch/i.test(detail)
+    throw new KubeconfigTlsError(
+      'user',
+      field(user, 'client-key'),
+      mismatch ? 'does not match client-certificate' : opensslReason(error),
+    )
   }
 }
 
@@ -217,7 +229,12 @@ export async function kubeDispatcher(cluster: KubeconfigCluster, tls: KubeTlsOpt
   const proxyUrl = clusterProxy(cluster)
   if (proxyUrl !== undefined) {
     const {ProxyAgent} = await import('undici')
-    return new ProxyAgent({uri: proxyUrl, requestTls: {...tls, timeout: tlsHandshakeTimeoutMs}, proxyTls: {timeout: tlsHandshakeTimeoutMs}, connect: keepAlive})
+    return new ProxyAgent({
+      uri: proxyUrl,
+      requestTls: {...tls, timeout: tlsHandshakeTimeoutMs},
+      proxyTls: {timeout: tlsHandshakeTimeoutMs},
+      connect: keepAlive,
+    })
   }
   if (Object.keys(tls).length === 0) return undefined
   const {Agent} = await import('undici')
@@ -259,7 +276,10 @@ class ExecPluginError extends Error {
 }
 
 /** Exec plugins, unreadable certificate files and the like fail while building credentials. */
-export function credentialError(connection: Pick<ClusterConnection, 'user' | 'userName'> & {clusterName?: string}, thrown: unknown): ClusterError {
+export function credentialError(
+  connection: Pick<ClusterConnection, 'user' | 'userName'> & {clusterName?: string},
+  thrown: unknown,
+): ClusterError {
   const exec = connection.user?.exec
   const isPluginError = thrown instanceof ExecPluginError
   const error = isPluginError ? thrown.pluginError : thrown
@@ -267,14 +287,18 @@ export function credentialError(connection: Pick<ClusterConnection, 'user' | 'us
   if (error instanceof KubeconfigTlsError) {
     const owner = error.owner === 'cluster' ? `cluster "${connection.clusterName ?? '<none>'}"` : user
     return new ClusterError(`kubeconfig ${owner}: ${redactSecrets(error.message)}`, {
-      hint: error.owner === 'cluster' ? 'fix the certificate authority of the cluster in the kubeconfig' : 'fix the client certificate and key of the user, or log in again to renew them',
+      hint:
+        error.owner === 'cluster'
+          ? 'fix the certificate authority of the cluster in the kubeconfig'
+          : 'fix the client certificate and key of the user, or log in again to renew them',
       cause: error,
     })
   }
   const detail = redactSecrets(firstLine(errorMessage(error)) || 'failed')
   if (exec?.command && isPluginError) {
     const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT'
-    return new ClusterError(`${user}: exec credential plugin "${exec.command}" ${notFound ? 'was not found' : `failed: ${detail}`}`, {
+    const what = notFound ? 'was not found' : `failed: ${detail}`
+    return new ClusterError(`${user}: exec credential plugin "${exec.command}" ${what}`, {
       hint: exec.installHint ? firstLine(exec.installHint) : 'run the plugin by hand to see why, or log in again',
       cause: error,
     })
@@ -282,9 +306,15 @@ export function credentialError(connection: Pick<ClusterConnection, 'user' | 'us
   const file = (error as NodeJS.ErrnoException).path
   const code = (error as NodeJS.ErrnoException).code
   if (typeof file === 'string' && code !== undefined) {
-    return new ClusterError(`${user}: cannot read ${file} (${fileProblem(code)})`, {hint: 'check the certificate and key paths of the user in the kubeconfig', cause: error})
+    return new ClusterError(`${user}: cannot read ${file} (${fileProblem(code)})`, {
+      hint: 'check the certificate and key paths of the user in the kubeconfig',
+      cause: error,
+    })
   }
-  return new ClusterError(`${user}: cannot load the credentials: ${detail}`, {hint: 'check the certificate and key paths of the user in the kubeconfig', cause: error})
+  return new ClusterError(`${user}: cannot load the credentials: ${detail}`, {
+    hint: 'check the certificate and key paths of the user in the kubeconfig',
+    cause: error,
+  })
 }
 
 

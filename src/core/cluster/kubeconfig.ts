@@ -163,7 +163,8 @@ export async function readKubeconfigFile(file: string): Promise<RawKubeconfig | 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     const code = (error as NodeJS.ErrnoException).code
-    throw new ClusterError(`kubeconfig ${file}: cannot read it (${code === undefined ? errorMessage(error) : fileProblem(code)})`, {
+    const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+    throw new ClusterError(`kubeconfig ${file}: cannot read it (${problem})`, {
       hint: 'check the file permissions, or point --kubeconfig or KUBECONFIG at another file',
     })
   }
@@ -223,10 +224,14 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
     throw new ClusterError(`kubeconfig ${source}: no current context is set`, {hint: 'pass --context NAME, or run "kubectl config use-context NAME"'})
   }
   if (contextName !== undefined && !rawContext && options.context) {
-    throw new ClusterError(`kubeconfig ${source}: context "${contextName}" not found`, {hint: 'list the contexts with "kubectl config get-contexts" and pass one with --context'})
+    throw new ClusterError(`kubeconfig ${source}: context "${contextName}" not found`, {
+      hint: 'list the contexts with "kubectl config get-contexts" and pass one with --context',
+    })
   }
   if (contextName !== undefined && !rawContext) {
-    throw new ClusterError(`kubeconfig ${source}: current context "${contextName}" does not exist`, {hint: 'pass --context NAME, or run "kubectl config use-context NAME"'})
+    throw new ClusterError(`kubeconfig ${source}: current context "${contextName}" does not exist`, {
+      hint: 'pass --context NAME, or run "kubectl config use-context NAME"',
+    })
   }
   const context = rawContext?.context ?? {}
   const clusterName: string | undefined = options.cluster || context.cluster
@@ -239,7 +244,9 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
     })
   }
   if (!rawCluster.cluster?.server) {
-    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what} has no server`, {hint: 'set clusters[].cluster.server, e.g. with "kubectl config set-cluster"'})
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what} has no server`, {
+      hint: 'set clusters[].cluster.server, e.g. with "kubectl config set-cluster"',
+    })
   }
   const rawUser = userName === undefined ? undefined : merged.users!.find((entry) => entry.name === userName)
   if (userName !== undefined && !rawUser) {
@@ -248,11 +255,16 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
     })
   }
   if (typeof rawCluster.cluster.server !== 'string') {
-    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what}: server is not a string`, {hint: 'set clusters[].cluster.server to a URL, e.g. with "kubectl config set-cluster"'})
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what}: server is not a string`, {
+      hint: 'set clusters[].cluster.server to a URL, e.g. with "kubectl config set-cluster"',
+    })
   }
   const user = prepareUser(rawUser, rawCluster.cluster, source)
   const namespace = options.namespace || context.namespace || 'default'
-  const cluster = withServerUrl(rawCluster.cluster as KubeconfigCluster, `kubeconfig ${source}: cluster "${clusterName}"${what}`)
+  const cluster = withServerUrl(
+    rawCluster.cluster as KubeconfigCluster,
+    `kubeconfig ${source}: cluster "${clusterName}"${what}`,
+  )
   return {server: cluster.server.replace(/\/$/, ''), cluster, user, contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
 }
 
@@ -326,7 +338,8 @@ function prepareUser(entry: {name: string; user?: Record<string, any>} | undefin
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       const problem = code === undefined ? errorMessage(error) : fileProblem(code)
-      throw new ClusterError(`kubeconfig ${source}: user "${entry.name}": token-file ${user['token-file']} cannot be read (${problem})`, {
+      const what = `token-file ${user['token-file']} cannot be read (${problem})`
+      throw new ClusterError(`kubeconfig ${source}: user "${entry.name}": ${what}`, {
         hint: 'fix the token-file path or refresh the token',
       })
     }
@@ -360,7 +373,10 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
   const tokenFile = join(dir, 'token')
   if (!host || !port || !existsSync(tokenFile)) return undefined
   if (options.context || options.cluster || options.user) {
-    throw new ClusterError('--context, --cluster and --user: need a kubeconfig, and none was found (running in a cluster)', {hint: 'pass --kubeconfig, or drop those flags'})
+    throw new ClusterError(
+      '--context, --cluster and --user: need a kubeconfig, and none was found (running in a cluster)',
+      {hint: 'pass --kubeconfig, or drop those flags'},
+    )
   }
   const token = readFileSync(tokenFile, 'utf8').trim()
   registerSecret(token)

@@ -79,7 +79,9 @@ export function parseHeaderFlags(headers: readonly string[]): Record<string, str
     const colon = header.indexOf(':')
     const name = colon > 0 ? header.slice(0, colon).trim() : ''
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || /[\r\n]/.test(header)) {
-      throw new PrometheusError(`Prometheus header ${shownValue(name)}: not a header`, {hint: 'write it as "Name: value" on one line'})
+      throw new PrometheusError(`Prometheus header ${shownValue(name)}: not a header`, {
+        hint: 'write it as "Name: value" on one line',
+      })
     }
     const value = header.slice(colon + 1).trim()
     if (/authorization|cookie|token|secret|key|password/i.test(name)) registerSecret(value)
@@ -99,7 +101,9 @@ function parseBaseUrl(text: string): URL {
   try {
     url = new URL(text)
   } catch {
-    throw new PrometheusError(`Prometheus URL ${shownValue(stripUrlUserinfo(redactSecrets(text)))}: not a URL`, {hint: 'pass e.g. --prom-url=http://localhost:9090'})
+    throw new PrometheusError(`Prometheus URL ${shownValue(stripUrlUserinfo(redactSecrets(text)))}: not a URL`, {
+      hint: 'pass e.g. --prom-url=http://localhost:9090',
+    })
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new PrometheusError(`Prometheus URL ${displayableUrl(url)}: the scheme must be http or https`, {
@@ -122,19 +126,27 @@ async function readOptionalFile(path: string | undefined, what: string): Promise
     return await readFile(path, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new PrometheusError(`Prometheus ${what} ${path}: cannot be read (${code === undefined ? errorMessage(error) : fileProblem(code)})`, {
+    const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+    throw new PrometheusError(`Prometheus ${what} ${path}: cannot be read (${problem})`, {
       hint: `check the path given with ${fileFlags[what] ?? 'its flag'}`,
     })
   }
 }
 
 /** Checks CA, certificate and key before connecting, so that a broken file is blamed on itself, not on Prometheus. */
-function checkTlsFiles(files: {ca?: string | undefined; cert?: string | undefined; key?: string | undefined}, paths: PrometheusClientOptions): void {
+type TlsFiles = {ca?: string | undefined; cert?: string | undefined; key?: string | undefined}
+
+function checkTlsFiles(files: TlsFiles, paths: PrometheusClientOptions): void {
   const fail = (what: string, path: string | undefined, why: string) =>
-    new PrometheusError(`Prometheus ${what} ${path ?? ''}: ${why}`, {hint: `pass a PEM file with ${fileFlags[what] ?? 'its flag'}`})
-  if (files.ca !== undefined && !files.ca.includes('-----BEGIN CERTIFICATE-----')) throw fail('CA file', paths.caFile, 'holds no PEM certificate')
+    new PrometheusError(`Prometheus ${what} ${path ?? ''}: ${why}`, {
+      hint: `pass a PEM file with ${fileFlags[what] ?? 'its flag'}`,
+    })
+  if (files.ca !== undefined && !files.ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw fail('CA file', paths.caFile, 'holds no PEM certificate')
+  }
   if ((files.cert === undefined) !== (files.key === undefined)) {
-    const [what, path] = files.cert === undefined ? ['client key file', paths.keyFile] : ['client certificate file', paths.certFile]
+    const [what, path] =
+      files.cert === undefined ? ['client key file', paths.keyFile] : ['client certificate file', paths.certFile]
     throw new PrometheusError(`Prometheus ${what} ${path ?? ''}: given without its pair`, {
       hint: 'pass both --prom-cert-file and --prom-key-file, or neither',
     })
@@ -151,7 +163,9 @@ function checkTlsFiles(files: {ca?: string | undefined; cert?: string | undefine
       createSecureContext(options)
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? ''
-      const why = /MISMATCH/.test(code) ? 'does not match the client certificate' : /PEM|DECODER|ASN1|UNSUPPORTED/.test(code) ? 'is not valid PEM' : `cannot be used (${code})`
+      const notPem = /PEM|DECODER|ASN1|UNSUPPORTED/.test(code)
+      const unusable = notPem ? 'is not valid PEM' : `cannot be used (${code})`
+      const why = /MISMATCH/.test(code) ? 'does not match the client certificate' : unusable
       throw fail(what, path, why)
     }
   }
@@ -201,7 +215,7 @@ function hintForErrorType(errorType: string | undefined, status: number): string
 
 function hintForStatus(status: number): string {
   if (status === 401 || status === 403) {
-    return 'pass credentials Prometheus accepts: --prom-token, --prom-token-file, an Authorization --prom-header, or a client certificate'
+    return 'pass credentials: --prom-token, --prom-token-file, an Authorization --prom-header, or a client certificate'
   }
   if (status === 404) return '--prom-url must be the Prometheus root, the part before /api/v1 (keep any proxy path prefix)'
   if (status === 407) return 'the HTTP proxy wants credentials; put them in HTTPS_PROXY, or add the host to NO_PROXY'
@@ -285,7 +299,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       })
     }
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      return new PrometheusError(`${where}: no connection (TCP and TLS handshake) within ${formatMs(Math.min(timeoutMs, connectTimeoutMs))}`, {
+      const bound = formatMs(Math.min(timeoutMs, connectTimeoutMs))
+      return new PrometheusError(`${where}: no connection (TCP and TLS handshake) within ${bound}`, {
         hint: 'check --prom-url (the host, the port, http or https) and the network path to Prometheus',
         cause: error,
       })
@@ -356,8 +371,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     } catch {
       const kind = contentType === '' ? 'a non-JSON' : `a ${contentType.split(';')[0]}`
       const snippet = bodySnippet(text)
+      const shownSnippet = snippet === '' ? '' : `: ${snippet}`
       throw new PrometheusError(
-        `${where}: answered HTTP ${status} with ${kind} body, not the Prometheus API${snippet === '' ? '' : `: ${snippet}`}`,
+        `${where}: answered HTTP ${status} with ${kind} body, not the Prometheus API${shownSnippet}`,
         {hint: status >= 200 && status < 300 ? 'a proxy or web page answered; --prom-url must be the Prometheus root (before /api/v1)' : hintForStatus(status)},
       )
     }
@@ -366,14 +382,16 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       envelope = parseEnvelope(json)
     } catch (error) {
       const message = typeof (json as {message?: unknown})?.message === 'string' ? `: ${bodySnippet((json as {message: string}).message)}` : ''
-      throw new PrometheusError(`${where}: answered HTTP ${status} with JSON that is not a Prometheus API response${message}`, {
+      const what = `answered HTTP ${status} with JSON, not a Prometheus API response${message}`
+      throw new PrometheusError(`${where}: ${what}`, {
         hint: status >= 400 ? hintForStatus(status) : 'check --prom-url points at the Prometheus HTTP API',
         cause: error,
       })
     }
     if (envelope.status === 'error') {
       const type = envelope.errorType ?? 'unknown'
-      throw new PrometheusError(`${where}: the query was rejected (HTTP ${status}, ${type}): ${bodySnippet(envelope.error ?? 'no message')}`, {
+      const reason = bodySnippet(envelope.error ?? 'no message')
+      throw new PrometheusError(`${where}: the query was rejected (HTTP ${status}, ${type}): ${reason}`, {
         hint: status === 401 || status === 403 ? hintForStatus(status) : hintForErrorType(envelope.errorType, status),
       })
     }

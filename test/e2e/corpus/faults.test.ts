@@ -658,7 +658,7 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       args: withProm(prom401, '--prom-token', promToken),
       env,
       code: 5,
-      stderr: /^error: Prometheus at .*: answered HTTP 401 .*; pass credentials Prometheus accepts: --prom-token, /m,
+      stderr: /^error: Prometheus at .*: answered HTTP 401 .*; pass credentials: --prom-token, /m,
       stdout: rows,
       secrets: promSecrets,
     },
@@ -708,7 +708,7 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       args: withProm(prom403Json),
       env,
       code: 5,
-      stderr: /answered HTTP 403 with JSON that is not a Prometheus API response/,
+      stderr: /answered HTTP 403 with JSON, not a Prometheus API response/,
       stdout: rows,
     },
     {

@@ -83,7 +83,7 @@ test('HTTP errors and non-API bodies become PrometheusErrors with a fitting hint
       `Prometheus at ${url}: answered HTTP 404 with a text/plain body, not the Prometheus API: 404 page not found`,
       `Prometheus at ${url}: answered HTTP 502 with a text/html body, not the Prometheus API: 502 Bad Gateway`,
       `Prometheus at ${url}: answered HTTP 200 with a text/html body, not the Prometheus API: Grafana`,
-      `Prometheus at ${url}: answered HTTP 403 with JSON that is not a Prometheus API response: User is not authorized to perform aps:QueryMetrics`,
+      `Prometheus at ${url}: answered HTTP 403 with JSON, not a Prometheus API response: User is not authorized to perform aps:QueryMetrics`,
       `Prometheus at ${url}: answered HTTP 500`,
     ],
   )
