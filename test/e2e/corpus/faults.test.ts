@@ -197,7 +197,7 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
   const nullResult = {status: 'success', data: {resultType: 'vector', result: null}}
   const promNullResult = await prom((_request, response) => sendJson(response, 200, nullResult))
   const promSlow = await prom(() => undefined)
-  const promReset = await prom((request) => (request as unknown as {socket?: Socket}).socket?.destroy())
+  const promReset = await prom((_request, response) => response.socket?.destroy())
   const promGetOnly = await prom((request, response) =>
     request.method === 'POST' ? text(response, 405, 'text/plain', '') : sendJson(response, 200, success),
   )
@@ -650,7 +650,7 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       args: get('--no-metrics'),
       env: at({server: htmlApi}, 'html.yaml'),
       code: 4,
-      stderr: /answered with something that is not JSON; check that the kubeconfig's server URL/,
+      stderr: /answered with something not JSON; check that the kubeconfig's server URL/,
     },
     // Prometheus faults: one line, exit 5, rows kept, no secret
     {
