@@ -172,6 +172,8 @@ function checkTlsFiles(files: TlsFiles, paths: PrometheusClientOptions): void {
 }
 
 const retryableCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
+/** Failures to connect at all: no other query to the same Prometheus can do better. */
+const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'])
 const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -323,9 +325,15 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     })
   }
 
+  // Once Prometheus cannot be connected to at all, every other query fails with the same error at once, instead of
+  // each waiting for its own connection bound (collectors run several waves of queries).
+  let unreachable: PrometheusError | undefined
+  const gaveUp = new AbortController()
+
   async function send(path: string, params: URLSearchParams): Promise<QueryResult> {
     prepared ??= prepare()
     const {dispatcher, headers, request} = await prepared
+    if (unreachable !== undefined) throw unreachable
     const url = endpoint(path)
     const shownUrl = displayUrl + path
     let method: 'POST' | 'GET' = options.readOnlyMethods ? 'GET' : 'POST'
@@ -341,18 +349,24 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
           dispatcher,
           headers: method === 'POST' ? {...headers, 'content-type': 'application/x-www-form-urlencoded'} : headers,
           ...(method === 'POST' ? {body: params.toString()} : {}),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), gaveUp.signal]),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         })
         text = await response.body.text()
       } catch (error) {
+        if (unreachable !== undefined) throw unreachable
         const code = errorCode(error)
         if (!retried && code !== undefined && retryableCodes.has(code)) {
           retried = true
           continue
         }
-        throw transportError(error, shownUrl)
+        const failure = transportError(error, shownUrl)
+        if (code !== undefined && (connectionCodes.has(code) || tlsCodes.has(code))) {
+          unreachable = failure
+          gaveUp.abort(failure)
+        }
+        throw failure
       }
       const status = response.statusCode
       if (method === 'POST' && (status === 405 || status === 501)) {
@@ -426,7 +440,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     async close() {
       if (prepared !== undefined) {
         const {dispatcher} = await prepared.catch(() => ({dispatcher: undefined}))
-        await dispatcher?.close()
+        // close() would wait for queued connection attempts to a Prometheus known to be unreachable.
+        await (unreachable === undefined ? dispatcher?.close() : dispatcher?.destroy())
       }
     },
   }
