@@ -82,7 +82,8 @@ export function judge(c: CorpusCase, run: JudgedRun, flags: ReadonlySet<string>)
   if (c.code >= 2 && c.code <= 5) {
     assert.equal(errors.length, 1, `one error line expected${shown}`)
     const others = lines.filter((line) => !line.startsWith('error:') && !line.startsWith('warning:'))
-    if (c.code === 2) assert.ok(verbose || others.every((line) => usageLine.test(line)), `unexpected stderr lines${shown}`)
+    const usageOnly = others.every((line) => usageLine.test(line))
+    if (c.code === 2) assert.ok(verbose || usageOnly, `unexpected stderr lines${shown}`)
     else if (!verbose) assert.deepEqual(others, [], `unexpected stderr lines${shown}`)
   }
   if (c.code === 6) assert.ok(errors.length >= 1 && run.stdout.trim() !== '', `partial result: errors and kept output${shown}`)

@@ -173,7 +173,8 @@ function checkTlsFiles(files: TlsFiles, paths: PrometheusClientOptions): void {
 
 const retryableCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
 /** Failures to connect at all: no other query to the same Prometheus can do better. */
-const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+connectionCodes.add('UND_ERR_CONNECT_TIMEOUT')
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'])
 const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',

@@ -132,7 +132,8 @@ test('a missing exec plugin names it with the install hint; bad output is not qu
   chmodSync(noisy, 0o755)
   await assert.rejects(kubeTransport(connection({}, {exec: exec(noisy)})), (error: unknown) => {
     assert.ok(error instanceof ClusterError)
-    assert.equal(error.message, `user "u": exec credential plugin "${noisy}" failed: its output is not ExecCredential JSON`)
+    const failed = 'failed: its output is not ExecCredential JSON'
+    assert.equal(error.message, `user "u": exec credential plugin "${noisy}" ${failed}`)
     assert.equal(error.hint, 'run the plugin by hand to see why, or log in again')
     return true
   })
