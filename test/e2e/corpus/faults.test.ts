@@ -95,8 +95,9 @@ async function connectProxy(t: TestContext): Promise<{url: string; tunnels: stri
 }
 
 /** A plain-HTTP stand-in for an API server (kubectl proxy style) that answers every request with `answer`. */
-async function httpServer(t: TestContext, answer: (response: ServerResponse) => void): Promise<string> {
-  const server = createHttpServer((_request, response) => answer(response))
+type Answer = (response: ServerResponse, request: IncomingMessage) => void
+async function httpServer(t: TestContext, answer: Answer): Promise<string> {
+  const server = createHttpServer((request, response) => answer(response, request))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -226,6 +227,11 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
   const leakySvcKubeconfig = await serve(withObject(fixture(), isMainConfigMap, withPrometheusUrl(leakySvcUrl)))
   const forbiddenKubeconfig = await serve(fixture(), {forbidden: ['variantautoscalings']})
   const htmlApi = await httpServer(t, (response) => text(response, 200, 'text/html', '<html>login</html>'))
+  const echoingApi = await httpServer(t, (response, request) => {
+    const message = `denied for ${request.headers.authorization}`
+    const status = {kind: 'Status', code: 403, reason: 'Forbidden', message}
+    text(response, 403, 'application/json', JSON.stringify(status))
+  })
   const tokenFile = join(dir, 'token')
   writeFileSync(tokenFile, `${apiToken}\n`)
   const badYaml = join(dir, 'bad.yaml')
@@ -644,6 +650,14 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       env: {KUBECONFIG: forbiddenKubeconfig},
       code: 4,
       stderr: /forbidden/i,
+    },
+    {
+      name: 'API server echoing the bearer token in a 403, --verbose',
+      args: get('--no-metrics', '--verbose'),
+      env: at({server: echoingApi}, 'echo.yaml'),
+      code: 4,
+      stderr: /forbidden|denied/i,
+      secrets: kubeSecrets,
     },
     {
       name: 'plain-http API server answering HTML',
