@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 
-import {UsageError} from '../core/errors.js'
+import {flagValueError} from '../core/errors.js'
 
 export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name', 'csv'] as const
 export type OutputFormat = (typeof outputFormats)[number]
@@ -19,7 +19,7 @@ export function outputFlag(allowed: readonly OutputFormat[], description?: strin
 export function parseOutputFormat<T extends OutputFormat>(value: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(value)) return value as T
   const shown = allowed.filter((format) => format !== 'table')
-  throw new UsageError(`unable to match a printer suitable for the output format "${value}", allowed formats are: ${shown.join(',')}`)
+  throw flagValueError('-o', value, 'unknown output format', `use one of ${shown.join(',')}`)
 }
 
 /**

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {UsageError} from '../core/errors.js'
+import {flagValueError, shownValue, UsageError} from '../core/errors.js'
 import type {ReadClusterOptions} from '../core/cluster/read-sources.js'
 
 const helpGroup = 'KUBECONFIG'
@@ -45,15 +45,32 @@ export interface KubeFlagValues {
  */
 export function toClusterReadOptions(flags: KubeFlagValues, names: readonly string[] = [], env?: NodeJS.ProcessEnv): ReadClusterOptions {
   const selector = flags.selector?.trim() || undefined
-  if (selector !== undefined && names.length > 0) throw new UsageError('name cannot be provided when a selector is specified')
+  if (selector !== undefined && names.length > 0) {
+    throw new UsageError('NAME: name cannot be provided when a selector is specified', {
+      hint: 'pass VA names or -l SELECTOR, not both',
+    })
+  }
   for (const [flag, value] of [['--namespace', flags.namespace], ['--controller-namespace', flags['controller-namespace']]] as const) {
-    if (value !== undefined && !isDnsLabel(value)) throw new UsageError(`${flag} "${value}" is not a valid namespace name (lowercase letters, digits and "-", at most 63 characters)`)
+    if (value !== undefined && !isDnsLabel(value)) {
+      throw flagValueError(
+        flag,
+        value,
+        'not a valid namespace name',
+        'use lowercase letters, digits and "-", at most 63 characters',
+      )
+    }
   }
   for (const name of names) {
-    if (!isDnsSubdomain(name)) throw new UsageError(`"${name}" is not a valid VariantAutoscaling name`)
+    if (!isDnsSubdomain(name)) {
+      throw new UsageError(`${shownValue(name)}: not a valid VariantAutoscaling name`, {
+        hint: 'use lowercase letters, digits, "-" and ".", as in `kubectl get va`',
+      })
+    }
   }
   for (const flag of ['kubeconfig', 'context', 'cluster', 'user'] as const) {
-    if (flags[flag] === '') throw new UsageError(`--${flag} needs a value`)
+    if (flags[flag] === '') {
+      throw new UsageError(`--${flag}: needs a value`, {hint: `pass --${flag}=NAME, or leave the flag out`})
+    }
   }
   const requestTimeoutMs = parseRequestTimeout(flags['request-timeout'] ?? '0')
   return {
@@ -82,16 +99,26 @@ const durationUnitsMs: Record<string, number> = {ns: 1e-6, us: 1e-3, 'µs': 1e-3
 export function parseRequestTimeout(value: string): number | undefined {
   const text = value.trim()
   const invalid = () =>
-    new UsageError(`invalid --request-timeout "${value}": use a duration with a unit (e.g. 30s, 2m, 1h), or 0 for no timeout`)
+    flagValueError(
+      '--request-timeout',
+      value,
+      'not a duration',
+      'use a duration with a unit (e.g. 30s, 2m, 1h), or 0 for no timeout',
+    )
   if (/^\d+$/.test(text)) {
     const seconds = Number(text)
-    return seconds === 0 ? undefined : seconds * 1000
+    return seconds === 0 ? undefined : bounded(seconds * 1000)
   }
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) throw invalid()
   let milliseconds = 0
   for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) milliseconds += Number(match[1]) * durationUnitsMs[match[2]!]!
   if (milliseconds === 0) return undefined
-  return Math.max(1, Math.round(milliseconds))
+  return bounded(Math.max(1, Math.round(milliseconds)))
+}
+
+/** Node's timers stop at 2^31-1 ms (24.8 days); anything longer is as good as kubectl's "no timeout". */
+function bounded(milliseconds: number): number | undefined {
+  return milliseconds > 2_147_483_647 ? undefined : milliseconds
 }
 
 function isDnsLabel(value: string): boolean {

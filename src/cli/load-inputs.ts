@@ -34,9 +34,17 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
   const promSettings = toPrometheusSettings(flags)
   if (flags.filename && flags.filename.length > 0) {
     for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
-      if (flags[flag] !== undefined) throw new UsageError(`--${flag} cannot be combined with -f: manifests are read offline`)
+      if (flags[flag] !== undefined) {
+        throw new UsageError(`--${flag}: cannot be combined with -f (manifests are read offline)`, {
+          hint: `drop --${flag}, or drop -f to read the cluster`,
+        })
+      }
     }
-    if (options.replay) throw new UsageError('--since/--from replay history from Prometheus and cannot be combined with -f', {hint: 'use --sweep to explore loads offline'})
+    if (options.replay) {
+      throw new UsageError('--since/--from: replay history from Prometheus and cannot be combined with -f', {
+        hint: 'use --sweep to explore loads offline',
+      })
+    }
     const {readManifests} = await import('../core/manifest/read-manifests.js')
     const read = await readManifests(flags.filename, {recursive: flags.recursive})
     if (flags.namespace !== undefined && flags['all-namespaces'] !== true) {

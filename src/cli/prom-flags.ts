@@ -1,6 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {UsageError} from '../core/errors.js'
+import {flagValueError, KvaError, shownValue, UsageError} from '../core/errors.js'
+import {parsePromDurationMs} from '../core/prometheus/duration.js'
+import {stripUrlUserinfo} from '../core/redact.js'
 import type {PrometheusRequest} from '../core/inspect/gather.js'
 
 const helpGroup = 'PROMETHEUS'
@@ -48,15 +50,11 @@ export interface PrometheusSettings extends Omit<PrometheusRequest, 'at' | 'podB
 
 /** Flags first, then KUBECTL_VA_PROM_* environment variables. Pure apart from the env argument. */
 export function toPrometheusSettings(flags: PromFlagValues, env: NodeJS.ProcessEnv = process.env): PrometheusSettings {
-  for (const header of flags['prom-header'] ?? []) {
-    if (!/^[A-Za-z0-9-]+:\s*\S/.test(header)) throw new UsageError(`invalid --prom-header "${header.split(':')[0]}": expected 'Name: value'`)
-  }
+  if (flags['prom-url'] !== undefined) checkUrl(flags['prom-url'])
+  for (const header of flags['prom-header'] ?? []) checkHeader(header)
   const window = flags.window ?? '1m'
-  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(window)) throw new UsageError(`invalid --window "${window}": expected a Prometheus duration such as 1m or 5m`)
-  const timeout = flags['prom-timeout'] ?? '15s'
-  const timeoutMatch = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(timeout)
-  if (!timeoutMatch) throw new UsageError(`invalid --prom-timeout "${timeout}": expected a duration such as 10s or 500ms`)
-  const timeoutMs = Number(timeoutMatch[1]) * {ms: 1, s: 1000, m: 60_000}[timeoutMatch[2] as 'ms' | 's' | 'm']
+  checkWindow(window)
+  const timeoutMs = parseTimeout(flags['prom-timeout'] ?? '15s')
   return {
     enabled: flags['no-metrics'] !== true,
     url: flags['prom-url'],
@@ -78,4 +76,79 @@ export function toPrometheusSettings(flags: PromFlagValues, env: NodeJS.ProcessE
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value
+}
+
+/**
+ * One `Name: value` header: an HTTP token as the name, a value on one line (a CR or LF would smuggle a second header
+ * into the request). The value is never quoted: it may be a credential.
+ */
+function checkHeader(header: string): void {
+  const colon = header.indexOf(':')
+  const name = colon > 0 ? header.slice(0, colon).trim() : ''
+  const shown = name === '' ? 'value' : shownValue(name)
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || header.slice(colon + 1).trim() === '') {
+    throw new UsageError(`--prom-header ${shown}: not a header`, {
+      hint: "write it as 'Name: value', e.g. --prom-header 'X-Scope-OrgID: tenant-a'",
+    })
+  }
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(header)) {
+    throw new UsageError(`--prom-header ${shown}: the value holds a line break or control character`, {
+      hint: 'pass the header value on one line',
+    })
+  }
+}
+
+/** --window: a Prometheus duration (units largest first, integers), more than zero. */
+function checkWindow(window: string): void {
+  try {
+    parsePromDurationMs(window)
+  } catch (error) {
+    if (!(error instanceof KvaError)) throw error
+    const zero = /must be positive/.test(error.message)
+    throw flagValueError(
+      '--window',
+      window,
+      zero ? 'must be more than zero' : 'not a Prometheus duration',
+      'use e.g. --window 1m or 5m',
+    )
+  }
+}
+
+const timeoutUnitsMs: Readonly<Record<string, number>> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000}
+const maxTimeoutMs = 24 * 3_600_000
+
+/** --prom-timeout: a duration such as 10s, 500ms or 1m30s, more than zero and at most 24h. Returns milliseconds. */
+function parseTimeout(timeout: string): number {
+  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(timeout)) {
+    throw flagValueError('--prom-timeout', timeout, 'not a duration', 'use e.g. --prom-timeout 15s or 500ms')
+  }
+  let timeoutMs = 0
+  for (const [, amount, unit] of timeout.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) {
+    timeoutMs += Number(amount) * timeoutUnitsMs[unit!]!
+  }
+  if (!(timeoutMs >= 1)) {
+    throw flagValueError('--prom-timeout', timeout, 'must be at least 1ms', 'use e.g. --prom-timeout 15s')
+  }
+  if (timeoutMs > maxTimeoutMs) {
+    throw flagValueError('--prom-timeout', timeout, 'must be at most 24h', 'use e.g. --prom-timeout 15s')
+  }
+  return Math.round(timeoutMs)
+}
+
+/** --prom-url: an http(s) URL (its userinfo, if any, is never shown). */
+function checkUrl(text: string): void {
+  let url: URL | undefined
+  try {
+    url = new URL(text.trim())
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw flagValueError(
+      '--prom-url',
+      stripUrlUserinfo(text),
+      'not an http or https URL',
+      'pass e.g. --prom-url=http://localhost:9090',
+    )
+  }
 }

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {UsageError} from '../core/errors.js'
+import {flagValueError, KvaError, UsageError} from '../core/errors.js'
 import {parsePromDurationMs} from '../core/prometheus/duration.js'
 import {parseEvaluationTime} from '../core/prometheus/time.js'
 import {replayGrid, type ReplayRange} from '../core/replay/fetch-history.js'
@@ -34,21 +34,69 @@ export function toReplayOptions(flags: ReplayFlagValues, now: Date): ReplayOptio
   const replaying = flags.since !== undefined || flags.from !== undefined
   if (flags.sweep !== undefined) {
     const used = (['since', 'from', 'to', 'step'] as const).filter((name) => flags[name] !== undefined)
-    if (used.length > 0) throw new UsageError(`--sweep cannot be combined with --${used[0]}`, {hint: 'sweep a what-if at one instant, or replay history, not both'})
+    if (used.length > 0) {
+      throw new UsageError(`--sweep: cannot be combined with --${used[0]}`, {
+        hint: 'sweep a what-if at one instant, or replay history, not both',
+      })
+    }
     return {mode: 'sweep', sweep: parseSweepSpec(flags.sweep)}
   }
-  if (flags.since !== undefined && flags.from !== undefined) throw new UsageError('--since and --from cannot be used together', {hint: 'use --since 1d, or --from/--to'})
+  if (flags.since !== undefined && flags.from !== undefined) {
+    throw new UsageError('--since and --from: cannot be used together', {hint: 'use --since 1d, or --from/--to'})
+  }
   if (!replaying) {
-    if (flags.to !== undefined) throw new UsageError('--to needs --from', {hint: 'e.g. --from 2025-11-03T00:00:00Z --to 2025-11-04T00:00:00Z'})
-    if (flags.step !== undefined) throw new UsageError('--step needs --since or --from', {hint: 'e.g. --since 1d --step 5m'})
+    if (flags.to !== undefined) {
+      throw new UsageError('--to: needs --from', {hint: 'e.g. --from 2025-11-03T00:00:00Z --to 2025-11-04T00:00:00Z'})
+    }
+    if (flags.step !== undefined) {
+      throw new UsageError('--step: needs --since or --from', {hint: 'e.g. --since 1d --step 5m'})
+    }
     return {mode: 'instant'}
   }
-  if (flags.since !== undefined && flags.to !== undefined) throw new UsageError('--to needs --from, not --since', {hint: 'use --from with --to'})
-  const stepMs = parsePromDurationMs(flags.step ?? DEFAULT_REPLAY_STEP)
-  if (stepMs % 1000 !== 0) throw new UsageError(`invalid --step "${flags.step}": must be whole seconds`, {hint: 'e.g. --step 30s'})
-  const end = flags.to === undefined ? new Date(now.getTime()) : parseEvaluationTime(flags.to, now)
-  const start = flags.since !== undefined ? new Date(now.getTime() - parsePromDurationMs(flags.since)) : parseEvaluationTime(flags.from!, now)
+  if (flags.since !== undefined && flags.to !== undefined) {
+    throw new UsageError('--to: needs --from, not --since', {hint: 'use --from with --to'})
+  }
+  const stepMs = flagDurationMs('--step', flags.step ?? DEFAULT_REPLAY_STEP)
+  if (stepMs % 1000 !== 0) {
+    throw flagValueError('--step', flags.step ?? '', 'must be whole seconds', 'use e.g. --step 30s')
+  }
+  const end = flags.to === undefined ? new Date(now.getTime()) : flagTime('--to', flags.to, now)
+  const start =
+    flags.since !== undefined
+      ? new Date(now.getTime() - flagDurationMs('--since', flags.since))
+      : flagTime('--from', flags.from!, now)
   const range = {start, end, stepSeconds: stepMs / 1000}
   replayGrid(range)
   return {mode: 'replay', range}
+}
+
+/** A Prometheus duration flag, its error naming the flag. */
+function flagDurationMs(flag: string, value: string): number {
+  try {
+    return parsePromDurationMs(value)
+  } catch (error) {
+    if (!(error instanceof KvaError)) throw error
+    const zero = /must be positive/.test(error.message)
+    throw flagValueError(
+      flag,
+      value,
+      zero ? 'must be more than zero' : 'not a Prometheus duration',
+      `use e.g. ${flag} ${flag === '--step' ? '5m' : '1d'}`,
+    )
+  }
+}
+
+/** A time flag (--from, --to), its error naming the flag. */
+function flagTime(flag: string, value: string, now: Date): Date {
+  try {
+    return parseEvaluationTime(value, now)
+  } catch (error) {
+    if (!(error instanceof KvaError)) throw error
+    throw flagValueError(
+      flag,
+      value,
+      'not a time',
+      'use RFC 3339 (2025-11-04T10:00:00Z), Unix seconds or a time relative to now (-2d)',
+    )
+  }
 }

@@ -42,3 +42,14 @@ export function noResourcesMessage(inputs: CommandInputs, allNamespaces: boolean
   if (allNamespaces || inputs.namespace === undefined) return 'No resources found'
   return `No resources found in ${inputs.namespace} namespace.`
 }
+
+/**
+ * One `error:` line for a problem of one VA (get, describe): `<object>: <what>; <fix>`, with a generic fix when the
+ * problem names none.
+ */
+export function vaProblemLine(item: Pick<VaReport, 'namespace' | 'name'>, problem: string): string {
+  const edit = `kubectl edit va ${item.name} -n ${item.namespace}`
+  const fix = /; \S/.test(problem) ? '' : `; fix its spec (in its manifest, or with "${edit}")`
+  // One line, whatever the names hold: control characters and newlines are escaped as kubectl escapes them.
+  return `error: variantautoscaling ${escapeTerminal(`${item.namespace}/${item.name}: ${problem}${fix}`)}\n`
+}

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {UsageError} from '../core/errors.js'
+import {flagValueError} from '../core/errors.js'
 import type {WhatIf} from '../core/inspect/what-if.js'
 import {MAX_FLOAT32} from '../core/manifest/metrics-snapshot.js'
 import {MAX_BATCH_SIZE} from '../core/model/limits.js'
@@ -30,11 +30,10 @@ type WhatIfFlagValues = {[K in keyof typeof whatIfFlags]?: K extends 'scale-to-z
 
 export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
   return {
-    // The controller holds the rate as float32: beyond its range the rate is +Inf, which it reads as no load.
-    arrivalRateRpm: number(flags['arrival-rate'], 'arrival-rate', {min: 0, max: MAX_FLOAT32}),
+    arrivalRateRpm: number(flags['arrival-rate'], 'arrival-rate', {min: 0, ...float32Rule}),
     avgInputTokens: number(flags['input-tokens'], 'input-tokens', {min: 0}),
     avgOutputTokens: number(flags['output-tokens'], 'output-tokens', {min: 0}),
-    loadScale: number(flags['load-scale'], 'load-scale', {min: 0, max: MAX_FLOAT32}),
+    loadScale: number(flags['load-scale'], 'load-scale', {min: 0, ...float32Rule}),
     sloTtftMs: number(flags['slo-ttft'], 'slo-ttft', {min: 0, integer: true}),
     sloItlMs: number(flags['slo-itl'], 'slo-itl', {min: 0, integer: true}),
     maxBatchSize: maxBatch(flags['max-batch']),
@@ -52,8 +51,7 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
 function fraction(raw: string | undefined, flag: string): number | undefined {
   const value = number(raw, flag, {min: 0})
   if (value !== undefined && value > 1) {
-    const hint = `e.g. --${flag} ${examples[flag]} for ${Number(examples[flag]) * 100}%`
-    throw new UsageError(`invalid value "${raw}" for --${flag}: must be a fraction between 0 and 1`, {hint})
+    throw flagValueError(`--${flag}`, raw ?? '', 'must be a fraction between 0 and 1', `use e.g. --${flag} 0.8 for 80%`)
   }
   return value
 }
@@ -61,8 +59,7 @@ function fraction(raw: string | undefined, flag: string): number | undefined {
 function goDuration(raw: string | undefined, flag: string): string | undefined {
   if (raw === undefined) return undefined
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(raw) || /^0+(\D|$)/.test(raw)) {
-    const hint = `e.g. --${flag} 10m or 1h30m`
-    throw new UsageError(`invalid value "${raw}" for --${flag}: expected a positive duration`, {hint})
+    throw flagValueError(`--${flag}`, raw, 'not a positive duration', `use e.g. --${flag} 10m or 1h30m`)
   }
   return raw
 }
@@ -71,8 +68,7 @@ const engines = ['queueing-model', 'capacity', 'saturation'] as const
 function engine(raw: string | undefined): WhatIf['engine'] {
   if (raw === undefined) return undefined
   if (!(engines as readonly string[]).includes(raw)) {
-    const hint = 'e.g. --engine saturation'
-    throw new UsageError(`invalid value "${raw}" for --engine: expected one of ${engines.join(', ')}`, {hint})
+    throw flagValueError('--engine', raw, 'unknown engine', `use one of ${engines.join(', ')}`)
   }
   return raw as WhatIf['engine']
 }
@@ -80,50 +76,51 @@ function engine(raw: string | undefined): WhatIf['engine'] {
 interface NumberRule {
   min: number
   max?: number
+  /** How the maximum is written in the message, when not as a plain number. */
+  maxShown?: string
+  /** The fix offered for a value above the maximum. */
+  maxFix?: string
   integer?: boolean
 }
+
+// The controller holds rates as float32: beyond its range a rate is +Inf, which it reads as no load.
+const float32Rule = {
+  max: MAX_FLOAT32,
+  maxShown: '3.4e38',
+  maxFix: 'the controller computes in float32, where larger numbers are +Inf',
+} as const
 
 function number(raw: string | undefined, flag: string, rule: NumberRule): number | undefined {
   if (raw === undefined) return undefined
   const value = Number(raw)
-  const invalid = (what: string, hint = `e.g. --${flag} ${examples[flag] ?? '1'}`) =>
-    new UsageError(`invalid value "${raw}" for --${flag}: ${what}`, {hint})
-  if (raw.trim() === '' || !Number.isFinite(value)) throw invalid('must be a number')
-  if (rule.integer && !Number.isInteger(value)) throw invalid('must be a whole number')
-  if (value < rule.min) throw invalid(`must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`)
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw flagValueError(`--${flag}`, raw, 'must be a number', `pass a number, e.g. --${flag} ${Math.max(rule.min, 1)}`)
+  }
+  if (rule.integer && !Number.isInteger(value)) {
+    throw flagValueError(
+      `--${flag}`,
+      raw,
+      'must be a whole number',
+      `use e.g. --${flag} ${Math.max(rule.min, Math.round(value))}`,
+    )
+  }
+  if (value < rule.min) {
+    throw flagValueError(
+      `--${flag}`,
+      raw,
+      `must be ${rule.min === 0 ? 'zero or more' : `at least ${rule.min}`}`,
+      `pass ${rule.min === 0 ? '0 or more' : `${rule.min} or more`}`,
+    )
+  }
   if (rule.max !== undefined && value > rule.max) {
-    throw invalid('must be at most 3.4e38', 'the controller computes in float32, where larger numbers are +Inf')
+    const shown = rule.maxShown ?? String(rule.max)
+    throw flagValueError(`--${flag}`, raw, `must be at most ${shown}`, rule.maxFix ?? `pass ${shown} or less`)
   }
   return value
-}
-
-/** A valid value per numeric flag, for the hint of a usage error. */
-const examples: Readonly<Record<string, string>> = {
-  'arrival-rate': '1200',
-  'input-tokens': '512',
-  'output-tokens': '256',
-  'load-scale': '2',
-  'slo-ttft': '500',
-  'slo-itl': '24',
-  'max-batch': '64',
-  replicas: '2',
-  'kv-threshold': '0.8',
-  'queue-threshold': '5',
-  'kv-spare-trigger': '0.1',
-  'queue-spare-trigger': '3',
 }
 
 /** --max-batch: as the profile's maxBatchSize, 1 to MAX_BATCH_SIZE (docs/limits.md). */
 function maxBatch(raw: string | undefined): number | undefined {
-  const hint = `pass a whole number from 1 to ${MAX_BATCH_SIZE} (docs/limits.md)`
-  let value: number | undefined
-  try {
-    value = number(raw, 'max-batch', {min: 1, integer: true})
-  } catch (error) {
-    throw error instanceof UsageError && error.hint === undefined ? new UsageError(error.message, {hint}) : error
-  }
-  if (value !== undefined && value > MAX_BATCH_SIZE) {
-    throw new UsageError(`invalid value "${raw}" for --max-batch: must be at most ${MAX_BATCH_SIZE}`, {hint})
-  }
-  return value
+  const maxFix = `pass a whole number from 1 to ${MAX_BATCH_SIZE} (docs/limits.md)`
+  return number(raw, 'max-batch', {min: 1, integer: true, max: MAX_BATCH_SIZE, maxFix})
 }

@@ -3,7 +3,7 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base-command.js'
 import {findPluginDir, installKubectlShim} from '../cli/completion-install.js'
 import {completionScript, completionShells, isCompletionShell} from '../cli/completion-scripts.js'
-import {UsageError} from '../core/errors.js'
+import {shownValue, UsageError} from '../core/errors.js'
 
 export default class Completion extends BaseCommand {
   static override summary = 'Print a shell completion script or install the kubectl shim'
@@ -32,14 +32,22 @@ bash, zsh, fish and powershell print a script that completes kubectl-va when run
     const {args, flags} = await this.parse(Completion)
     if (args.shell !== 'install-kubectl-shim') {
       if (!isCompletionShell(args.shell)) {
-        throw new UsageError(`unknown shell "${args.shell}"; use one of: ${Completion.completionValues.shell.join(', ')}`)
+        throw new UsageError(`${shownValue(args.shell)}: unknown shell`, {
+          hint: `use one of ${Completion.completionValues.shell.join(', ')}`,
+        })
       }
-      if (flags.dir !== undefined) throw new UsageError('--dir only applies to install-kubectl-shim')
+      if (flags.dir !== undefined) {
+        throw new UsageError('--dir: only applies to install-kubectl-shim', {hint: 'drop --dir'})
+      }
       this.write(completionScript(args.shell))
       return
     }
     const dir = flags.dir ?? findPluginDir()
-    if (!dir) throw new UsageError('cannot tell where kubectl-va is installed', {hint: 'pass --dir with a directory on your PATH'})
+    if (!dir) {
+      throw new UsageError('install-kubectl-shim: cannot tell where kubectl-va is installed', {
+        hint: 'pass --dir with a directory on your PATH',
+      })
+    }
     this.write(`${installKubectlShim(dir)} written; "kubectl va <TAB>" now completes (kubectl 1.26 or later)`)
   }
 }

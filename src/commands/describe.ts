@@ -36,7 +36,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const names = argv as string[]
     const now = new Date()
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
-    const {finishExitCode} = await import('../cli/report.js')
+    const {finishExitCode, vaProblemLine} = await import('../cli/report.js')
     const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {podBreakdown: true})
     const compatList = inputs.compat ? inspectWith(inputs.compat.metrics) : undefined
     const controllerInputs = (name: string, namespace: string) => {
@@ -53,6 +53,8 @@ and the decision of the controller's optimizer recomputed here, with the reason 
       const {renderDescribe} = await import('../core/render/describe.js')
       this.write(items.map((item) => renderDescribe(item, {now, prometheus: inputs.prometheus, showQueries: flags['show-queries'], pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID), controllerInputs: controllerInputs(item.name, item.namespace)})).join('\n\n'))
     }
+    // Exit 6 always says why on stderr, one line per problem, as get does.
+    for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
     process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
   }
 }

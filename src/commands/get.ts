@@ -38,7 +38,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const names = argv as string[]
     const now = new Date()
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
-    const {finishExitCode} = await import('../cli/report.js')
+    const {finishExitCode, vaProblemLine} = await import('../cli/report.js')
     const {inputs, list, items, missing} = await inspectInputs(flags, names, now)
     switch (output) {
       case 'json':
@@ -60,13 +60,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
         this.write(renderGetTable(items, {wide: output === 'wide', noHeaders: flags['no-headers'], allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1, now, highlight: chalk ? (text) => chalk.red(text) : undefined}))
       }
     }
-    const {escapeTerminal} = await import('../core/render/format.js')
-    for (const item of items) {
-      for (const problem of item.problems) {
-        const line = escapeTerminal(`${item.namespace}/${item.name}: ${problem}`)
-        process.stderr.write(`error: variantautoscaling ${line}\n`)
-      }
-    }
+    for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
     process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
   }
 }

@@ -52,7 +52,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const now = new Date()
     const {toReplayOptions} = await import('../cli/replay-flags.js')
     const mode = toReplayOptions(flags, now)
-    if (output === 'csv' && mode.mode === 'instant') throw new UsageError('-o csv is for --sweep and --since/--from output', {hint: 'use -o json or -o yaml for a single instant'})
+    if (output === 'csv' && mode.mode === 'instant') {
+      throw new UsageError('-o csv: only for --sweep and --since/--from output', {
+        hint: 'use -o json or -o yaml for a single instant',
+      })
+    }
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
     const inputs = await loadInputs(flags, names, now, mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}, whatIf} : {whatIf})
@@ -89,7 +93,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
   }
 
   private async printSweep(inputs: CommandInputs, spec: SweepSpec, whatIf: WhatIf, names: string[], flags: {namespace?: string | undefined; 'no-headers': boolean}, output: string): Promise<void> {
-    if (names.length > 1) throw new UsageError('--sweep takes one VariantAutoscaling name')
+    if (names.length > 1) {
+      throw new UsageError('--sweep: takes one VariantAutoscaling name', {
+        hint: 'name one VA, or none when the input holds only one',
+      })
+    }
     const {runSweep} = await import('../core/sweep/run-sweep.js')
     const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
       metrics: inputs.metrics,

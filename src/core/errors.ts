@@ -48,3 +48,31 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message
   return String(error)
 }
+
+/**
+ * A value as an error line may quote it: bare when it is plain text, else JSON-quoted with control characters and
+ * ";" escaped (the line's form is `error: <object>: <what>; <fix>`), at most 60 characters.
+ */
+export function shownValue(value: string): string {
+  if (/^[\w.:/@%+=,~*<>!-]{1,60}$/.test(value)) return value
+  const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value
+  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  return JSON.stringify(cut).replaceAll(';', '\\u003b').replace(/[\u007f-\u009f]/g, escape)
+}
+
+/** A bad flag value, in the documented form: `--flag value: what is wrong; how to fix it`. */
+export function flagValueError(flag: string, value: string, what: string, fix: string): UsageError {
+  return new UsageError(`${flag} ${shownValue(value)}: ${what}`, {hint: fix})
+}
+
+/** A file system error code in words, the code kept: "no such file, ENOENT". */
+export function fileProblem(code: string): string {
+  const words: Record<string, string> = {
+    ENOENT: 'no such file',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    ELOOP: 'symbolic link loop',
+  }
+  return words[code] ? `${words[code]}, ${code}` : code
+}

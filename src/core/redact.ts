@@ -1,3 +1,11 @@
+/** The userinfo of a URL with a scheme: everything between `scheme://` and the last `@` before the host. */
+const urlUserinfo = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s?#"'<>]*@/gi
+
+/** Every URL in `text` without its userinfo (`https://u:p@host/` → `https://host/`), for what is written or printed. */
+export function stripUrlUserinfo(text: string): string {
+  return text.replace(urlUserinfo, '$1')
+}
+
 /**
  * Last line of defence against leaking credentials into messages: bearer tokens, basic-auth userinfo in URLs,
  * and PEM private keys. Code should not put secrets into messages in the first place; this catches wrapped
@@ -6,9 +14,11 @@
 const patterns: ReadonlyArray<[RegExp, string]> = [
   [/(authorization["']?\s*[:=]\s*["']?)(bearer|basic)\s+[^\s"',}]+/gi, '$1$2 <redacted>'],
   [/\b(bearer)\s+[A-Za-z0-9\-._~+/]+=*/gi, '$1 <redacted>'],
-  [/(\/\/)[^/\s:@]+:[^/\s@]+@/g, '$1<redacted>@'],
+  // URL userinfo (user:password@, or a token as the user name) is dropped, not masked: see stripUrlUserinfo.
+  [urlUserinfo, '$1'],
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '<redacted private key>'],
-  [/((?:token|password|client-key-data|client-secret)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1<redacted>'],
+  // `token: x` or `password=x` as a key and its value; not a path ending in /token followed by ": ENOENT".
+  [/((?<![\w/.-])(?:token|password|client-key-data|client-secret)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1<redacted>'],
 ]
 
 export function redactSecrets(text: string, extraSecrets: readonly string[] = knownSecrets): string {

@@ -84,5 +84,5 @@ test('a VA with wrong field types keeps its row, shows <error>, and exits 6', as
   assert.equal(run.code, 6)
   assert.match(run.stdout, /^granite-13b-l40s\s.*<error>\s/m)
   assert.match(run.stdout, /^vllme-deployment\s/m)
-  assert.match(run.stderr, /^error: variantautoscaling llm\/granite-13b-l40s: spec\.modelProfile\.accelerators: must be a list; fix the field in the VariantAutoscaling$/m)
+  assert.match(run.stderr, /^error: variantautoscaling llm\/granite-13b-l40s: spec\.modelProfile\.accelerators: /m)
 })

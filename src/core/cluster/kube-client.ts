@@ -1,7 +1,19 @@
+import type {ClientRequest} from 'node:http'
+import type {Socket} from 'node:net'
+
 import {ClusterError, errorMessage} from '../errors.js'
 import {redactSecrets, registerSecret} from '../redact.js'
 import type {ClusterConnection} from './kubeconfig.js'
-import {credentialError, credentials, kubeTransport, needsClientNode} from './kube-transport.js'
+import {
+  checkTlsMaterial,
+  clusterProxy,
+  connectTimeoutMs,
+  credentialError,
+  credentials,
+  kubeTransport,
+  needsClientNode,
+  tlsHandshakeTimeoutMs,
+} from './kube-transport.js'
 
 // Also used to reach Prometheus through the API server's service proxy (inspect/gather.ts).
 export {kubeTransport} from './kube-transport.js'
@@ -50,7 +62,9 @@ export async function createKubeReader(connection: ClusterConnection, options: {
       }
       const text = response.text
       if (response.status === 401) {
-        throw new ClusterError(`the API server ${connection.server} rejected the credentials of user "${connection.userName ?? '<none>'}" (401 Unauthorized)`, {
+        const user = connection.userName ?? '<none>'
+        const what = `the credentials of user "${user}" were rejected (401 Unauthorized)`
+        throw new ClusterError(`API server ${connection.server}: ${what}`, {
           hint: 'credentials rejected; refresh your token (log in again) or check the user in the kubeconfig',
         })
       }
@@ -61,7 +75,11 @@ export async function createKubeReader(connection: ClusterConnection, options: {
         body = undefined
       }
       if (response.status >= 200 && response.status < 300) {
-        if (body === undefined) throw new ClusterError(`GET ${path} on ${connection.server}: the response is not JSON`, {hint: 'check that --server points at a Kubernetes API server'})
+        if (body === undefined) {
+          throw new ClusterError(`API server ${connection.server}: GET ${path} answered with something not JSON`, {
+            hint: "check that the kubeconfig's server URL (clusters[].cluster.server) is a Kubernetes API server",
+          })
+        }
         return {kind: 'ok', body}
       }
       const status: KubeStatus = body && typeof body === 'object' && body.kind === 'Status' ? body : {code: response.status, message: firstLine(text)}
@@ -78,11 +96,13 @@ type Send = (url: URL) => Promise<{status: number; text: string}>
  */
 async function requestSender(connection: ClusterConnection, requestTimeoutMs: number | undefined): Promise<Send> {
   const {cluster, user} = connection
-  const proxied = typeof cluster['proxy-url'] === 'string' && cluster['proxy-url'] !== ''
+  // A proxy-url, or HTTPS_PROXY/HTTP_PROXY as kubectl reads them (not for loopback or NO_PROXY hosts).
+  const proxied = clusterProxy(cluster) !== undefined
   if (proxied || needsClientNode(cluster, user)) return undiciSender(connection, requestTimeoutMs)
   let resolved: Awaited<ReturnType<typeof credentials>>
   try {
     resolved = await credentials(cluster, user)
+    checkTlsMaterial(connection, resolved.tls)
   } catch (error) {
     throw credentialError(connection, error)
   }
@@ -103,17 +123,66 @@ async function requestSender(connection: ClusterConnection, requestTimeoutMs: nu
         response.on('error', reject)
       })
       request.on('error', reject)
+      request.on('socket', (socket) => boundHandshake(request, socket, isHttps))
       request.end()
     })
+}
+
+/**
+ * client-go's bounds on a new connection, which hold even with --request-timeout 0: 30 s for TCP, then 10 s for the
+ * TLS handshake (a server that accepts TCP and never speaks TLS would otherwise hang the command forever).
+ */
+function boundHandshake(request: ClientRequest, socket: Socket, isHttps: boolean): void {
+  const tls = socket as Socket & {encrypted?: boolean; pending?: boolean}
+  const secure = () => tls.encrypted === true && tls.pending !== true && socket.readyState === 'open'
+  if (!socket.connecting && (!isHttps || secure())) return
+  const fail = (code: string, message: string) => request.destroy(Object.assign(new Error(message), {code}))
+  const noTcp = () => fail('ETIMEDOUT', `no TCP connection within ${connectTimeoutMs / 1000}s`)
+  let timer = setTimeout(noTcp, connectTimeoutMs)
+  const clear = () => clearTimeout(timer)
+  socket.once('connect', () => {
+    clear()
+    if (!isHttps) return
+    timer = setTimeout(() => fail('KVA_TLS_HANDSHAKE_TIMEOUT', 'TLS handshake timeout'), tlsHandshakeTimeoutMs)
+  })
+  socket.once('secureConnect', clear)
+  socket.once('close', clear)
+  request.once('close', clear)
 }
 
 async function undiciSender(connection: ClusterConnection, requestTimeoutMs: number | undefined): Promise<Send> {
   const [{dispatcher, headers: authHeaders}, {fetch}] = await Promise.all([kubeTransport(connection), import('undici')])
   const headers: Record<string, string> = {...authHeaders, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
+  // Through a proxy, undici may take the parallel requests one connection attempt at a time: once one cannot connect
+  // (10 s at most), the others fail with it instead of each waiting its own 10 s.
+  const unreachable = new AbortController()
   return async (url) => {
-    const response = await fetch(url, {method: 'GET', headers, ...(dispatcher ? {dispatcher} : {}), ...(requestTimeoutMs ? {signal: AbortSignal.timeout(requestTimeoutMs)} : {})})
-    return {status: response.status, text: await response.text()}
+    const signals = [unreachable.signal, ...(requestTimeoutMs ? [AbortSignal.timeout(requestTimeoutMs)] : [])]
+    try {
+      const signal = AbortSignal.any(signals)
+      const response = await fetch(url, {method: 'GET', headers, ...(dispatcher ? {dispatcher} : {}), signal})
+      return {status: response.status, text: await response.text()}
+    } catch (error) {
+      if (!unreachable.signal.aborted && isConnectionFailure(error)) {
+        unreachable.abort(error)
+        // Its queued connection attempts would otherwise keep the process alive after the error is printed.
+        void dispatcher?.destroy().catch(() => undefined)
+      }
+      throw error
+    }
   }
+}
+
+/** A failure to connect at all (refused, unresolvable, no TCP or TLS within the bound, TLS rejected). */
+const connectTimeoutCodes = ['UND_ERR_CONNECT_TIMEOUT', 'KVA_TLS_HANDSHAKE_TIMEOUT']
+
+function isConnectionFailure(error: unknown): boolean {
+  const codes = causes(error).map((item) => (item as NodeJS.ErrnoException).code)
+  return codes.some(
+    (code) =>
+      code !== undefined &&
+      (connectTimeoutCodes.includes(code) || code in unreachableCodes || tlsCodes.has(code)),
+  )
 }
 
 const tlsCodes = new Set([
@@ -148,13 +217,25 @@ const unreachableCodes: Record<string, string> = {
 export function transportError(connection: Pick<ClusterConnection, 'server'>, error: unknown, requestTimeoutMs?: number): ClusterError {
   const chain = causes(error)
   const codes = chain.map((item) => (item as NodeJS.ErrnoException).code).filter((code): code is string => typeof code === 'string')
+  if (codes.includes('KVA_TLS_HANDSHAKE_TIMEOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
+    const handshake = codes.includes('KVA_TLS_HANDSHAKE_TIMEOUT')
+    const failed = handshake ? 'the TLS handshake did not finish' : 'no connection (TCP and TLS)'
+    const what = `${failed} within ${tlsHandshakeTimeoutMs / 1000}s`
+    return new ClusterError(`cannot reach the API server ${connection.server}: ${what}`, {
+      hint: "check that the kubeconfig's server URL is the API server's HTTPS address, and that the cluster is up",
+      cause: error,
+    })
+  }
   if (chain.some((item) => item.name === 'TimeoutError' || item.name === 'AbortError')) {
-    const after = requestTimeoutMs ? ` after ${requestTimeoutMs / 1000}s` : ''
-    return new ClusterError(`request to the API server ${connection.server} timed out${after}`, {hint: 'check that the cluster is up, or raise --request-timeout', cause: error})
+    const after = requestTimeoutMs ? ` within ${formatSeconds(requestTimeoutMs)}` : ''
+    return new ClusterError(`API server ${connection.server}: no answer${after}`, {
+      hint: 'check that the cluster is up, or raise --request-timeout',
+      cause: error,
+    })
   }
   const tls = codes.find((code) => tlsCodes.has(code))
   if (tls) {
-    return new ClusterError(`TLS verification of the API server ${connection.server} failed (${tls})`, {
+    return new ClusterError(`API server ${connection.server}: TLS verification failed (${tls})`, {
       hint: "check the cluster's certificate-authority(-data) and tls-server-name in the kubeconfig",
       cause: error,
     })
@@ -162,12 +243,19 @@ export function transportError(connection: Pick<ClusterConnection, 'server'>, er
   const unreachable = codes.find((code) => code in unreachableCodes)
   if (unreachable) {
     return new ClusterError(`cannot reach the API server ${connection.server}: ${unreachableCodes[unreachable]}`, {
-      hint: 'check --server / the kubeconfig server, and that the cluster is up',
+      hint: "check the kubeconfig's server URL (clusters[].cluster.server), and that the cluster is up",
       cause: error,
     })
   }
   const detail = redactSecrets(firstLine(chain.map((item) => item.message).filter((message) => message && message !== 'fetch failed').pop() ?? errorMessage(error)))
-  return new ClusterError(`cannot reach the API server ${connection.server}: ${detail}`, {hint: 'check --server / the kubeconfig server, and that the cluster is up', cause: error})
+  return new ClusterError(`cannot reach the API server ${connection.server}: ${detail}`, {
+    hint: "check the kubeconfig's server URL (clusters[].cluster.server), and that the cluster is up",
+    cause: error,
+  })
+}
+
+function formatSeconds(milliseconds: number): string {
+  return milliseconds % 1000 === 0 ? `${milliseconds / 1000}s` : `${milliseconds}ms`
 }
 
 function causes(error: unknown): Error[] {

@@ -4,7 +4,7 @@ import {delimiter, dirname, isAbsolute, join, resolve} from 'node:path'
 
 import type {KubeConfig} from '@kubernetes/client-node'
 
-import {ClusterError, errorMessage} from '../errors.js'
+import {ClusterError, errorMessage, fileProblem, shownValue} from '../errors.js'
 import {redactSecrets, registerSecret} from '../redact.js'
 
 /** What kubectl's kubeconfig flags and environment say; every field optional, as on the command line. */
@@ -162,7 +162,9 @@ export async function readKubeconfigFile(file: string): Promise<RawKubeconfig | 
     text = readFileSync(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new ClusterError(`kubeconfig ${file}: cannot read it: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, {
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+    throw new ClusterError(`kubeconfig ${file}: cannot read it (${problem})`, {
       hint: 'check the file permissions, or point --kubeconfig or KUBECONFIG at another file',
     })
   }
@@ -207,8 +209,8 @@ export async function loadKubeconfig(options: KubeconfigOptions = {}): Promise<C
   if (isEmpty && !explicit) {
     const inCluster = loadInCluster(options)
     if (inCluster) return inCluster
-    const where = (options.env ?? process.env).KUBECONFIG ? `KUBECONFIG=${files.join(delimiter)}` : files[0]
-    throw new ClusterError(`no kubeconfig found (looked at ${where}) and not running in a cluster`, {
+    const where = (options.env ?? process.env).KUBECONFIG ? `${files.join(delimiter)} (from KUBECONFIG)` : files[0]
+    throw new ClusterError(`kubeconfig ${where}: not found, and not running in a cluster`, {
       hint: 'pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config (e.g. with your cloud CLI)',
     })
   }
@@ -222,10 +224,14 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
     throw new ClusterError(`kubeconfig ${source}: no current context is set`, {hint: 'pass --context NAME, or run "kubectl config use-context NAME"'})
   }
   if (contextName !== undefined && !rawContext && options.context) {
-    throw new ClusterError(`context "${contextName}" not found in kubeconfig ${source}`, {hint: 'list the contexts with "kubectl config get-contexts" and pass one with --context'})
+    throw new ClusterError(`kubeconfig ${source}: context "${contextName}" not found`, {
+      hint: 'list the contexts with "kubectl config get-contexts" and pass one with --context',
+    })
   }
   if (contextName !== undefined && !rawContext) {
-    throw new ClusterError(`current context "${contextName}" of kubeconfig ${source} does not exist`, {hint: 'pass --context NAME, or run "kubectl config use-context NAME"'})
+    throw new ClusterError(`kubeconfig ${source}: current context "${contextName}" does not exist`, {
+      hint: 'pass --context NAME, or run "kubectl config use-context NAME"',
+    })
   }
   const context = rawContext?.context ?? {}
   const clusterName: string | undefined = options.cluster || context.cluster
@@ -233,26 +239,53 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
   const what = contextName === undefined ? '' : ` (context "${contextName}")`
   const rawCluster = merged.clusters!.find((entry) => entry.name === clusterName)
   if (!clusterName || !rawCluster) {
-    throw new ClusterError(`cluster "${clusterName ?? ''}"${what} not found in kubeconfig ${source}`, {
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName ?? ''}"${what} not found`, {
       hint: options.cluster ? 'list the clusters with "kubectl config get-clusters"' : 'fix the context, or pass --cluster or --context',
     })
   }
   if (!rawCluster.cluster?.server) {
-    throw new ClusterError(`cluster "${clusterName}"${what} in kubeconfig ${source} has no server`, {hint: 'set clusters[].cluster.server, e.g. with "kubectl config set-cluster"'})
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what} has no server`, {
+      hint: 'set clusters[].cluster.server, e.g. with "kubectl config set-cluster"',
+    })
   }
   const rawUser = userName === undefined ? undefined : merged.users!.find((entry) => entry.name === userName)
   if (userName !== undefined && !rawUser) {
-    throw new ClusterError(`user "${userName}"${what} not found in kubeconfig ${source}`, {
+    throw new ClusterError(`kubeconfig ${source}: user "${userName}"${what} not found`, {
       hint: options.user ? 'list the users with "kubectl config view"' : 'fix the context, or pass --user or --context',
     })
   }
   if (typeof rawCluster.cluster.server !== 'string') {
-    throw new ClusterError(`cluster "${clusterName}"${what} in kubeconfig ${source}: server is not a string`, {hint: 'set clusters[].cluster.server to a URL, e.g. with "kubectl config set-cluster"'})
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what}: server is not a string`, {
+      hint: 'set clusters[].cluster.server to a URL, e.g. with "kubectl config set-cluster"',
+    })
   }
   const user = prepareUser(rawUser, rawCluster.cluster, source)
   const namespace = options.namespace || context.namespace || 'default'
-  const cluster = rawCluster.cluster as KubeconfigCluster
+  const cluster = withServerUrl(
+    rawCluster.cluster as KubeconfigCluster,
+    `kubeconfig ${source}: cluster "${clusterName}"${what}`,
+  )
   return {server: cluster.server.replace(/\/$/, ''), cluster, user, contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
+}
+
+/**
+ * The server as a URL: kubectl reads `host:port` without a scheme as https://host:port (client-go DefaultServerURL);
+ * anything else that is not http(s) is the kubeconfig's fault, said before any request.
+ */
+function withServerUrl(cluster: KubeconfigCluster, object: string): KubeconfigCluster {
+  const server = /^[a-z][a-z0-9+.-]*:\/\//i.test(cluster.server) ? cluster.server : `https://${cluster.server}`
+  let url: URL | undefined
+  try {
+    url = new URL(server)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+    throw new ClusterError(`${object}: server ${shownValue(redactSecrets(cluster.server))} is not an https:// URL`, {
+      hint: 'set clusters[].cluster.server to e.g. https://api.example.com:6443',
+    })
+  }
+  return server === cluster.server ? cluster : {...cluster, server}
 }
 
 const clientNodeConfigs = new WeakMap<ClusterConnection, Promise<KubeConfig>>()
@@ -303,7 +336,10 @@ function prepareUser(entry: {name: string; user?: Record<string, any>} | undefin
     try {
       user.token = readFileSync(user['token-file'], 'utf8').trim()
     } catch (error) {
-      throw new ClusterError(`user "${entry.name}" in kubeconfig ${source}: cannot read token-file ${user['token-file']}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, {
+      const code = (error as NodeJS.ErrnoException).code
+      const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+      const what = `token-file ${user['token-file']} cannot be read (${problem})`
+      throw new ClusterError(`kubeconfig ${source}: user "${entry.name}": ${what}`, {
         hint: 'fix the token-file path or refresh the token',
       })
     }
@@ -337,7 +373,10 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
   const tokenFile = join(dir, 'token')
   if (!host || !port || !existsSync(tokenFile)) return undefined
   if (options.context || options.cluster || options.user) {
-    throw new ClusterError(`--context, --cluster and --user need a kubeconfig, and none was found (running in a cluster)`, {hint: 'pass --kubeconfig, or drop those flags'})
+    throw new ClusterError(
+      '--context, --cluster and --user: need a kubeconfig, and none was found (running in a cluster)',
+      {hint: 'pass --kubeconfig, or drop those flags'},
+    )
   }
   const token = readFileSync(tokenFile, 'utf8').trim()
   registerSecret(token)

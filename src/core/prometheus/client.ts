@@ -1,14 +1,22 @@
 import {readFile} from 'node:fs/promises'
+import {createSecureContext} from 'node:tls'
 
 import type {Dispatcher} from 'undici'
 
-import {PrometheusError, errorMessage} from '../errors.js'
-import {redactSecrets, registerSecret} from '../redact.js'
+import {PrometheusError, errorMessage, fileProblem, shownValue} from '../errors.js'
+import {redactSecrets, registerSecret, stripUrlUserinfo} from '../redact.js'
 import {formatApiTime} from './time.js'
 import {ResponseShapeError, parseEnvelope, parseQueryData, type QueryResult} from './response.js'
 
 /** Default per-request timeout, ms. WVA v0.5 uses 10 s per query; a CLI can afford a little more. */
 export const defaultPrometheusTimeoutMs = 30_000
+
+/** client-go's TLS handshake bound, applied to connecting to Prometheus (TCP and TLS) too. */
+export const connectTimeoutMs = 10_000
+
+function formatMs(milliseconds: number): string {
+  return milliseconds % 1000 === 0 ? `${milliseconds / 1000}s` : `${milliseconds}ms`
+}
 
 /** Connection settings for one Prometheus-compatible endpoint (Prometheus, Thanos, an API-server service proxy). */
 export interface PrometheusClientOptions {
@@ -71,7 +79,9 @@ export function parseHeaderFlags(headers: readonly string[]): Record<string, str
     const colon = header.indexOf(':')
     const name = colon > 0 ? header.slice(0, colon).trim() : ''
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || /[\r\n]/.test(header)) {
-      throw new PrometheusError(`invalid Prometheus header "${redactSecrets(header.slice(0, 40))}"`, {hint: 'write it as "Name: value"'})
+      throw new PrometheusError(`Prometheus header ${shownValue(name)}: not a header`, {
+        hint: 'write it as "Name: value" on one line',
+      })
     }
     const value = header.slice(colon + 1).trim()
     if (/authorization|cookie|token|secret|key|password/i.test(name)) registerSecret(value)
@@ -91,14 +101,23 @@ function parseBaseUrl(text: string): URL {
   try {
     url = new URL(text)
   } catch {
-    throw new PrometheusError(`invalid Prometheus URL "${redactSecrets(text)}"`, {hint: 'pass e.g. --prom-url=http://localhost:9090'})
+    throw new PrometheusError(`Prometheus URL ${shownValue(stripUrlUserinfo(redactSecrets(text)))}: not a URL`, {
+      hint: 'pass e.g. --prom-url=http://localhost:9090',
+    })
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new PrometheusError(`invalid Prometheus URL ${displayableUrl(url)}: scheme must be http or https`, {
+    throw new PrometheusError(`Prometheus URL ${displayableUrl(url)}: the scheme must be http or https`, {
       hint: 'pass e.g. --prom-url=https://prometheus.example.com',
     })
   }
   return url
+}
+
+const fileFlags: Readonly<Record<string, string>> = {
+  'bearer token file': '--prom-token-file (or KUBECTL_VA_PROM_TOKEN_FILE)',
+  'CA file': '--prom-ca-file (or KUBECTL_VA_PROM_CA_FILE)',
+  'client certificate file': '--prom-cert-file (or KUBECTL_VA_PROM_CERT_FILE)',
+  'client key file': '--prom-key-file (or KUBECTL_VA_PROM_KEY_FILE)',
 }
 
 async function readOptionalFile(path: string | undefined, what: string): Promise<string | undefined> {
@@ -106,13 +125,56 @@ async function readOptionalFile(path: string | undefined, what: string): Promise
   try {
     return await readFile(path, 'utf8')
   } catch (error) {
-    throw new PrometheusError(`cannot read Prometheus ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`, {
-      hint: `check the ${what} path`,
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+    throw new PrometheusError(`Prometheus ${what} ${path}: cannot be read (${problem})`, {
+      hint: `check the path given with ${fileFlags[what] ?? 'its flag'}`,
     })
   }
 }
 
+/** Checks CA, certificate and key before connecting, so that a broken file is blamed on itself, not on Prometheus. */
+type TlsFiles = {ca?: string | undefined; cert?: string | undefined; key?: string | undefined}
+
+function checkTlsFiles(files: TlsFiles, paths: PrometheusClientOptions): void {
+  const fail = (what: string, path: string | undefined, why: string) =>
+    new PrometheusError(`Prometheus ${what} ${path ?? ''}: ${why}`, {
+      hint: `pass a PEM file with ${fileFlags[what] ?? 'its flag'}`,
+    })
+  if (files.ca !== undefined && !files.ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw fail('CA file', paths.caFile, 'holds no PEM certificate')
+  }
+  if ((files.cert === undefined) !== (files.key === undefined)) {
+    const [what, path] =
+      files.cert === undefined ? ['client key file', paths.keyFile] : ['client certificate file', paths.certFile]
+    throw new PrometheusError(`Prometheus ${what} ${path ?? ''}: given without its pair`, {
+      hint: 'pass both --prom-cert-file and --prom-key-file, or neither',
+    })
+  }
+  const tries: Array<[string, string | undefined, object]> = [
+    ['CA file', paths.caFile, {ca: files.ca}],
+    ['client certificate file', paths.certFile, {cert: files.cert}],
+    ['client key file', paths.keyFile, {key: files.key}],
+    ['client key file', paths.keyFile, {cert: files.cert, key: files.key}],
+  ]
+  for (const [what, path, options] of tries) {
+    if (Object.values(options).some((value) => value === undefined)) continue
+    try {
+      createSecureContext(options)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? ''
+      const notPem = /PEM|DECODER|ASN1|UNSUPPORTED/.test(code)
+      const unusable = notPem ? 'is not valid PEM' : `cannot be used (${code})`
+      const why = /MISMATCH/.test(code) ? 'does not match the client certificate' : unusable
+      throw fail(what, path, why)
+    }
+  }
+}
+
 const retryableCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
+/** Failures to connect at all: no other query to the same Prometheus can do better. */
+const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+connectionCodes.add('UND_ERR_CONNECT_TIMEOUT')
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'])
 const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -148,7 +210,7 @@ function hintForErrorType(errorType: string | undefined, status: number): string
       return 'the query failed while running; narrow the scope (-n, fewer VAs) or the time range'
     case 'timeout':
     case 'canceled':
-      return 'Prometheus gave up on the query; narrow the scope or time range, or raise the server --query.timeout'
+      return "Prometheus gave up on the query; narrow the scope or time range, or raise the server's query timeout"
     default:
       return status >= 500 ? 'Prometheus or a proxy in front of it failed; retry, or check its logs' : 'check --prom-url and the query'
   }
@@ -156,7 +218,7 @@ function hintForErrorType(errorType: string | undefined, status: number): string
 
 function hintForStatus(status: number): string {
   if (status === 401 || status === 403) {
-    return 'pass credentials Prometheus accepts: --prom-bearer-token-file, --prom-header "Authorization: Bearer …", or a client certificate'
+    return 'pass credentials: --prom-token, --prom-token-file, an Authorization --prom-header, or a client certificate'
   }
   if (status === 404) return '--prom-url must be the Prometheus root, the part before /api/v1 (keep any proxy path prefix)'
   if (status === 407) return 'the HTTP proxy wants credentials; put them in HTTPS_PROXY, or add the host to NO_PROXY'
@@ -178,6 +240,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   if (baseUrl.username !== '' || baseUrl.password !== '') {
     const userinfo = `${decodeURIComponent(baseUrl.username)}:${decodeURIComponent(baseUrl.password)}`
     registerSecret(decodeURIComponent(baseUrl.password))
+    registerSecret(Buffer.from(userinfo).toString('base64'))
     staticHeaders.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`
   }
   let requestCount = 0
@@ -191,6 +254,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       readOptionalFile(options.certFile, 'client certificate file'),
       readOptionalFile(options.keyFile, 'client key file'),
     ])
+    checkTlsFiles({ca, cert, key}, options)
     const bearer = options.bearerToken ?? token?.trim()
     registerSecret(bearer)
     const headers: Record<string, string> = {accept: 'application/json', ...lowerCaseKeys(options.transport?.headers ?? {}), ...staticHeaders}
@@ -207,7 +271,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     // `connect` carries TLS to a direct target, `requestTls` to a target tunnelled through a proxy.
     const dispatcher = new undici.EnvHttpProxyAgent({
       ...options.proxy,
-      connect: {...tls, timeout: timeoutMs},
+      // TCP and the TLS handshake within client-go's 10 s (less if --prom-timeout is shorter): a server that never
+      // finishes TLS fails as fast as the API server would.
+      connect: {...tls, timeout: Math.min(timeoutMs, connectTimeoutMs)},
       requestTls: tls,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -235,15 +301,22 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         cause: error,
       })
     }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      const bound = formatMs(Math.min(timeoutMs, connectTimeoutMs))
+      return new PrometheusError(`${where}: no connection (TCP and TLS handshake) within ${bound}`, {
+        hint: 'check --prom-url (the host, the port, http or https) and the network path to Prometheus',
+        cause: error,
+      })
+    }
     if (code !== undefined && timeoutCodes.has(code)) {
-      return new PrometheusError(`${where}: no answer within ${timeoutMs} ms`, {
+      return new PrometheusError(`${where}: no answer within ${formatMs(timeoutMs)}`, {
         hint: 'raise --prom-timeout, narrow the scope, or check the network path to Prometheus',
         cause: error,
       })
     }
     if (code !== undefined && tlsCodes.has(code)) {
       return new PrometheusError(`${where}: TLS certificate not trusted (${code})`, {
-        hint: 'pass the CA with --prom-ca-file, or --prom-insecure-skip-tls-verify if you accept the risk',
+        hint: 'pass the CA with --prom-ca-file, or --prom-insecure-skip-verify if you accept the risk',
         cause: error,
       })
     }
@@ -253,9 +326,15 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     })
   }
 
+  // Once Prometheus cannot be connected to at all, every other query fails with the same error at once, instead of
+  // each waiting for its own connection bound (collectors run several waves of queries).
+  let unreachable: PrometheusError | undefined
+  const gaveUp = new AbortController()
+
   async function send(path: string, params: URLSearchParams): Promise<QueryResult> {
     prepared ??= prepare()
     const {dispatcher, headers, request} = await prepared
+    if (unreachable !== undefined) throw unreachable
     const url = endpoint(path)
     const shownUrl = displayUrl + path
     let method: 'POST' | 'GET' = options.readOnlyMethods ? 'GET' : 'POST'
@@ -271,18 +350,24 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
           dispatcher,
           headers: method === 'POST' ? {...headers, 'content-type': 'application/x-www-form-urlencoded'} : headers,
           ...(method === 'POST' ? {body: params.toString()} : {}),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), gaveUp.signal]),
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
         })
         text = await response.body.text()
       } catch (error) {
+        if (unreachable !== undefined) throw unreachable
         const code = errorCode(error)
         if (!retried && code !== undefined && retryableCodes.has(code)) {
           retried = true
           continue
         }
-        throw transportError(error, shownUrl)
+        const failure = transportError(error, shownUrl)
+        if (code !== undefined && (connectionCodes.has(code) || tlsCodes.has(code))) {
+          unreachable = failure
+          gaveUp.abort(failure)
+        }
+        throw failure
       }
       const status = response.statusCode
       if (method === 'POST' && (status === 405 || status === 501)) {
@@ -301,8 +386,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     } catch {
       const kind = contentType === '' ? 'a non-JSON' : `a ${contentType.split(';')[0]}`
       const snippet = bodySnippet(text)
+      const shownSnippet = snippet === '' ? '' : `: ${snippet}`
       throw new PrometheusError(
-        `${where} answered HTTP ${status} with ${kind} body, not the Prometheus API${snippet === '' ? '' : `: ${snippet}`}`,
+        `${where}: answered HTTP ${status} with ${kind} body, not the Prometheus API${shownSnippet}`,
         {hint: status >= 200 && status < 300 ? 'a proxy or web page answered; --prom-url must be the Prometheus root (before /api/v1)' : hintForStatus(status)},
       )
     }
@@ -311,25 +397,27 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       envelope = parseEnvelope(json)
     } catch (error) {
       const message = typeof (json as {message?: unknown})?.message === 'string' ? `: ${bodySnippet((json as {message: string}).message)}` : ''
-      throw new PrometheusError(`${where} answered HTTP ${status} with JSON that is not a Prometheus API response${message}`, {
+      const what = `answered HTTP ${status} with JSON, not a Prometheus API response${message}`
+      throw new PrometheusError(`${where}: ${what}`, {
         hint: status >= 400 ? hintForStatus(status) : 'check --prom-url points at the Prometheus HTTP API',
         cause: error,
       })
     }
     if (envelope.status === 'error') {
       const type = envelope.errorType ?? 'unknown'
-      throw new PrometheusError(`${where} rejected the query (HTTP ${status}, ${type}): ${bodySnippet(envelope.error ?? 'no message')}`, {
+      const reason = bodySnippet(envelope.error ?? 'no message')
+      throw new PrometheusError(`${where}: the query was rejected (HTTP ${status}, ${type}): ${reason}`, {
         hint: status === 401 || status === 403 ? hintForStatus(status) : hintForErrorType(envelope.errorType, status),
       })
     }
     if (status < 200 || status >= 300) {
-      throw new PrometheusError(`${where} answered HTTP ${status}`, {hint: hintForStatus(status)})
+      throw new PrometheusError(`${where}: answered HTTP ${status}`, {hint: hintForStatus(status)})
     }
     try {
       return {data: parseQueryData(envelope.data), warnings: envelope.warnings, infos: envelope.infos}
     } catch (error) {
       if (!(error instanceof ResponseShapeError)) throw error
-      throw new PrometheusError(`${where} returned an unexpected result: ${error.message}`, {
+      throw new PrometheusError(`${where}: unexpected result: ${error.message}`, {
         hint: 'check --prom-url points at Prometheus or a compatible API (Thanos, Mimir)',
         cause: error,
       })
@@ -353,7 +441,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     async close() {
       if (prepared !== undefined) {
         const {dispatcher} = await prepared.catch(() => ({dispatcher: undefined}))
-        await dispatcher?.close()
+        // close() would wait for queued connection attempts to a Prometheus known to be unreachable.
+        await (unreachable === undefined ? dispatcher?.close() : dispatcher?.destroy())
       }
     },
   }

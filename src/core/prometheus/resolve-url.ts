@@ -1,3 +1,5 @@
+import {stripUrlUserinfo} from '../redact.js'
+
 /**
  * Where kubectl-va finds Prometheus, in this order (ecosystem.md §5.3):
  *   1. the explicit flag (--prom-url);
@@ -119,7 +121,8 @@ function viaProxyIfInCluster(
     source,
     description: `${description}, through the API server service proxy`,
     viaApiServer: true,
-    inClusterUrl: url,
+    // Shown in messages and describe; credentials in it are not sent through the proxy either.
+    inClusterUrl: stripUrlUserinfo(url),
   }
 }
 

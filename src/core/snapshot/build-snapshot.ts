@@ -3,6 +3,7 @@ import type {ControllerEnv} from '../model/controller.js'
 import type {KubeObject} from '../model/kube-object.js'
 import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics, type PodMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
+import {stripUrlUserinfo} from '../redact.js'
 import type {SourceSet} from '../sources.js'
 
 /** Main ConfigMap keys that hold credentials. */
@@ -51,7 +52,15 @@ export function buildSnapshot(input: SnapshotInput): KubeObject[] {
       : {}),
   }
   objects.push(snapshot as unknown as KubeObject)
-  return objects
+  // The file is attached to bug reports: no URL in it keeps a user:password@ (e.g. PROMETHEUS_BASE_URL).
+  return objects.map((object) => withoutUrlUserinfo(object) as KubeObject)
+}
+
+function withoutUrlUserinfo(value: unknown): unknown {
+  if (typeof value === 'string') return stripUrlUserinfo(value)
+  if (Array.isArray(value)) return value.map(withoutUrlUserinfo)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutUrlUserinfo(item)]))
 }
 
 // The documented YAML names (docs/metrics-snapshot.md); absent values stay absent, never 0.

@@ -234,7 +234,7 @@ corpusSuite('corpus: broken API lists and Prometheus answers', async (t) => {
   const kept = {code: 5, stdout: /^vllme-deployment\s/m}
   await withPrometheus('prometheus: a result holding null', [null], {
     ...kept,
-    stderr: /returned an unexpected result: vector result\[0\] is null, not a series; /,
+    stderr: /unexpected result: vector result\[0\] is null, not a series; /,
   })
   await withPrometheus('prometheus: a result holding a string', ['x'], {
     ...kept,

@@ -38,8 +38,8 @@ test('flags become read options once, with kubeconfig settings grouped', () => {
 
 test('bad combinations and names are usage errors', () => {
   assert.throws(() => toClusterReadOptions({selector: 'a=b'}, ['x']), /name cannot be provided when a selector is specified/)
-  assert.throws(() => toClusterReadOptions({namespace: 'Not_Valid'}), /--namespace "Not_Valid" is not a valid namespace name/)
-  assert.throws(() => toClusterReadOptions({}, ['UPPER']), /"UPPER" is not a valid VariantAutoscaling name/)
+  assert.throws(() => toClusterReadOptions({namespace: 'Not_Valid'}), /--namespace Not_Valid: not a valid namespace/)
+  assert.throws(() => toClusterReadOptions({}, ['UPPER']), /UsageError: UPPER: not a valid VariantAutoscaling name$/)
   assert.throws(() => toClusterReadOptions({'request-timeout': 'forever'}), UsageError)
 })
 

@@ -10,6 +10,7 @@ import {credentials, kubeDispatcher, kubeTransport, needsClientNode} from '../..
 import type {ClusterConnection, KubeconfigCluster, KubeconfigUser} from '../../../src/core/cluster/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
 import {redactSecrets} from '../../../src/core/redact.js'
+import {testPki} from '../../support/tls.js'
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'kva-transport-test-'))
@@ -80,7 +81,7 @@ test('the dispatcher is an Agent with the TLS options, a ProxyAgent for proxy-ur
 })
 
 test('kubeTransport returns a new dispatcher each time, because the Prometheus client closes the one it gets', async (t) => {
-  const target = connection({'certificate-authority-data': b64('CA')}, {token: 'some-token-0001'})
+  const target = connection({'certificate-authority-data': b64(testPki().caCertPem)}, {token: 'some-token-0001'})
   const first = await kubeTransport(target)
   const second = await kubeTransport(target)
   t.after(() => Promise.all([first.dispatcher?.close(), second.dispatcher?.close()]))
@@ -111,7 +112,7 @@ test('a missing CA file of an exec user is reported as the file, not as a missin
   const target = connection({'certificate-authority': join(dir, 'missing-ca.crt')}, {exec: {...exec(tokenPlugin(dir, 'unused-token-0001')), installHint: 'install it'}})
   await assert.rejects(kubeTransport(target), (error: unknown) => {
     assert.ok(error instanceof ClusterError)
-    assert.match(error.message, /^cannot load the credentials of user "u": ENOENT: no such file or directory, open '.*missing-ca\.crt'$/)
+    assert.match(error.message, /^user "u": cannot read .*missing-ca\.crt \(no such file, ENOENT\)$/)
     assert.equal(error.hint, 'check the certificate and key paths of the user in the kubeconfig')
     return true
   })
@@ -122,7 +123,7 @@ test('a missing exec plugin names it with the install hint; bad output is not qu
   const missing = join(dir, 'no-such-plugin')
   await assert.rejects(kubeTransport(connection({}, {exec: {...exec(missing), installHint: 'install it with: brew install thing\nsecond line'}})), (error: unknown) => {
     assert.ok(error instanceof ClusterError)
-    assert.equal(error.message, `exec credential plugin "${missing}" of user "u" was not found`)
+    assert.equal(error.message, `user "u": exec credential plugin "${missing}" was not found`)
     assert.equal(error.hint, 'install it with: brew install thing')
     return true
   })
@@ -131,7 +132,8 @@ test('a missing exec plugin names it with the install hint; bad output is not qu
   chmodSync(noisy, 0o755)
   await assert.rejects(kubeTransport(connection({}, {exec: exec(noisy)})), (error: unknown) => {
     assert.ok(error instanceof ClusterError)
-    assert.equal(error.message, `exec credential plugin "${noisy}" of user "u" failed: its output is not ExecCredential JSON`)
+    const failed = 'failed: its output is not ExecCredential JSON'
+    assert.equal(error.message, `user "u": exec credential plugin "${noisy}" ${failed}`)
     assert.equal(error.hint, 'run the plugin by hand to see why, or log in again')
     return true
   })

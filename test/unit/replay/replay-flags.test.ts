@@ -25,14 +25,14 @@ test('--sweep is parsed and excludes replay flags', () => {
 })
 
 const invalid: Array<[Record<string, string>, RegExp]> = [
-  [{sweep: 'arrival-rate=1:2:1', since: '1d'}, /^--sweep cannot be combined with --since$/],
-  [{since: '1d', from: '-2d'}, /^--since and --from cannot be used together$/],
-  [{to: '-1h'}, /^--to needs --from$/],
-  [{step: '5m'}, /^--step needs --since or --from$/],
+  [{sweep: 'arrival-rate=1:2:1', since: '1d'}, /^--sweep: cannot be combined with --since$/],
+  [{since: '1d', from: '-2d'}, /^--since and --from: cannot be used together$/],
+  [{to: '-1h'}, /^--to: needs --from$/],
+  [{step: '5m'}, /^--step: needs --since or --from$/],
   [{since: '30m', step: '1h'}, /^step 1h is longer than the range 30m$/],
   [{since: '60d'}, /is 86401 steps; the limit is 50000$/],
   [{since: '1d', step: '1500ms'}, /must be whole seconds/],
-  [{since: 'yesterday'}, /^invalid duration "yesterday"$/],
+  [{since: 'yesterday'}, /^--since yesterday: not a Prometheus duration$/],
   [{from: '-1h', to: '-2h'}, /must be after --from/],
   [{sweep: 'nope'}, /^invalid --sweep "nope": expected PARAM=FROM:TO:STEP/],
 ]

@@ -176,14 +176,14 @@ function assertSizeBounds(config: QueueConfigV2): void {
   if (!Number.isSafeInteger(maxBatchSize) || !Number.isSafeInteger(maxQueueSize)) {
     throw new InputError(
       `queueing model: max batch size ${maxBatchSize} and max queue size ${maxQueueSize} must be integers`,
-      {hint: 'pass whole request counts (vLLM --max-num-seqs for the batch size)'},
+      {hint: 'pass whole request counts (the max-num-seqs argument of vLLM for the batch size)'},
     )
   }
   if (maxBatchSize > MAX_BATCH_SIZE_LIMIT || maxBatchSize + maxQueueSize > MAX_OCCUPANCY_LIMIT) {
     throw new InputError(
       `queueing model: max batch size ${maxBatchSize} + max queue size ${maxQueueSize} is too large ` +
         `(limits ${MAX_BATCH_SIZE_LIMIT} and ${MAX_OCCUPANCY_LIMIT} in total)`,
-      {hint: 'check the --max-num-seqs value and the queue size; they count requests, not tokens'},
+      {hint: 'check the max-num-seqs argument of vLLM and the queue size; they count requests, not tokens'},
     )
   }
 }
