@@ -232,8 +232,11 @@ function readTrigger(
     replicas /= currentReplicas
   }
   const normalisation = usesModifiers ? (so.compositeTarget ?? 0) : kedaMilli(trigger.threshold) / 1000
-  return {kind: 'fallback', trigger: trigger.name, failures: count, value: truncMilli(normalisation * 1000 * replicas) / 1000}
+  return {kind: 'fallback', trigger: trigger.name, failures: count, value: goInt64(normalisation * 1000 * replicas) / 1000}
 }
+
+/** Go's int64(x) for a float: truncation toward zero. */
+const goInt64 = (value: number): number => (value < 0 ? Math.ceil(value) : Math.floor(value)) + 0
 
 interface Evaluation {
   readonly outcomes: readonly TriggerOutcome[]
