@@ -90,7 +90,9 @@ function boundBy(
   counted: (rec: TimestampedRecommendation) => boolean,
 ): number {
   let time = Number.NEGATIVE_INFINITY
-  for (const rec of recommendations) if (counted(rec) && rec.replicas === replicas && rec.timeMs > time) time = rec.timeMs
+  for (const rec of recommendations) {
+    if (counted(rec) && rec.replicas === replicas && rec.timeMs > time) time = rec.timeMs
+  }
   return time
 }
 

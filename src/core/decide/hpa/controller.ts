@@ -16,7 +16,14 @@ import {
   type ResolvedBehavior,
 } from './behavior.js'
 import {computeReplicasForMetrics, type Tolerances} from './replica-calculator.js'
-import type {HpaScalingRules, HpaSpec, HpaState, HpaStepResult, MetricReading, TimestampedRecommendation} from './types.js'
+import type {
+  HpaScalingRules,
+  HpaSpec,
+  HpaState,
+  HpaStepResult,
+  MetricReading,
+  TimestampedRecommendation,
+} from './types.js'
 
 /** The state before the first sync: `replicas` recorded at `--from`, no recommendations, no scale events. */
 export const initialHpaState = (replicas: number): HpaState => ({
@@ -44,7 +51,9 @@ function validateRules(spec: HpaSpec, direction: string, rules: HpaScalingRules 
     fail('policies is empty')
   }
   for (const [index, policy] of (rules.policies ?? []).entries()) {
-    if (!(Number.isInteger(policy.value) && policy.value > 0)) fail(`policies[${index}].value must be a positive integer`)
+    if (!(Number.isInteger(policy.value) && policy.value > 0)) {
+      fail(`policies[${index}].value must be a positive integer`)
+    }
     const period = policy.periodSeconds
     if (!(Number.isInteger(period) && period > 0 && period <= 1800)) {
       fail(`policies[${index}].periodSeconds must be an integer in (0, 1800]`)
@@ -59,7 +68,9 @@ export function validateHpaSpec(spec: HpaSpec): void {
   }
   const min = spec.minReplicas ?? 1
   if (!isCount(min)) fail(`minReplicas ${min} is not a non-negative integer`)
-  if (!(isCount(spec.maxReplicas) && spec.maxReplicas >= 1)) fail(`maxReplicas ${spec.maxReplicas} is not a positive integer`)
+  if (!(isCount(spec.maxReplicas) && spec.maxReplicas >= 1)) {
+    fail(`maxReplicas ${spec.maxReplicas} is not a positive integer`)
+  }
   if (min > spec.maxReplicas) fail(`minReplicas ${min} is greater than maxReplicas ${spec.maxReplicas}`)
   if (spec.metrics.length === 0) fail('no metrics')
   const names = new Set<string>()
@@ -119,7 +130,9 @@ export function hpaStep(
   const {spec, minReplicas, behavior} = resolved
   const current = state.replicas
   // recordInitialRecommendation: the first sync remembers the current count as a recommendation made now.
-  const recommendations: readonly TimestampedRecommendation[] = state.recommendations ?? [{replicas: current, timeMs: nowMs}]
+  const recommendations: readonly TimestampedRecommendation[] = state.recommendations ?? [
+    {replicas: current, timeMs: nowMs},
+  ]
   const unchanged = {...state, recommendations}
   const rescaleTo = (desired: number, next: HpaState): HpaState => {
     if (desired === current || behavior === null) return {...next, replicas: desired}

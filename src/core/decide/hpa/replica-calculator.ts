@@ -30,7 +30,9 @@ export function proposeForMetric(
   currentReplicas: number,
   tolerances: Tolerances,
 ): MetricProposal {
-  if (reading === undefined) return {kind: 'error', metric: metric.name, message: `no reading for metric ${metric.name}`}
+  if (reading === undefined) {
+    return {kind: 'error', metric: metric.name, message: `no reading for metric ${metric.name}`}
+  }
   if (isReadingError(reading)) return {kind: 'error', metric: metric.name, message: reading.message}
   const target = metric.targetMilli
   const ok = (usage: number, usageRatio: number, withinTolerance: boolean, replicas: number): MetricProposal => ({
@@ -101,6 +103,8 @@ export function computeReplicasForMetrics(
       metric = proposal.metric
     }
   }
-  if (invalid >= metrics.length || (invalid > 0 && replicas < currentReplicas)) return {replicas: -1, metric: null, proposals}
+  if (invalid >= metrics.length || (invalid > 0 && replicas < currentReplicas)) {
+    return {replicas: -1, metric: null, proposals}
+  }
   return {replicas, metric, proposals}
 }

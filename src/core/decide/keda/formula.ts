@@ -46,7 +46,10 @@ const functions = new Map<string, {readonly min: number; readonly max: number}>(
   ['int', {min: 1, max: 1}],
 ])
 
-const operators = ['??', '**', '==', '!=', '<=', '>=', '&&', '||', '+', '-', '*', '/', '^', '<', '>', '!', '?', ':', '(', ')', ',']
+const operators = [
+  '??', '**', '==', '!=', '<=', '>=', '&&', '||',
+  '+', '-', '*', '/', '^', '<', '>', '!', '?', ':', '(', ')', ',',
+]
 /** Bound on formula length and nesting so that parsing stays linear and the stack shallow. */
 const maxFormulaLength = 10_000
 const maxDepth = 200
@@ -234,7 +237,8 @@ class Parser {
         }
         this.expect(')')
         if (args.length < arity.min || args.length > arity.max) {
-          this.fail(`${token.value}() takes ${arity.min === arity.max ? arity.min : `at least ${arity.min}`} argument(s)`)
+          const count = arity.min === arity.max ? `${arity.min}` : `at least ${arity.min}`
+          this.fail(`${token.value}() takes ${count} argument(s)`)
         }
         return {kind: 'call', name: token.value, args}
       }
@@ -304,9 +308,14 @@ export function compileFormula(scaler: string, formula: string, triggerNames: re
   return {scaler, formula, variables, root}
 }
 
-const typeName = (value: FormulaValue): string => (value === null ? 'nil' : typeof value === 'number' ? 'float64' : 'bool')
+const typeName = (value: FormulaValue): string =>
+  value === null ? 'nil' : typeof value === 'number' ? 'float64' : 'bool'
 
-function evaluateNode(node: Node, values: ReadonlyMap<string, number | null>, fail: (message: string) => never): FormulaValue {
+function evaluateNode(
+  node: Node,
+  values: ReadonlyMap<string, number | null>,
+  fail: (message: string) => never,
+): FormulaValue {
   const num = (value: FormulaValue, op: string): number =>
     typeof value === 'number' ? value : fail(`invalid operation: ${op} on ${typeName(value)}`)
   const bool = (value: FormulaValue, op: string): boolean =>
@@ -406,7 +415,8 @@ function evaluateNode(node: Node, values: ReadonlyMap<string, number | null>, fa
  */
 export function evaluateFormula(compiled: CompiledFormula, values: ReadonlyMap<string, number | null>): number | null {
   const fail = (message: string): never => {
-    throw new FormulaError(`scaler ${compiled.scaler}: scalingModifiers.formula ${JSON.stringify(compiled.formula)}: ${message}`)
+    const formula = JSON.stringify(compiled.formula)
+    throw new FormulaError(`scaler ${compiled.scaler}: scalingModifiers.formula ${formula}: ${message}`)
   }
   const result = evaluateNode(compiled.root, values, fail)
   if (result === null) return null

@@ -1,12 +1,12 @@
 /**
  * Replays an HPA or a KEDA ScaledObject over sampled metric history, step by step.
  *
- * Steps are `fromMs + i × stepMs` up to `toMs`. The HPA syncs every `hpaSyncPeriodSeconds` (default 15 s) from `--from`;
- * KEDA polls every `pollingInterval` from `--from`, before the HPA sync at the same instant. At `--step 15s` the
- * replay reproduces the controllers sync for sync; a coarser step syncs (and polls) once per step, a sampled
- * approximation; a finer step carries the count over between syncs. Each step's count is the count after the
- * controllers ran at that step, starting from the recorded replicas at `--from` with no earlier recommendations or
- * events.
+ * Steps are `fromMs + i × stepMs` up to `toMs`. The HPA syncs every `hpaSyncPeriodSeconds` (default 15 s) from
+ * `--from`; KEDA polls every `pollingInterval` from `--from`, before the HPA sync at the same instant. At
+ * `--step 15s` the replay reproduces the controllers sync for sync; a coarser step syncs (and polls) once per step, a
+ * sampled approximation; a finer step carries the count over between syncs. Each step's count is the count after
+ * the controllers ran at that step, starting from the recorded replicas at `--from` with no earlier recommendations
+ * or events.
  */
 import {UsageError} from '../../errors.js'
 import {hpaStep, initialHpaState, resolveHpa, type ResolvedHpa} from '../hpa/controller.js'
@@ -54,7 +54,9 @@ export const maxReplaySteps = 31_622_400
 /** Step times of a replay, validated. */
 export function replayStepCount(fromMs: number, toMs: number, stepMs: number): number {
   if (!(Number.isFinite(fromMs) && Number.isFinite(toMs))) throw new UsageError('replay range is not finite')
-  if (!(Number.isInteger(stepMs) && stepMs > 0)) throw new UsageError(`replay step ${stepMs} ms is not a positive integer`)
+  if (!(Number.isInteger(stepMs) && stepMs > 0)) {
+    throw new UsageError(`replay step ${stepMs} ms is not a positive integer`)
+  }
   if (toMs < fromMs) throw new UsageError('replay range ends before it starts')
   const count = Math.floor((toMs - fromMs) / stepMs) + 1
   if (count > maxReplaySteps) throw new UsageError(`replay has ${count} steps, more than ${maxReplaySteps}`)

@@ -66,7 +66,8 @@ export function hpaSpecForScaledObject(spec: ScaledObjectSpec, options: HpaContr
   for (const trigger of spec.triggers) {
     if (isResourceTrigger(trigger)) {
       const targetType: KedaMetricType = trigger.metricType ?? 'Utilization'
-      const targetMilli = targetType === 'Utilization' ? Math.trunc(trigger.threshold) : quantityMilli(trigger.threshold)
+      const targetMilli =
+        targetType === 'Utilization' ? Math.trunc(trigger.threshold) : quantityMilli(trigger.threshold)
       resource.push({name: trigger.name, source: 'Resource', targetType, targetMilli})
     } else {
       const targetType: KedaMetricType = trigger.metricType ?? 'AverageValue'
@@ -113,7 +114,9 @@ export function resolveScaledObject(spec: ScaledObjectSpec, options: HpaControll
     throw new InputError(`scaler ${spec.name}: ${what}`)
   }
   const count = (value: number | undefined, what: string): void => {
-    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) fail(`${what} ${value} is not a non-negative integer`)
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+      fail(`${what} ${value} is not a non-negative integer`)
+    }
   }
   count(spec.minReplicaCount, 'minReplicaCount')
   count(spec.maxReplicaCount, 'maxReplicaCount')
@@ -134,7 +137,9 @@ export function resolveScaledObject(spec: ScaledObjectSpec, options: HpaControll
     if (trigger.name === '') fail(`a ${trigger.type} trigger has no name`)
     if (names.has(trigger.name)) fail(`trigger ${trigger.name} is defined twice`)
     names.add(trigger.name)
-    if (!Number.isFinite(trigger.threshold)) fail(`trigger ${trigger.name}: threshold ${trigger.threshold} is not a number`)
+    if (!Number.isFinite(trigger.threshold)) {
+      fail(`trigger ${trigger.name}: threshold ${trigger.threshold} is not a number`)
+    }
     if (!(trigger.threshold > 0)) fail(`trigger ${trigger.name}: threshold ${trigger.threshold} must be positive`)
     const activation = trigger.activationThreshold ?? 0
     if (!Number.isFinite(activation)) fail(`trigger ${trigger.name}: activationThreshold ${activation} is not a number`)
@@ -164,7 +169,8 @@ export function resolveScaledObject(spec: ScaledObjectSpec, options: HpaControll
   const fallback = spec.fallback
   let fallbackValid = false
   if (fallback !== undefined) {
-    const integerTarget = modifiers === undefined || (/^[+-]?\d+$/.test(modifiers.target) && Number(modifiers.target) > 0)
+    const integerTarget =
+      modifiers === undefined || (/^[+-]?\d+$/.test(modifiers.target) && Number(modifiers.target) > 0)
     fallbackValid = fallback.failureThreshold >= 0 && fallback.replicas >= 0 && integerTarget
   }
   return {
@@ -199,10 +205,13 @@ function readTrigger(
   if (reading !== undefined && !isReadingError(reading)) {
     if (so.fallbackValid) failures.set(trigger.name, 0)
     const milli = kedaMilli(reading)
-    return {kind: 'value', trigger: trigger.name, raw: reading, value: milli / 1000, active: reading > (trigger.activationThreshold ?? 0)}
+    const active = reading > (trigger.activationThreshold ?? 0)
+    return {kind: 'value', trigger: trigger.name, raw: reading, value: milli / 1000, active}
   }
   const message = reading === undefined ? `no sample for trigger ${trigger.name}` : reading.message
-  if (fallback === undefined || !so.fallbackValid) return {kind: 'error', trigger: trigger.name, message, failures: null}
+  if (fallback === undefined || !so.fallbackValid) {
+    return {kind: 'error', trigger: trigger.name, message, failures: null}
+  }
   const count = (failures.get(trigger.name) ?? 0) + 1
   failures.set(trigger.name, count)
   if (count <= fallback.failureThreshold) return {kind: 'error', trigger: trigger.name, message, failures: count}
@@ -227,12 +236,14 @@ function readTrigger(
   if (valueType) {
     // Value targets: divide by the ready replicas so that the HPA's ratio × replicas lands on the fallback count.
     if (currentReplicas === 0) {
-      return {kind: 'error', trigger: trigger.name, message: 'error performing fallback: no ready replicas', failures: count}
+      const why = 'error performing fallback: no ready replicas'
+      return {kind: 'error', trigger: trigger.name, message: why, failures: count}
     }
     replicas /= currentReplicas
   }
   const normalisation = usesModifiers ? (so.compositeTarget ?? 0) : kedaMilli(trigger.threshold) / 1000
-  return {kind: 'fallback', trigger: trigger.name, failures: count, value: goInt64(normalisation * 1000 * replicas) / 1000}
+  const value = goInt64(normalisation * 1000 * replicas) / 1000
+  return {kind: 'fallback', trigger: trigger.name, failures: count, value}
 }
 
 /** Go's int64(x) for a float: truncation toward zero. */
@@ -303,7 +314,10 @@ function evaluate(
         let result = evaluateFormula(so.formula, values)
         if (result === null) {
           // scalingModifiersFallbackTarget: fallback.replicas × target, or an error without a fallback.
-          if (so.spec.fallback === undefined) throw new FormulaError('scalingModifiers formula evaluated to nil but no fallback is configured')
+          if (so.spec.fallback === undefined) {
+            const message = `scaler ${so.spec.name}: scalingModifiers formula evaluated to nil and no fallback is set`
+            throw new FormulaError(message)
+          }
           result = so.spec.fallback.replicas * (so.compositeTarget ?? 0)
         }
         composite = truncMilli(result) / 1000
@@ -323,7 +337,8 @@ function evaluate(
 }
 
 /**
- * One operator poll (`checkScalers` → `getScaledObjectState` → `RequestScale`) at `nowMs`, with each trigger's reading.
+ * One operator poll (`checkScalers` → `getScaledObjectState` → `RequestScale`) at `nowMs`, with each trigger's
+ * reading.
  * Changes only what KEDA itself changes: 0 ↔ 1 (or idle ↔ min) activation, lastActiveTime and failure counts.
  */
 export function kedaStep(
@@ -342,7 +357,9 @@ export function kedaStep(
       active = evaluation.composite > threshold
     }
   } else {
-    active = evaluation.outcomes.some(outcome => (outcome.kind === 'value' && outcome.active) || outcome.kind === 'fallback')
+    active = evaluation.outcomes.some(
+      outcome => (outcome.kind === 'value' && outcome.active) || outcome.kind === 'fallback',
+    )
   }
   const resourceCount = spec.triggers.filter(isResourceTrigger).length
   if (spec.triggers.length <= resourceCount && !evaluation.error) active = true
