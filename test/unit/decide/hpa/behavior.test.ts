@@ -1,8 +1,8 @@
 /**
  * Stabilization and rate limits. Sources, named per test:
- * - karmada-io/karmada pkg/controllers/federatedhpa/federatedhpa_controller_test.go: unit tests of the FederatedHPA controller,
- *   whose normalization functions are lifted verbatim from kubernetes horizontal.go (we read that copy; the stored
- *   kubernetes/kubernetes horizontal_test.go revision predates behaviors);
+ * - karmada-io/karmada pkg/controllers/federatedhpa/federatedhpa_controller_test.go: unit tests of the FederatedHPA
+ *   controller, whose normalization functions are lifted verbatim from kubernetes horizontal.go (we read that copy;
+ *   the stored kubernetes/kubernetes horizontal_test.go revision predates behaviors);
  * - kubernetes.io "Horizontal Pod Autoscaling", sections "Configurable scaling behavior" and "Default behavior";
  * - hand-worked cases, marked as such.
  */
@@ -78,7 +78,8 @@ describe('karmada federatedhpa_controller_test.go (lifted from kubernetes horizo
     assert.deepEqual(rate({scaleUp: {policies: [percent(200, 60)]}}, 5, 8), {replicas: 8, why: {kind: 'within-range'}})
   })
   test('TestConvertDesiredReplicasWithBehaviorRate "Scale down within limits"', () => {
-    assert.deepEqual(rate({scaleDown: {policies: [percent(100, 60)]}}, 5, 3), {replicas: 3, why: {kind: 'within-range'}})
+    const result = rate({scaleDown: {policies: [percent(100, 60)]}}, 5, 3)
+    assert.deepEqual(result, {replicas: 3, why: {kind: 'within-range'}})
   })
   test('TestConvertDesiredReplicasWithBehaviorRate "Scale up beyond MaxReplicas" (TooManyReplicas)', () => {
     const result = rate({scaleUp: {policies: [percent(200, 60)]}}, 8, 12)
@@ -103,8 +104,10 @@ describe('kubernetes.io "Configurable scaling behavior"', () => {
   // scaleDown: Pods 4 per 60 s and Percent 10 per 60 s; Max picks the policy allowing the largest change, so the
   // percent policy only wins above 40 replicas.
   const scaleDown = {policies: [pods(4, 60), percent(10, 60)]} as const
-  const down = (current: number, selectPolicy?: 'Max' | 'Min' | 'Disabled') =>
-    limitWithBehavior(current, 1, 1, 100, [], [], resolve({scaleDown: {...scaleDown, ...(selectPolicy ? {selectPolicy} : {})}}), now)
+  const down = (current: number, selectPolicy?: 'Max' | 'Min' | 'Disabled') => {
+    const rules = resolve({scaleDown: {...scaleDown, ...(selectPolicy ? {selectPolicy} : {})}})
+    return limitWithBehavior(current, 1, 1, 100, [], [], rules, now)
+  }
   test('80 replicas: 10 % (8) beats 4 pods, so 72', () => {
     const result = down(80)
     assert.equal(result.replicas, 72)
@@ -147,7 +150,8 @@ describe('policy periods count events with time > now − period (hand-worked)',
     assert.equal(result.replicas, 12)
   })
   test('scale-down events raise the period start of a scale-up', () => {
-    const result = limitWithBehavior(10, 20, 1, 100, [], [{change: 3, timeMs: now - 10_000, outdated: false}], rules, now)
+    const downs = [{change: 3, timeMs: now - 10_000, outdated: false}]
+    const result = limitWithBehavior(10, 20, 1, 100, [], downs, rules, now)
     assert.equal(result.replicas, 15)
   })
   test('storeScaleEvent reuses the last outdated slot', () => {

@@ -30,33 +30,26 @@ const propose = (
 }
 
 describe('replica_calculator_test.go (kubernetes)', () => {
-  const cases: ReadonlyArray<{
-    readonly name: string
-    readonly source: HpaMetricSource
-    readonly type: HpaTargetType
-    readonly target: number
-    readonly reading: number
-    readonly current: number
-    readonly expected: number
-  }> = [
-    {name: 'TestReplicaCalcScaleUpCMExternal', source: 'External', type: 'Value', target: 4400, reading: 8.6, current: 1, expected: 2},
-    {name: 'TestReplicaCalcScaleUpPerPodCMExternal', source: 'External', type: 'AverageValue', target: 2150, reading: 8.6, current: 3, expected: 4},
-    {name: 'TestReplicaCalcScaleDown (utilization 28 %)', source: 'Resource', type: 'Utilization', target: 50, reading: 28, current: 5, expected: 3},
-    {name: 'TestReplicaCalcScaleDownCM', source: 'Pods', type: 'AverageValue', target: 20000, reading: 12, current: 5, expected: 3},
-    {name: 'TestReplicaCalcScaleDownPerPodCMObject', source: 'Object', type: 'AverageValue', target: 2000, reading: 6, current: 5, expected: 3},
-    {name: 'TestReplicaCalcScaleDownCMObject', source: 'Object', type: 'Value', target: 20000, reading: 12, current: 5, expected: 3},
-    {name: 'TestReplicaCalcScaleDownCMExternal', source: 'External', type: 'Value', target: 14334, reading: 8.6, current: 5, expected: 3},
-    {name: 'TestReplicaCalcScaleDownPerPodCMExternal', source: 'External', type: 'AverageValue', target: 2867, reading: 8.6, current: 5, expected: 3},
-    {name: 'TestReplicaCalcTolerance (utilization 102 %)', source: 'Resource', type: 'Utilization', target: 100, reading: 102, current: 3, expected: 3},
-    {name: 'TestReplicaCalcToleranceCM', source: 'Pods', type: 'AverageValue', target: 20000, reading: 20.666, current: 3, expected: 3},
-    {name: 'TestReplicaCalcToleranceCMObject', source: 'Object', type: 'Value', target: 20000, reading: 20.666, current: 3, expected: 3},
-    {name: 'TestReplicaCalcTolerancePerPodCMObject', source: 'Object', type: 'AverageValue', target: 5000, reading: 20.166, current: 4, expected: 4},
-    {name: 'TestReplicaCalcToleranceCMExternal', source: 'External', type: 'Value', target: 8888, reading: 8.6, current: 3, expected: 3},
-    {name: 'TestReplicaCalcTolerancePerPodCMExternal', source: 'External', type: 'AverageValue', target: 2900, reading: 8.6, current: 3, expected: 3},
+  // [upstream test, source, target type, target (milli, or % for Utilization), reading, current, expected]
+  const cases: ReadonlyArray<readonly [string, HpaMetricSource, HpaTargetType, number, number, number, number]> = [
+    ['TestReplicaCalcScaleUpCMExternal', 'External', 'Value', 4400, 8.6, 1, 2],
+    ['TestReplicaCalcScaleUpPerPodCMExternal', 'External', 'AverageValue', 2150, 8.6, 3, 4],
+    ['TestReplicaCalcScaleDown (utilization 28 %)', 'Resource', 'Utilization', 50, 28, 5, 3],
+    ['TestReplicaCalcScaleDownCM', 'Pods', 'AverageValue', 20000, 12, 5, 3],
+    ['TestReplicaCalcScaleDownPerPodCMObject', 'Object', 'AverageValue', 2000, 6, 5, 3],
+    ['TestReplicaCalcScaleDownCMObject', 'Object', 'Value', 20000, 12, 5, 3],
+    ['TestReplicaCalcScaleDownCMExternal', 'External', 'Value', 14334, 8.6, 5, 3],
+    ['TestReplicaCalcScaleDownPerPodCMExternal', 'External', 'AverageValue', 2867, 8.6, 5, 3],
+    ['TestReplicaCalcTolerance (utilization 102 %)', 'Resource', 'Utilization', 100, 102, 3, 3],
+    ['TestReplicaCalcToleranceCM', 'Pods', 'AverageValue', 20000, 20.666, 3, 3],
+    ['TestReplicaCalcToleranceCMObject', 'Object', 'Value', 20000, 20.666, 3, 3],
+    ['TestReplicaCalcTolerancePerPodCMObject', 'Object', 'AverageValue', 5000, 20.166, 4, 4],
+    ['TestReplicaCalcToleranceCMExternal', 'External', 'Value', 8888, 8.6, 3, 3],
+    ['TestReplicaCalcTolerancePerPodCMExternal', 'External', 'AverageValue', 2900, 8.6, 3, 3],
   ]
-  for (const c of cases) {
-    test(`${c.name}: ${c.current} → ${c.expected}`, () => {
-      assert.equal(propose(c.source, c.type, c.target, c.reading, c.current), c.expected)
+  for (const [name, source, type, target, reading, current, expected] of cases) {
+    test(`${name}: ${current} → ${expected}`, () => {
+      assert.equal(propose(source, type, target, reading, current), expected)
     })
   }
 })
@@ -78,7 +71,8 @@ describe('kubernetes.io HPA "Algorithm details"', () => {
     // 1000 → 10, 800 (20 % less) stays.
     const tol = {scaleUp: 0.05, scaleDown: 0.5}
     const step = (reading: number, current: number): number => {
-      const p = proposeForMetric({name: 'm', source: 'External', targetType: 'AverageValue', targetMilli: 100_000}, reading, current, tol)
+      const metric = {name: 'm', source: 'External', targetType: 'AverageValue', targetMilli: 100_000} as const
+      const p = proposeForMetric(metric, reading, current, tol)
       return p.kind === 'ok' ? p.replicas : -1
     }
     assert.equal(step(3700, 35), 37)
@@ -99,11 +93,13 @@ describe('computeReplicasForMetrics (horizontal.go)', () => {
     assert.equal(outcome.metric, 'a')
   })
   test('a failed metric is ignored when the others scale up', () => {
-    const outcome = computeReplicasForMetrics(metrics, new Map<string, MetricReading>([['a', 50], ['b', readingError('down')]]), 2, tolerance)
+    const readings = new Map<string, MetricReading>([['a', 50], ['b', readingError('down')]])
+    const outcome = computeReplicasForMetrics(metrics, readings, 2, tolerance)
     assert.equal(outcome.replicas, 5)
   })
   test('a failed metric blocks a scale-down (returns -1)', () => {
-    const outcome = computeReplicasForMetrics(metrics, new Map<string, MetricReading>([['a', 1], ['b', readingError('down')]]), 4, tolerance)
+    const readings = new Map<string, MetricReading>([['a', 1], ['b', readingError('down')]])
+    const outcome = computeReplicasForMetrics(metrics, readings, 4, tolerance)
     assert.equal(outcome.replicas, -1)
   })
   test('all metrics failing returns -1', () => {

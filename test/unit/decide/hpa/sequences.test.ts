@@ -80,7 +80,8 @@ describe('behavior path', () => {
   test('t=30 .. t=60: held at 10 by the 60 s scale-down window (recommendations > now − 60 s)', () => {
     assert.deepEqual(replicas.slice(2, 5), [10, 10, 10])
     const at60 = whys[4]!
-    assert.equal(at60.kind === 'computed' && at60.stabilization.kind !== 'none' ? at60.stabilization.boundTimeMs : 0, at(15))
+    const bound = at60.kind === 'computed' && at60.stabilization.kind !== 'none' ? at60.stabilization.boundTimeMs : 0
+    assert.equal(bound, at(15))
   })
   test('t=75: the t=15 recommendation is exactly 60 s old and no longer counts; 1 pod per 30 s → 9', () => {
     assert.equal(replicas[5], 9)
@@ -90,7 +91,8 @@ describe('behavior path', () => {
   test('t=90: the −1 at t=75 is inside the 30 s period (start 10) → still 9', () => {
     assert.equal(replicas[6], 9)
     const why = whys[6]!
-    assert.equal(why.kind === 'computed' && why.limit.kind === 'scale-down-policy' ? why.limit.periodStartReplicas : 0, 10)
+    const start = why.kind === 'computed' && why.limit.kind === 'scale-down-policy' ? why.limit.periodStartReplicas : 0
+    assert.equal(start, 10)
   })
   test('t=105: the −1 at t=75 is exactly 30 s old and out of the period → 8; t=120 → 8; t=135 → 7', () => {
     assert.deepEqual(replicas.slice(7), [8, 8])

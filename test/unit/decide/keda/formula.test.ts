@@ -76,7 +76,9 @@ describe('expr-lang precedence and functions (hand-worked)', () => {
     ['1 == 1.0 ? 1 : 0', 1],
     ['1 != 1 ? 1 : 0', 0],
   ]
-  for (const [formula, expected] of cases) test(`${formula} = ${expected}`, () => assert.equal(evaluate(formula), expected))
+  for (const [formula, expected] of cases) {
+    test(`${formula} = ${expected}`, () => assert.equal(evaluate(formula), expected))
+  }
   test('?? binds tighter than arithmetic: x ?? 1 + 1 is (x ?? 1) + 1', () => {
     assert.equal(evaluate('x ?? 1 + 1', {x: null}), 2)
     assert.equal(evaluate('x ?? 1 + 1', {x: 5}), 6)
@@ -86,7 +88,8 @@ describe('expr-lang precedence and functions (hand-worked)', () => {
 
 describe('llm-d overlay shapes', () => {
   // SLO-aware: the worse of TTFT and TPOT over their SLOs, with a hysteresis band around 1.
-  const slo = 'max(ttft / 0.5, tpot / 0.05) > 1.1 ? max(ttft / 0.5, tpot / 0.05) : (max(ttft / 0.5, tpot / 0.05) < 0.7 ? 0.5 : 1)'
+  const ratio = 'max(ttft / 0.5, tpot / 0.05)'
+  const slo = `${ratio} > 1.1 ? ${ratio} : (${ratio} < 0.7 ? 0.5 : 1)`
   test('SLO ratio above the band scales with the ratio', () => {
     assert.equal(evaluate(slo, {ttft: 0.9, tpot: 0.04}), 1.8)
   })
@@ -104,13 +107,17 @@ describe('bad formulas are typed errors naming the scaler', () => {
     assert.throws(
       () => compileFormula('llm-slo', 'ttft + nope', ['ttft', 'tpot']),
       (error: Error) =>
-        error instanceof InputError && /scaler llm-slo: .*unknown trigger "nope" \(triggers: ttft, tpot\)/.test(error.message),
+        error instanceof InputError &&
+        /scaler llm-slo: .*unknown trigger "nope" \(triggers: ttft, tpot\)/.test(error.message),
     )
   })
   const bad = ['ttft +', '(ttft', 'ttft ? 1', 'ttft % 2', '"a"', 'ttft.x', 'sum(ttft)', 'min()', '']
   for (const formula of bad) {
     test(`syntax: ${JSON.stringify(formula)}`, () => {
-      assert.throws(() => compileFormula('llm-slo', formula, ['ttft']), (error: Error) => error instanceof FormulaError && /llm-slo/.test(error.message))
+      assert.throws(
+        () => compileFormula('llm-slo', formula, ['ttft']),
+        (error: Error) => error instanceof FormulaError && /llm-slo/.test(error.message),
+      )
     })
   }
   test('a boolean result is an evaluation error', () => {

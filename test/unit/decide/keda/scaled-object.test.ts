@@ -19,7 +19,11 @@ import {InputError} from '../../../../src/core/errors.js'
 const t0 = Date.UTC(2026, 0, 1)
 const at = (seconds: number): number => t0 + seconds * 1000
 
-function replay(spec: ScaledObjectSpec, initial: number, readings: Record<string, readonly MetricReading[]>): ReplayStep[] {
+function replay(
+  spec: ScaledObjectSpec,
+  initial: number,
+  readings: Record<string, readonly MetricReading[]>,
+): ReplayStep[] {
   const length = Math.max(...Object.values(readings).map(series => series.length))
   return replayScaler(
     {kind: 'keda', scaledObject: spec},
@@ -41,7 +45,8 @@ describe('activation, 0 ↔ 1 and cooldown', () => {
   const steps = replay(spec, 0, {queue: [0, 0, 25, 25, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4]})
   test('replicas per step', () => assert.deepEqual(steps.map(step => step.replicas), [0, 0, 3, 3, 3, 3, 3, 3, 0, 0]))
   test('KEDA polls every 30 s from --from, the HPA syncs every 15 s', () => {
-    assert.deepEqual(steps.map(step => step.keda !== null), [true, false, true, false, true, false, true, false, true, false])
+    const polled = steps.map(step => step.keda !== null)
+    assert.deepEqual(polled, [true, false, true, false, true, false, true, false, true, false])
     assert.ok(steps.every(step => step.hpa !== null))
   })
   test('t=0: inactive at 0 replicas, the HPA is disabled', () => {
@@ -106,7 +111,8 @@ describe('fallback', () => {
     assert.equal(trigger?.kind === 'fallback' ? trigger.value : -1, 60)
   })
   test('Value metrics divide the fallback replicas by the current ones (HPA multiplies back)', () => {
-    const valued = {...spec, fallback: {failureThreshold: 0, replicas: 6}, triggers: [{...spec.triggers[0]!, metricType: 'Value'}]} as const
+    const triggers = [{...spec.triggers[0]!, metricType: 'Value'}] as const
+    const valued = {...spec, fallback: {failureThreshold: 0, replicas: 6}, triggers}
     const result = replay(valued, 3, {queue: [down]})
     const trigger = result[0]!.keda?.triggers[0]
     assert.equal(trigger?.kind === 'fallback' ? trigger.value : -1, 20)
@@ -189,16 +195,25 @@ describe('bad input: one-line typed errors naming the scaler', () => {
   const base: ScaledObjectSpec = {name: 'so-bad', triggers: [{name: 'q', type: 'prometheus', threshold: 1}]}
   const cases: ReadonlyArray<readonly [string, ScaledObjectSpec, RegExp]> = [
     ['unknown trigger in formula', {...base, scalingModifiers: {formula: 'q + x', target: '1'}}, /unknown trigger "x"/],
-    ['threshold not a number', {...base, triggers: [{name: 'q', type: 'prometheus', threshold: Number.NaN}]}, /threshold NaN/],
+    [
+      'threshold not a number',
+      {...base, triggers: [{name: 'q', type: 'prometheus', threshold: Number.NaN}]},
+      /threshold NaN/,
+    ],
     ['target not a number', {...base, scalingModifiers: {formula: 'q', target: 'abc'}}, /target "abc"/],
     ['min above max', {...base, minReplicaCount: 5, maxReplicaCount: 2}, /minReplicaCount 5 is greater/],
-    ['Utilization on an external trigger', {...base, triggers: [{name: 'q', type: 'prometheus', threshold: 1, metricType: 'Utilization'}]}, /Utilization/],
+    [
+      'Utilization on an external trigger',
+      {...base, triggers: [{name: 'q', type: 'prometheus', threshold: 1, metricType: 'Utilization'}]},
+      /Utilization/,
+    ],
   ]
   for (const [name, spec, pattern] of cases) {
     test(name, () => {
       assert.throws(
         () => resolveScaledObject(spec),
-        (error: Error) => error instanceof InputError && /^scaler so-bad: /.test(error.message) && pattern.test(error.message),
+        (error: Error) =>
+          error instanceof InputError && /^scaler so-bad: /.test(error.message) && pattern.test(error.message),
       )
     })
   }
