@@ -15,6 +15,8 @@ export const minInt32 = -2_147_483_648
 export function kedaMilli(value: number): number {
   if (Number.isNaN(value) || !Number.isFinite(value) || value < 0) return 0
   const scaled = value * 1000
+  // Beyond 2^53 milli every float is an integer already (upstream caps at MaxInt64 later).
+  if (scaled >= 2 ** 53) return Math.min(scaled, 9.223372036854776e18)
   // An exact binary tie at the third decimal exists only for multiples of 1/2000 that are dyadic (j/16).
   if (Number.isInteger(value * 2000) && !Number.isInteger(scaled) && Math.abs(scaled) < 2 ** 52) {
     const floor = Math.floor(scaled)
