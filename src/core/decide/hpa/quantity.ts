@@ -22,6 +22,9 @@ export function kedaMilli(value: number): number {
     const floor = Math.floor(scaled)
     return floor % 2 === 0 ? floor : floor + 1
   }
+  // Fast path: far from a half, rounding the product agrees with formatting the exact binary value.
+  const rounded = Math.round(scaled)
+  if (Math.abs(Math.abs(scaled - rounded) - 0.5) > 1e-6) return rounded
   return Number(value.toFixed(3).replace('.', ''))
 }
 

@@ -311,15 +311,16 @@ export function compileFormula(scaler: string, formula: string, triggerNames: re
 const typeName = (value: FormulaValue): string =>
   value === null ? 'nil' : typeof value === 'number' ? 'float64' : 'bool'
 
+const asNumber = (value: FormulaValue, op: string, fail: (message: string) => never): number =>
+  typeof value === 'number' ? value : fail(`invalid operation: ${op} on ${typeName(value)}`)
+const asBoolean = (value: FormulaValue, op: string, fail: (message: string) => never): boolean =>
+  typeof value === 'boolean' ? value : fail(`invalid operation: ${op} on ${typeName(value)}`)
+
 function evaluateNode(
   node: Node,
   values: ReadonlyMap<string, number | null>,
   fail: (message: string) => never,
 ): FormulaValue {
-  const num = (value: FormulaValue, op: string): number =>
-    typeof value === 'number' ? value : fail(`invalid operation: ${op} on ${typeName(value)}`)
-  const bool = (value: FormulaValue, op: string): boolean =>
-    typeof value === 'boolean' ? value : fail(`invalid operation: ${op} on ${typeName(value)}`)
   switch (node.kind) {
     case 'number':
       return node.value
@@ -333,12 +334,12 @@ function evaluateNode(
     }
     case 'unary': {
       const operand = evaluateNode(node.operand, values, fail)
-      if (node.op === '!') return !bool(operand, '!')
-      const value = num(operand, node.op)
+      if (node.op === '!') return !asBoolean(operand, '!', fail)
+      const value = asNumber(operand, node.op, fail)
       return node.op === '-' ? -value : value
     }
     case 'ternary':
-      return bool(evaluateNode(node.test, values, fail), '?:')
+      return asBoolean(evaluateNode(node.test, values, fail), '?:', fail)
         ? evaluateNode(node.then, values, fail)
         : evaluateNode(node.otherwise, values, fail)
     case 'call': {
@@ -348,7 +349,7 @@ function evaluateNode(
         if (typeof value !== 'number') fail(`invalid argument for ${node.name} (type ${typeName(value)})`)
         return node.name === 'int' ? Math.trunc(value as number) : (value as number)
       }
-      const numbers = args.map(arg => num(arg, `${node.name}()`))
+      const numbers = args.map(arg => asNumber(arg, node.name, fail))
       switch (node.name) {
         case 'min':
           return numbers.reduce((a, b) => (b < a ? b : a))
@@ -373,9 +374,9 @@ function evaluateNode(
         return left !== null ? left : evaluateNode(node.right, values, fail)
       }
       if (node.op === '&&' || node.op === '||') {
-        const left = bool(evaluateNode(node.left, values, fail), node.op)
+        const left = asBoolean(evaluateNode(node.left, values, fail), node.op, fail)
         if (node.op === '&&' ? !left : left) return left
-        return bool(evaluateNode(node.right, values, fail), node.op)
+        return asBoolean(evaluateNode(node.right, values, fail), node.op, fail)
       }
       const left = evaluateNode(node.left, values, fail)
       const right = evaluateNode(node.right, values, fail)
@@ -383,8 +384,8 @@ function evaluateNode(
         const equal = left === right
         return node.op === '==' ? equal : !equal
       }
-      const a = num(left, node.op)
-      const b = num(right, node.op)
+      const a = asNumber(left, node.op, fail)
+      const b = asNumber(right, node.op, fail)
       switch (node.op) {
         case '+':
           return a + b
