@@ -59,6 +59,18 @@ function parseFloatStrict(text: string): number | null {
   return Number(text)
 }
 
+/**
+ * A numeric trigger field as written in the ScaledObject (`threshold`, `activationThreshold`: strings parsed with
+ * Go's strconv.ParseFloat); a typed error naming the scaler and the field otherwise.
+ */
+export function parseTriggerNumber(scaler: string, trigger: string, field: string, text: string): number {
+  const value = parseFloatStrict(text)
+  if (value === null || !Number.isFinite(value)) {
+    throw new InputError(`scaler ${scaler}: trigger ${trigger}: ${field} ${JSON.stringify(text)} is not a number`)
+  }
+  return value
+}
+
 /** The HPA `newHPAForScaledObject` builds: min max(1, minReplicaCount), max default 100, metrics as below. */
 export function hpaSpecForScaledObject(spec: ScaledObjectSpec, options: HpaControllerOptions = {}): HpaSpec {
   const external: HpaMetricSpec[] = []

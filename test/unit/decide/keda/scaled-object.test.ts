@@ -8,6 +8,7 @@ import {describe, test} from 'node:test'
 
 import {
   hpaSpecForScaledObject,
+  parseTriggerNumber,
   replayScaler,
   resolveScaledObject,
   type ReplayStep,
@@ -217,4 +218,12 @@ describe('bad input: one-line typed errors naming the scaler', () => {
       )
     })
   }
+  test('a threshold that is not a number', () => {
+    assert.equal(parseTriggerNumber('so-bad', 'q', 'threshold', '0.7'), 0.7)
+    assert.throws(
+      () => parseTriggerNumber('so-bad', 'q', 'threshold', 'seventy'),
+      (error: Error) =>
+        error instanceof InputError && error.message === 'scaler so-bad: trigger q: threshold "seventy" is not a number',
+    )
+  })
 })
