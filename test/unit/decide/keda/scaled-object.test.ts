@@ -223,7 +223,8 @@ describe('bad input: one-line typed errors naming the scaler', () => {
     assert.throws(
       () => parseTriggerNumber('so-bad', 'q', 'threshold', 'seventy'),
       (error: Error) =>
-        error instanceof InputError && error.message === 'scaler so-bad: trigger q: threshold "seventy" is not a number',
+        error instanceof InputError &&
+        error.message === 'scaler so-bad: trigger q: threshold "seventy" is not a number',
     )
   })
 })
