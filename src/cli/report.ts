@@ -1,4 +1,4 @@
-import type {VaReport} from '../core/inspect/va-report.js'
+import type {VaReport} from '../core/view/va-report.js'
 import type {CommandInputs} from './load-inputs.js'
 import {ExitCode, type ExitCodeValue} from './exit-codes.js'
 import {redactSecrets} from '../core/redact.js'

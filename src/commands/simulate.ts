@@ -9,8 +9,8 @@ import {replayFlags} from '../cli/replay-flags.js'
 import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
 import type {CommandInputs} from '../cli/load-inputs.js'
 import {UsageError} from '../core/errors.js'
-import type {WhatIf} from '../core/inspect/what-if.js'
-import type {SweepSpec} from '../core/sweep/sweep-spec.js'
+import type {WhatIf} from '../core/model/what-if.js'
+import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAME...] [flags]'
@@ -67,10 +67,10 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output)
     if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
 
-    const {simulate} = await import('../core/inspect/simulate.js')
+    const {simulate} = await import('../core/simulate/simulate.js')
     const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
-    const {whatIfWarningsFor} = await import('../core/inspect/what-if.js')
+    const {whatIfWarningsFor} = await import('../core/model/what-if.js')
     // Flags that cannot change the shown VAs' engines: one warning per engine family.
     result.warnings.push(...whatIfWarningsFor(whatIf, items))
     for (const warning of result.warnings) this.warnLine(warning)
@@ -98,7 +98,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
         hint: 'name one VA, or none when the input holds only one',
       })
     }
-    const {runSweep} = await import('../core/sweep/run-sweep.js')
+    const {runSweep} = await import('../core/simulate/run-sweep.js')
     const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
       metrics: inputs.metrics,
       pods: inputs.saturationPods,

@@ -41,7 +41,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     const inputs = await loadInputs(flags, names, now)
     reportInputProblems(inputs, [])
     if (inputs.sources.variantAutoscalings.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
-    const {buildSnapshot} = await import('../core/snapshot/build-snapshot.js')
+    const {buildSnapshot} = await import('../core/view/build-snapshot.js')
     const {stringify} = await import('yaml')
     const objects = buildSnapshot({sources: inputs.sources, metrics: inputs.metrics ?? [], pods: inputs.saturationPods, requestCounts: inputs.requestCounts, time: inputs.prometheus?.at ?? now, window: inputs.prometheus?.window ?? flags.window})
     const text = `# kubectl va snapshot, ${now.toISOString()}: replay offline with kubectl va simulate -f <this file>\n` + objects.map((object) => stringify(object, {lineWidth: 0})).join('---\n')
