@@ -1,6 +1,6 @@
 import type {ReadClusterOptions} from '../read/kube/read-sources.js'
 import type {PodBreakdown} from '../collect/pod-breakdown.js'
-import type {CollectorProfileName} from '../plan/profiles.js'
+import {controllerValue, profileForControllerVersion, type CollectorProfileName} from '../plan/profiles.js'
 import {PrometheusError} from '../errors.js'
 import {readControllerImageTag} from '../model/controller.js'
 import {readControllerConfig} from '../model/controller-config.js'
@@ -310,20 +310,21 @@ async function collectRequestCountsByRetention(client: PrometheusClient, queries
 
 // The controller turns NaN and empty results into 0; with --wva-compat we feed the optimizer what it sees.
 function asControllerSees(model: ModelMetrics): ModelMetrics {
-  const zero = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? 0 : value)
-  return {...model, arrivalRateRpm: zero(model.arrivalRateRpm), avgInputTokens: zero(model.avgInputTokens), avgOutputTokens: zero(model.avgOutputTokens)}
+  return {
+    ...model,
+    arrivalRateRpm: controllerValue(model.arrivalRateRpm),
+    avgInputTokens: controllerValue(model.avgInputTokens),
+    avgOutputTokens: controllerValue(model.avgOutputTokens),
+  }
 }
 
-/** The collector profile of the controller version in the cluster: image tag first, else the CRD shape. */
+/**
+ * The collector profile of the controller version in the cluster: its image tag (profileForControllerVersion), else,
+ * for a tag that names no version (`latest`, none), the CRD shape.
+ */
 function compatProfile(sources: SourceSet & {crdShape?: {shape: string; release?: string | undefined} | undefined}): CollectorProfileName {
-  const containers = sources.controllerDeployment?.spec?.template?.spec?.containers
-  const image: string | undefined = Array.isArray(containers) ? (containers.find((c: any) => c?.name === 'manager') ?? containers[0])?.image : undefined
-  const tag = image?.includes(':') ? image.slice(image.lastIndexOf(':') + 1) : undefined
-  if (tag && /^v?\d+\.\d+\.\d+/.test(tag)) {
-    if (/^v?0\.0\.[12]\b/.test(tag)) return 'wva-v0.0.1'
-    if (/^v?0\.[0-4]\./.test(tag)) return 'wva-v0.0.3'
-    return 'wva-v0.5'
-  }
+  const byTag = profileForControllerVersion(readControllerImageTag(sources.controllerDeployment))
+  if (byTag !== 'kubectl-va') return byTag
   switch (sources.crdShape?.shape) {
     case 'A':
       return sources.crdShape.release === 'v0.0.1' ? 'wva-v0.0.1' : 'wva-v0.0.3'
