@@ -6,9 +6,9 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
-import {sizingKey} from '../src/core/optimizer/memo.js'
-import {decideModelBased, type ModelBasedInput} from '../src/core/optimizer/model-based.js'
-import {queueModelWork} from '../src/core/optimizer/queue-model.js'
+import {sizingKey} from '../src/core/decide/queueing/memo.js'
+import {decideModelBased, type ModelBasedInput} from '../src/core/decide/queueing/model-based.js'
+import {queueModelWork} from '../src/core/decide/queueing/queue-model.js'
 import {repoRoot} from '../test/support/paths.js'
 
 const WARMUP_ROUNDS = 3

@@ -3,12 +3,12 @@
 // Prints, never asserts. Run: npm run build && node_modules/.bin/node dist/bench/replay.js [--no-prometheus]
 import {performance} from 'node:perf_hooks'
 
-import {readManifests} from '../src/core/manifest/read-manifests.js'
-import {decideModelBased} from '../src/core/optimizer/model-based.js'
-import {createPrometheusClient} from '../src/core/prometheus/client.js'
-import {resolveDecisionTargets} from '../src/core/replay/decision-template.js'
-import {replayFromPrometheus} from '../src/core/replay/fetch-history.js'
-import {replayHistory} from '../src/core/replay/replay.js'
+import {readManifests} from '../src/core/read/manifests/read-manifests.js'
+import {decideModelBased} from '../src/core/decide/queueing/model-based.js'
+import {createPrometheusClient} from '../src/core/read/prometheus/client.js'
+import {resolveDecisionTargets} from '../src/core/simulate/decision-template.js'
+import {replayFromPrometheus} from '../src/core/run/fetch-history.js'
+import {replayHistory} from '../src/core/simulate/replay.js'
 import {daySeconds, expectedLoadAt, replayDayStartS, replayScenarioOpenMetrics} from '../test/integration/replay/scenario.js'
 import {repoRoot} from '../test/support/paths.js'
 import {startPrometheus} from '../test/support/prometheus.js'

@@ -1,6 +1,6 @@
 import type {Command} from '@oclif/core'
 
-import type {CompletionCommand, CompletionFlag} from '../core/completion/complete.js'
+import type {CompletionCommand, CompletionFlag} from './completion/complete.js'
 
 /** Reduces oclif's cached commands (built from oclif.manifest.json, no command file loaded) to what completion reads. */
 export function completionCommandsFrom(commands: readonly Command.Loadable[]): CompletionCommand[] {

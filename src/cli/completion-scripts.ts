@@ -1,6 +1,6 @@
 /**
  * Completion scripts and the kubectl shim. The shells call `kubectl-va __complete -- <words>` and read Cobra's
- * protocol back (see core/completion/complete.ts); the `--` keeps a typed `--help` from reaching oclif's help.
+ * protocol back (see cli/completion/complete.ts); the `--` keeps a typed `--help` from reaching oclif's help.
  */
 
 export const completionShells = ['bash', 'zsh', 'fish', 'powershell'] as const

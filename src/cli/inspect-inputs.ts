@@ -1,4 +1,4 @@
-import type {VaReport, VaReportList} from '../core/inspect/va-report.js'
+import type {VaReport, VaReportList} from '../core/view/va-report.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
 import {type CommandInputs, type InputFlags, loadInputs} from './load-inputs.js'
 import {noResourcesMessage, reportInputProblems} from './report.js'
@@ -20,7 +20,7 @@ export interface InspectedInputs {
  */
 export async function inspectInputs(flags: InputFlags & {'all-namespaces'?: boolean | undefined}, names: readonly string[], now: Date, options: {podBreakdown?: boolean} = {}): Promise<InspectedInputs> {
   const inputs = await loadInputs(flags, names, now, options)
-  const {inspectAll} = await import('../core/inspect/inspect.js')
+  const {inspectAll} = await import('../core/view/inspect.js')
   const inspectWith = (metrics: readonly ModelMetrics[] | undefined) =>
     inspectAll(inputs.sources, {metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
   const list = inspectWith(inputs.metrics)

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {flagValueError, shownValue, UsageError} from '../core/errors.js'
-import type {ReadClusterOptions} from '../core/cluster/read-sources.js'
+import type {ReadClusterOptions} from '../core/read/kube/read-sources.js'
 
 const helpGroup = 'KUBECONFIG'
 

@@ -1,7 +1,7 @@
-import type {LiveGather, PrometheusOutcome, PrometheusRequest} from '../core/inspect/gather.js'
-import type {ManifestProblem} from '../core/manifest/read-manifests.js'
+import type {LiveGather, PrometheusOutcome, PrometheusRequest} from '../core/run/gather.js'
+import type {ManifestProblem} from '../core/read/manifests/read-manifests.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
-import type {SourceSet} from '../core/sources.js'
+import type {SourceSet} from '../core/model/sources.js'
 import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
 import {type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
 import {UsageError} from '../core/errors.js'
@@ -45,7 +45,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
         hint: 'use --sweep to explore loads offline',
       })
     }
-    const {readManifests} = await import('../core/manifest/read-manifests.js')
+    const {readManifests} = await import('../core/read/manifests/read-manifests.js')
     const read = await readManifests(flags.filename, {recursive: flags.recursive})
     if (flags.namespace !== undefined && flags['all-namespaces'] !== true) {
       const namespace = flags.namespace
@@ -54,9 +54,9 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
-  const {parseEvaluationTime} = await import('../core/prometheus/time.js')
+  const {parseEvaluationTime} = await import('../core/read/prometheus/time.js')
   const at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now, 'at')
-  const {gatherLive} = await import('../core/inspect/gather.js')
+  const {gatherLive} = await import('../core/run/gather.js')
   const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
   return {
     mode: 'cluster',

@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {KvaError, shownValue} from '../core/errors.js'
-import {ExitCode, exitCodeFor} from './exit-codes.js'
+import {exitCodeFor, isRunResult} from './exit-codes.js'
 import {displayName, isPluginMode} from './plugin-mode.js'
 import {redactSecrets} from '../core/redact.js'
 import {escapeTerminal} from '../core/render/format.js'
@@ -24,7 +24,9 @@ export async function main(argv: string[]): Promise<void> {
   try {
     const config = await Config.load({root, pjson: readPackageJson(displayName(isPluginMode()))})
     commandId = argv[0] === undefined ? undefined : config.findCommand(argv[0])?.id
-    await run(argv, config)
+    const result: unknown = await run(argv, config)
+    // Set before flushing, so that an early-closed pipe (EPIPE above) exits with the command's code.
+    if (isRunResult(result)) process.exitCode = exitCodeFor(result)
     await flush()
   } catch (error) {
     process.exitCode = reportError(error, verbose, commandId)
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
  * returns the exit code. `commandId` names the subcommand whose help the usage line points at.
  */
 export function reportError(error: unknown, verbose: boolean, commandId?: string): number {
-  if (error instanceof Errors.ExitError) return error.oclif.exit ?? 0
+  if (error instanceof Errors.ExitError) return exitCodeFor({kind: 'oclif-exit', code: error.oclif.exit ?? 0})
   const bin = displayName(isPluginMode())
   const help = commandId === undefined ? `${bin} --help` : `${bin} ${commandId} --help`
   if (error instanceof KvaError) {
@@ -47,7 +49,7 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
     const hint = error.hint ?? (error.kind === 'usage' ? `see '${help}'` : undefined)
     process.stderr.write(`error: ${message}${hint === undefined ? '' : `; ${oneLine(redactSecrets(hint))}`}\n`)
     if (verbose) writeVerbose(error)
-    return exitCodeFor(error.kind)
+    return exitCodeFor({kind: 'error', error: error.kind})
   }
   if (error instanceof Errors.CLIError && /^command \S+ not found/.test(error.message)) {
     const command = /^command (\S+) not found/.exec(error.message)![1]!.replaceAll(':', ' ')
@@ -55,7 +57,7 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
       `error: ${shownValue(command)}: unknown command for "${bin}"; run '${bin} --help' for the commands\n`,
     )
     process.stderr.write(`See '${bin} --help' for usage.\n`)
-    return ExitCode.usage
+    return exitCodeFor({kind: 'error', error: 'usage'})
   }
   if (error instanceof Errors.CLIError) {
     // oclif's own parse errors (unknown flag, missing argument): usage errors.
@@ -64,14 +66,14 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
     )
     // Every parse error is a usage error, whatever exit oclif picked ("Flag --x expects a value" is a plain CLIError
     // with exit 1); commands never raise CLIErrors of their own (they throw KvaErrors).
-    return ExitCode.usage
+    return exitCodeFor({kind: 'error', error: 'usage'})
   }
   const message = error instanceof Error ? error.message : String(error)
   process.stderr.write(
     `error: internal error: ${oneLine(redactSecrets(message))}; this is a bug, rerun with --verbose and report it\n`,
   )
   if (verbose && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
-  return ExitCode.internal
+  return exitCodeFor({kind: 'error', error: 'internal'})
 }
 
 /**

@@ -1,9 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {flagValueError, KvaError, shownValue, UsageError} from '../core/errors.js'
-import {parsePromDurationMs} from '../core/prometheus/duration.js'
+import {parsePromDurationMs} from '../core/read/prometheus/duration.js'
 import {stripUrlUserinfo} from '../core/redact.js'
-import type {PrometheusRequest} from '../core/inspect/gather.js'
+import type {PrometheusRequest} from '../core/run/gather.js'
 
 const helpGroup = 'PROMETHEUS'
 

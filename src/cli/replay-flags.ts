@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {flagValueError, KvaError, UsageError} from '../core/errors.js'
-import {parsePromDurationMs} from '../core/prometheus/duration.js'
-import {parseEvaluationTime} from '../core/prometheus/time.js'
-import {replayGrid, type ReplayRange} from '../core/replay/fetch-history.js'
-import {parseSweepSpec, type SweepSpec} from '../core/sweep/sweep-spec.js'
+import {parsePromDurationMs} from '../core/read/prometheus/duration.js'
+import {parseEvaluationTime} from '../core/read/prometheus/time.js'
+import {replayGrid, type ReplayRange} from '../core/run/fetch-history.js'
+import {parseSweepSpec, type SweepSpec} from '../core/simulate/sweep-spec.js'
 
 const historyGroup = 'HISTORY'
 

@@ -1,6 +1,6 @@
-import type {VaReport} from '../core/inspect/va-report.js'
+import type {VaReport} from '../core/view/va-report.js'
 import type {CommandInputs} from './load-inputs.js'
-import {ExitCode, type ExitCodeValue} from './exit-codes.js'
+import {commandResult, type RunResult} from './exit-codes.js'
 import {redactSecrets} from '../core/redact.js'
 import {escapeTerminal} from '../core/render/format.js'
 
@@ -29,12 +29,19 @@ export function reportInputProblems(inputs: CommandInputs, missingNames: readonl
   }
 }
 
-/** Prometheus failures win (5), then partial results (6); undefined means success. */
-export function finishExitCode(inputs: CommandInputs, items: readonly Pick<VaReport, 'problems'>[], missingNames: readonly string[]): ExitCodeValue | undefined {
-  if (inputs.prometheus?.error) return ExitCode.prometheus
-  if (missingNames.length > 0 && items.length === 0) return ExitCode.input
-  if (inputs.problems.length > 0 || missingNames.length > 0 || items.some((item) => item.problems.length > 0)) return ExitCode.partial
-  return undefined
+/**
+ * get, describe, snapshot: nothing stands when every named VA is missing; partial when an input, a name or a VA has
+ * a problem. exitCodeFor puts a Prometheus failure first.
+ */
+export function inspectResult(
+  inputs: CommandInputs,
+  items: readonly Pick<VaReport, 'problems'>[],
+  missingNames: readonly string[],
+): RunResult {
+  const prometheusFailed = Boolean(inputs.prometheus?.error)
+  if (missingNames.length > 0 && items.length === 0) return commandResult(prometheusFailed, 'none')
+  const failed = inputs.problems.length > 0 || missingNames.length > 0 || items.some((item) => item.problems.length > 0)
+  return commandResult(prometheusFailed, failed ? 'partial' : 'all')
 }
 
 export function noResourcesMessage(inputs: CommandInputs, allNamespaces: boolean): string {

@@ -1,8 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {flagValueError} from '../core/errors.js'
-import type {WhatIf} from '../core/inspect/what-if.js'
-import {MAX_FLOAT32} from '../core/manifest/metrics-snapshot.js'
+import type {WhatIf} from '../core/model/what-if.js'
+import {MAX_FLOAT32} from '../core/read/manifests/metrics-snapshot.js'
 import {MAX_BATCH_SIZE} from '../core/model/limits.js'
 
 const group = 'WHAT-IF'

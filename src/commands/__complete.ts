@@ -1,7 +1,7 @@
 import {Command} from '@oclif/core'
 
 import {completionCommandsFrom} from '../cli/completion-manifest.js'
-import {Directive, complete, formatCompletion, type CompletionResult} from '../core/completion/complete.js'
+import {Directive, complete, formatCompletion, type CompletionResult} from '../cli/completion/complete.js'
 
 /**
  * Cobra's completion protocol, for kubectl's plugin completion (through kubectl_complete-va) and for the scripts
@@ -17,7 +17,7 @@ export default class Complete extends Command {
     const words = this.argv[0] === '--' ? this.argv.slice(1) : this.argv
     let result: CompletionResult
     try {
-      const {clusterLookups} = await import('../core/completion/cluster-lookups.js')
+      const {clusterLookups} = await import('../cli/completion/cluster-lookups.js')
       result = await complete(words.length === 0 ? [''] : words, completionCommandsFrom(this.config.commands), clusterLookups())
     } catch {
       // Never print an error into the user's shell.

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
-import {ExitCode} from '../cli/exit-codes.js'
+import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
@@ -30,13 +30,13 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     output: outputFlag(['table', 'json', 'yaml'], 'Output format: json|yaml (default: text).'),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Describe)
     const output = parseOutputFormat(flags.output, ['table', 'json', 'yaml'])
     const names = argv as string[]
     const now = new Date()
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
-    const {finishExitCode, vaProblemLine} = await import('../cli/report.js')
+    const {inspectResult, vaProblemLine} = await import('../cli/report.js')
     const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {podBreakdown: true})
     const compatList = inputs.compat ? inspectWith(inputs.compat.metrics) : undefined
     const controllerInputs = (name: string, namespace: string) => {
@@ -55,6 +55,6 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     }
     // Exit 6 always says why on stderr, one line per problem, as get does.
     for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
-    process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
+    return inspectResult(inputs, items, missing)
   }
 }

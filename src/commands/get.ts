@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
-import {ExitCode} from '../cli/exit-codes.js'
+import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
@@ -32,13 +32,13 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Get)
     const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml', 'name'])
     const names = argv as string[]
     const now = new Date()
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
-    const {finishExitCode, vaProblemLine} = await import('../cli/report.js')
+    const {inspectResult, vaProblemLine} = await import('../cli/report.js')
     const {inputs, list, items, missing} = await inspectInputs(flags, names, now)
     switch (output) {
       case 'json':
@@ -61,6 +61,6 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
       }
     }
     for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
-    process.exitCode = finishExitCode(inputs, items, missing) ?? ExitCode.ok
+    return inspectResult(inputs, items, missing)
   }
 }

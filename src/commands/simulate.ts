@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
-import {ExitCode} from '../cli/exit-codes.js'
+import {commandResult, type RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
@@ -9,8 +9,8 @@ import {replayFlags} from '../cli/replay-flags.js'
 import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
 import type {CommandInputs} from '../cli/load-inputs.js'
 import {UsageError} from '../core/errors.js'
-import type {WhatIf} from '../core/inspect/what-if.js'
-import type {SweepSpec} from '../core/sweep/sweep-spec.js'
+import type {WhatIf} from '../core/model/what-if.js'
+import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAME...] [flags]'
@@ -44,7 +44,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Simulate)
     const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml', 'csv'])
     const whatIf = toWhatIf(flags)
@@ -67,10 +67,10 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output)
     if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
 
-    const {simulate} = await import('../core/inspect/simulate.js')
+    const {simulate} = await import('../core/simulate/simulate.js')
     const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
-    const {whatIfWarningsFor} = await import('../core/inspect/what-if.js')
+    const {whatIfWarningsFor} = await import('../core/model/what-if.js')
     // Flags that cannot change the shown VAs' engines: one warning per engine family.
     result.warnings.push(...whatIfWarningsFor(whatIf, items))
     for (const warning of result.warnings) this.warnLine(warning)
@@ -88,17 +88,17 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     for (const note of simulationNotes(items)) process.stderr.write(`${note}\n`)
 
     const failed = inputs.problems.length > 0 || missing.length > 0 || items.some((item) => item.outcome === 'skipped')
-    if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
-    else if (failed) process.exitCode = items.some((item) => item.outcome !== 'skipped') ? ExitCode.partial : ExitCode.input
+    const someStand = items.some((item) => item.outcome !== 'skipped')
+    return commandResult(Boolean(inputs.prometheus?.error), failed ? (someStand ? 'partial' : 'none') : 'all')
   }
 
-  private async printSweep(inputs: CommandInputs, spec: SweepSpec, whatIf: WhatIf, names: string[], flags: {namespace?: string | undefined; 'no-headers': boolean}, output: string): Promise<void> {
+  private async printSweep(inputs: CommandInputs, spec: SweepSpec, whatIf: WhatIf, names: string[], flags: {namespace?: string | undefined; 'no-headers': boolean}, output: string): Promise<RunResult> {
     if (names.length > 1) {
       throw new UsageError('--sweep: takes one VariantAutoscaling name', {
         hint: 'name one VA, or none when the input holds only one',
       })
     }
-    const {runSweep} = await import('../core/sweep/run-sweep.js')
+    const {runSweep} = await import('../core/simulate/run-sweep.js')
     const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
@@ -110,18 +110,19 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     else if (output === 'csv') this.write(renderSweepCsv(result))
     else this.write(renderSweepTable(result, {wide: output === 'wide', noHeaders: flags['no-headers']}))
     for (const note of sweepNotes(result)) process.stderr.write(`${note}\n`)
-    if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
-    else if (result.rows.length > 0 && result.rows.every((row) => row.outcome === 'skipped')) process.exitCode = ExitCode.input
+    const prometheusFailed = Boolean(inputs.prometheus?.error)
+    if (result.rows.length > 0 && result.rows.every((row) => row.outcome === 'skipped')) {
+      return commandResult(prometheusFailed, 'none')
+    }
     // A document that could not be read was reported above: the sweep is partial (as simulate without --sweep).
-    else if (inputs.problems.length > 0) process.exitCode = ExitCode.partial
+    return commandResult(prometheusFailed, inputs.problems.length > 0 ? 'partial' : 'all')
   }
 
-  private async printReplay(inputs: CommandInputs, output: string, chart: boolean | undefined): Promise<void> {
+  private async printReplay(inputs: CommandInputs, output: string, chart: boolean | undefined): Promise<RunResult> {
     const replay = inputs.replay
     if (!replay) {
       // Prometheus could not be reached or found: reportInputProblems said why.
-      process.exitCode = ExitCode.prometheus
-      return
+      return commandResult(true, 'none')
     }
     const {renderReplaySummaryTable, renderReplayCsv, replayNotes} = await import('../core/render/replay.js')
     if (output === 'json' || output === 'yaml') {
@@ -137,6 +138,6 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       this.write(renderReplaySummaryTable(replay, {wide: output === 'wide'}))
     }
     for (const note of replayNotes(replay)) process.stderr.write(`${note}\n`)
-    if (inputs.prometheus?.error) process.exitCode = ExitCode.prometheus
+    return commandResult(Boolean(inputs.prometheus?.error), 'all')
   }
 }

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {ExitCode} from '../cli/exit-codes.js'
+import type {RunResult} from '../cli/exit-codes.js'
 import {vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
@@ -29,7 +29,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     'output-file': Flags.string({description: 'Write to this file instead of stdout.', helpGroup: 'OUTPUT'}),
   }
 
-  async run(): Promise<void> {
+  async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Snapshot)
     const names = argv as string[]
     const now = new Date()
@@ -37,11 +37,11 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     // Checked before the cluster is read: a bad path must not cost a snapshot's worth of requests first.
     if (outputFile !== undefined) await checkOutputFile(outputFile)
     const {loadInputs} = await import('../cli/load-inputs.js')
-    const {reportInputProblems, finishExitCode, noResourcesMessage} = await import('../cli/report.js')
+    const {reportInputProblems, inspectResult, noResourcesMessage} = await import('../cli/report.js')
     const inputs = await loadInputs(flags, names, now)
     reportInputProblems(inputs, [])
     if (inputs.sources.variantAutoscalings.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
-    const {buildSnapshot} = await import('../core/snapshot/build-snapshot.js')
+    const {buildSnapshot} = await import('../core/view/build-snapshot.js')
     const {stringify} = await import('yaml')
     const objects = buildSnapshot({sources: inputs.sources, metrics: inputs.metrics ?? [], pods: inputs.saturationPods, requestCounts: inputs.requestCounts, time: inputs.prometheus?.at ?? now, window: inputs.prometheus?.window ?? flags.window})
     const text = `# kubectl va snapshot, ${now.toISOString()}: replay offline with kubectl va simulate -f <this file>\n` + objects.map((object) => stringify(object, {lineWidth: 0})).join('---\n')
@@ -54,7 +54,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
       }
       process.stderr.write(`wrote ${objects.length} objects to ${outputFile}\n`)
     } else this.write(text)
-    process.exitCode = finishExitCode(inputs, [], []) ?? ExitCode.ok
+    return inspectResult(inputs, [], [])
   }
 }
 

@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test} from 'node:test'
 
-import {clusterLookups} from '../../src/core/completion/cluster-lookups.js'
-import {complete, formatCompletion, type CompletionCommand, type CompletionLookups} from '../../src/core/completion/complete.js'
+import {clusterLookups} from '../../src/cli/completion/cluster-lookups.js'
+import {complete, formatCompletion, type CompletionCommand, type CompletionLookups} from '../../src/cli/completion/complete.js'
 
 // The engine against commands shaped like the planned get/describe (kubeconfig flags, a VA name argument), which
 // are not on this branch yet, with lookups that record what they were asked.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {formatGoFixed} from '../../src/core/optimizer/go-format.js'
+import {formatGoFixed} from '../../src/core/decide/queueing/go-format.js'
 
 test('exact binary ties round half to even, as Go does', () => {
   assert.equal(formatGoFixed(0.125, 2), '0.12')

@@ -119,3 +119,26 @@ export function isControllerConfigMap(name: string, env: ControllerEnv): boolean
 function ref(object: KubeObject): string {
   return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`
 }
+
+export interface ReleaseVersion {
+  readonly major: number
+  readonly minor: number
+  readonly patch: number
+}
+
+/** `vX.Y.Z` (optionally `-rc.N`) from an image tag; undefined for `latest`, digests and anything else. */
+export function parseReleaseTag(tag: string | undefined): ReleaseVersion | undefined {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$/.exec(tag ?? '')
+  return match ? {major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3])} : undefined
+}
+
+/** The tag of the controller's manager container image (`ghcr.io/...:v0.4.2@sha256:...` -> `v0.4.2`). */
+export function readControllerImageTag(controllerDeployment: KubeObject | undefined): string | undefined {
+  const containers: any[] = Array.isArray(controllerDeployment?.spec?.template?.spec?.containers) ? controllerDeployment!.spec.template.spec.containers : []
+  const container = containers.find((candidate) => candidate?.name === 'manager') ?? containers[0]
+  const image = typeof container?.image === 'string' ? (container.image as string).split('@')[0]! : undefined
+  if (image === undefined) return undefined
+  const lastSlash = image.lastIndexOf('/')
+  const colon = image.indexOf(':', lastSlash + 1)
+  return colon < 0 ? undefined : image.slice(colon + 1)
+}

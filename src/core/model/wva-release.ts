@@ -2,8 +2,8 @@
  * Which WVA release an installation runs, from what a read-only client can see: the VariantAutoscaling CRD (its
  * presence and schema), the controller image tag, the controller's ConfigMaps, and HPAs/ScaledObjects opted in with
  * `llm-d.ai/managed: "true"`. Pure: the caller reads, this decides. Extends the shape detection of
- * src/core/cluster/shape.ts (CRD schema → shape A release line, B, C) and the tag parsing of
- * src/core/saturation-inputs/engine.ts to v0.6-v0.9 (wva-v0.6-v0.9.md §1, §5, §7; wva-controller.md §0, §5.1).
+ * src/core/model/shape.ts (CRD schema → shape A release line, B, C) and the tag parsing of
+ * src/core/model/controller.ts to v0.6-v0.9 (wva-v0.6-v0.9.md §1, §5, §7; wva-controller.md §0, §5.1).
  *
  * Every piece of evidence gives a range of releases. Strong evidence is applied first, in this order: the image
  * tag (the code that runs; custom tags such as `latest` say nothing), the CRD (Helm never upgrades a chart's CRDs,
@@ -11,8 +11,8 @@
  * evidence (ConfigMap names and keys, which a leftover or a forward-looking edit can explain) only narrows the
  * range. Anything contradicting what came before is set aside and reported in `conflicts`.
  */
-import {detectCrdShape} from '../cluster/shape.js'
-import {parseReleaseTag, readControllerImageTag} from '../saturation-inputs/engine.js'
+import {detectCrdShape} from './shape.js'
+import {parseReleaseTag, readControllerImageTag} from './controller.js'
 import type {KubeObject} from './kube-object.js'
 
 /**

@@ -16,7 +16,7 @@
  * `wvaGaugeReadings` reads the controller's exported `wva_*` gauges under either namespace label.
  */
 import {releasesIn, type WvaRelease, type WvaReleaseRange} from '../model/wva-release.js'
-import {escapeLabelValue} from '../prometheus/label-value.js'
+import {escapeLabelValue} from '../read/prometheus/label-value.js'
 
 /** Releases whose queries are catalogued here (v0.6 = v0.6.0, …, v0.9 = v0.9.0; patch tags are not distinct). */
 export type WvaQueryRelease = 'v0.5.0' | 'v0.5.1' | 'v0.6' | 'v0.7' | 'v0.8' | 'v0.9'
@@ -649,7 +649,7 @@ export function wvaQueries(release: WvaQueryRelease, params: WvaQueryParams): Wv
   return out
 }
 
-/** The query catalogue of a release, when it is v0.5.0 or later (earlier ones: src/core/collector/profiles.ts). */
+/** The query catalogue of a release, when it is v0.5.0 or later (earlier ones: src/core/plan/profiles.ts). */
 export function wvaQueryReleaseOf(release: WvaRelease): WvaQueryRelease | undefined {
   return (wvaQueryReleases as readonly string[]).includes(release) ? (release as WvaQueryRelease) : undefined
 }

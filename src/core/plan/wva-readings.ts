@@ -19,7 +19,7 @@
  * Prometheus scrapes the controller without honorLabels (the shipped ServiceMonitor at every release), and in
  * `namespace` otherwise.
  */
-import {escapeLabelValue} from '../prometheus/label-value.js'
+import {escapeLabelValue} from '../read/prometheus/label-value.js'
 import {
   formatWvaRetentionPeriod,
   renderWvaTemplate,

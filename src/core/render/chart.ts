@@ -1,4 +1,4 @@
-import type {ReplayStep, VaReplay} from '../replay/replay.js'
+import type {ReplayStep, VaReplay} from '../simulate/replay.js'
 import {escapeTerminal, formatNumber} from './format.js'
 
 /**

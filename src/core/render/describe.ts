@@ -1,7 +1,7 @@
 import {explainDecision} from './explain.js'
-import type {PodBreakdown} from '../collector/pod-breakdown.js'
-import type {PrometheusOutcome} from '../inspect/gather.js'
-import type {VaReport} from '../inspect/va-report.js'
+import type {PodBreakdown} from '../collect/pod-breakdown.js'
+import type {PrometheusOutcome} from '../run/gather.js'
+import type {VaReport} from '../view/va-report.js'
 import {age} from './age.js'
 import {escapeTerminal, formatNumber, formatPercent} from './format.js'
 

@@ -1,6 +1,6 @@
 import {humanDuration} from './age.js'
 import {formatNumber} from './format.js'
-import type {VaReport} from '../inspect/va-report.js'
+import type {VaReport} from '../view/va-report.js'
 
 /** Controllers reconcile every GLOBAL_OPT_INTERVAL (60 s by default); a status older than this is stale. */
 export const staleStatusAfterMs = 5 * 60_000

@@ -1,4 +1,4 @@
-import type {VaReport} from '../inspect/va-report.js'
+import type {VaReport} from '../view/va-report.js'
 import {age} from './age.js'
 import {escapeTerminal, formatNumber} from './format.js'
 import {type Column, renderTable} from './table.js'

@@ -1,4 +1,4 @@
-import type {ReplayResult, ReplayStep, VaReplay} from '../replay/replay.js'
+import type {ReplayResult, ReplayStep, VaReplay} from '../simulate/replay.js'
 import {type CsvColumn, csvTime, renderCsv} from './csv.js'
 import {formatNumber} from './format.js'
 import {type Column, renderTable} from './table.js'

@@ -1,5 +1,5 @@
-import {saturationPodFigures} from '../inspect/saturation-items.js'
-import type {SaturationDetail, SimulationItem} from '../inspect/simulation-result.js'
+import {saturationPodFigures} from '../simulate/saturation-items.js'
+import type {SaturationDetail, SimulationItem} from '../simulate/simulation-result.js'
 import {formatNumber, formatPair, formatPercent} from './format.js'
 import {type Column, renderTable} from './table.js'
 

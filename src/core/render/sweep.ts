@@ -1,4 +1,4 @@
-import type {SweepResult, SweepRow, SweepSaturation} from '../sweep/run-sweep.js'
+import type {SweepResult, SweepRow, SweepSaturation} from '../simulate/run-sweep.js'
 import {type CsvColumn, renderCsv} from './csv.js'
 import {formatNumber, formatPercent} from './format.js'
 import {formatSpare} from './simulation.js'

@@ -4,9 +4,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
-import {collectModelMetrics} from '../../../src/core/collector/model-metrics.js'
+import {collectModelMetrics} from '../../../src/core/collect/model-metrics.js'
 import {PrometheusError} from '../../../src/core/errors.js'
-import {createPrometheusClient, type PrometheusClientOptions} from '../../../src/core/prometheus/client.js'
+import {createPrometheusClient, type PrometheusClientOptions} from '../../../src/core/read/prometheus/client.js'
 import {freePort, startPrometheus} from '../../support/prometheus.js'
 import {makeTlsFiles, sendJson, startFakePrometheus, startForwardProxy} from '../../support/prometheus-fake.js'
 

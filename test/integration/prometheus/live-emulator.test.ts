@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {test} from 'node:test'
 
-import {collectModelMetrics} from '../../../src/core/collector/model-metrics.js'
-import {collectPodMetrics} from '../../../src/core/collector/pod-metrics.js'
-import {createPrometheusClient} from '../../../src/core/prometheus/client.js'
+import {collectModelMetrics} from '../../../src/core/collect/model-metrics.js'
+import {collectPodMetrics} from '../../../src/core/collect/pod-metrics.js'
+import {createPrometheusClient} from '../../../src/core/read/prometheus/client.js'
 import {startPrometheus} from '../../support/prometheus.js'
 import {startVllmEmulator} from '../../support/vllm-emulator.js'
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {after, test} from 'node:test'
 
-import {createPrometheusClient} from '../../../src/core/prometheus/client.js'
-import {replaySaturationFromPrometheus} from '../../../src/core/replay/saturation-fetch.js'
+import {createPrometheusClient} from '../../../src/core/read/prometheus/client.js'
+import {replaySaturationFromPrometheus} from '../../../src/core/run/saturation-fetch.js'
 import {sourcesOf} from '../../unit/saturation-inputs/builders.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {OpenMetricsBuilder, type Point} from '../../support/openmetrics.js'

@@ -4,8 +4,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
-import {execCredential, parseExecCredential} from '../../../src/core/cluster/exec-credential.js'
-import type {KubeconfigExec} from '../../../src/core/cluster/kubeconfig.js'
+import {execCredential, parseExecCredential} from '../../../src/core/read/kube/exec-credential.js'
+import type {KubeconfigExec} from '../../../src/core/read/kube/kubeconfig.js'
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'kva-exec-test-'))

@@ -66,6 +66,6 @@ test('the flag group and the cluster layer load client-node, undici and yaml onl
     }
   }
   const dist = join(repoRoot, 'dist', 'src')
-  for (const entry of ['cli/kube-flags.js', 'core/cluster/kubeconfig.js', 'core/cluster/read-sources.js', 'core/cluster/kube-client.js', 'core/cluster/shape.js']) visit(join(dist, entry))
+  for (const entry of ['cli/kube-flags.js', 'core/read/kube/kubeconfig.js', 'core/read/kube/read-sources.js', 'core/read/kube/kube-client.js', 'core/model/shape.js']) visit(join(dist, entry))
   assert.ok(seen.size >= 7)
 })

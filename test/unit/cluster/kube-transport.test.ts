@@ -6,8 +6,8 @@ import {test, type TestContext} from 'node:test'
 
 import {Agent, ProxyAgent} from 'undici'
 
-import {credentials, kubeDispatcher, kubeTransport, needsClientNode} from '../../../src/core/cluster/kube-transport.js'
-import type {ClusterConnection, KubeconfigCluster, KubeconfigUser} from '../../../src/core/cluster/kubeconfig.js'
+import {credentials, kubeDispatcher, kubeTransport, needsClientNode} from '../../../src/core/read/kube/kube-transport.js'
+import type {ClusterConnection, KubeconfigCluster, KubeconfigUser} from '../../../src/core/read/kube/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
 import {redactSecrets} from '../../../src/core/redact.js'
 import {testPki} from '../../support/tls.js'

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
-import {clientNodeKubeConfig, kubeconfigFiles, loadKubeconfig, mergeKubeconfigs} from '../../../src/core/cluster/kubeconfig.js'
+import {clientNodeKubeConfig, kubeconfigFiles, loadKubeconfig, mergeKubeconfigs} from '../../../src/core/read/kube/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
 
 function tempDir(t: TestContext): string {
@@ -166,7 +166,7 @@ test('an exec plugin token authenticates requests and a failing plugin is a Clus
     )
     return file
   }
-  const {createKubeReader} = await import('../../../src/core/cluster/kube-client.js')
+  const {createKubeReader} = await import('../../../src/core/read/kube/kube-client.js')
   const {redactSecrets} = await import('../../../src/core/redact.js')
   await createKubeReader(await loadKubeconfig({kubeconfig: write('ok', plugin), env: {}}))
   assert.equal(redactSecrets('Bearer-less exec-token-abcdef123'), 'Bearer-less <redacted>', 'the exec token is registered for redaction')

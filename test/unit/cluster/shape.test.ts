@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {detectCrdShape, detectObjectShape} from '../../../src/core/cluster/shape.js'
+import {detectCrdShape, detectObjectShape} from '../../../src/core/model/shape.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 
 const crd = (name: string) => clusterFixture(name)[0]

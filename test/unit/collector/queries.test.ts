@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {chunkRange, maxPointsPerSeries} from '../../../src/core/collector/history.js'
-import {collectorProfiles, profileForControllerVersion} from '../../../src/core/collector/profiles.js'
-import {scopeSelector} from '../../../src/core/collector/scope.js'
-import {toModelMetricsUnit} from '../../../src/core/collector/units.js'
+import {chunkRange, maxPointsPerSeries} from '../../../src/core/collect/history.js'
+import {collectorProfiles, profileForControllerVersion} from '../../../src/core/plan/profiles.js'
+import {scopeSelector} from '../../../src/core/plan/scope.js'
+import {toModelMetricsUnit} from '../../../src/core/collect/units.js'
 
 const single = scopeSelector([{namespace: 'llm', modelID: 'granite-8b'}])
 

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test} from 'node:test'
 
-import {readManifests} from '../../../src/core/manifest/read-manifests.js'
+import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {parseServiceClasses, type ConfigProblem} from '../../../src/core/model/controller-config.js'
 import {describeProblems} from '../../../src/core/model/field-problems.js'
 import {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {readManifests} from '../../../src/core/manifest/read-manifests.js'
-import {parseMetricsSnapshot} from '../../../src/core/manifest/metrics-snapshot.js'
+import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
+import {parseMetricsSnapshot} from '../../../src/core/read/manifests/metrics-snapshot.js'
 import {fixturePath, repoRoot} from '../../support/paths.js'
 
 test('the quickstart example yields two VAs, two Deployments, two ConfigMaps and one snapshot', async () => {

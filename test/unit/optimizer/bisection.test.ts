@@ -8,10 +8,10 @@ import {
   type BisectionResult,
   type Evaluation,
   withinTolerance,
-} from '../../../src/core/optimizer/bisection.js'
-import {f32} from '../../../src/core/optimizer/float32.js'
-import {analyzeRate, createQueueAnalyzer, sizeForTargets} from '../../../src/core/optimizer/queue-analyzer.js'
-import {queueModelWork} from '../../../src/core/optimizer/queue-model.js'
+} from '../../../src/core/decide/queueing/bisection.js'
+import {f32} from '../../../src/core/decide/queueing/float32.js'
+import {analyzeRate, createQueueAnalyzer, sizeForTargets} from '../../../src/core/decide/queueing/queue-analyzer.js'
+import {queueModelWork} from '../../../src/core/decide/queueing/queue-model.js'
 
 /** Upstream analyzer.BinarySearch as written: always runs the 100 steps unless a midpoint is within tolerance. */
 function upstreamBinarySearch(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {formatGoFloat32, parseGoFloat32} from '../../../src/core/optimizer/float32.js'
+import {formatGoFloat32, parseGoFloat32} from '../../../src/core/decide/queueing/float32.js'
 
 test('parseGoFloat32 rounds decimals to float32 and accepts what Go accepts', () => {
   assert.deepEqual(parseGoFloat32('0.1'), {ok: true, value: Math.fround(0.1)})

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {type AnalyzerHooks, DIRECT_ANALYZER_HOOKS} from '../../../src/core/optimizer/allocation.js'
-import {decideModelBased, type ModelBasedInput} from '../../../src/core/optimizer/model-based.js'
+import {type AnalyzerHooks, DIRECT_ANALYZER_HOOKS} from '../../../src/core/decide/queueing/allocation.js'
+import {decideModelBased, type ModelBasedInput} from '../../../src/core/decide/queueing/model-based.js'
 
 /** A feasible VA (golden edge-019: ITL-bound, 2 replicas at 600 req/min), shape A unless overridden. */
 function va(overrides: Partial<ModelBasedInput> = {}): ModelBasedInput {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {decideModelBased, type ModelBasedInput} from '../../../src/core/optimizer/model-based.js'
-import {selectUnlimited} from '../../../src/core/optimizer/solver-unlimited.js'
-import {buildSystem, computeCandidates, createServerAllocation, type SystemSpec} from '../../../src/core/optimizer/system.js'
+import {decideModelBased, type ModelBasedInput} from '../../../src/core/decide/queueing/model-based.js'
+import {selectUnlimited} from '../../../src/core/decide/queueing/solver-unlimited.js'
+import {buildSystem, computeCandidates, createServerAllocation, type SystemSpec} from '../../../src/core/decide/queueing/system.js'
 import {assertMatchesGolden, readGolden} from './golden-compare.js'
 
 interface OptimizerCase {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {binarySearch, type Evaluation, withinTolerance} from '../../../src/core/optimizer/bisection.js'
-import {f32} from '../../../src/core/optimizer/float32.js'
-import {analyzeRate, createQueueAnalyzer, sizeForTargets} from '../../../src/core/optimizer/queue-analyzer.js'
-import {decodeTimeMs, effectiveConcurrency, prefillTimeMs} from '../../../src/core/optimizer/service-time.js'
+import {binarySearch, type Evaluation, withinTolerance} from '../../../src/core/decide/queueing/bisection.js'
+import {f32} from '../../../src/core/decide/queueing/float32.js'
+import {analyzeRate, createQueueAnalyzer, sizeForTargets} from '../../../src/core/decide/queueing/queue-analyzer.js'
+import {decodeTimeMs, effectiveConcurrency, prefillTimeMs} from '../../../src/core/decide/queueing/service-time.js'
 import {assertMatchesGolden, readGolden} from './golden-compare.js'
 
 interface AnalyzerCase {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {f32} from '../../../src/core/optimizer/float32.js'
+import {f32} from '../../../src/core/decide/queueing/float32.js'
 import {
   queueModelWork,
   type QueueSolveResult,
@@ -9,8 +9,8 @@ import {
   solveStateDependentQueue,
   solveStateDependentQueueReference,
   solveStateDependentQueueTimes,
-} from '../../../src/core/optimizer/queue-model.js'
-import {serviceRatesPerMs} from '../../../src/core/optimizer/service-time.js'
+} from '../../../src/core/decide/queueing/queue-model.js'
+import {serviceRatesPerMs} from '../../../src/core/decide/queueing/service-time.js'
 
 /** Deterministic PRNG (mulberry32), so that a failure names a reproducible seed. */
 function random(seed: number): () => number {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import type {Allocation} from '../../../src/core/optimizer/allocation.js'
-import {solveSystem} from '../../../src/core/optimizer/solver.js'
-import {buildSystem, type SystemSpec} from '../../../src/core/optimizer/system.js'
+import type {Allocation} from '../../../src/core/decide/queueing/allocation.js'
+import {solveSystem} from '../../../src/core/decide/queueing/solver.js'
+import {buildSystem, type SystemSpec} from '../../../src/core/decide/queueing/system.js'
 import {assertMatchesGolden, readGolden} from './golden-compare.js'
 
 interface SystemCase {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {UsageError} from '../../../src/core/errors.js'
-import {parseQueryData, ResponseShapeError} from '../../../src/core/prometheus/response.js'
-import {MAX_FUTURE_MS, parseEvaluationTime} from '../../../src/core/prometheus/time.js'
+import {parseQueryData, ResponseShapeError} from '../../../src/core/read/prometheus/response.js'
+import {MAX_FUTURE_MS, parseEvaluationTime} from '../../../src/core/read/prometheus/time.js'
 
 test('a result holding null, a string, a null value or a non-string label is a malformed answer', () => {
   const vector = (result: unknown) => () => parseQueryData({resultType: 'vector', result})

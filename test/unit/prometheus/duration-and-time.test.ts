@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {UsageError} from '../../../src/core/errors.js'
-import {formatPromDuration, parsePromDurationMs} from '../../../src/core/prometheus/duration.js'
-import {formatApiTime, parseEvaluationTime} from '../../../src/core/prometheus/time.js'
+import {formatPromDuration, parsePromDurationMs} from '../../../src/core/read/prometheus/duration.js'
+import {formatApiTime, parseEvaluationTime} from '../../../src/core/read/prometheus/time.js'
 
 test('durations parse in Prometheus syntax, largest unit first', () => {
   assert.equal(parsePromDurationMs('30s'), 30_000)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {escapeLabelValue, escapeRegex, labelMatcher} from '../../../src/core/prometheus/label-value.js'
+import {escapeLabelValue, escapeRegex, labelMatcher} from '../../../src/core/read/prometheus/label-value.js'
 
 test('label values escape backslash first, then quotes and newlines', () => {
   assert.equal(escapeLabelValue('meta-llama/Llama-3.1-8B-Instruct'), 'meta-llama/Llama-3.1-8B-Instruct')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {parseInClusterServiceUrl, resolvePrometheusUrl, serviceProxyUrl} from '../../../src/core/prometheus/resolve-url.js'
+import {parseInClusterServiceUrl, resolvePrometheusUrl, serviceProxyUrl} from '../../../src/core/read/prometheus/resolve-url.js'
 
 const api = 'https://api.example.com:6443'
 const configMap = {

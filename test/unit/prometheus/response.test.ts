@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {parseEnvelope, parseQueryData, parseSampleValue, ResponseShapeError} from '../../../src/core/prometheus/response.js'
+import {parseEnvelope, parseQueryData, parseSampleValue, ResponseShapeError} from '../../../src/core/read/prometheus/response.js'
 
 test('sample values parse special floats as Prometheus prints them', () => {
   assert.equal(parseSampleValue('1.5'), 1.5)

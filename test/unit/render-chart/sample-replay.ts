@@ -1,4 +1,4 @@
-import type {ReplayStep, VaReplay} from '../../../src/core/replay/replay.js'
+import type {ReplayStep, VaReplay} from '../../../src/core/simulate/replay.js'
 
 /** A hand-made 40-step replay: load ramps, a 6-step gap in the middle, ours 1→4, actual 2, controller 3. */
 export function sampleReplay(): VaReplay {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {simulate} from '../../../src/core/inspect/simulate.js'
-import {readManifests} from '../../../src/core/manifest/read-manifests.js'
+import {simulate} from '../../../src/core/simulate/simulate.js'
+import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {renderSimulationTable} from '../../../src/core/render/simulation.js'
 import {fixturePath, repoRoot} from '../../support/paths.js'
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {createMemoisedDecider, sizingKey} from '../../../src/core/optimizer/memo.js'
-import {decideModelBased, type ModelBasedInput} from '../../../src/core/optimizer/model-based.js'
+import {createMemoisedDecider, sizingKey} from '../../../src/core/decide/queueing/memo.js'
+import {decideModelBased, type ModelBasedInput} from '../../../src/core/decide/queueing/model-based.js'
 import {readGolden} from '../optimizer/golden-compare.js'
 
 const golden = readGolden<{cases: Array<{id: string; input: ModelBasedInput}>}>('optimizer-cases.json')

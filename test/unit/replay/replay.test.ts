@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
 import {UsageError} from '../../../src/core/errors.js'
-import {readManifests} from '../../../src/core/manifest/read-manifests.js'
-import {decideModelBased} from '../../../src/core/optimizer/model-based.js'
-import {resolveDecisionTargets} from '../../../src/core/replay/decision-template.js'
-import {MAX_REPLAY_STEPS, replayGrid} from '../../../src/core/replay/fetch-history.js'
-import {replayHistory, type VaReplayInput} from '../../../src/core/replay/replay.js'
+import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
+import {decideModelBased} from '../../../src/core/decide/queueing/model-based.js'
+import {resolveDecisionTargets} from '../../../src/core/simulate/decision-template.js'
+import {MAX_REPLAY_STEPS, replayGrid} from '../../../src/core/run/fetch-history.js'
+import {replayHistory, type VaReplayInput} from '../../../src/core/simulate/replay.js'
 import {repoRoot} from '../../support/paths.js'
 
 const sources = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources

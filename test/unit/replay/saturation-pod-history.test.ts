@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {collectPodMetricsHistory, podHistoryQueries} from '../../../src/core/collector/pod-history.js'
-import type {PrometheusClient, RangeQueryOptions} from '../../../src/core/prometheus/client.js'
-import type {QueryResult, RangeSeries} from '../../../src/core/prometheus/response.js'
+import {collectPodMetricsHistory, podHistoryQueries} from '../../../src/core/collect/pod-history.js'
+import type {PrometheusClient, RangeQueryOptions} from '../../../src/core/read/prometheus/client.js'
+import type {QueryResult, RangeSeries} from '../../../src/core/read/prometheus/response.js'
 
 const startMs = 1_700_000_000_000
 const scope = {namespace: 'llm', modelID: 'ibm/granite-8b'}

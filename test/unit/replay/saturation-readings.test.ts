@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {mapReadingsToReplicas, type PodReading} from '../../../src/core/replay/saturation-readings.js'
+import {mapReadingsToReplicas, type PodReading} from '../../../src/core/model/saturation-readings.js'
 
 const reading = (name: string, kvCacheUsage: number, queueLength: number): PodReading => ({name, kvCacheUsage, queueLength})
 const sum = (readings: readonly PodReading[], field: 'kvCacheUsage' | 'queueLength') => readings.reduce((total, r) => total + r[field], 0)

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import type {PodSeries} from '../../../src/core/collector/pod-history.js'
-import type {ReplayGrid} from '../../../src/core/replay/replay.js'
+import type {PodSeries} from '../../../src/core/collect/pod-history.js'
+import type {ReplayGrid} from '../../../src/core/simulate/replay.js'
 import {
   replaySaturation,
   resolveSaturationCadence,
   type SaturationReplayOptions,
   type SaturationVaReplay,
-} from '../../../src/core/replay/saturation-replay.js'
-import {requestCountKey} from '../../../src/core/saturation-inputs/run-groups.js'
+} from '../../../src/core/simulate/saturation-replay.js'
+import {requestCountKey} from '../../../src/core/decide/saturation/groups/run-groups.js'
 import {configMap, controllerV051, deployment, fixtureSources, shapeCVa, sourcesOf} from '../saturation-inputs/builders.js'
 
 const startMs = 1_700_000_000_000

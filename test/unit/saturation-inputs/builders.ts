@@ -1,7 +1,7 @@
 /** Small builders of raw Kubernetes objects for the saturation input layer. */
 import type {KubeObject} from '../../../src/core/model/kube-object.js'
 import type {PodMetrics} from '../../../src/core/model/metrics.js'
-import type {SourceSet} from '../../../src/core/sources.js'
+import type {SourceSet} from '../../../src/core/model/sources.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 
 export const accelerator = 'inference.optimization/acceleratorName'

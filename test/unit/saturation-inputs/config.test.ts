@@ -8,7 +8,7 @@ import {
   resolveSaturationThresholds,
   resolveScaleToZeroConfig,
   type ConfigLocation,
-} from '../../../src/core/saturation-inputs/config.js'
+} from '../../../src/core/decide/saturation/groups/config.js'
 import {configMap, fixtureSources} from './builders.js'
 
 const location = (configMaps: ConfigLocation['configMaps'], saturationConfigMapName?: string): ConfigLocation => ({

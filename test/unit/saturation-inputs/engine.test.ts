@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {readControllerEnv, type ControllerEnv} from '../../../src/core/model/controller.js'
-import {detectCrdShape} from '../../../src/core/cluster/shape.js'
+import {parseReleaseTag, readControllerEnv, readControllerImageTag, type ControllerEnv} from '../../../src/core/model/controller.js'
+import {detectCrdShape} from '../../../src/core/model/shape.js'
 import {normalizeVariantAutoscaling} from '../../../src/core/model/variant-autoscaling.js'
-import {parseReleaseTag, readControllerImageTag, selectEngine} from '../../../src/core/saturation-inputs/engine.js'
+import {selectEngine} from '../../../src/core/decide/engine-select.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {shapeAVa, shapeCVa} from './builders.js'
 

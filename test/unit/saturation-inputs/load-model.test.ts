@@ -1,25 +1,25 @@
 import assert from 'node:assert/strict'
 import {describe, test} from 'node:test'
 
-import {saturationPodFigures} from '../../../src/core/inspect/saturation-items.js'
-import {simulate} from '../../../src/core/inspect/simulate.js'
-import type {SimulationItem} from '../../../src/core/inspect/simulation-result.js'
+import {saturationPodFigures} from '../../../src/core/simulate/saturation-items.js'
+import {simulate} from '../../../src/core/simulate/simulate.js'
+import type {SimulationItem} from '../../../src/core/simulate/simulation-result.js'
 import {
   inapplicableWhatIfWarnings,
   isSaturationWhatIf,
   whatIfWarningsFor,
   type WhatIf,
-} from '../../../src/core/inspect/what-if.js'
-import {readManifests} from '../../../src/core/manifest/read-manifests.js'
+} from '../../../src/core/model/what-if.js'
+import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {
   overflowRequestsPerKv,
   readingFromDemand,
   scaleDemand,
   spreadDemands,
-} from '../../../src/core/saturation-inputs/load-model.js'
-import {runSaturationEngines} from '../../../src/core/saturation-inputs/run-groups.js'
-import {settleGroup} from '../../../src/core/saturation-inputs/settle.js'
-import type {SourceSet} from '../../../src/core/sources.js'
+} from '../../../src/core/decide/saturation/groups/load-model.js'
+import {runSaturationEngines} from '../../../src/core/decide/saturation/groups/run-groups.js'
+import {settleGroup} from '../../../src/core/decide/saturation/groups/settle.js'
+import type {SourceSet} from '../../../src/core/model/sources.js'
 import {fixturePath} from '../../support/paths.js'
 
 const twoVariants = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources

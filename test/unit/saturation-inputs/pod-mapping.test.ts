@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {normalizeVariantAutoscaling} from '../../../src/core/model/variant-autoscaling.js'
-import {matchLabelSelector} from '../../../src/core/saturation-inputs/label-selector.js'
-import {mapPodsToVariants, matchNamePrefix} from '../../../src/core/saturation-inputs/pod-mapping.js'
+import {matchLabelSelector} from '../../../src/core/decide/saturation/groups/label-selector.js'
+import {mapPodsToVariants, matchNamePrefix} from '../../../src/core/decide/saturation/groups/pod-mapping.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {deployment, podMetrics, podObject, replicaSet, shapeAVa, shapeCVa} from './builders.js'
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {planRequestCounts, requestCountKey, runSaturationEngines, type SaturationRun} from '../../../src/core/saturation-inputs/index.js'
+import {planRequestCounts, requestCountKey, runSaturationEngines, type SaturationRun} from '../../../src/core/decide/saturation/groups/index.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {configMap, controllerV051, deployment, fixtureSources, podMetrics, shapeAVa, shapeCVa, sourcesOf} from './builders.js'
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {normalizeVariantAutoscaling} from '../../../src/core/model/variant-autoscaling.js'
-import {buildVariantState, gpusPerReplicaOf, readDeploymentReplicas} from '../../../src/core/saturation-inputs/variant-state.js'
+import {buildVariantState, gpusPerReplicaOf, readDeploymentReplicas} from '../../../src/core/decide/saturation/groups/variant-state.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {deployment, shapeCVa} from './builders.js'
 

@@ -11,7 +11,7 @@ import {
   type LimiterDecisionInput,
   type ReplicaMetric,
   type SaturationThresholds,
-} from '../../../src/core/optimizer/saturation/index.js'
+} from '../../../src/core/decide/saturation/index.js'
 
 const defaults: SaturationThresholds = {kvCacheThreshold: 0.8, queueLengthThreshold: 5, kvSpareTrigger: 0.1, queueSpareTrigger: 3}
 

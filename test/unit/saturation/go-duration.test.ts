@@ -6,7 +6,7 @@ import {
   formatPrometheusDuration,
   goDurationSeconds,
   parseGoDuration,
-} from '../../../src/core/optimizer/saturation/go-duration.js'
+} from '../../../src/core/decide/saturation/go-duration.js'
 
 function nanoseconds(text: string): bigint {
   const parsed = parseGoDuration(text)

@@ -5,7 +5,7 @@ import {
   normalizeAcceleratorName,
   type DiscoveredGpus,
   type LimiterDecisionInput,
-} from '../../../src/core/optimizer/saturation/index.js'
+} from '../../../src/core/decide/saturation/index.js'
 import {assertExact, nonZero, readGolden} from './golden.js'
 
 interface LimiterCase {

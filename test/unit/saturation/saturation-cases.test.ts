@@ -13,7 +13,7 @@ import {
   type ReplicaTargets,
   type SaturationConfigEntry,
   type SaturationThresholds,
-} from '../../../src/core/optimizer/saturation/index.js'
+} from '../../../src/core/decide/saturation/index.js'
 import {assertExact, assertOneOf, readGolden} from './golden.js'
 
 interface OrderVariation {

@@ -7,7 +7,7 @@ import {
   type RequestCountReading,
   type ScaleToZeroConfig,
   type VariantCost,
-} from '../../../src/core/optimizer/saturation/index.js'
+} from '../../../src/core/decide/saturation/index.js'
 import {assertExact, readGolden} from './golden.js'
 
 interface ScaleToZeroCase {

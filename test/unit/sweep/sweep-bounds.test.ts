@@ -3,7 +3,7 @@ import {test} from 'node:test'
 
 import {UsageError} from '../../../src/core/errors.js'
 import {MAX_BATCH_SIZE, MAX_SWEEP_BATCH_TOTAL} from '../../../src/core/model/limits.js'
-import {parseSweepSpec} from '../../../src/core/sweep/sweep-spec.js'
+import {parseSweepSpec} from '../../../src/core/simulate/sweep-spec.js'
 
 test('max-batch sweeps are bounded by the largest batch size and by their total batch slots', () => {
   const refused = (text: string, message: RegExp, hint?: RegExp) =>

@@ -1,9 +1,9 @@
 import {InputError} from '../../errors.js'
-import {binarySearch, type Evaluation} from '../../optimizer/bisection.js'
-import {f32, formatGoFloat32} from '../../optimizer/float32.js'
-import {formatGoFixed} from '../../optimizer/go-format.js'
-import {RATE_RANGE_EPSILON, STABILITY_SAFETY_FRACTION} from '../../optimizer/queue-analyzer.js'
-import {type QueueModelState, solveStateDependentQueue} from '../../optimizer/queue-model.js'
+import {binarySearch, type Evaluation} from '../queueing/bisection.js'
+import {f32, formatGoFloat32} from '../queueing/float32.js'
+import {formatGoFixed} from '../queueing/go-format.js'
+import {RATE_RANGE_EPSILON, STABILITY_SAFETY_FRACTION} from '../queueing/queue-analyzer.js'
+import {type QueueModelState, solveStateDependentQueue} from '../queueing/queue-model.js'
 import {
   decodeTimeMs,
   prefillTimeMs,

@@ -1,4 +1,4 @@
-import {f32} from '../../optimizer/float32.js'
+import {f32} from '../queueing/float32.js'
 
 /**
  * Service-time model of the 3-parameter queueing model (WVA v0.6.0 to v0.9.0). Mirrors upstream

@@ -1,4 +1,4 @@
-import {f32} from '../../optimizer/float32.js'
+import {f32} from '../queueing/float32.js'
 import type {ServiceParmsV2} from './service-time.js'
 import type {SLOTargetV2, WorkloadMetrics} from './variant-capacity.js'
 

@@ -1,4 +1,4 @@
-import {f32} from '../../optimizer/float32.js'
+import {f32} from '../queueing/float32.js'
 import {buildQueueAnalyzerV2, sizeForTargetsV2, type SizeV2Success} from './queue-analyzer.js'
 import type {ServiceParmsV2} from './service-time.js'
 

@@ -4,7 +4,7 @@
  * down the most expensive while SC allows. Two generations: v0.6/v0.7 (`costAwareScaleUp` / `costAwareScaleDown`)
  * and v0.8/v0.9 (role-paired, analyzer_helpers.go).
  */
-import {formatGoFixed} from '../../optimizer/go-format.js'
+import {formatGoFixed} from '../queueing/go-format.js'
 import {int64FromFloat} from './int64.js'
 import {goSortSlice} from './go-sort.js'
 import {

@@ -13,7 +13,7 @@ import {
   type RequestCountReading,
   type Retention,
   type ScaleToZeroConfig,
-} from '../../optimizer/saturation/scale-to-zero.js'
+} from '../saturation/scale-to-zero.js'
 import {type SaturationV2Release} from './release.js'
 import {actionOf, optionalInt, type V2Decision, type V2VariantInput} from './types.js'
 

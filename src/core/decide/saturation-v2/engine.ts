@@ -4,7 +4,7 @@
  * skip, the optimizer, then stage 3 (the enforcer and, at v0.9, its gates). GreedyByScore (enableLimiter) runs
  * across models instead: see greedy-score-optimizer.ts.
  */
-import type {RequestCountReading} from '../../optimizer/saturation/scale-to-zero.js'
+import type {RequestCountReading} from '../saturation/scale-to-zero.js'
 import {analyzeSaturationV2, type V2AnalyzeResult} from './analyzer.js'
 import {costAwareOptimizerName, optimizeCostAware} from './cost-aware-optimizer.js'
 import {detectInferenceEngine} from './engine-params.js'

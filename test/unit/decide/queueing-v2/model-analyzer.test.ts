@@ -20,7 +20,7 @@ import {
   type WorkloadMetrics,
 } from '../../../../src/core/decide/queueing-v2/index.js'
 import {InputError} from '../../../../src/core/errors.js'
-import {f32} from '../../../../src/core/optimizer/float32.js'
+import {f32} from '../../../../src/core/decide/queueing/float32.js'
 
 // Parameters and expected sizing of golden case q-edge-zero-input (upstream v0.9.0, queueing-v2-cases.json).
 const ZERO_INPUT_PARMS: ServiceParmsV2 = {alpha: 8, beta: f32(0.028), gamma: f32(0.00013)}

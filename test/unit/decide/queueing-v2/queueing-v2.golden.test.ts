@@ -8,7 +8,7 @@ import {
 } from '../../../../src/core/decide/queueing-v2/queue-analyzer.js'
 import {decodeTimeMs, iterationTimeMs, prefillTimeMs} from '../../../../src/core/decide/queueing-v2/service-time.js'
 import {sizeVariantCapacity} from '../../../../src/core/decide/queueing-v2/variant-capacity.js'
-import {f32} from '../../../../src/core/optimizer/float32.js'
+import {f32} from '../../../../src/core/decide/queueing/float32.js'
 import {assertMatchesGolden, readGolden} from '../../optimizer/golden-compare.js'
 
 interface QueueingV2Input {

@@ -6,7 +6,7 @@ import {
   resolveV2ScaleToZeroPolicy,
   type InlineScaleToZeroBlock,
 } from '../../../../src/core/decide/saturation-v2/index.js'
-import type {RequestCountReading, ScaleToZeroConfig} from '../../../../src/core/optimizer/saturation/index.js'
+import type {RequestCountReading, ScaleToZeroConfig} from '../../../../src/core/decide/saturation/index.js'
 import {assertExactGolden, readGolden, type GoldenModelInput} from './golden-v2.js'
 
 interface ConfigMapEntry {

@@ -1,0 +1,186 @@
+/**
+ * Human sentences for one VA's saturation decision: which trigger fired, why nothing moved, which guard blocked it.
+ * Numbers go through Go's `%.Nf` (`formatGoFixed`) with enough decimals to tell a value from its bound.
+ */
+import {formatGoFixed} from '../../queueing/go-format.js'
+import type {ModelAnalysisDetail} from '../model-analysis.js'
+import type {EnforcementResult, ScaleToZeroPolicy} from '../scale-to-zero.js'
+import type {
+  ModelSaturationAnalysis,
+  SaturationThresholds,
+  ScaledVariant,
+  ScalingAction,
+  VariantState,
+} from '../types.js'
+import type {SaturationEngine} from '../../engine-select.js'
+
+/** Most decimals used to separate a value from its bound. */
+const maxDecimals = 6
+
+/** `value` and `bound` with `decimals` decimals, or more when they would print alike. */
+export function formatAgainst(value: number, bound: number, decimals: number): [string, string] {
+  for (let places = decimals; ; places++) {
+    const pair: [string, string] = [formatGoFixed(value, places), formatGoFixed(bound, places)]
+    if (pair[0] !== pair[1] || value === bound || places >= maxDecimals) return pair
+  }
+}
+
+/** "average spare KV 0.04 < trigger 0.10" (KV with 2 decimals, queue with 1). */
+function compare(label: string, value: number, operator: '<' | '>=', bound: number, decimals: number, boundLabel = ''): string {
+  const [left, right] = formatAgainst(value, bound, decimals)
+  return `${label} ${left} ${operator === '>=' ? '≥' : '<'} ${boundLabel}${right}`
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+/** Facts about the model group that every VA's explanation draws on. */
+export interface GroupFacts {
+  readonly engine: SaturationEngine
+  readonly modelId: string
+  readonly namespace: string
+  readonly thresholds: SaturationThresholds
+  readonly detail: ModelAnalysisDetail<ModelSaturationAnalysis>
+  readonly variantNames: readonly string[]
+  readonly scaledVariant: ScaledVariant | undefined
+  /** v0.5.1. */
+  readonly transitionReasons: readonly string[]
+  readonly skippedForPendingReplicas: readonly string[]
+  /** v0.4.2. */
+  readonly preservedVariants: readonly string[]
+  readonly enforcement: EnforcementResult | undefined
+  readonly scaleToZeroPolicy: ScaleToZeroPolicy | undefined
+  readonly enableLimiter: boolean
+}
+
+export interface VariantFacts {
+  readonly name: string
+  readonly state: VariantState
+  readonly targetReplicas: number
+  readonly action: ScalingAction
+  /** Pods of this VA that fed the engine. */
+  readonly reportingPods: number
+  readonly cost: number
+}
+
+function scaleUpTriggers(facts: GroupFacts): string {
+  const {analysis} = facts.detail
+  const parts: string[] = []
+  if (facts.detail.scaleUpCheck?.kvSpareTriggered) parts.push(compare('average spare KV', analysis.avgSpareKvCapacity, '<', facts.thresholds.kvSpareTrigger, 2, 'trigger '))
+  if (facts.detail.scaleUpCheck?.queueSpareTriggered) parts.push(compare('average spare queue', analysis.avgSpareQueueLength, '<', facts.thresholds.queueSpareTrigger, 1, 'trigger '))
+  const saturated = analysis.totalReplicas - analysis.nonSaturatedCount
+  const tail = saturated > 0 ? `, ${saturated}/${analysis.totalReplicas} replicas saturated` : ''
+  return parts.join(' and ') + tail
+}
+
+function noScaleUp(facts: GroupFacts): string {
+  const {analysis} = facts.detail
+  return `no scale-up: ${compare('average spare KV', analysis.avgSpareKvCapacity, '>=', facts.thresholds.kvSpareTrigger, 2)} and ${compare('spare queue', analysis.avgSpareQueueLength, '>=', facts.thresholds.queueSpareTrigger, 1)}`
+}
+
+function scaleDownSentence(facts: GroupFacts): string | undefined {
+  const check = facts.detail.scaleDownCheck
+  switch (check.kind) {
+    case 'too-few-non-saturated':
+      return `no scale-down: ${plural(check.nonSaturatedCount, 'replica')} not saturated, it takes 2`
+    case 'simulated': {
+      const kv = compare('spare KV', check.remainingSpareKv, check.remainingSpareKv >= facts.thresholds.kvSpareTrigger ? '>=' : '<', facts.thresholds.kvSpareTrigger, 2)
+      const queue = compare('spare queue', check.remainingSpareQueue, check.remainingSpareQueue >= facts.thresholds.queueSpareTrigger ? '>=' : '<', facts.thresholds.queueSpareTrigger, 1)
+      if (check.isSafe) return undefined
+      const failing = [
+        ...(check.remainingSpareKv >= facts.thresholds.kvSpareTrigger ? [] : [kv]),
+        ...(check.remainingSpareQueue >= facts.thresholds.queueSpareTrigger ? [] : [queue]),
+      ]
+      return `no scale-down: removing one replica would leave ${failing.join(' and ')}`
+    }
+  }
+}
+
+function scaleDownSafeText(facts: GroupFacts): string {
+  const check = facts.detail.scaleDownCheck
+  if (check.kind !== 'simulated') return ''
+  return `removing one replica leaves ${compare('spare KV', check.remainingSpareKv, '>=', facts.thresholds.kvSpareTrigger, 2)} and ${compare('spare queue', check.remainingSpareQueue, '>=', facts.thresholds.queueSpareTrigger, 1)}`
+}
+
+function enforcementSentence(facts: GroupFacts, variant: VariantFacts): string | undefined {
+  const enforcement = facts.enforcement
+  const retention = facts.scaleToZeroPolicy?.retention.promqlRange
+  if (enforcement === undefined) return undefined
+  switch (enforcement.outcome.kind) {
+    case 'scaled-to-zero':
+      return `scale to zero: ${formatGoFixed(enforcement.outcome.requests, 0)} requests for ${facts.modelId} in the last ${retention}`
+    case 'kept-recent-requests':
+      return `scale-to-zero is enabled but ${formatGoFixed(enforcement.outcome.requests, 0)} requests arrived in the last ${retention}`
+    case 'kept-request-count-unknown':
+      return `scale-to-zero is enabled but the request count over the last ${retention} is unknown (${enforcement.outcome.message}); targets kept`
+    case 'minimum-preserved':
+      return enforcement.outcome.variantName === variant.name
+        ? `raised to 1: scale-to-zero is disabled, so the model keeps one replica on its cheapest variant`
+        : undefined
+    case 'kept-has-replicas':
+    case 'kept-no-targets':
+      return undefined
+  }
+}
+
+function describeOtherScale(facts: GroupFacts, variant: VariantFacts, scaled: ScaledVariant, costOf: (name: string) => number): string {
+  const otherCost = costOf(scaled.variant)
+  const costs = `cost ${formatGoFixed(otherCost, 2)} vs ${formatGoFixed(variant.cost, 2)} here`
+  if (scaled.action === 'scale-up') {
+    return `no change: the scale-up goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, smaller name)` : `cheaper ${scaled.variant} (${costs})`}`
+  }
+  if (variant.reportingPods <= 1) return `no change: the scale-down goes to ${scaled.variant}; a variant at 1 replica is never scaled down`
+  return `no change: the scale-down goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, larger name)` : `more expensive ${scaled.variant} (${costs})`}`
+}
+
+/** The sentences for a VA the engine decided on. */
+export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf: (name: string) => number): string[] {
+  const sentences: string[] = []
+  const {state} = variant
+  const {analysis} = facts.detail
+  const scaled = facts.scaledVariant
+  const pending = state.pendingReplicas ?? 0
+  if (facts.engine === 'saturation-v0.5.1' && facts.transitionReasons.length > 0) {
+    sentences.push(`blocked: model ${facts.modelId} is in transition (${facts.transitionReasons.join('; ')}), so every variant holds its desired or current replicas this cycle`)
+  } else if (facts.preservedVariants.includes(variant.name)) {
+    sentences.push(`keeps desired ${state.desiredReplicas} (current ${state.currentReplicas}) until the Deployment converges; v0.4.2 leaves it out of the ±1 step`)
+  } else if (scaled?.variant === variant.name) {
+    // Both engines step from the pods reporting (v0.5.1 only moves a stable model, where that equals current).
+    const from = variant.reportingPods
+    const to = from + (scaled.action === 'scale-up' ? 1 : -1)
+    sentences.push(
+      scaled.action === 'scale-up'
+        ? `scale up ${variant.name} by 1 (${from} → ${to}): ${scaleUpTriggers(facts)}`
+        : `scale down ${variant.name} by 1 (${from} → ${to}): ${scaleDownSafeText(facts)}`,
+    )
+  } else if (scaled !== undefined) {
+    sentences.push(describeOtherScale(facts, variant, scaled, costOf))
+  } else if (analysis.shouldScaleUp) {
+    const blocked = facts.skippedForPendingReplicas
+    sentences.push(
+      blocked.length > 0
+        ? `scale-up needed: ${scaleUpTriggers(facts)}; but every variant has pending replicas`
+        : `scale-up needed: ${scaleUpTriggers(facts)}; but no variant can take it`,
+    )
+  } else {
+    sentences.push(noScaleUp(facts))
+    const down = scaleDownSentence(facts)
+    if (down !== undefined) sentences.push(down)
+    else if (analysis.scaleDownSafe) sentences.push(`no scale-down: ${scaleDownSafeText(facts)}, but every variant is at 1 replica`)
+  }
+  if (facts.skippedForPendingReplicas.includes(variant.name)) sentences.push(`blocked: ${plural(pending, 'replica')} pending`)
+  else if (pending > 0 && facts.engine === 'saturation-v0.5.1' && !sentences.some((sentence) => sentence.startsWith('blocked'))) {
+    sentences.push(`${plural(pending, 'replica')} pending (not ready)`)
+  }
+  if (facts.engine === 'capacity-v0.4.2' && variant.reportingPods !== state.currentReplicas && !facts.preservedVariants.includes(variant.name)) {
+    sentences.push(`v0.4.2 counts the ${plural(variant.reportingPods, 'pod')} reporting metrics, not the ${plural(state.currentReplicas, 'replica')} the Deployment has`)
+  }
+  const enforced = enforcementSentence(facts, variant)
+  if (enforced !== undefined) sentences.push(enforced)
+  if (facts.enableLimiter && variant.action === 'scale-up') {
+    sentences.push('the GPU limiter is enabled (default.enableLimiter): free GPUs of this accelerator may cut the scale-up; not simulated')
+  }
+  if (facts.variantNames.length > 1) sentences.push('the controller moves one variant by one replica per cycle')
+  return sentences
+}

@@ -1,0 +1,25 @@
+import type {KubeObject} from './kube-object.js'
+import type {MetricsSnapshot} from './metrics.js'
+
+/**
+ * Everything the inspect pipeline reads, from manifest files (-f) or from the cluster. Raw objects: validation and
+ * normalisation happen once, in core/model, for both sources, so offline and live runs cannot drift apart.
+ */
+export interface SourceSet {
+  variantAutoscalings: KubeObject[]
+  deployments: KubeObject[]
+  configMaps: KubeObject[]
+  /** The CustomResourceDefinition variantautoscalings.llmd.ai, when readable (shape detection). */
+  crd?: KubeObject | undefined
+  /** The WVA controller Deployment, when found (env: WVA_SCALE_TO_ZERO, CONFIG_MAP_NAME, ...). */
+  controllerDeployment?: KubeObject | undefined
+  /** Namespace of the controller and its ConfigMaps. */
+  controllerNamespace?: string | undefined
+  pods?: KubeObject[] | undefined
+  replicaSets?: KubeObject[] | undefined
+  metricsSnapshots: MetricsSnapshot[]
+  /** Problems that did not stop reading (RBAC denied on ConfigMaps, unknown kinds in a file...). */
+  warnings: string[]
+  /** Objects of a cluster list that could not be used (a null or string item): reported one by one, exit 6. */
+  problems?: Array<{source: string; message: string; hint: string}> | undefined
+}

@@ -1,0 +1,396 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {homedir} from 'node:os'
+import {delimiter, dirname, isAbsolute, join, resolve} from 'node:path'
+
+import type {KubeConfig} from '@kubernetes/client-node'
+
+import {ClusterError, errorMessage, fileProblem, shownValue} from '../../errors.js'
+import {redactSecrets, registerSecret} from '../../redact.js'
+
+/** What kubectl's kubeconfig flags and environment say; every field optional, as on the command line. */
+export interface KubeconfigOptions {
+  /** --kubeconfig: this file only, no merge; it must exist. */
+  kubeconfig?: string | undefined
+  context?: string | undefined
+  cluster?: string | undefined
+  user?: string | undefined
+  /** -n: wins over the context's namespace. */
+  namespace?: string | undefined
+  /** Environment to read KUBECONFIG, HOME and KUBERNETES_SERVICE_* from (process.env by default). */
+  env?: NodeJS.ProcessEnv | undefined
+  /** Where the in-cluster service account files live (tests point it elsewhere). */
+  serviceAccountDir?: string | undefined
+  /** Directory that relative --kubeconfig paths resolve against (process.cwd() by default). */
+  cwd?: string | undefined
+}
+
+/** The fields of a kubeconfig `clusters[].cluster` that requests use, in the kubeconfig's spelling. */
+export interface KubeconfigCluster {
+  server: string
+  /** Absolute path (resolved against the kubeconfig's directory). */
+  'certificate-authority'?: string
+  /** Base64 of the PEM. */
+  'certificate-authority-data'?: string
+  'insecure-skip-tls-verify'?: boolean
+  'tls-server-name'?: string
+  'proxy-url'?: string
+  [key: string]: unknown
+}
+
+/** A kubeconfig `users[].user.exec`: an exec credential plugin (client.authentication.k8s.io v1 or v1beta1). */
+export interface KubeconfigExec {
+  apiVersion?: string
+  /** Absolute when the kubeconfig gave a path; a bare name is looked up on PATH. */
+  command?: string
+  args?: string[]
+  /** Added to the process environment; always holds KUBERNETES_EXEC_INFO. */
+  env: Array<{name: string; value: string}>
+  installHint?: string
+  provideClusterInfo?: boolean
+  interactiveMode?: string
+  [key: string]: unknown
+}
+
+/** The fields of a kubeconfig `users[].user`, token-file already read into `token`, paths absolute. */
+export interface KubeconfigUser {
+  token?: string
+  username?: string
+  password?: string
+  'client-certificate'?: string
+  /** Base64 of the PEM. */
+  'client-certificate-data'?: string
+  'client-key'?: string
+  /** Base64 of the PEM. */
+  'client-key-data'?: string
+  /** Impersonate-User. */
+  as?: string
+  exec?: KubeconfigExec
+  /** Legacy gcp/oidc/azure providers; only client-node handles these. */
+  'auth-provider'?: unknown
+  [key: string]: unknown
+}
+
+/**
+ * A kubeconfig resolved to one cluster, user and namespace, ready for requests: plain data, so that building it
+ * loads no client library (kube-transport.ts turns it into headers and a dispatcher).
+ */
+export interface ClusterConnection {
+  server: string
+  /** The effective cluster entry, after the kubeconfig merge. */
+  cluster: KubeconfigCluster
+  /** The effective user entry, after the merge; undefined when the context names no user. */
+  user: KubeconfigUser | undefined
+  contextName: string
+  clusterName: string
+  userName: string | undefined
+  namespace: string
+  /** Where the config came from: the files read, or "in-cluster". */
+  source: string
+}
+
+/** The kubeconfig file format, as far as merging needs to know it. */
+export interface RawKubeconfig {
+  clusters?: Array<{name: string; cluster?: Record<string, any>}>
+  users?: Array<{name: string; user?: Record<string, any>}>
+  contexts?: Array<{name: string; context?: Record<string, any>}>
+  'current-context'?: string
+  [key: string]: unknown
+}
+
+export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount'
+
+/**
+ * The files to read, in kubectl's order: --kubeconfig alone; else the KUBECONFIG list (empty entries ignored,
+ * duplicates read once); else ~/.kube/config.
+ */
+export function kubeconfigFiles(options: KubeconfigOptions): {files: string[]; explicit: boolean} {
+  const env = options.env ?? process.env
+  const cwd = options.cwd ?? process.cwd()
+  if (options.kubeconfig !== undefined && options.kubeconfig !== '') return {files: [resolve(cwd, options.kubeconfig)], explicit: true}
+  const list = env.KUBECONFIG
+  if (list !== undefined && list !== '') {
+    const files = list.split(delimiter).filter((file) => file !== '').map((file) => resolve(cwd, file))
+    return {files: [...new Set(files)], explicit: false}
+  }
+  const home = env.HOME ?? homedir()
+  return {files: [join(home, '.kube', 'config')], explicit: false}
+}
+
+/**
+ * client-go's merge of several kubeconfig files: the first file to set a value or a named entry wins, and that value
+ * is never changed (a later file's cluster, user or context of the same name is ignored entirely).
+ */
+export function mergeKubeconfigs(configs: readonly RawKubeconfig[]): RawKubeconfig {
+  const merged: Required<Pick<RawKubeconfig, 'clusters' | 'users' | 'contexts'>> & RawKubeconfig = {clusters: [], users: [], contexts: []}
+  for (const config of configs) {
+    if (merged['current-context'] === undefined && typeof config['current-context'] === 'string' && config['current-context'] !== '') {
+      merged['current-context'] = config['current-context']
+    }
+    for (const section of ['clusters', 'users', 'contexts'] as const) {
+      for (const entry of config[section] ?? []) {
+        const target = merged[section] as Array<{name: string}>
+        if (entry && typeof entry.name === 'string' && !target.some((existing) => existing.name === entry.name)) target.push(entry)
+      }
+    }
+  }
+  return merged
+}
+
+/** Relative paths inside a kubeconfig resolve against that file's directory (client-go ResolveLocalPaths). */
+export function resolveKubeconfigPaths(config: RawKubeconfig, directory: string): RawKubeconfig {
+  const absolute = (path: unknown) => (typeof path === 'string' && path !== '' && !isAbsolute(path) ? join(directory, path) : path)
+  return {
+    ...config,
+    clusters: (config.clusters ?? []).map((entry) =>
+      entry?.cluster ? {...entry, cluster: {...entry.cluster, 'certificate-authority': absolute(entry.cluster['certificate-authority'])}} : entry,
+    ),
+    users: (config.users ?? []).map((entry) => {
+      if (!entry?.user) return entry
+      const user = {...entry.user}
+      for (const key of ['client-certificate', 'client-key', 'token-file']) if (user[key] !== undefined) user[key] = absolute(user[key])
+      // A command with a path separator is relative to the kubeconfig; a bare name is looked up on PATH.
+      if (user.exec?.command && typeof user.exec.command === 'string' && user.exec.command.includes('/')) user.exec = {...user.exec, command: absolute(user.exec.command)}
+      return {...entry, user}
+    }),
+  }
+}
+
+/** Reads and parses one kubeconfig file; undefined when it does not exist (client-go skips missing KUBECONFIG files). */
+export async function readKubeconfigFile(file: string): Promise<RawKubeconfig | undefined> {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+    throw new ClusterError(`kubeconfig ${file}: cannot read it (${problem})`, {
+      hint: 'check the file permissions, or point --kubeconfig or KUBECONFIG at another file',
+    })
+  }
+  const {parseDocument} = await import('yaml')
+  const document = parseDocument(text, {prettyErrors: false})
+  const problem = document.errors[0]
+  const value: unknown = problem ? undefined : document.toJS()
+  if (problem || (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value)))) {
+    // Only the first line of the parser's message: later lines quote the file, which may hold a token.
+    const reason = problem ? redactSecrets(problem.message.split('\n')[0] ?? 'invalid YAML') : 'not a YAML mapping'
+    throw new ClusterError(`kubeconfig ${file}: cannot parse it: ${reason}`, {hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one'})
+  }
+  const config = (value ?? {}) as RawKubeconfig
+  for (const section of ['clusters', 'users', 'contexts'] as const) {
+    if (config[section] !== undefined && config[section] !== null && !Array.isArray(config[section])) {
+      throw new ClusterError(`kubeconfig ${file}: cannot parse it: "${section}" is not a list`, {hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one'})
+    }
+  }
+  return resolveKubeconfigPaths(config, dirname(file))
+}
+
+/**
+ * Loads the kubeconfig like kubectl: files (see kubeconfigFiles), merged; else in-cluster; then --context, --cluster
+ * and --user; the namespace from -n, else the context's, else "default". Throws ClusterError naming the file or
+ * context and the fix. Tokens read here are registered for redaction.
+ */
+export async function loadKubeconfig(options: KubeconfigOptions = {}): Promise<ClusterConnection> {
+  const {files, explicit} = kubeconfigFiles(options)
+  const configs: RawKubeconfig[] = []
+  const read: string[] = []
+  for (const file of files) {
+    const config = await readKubeconfigFile(file)
+    if (config === undefined) {
+      if (explicit) throw new ClusterError(`kubeconfig ${file}: no such file`, {hint: 'check the --kubeconfig path'})
+      continue
+    }
+    configs.push(config)
+    read.push(file)
+  }
+  const merged = mergeKubeconfigs(configs)
+  const isEmpty = merged.clusters!.length === 0 && merged.contexts!.length === 0 && merged.users!.length === 0
+  if (isEmpty && !explicit) {
+    const inCluster = loadInCluster(options)
+    if (inCluster) return inCluster
+    const where = (options.env ?? process.env).KUBECONFIG ? `${files.join(delimiter)} (from KUBECONFIG)` : files[0]
+    throw new ClusterError(`kubeconfig ${where}: not found, and not running in a cluster`, {
+      hint: 'pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config (e.g. with your cloud CLI)',
+    })
+  }
+  return connect(merged, options, read.join(delimiter))
+}
+
+function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: string): ClusterConnection {
+  const contextName = options.context || merged['current-context'] || undefined
+  const rawContext = contextName === undefined ? undefined : merged.contexts!.find((entry) => entry.name === contextName)
+  if (contextName === undefined && !options.cluster) {
+    throw new ClusterError(`kubeconfig ${source}: no current context is set`, {hint: 'pass --context NAME, or run "kubectl config use-context NAME"'})
+  }
+  if (contextName !== undefined && !rawContext && options.context) {
+    throw new ClusterError(`kubeconfig ${source}: context "${contextName}" not found`, {
+      hint: 'list the contexts with "kubectl config get-contexts" and pass one with --context',
+    })
+  }
+  if (contextName !== undefined && !rawContext) {
+    throw new ClusterError(`kubeconfig ${source}: current context "${contextName}" does not exist`, {
+      hint: 'pass --context NAME, or run "kubectl config use-context NAME"',
+    })
+  }
+  const context = rawContext?.context ?? {}
+  const clusterName: string | undefined = options.cluster || context.cluster
+  const userName: string | undefined = options.user || context.user || undefined
+  const what = contextName === undefined ? '' : ` (context "${contextName}")`
+  const rawCluster = merged.clusters!.find((entry) => entry.name === clusterName)
+  if (!clusterName || !rawCluster) {
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName ?? ''}"${what} not found`, {
+      hint: options.cluster ? 'list the clusters with "kubectl config get-clusters"' : 'fix the context, or pass --cluster or --context',
+    })
+  }
+  if (!rawCluster.cluster?.server) {
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what} has no server`, {
+      hint: 'set clusters[].cluster.server, e.g. with "kubectl config set-cluster"',
+    })
+  }
+  const rawUser = userName === undefined ? undefined : merged.users!.find((entry) => entry.name === userName)
+  if (userName !== undefined && !rawUser) {
+    throw new ClusterError(`kubeconfig ${source}: user "${userName}"${what} not found`, {
+      hint: options.user ? 'list the users with "kubectl config view"' : 'fix the context, or pass --user or --context',
+    })
+  }
+  if (typeof rawCluster.cluster.server !== 'string') {
+    throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName}"${what}: server is not a string`, {
+      hint: 'set clusters[].cluster.server to a URL, e.g. with "kubectl config set-cluster"',
+    })
+  }
+  const user = prepareUser(rawUser, rawCluster.cluster, source)
+  const namespace = options.namespace || context.namespace || 'default'
+  const cluster = withServerUrl(
+    rawCluster.cluster as KubeconfigCluster,
+    `kubeconfig ${source}: cluster "${clusterName}"${what}`,
+  )
+  return {server: cluster.server.replace(/\/$/, ''), cluster, user, contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
+}
+
+/**
+ * The server as a URL: kubectl reads `host:port` without a scheme as https://host:port (client-go DefaultServerURL);
+ * anything else that is not http(s) is the kubeconfig's fault, said before any request.
+ */
+function withServerUrl(cluster: KubeconfigCluster, object: string): KubeconfigCluster {
+  const server = /^[a-z][a-z0-9+.-]*:\/\//i.test(cluster.server) ? cluster.server : `https://${cluster.server}`
+  let url: URL | undefined
+  try {
+    url = new URL(server)
+  } catch {
+    url = undefined
+  }
+  if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+    throw new ClusterError(`${object}: server ${shownValue(redactSecrets(cluster.server))} is not an https:// URL`, {
+      hint: 'set clusters[].cluster.server to e.g. https://api.example.com:6443',
+    })
+  }
+  return server === cluster.server ? cluster : {...cluster, server}
+}
+
+const clientNodeConfigs = new WeakMap<ClusterConnection, Promise<KubeConfig>>()
+
+/**
+ * client-node's KubeConfig for a connection, holding only its cluster, user and namespace; built on first use (the
+ * library is large to load) and then reused, so its exec and auth-provider token caches live as long as the
+ * connection. Only what kube-transport.ts does not implement (auth-provider, SOCKS proxies) needs it.
+ */
+export function clientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
+  let config = clientNodeConfigs.get(connection)
+  if (config === undefined) {
+    config = buildClientNodeKubeConfig(connection)
+    clientNodeConfigs.set(connection, config)
+  }
+  return config
+}
+
+async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
+  const {KubeConfig} = await import('@kubernetes/client-node')
+  const kubeConfig = new KubeConfig()
+  // client-node refuses http:// servers unless TLS verification is off; kubectl talks plain HTTP to them (kubectl proxy).
+  const cluster = connection.cluster.server.startsWith('http://') ? {...connection.cluster, 'insecure-skip-tls-verify': true} : connection.cluster
+  const {user, userName, clusterName, contextName, namespace} = connection
+  try {
+    kubeConfig.loadFromString(
+      JSON.stringify({
+        clusters: [{name: clusterName, cluster}],
+        users: user && userName !== undefined ? [{name: userName, user}] : [],
+        contexts: [{name: contextName, context: {cluster: clusterName, ...(user ? {user: userName} : {}), namespace}}],
+        'current-context': contextName,
+      }),
+    )
+  } catch (error) {
+    throw new ClusterError(`kubeconfig ${connection.source}: ${redactSecrets(errorMessage(error))} (context "${contextName}")`, {hint: 'fix the file, or pass another --context'})
+  }
+  return kubeConfig
+}
+
+/**
+ * Registers the user's secrets for redaction, inlines a token-file (trimmed, as client-go does; client-node would
+ * send its trailing newline), and gives exec plugins the KUBERNETES_EXEC_INFO that client-node does not set.
+ */
+function prepareUser(entry: {name: string; user?: Record<string, any>} | undefined, cluster: Record<string, any>, source: string): KubeconfigUser | undefined {
+  if (!entry) return undefined
+  const user: Record<string, any> = {...(entry.user ?? {})}
+  if (typeof user['token-file'] === 'string' && !user.token) {
+    try {
+      user.token = readFileSync(user['token-file'], 'utf8').trim()
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+      const what = `token-file ${user['token-file']} cannot be read (${problem})`
+      throw new ClusterError(`kubeconfig ${source}: user "${entry.name}": ${what}`, {
+        hint: 'fix the token-file path or refresh the token',
+      })
+    }
+    delete user['token-file']
+  }
+  for (const secret of [user.token, user.password, user['client-key-data']]) if (typeof secret === 'string') registerSecret(secret)
+  if (user.exec && typeof user.exec === 'object') {
+    const execInfo = {
+      apiVersion: user.exec.apiVersion ?? 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      spec: {
+        // The plugin's stdin is not a terminal (kube-transport.ts does not pass ours on), so it can never prompt.
+        interactive: false,
+        ...(user.exec.provideClusterInfo
+          ? {cluster: {server: cluster.server, 'certificate-authority-data': cluster['certificate-authority-data'], 'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'], 'tls-server-name': cluster['tls-server-name']}}
+          : {}),
+      },
+    }
+    const env = Array.isArray(user.exec.env) ? user.exec.env.filter((item: {name?: string}) => item?.name !== 'KUBERNETES_EXEC_INFO') : []
+    user.exec = {...user.exec, env: [...env, {name: 'KUBERNETES_EXEC_INFO', value: JSON.stringify(execInfo)}]}
+  }
+  return user
+}
+
+/** client-go's in-cluster config: KUBERNETES_SERVICE_HOST/PORT and the service account token, CA and namespace. */
+function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefined {
+  const env = options.env ?? process.env
+  const host = env.KUBERNETES_SERVICE_HOST
+  const port = env.KUBERNETES_SERVICE_PORT
+  const dir = options.serviceAccountDir ?? defaultServiceAccountDir
+  const tokenFile = join(dir, 'token')
+  if (!host || !port || !existsSync(tokenFile)) return undefined
+  if (options.context || options.cluster || options.user) {
+    throw new ClusterError(
+      '--context, --cluster and --user: need a kubeconfig, and none was found (running in a cluster)',
+      {hint: 'pass --kubeconfig, or drop those flags'},
+    )
+  }
+  const token = readFileSync(tokenFile, 'utf8').trim()
+  registerSecret(token)
+  const namespaceFile = join(dir, 'namespace')
+  const namespace = options.namespace || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : '') || 'default'
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
+  return {
+    server,
+    cluster: {server, 'certificate-authority': join(dir, 'ca.crt')},
+    user: {token},
+    contextName: 'in-cluster',
+    clusterName: 'in-cluster',
+    userName: 'in-cluster',
+    namespace,
+    source: 'in-cluster',
+  }
+}

@@ -1,0 +1,453 @@
+import {readFile} from 'node:fs/promises'
+import {createSecureContext} from 'node:tls'
+
+import type {Dispatcher} from 'undici'
+
+import {PrometheusError, errorMessage, fileProblem, shownValue} from '../../errors.js'
+import {redactSecrets, registerSecret, stripUrlUserinfo} from '../../redact.js'
+import {formatApiTime} from './time.js'
+import {ResponseShapeError, parseEnvelope, parseQueryData, type QueryResult} from './response.js'
+
+/** Default per-request timeout, ms. WVA v0.5 uses 10 s per query; a CLI can afford a little more. */
+export const defaultPrometheusTimeoutMs = 30_000
+
+/** client-go's TLS handshake bound, applied to connecting to Prometheus (TCP and TLS) too. */
+export const connectTimeoutMs = 10_000
+
+function formatMs(milliseconds: number): string {
+  return milliseconds % 1000 === 0 ? `${milliseconds / 1000}s` : `${milliseconds}ms`
+}
+
+/** Connection settings for one Prometheus-compatible endpoint (Prometheus, Thanos, an API-server service proxy). */
+export interface PrometheusClientOptions {
+  /** Root URL, possibly with a path prefix (`https://apiserver/api/v1/namespaces/m/services/https:p:9091/proxy/`). */
+  url: string
+  /** Sent as `Authorization: Bearer …`. Registered as a secret so no message can quote it. */
+  bearerToken?: string | undefined
+  /** Read once, on the first request (rotated ServiceAccount tokens: create a new client). */
+  bearerTokenFile?: string | undefined
+  /** Extra headers as `Name: value` (e.g. `X-Scope-OrgID: tenant-a`). */
+  headers?: readonly string[] | undefined
+  caFile?: string | undefined
+  certFile?: string | undefined
+  keyFile?: string | undefined
+  /** Skip TLS verification. Off unless asked for, even though the WVA chart defaults to on. */
+  insecureSkipTlsVerify?: boolean | undefined
+  /** TLS SNI and certificate name, when it differs from the URL host. */
+  tlsServerName?: string | undefined
+  /** Per request, including connect; default defaultPrometheusTimeoutMs. */
+  timeoutMs?: number | undefined
+  /** Overrides HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their lower-case forms) from the environment. */
+  proxy?: {httpProxy?: string; httpsProxy?: string; noProxy?: string} | undefined
+  /**
+   * A ready transport whose TLS settings and auth headers are used as they are: the API server's, for a
+   * service-proxy URL reached with the user's kube credentials.
+   */
+  transport?: {dispatcher?: Dispatcher | undefined; headers: Readonly<Record<string, string>>} | undefined
+  /**
+   * Send queries as GET. Through the API server's service proxy a POST is a write verb in the audit log and RBAC
+   * (services/proxy "create"), and kubectl-va only ever reads a cluster.
+   */
+  readOnlyMethods?: boolean | undefined
+}
+
+export interface InstantQueryOptions {
+  /** Evaluation time; the server's "now" when absent. */
+  time?: Date | undefined
+}
+
+export interface RangeQueryOptions {
+  start: Date
+  end: Date
+  stepSeconds: number
+}
+
+export interface PrometheusClient {
+  /** The root URL without credentials, for messages and `describe`. */
+  readonly displayUrl: string
+  /** HTTP requests sent so far, retries and GET fallbacks included (tests and bench). */
+  readonly requestCount: number
+  query(promql: string, options?: InstantQueryOptions): Promise<QueryResult>
+  queryRange(promql: string, options: RangeQueryOptions): Promise<QueryResult>
+  close(): Promise<void>
+}
+
+/** Parses `Name: value` header flags, rejecting anything that is not one header. */
+export function parseHeaderFlags(headers: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const header of headers) {
+    const colon = header.indexOf(':')
+    const name = colon > 0 ? header.slice(0, colon).trim() : ''
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name) || /[\r\n]/.test(header)) {
+      throw new PrometheusError(`Prometheus header ${shownValue(name)}: not a header`, {
+        hint: 'write it as "Name: value" on one line',
+      })
+    }
+    const value = header.slice(colon + 1).trim()
+    if (/authorization|cookie|token|secret|key|password/i.test(name)) registerSecret(value)
+    out[name] = value
+  }
+  return out
+}
+
+/** The URL as it may be shown: no userinfo, no query string, a trailing slash on the path. */
+export function displayableUrl(url: URL): string {
+  const path = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`
+  return `${url.protocol}//${url.host}${path}`
+}
+
+function parseBaseUrl(text: string): URL {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new PrometheusError(`Prometheus URL ${shownValue(stripUrlUserinfo(redactSecrets(text)))}: not a URL`, {
+      hint: 'pass e.g. --prom-url=http://localhost:9090',
+    })
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new PrometheusError(`Prometheus URL ${displayableUrl(url)}: the scheme must be http or https`, {
+      hint: 'pass e.g. --prom-url=https://prometheus.example.com',
+    })
+  }
+  return url
+}
+
+const fileFlags: Readonly<Record<string, string>> = {
+  'bearer token file': '--prom-token-file (or KUBECTL_VA_PROM_TOKEN_FILE)',
+  'CA file': '--prom-ca-file (or KUBECTL_VA_PROM_CA_FILE)',
+  'client certificate file': '--prom-cert-file (or KUBECTL_VA_PROM_CERT_FILE)',
+  'client key file': '--prom-key-file (or KUBECTL_VA_PROM_KEY_FILE)',
+}
+
+async function readOptionalFile(path: string | undefined, what: string): Promise<string | undefined> {
+  if (path === undefined) return undefined
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === undefined ? errorMessage(error) : fileProblem(code)
+    throw new PrometheusError(`Prometheus ${what} ${path}: cannot be read (${problem})`, {
+      hint: `check the path given with ${fileFlags[what] ?? 'its flag'}`,
+    })
+  }
+}
+
+/** Checks CA, certificate and key before connecting, so that a broken file is blamed on itself, not on Prometheus. */
+type TlsFiles = {ca?: string | undefined; cert?: string | undefined; key?: string | undefined}
+
+function checkTlsFiles(files: TlsFiles, paths: PrometheusClientOptions): void {
+  const fail = (what: string, path: string | undefined, why: string) =>
+    new PrometheusError(`Prometheus ${what} ${path ?? ''}: ${why}`, {
+      hint: `pass a PEM file with ${fileFlags[what] ?? 'its flag'}`,
+    })
+  if (files.ca !== undefined && !files.ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw fail('CA file', paths.caFile, 'holds no PEM certificate')
+  }
+  if ((files.cert === undefined) !== (files.key === undefined)) {
+    const [what, path] =
+      files.cert === undefined ? ['client key file', paths.keyFile] : ['client certificate file', paths.certFile]
+    throw new PrometheusError(`Prometheus ${what} ${path ?? ''}: given without its pair`, {
+      hint: 'pass both --prom-cert-file and --prom-key-file, or neither',
+    })
+  }
+  const tries: Array<[string, string | undefined, object]> = [
+    ['CA file', paths.caFile, {ca: files.ca}],
+    ['client certificate file', paths.certFile, {cert: files.cert}],
+    ['client key file', paths.keyFile, {key: files.key}],
+    ['client key file', paths.keyFile, {cert: files.cert, key: files.key}],
+  ]
+  for (const [what, path, options] of tries) {
+    if (Object.values(options).some((value) => value === undefined)) continue
+    try {
+      createSecureContext(options)
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? ''
+      const notPem = /PEM|DECODER|ASN1|UNSUPPORTED/.test(code)
+      const unusable = notPem ? 'is not valid PEM' : `cannot be used (${code})`
+      const why = /MISMATCH/.test(code) ? 'does not match the client certificate' : unusable
+      throw fail(what, path, why)
+    }
+  }
+}
+
+const retryableCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
+/** Failures to connect at all: no other query to the same Prometheus can do better. */
+const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
+connectionCodes.add('UND_ERR_CONNECT_TIMEOUT')
+const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'])
+const tlsCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth++) {
+    const {code, name} = current as {code?: unknown; name?: unknown}
+    if (typeof code === 'string') return code
+    if (name === 'TimeoutError') return 'ETIMEDOUT'
+    current = (current as {cause?: unknown}).cause
+  }
+  return undefined
+}
+
+/** One line of a response body, short and without secrets, for error messages. */
+function bodySnippet(body: string): string {
+  const line = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()
+  return redactSecrets(line.length > 120 ? `${line.slice(0, 117)}...` : line)
+}
+
+function hintForErrorType(errorType: string | undefined, status: number): string {
+  switch (errorType) {
+    case 'bad_data':
+      return 'the query was rejected as invalid; run it with --verbose and check the model ID and namespace it contains'
+    case 'execution':
+      return 'the query failed while running; narrow the scope (-n, fewer VAs) or the time range'
+    case 'timeout':
+    case 'canceled':
+      return "Prometheus gave up on the query; narrow the scope or time range, or raise the server's query timeout"
+    default:
+      return status >= 500 ? 'Prometheus or a proxy in front of it failed; retry, or check its logs' : 'check --prom-url and the query'
+  }
+}
+
+function hintForStatus(status: number): string {
+  if (status === 401 || status === 403) {
+    return 'pass credentials: --prom-token, --prom-token-file, an Authorization --prom-header, or a client certificate'
+  }
+  if (status === 404) return '--prom-url must be the Prometheus root, the part before /api/v1 (keep any proxy path prefix)'
+  if (status === 407) return 'the HTTP proxy wants credentials; put them in HTTPS_PROXY, or add the host to NO_PROXY'
+  if (status >= 500) return 'Prometheus or a proxy in front of it failed; retry, or check its logs'
+  return 'check --prom-url points at the Prometheus HTTP API'
+}
+
+/**
+ * A Prometheus HTTP API client over undici. undici is imported on the first request only, so commands that never
+ * query (and --help) do not pay for it. Queries are POSTed as form bodies (long batched selectors fit), with a
+ * fallback to GET on 405/501 as client_golang does, and one retry when the connection is reset.
+ */
+export function createPrometheusClient(options: PrometheusClientOptions): PrometheusClient {
+  const baseUrl = parseBaseUrl(options.url)
+  const displayUrl = displayableUrl(baseUrl)
+  const timeoutMs = options.timeoutMs ?? defaultPrometheusTimeoutMs
+  const staticHeaders: Record<string, string> = parseHeaderFlags(options.headers ?? [])
+  registerSecret(options.bearerToken)
+  if (baseUrl.username !== '' || baseUrl.password !== '') {
+    const userinfo = `${decodeURIComponent(baseUrl.username)}:${decodeURIComponent(baseUrl.password)}`
+    registerSecret(decodeURIComponent(baseUrl.password))
+    registerSecret(Buffer.from(userinfo).toString('base64'))
+    staticHeaders.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`
+  }
+  let requestCount = 0
+  let prepared: Promise<{dispatcher: Dispatcher; headers: Record<string, string>; request: typeof import('undici').request}> | undefined
+
+  async function prepare() {
+    const [undici, token, ca, cert, key] = await Promise.all([
+      import('undici'),
+      readOptionalFile(options.bearerTokenFile, 'bearer token file'),
+      readOptionalFile(options.caFile, 'CA file'),
+      readOptionalFile(options.certFile, 'client certificate file'),
+      readOptionalFile(options.keyFile, 'client key file'),
+    ])
+    checkTlsFiles({ca, cert, key}, options)
+    const bearer = options.bearerToken ?? token?.trim()
+    registerSecret(bearer)
+    const headers: Record<string, string> = {accept: 'application/json', ...lowerCaseKeys(options.transport?.headers ?? {}), ...staticHeaders}
+    if (bearer !== undefined && bearer !== '') headers.authorization = `Bearer ${bearer}`
+    if (options.transport?.dispatcher) return {dispatcher: options.transport.dispatcher, headers, request: undici.request}
+    const tls = {
+      ...(ca === undefined ? {} : {ca}),
+      ...(cert === undefined ? {} : {cert}),
+      ...(key === undefined ? {} : {key}),
+      ...(options.tlsServerName === undefined ? {} : {servername: options.tlsServerName}),
+      rejectUnauthorized: options.insecureSkipTlsVerify !== true,
+    }
+    // EnvHttpProxyAgent connects directly unless HTTPS_PROXY/HTTP_PROXY apply and NO_PROXY does not match.
+    // `connect` carries TLS to a direct target, `requestTls` to a target tunnelled through a proxy.
+    const dispatcher = new undici.EnvHttpProxyAgent({
+      ...options.proxy,
+      // TCP and the TLS handshake within client-go's 10 s (less if --prom-timeout is shorter): a server that never
+      // finishes TLS fails as fast as the API server would.
+      connect: {...tls, timeout: Math.min(timeoutMs, connectTimeoutMs)},
+      requestTls: tls,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    })
+    return {dispatcher, headers, request: undici.request}
+  }
+
+  function endpoint(path: string): URL {
+    const url = new URL(displayUrl + path)
+    return url
+  }
+
+  function transportError(error: unknown, url: string): PrometheusError {
+    const code = errorCode(error)
+    const where = `Prometheus at ${url}`
+    if (code === 'ECONNREFUSED') {
+      return new PrometheusError(`${where}: connection refused`, {
+        hint: 'check --prom-url, or forward a port: kubectl port-forward -n monitoring svc/prometheus-operated 9090',
+        cause: error,
+      })
+    }
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      return new PrometheusError(`${where}: host not found`, {
+        hint: 'in-cluster *.svc names do not resolve outside the cluster; use the API-server proxy URL or port-forward',
+        cause: error,
+      })
+    }
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      const bound = formatMs(Math.min(timeoutMs, connectTimeoutMs))
+      return new PrometheusError(`${where}: no connection (TCP and TLS handshake) within ${bound}`, {
+        hint: 'check --prom-url (the host, the port, http or https) and the network path to Prometheus',
+        cause: error,
+      })
+    }
+    if (code !== undefined && timeoutCodes.has(code)) {
+      return new PrometheusError(`${where}: no answer within ${formatMs(timeoutMs)}`, {
+        hint: 'raise --prom-timeout, narrow the scope, or check the network path to Prometheus',
+        cause: error,
+      })
+    }
+    if (code !== undefined && tlsCodes.has(code)) {
+      return new PrometheusError(`${where}: TLS certificate not trusted (${code})`, {
+        hint: 'pass the CA with --prom-ca-file, or --prom-insecure-skip-verify if you accept the risk',
+        cause: error,
+      })
+    }
+    return new PrometheusError(`${where}: ${redactSecrets(errorMessage(error))}${code === undefined ? '' : ` (${code})`}`, {
+      hint: 'check --prom-url and that Prometheus is reachable from here',
+      cause: error,
+    })
+  }
+
+  // Once Prometheus cannot be connected to at all, every other query fails with the same error at once, instead of
+  // each waiting for its own connection bound (collectors run several waves of queries).
+  let unreachable: PrometheusError | undefined
+  const gaveUp = new AbortController()
+
+  async function send(path: string, params: URLSearchParams): Promise<QueryResult> {
+    prepared ??= prepare()
+    const {dispatcher, headers, request} = await prepared
+    if (unreachable !== undefined) throw unreachable
+    const url = endpoint(path)
+    const shownUrl = displayUrl + path
+    let method: 'POST' | 'GET' = options.readOnlyMethods ? 'GET' : 'POST'
+    let retried = false
+    for (;;) {
+      requestCount++
+      let response: Awaited<ReturnType<typeof request>>
+      let text: string
+      try {
+        const target = method === 'GET' ? new URL(`${url.href}?${params.toString()}`) : url
+        response = await request(target, {
+          method,
+          dispatcher,
+          headers: method === 'POST' ? {...headers, 'content-type': 'application/x-www-form-urlencoded'} : headers,
+          ...(method === 'POST' ? {body: params.toString()} : {}),
+          signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), gaveUp.signal]),
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+        })
+        text = await response.body.text()
+      } catch (error) {
+        if (unreachable !== undefined) throw unreachable
+        const code = errorCode(error)
+        if (!retried && code !== undefined && retryableCodes.has(code)) {
+          retried = true
+          continue
+        }
+        const failure = transportError(error, shownUrl)
+        if (code !== undefined && (connectionCodes.has(code) || tlsCodes.has(code))) {
+          unreachable = failure
+          gaveUp.abort(failure)
+        }
+        throw failure
+      }
+      const status = response.statusCode
+      if (method === 'POST' && (status === 405 || status === 501)) {
+        method = 'GET'
+        continue
+      }
+      return interpret(status, String(response.headers['content-type'] ?? ''), text, shownUrl)
+    }
+  }
+
+  function interpret(status: number, contentType: string, text: string, shownUrl: string): QueryResult {
+    const where = `Prometheus at ${shownUrl}`
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      const kind = contentType === '' ? 'a non-JSON' : `a ${contentType.split(';')[0]}`
+      const snippet = bodySnippet(text)
+      const shownSnippet = snippet === '' ? '' : `: ${snippet}`
+      throw new PrometheusError(
+        `${where}: answered HTTP ${status} with ${kind} body, not the Prometheus API${shownSnippet}`,
+        {hint: status >= 200 && status < 300 ? 'a proxy or web page answered; --prom-url must be the Prometheus root (before /api/v1)' : hintForStatus(status)},
+      )
+    }
+    let envelope
+    try {
+      envelope = parseEnvelope(json)
+    } catch (error) {
+      const message = typeof (json as {message?: unknown})?.message === 'string' ? `: ${bodySnippet((json as {message: string}).message)}` : ''
+      const what = `answered HTTP ${status} with JSON, not a Prometheus API response${message}`
+      throw new PrometheusError(`${where}: ${what}`, {
+        hint: status >= 400 ? hintForStatus(status) : 'check --prom-url points at the Prometheus HTTP API',
+        cause: error,
+      })
+    }
+    if (envelope.status === 'error') {
+      const type = envelope.errorType ?? 'unknown'
+      const reason = bodySnippet(envelope.error ?? 'no message')
+      throw new PrometheusError(`${where}: the query was rejected (HTTP ${status}, ${type}): ${reason}`, {
+        hint: status === 401 || status === 403 ? hintForStatus(status) : hintForErrorType(envelope.errorType, status),
+      })
+    }
+    if (status < 200 || status >= 300) {
+      throw new PrometheusError(`${where}: answered HTTP ${status}`, {hint: hintForStatus(status)})
+    }
+    try {
+      return {data: parseQueryData(envelope.data), warnings: envelope.warnings, infos: envelope.infos}
+    } catch (error) {
+      if (!(error instanceof ResponseShapeError)) throw error
+      throw new PrometheusError(`${where}: unexpected result: ${error.message}`, {
+        hint: 'check --prom-url points at Prometheus or a compatible API (Thanos, Mimir)',
+        cause: error,
+      })
+    }
+  }
+
+  return {
+    displayUrl,
+    get requestCount() {
+      return requestCount
+    },
+    query(promql, queryOptions = {}) {
+      const params = new URLSearchParams({query: promql})
+      if (queryOptions.time !== undefined) params.set('time', formatApiTime(queryOptions.time))
+      return send('api/v1/query', params)
+    },
+    queryRange(promql, {start, end, stepSeconds}) {
+      const params = new URLSearchParams({query: promql, start: formatApiTime(start), end: formatApiTime(end), step: String(stepSeconds)})
+      return send('api/v1/query_range', params)
+    },
+    async close() {
+      if (prepared !== undefined) {
+        const {dispatcher} = await prepared.catch(() => ({dispatcher: undefined}))
+        // close() would wait for queued connection attempts to a Prometheus known to be unreachable.
+        await (unreachable === undefined ? dispatcher?.close() : dispatcher?.destroy())
+      }
+    },
+  }
+}
+
+function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
+}

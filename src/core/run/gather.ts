@@ -1,0 +1,340 @@
+import type {ReadClusterOptions} from '../read/kube/read-sources.js'
+import type {PodBreakdown} from '../collect/pod-breakdown.js'
+import {controllerValue, profileForControllerVersion, type CollectorProfileName} from '../plan/profiles.js'
+import {PrometheusError} from '../errors.js'
+import {readControllerImageTag} from '../model/controller.js'
+import {readControllerConfig} from '../model/controller-config.js'
+import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
+import type {PrometheusClient} from '../read/prometheus/client.js'
+import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
+import type {SourceSet} from '../model/sources.js'
+import type {ReplayRange} from './fetch-history.js'
+import type {WhatIf} from '../model/what-if.js'
+import {saturationOverrides} from '../simulate/simulate.js'
+
+/** What the Prometheus side needs, already validated by the CLI. */
+export interface PrometheusRequest {
+  enabled: boolean
+  /** --prom-url */
+  url: string | undefined
+  /** $KUBECTL_VA_PROM_URL (read by the CLI; core reads no environment) */
+  envUrl: string | undefined
+  bearerToken: string | undefined
+  bearerTokenFile: string | undefined
+  headers: string[]
+  caFile: string | undefined
+  certFile: string | undefined
+  keyFile: string | undefined
+  insecureSkipTlsVerify: boolean
+  timeoutMs: number
+  window: string
+  at: Date | undefined
+  wvaCompat: boolean
+  /** Also query rate and latency per pod (describe). */
+  podBreakdown?: boolean | undefined
+  /** simulate's what-ifs: the saturation overrides change which scale-to-zero readings are needed. */
+  whatIf?: WhatIf | undefined
+  /** Replay history over this range instead of reading one instant (simulate --since/--from). */
+  replay?: {range: ReplayRange; whatIf: WhatIf; names: readonly string[]} | undefined
+}
+
+export interface PrometheusOutcome {
+  /** The URL queried (credentials never included); undefined when none was found or metrics are off. */
+  url: string | undefined
+  /** How the URL was found, for describe: "flag --prom-url", "ConfigMap ns/name PROMETHEUS_BASE_URL via the API server proxy". */
+  foundBy: string | undefined
+  window: string
+  at: Date | undefined
+  profile: CollectorProfileName
+  queries: Array<{quantity: string; promql: string}>
+  requestCount: number
+  /** Set when Prometheus could not be queried: the cluster view is still shown. */
+  error: PrometheusError | undefined
+  warnings: string[]
+}
+
+export interface LiveGather {
+  sources: SourceSet
+  clusterRequestCount: number
+  metrics: ModelMetrics[] | undefined
+  /** The controller's desired-replicas gauge per VA (namespace\0name). */
+  gauges: Map<string, {desiredReplicas: number; metricName: string}>
+  /** Per-pod rate and latency, when asked for. */
+  pods: PodBreakdown[] | undefined
+  /** Per-pod KV-cache and queue readings for the saturation engines. */
+  saturationPods: PodMetrics[] | undefined
+  /** increase(vllm:request_success_total[retention]) per namespace\0model, for scale-to-zero. */
+  requestCounts: Map<string, number> | undefined
+  /** With podBreakdown (describe): the metrics as the controller version in the cluster reads them, when that differs. */
+  compat: {profile: CollectorProfileName; metrics: ModelMetrics[]} | undefined
+  /** The replayed history, with replay. */
+  replay: Awaited<ReturnType<typeof import('./fetch-history.js').replayFromPrometheus>> | undefined
+  prometheus: PrometheusOutcome | undefined
+}
+
+/** The I/O edge of get/describe/simulate against a cluster: reads the cluster, then Prometheus, once each. */
+export async function gatherLive(cluster: ReadClusterOptions, prometheus: PrometheusRequest): Promise<LiveGather> {
+  const {loadKubeconfig} = await import('../read/kube/kubeconfig.js')
+  const {readClusterSources} = await import('../read/kube/read-sources.js')
+  const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
+  // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
+  const sources = await readClusterSources({...cluster, connection, includePods: true})
+  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined}
+  sources.warnings.push(...(await missingSaturationConfigWarnings(sources, prometheus.whatIf)))
+  if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
+
+  const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
+  const outcome: PrometheusOutcome = {url: undefined, foundBy: undefined, window: prometheus.window, at: prometheus.at, profile, queries: [], requestCount: 0, error: undefined, warnings: []}
+  result.prometheus = outcome
+  const {resolvePrometheusUrl} = await import('../read/prometheus/resolve-url.js')
+  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const urlInputs = {
+    flag: prometheus.url,
+    env: {KUBECTL_VA_PROM_URL: prometheus.envUrl},
+    controllerConfigMap: config.mainConfigMapName ? {namespace: config.namespace, name: config.mainConfigMapName, data: config.main} : undefined,
+    apiServerUrl: connection.server,
+    inCluster: connection.source === 'in-cluster',
+  }
+  let resolved = resolvePrometheusUrl(urlInputs)
+  if (!resolved) {
+    // Only now is it worth asking the cluster for well-known monitoring Services.
+    const [{createKubeReader}, {findPrometheusServices}] = await Promise.all([import('../read/kube/kube-client.js'), import('../read/kube/prometheus-services.js')])
+    const reader = await createKubeReader(connection, {requestTimeoutMs: cluster.requestTimeoutMs})
+    resolved = resolvePrometheusUrl({...urlInputs, services: await findPrometheusServices(reader)})
+    result.clusterRequestCount += reader.requestCount
+  }
+  if (!resolved) {
+    outcome.error = new PrometheusError('no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the controller ConfigMap, and no thanos-querier, prometheus-operated or kube-prometheus-stack Service', {
+      hint: 'pass --prom-url (or --no-metrics to skip live metrics)',
+    })
+    return result
+  }
+  outcome.foundBy = resolved.description
+
+  const {createPrometheusClient} = await import('../read/prometheus/client.js')
+  const transport = resolved.viaApiServer ? await (await import('../read/kube/kube-client.js')).kubeTransport(connection) : undefined
+  const client = createPrometheusClient({
+    url: resolved.url,
+    bearerToken: prometheus.bearerToken,
+    bearerTokenFile: prometheus.bearerTokenFile,
+    headers: prometheus.headers,
+    caFile: prometheus.caFile,
+    certFile: prometheus.certFile,
+    keyFile: prometheus.keyFile,
+    insecureSkipTlsVerify: prometheus.insecureSkipTlsVerify,
+    timeoutMs: prometheus.timeoutMs,
+    transport,
+    readOnlyMethods: resolved.viaApiServer,
+  })
+  outcome.url = client.displayUrl
+  try {
+    if (prometheus.replay) {
+      const {replayFromPrometheus} = await import('./fetch-history.js')
+      const {replaySaturationFromPrometheus} = await import('./saturation-fetch.js')
+      const {whatIf, names, range} = prometheus.replay
+      const model = await replayFromPrometheus(client, sources, range, {whatIf, names, window: prometheus.window, profile})
+      const saturation = await replaySaturationFromPrometheus(client, sources, range, {
+        overrides: saturationOverrides(whatIf),
+        load: {loadScale: whatIf.loadScale, arrivalRateRpm: whatIf.arrivalRateRpm},
+        names,
+        window: prometheus.window,
+        profile,
+      })
+      // The saturation engines' VAs are replayed by their own engine; drop their queueing-model "skipped" rows.
+      const bySaturation = new Set(saturation.items.map((item) => `${item.namespace}\u0000${item.name}`))
+      const items = [...model.items.filter((item) => !bySaturation.has(`${item.namespace}\u0000${item.name}`)), ...saturation.items]
+      items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
+      result.replay = {...model, items, queries: [...model.queries, ...saturation.queries], warnings: [...model.warnings, ...saturation.warnings], requests: model.requests + saturation.requests}
+      outcome.queries = result.replay.queries
+      outcome.warnings.push(...result.replay.warnings)
+      return result
+    }
+    const vas = sources.variantAutoscalings.map((object) => normalizeVariantAutoscaling(object))
+    const {collectModelMetrics} = await import('../collect/model-metrics.js')
+    const {collectDesiredReplicas} = await import('../collect/desired-replicas.js')
+    const {collectPodBreakdown} = await import('../collect/pod-breakdown.js')
+    const scopes = vas.map((va) => ({namespace: va.namespace, modelID: va.modelID}))
+    const {collectPodMetrics} = await import('../collect/pod-metrics.js')
+    const requestCountQueries = await plannedRequestCounts(sources, prometheus.whatIf)
+    const [models, gauges, pods, saturationPods, requestCounts] = await Promise.all([
+      collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile}),
+      collectDesiredReplicas(client, vas.map((va) => ({namespace: va.namespace, variantName: va.name})), {at: prometheus.at}),
+      prometheus.podBreakdown ? collectPodBreakdown(client, scopes, {window: prometheus.window, at: prometheus.at}) : undefined,
+      collectPodMetrics(client, scopes, {at: prometheus.at, profile}),
+      collectRequestCountsByRetention(client, requestCountQueries, prometheus.at),
+    ])
+    outcome.queries = [...models.queries, ...gauges.queries, ...(pods?.queries ?? []), ...saturationPods.queries, ...requestCounts.queries]
+    outcome.warnings.push(...models.warnings, ...gauges.warnings, ...(pods?.warnings ?? []), ...saturationPods.warnings, ...requestCounts.warnings)
+    result.pods = pods?.pods
+    result.saturationPods = saturationPods.pods
+    result.requestCounts = requestCounts.values
+    const controllerProfile = compatProfile(sources)
+    if (prometheus.podBreakdown && profile === 'kubectl-va' && controllerProfile !== 'kubectl-va') {
+      // describe tells when the controller's own (version-specific) inputs would lead to another decision.
+      const controllerView = await collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile: controllerProfile})
+      result.compat = {profile: controllerProfile, metrics: controllerView.models.map(asControllerSees)}
+    }
+    result.metrics = profile === 'kubectl-va' ? models.models : models.models.map(asControllerSees)
+    if (prometheus.at === undefined) {
+      const stale = await staleSeriesWarning(client, models.models, saturationPods.pods, prometheus.window)
+      if (stale) outcome.warnings.push(stale)
+    }
+    for (const gauge of gauges.replicas) result.gauges.set(`${gauge.namespace}\u0000${gauge.variantName}`, {desiredReplicas: gauge.desiredReplicas, metricName: gauge.metricName})
+  } catch (error) {
+    if (!(error instanceof PrometheusError)) throw error
+    outcome.error = resolved.viaApiServer ? throughProxy(error, resolved.inClusterUrl ?? resolved.url) : error
+  } finally {
+    outcome.requestCount = client.requestCount
+    await client.close()
+  }
+  return result
+}
+
+/**
+ * Through the API server's service proxy, 404 and 403 are about the Service or the user's rights, not about the
+ * Prometheus path: say so, with the fixes that apply.
+ */
+function throughProxy(error: PrometheusError, inClusterUrl: string): PrometheusError {
+  if (/HTTP 404\b/.test(error.message)) {
+    return new PrometheusError(`${error.message} (through the API server's service proxy to ${inClusterUrl})`, {
+      hint: 'the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass --prom-url',
+      cause: error,
+    })
+  }
+  if (/HTTP 403\b/.test(error.message)) {
+    return new PrometheusError(`${error.message} (through the API server's service proxy to ${inClusterUrl})`, {
+      hint: 'your user may not "get services/proxy" in that namespace; ask for it, or pass --prom-url (e.g. after kubectl port-forward)',
+      cause: error,
+    })
+  }
+  return error
+}
+
+/**
+ * Shape C (saturation v0.5.1) VAs whose namespace has no saturation ConfigMap: the controller skips their models,
+ * and so does our recomputation, which would otherwise show RECOMPUTED `-` with no word why. One line per cause.
+ */
+export async function missingSaturationConfigWarnings(sources: SourceSet, whatIf?: WhatIf): Promise<string[]> {
+  const {kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger} = whatIf ?? {}
+  const overrides = [kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger]
+  // A complete set of threshold what-ifs runs without the ConfigMap.
+  if (overrides.every((value) => value !== undefined)) return []
+  const [config, engines, {detectCrdShape}] = await Promise.all([
+    import('../decide/saturation/groups/config.js'),
+    import('../decide/engine-select.js'),
+    import('../model/shape.js'),
+  ])
+  const {resolveConfigLocation, resolveSaturationThresholds} = config
+  const {selectEngine} = engines
+  const location = resolveConfigLocation(sources)
+  const crdShape = detectCrdShape(sources.crd)
+  const context = {
+    crdShape,
+    controllerImageTag: readControllerImageTag(sources.controllerDeployment),
+    env: sources.controllerDeployment === undefined ? undefined : location.env,
+    override: whatIf?.engine,
+  }
+  const byReason = new Map<string, string[]>()
+  for (const object of sources.variantAutoscalings) {
+    const va = normalizeVariantAutoscaling(object, crdShape?.shape)
+    if (selectEngine(va, context).engine !== 'saturation-v0.5.1') continue
+    const resolved = resolveSaturationThresholds(location, va.namespace)
+    if (resolved.kind !== 'missing') continue
+    byReason.set(resolved.reason, [...(byReason.get(resolved.reason) ?? []), `${va.namespace}/${va.name}`])
+  }
+  return [...byReason].map(([reason, names]) => {
+    const vas = names.length === 1 ? `VA ${names[0]}` : `${names.length} VAs (${names.join(', ')})`
+    return `no saturation config: ${reason}, so the controller skips the models of ${vas} and RECOMPUTED is ` +
+      'unknown; create it with a "default" entry (the WVA chart installs one), or pass --controller-namespace if ' +
+      'the controller runs elsewhere'
+  })
+}
+
+/** Raw vLLM series every profile reads; their newest sample says whether the data just stopped. */
+const stalenessProbe = '{__name__=~"vllm:request_success_total|vllm:kv_cache_usage_perc|vllm:gpu_cache_usage_perc"'
+const stalenessLookback = '7d'
+
+/**
+ * Without --at, when no model and no pod has a single reading, finds the newest vLLM sample in the last week (a
+ * 5m-step subquery sees every sample through the 5m lookback) and, when there is one, says --at would show it.
+ */
+async function staleSeriesWarning(
+  client: PrometheusClient,
+  models: readonly ModelMetrics[],
+  pods: readonly PodMetrics[],
+  window: string,
+): Promise<string | undefined> {
+  const modelReadings = models.flatMap((model) => [model.arrivalRateRpm, model.avgInputTokens, model.ttftMs])
+  const podReadings = pods.flatMap((pod) => [pod.kvCacheUsage, pod.queueLength])
+  const hasReading = [...modelReadings, ...podReadings].some((value) => value !== undefined)
+  const namespaces = models.map((model) => model.namespace)
+  if (hasReading || namespaces.length === 0) return undefined
+  const {labelMatcher} = await import('../read/prometheus/label-value.js')
+  const selector = `${stalenessProbe}, ${labelMatcher('namespace', namespaces)}}`
+  let newestS: number | undefined
+  try {
+    const answer = await client.query(`max(max_over_time(timestamp(${selector})[${stalenessLookback}:5m]))`)
+    newestS = answer.data.kind === 'vector' ? answer.data.samples[0]?.value : undefined
+  } catch (error) {
+    // Only a hint: a Prometheus that refuses the subquery must not turn good output into an error.
+    if (error instanceof PrometheusError) return undefined
+    throw error
+  }
+  if (newestS === undefined || !Number.isFinite(newestS)) return undefined
+  const newest = new Date(Math.round(newestS) * 1000).toISOString().replace('.000Z', 'Z')
+  const where = [...new Set(namespaces)].sort().join(', ')
+  return `no samples in the last ${window}: the newest vLLM samples in ${where} are from ${newest}, ` +
+    `so every metric shows as -; pass --at=${newest} to see them as they were then`
+}
+
+/** The scale-to-zero request-count readings the saturation engines will need (none unless scale-to-zero is on). */
+async function plannedRequestCounts(sources: SourceSet, whatIf: WhatIf | undefined) {
+  const {planRequestCounts} = await import('../decide/saturation/groups/run-groups.js')
+  return planRequestCounts(sources, saturationOverrides(whatIf))
+}
+
+/** One query per distinct retention window, however many models. */
+async function collectRequestCountsByRetention(client: PrometheusClient, queries: ReadonlyArray<{modelId: string; namespace: string; retention: {seconds: number}}>, at: Date | undefined) {
+  const {collectRequestCounts} = await import('../collect/request-counts.js')
+  const byRetention = new Map<number, Array<{namespace: string; modelID: string}>>()
+  for (const query of queries) byRetention.set(query.retention.seconds, [...(byRetention.get(query.retention.seconds) ?? []), {namespace: query.namespace, modelID: query.modelId}])
+  const out = {values: new Map<string, number>(), queries: [] as Array<{quantity: string; promql: string}>, warnings: [] as string[]}
+  for (const [seconds, scopes] of byRetention) {
+    const answer = await collectRequestCounts(client, scopes, {retention: `${seconds}s`, at})
+    out.queries.push(...answer.queries)
+    out.warnings.push(...answer.warnings)
+    for (const entry of answer.requestsInRetention) out.values.set(`${entry.namespace}\u0000${entry.modelID}`, entry.requests)
+  }
+  return out
+}
+
+// The controller turns NaN and empty results into 0; with --wva-compat we feed the optimizer what it sees.
+function asControllerSees(model: ModelMetrics): ModelMetrics {
+  return {
+    ...model,
+    arrivalRateRpm: controllerValue(model.arrivalRateRpm),
+    avgInputTokens: controllerValue(model.avgInputTokens),
+    avgOutputTokens: controllerValue(model.avgOutputTokens),
+  }
+}
+
+/**
+ * The collector profile of the controller version in the cluster: its image tag (profileForControllerVersion), else,
+ * for a tag that names no version (`latest`, none), the CRD shape.
+ */
+function compatProfile(sources: SourceSet & {crdShape?: {shape: string; release?: string | undefined} | undefined}): CollectorProfileName {
+  const byTag = profileForControllerVersion(readControllerImageTag(sources.controllerDeployment))
+  if (byTag !== 'kubectl-va') return byTag
+  switch (sources.crdShape?.shape) {
+    case 'A':
+      return sources.crdShape.release === 'v0.0.1' ? 'wva-v0.0.1' : 'wva-v0.0.3'
+    case 'B0':
+    case 'B1':
+    case 'B2':
+      return 'wva-4cf6eb6'
+    case 'C':
+      return 'wva-v0.5'
+    default:
+      return 'kubectl-va'
+  }
+}

@@ -1,8 +1,0 @@
-/** Cluster and manifest objects plus per-pod metrics -> the saturation engines' inputs, run per model group. */
-export * from './config.js'
-export * from './engine.js'
-export * from './explain.js'
-export * from './label-selector.js'
-export * from './pod-mapping.js'
-export * from './run-groups.js'
-export * from './variant-state.js'

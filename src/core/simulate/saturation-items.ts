@@ -1,0 +1,144 @@
+import type {GroupLoadApplied, SaturationRun, SaturationVariantResult} from '../decide/saturation/groups/run-groups.js'
+import type {GroupSettle} from '../decide/saturation/groups/settle.js'
+import type {SaturationDetail, SimulationItem} from './simulation-result.js'
+
+/** The group-level what-if context of a VA's result: the load model applied and where the cycles settle. */
+export interface SaturationItemContext {
+  load?: GroupLoadApplied | undefined
+  settle?: GroupSettle | undefined
+}
+
+/**
+ * The saturation engines' result for one VA, in simulate's view model. They decide from per-pod KV-cache and queue
+ * saturation, not from load and SLOs, so `prediction` and `boundBy` stay null and `saturation` carries the why. With
+ * a settle (load or threshold what-ifs), `desired` is where the cycles settle rather than the next cycle's target.
+ */
+export function saturationItem(
+  result: SaturationVariantResult,
+  skeleton: SimulationItem,
+  context: SaturationItemContext = {},
+): SimulationItem {
+  const next = result.targetReplicas
+  const settled = next === undefined ? undefined : context.settle?.replicas.get(result.name)
+  const target = settled ?? next
+  // Per-replica spec.variantCost (10 when unset), as the engine weighs variants.
+  const perReplicaCost = result.analysis?.cost
+  return {
+    ...skeleton,
+    engine: result.engine === 'capacity-v0.4.2' ? 'capacity' : 'saturation',
+    outcome: target === undefined ? 'skipped' : 'allocated',
+    reason: target === undefined ? (result.sentences[0] ?? 'no decision').replace(/^skipped: /, '') : null,
+    desired: target === undefined ? null : {replicas: target, accelerator: skeleton.accelerator ?? '', cost: perReplicaCost === undefined ? 0 : perReplicaCost * target},
+    prediction: null,
+    boundBy: null,
+    saturation: saturationDetail(result, settled === undefined ? {load: context.load} : context),
+  }
+}
+
+export function saturationDetail(
+  result: SaturationVariantResult,
+  context: SaturationItemContext = {},
+): SaturationDetail {
+  const {load} = context
+  const settle = context.settle
+  const settledReplicas = settle?.replicas.get(result.name)
+  const explanation = [...result.sentences]
+  if (settle !== undefined && settledReplicas !== undefined) {
+    explanation.push(settleSentence(result, settledReplicas, settle, load))
+  }
+  return {
+    engine: result.engine,
+    engineWhy: result.engineWhy,
+    group: result.groupKey,
+    action: result.action ?? null,
+    computedReplicas: result.computedTargetReplicas ?? null,
+    currentReplicas: result.state?.currentReplicas ?? null,
+    pendingReplicas: result.guards?.pendingReplicas ?? null,
+    pods: result.pods.map((pod) => ({name: pod.pod, kvCacheUsage: pod.kvCacheUsage ?? null, queueLength: pod.queueLength ?? null, isSaturated: pod.isSaturated ?? null})),
+    model: result.model
+      ? {
+          avgSpareKvCapacity: result.model.avgSpareKvCapacity,
+          kvSpareTrigger: result.model.kvSpareTrigger,
+          avgSpareQueueLength: result.model.avgSpareQueueLength,
+          queueSpareTrigger: result.model.queueSpareTrigger,
+          kvCacheThreshold: result.model.thresholds.kvCacheThreshold,
+          queueLengthThreshold: result.model.thresholds.queueLengthThreshold,
+          nonSaturatedReplicas: result.model.nonSaturatedCount,
+          totalReplicas: result.model.totalReplicas,
+          shouldScaleUp: result.model.shouldScaleUp,
+          scaleDownSafe: result.model.scaleDownSafe,
+        }
+      : null,
+    explanation,
+    load: load === undefined
+      ? null
+      : {
+          scale: load.scale,
+          observedArrivalRate: load.observedRateRpm ?? null,
+          overflowRequestsPerKv: load.requestsPerKv ?? null,
+        },
+    settle: settle === undefined || settledReplicas === undefined
+      ? null
+      : {
+          replicas: settledReplicas,
+          cycles: settle.cycles,
+          status: settle.status,
+          model: settle.analysis === undefined
+            ? null
+            : {
+                totalReplicas: settle.analysis.totalReplicas,
+                nonSaturatedReplicas: settle.analysis.nonSaturatedCount,
+                avgSpareKvCapacity: settle.analysis.avgSpareKvCapacity,
+                avgSpareQueueLength: settle.analysis.avgSpareQueueLength,
+                shouldScaleUp: settle.analysis.shouldScaleUp,
+                scaleDownSafe: settle.analysis.scaleDownSafe,
+              },
+        },
+  }
+}
+
+function settleSentence(
+  result: SaturationVariantResult,
+  replicas: number,
+  settle: GroupSettle,
+  load: GroupLoadApplied | undefined,
+): string {
+  const at = load === undefined || load.scale === 1
+    ? 'at this load'
+    : `at ${Number(load.scale.toPrecision(4))}× the observed load`
+  const repeating = `${at}, repeating the controller's cycles, ${result.name}`
+  const from = result.state?.currentReplicas
+  const path = from === undefined || from === replicas ? `stays at ${replicas}` : `goes from ${from} to ${replicas}`
+  const cycles = `${settle.cycles} controller ${settle.cycles === 1 ? 'cycle' : 'cycles'}`
+  switch (settle.status) {
+    case 'settled':
+      return `${repeating} ${path} and settles after ${cycles} (load model: docs/capacity-planning.md)`
+    case 'oscillating':
+      return `${repeating} flaps; the largest count is ${replicas} (after ${cycles})`
+    case 'cycle-limit':
+      return `${repeating} ${path} and is still moving after ${cycles}`
+  }
+}
+
+export function saturationVariantsByKey(run: SaturationRun): Map<string, SaturationVariantResult> {
+  return new Map(run.variants.map((variant) => [`${variant.namespace}\u0000${variant.name}`, variant]))
+}
+
+/** A VA's pods as the engine saw them: largest KV fraction and queue, saturated of reporting; null without pods. */
+export interface SaturationPodFigures {
+  maxKvCacheUsage: number
+  maxQueueLength: number
+  saturatedReplicas: number
+  reportingReplicas: number
+}
+
+export function saturationPodFigures(detail: SaturationDetail | null): SaturationPodFigures | null {
+  const reporting = (detail?.pods ?? []).filter((pod) => pod.kvCacheUsage !== null || pod.queueLength !== null)
+  if (reporting.length === 0) return null
+  return {
+    maxKvCacheUsage: Math.max(...reporting.map((pod) => pod.kvCacheUsage ?? 0)),
+    maxQueueLength: Math.max(...reporting.map((pod) => pod.queueLength ?? 0)),
+    saturatedReplicas: reporting.filter((pod) => pod.isSaturated === true).length,
+    reportingReplicas: reporting.length,
+  }
+}

@@ -1,0 +1,153 @@
+import {readControllerConfig} from '../model/controller-config.js'
+import type {ControllerEnv} from '../model/controller.js'
+import type {KubeObject} from '../model/kube-object.js'
+import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics, type PodMetrics} from '../model/metrics.js'
+import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
+import {stripUrlUserinfo} from '../redact.js'
+import type {SourceSet} from '../model/sources.js'
+
+/** Main ConfigMap keys that hold credentials. */
+const secretKeys = /TOKEN|PASSWORD|SECRET|KEY_PATH|CLIENT_KEY|BEARER/i
+
+export interface SnapshotInput {
+  sources: SourceSet
+  metrics: readonly ModelMetrics[]
+  /** Per-pod KV-cache and queue readings (saturation engines). */
+  pods?: readonly PodMetrics[] | undefined
+  /** Scale-to-zero readings, namespace\0model → requests in the retention window. */
+  requestCounts?: ReadonlyMap<string, number> | undefined
+  time: Date
+  window: string
+}
+
+/**
+ * Everything `simulate -f` needs to reproduce today's decision offline, as objects: the VAs, their Deployments, the
+ * controller ConfigMaps they use, a trimmed controller Deployment and a MetricsSnapshot. Server-managed fields
+ * (managedFields, resourceVersion, uid, ...) and anything secret are left out.
+ */
+export function buildSnapshot(input: SnapshotInput): KubeObject[] {
+  const {sources} = input
+  const vas = sources.variantAutoscalings.map((object) => ({object, va: normalizeVariantAutoscaling(object)}))
+  const targets = new Set(vas.map(({va}) => `${va.namespace}/${va.target.name}`))
+  const deployments = sources.deployments.filter((deployment) => targets.has(`${deployment.metadata?.namespace ?? 'default'}/${deployment.metadata?.name}`))
+  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const configMaps = sources.configMaps
+    .filter((cm) => (cm.metadata?.namespace ?? config.namespace) === config.namespace || vas.some(({va}) => va.namespace === cm.metadata?.namespace))
+    .map((cm) => withoutSecretKeys(cm))
+  const objects: KubeObject[] = [
+    ...vas.map(({object}) => clean(object)),
+    ...deployments.map((deployment) => clean(deployment)),
+    ...configMaps.map((cm) => clean(cm)),
+  ]
+  if (sources.controllerDeployment) objects.push(trimmedController(sources.controllerDeployment, config.env))
+  const snapshot: MetricsSnapshot = {
+    apiVersion: metricsSnapshotApiVersion,
+    kind: 'MetricsSnapshot',
+    time: input.time.toISOString(),
+    window: input.window,
+    models: input.metrics.map(toSnapshotModel) as unknown as ModelMetrics[],
+    ...(input.pods && input.pods.length > 0 ? {pods: input.pods.map(withDeployment(sources))} : {}),
+    ...(input.requestCounts && input.requestCounts.size > 0
+      ? {requestsInRetention: [...input.requestCounts].map(([key, requests]) => ({namespace: key.split('\u0000')[0]!, modelID: key.split('\u0000')[1]!, requests}))}
+      : {}),
+  }
+  objects.push(snapshot as unknown as KubeObject)
+  // The file is attached to bug reports: no URL in it keeps a user:password@ (e.g. PROMETHEUS_BASE_URL).
+  return objects.map((object) => withoutUrlUserinfo(object) as KubeObject)
+}
+
+function withoutUrlUserinfo(value: unknown): unknown {
+  if (typeof value === 'string') return stripUrlUserinfo(value)
+  if (Array.isArray(value)) return value.map(withoutUrlUserinfo)
+  if (value === null || typeof value !== 'object') return value
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutUrlUserinfo(item)]))
+}
+
+// The documented YAML names (docs/metrics-snapshot.md); absent values stay absent, never 0.
+function toSnapshotModel(model: ModelMetrics): Record<string, unknown> {
+  const out: Record<string, unknown> = {namespace: model.namespace, modelID: model.modelID}
+  if (model.arrivalRateRpm !== undefined) out.arrivalRate = model.arrivalRateRpm
+  if (model.avgInputTokens !== undefined) out.avgInputTokens = model.avgInputTokens
+  if (model.avgOutputTokens !== undefined) out.avgOutputTokens = model.avgOutputTokens
+  if (model.ttftMs !== undefined) out.ttftMs = model.ttftMs
+  if (model.itlMs !== undefined) out.itlMs = model.itlMs
+  return out
+}
+
+/**
+ * Offline there are no Pod and ReplicaSet objects to follow owner references, so each pod row carries its
+ * Deployment (pod → controller ReplicaSet → controller Deployment), as the MetricsSnapshot schema allows.
+ */
+function withDeployment(sources: SourceSet): (pod: PodMetrics) => PodMetrics {
+  const replicaSetOwner = new Map<string, string>()
+  for (const replicaSet of sources.replicaSets ?? []) {
+    const owner = replicaSet.metadata?.ownerReferences?.find((reference) => reference.controller && reference.kind === 'Deployment')
+    if (owner?.name) replicaSetOwner.set(`${replicaSet.metadata?.namespace}/${replicaSet.metadata?.name}`, owner.name)
+  }
+  const podOwner = new Map<string, string>()
+  for (const pod of sources.pods ?? []) {
+    const owner = pod.metadata?.ownerReferences?.find((reference) => reference.controller && reference.kind === 'ReplicaSet')
+    const deployment = owner?.name ? replicaSetOwner.get(`${pod.metadata?.namespace}/${owner.name}`) : undefined
+    if (deployment) podOwner.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, deployment)
+  }
+  return (pod) => {
+    const deployment = pod.deployment ?? podOwner.get(`${pod.namespace}/${pod.name}`)
+    const out: PodMetrics = {namespace: pod.namespace, name: pod.name}
+    if (deployment) out.deployment = deployment
+    if (pod.modelID) out.modelID = pod.modelID
+    if (pod.kvCacheUsage !== undefined) out.kvCacheUsage = pod.kvCacheUsage
+    if (pod.queueLength !== undefined) out.queueLength = pod.queueLength
+    return out
+  }
+}
+
+function clean(object: KubeObject): KubeObject {
+  const {managedFields: _managed, resourceVersion: _rv, uid: _uid, generation: _generation, selfLink: _self, ...metadata} = object.metadata ?? {}
+  const annotations = {...(metadata.annotations ?? {})}
+  delete annotations['kubectl.kubernetes.io/last-applied-configuration']
+  const out: KubeObject = {...object, metadata: {...metadata, ...(Object.keys(annotations).length > 0 ? {annotations} : {annotations: undefined})}}
+  if (out.metadata && out.metadata.annotations === undefined) delete out.metadata.annotations
+  return out
+}
+
+function withoutSecretKeys(configMap: KubeObject): KubeObject {
+  if (!configMap.data) return configMap
+  return {...configMap, data: Object.fromEntries(Object.entries(configMap.data).filter(([key]) => !secretKeys.test(key)))}
+}
+
+/** Only the controller env vars that change decisions; everything else (tokens, URLs with credentials) stays out. */
+function decisionEnv(env: ControllerEnv): Array<{name: string; value: string}> {
+  const entries: Array<[string, string | undefined]> = [
+    ['POD_NAMESPACE', env.podNamespace],
+    ['CONFIG_MAP_NAME', env.configMapName],
+    ['SATURATION_CONFIG_MAP_NAME', env.saturationConfigMapName],
+    ['WVA_SCALE_TO_ZERO', env.scaleToZero],
+    ['EXPERIMENTAL_HYBRID_OPTIMIZATION', env.hybridOptimization],
+    ['CONTROLLER_INSTANCE', env.controllerInstance],
+  ]
+  return entries.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([name, value]) => ({name, value}))
+}
+
+function trimmedController(deployment: KubeObject, env: ControllerEnv): KubeObject {
+  const containers = deployment.spec?.template?.spec?.containers
+  const manager = Array.isArray(containers) ? (containers.find((container: any) => container?.name === 'manager') ?? containers[0]) : undefined
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: {name: deployment.metadata?.name, namespace: deployment.metadata?.namespace, labels: deployment.metadata?.labels},
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'manager',
+              ...(typeof manager?.image === 'string' ? {image: manager.image} : {}),
+              env: decisionEnv(env),
+              ...(env.watchNamespace ? {args: [`--watch-namespace=${env.watchNamespace}`]} : {}),
+            },
+          ],
+        },
+      },
+    },
+  }
+}

@@ -1,0 +1,121 @@
+import {findServiceClass, readControllerConfig} from '../model/controller-config.js'
+import {describeProblems} from '../model/field-problems.js'
+import type {KubeObject} from '../model/kube-object.js'
+import type {ModelMetrics} from '../model/metrics.js'
+import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
+import type {SourceSet} from '../model/sources.js'
+import {detectCrdShape} from '../model/shape.js'
+import {simulate, type SimulateOptions} from '../simulate/simulate.js'
+import type {SimulationItem} from '../simulate/simulation-result.js'
+import type {VaReport, VaReportList} from './va-report.js'
+import type {WhatIf} from '../model/what-if.js'
+
+export interface InspectOptions {
+  /** Live metrics; absent means offline (MetricsSnapshot documents in the sources, if any). */
+  metrics?: readonly ModelMetrics[] | undefined
+  whatIf?: WhatIf | undefined
+  /** The controller's desired-replicas gauge per VA, keyed namespace\0name. */
+  gauges?: ReadonlyMap<string, {desiredReplicas: number}> | undefined
+  /** Per-pod KV-cache and queue readings, for the saturation engines. */
+  pods?: SimulateOptions['pods']
+  requestCounts?: SimulateOptions['requestCounts']
+}
+
+/** Joins VA, target Deployment, controller config, metrics and our decision into one report per VA. */
+export function inspectAll(sources: SourceSet, options: InspectOptions = {}): VaReportList {
+  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const simulation = simulate(sources, {whatIf: options.whatIf ?? {}, metrics: options.metrics, pods: options.pods, requestCounts: options.requestCounts})
+  const simulated = new Map(simulation.items.map((item) => [key(item.namespace, item.name), item]))
+  const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
+  const snapshotOrLive = options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)
+  const metrics = new Map(snapshotOrLive.map((model) => [key(model.namespace, model.modelID), model]))
+  const haveDeployments = sources.deployments.length > 0 || options.metrics !== undefined
+
+  const crdShape = detectCrdShape(sources.crd)?.shape
+  const items = sources.variantAutoscalings
+    .map((object) => normalizeVariantAutoscaling(object, crdShape))
+    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
+    .map((va): VaReport => {
+      const item = simulated.get(key(va.namespace, va.name))
+      const deployment = deployments.get(key(va.namespace, va.target.name))
+      const classMatch = findServiceClass(config.serviceClasses, va.modelID)
+      const problems = va.problems.length > 0 ? [describeProblems(va.problems)] : []
+      if (haveDeployments && !deployment) {
+        const byRef = va.shape === 'C' || va.shape === 'B2' || va.target.name !== va.name
+        const sameName = 'the VA name (the controller looks up the Deployment of the same name)'
+        const where = byRef ? 'spec.scaleTargetRef.name' : sameName
+        const target = `${va.namespace}/${va.target.name}`
+        problems.push(`target Deployment ${target}: not found; check ${where}, or add the Deployment`)
+      }
+      return {
+        namespace: va.namespace,
+        name: va.name,
+        shape: va.shape,
+        engine: item?.engine ?? 'queueing-model',
+        modelID: va.modelID,
+        accelerator: va.accelerator ?? null,
+        variantID: va.variantID ?? null,
+        creationTimestamp: va.creationTimestamp ?? null,
+        target: {kind: va.target.kind, name: va.target.name, found: haveDeployments ? deployment !== undefined : null},
+        replicas: deploymentReplicas(deployment),
+        slo: classMatch ? {ttftMs: classMatch.target.sloTtftMs, itlMs: classMatch.target.sloItlMs, serviceClass: classMatch.serviceClass.name} : null,
+        cost: va.variantCost ?? (va.accelerator ? config.acceleratorCosts.get(va.accelerator)?.cost ?? null : null),
+        profile: va.profile ? {maxBatchSize: va.profile.maxBatchSize, acceleratorCount: va.profile.acceleratorCount, decodeParms: {...va.profile.decodeParms}, prefillParms: {...va.profile.prefillParms}} : null,
+        controller: {
+          desiredReplicas: va.status.desiredReplicas ?? null,
+          desiredAccelerator: va.status.desiredAccelerator ?? null,
+          lastRunTime: va.status.lastRunTime ?? null,
+          actuationApplied: va.status.actuationApplied ?? null,
+          conditions: va.status.conditions,
+          gaugeDesiredReplicas: options.gauges?.get(key(va.namespace, va.name))?.desiredReplicas ?? null,
+        },
+        metrics: reportMetrics(va, metrics.get(key(va.namespace, va.modelID)), options.metrics ? 'prometheus' : 'snapshot'),
+        recomputed: recomputed(item),
+        problems,
+      }
+    })
+  return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'VariantAutoscalingReportList', items, warnings: simulation.warnings}
+}
+
+function deploymentReplicas(deployment: KubeObject | undefined): VaReport['replicas'] {
+  if (!deployment) return {desired: null, current: null, ready: null}
+  const number = (value: unknown) => (typeof value === 'number' ? value : null)
+  return {
+    desired: number(deployment.spec?.replicas) ?? 1,
+    // A Deployment's status omits zero counts.
+    current: deployment.status ? (number(deployment.status.replicas) ?? 0) : null,
+    ready: deployment.status ? (number(deployment.status.readyReplicas) ?? 0) : null,
+  }
+}
+
+function reportMetrics(va: VariantAutoscaling, measured: ModelMetrics | undefined, source: 'prometheus' | 'snapshot'): VaReport['metrics'] {
+  if (measured) {
+    return {
+      source,
+      arrivalRateRpm: measured.arrivalRateRpm ?? null,
+      avgInputTokens: measured.avgInputTokens ?? null,
+      avgOutputTokens: measured.avgOutputTokens ?? null,
+      ttftMs: measured.ttftMs ?? null,
+      itlMs: measured.itlMs ?? null,
+    }
+  }
+  const load = va.status.load
+  if (!load) return null
+  return {
+    source: 'status',
+    arrivalRateRpm: load.arrivalRateRpm ?? null,
+    avgInputTokens: load.avgInputTokens ?? null,
+    avgOutputTokens: load.avgOutputTokens ?? null,
+    ttftMs: load.ttftMs ?? null,
+    itlMs: load.itlMs ?? null,
+  }
+}
+
+function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {
+  if (!item) return {outcome: 'skipped', replicas: null, reason: 'not simulated', boundBy: null, prediction: null, saturation: null}
+  return {outcome: item.outcome, replicas: item.desired?.replicas ?? null, reason: item.reason, boundBy: item.boundBy, prediction: item.prediction, saturation: item.saturation}
+}
+
+function key(namespace: string, name: string): string {
+  return `${namespace}\u0000${name}`
+}
