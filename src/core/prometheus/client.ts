@@ -284,7 +284,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       ? {HTTPS_PROXY: options.proxy.httpsProxy, HTTP_PROXY: options.proxy.httpProxy, NO_PROXY: options.proxy.noProxy}
       : process.env
     const proxyUri = environmentProxy(baseUrl.href, proxyEnv)
-    if (proxyUri === undefined) return {headers, ...(await nodeSender(baseUrl, tls, connectBoundMs))}
+    if (proxyUri === undefined) return {headers, ...nodeSender(baseUrl, tls, connectBoundMs)}
     const {ProxyAgent} = await import('undici')
     // `connect` carries the bound to the proxy connection, `requestTls` the TLS to a target tunnelled through it.
     const dispatcher = new ProxyAgent({
@@ -518,13 +518,15 @@ type NodeTls = {ca?: string; cert?: string; key?: string; servername?: string; r
  * Node's own http/https client when no proxy applies: it is already loaded, where undici costs a live `get` ~40 ms
  * of module loading. One keep-alive agent per client; TCP and the TLS handshake bounded by connectBoundMs.
  */
-async function nodeSender(
+function nodeSender(
   baseUrl: URL,
   tls: NodeTls,
   connectBoundMs: number,
-): Promise<{send: Send; close: (destroy: boolean) => Promise<void>}> {
+): {send: Send; close: (destroy: boolean) => Promise<void>} {
   const isHttps = baseUrl.protocol === 'https:'
-  const http = isHttps ? await import('node:https') : await import('node:http')
+  // Not import('node:http'): its ESM facade reads every export, and the lazy WebSocket/EventSource ones load Node's
+  // bundled undici (~10 ms).
+  const http = isHttps ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
   const agent: HttpAgent = isHttps
     ? new (http as typeof import('node:https')).Agent({keepAlive: true, ...tls})
     : new http.Agent({keepAlive: true})
