@@ -17,7 +17,9 @@ async function modulesLoadedBy(args: string[], env: Record<string, string> = {})
   try {
     const log = join(dir, 'modules.log')
     const preload = join(repoRoot, 'dist/test/support/record-modules.js')
-    const run = await runCommand(pinnedNode, ['--import', preload, join(repoRoot, 'bin/run.js'), ...args], {env: cleanEnv({...env, KUBECTL_VA_MODULE_LOG: log})})
+    const run = await runCommand(pinnedNode, ['--import', preload, join(repoRoot, 'bin/run.js'), ...args], {
+      env: cleanEnv({...env, KUBECTL_VA_MODULE_LOG: log}),
+    })
     assert.equal(run.code, 0, run.stderr)
     return readFileSync(log, 'utf8').split('\n').filter(Boolean)
   } finally {
@@ -41,5 +43,7 @@ test('live "get -A" with metrics reads the API server and Prometheus without und
   const env = {KUBECONFIG: api.writeKubeconfig({namespace: 'default'}), KUBECTL_VA_PROM_URL: prometheus.url}
   const modules = await modulesLoadedBy(['get', '-A'], env)
   assert.ok(prometheus.requests.length > 0, 'Prometheus was queried')
-  for (const name of heavy) assert.deepEqual(modules.filter((url) => url.includes(`/node_modules/${name}/`)), [], `${name} was loaded`)
+  for (const name of heavy) {
+    assert.deepEqual(modules.filter((url) => url.includes(`/node_modules/${name}/`)), [], `${name} was loaded`)
+  }
 })

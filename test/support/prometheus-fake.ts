@@ -123,8 +123,9 @@ export async function startForwardProxy(t: Cleanup): Promise<{url: string; seen:
   const server = createHttpServer((request, response) => {
     seen.push(request.url ?? '')
     const target = new URL(request.url ?? '')
+    const host = target.hostname.endsWith('.invalid') ? '127.0.0.1' : target.hostname
     const upstream = httpRequest(
-      {host: target.hostname.endsWith('.invalid') ? '127.0.0.1' : target.hostname, port: target.port, path: target.pathname + target.search, method: request.method, headers: request.headers},
+      {host, port: target.port, path: target.pathname + target.search, method: request.method, headers: request.headers},
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(response)

@@ -47,7 +47,8 @@ export interface PrepareOptions {
  */
 export function prepareDecisions(sources: SourceSet, options: PrepareOptions): PreparedDecision[] {
   const config =
-    options.config ?? readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+    options.config ??
+    readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
   const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
   const snapshots = options.metrics ? [] : sources.metricsSnapshots

@@ -26,7 +26,8 @@ export interface InspectOptions {
 /** Joins VA, target Deployment, controller config, metrics and our decision into one report per VA. */
 export function inspectAll(sources: SourceSet, options: InspectOptions = {}): VaReportList {
   const config =
-    options.config ?? readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+    options.config ??
+    readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const simulation = simulate(sources, {
     whatIf: options.whatIf ?? {},
     metrics: options.metrics,

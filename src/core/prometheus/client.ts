@@ -232,8 +232,9 @@ function hintForStatus(status: number): string {
 
 /**
  * A Prometheus HTTP API client over Node's http/https, or over undici when a proxy applies (HTTPS_PROXY etc., as
- * kubectl reads them) or the API server's transport is given; undici is imported then only. Queries are POSTed as form bodies (long batched selectors fit), with a
- * fallback to GET on 405/501 as client_golang does, and one retry when the connection is reset.
+ * kubectl reads them) or the API server's transport is given; undici is imported then only. Queries are POSTed as
+ * form bodies (long batched selectors fit), with a fallback to GET on 405/501 as client_golang does, and one retry
+ * when the connection is reset.
  */
 export function createPrometheusClient(options: PrometheusClientOptions): PrometheusClient {
   const baseUrl = parseBaseUrl(options.url)
@@ -248,7 +249,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     staticHeaders.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`
   }
   let requestCount = 0
-  let prepared: Promise<{send: Send; headers: Record<string, string>; close: (destroy: boolean) => Promise<void>}> | undefined
+  type Prepared = {send: Send; headers: Record<string, string>; close: (destroy: boolean) => Promise<void>}
+  let prepared: Promise<Prepared> | undefined
 
   async function prepare() {
     const [token, ca, cert, key] = await Promise.all([
@@ -560,7 +562,8 @@ function nodeSender(
 /** Fails a request whose new connection has no TCP and finished TLS handshake within boundMs. */
 function boundConnect(request: ClientRequest, socket: Socket, isHttps: boolean, boundMs: number): void {
   const tlsSocket = socket as Socket & {encrypted?: boolean; pending?: boolean}
-  const ready = () => socket.readyState === 'open' && (!isHttps || (tlsSocket.encrypted === true && tlsSocket.pending !== true))
+  const secure = () => tlsSocket.encrypted === true && tlsSocket.pending !== true
+  const ready = () => socket.readyState === 'open' && (!isHttps || secure())
   if (!socket.connecting && ready()) return
   const timer = setTimeout(() => {
     const error = new Error(`no connection (TCP and TLS handshake) within ${formatMs(boundMs)}`)
