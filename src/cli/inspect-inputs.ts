@@ -22,7 +22,13 @@ export async function inspectInputs(flags: InputFlags & {'all-namespaces'?: bool
   const inputs = await loadInputs(flags, names, now, options)
   const {inspectAll} = await import('../core/view/inspect.js')
   const inspectWith = (metrics: readonly ModelMetrics[] | undefined) =>
-    inspectAll(inputs.sources, {metrics, gauges: inputs.gauges, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
+    inspectAll(inputs.sources, {
+      metrics,
+      gauges: inputs.gauges,
+      pods: inputs.saturationPods,
+      requestCounts: inputs.requestCounts,
+      config: inputs.config,
+    })
   const list = inspectWith(inputs.metrics)
   const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
   const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []

@@ -1,5 +1,6 @@
 import type {LiveGather, PrometheusOutcome, PrometheusRequest} from '../core/run/gather.js'
 import type {ManifestProblem} from '../core/read/manifests/read-manifests.js'
+import type {ControllerConfig} from '../core/model/controller-config.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
 import type {SourceSet} from '../core/model/sources.js'
 import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
@@ -9,6 +10,8 @@ import {UsageError} from '../core/errors.js'
 export interface CommandInputs {
   mode: 'offline' | 'cluster'
   sources: SourceSet
+  /** The controller config, parsed once when the cluster was read; undefined offline (parsed where first used). */
+  config: ControllerConfig | undefined
   metrics: ModelMetrics[] | undefined
   gauges: LiveGather['gauges']
   pods: LiveGather['pods']
@@ -51,7 +54,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
       const namespace = flags.namespace
       read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
     }
-    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+    return {mode: 'offline', sources: read.sources, config: undefined, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/read/prometheus/time.js')
@@ -61,6 +64,7 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
   return {
     mode: 'cluster',
     sources: live.sources,
+    config: live.config,
     metrics: live.metrics,
     gauges: live.gauges,
     pods: live.pods,

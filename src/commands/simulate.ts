@@ -68,7 +68,13 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
 
     const {simulate} = await import('../core/simulate/simulate.js')
-    const result = simulate(inputs.sources, {whatIf, metrics: inputs.metrics, pods: inputs.saturationPods, requestCounts: inputs.requestCounts})
+    const result = simulate(inputs.sources, {
+      whatIf,
+      metrics: inputs.metrics,
+      pods: inputs.saturationPods,
+      requestCounts: inputs.requestCounts,
+      config: inputs.config,
+    })
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
     const {whatIfWarningsFor} = await import('../core/model/what-if.js')
     // Flags that cannot change the shown VAs' engines: one warning per engine family.

@@ -114,14 +114,18 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(JSON.stringify(body))
 }
 
-/** A forward HTTP proxy (absolute-form requests only, as undici sends for http:// targets); records each URL. */
+/**
+ * A forward HTTP proxy (absolute-form requests only, as undici sends for http:// targets); records each URL. Hosts
+ * under .invalid resolve to 127.0.0.1 here only, so a test can tell the proxy was used.
+ */
 export async function startForwardProxy(t: Cleanup): Promise<{url: string; seen: string[]}> {
   const seen: string[] = []
   const server = createHttpServer((request, response) => {
     seen.push(request.url ?? '')
     const target = new URL(request.url ?? '')
+    const host = target.hostname.endsWith('.invalid') ? '127.0.0.1' : target.hostname
     const upstream = httpRequest(
-      {host: target.hostname, port: target.port, path: target.pathname + target.search, method: request.method, headers: request.headers},
+      {host, port: target.port, path: target.pathname + target.search, method: request.method, headers: request.headers},
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(response)

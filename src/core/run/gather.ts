@@ -3,7 +3,7 @@ import type {PodBreakdown} from '../collect/pod-breakdown.js'
 import {controllerValue, profileForControllerVersion, type CollectorProfileName} from '../plan/profiles.js'
 import {PrometheusError} from '../errors.js'
 import {readControllerImageTag} from '../model/controller.js'
-import {readControllerConfig} from '../model/controller-config.js'
+import {readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
@@ -55,6 +55,8 @@ export interface PrometheusOutcome {
 
 export interface LiveGather {
   sources: SourceSet
+  /** The controller config of the sources, parsed once for the whole run. */
+  config: ControllerConfig
   clusterRequestCount: number
   metrics: ModelMetrics[] | undefined
   /** The controller's desired-replicas gauge per VA (namespace\0name). */
@@ -79,7 +81,8 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
   // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
   const sources = await readClusterSources({...cluster, connection, includePods: true})
-  const result: LiveGather = {sources, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined}
+  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const result: LiveGather = {sources, config, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined}
   sources.warnings.push(...(await missingSaturationConfigWarnings(sources, prometheus.whatIf)))
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
@@ -87,7 +90,6 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const outcome: PrometheusOutcome = {url: undefined, foundBy: undefined, window: prometheus.window, at: prometheus.at, profile, queries: [], requestCount: 0, error: undefined, warnings: []}
   result.prometheus = outcome
   const {resolvePrometheusUrl} = await import('../read/prometheus/resolve-url.js')
-  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const urlInputs = {
     flag: prometheus.url,
     env: {KUBECTL_VA_PROM_URL: prometheus.envUrl},

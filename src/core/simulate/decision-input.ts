@@ -36,6 +36,8 @@ export interface PrepareOptions {
   whatIf: WhatIf
   /** Live metrics from Prometheus; when absent, the MetricsSnapshot documents in the sources are used. */
   metrics?: readonly ModelMetrics[] | undefined
+  /** The controller config of the sources, when already parsed (once per run); read from the sources otherwise. */
+  config?: ControllerConfig | undefined
 }
 
 /**
@@ -44,7 +46,9 @@ export interface PrepareOptions {
  * with a reason naming the object and field for each VA that cannot be decided. Sorted by namespace, name.
  */
 export function prepareDecisions(sources: SourceSet, options: PrepareOptions): PreparedDecision[] {
-  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const config =
+    options.config ??
+    readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
   const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
   const snapshots = options.metrics ? [] : sources.metricsSnapshots

@@ -1,3 +1,4 @@
+import type {ControllerConfig} from '../model/controller-config.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
 import type {SaturationRun, SaturationVariantResult} from '../decide/saturation/groups/run-groups.js'
 import {saturationItem, saturationVariantsByKey, type SaturationItemContext} from './saturation-items.js'
@@ -20,6 +21,8 @@ export interface SimulateOptions {
   requestCounts?: ReadonlyMap<string, number> | undefined
   /** Saturation engines: report where the cycles settle (sweeps); default: with a load or threshold what-if. */
   settle?: boolean | undefined
+  /** The controller config of the sources, when already parsed (once per run); read from the sources otherwise. */
+  config?: ControllerConfig | undefined
 }
 
 /** Runs the controller's model-based decision for every VA in the sources. Pure: sources in, result out. */

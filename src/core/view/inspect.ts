@@ -1,4 +1,4 @@
-import {findServiceClass, readControllerConfig} from '../model/controller-config.js'
+import {findServiceClass, readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
 import {describeProblems} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics} from '../model/metrics.js'
@@ -19,12 +19,22 @@ export interface InspectOptions {
   /** Per-pod KV-cache and queue readings, for the saturation engines. */
   pods?: SimulateOptions['pods']
   requestCounts?: SimulateOptions['requestCounts']
+  /** The controller config of the sources, when already parsed (once per run); read from the sources otherwise. */
+  config?: ControllerConfig | undefined
 }
 
 /** Joins VA, target Deployment, controller config, metrics and our decision into one report per VA. */
 export function inspectAll(sources: SourceSet, options: InspectOptions = {}): VaReportList {
-  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
-  const simulation = simulate(sources, {whatIf: options.whatIf ?? {}, metrics: options.metrics, pods: options.pods, requestCounts: options.requestCounts})
+  const config =
+    options.config ??
+    readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const simulation = simulate(sources, {
+    whatIf: options.whatIf ?? {},
+    metrics: options.metrics,
+    pods: options.pods,
+    requestCounts: options.requestCounts,
+    config,
+  })
   const simulated = new Map(simulation.items.map((item) => [key(item.namespace, item.name), item]))
   const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
   const snapshotOrLive = options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)

@@ -196,12 +196,16 @@ test('TLS: an unknown CA is refused with a hint; a CA file, a client certificate
   assert.match(missing.message, /Prometheus CA file .*nope\.crt: cannot be read \(no such file, ENOENT\)/)
 })
 
-test('HTTP_PROXY is used unless NO_PROXY matches the host', async (t) => {
+test('HTTP_PROXY is used unless NO_PROXY matches the host or the host is loopback, as kubectl', async (t) => {
   const fake = await startFakePrometheus(t, (_request, response) => sendJson(response, 200, emptyVector))
   const proxy = await startForwardProxy(t)
+  // Only the proxy resolves prometheus.invalid.
+  const proxiedUrl = `http://prometheus.invalid:${fake.port}/`
+  await client(t, {url: proxiedUrl, proxy: {httpProxy: proxy.url, noProxy: ''}}).query('up')
+  assert.deepEqual(proxy.seen, [`${proxiedUrl}api/v1/query`])
+  const direct = client(t, {url: proxiedUrl, proxy: {httpProxy: proxy.url, noProxy: '.invalid'}}).query('up')
+  assert.match((await expectPrometheusError(direct)).message, /host not found/)
   await client(t, {url: fake.url, proxy: {httpProxy: proxy.url, noProxy: ''}}).query('up')
-  assert.deepEqual(proxy.seen, [`${fake.url}api/v1/query`])
-  await client(t, {url: fake.url, proxy: {httpProxy: proxy.url, noProxy: '127.0.0.1'}}).query('up')
   assert.equal(proxy.seen.length, 1)
   assert.equal(fake.requests.length, 2)
 })

@@ -110,7 +110,8 @@ async function requestSender(connection: ClusterConnection, requestTimeoutMs: nu
   if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
   const headers = {...resolved.headers, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
   const isHttps = connection.server.startsWith('https:')
-  const http = isHttps ? await import('node:https') : await import('node:http')
+  // Not import(): the ESM facade of node:http reads its lazy exports, which load Node's bundled undici.
+  const http = isHttps ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
   // One keep-alive connection serves the reader's parallel GETs (TLS handshake once), as kubectl does.
   const agent = isHttps ? new (http as typeof import('node:https')).Agent({keepAlive: true, ...resolved.tls}) : new http.Agent({keepAlive: true})
   return (url) =>

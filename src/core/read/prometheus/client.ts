@@ -1,4 +1,6 @@
 import {readFile} from 'node:fs/promises'
+import type {Agent as HttpAgent, ClientRequest} from 'node:http'
+import type {Socket} from 'node:net'
 import {createSecureContext} from 'node:tls'
 
 import type {Dispatcher} from 'undici'
@@ -175,6 +177,8 @@ const retryableCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE'])
 /** Failures to connect at all: no other query to the same Prometheus can do better. */
 const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
 connectionCodes.add('UND_ERR_CONNECT_TIMEOUT')
+/** Node's http/https client: no TCP connection and TLS handshake within the connect bound (undici's own code). */
+const connectTimeoutCode = 'UND_ERR_CONNECT_TIMEOUT'
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'])
 const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
@@ -227,9 +231,10 @@ function hintForStatus(status: number): string {
 }
 
 /**
- * A Prometheus HTTP API client over undici. undici is imported on the first request only, so commands that never
- * query (and --help) do not pay for it. Queries are POSTed as form bodies (long batched selectors fit), with a
- * fallback to GET on 405/501 as client_golang does, and one retry when the connection is reset.
+ * A Prometheus HTTP API client over Node's http/https, or over undici when a proxy applies (HTTPS_PROXY etc., as
+ * kubectl reads them) or the API server's transport is given; undici is imported then only. Queries are POSTed as
+ * form bodies (long batched selectors fit), with a fallback to GET on 405/501 as client_golang does, and one retry
+ * when the connection is reset.
  */
 export function createPrometheusClient(options: PrometheusClientOptions): PrometheusClient {
   const baseUrl = parseBaseUrl(options.url)
@@ -244,11 +249,11 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     staticHeaders.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`
   }
   let requestCount = 0
-  let prepared: Promise<{dispatcher: Dispatcher; headers: Record<string, string>; request: typeof import('undici').request}> | undefined
+  type Prepared = {send: Send; headers: Record<string, string>; close: (destroy: boolean) => Promise<void>}
+  let prepared: Promise<Prepared> | undefined
 
   async function prepare() {
-    const [undici, token, ca, cert, key] = await Promise.all([
-      import('undici'),
+    const [token, ca, cert, key] = await Promise.all([
       readOptionalFile(options.bearerTokenFile, 'bearer token file'),
       readOptionalFile(options.caFile, 'CA file'),
       readOptionalFile(options.certFile, 'client certificate file'),
@@ -257,9 +262,14 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     checkTlsFiles({ca, cert, key}, options)
     const bearer = options.bearerToken ?? token?.trim()
     registerSecret(bearer)
-    const headers: Record<string, string> = {accept: 'application/json', ...lowerCaseKeys(options.transport?.headers ?? {}), ...staticHeaders}
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...lowerCaseKeys(options.transport?.headers ?? {}),
+      ...staticHeaders,
+    }
     if (bearer !== undefined && bearer !== '') headers.authorization = `Bearer ${bearer}`
-    if (options.transport?.dispatcher) return {dispatcher: options.transport.dispatcher, headers, request: undici.request}
+    const transportDispatcher = options.transport?.dispatcher
+    if (transportDispatcher) return {headers, ...(await undiciSender(transportDispatcher, timeoutMs))}
     const tls = {
       ...(ca === undefined ? {} : {ca}),
       ...(cert === undefined ? {} : {cert}),
@@ -267,18 +277,26 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       ...(options.tlsServerName === undefined ? {} : {servername: options.tlsServerName}),
       rejectUnauthorized: options.insecureSkipTlsVerify !== true,
     }
-    // EnvHttpProxyAgent connects directly unless HTTPS_PROXY/HTTP_PROXY apply and NO_PROXY does not match.
-    // `connect` carries TLS to a direct target, `requestTls` to a target tunnelled through a proxy.
-    const dispatcher = new undici.EnvHttpProxyAgent({
-      ...options.proxy,
-      // TCP and the TLS handshake within client-go's 10 s (less if --prom-timeout is shorter): a server that never
-      // finishes TLS fails as fast as the API server would.
-      connect: {...tls, timeout: Math.min(timeoutMs, connectTimeoutMs)},
+    // TCP and the TLS handshake within client-go's 10 s (less if --prom-timeout is shorter): a server that never
+    // finishes TLS fails as fast as the API server would.
+    const connectBoundMs = Math.min(timeoutMs, connectTimeoutMs)
+    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as kubectl reads them for the API server (loopback hosts never proxied).
+    const {environmentProxy} = await import('../kube/kube-transport.js')
+    const proxyEnv = options.proxy
+      ? {HTTPS_PROXY: options.proxy.httpsProxy, HTTP_PROXY: options.proxy.httpProxy, NO_PROXY: options.proxy.noProxy}
+      : process.env
+    const proxyUri = environmentProxy(baseUrl.href, proxyEnv)
+    if (proxyUri === undefined) return {headers, ...nodeSender(baseUrl, tls, connectBoundMs)}
+    const {ProxyAgent} = await import('undici')
+    // `connect` carries the bound to the proxy connection, `requestTls` the TLS to a target tunnelled through it.
+    const dispatcher = new ProxyAgent({
+      uri: proxyUri,
+      connect: {...tls, timeout: connectBoundMs},
       requestTls: tls,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     })
-    return {dispatcher, headers, request: undici.request}
+    return {headers, ...(await undiciSender(dispatcher, timeoutMs))}
   }
 
   function endpoint(path: string): URL {
@@ -320,7 +338,16 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         cause: error,
       })
     }
-    return new PrometheusError(`${where}: ${redactSecrets(errorMessage(error))}${code === undefined ? '' : ` (${code})`}`, {
+    if (code?.startsWith('ERR_SSL_')) {
+      // Node's client sees the TLS alert itself (undici saw only the socket closing): e.g. a client certificate
+      // required, or https to a plain-http port.
+      return new PrometheusError(`${where}: TLS handshake failed (${code})`, {
+        hint: 'check http or https in --prom-url; pass --prom-cert-file and --prom-key-file if Prometheus wants them',
+        cause: error,
+      })
+    }
+    const detail = redactSecrets(errorMessage(error)).split('\n')[0]?.trim() ?? ''
+    return new PrometheusError(`${where}: ${detail}${code === undefined ? '' : ` (${code})`}`, {
       hint: 'check --prom-url and that Prometheus is reachable from here',
       cause: error,
     })
@@ -333,7 +360,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
 
   async function send(path: string, params: URLSearchParams): Promise<QueryResult> {
     prepared ??= prepare()
-    const {dispatcher, headers, request} = await prepared
+    const {send: sendRequest, headers} = await prepared
     if (unreachable !== undefined) throw unreachable
     const url = endpoint(path)
     const shownUrl = displayUrl + path
@@ -341,20 +368,15 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     let retried = false
     for (;;) {
       requestCount++
-      let response: Awaited<ReturnType<typeof request>>
-      let text: string
+      let response: Answer
       try {
         const target = method === 'GET' ? new URL(`${url.href}?${params.toString()}`) : url
-        response = await request(target, {
+        response = await sendRequest(target, {
           method,
-          dispatcher,
           headers: method === 'POST' ? {...headers, 'content-type': 'application/x-www-form-urlencoded'} : headers,
-          ...(method === 'POST' ? {body: params.toString()} : {}),
+          body: method === 'POST' ? params.toString() : undefined,
           signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), gaveUp.signal]),
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
         })
-        text = await response.body.text()
       } catch (error) {
         if (unreachable !== undefined) throw unreachable
         const code = errorCode(error)
@@ -363,7 +385,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
           continue
         }
         const failure = transportError(error, shownUrl)
-        if (code !== undefined && (connectionCodes.has(code) || tlsCodes.has(code))) {
+        if (code !== undefined && (connectionCodes.has(code) || tlsCodes.has(code) || code.startsWith('ERR_SSL_'))) {
           unreachable = failure
           gaveUp.abort(failure)
         }
@@ -374,7 +396,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         method = 'GET'
         continue
       }
-      return interpret(status, String(response.headers['content-type'] ?? ''), text, shownUrl)
+      return interpret(status, response.contentType, response.text, shownUrl)
     }
   }
 
@@ -440,9 +462,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     },
     async close() {
       if (prepared !== undefined) {
-        const {dispatcher} = await prepared.catch(() => ({dispatcher: undefined}))
+        const ready = await prepared.catch(() => undefined)
         // close() would wait for queued connection attempts to a Prometheus known to be unreachable.
-        await (unreachable === undefined ? dispatcher?.close() : dispatcher?.destroy())
+        await ready?.close(unreachable !== undefined)
       }
     },
   }
@@ -450,4 +472,105 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
+}
+
+/** One HTTP exchange, as the client needs it. */
+interface Answer {
+  statusCode: number
+  contentType: string
+  text: string
+}
+
+interface Exchange {
+  method: 'POST' | 'GET'
+  headers: Record<string, string>
+  body: string | undefined
+  signal: AbortSignal
+}
+
+type Send = (url: URL, exchange: Exchange) => Promise<Answer>
+
+/** Through an undici dispatcher: a proxy, or the API server's transport for a service-proxy URL. */
+async function undiciSender(
+  dispatcher: Dispatcher,
+  timeoutMs: number,
+): Promise<{send: Send; close: (destroy: boolean) => Promise<void>}> {
+  const {request} = await import('undici')
+  return {
+    async send(url, {method, headers, body, signal}) {
+      const response = await request(url, {
+        method,
+        dispatcher,
+        headers,
+        ...(body === undefined ? {} : {body}),
+        signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      })
+      const text = await response.body.text()
+      return {statusCode: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), text}
+    },
+    close: (destroy) => (destroy ? dispatcher.destroy() : dispatcher.close()),
+  }
+}
+
+type NodeTls = {ca?: string; cert?: string; key?: string; servername?: string; rejectUnauthorized: boolean}
+
+/**
+ * Node's own http/https client when no proxy applies: it is already loaded, where undici costs a live `get` ~40 ms
+ * of module loading. One keep-alive agent per client; TCP and the TLS handshake bounded by connectBoundMs.
+ */
+function nodeSender(
+  baseUrl: URL,
+  tls: NodeTls,
+  connectBoundMs: number,
+): {send: Send; close: (destroy: boolean) => Promise<void>} {
+  const isHttps = baseUrl.protocol === 'https:'
+  // Not import('node:http'): its ESM facade reads every export, and the lazy WebSocket/EventSource ones load Node's
+  // bundled undici (~10 ms).
+  const http = isHttps ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
+  const agent: HttpAgent = isHttps
+    ? new (http as typeof import('node:https')).Agent({keepAlive: true, ...tls})
+    : new http.Agent({keepAlive: true})
+  return {
+    send: (url, {method, headers, body, signal}) =>
+      new Promise<Answer>((resolve, reject) => {
+        const fail = (error: unknown) => reject(signal.aborted ? signal.reason : error)
+        const length = body === undefined ? {} : {'content-length': String(Buffer.byteLength(body))}
+        const request = http.request(url, {method, headers: {...headers, ...length}, agent, signal}, (response) => {
+          const chunks: Buffer[] = []
+          response.on('data', (chunk: Buffer) => chunks.push(chunk))
+          response.on('end', () =>
+            resolve({
+              statusCode: response.statusCode ?? 0,
+              contentType: String(response.headers['content-type'] ?? ''),
+              text: Buffer.concat(chunks).toString('utf8'),
+            }),
+          )
+          response.on('error', fail)
+        })
+        request.on('error', fail)
+        request.on('socket', (socket) => boundConnect(request, socket, isHttps, connectBoundMs))
+        request.end(body)
+      }),
+    async close() {
+      agent.destroy()
+    },
+  }
+}
+
+/** Fails a request whose new connection has no TCP and finished TLS handshake within boundMs. */
+function boundConnect(request: ClientRequest, socket: Socket, isHttps: boolean, boundMs: number): void {
+  const tlsSocket = socket as Socket & {encrypted?: boolean; pending?: boolean}
+  const secure = () => tlsSocket.encrypted === true && tlsSocket.pending !== true
+  const ready = () => socket.readyState === 'open' && (!isHttps || secure())
+  if (!socket.connecting && ready()) return
+  const timer = setTimeout(() => {
+    const error = new Error(`no connection (TCP and TLS handshake) within ${formatMs(boundMs)}`)
+    request.destroy(Object.assign(error, {code: connectTimeoutCode}))
+  }, boundMs)
+  const clear = () => clearTimeout(timer)
+  socket.once(isHttps ? 'secureConnect' : 'connect', clear)
+  socket.once('close', clear)
+  request.once('close', clear)
 }
