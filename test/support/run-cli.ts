@@ -7,6 +7,8 @@ export interface CliRun {
   code: number
   stdout: string
   stderr: string
+  /** True when the run was killed at timeoutMs (a hang guard, not a speed check). */
+  killed?: boolean
 }
 
 export interface RunOptions {
@@ -35,11 +37,15 @@ export function runCommand(command: string, args: readonly string[], options: Ru
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    let killed = false
+    const timer = setTimeout(() => {
+      killed = true
+      child.kill('SIGKILL')
+    }, options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({code: code ?? (signal ? 128 : 1), stdout, stderr})
+      resolve({code: code ?? (signal ? 128 : 1), stdout, stderr, ...(killed ? {killed} : {})})
     })
     // A command that exits without reading its input closes the pipe first: EPIPE is not the command's failure.
     child.stdin.on('error', (error: NodeJS.ErrnoException) => {
