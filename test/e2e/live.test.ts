@@ -192,3 +192,18 @@ test('live: with no URL configured, a prometheus-operated Service is found and r
   assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
 })
 
+
+test('live: a Prometheus-Service lookup that times out says so, not that there is no Service', async (t) => {
+  const api = await startFakeApiServer(t, quickstartClusterObjects(), {silentPaths: ['/api/v1/services']})
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
+  const run = await kubectlVa(['get', '--request-timeout', '1s'], {env})
+  assert.equal(run.code, 5)
+  assert.match(run.stdout, /^llama-8b-h100\s/m, 'the cluster view stays')
+  const lines = run.stderr.split('\n').filter((line) => line.startsWith('error: '))
+  assert.equal(lines.length, 1, run.stderr)
+  assert.match(lines[0]!, new RegExp(
+    '^error: no Prometheus URL found: the lookup of Prometheus Services failed: ' +
+      `API server ${api.url.replaceAll('.', '\\.')}: no answer within 1s; pass --prom-url`,
+  ))
+  assert.doesNotMatch(run.stderr, /no thanos-querier, prometheus-operated or kube-prometheus-stack Service/)
+})

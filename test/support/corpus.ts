@@ -34,6 +34,8 @@ export interface CorpusCase {
   stdout?: RegExp
   /** Strings that must appear nowhere in the output (tokens, passwords, keys). */
   secrets?: readonly string[]
+  /** Run without root's right to read anything: as `nobody` when the tests run as root (as in CI). */
+  unprivileged?: boolean
   /** A run still going after this is killed and counts as hung (a guard, not a measurement); default 20 s. */
   hangAfterMs?: number
 }
@@ -53,11 +55,16 @@ export function knownFlags(): ReadonlySet<string> {
   return names
 }
 
+const nobody = 65534
+
 export async function runCase(c: CorpusCase): Promise<JudgedRun> {
+  const asNobody = c.unprivileged === true && process.getuid?.() === 0
   return kubectlVaDirect(c.args, {
-    env: cleanEnv(c.env ?? {}),
+    // nobody cannot read root's HOME; a HOME that does not exist is simply empty.
+    env: cleanEnv({...(asNobody ? {HOME: '/nonexistent'} : {}), ...c.env}),
     input: c.input ?? '',
     timeoutMs: c.hangAfterMs ?? 20_000,
+    ...(asNobody ? {uid: nobody, gid: nobody} : {}),
   })
 }
 

@@ -16,6 +16,9 @@ export interface RunOptions {
   cwd?: string
   input?: string
   timeoutMs?: number
+  /** Run as this user and group (the test runner must be root to switch). */
+  uid?: number
+  gid?: number
 }
 
 /** A clean environment: no kubeconfig or Prometheus settings of the developer's leak into tests. */
@@ -32,7 +35,9 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {cwd: options.cwd ?? repoRoot, env: options.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe']})
+    const ids = options.uid === undefined ? {} : {uid: options.uid, gid: options.gid ?? options.uid}
+    const cwd = options.cwd ?? repoRoot
+    const child = spawn(command, args, {cwd, env: options.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'], ...ids})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
