@@ -5,6 +5,7 @@ import type {SourceSet} from '../core/sources.js'
 import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
 import {type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
 import {UsageError} from '../core/errors.js'
+import {Secrets} from '../core/redact.js'
 
 export interface CommandInputs {
   mode: 'offline' | 'cluster'
@@ -22,6 +23,8 @@ export interface CommandInputs {
   clusterRequestCount: number
   /** The namespace read from the cluster (undefined with -A or offline). */
   namespace: string | undefined
+  /** The run's secrets (tokens and passwords read), redacted from everything printed. */
+  secrets: Secrets
 }
 
 export interface InputFlags extends KubeFlagValues, PromFlagValues {
@@ -30,7 +33,16 @@ export interface InputFlags extends KubeFlagValues, PromFlagValues {
 }
 
 /** Offline from -f manifests, or live from the cluster and Prometheus: the same SourceSet either way. */
-export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: {podBreakdown?: boolean; replay?: PrometheusRequest['replay']; whatIf?: PrometheusRequest['whatIf']} = {}): Promise<CommandInputs> {
+export interface LoadOptions {
+  podBreakdown?: boolean
+  replay?: PrometheusRequest['replay']
+  whatIf?: PrometheusRequest['whatIf']
+  /** The run's secrets registry (BaseCommand.secrets); a new one when omitted. */
+  secrets?: Secrets
+}
+
+export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: LoadOptions = {}): Promise<CommandInputs> {
+  const secrets = options.secrets ?? new Secrets()
   const promSettings = toPrometheusSettings(flags)
   if (flags.filename && flags.filename.length > 0) {
     for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
@@ -51,13 +63,13 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
       const namespace = flags.namespace
       read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
     }
-    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+    return {mode: 'offline', sources: read.sources, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined, secrets}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/prometheus/time.js')
   const at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now, 'at')
   const {gatherLive} = await import('../core/inspect/gather.js')
-  const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
+  const live = await gatherLive({...clusterOptions, kubeconfig: {...clusterOptions.kubeconfig, secrets}}, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
   return {
     mode: 'cluster',
     sources: live.sources,
@@ -72,5 +84,6 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     problems: live.sources.problems ?? [],
     clusterRequestCount: live.clusterRequestCount,
     namespace: (live.sources as {namespace?: string}).namespace,
+    secrets,
   }
 }

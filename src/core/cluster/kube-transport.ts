@@ -5,7 +5,7 @@ import {createSecureContext} from 'node:tls'
 import type {Dispatcher} from 'undici'
 
 import {ClusterError, errorMessage, fileProblem} from '../errors.js'
-import {redactSecrets, registerSecret} from '../redact.js'
+import {redactSecrets} from '../redact.js'
 import {execCredential} from './exec-credential.js'
 import {type ClusterConnection, clientNodeKubeConfig, type KubeconfigCluster, type KubeconfigUser} from './kubeconfig.js'
 
@@ -41,13 +41,13 @@ export async function kubeTransport(connection: ClusterConnection): Promise<Kube
   let headers: Record<string, string>
   let tls: KubeTlsOptions
   try {
-    ;({headers, tls} = await credentials(cluster, user))
+    ;({headers, tls} = await credentials(cluster, user, connection))
     checkTlsMaterial(connection, tls)
   } catch (error) {
     throw credentialError(connection, error)
   }
   const authorization = headers.Authorization
-  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
+  if (authorization) connection.secrets.add(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
   return {headers, dispatcher: await kubeDispatcher(cluster, tls)}
 }
 
@@ -180,7 +180,11 @@ export function needsClientNode(cluster: KubeconfigCluster, user: KubeconfigUser
 }
 
 /** Headers and TLS options of a user on a cluster; reads files and runs exec plugins, so it may reject. */
-export async function credentials(cluster: KubeconfigCluster, user: KubeconfigUser | undefined): Promise<{headers: Record<string, string>; tls: KubeTlsOptions}> {
+export async function credentials(
+  cluster: KubeconfigCluster,
+  user: KubeconfigUser | undefined,
+  run: Pick<ClusterConnection, 'secrets' | 'execCredentials'>,
+): Promise<{headers: Record<string, string>; tls: KubeTlsOptions}> {
   const headers: Record<string, string> = {}
   const tls: KubeTlsOptions = {}
   // Plain HTTP (kubectl proxy, a local apiserver) has no TLS to configure; client-node refused it outright.
@@ -204,12 +208,12 @@ export async function credentials(cluster: KubeconfigCluster, user: KubeconfigUs
     headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`
   }
   if (user.exec && typeof user.exec === 'object') {
-    const credential = await execCredential(user.exec).catch((error: unknown) => {
+    const credential = await execCredential(user.exec, run.execCredentials).catch((error: unknown) => {
       throw new ExecPluginError(error)
     })
     if (isHttps && credential.clientCertificateData) tls.cert = credential.clientCertificateData
     if (isHttps && credential.clientKeyData) {
-      registerSecret(credential.clientKeyData)
+      run.secrets.add(credential.clientKeyData)
       tls.key = credential.clientKeyData
     }
     if (credential.token) headers.Authorization = `Bearer ${credential.token}`
@@ -264,7 +268,7 @@ async function clientNodeTransport(connection: ClusterConnection): Promise<KubeT
   }
   const headers: Record<string, string> = {...context.getHeaders()}
   const authorization = headers.Authorization ?? headers.authorization
-  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
+  if (authorization) connection.secrets.add(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
   return {dispatcher: context.getDispatcher() as Dispatcher | undefined, headers}
 }
 

@@ -5,7 +5,8 @@ import {delimiter, dirname, isAbsolute, join, resolve} from 'node:path'
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {ClusterError, errorMessage, fileProblem, shownValue} from '../errors.js'
-import {redactSecrets, registerSecret} from '../redact.js'
+import {redactSecrets, Secrets} from '../redact.js'
+import type {ExecCredentialCache} from './exec-credential.js'
 
 /** What kubectl's kubeconfig flags and environment say; every field optional, as on the command line. */
 export interface KubeconfigOptions {
@@ -22,6 +23,8 @@ export interface KubeconfigOptions {
   serviceAccountDir?: string | undefined
   /** Directory that relative --kubeconfig paths resolve against (process.cwd() by default). */
   cwd?: string | undefined
+  /** The run's secrets: the user's token, password and key are added (a new registry when omitted). */
+  secrets?: Secrets | undefined
 }
 
 /** The fields of a kubeconfig `clusters[].cluster` that requests use, in the kubeconfig's spelling. */
@@ -86,6 +89,10 @@ export interface ClusterConnection {
   namespace: string
   /** Where the config came from: the files read, or "in-cluster". */
   source: string
+  /** The run's secrets, to which credentials read for this connection are added. */
+  secrets: Secrets
+  /** Exec-plugin credentials of this connection, reused while they have not expired. */
+  execCredentials: ExecCredentialCache
 }
 
 /** The kubeconfig file format, as far as merging needs to know it. */
@@ -265,7 +272,12 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
     rawCluster.cluster as KubeconfigCluster,
     `kubeconfig ${source}: cluster "${clusterName}"${what}`,
   )
-  return {server: cluster.server.replace(/\/$/, ''), cluster, user, contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
+  const secrets = options.secrets ?? new Secrets()
+  for (const secret of [user?.token, user?.password, user?.['client-key-data']]) {
+    if (typeof secret === 'string') secrets.add(secret)
+  }
+  const names = {contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
+  return {server: cluster.server.replace(/\/$/, ''), cluster, user, ...names, secrets, execCredentials: new Map()}
 }
 
 /**
@@ -326,7 +338,7 @@ async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise
 }
 
 /**
- * Registers the user's secrets for redaction, inlines a token-file (trimmed, as client-go does; client-node would
+ * Inlines a token-file (trimmed, as client-go does; client-node would
  * send its trailing newline), and gives exec plugins the KUBERNETES_EXEC_INFO that client-node does not set.
  */
 function prepareUser(entry: {name: string; user?: Record<string, any>} | undefined, cluster: Record<string, any>, source: string): KubeconfigUser | undefined {
@@ -345,7 +357,6 @@ function prepareUser(entry: {name: string; user?: Record<string, any>} | undefin
     }
     delete user['token-file']
   }
-  for (const secret of [user.token, user.password, user['client-key-data']]) if (typeof secret === 'string') registerSecret(secret)
   if (user.exec && typeof user.exec === 'object') {
     const execInfo = {
       apiVersion: user.exec.apiVersion ?? 'client.authentication.k8s.io/v1',
@@ -379,7 +390,8 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
     )
   }
   const token = readFileSync(tokenFile, 'utf8').trim()
-  registerSecret(token)
+  const secrets = options.secrets ?? new Secrets()
+  secrets.add(token)
   const namespaceFile = join(dir, 'namespace')
   const namespace = options.namespace || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : '') || 'default'
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
@@ -392,5 +404,7 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
     userName: 'in-cluster',
     namespace,
     source: 'in-cluster',
+    secrets,
+    execCredentials: new Map(),
   }
 }

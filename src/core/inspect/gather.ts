@@ -120,6 +120,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {createPrometheusClient} = await import('../prometheus/client.js')
   const transport = resolved.viaApiServer ? await (await import('../cluster/kube-client.js')).kubeTransport(connection) : undefined
   const client = createPrometheusClient({
+    secrets: connection.secrets,
     url: resolved.url,
     bearerToken: prometheus.bearerToken,
     bearerTokenFile: prometheus.bearerTokenFile,

@@ -4,7 +4,7 @@ import {createSecureContext} from 'node:tls'
 import type {Dispatcher} from 'undici'
 
 import {PrometheusError, errorMessage, fileProblem, shownValue} from '../errors.js'
-import {redactSecrets, registerSecret, stripUrlUserinfo} from '../redact.js'
+import {redactSecrets, Secrets, stripUrlUserinfo} from '../redact.js'
 import {formatApiTime} from './time.js'
 import {ResponseShapeError, parseEnvelope, parseQueryData, type QueryResult} from './response.js'
 
@@ -20,6 +20,8 @@ function formatMs(milliseconds: number): string {
 
 /** Connection settings for one Prometheus-compatible endpoint (Prometheus, Thanos, an API-server service proxy). */
 export interface PrometheusClientOptions {
+  /** The run's secrets: the token, password and secret headers are added (a new registry when omitted). */
+  secrets?: Secrets | undefined
   /** Root URL, possibly with a path prefix (`https://apiserver/api/v1/namespaces/m/services/https:p:9091/proxy/`). */
   url: string
   /** Sent as `Authorization: Bearer …`. Registered as a secret so no message can quote it. */
@@ -73,7 +75,7 @@ export interface PrometheusClient {
 }
 
 /** Parses `Name: value` header flags, rejecting anything that is not one header. */
-export function parseHeaderFlags(headers: readonly string[]): Record<string, string> {
+export function parseHeaderFlags(headers: readonly string[], secrets: Secrets = new Secrets()): Record<string, string> {
   const out: Record<string, string> = {}
   for (const header of headers) {
     const colon = header.indexOf(':')
@@ -84,7 +86,7 @@ export function parseHeaderFlags(headers: readonly string[]): Record<string, str
       })
     }
     const value = header.slice(colon + 1).trim()
-    if (/authorization|cookie|token|secret|key|password/i.test(name)) registerSecret(value)
+    if (/authorization|cookie|token|secret|key|password/i.test(name)) secrets.add(value)
     out[name] = value
   }
   return out
@@ -235,12 +237,13 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   const baseUrl = parseBaseUrl(options.url)
   const displayUrl = displayableUrl(baseUrl)
   const timeoutMs = options.timeoutMs ?? defaultPrometheusTimeoutMs
-  const staticHeaders: Record<string, string> = parseHeaderFlags(options.headers ?? [])
-  registerSecret(options.bearerToken)
+  const secrets = options.secrets ?? new Secrets()
+  const staticHeaders: Record<string, string> = parseHeaderFlags(options.headers ?? [], secrets)
+  secrets.add(options.bearerToken)
   if (baseUrl.username !== '' || baseUrl.password !== '') {
     const userinfo = `${decodeURIComponent(baseUrl.username)}:${decodeURIComponent(baseUrl.password)}`
-    registerSecret(decodeURIComponent(baseUrl.password))
-    registerSecret(Buffer.from(userinfo).toString('base64'))
+    secrets.add(decodeURIComponent(baseUrl.password))
+    secrets.add(Buffer.from(userinfo).toString('base64'))
     staticHeaders.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`
   }
   let requestCount = 0
@@ -256,7 +259,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     ])
     checkTlsFiles({ca, cert, key}, options)
     const bearer = options.bearerToken ?? token?.trim()
-    registerSecret(bearer)
+    secrets.add(bearer)
     const headers: Record<string, string> = {accept: 'application/json', ...lowerCaseKeys(options.transport?.headers ?? {}), ...staticHeaders}
     if (bearer !== undefined && bearer !== '') headers.authorization = `Bearer ${bearer}`
     if (options.transport?.dispatcher) return {dispatcher: options.transport.dispatcher, headers, request: undici.request}
@@ -320,7 +323,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         cause: error,
       })
     }
-    return new PrometheusError(`${where}: ${redactSecrets(errorMessage(error))}${code === undefined ? '' : ` (${code})`}`, {
+    return new PrometheusError(`${where}: ${secrets.redact(errorMessage(error))}${code === undefined ? '' : ` (${code})`}`, {
       hint: 'check --prom-url and that Prometheus is reachable from here',
       cause: error,
     })
