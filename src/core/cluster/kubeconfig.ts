@@ -93,6 +93,8 @@ export interface ClusterConnection {
   secrets: Secrets
   /** Exec-plugin credentials of this connection, reused while they have not expired. */
   execCredentials: ExecCredentialCache
+  /** client-node's KubeConfig of this connection, once built (see clientNodeKubeConfig). */
+  clientNode: {config?: Promise<KubeConfig>}
 }
 
 /** The kubeconfig file format, as far as merging needs to know it. */
@@ -277,7 +279,8 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
     if (typeof secret === 'string') secrets.add(secret)
   }
   const names = {contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
-  return {server: cluster.server.replace(/\/$/, ''), cluster, user, ...names, secrets, execCredentials: new Map()}
+  const caches = {execCredentials: new Map(), clientNode: {}}
+  return {server: cluster.server.replace(/\/$/, ''), cluster, user, ...names, secrets, ...caches}
 }
 
 /**
@@ -300,20 +303,14 @@ function withServerUrl(cluster: KubeconfigCluster, object: string): KubeconfigCl
   return server === cluster.server ? cluster : {...cluster, server}
 }
 
-const clientNodeConfigs = new WeakMap<ClusterConnection, Promise<KubeConfig>>()
-
 /**
  * client-node's KubeConfig for a connection, holding only its cluster, user and namespace; built on first use (the
  * library is large to load) and then reused, so its exec and auth-provider token caches live as long as the
  * connection. Only what kube-transport.ts does not implement (auth-provider, SOCKS proxies) needs it.
  */
 export function clientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
-  let config = clientNodeConfigs.get(connection)
-  if (config === undefined) {
-    config = buildClientNodeKubeConfig(connection)
-    clientNodeConfigs.set(connection, config)
-  }
-  return config
+  connection.clientNode.config ??= buildClientNodeKubeConfig(connection)
+  return connection.clientNode.config
 }
 
 async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
@@ -406,5 +403,6 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
     source: 'in-cluster',
     secrets,
     execCredentials: new Map(),
+    clientNode: {},
   }
 }

@@ -12,7 +12,7 @@ import {ClusterError} from '../../../src/core/errors.js'
 import {redactSecrets, Secrets} from '../../../src/core/redact.js'
 
 /** What one command run carries: its secrets and exec-credential cache. */
-const run = () => ({secrets: new Secrets(), execCredentials: new Map()})
+const run = () => ({secrets: new Secrets(), execCredentials: new Map(), clientNode: {}})
 import {testPki} from '../../support/tls.js'
 
 function tempDir(t: TestContext): string {
@@ -24,7 +24,7 @@ function tempDir(t: TestContext): string {
 function connection(cluster: Partial<KubeconfigCluster>, user: KubeconfigUser | undefined): ClusterConnection {
   const server = cluster.server ?? 'https://c.example:6443'
   const names = {contextName: 'x', clusterName: 'c', userName: user ? 'u' : undefined, namespace: 'default', source: '/kubeconfig'}
-  return {server, cluster: {server, ...cluster}, user, ...names, secrets: new Secrets(), execCredentials: new Map()}
+  return {server, cluster: {server, ...cluster}, user, ...names, secrets: new Secrets(), execCredentials: new Map(), clientNode: {}}
 }
 
 function tokenPlugin(dir: string, token: string): string {
