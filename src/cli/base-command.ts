@@ -1,6 +1,14 @@
-import {Command, Flags} from '@oclif/core'
+import {Command, type Config, Flags} from '@oclif/core'
 
 import {flagValueError} from '../core/errors.js'
+import {Secrets} from '../core/redact.js'
+
+const secretsOfRun = Symbol('kubectl-va secrets of this run')
+
+/** main() creates one Secrets registry per run and hands it to the command with the run's oclif Config. */
+export function attachSecrets(config: Config, secrets: Secrets): void {
+  Object.defineProperty(config, secretsOfRun, {value: secrets})
+}
 
 export const outputFormats = ['table', 'wide', 'json', 'yaml', 'name', 'csv'] as const
 export type OutputFormat = (typeof outputFormats)[number]
@@ -28,6 +36,14 @@ export function parseOutputFormat<T extends OutputFormat>(value: string, allowed
  */
 export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
+
+  #secrets: Secrets | undefined
+
+  /** The run's secrets: what reads a token adds it, and main() redacts it from every error. */
+  protected get secrets(): Secrets {
+    this.#secrets ??= (this.config as Config & {[secretsOfRun]?: Secrets})[secretsOfRun] ?? new Secrets()
+    return this.#secrets
+  }
 
   protected write(text: string): void {
     process.stdout.write(text.endsWith('\n') || text === '' ? text : text + '\n')

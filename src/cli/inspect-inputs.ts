@@ -1,6 +1,6 @@
 import type {VaReport, VaReportList} from '../core/view/va-report.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
-import {type CommandInputs, type InputFlags, loadInputs} from './load-inputs.js'
+import {type CommandInputs, type InputFlags, loadInputs, type LoadOptions} from './load-inputs.js'
 import {noResourcesMessage, reportInputProblems} from './report.js'
 
 export interface InspectedInputs {
@@ -18,7 +18,7 @@ export interface InspectedInputs {
  * What get and describe share: read the inputs, inspect every VA, keep the named ones, and report on stderr the
  * problems, warnings and "No resources found" before the command prints its product.
  */
-export async function inspectInputs(flags: InputFlags & {'all-namespaces'?: boolean | undefined}, names: readonly string[], now: Date, options: {podBreakdown?: boolean} = {}): Promise<InspectedInputs> {
+export async function inspectInputs(flags: InputFlags & {'all-namespaces'?: boolean | undefined}, names: readonly string[], now: Date, options: Pick<LoadOptions, 'podBreakdown' | 'secrets'> = {}): Promise<InspectedInputs> {
   const inputs = await loadInputs(flags, names, now, options)
   const {inspectAll} = await import('../core/view/inspect.js')
   const inspectWith = (metrics: readonly ModelMetrics[] | undefined) =>

@@ -6,6 +6,7 @@ import type {SourceSet} from '../core/model/sources.js'
 import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
 import {type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
 import {UsageError} from '../core/errors.js'
+import {Secrets} from '../core/redact.js'
 
 export interface CommandInputs {
   mode: 'offline' | 'cluster'
@@ -25,6 +26,8 @@ export interface CommandInputs {
   clusterRequestCount: number
   /** The namespace read from the cluster (undefined with -A or offline). */
   namespace: string | undefined
+  /** The run's secrets (tokens and passwords read), redacted from everything printed. */
+  secrets: Secrets
 }
 
 export interface InputFlags extends KubeFlagValues, PromFlagValues {
@@ -33,7 +36,16 @@ export interface InputFlags extends KubeFlagValues, PromFlagValues {
 }
 
 /** Offline from -f manifests, or live from the cluster and Prometheus: the same SourceSet either way. */
-export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: {podBreakdown?: boolean; replay?: PrometheusRequest['replay']; whatIf?: PrometheusRequest['whatIf']} = {}): Promise<CommandInputs> {
+export interface LoadOptions {
+  podBreakdown?: boolean
+  replay?: PrometheusRequest['replay']
+  whatIf?: PrometheusRequest['whatIf']
+  /** The run's secrets registry (BaseCommand.secrets); a new one when omitted. */
+  secrets?: Secrets
+}
+
+export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: LoadOptions = {}): Promise<CommandInputs> {
+  const secrets = options.secrets ?? new Secrets()
   const promSettings = toPrometheusSettings(flags)
   if (flags.filename && flags.filename.length > 0) {
     for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
@@ -54,13 +66,13 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
       const namespace = flags.namespace
       read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
     }
-    return {mode: 'offline', sources: read.sources, config: undefined, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined}
+    return {mode: 'offline', sources: read.sources, config: undefined, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined, secrets}
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/read/prometheus/time.js')
   const at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now, 'at')
   const {gatherLive} = await import('../core/run/gather.js')
-  const live = await gatherLive(clusterOptions, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
+  const live = await gatherLive({...clusterOptions, kubeconfig: {...clusterOptions.kubeconfig, secrets}}, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
   return {
     mode: 'cluster',
     sources: live.sources,
@@ -76,5 +88,6 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     problems: live.sources.problems ?? [],
     clusterRequestCount: live.clusterRequestCount,
     namespace: (live.sources as {namespace?: string}).namespace,
+    secrets,
   }
 }

@@ -6,7 +6,8 @@ import {fileURLToPath} from 'node:url'
 import {KvaError, shownValue} from '../core/errors.js'
 import {exitCodeFor, isRunResult} from './exit-codes.js'
 import {displayName, isPluginMode} from './plugin-mode.js'
-import {redactSecrets} from '../core/redact.js'
+import {Secrets} from '../core/redact.js'
+import {attachSecrets} from './base-command.js'
 import {escapeTerminal} from '../core/render/format.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes('--verbose')
   escapeStderr()
   let commandId: string | undefined
+  const secrets = new Secrets()
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     // `kubectl va get | head` closes the pipe early; that is not an error.
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
@@ -23,13 +25,14 @@ export async function main(argv: string[]): Promise<void> {
   })
   try {
     const config = await Config.load({root, pjson: readPackageJson(displayName(isPluginMode()))})
+    attachSecrets(config, secrets)
     commandId = argv[0] === undefined ? undefined : config.findCommand(argv[0])?.id
     const result: unknown = await run(argv, config)
     // Set before flushing, so that an early-closed pipe (EPIPE above) exits with the command's code.
     if (isRunResult(result)) process.exitCode = exitCodeFor(result)
     await flush()
   } catch (error) {
-    process.exitCode = reportError(error, verbose, commandId)
+    process.exitCode = reportError(error, verbose, commandId, secrets)
   }
 }
 
@@ -37,7 +40,8 @@ export async function main(argv: string[]): Promise<void> {
  * Prints one `error: <object>: <what>; <fix>` line (usage errors add kubectl's "See '... --help' for usage.") and
  * returns the exit code. `commandId` names the subcommand whose help the usage line points at.
  */
-export function reportError(error: unknown, verbose: boolean, commandId?: string): number {
+export function reportError(error: unknown, verbose: boolean, commandId?: string, secrets = new Secrets()): number {
+  const redactSecrets = (text: string) => secrets.redact(text)
   if (error instanceof Errors.ExitError) return exitCodeFor({kind: 'oclif-exit', code: error.oclif.exit ?? 0})
   const bin = displayName(isPluginMode())
   const help = commandId === undefined ? `${bin} --help` : `${bin} ${commandId} --help`
@@ -48,7 +52,7 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
     )
     const hint = error.hint ?? (error.kind === 'usage' ? `see '${help}'` : undefined)
     process.stderr.write(`error: ${message}${hint === undefined ? '' : `; ${oneLine(redactSecrets(hint))}`}\n`)
-    if (verbose) writeVerbose(error)
+    if (verbose) writeVerbose(error, secrets)
     return exitCodeFor({kind: 'error', error: error.kind})
   }
   if (error instanceof Errors.CLIError && /^command \S+ not found/.test(error.message)) {
@@ -129,7 +133,8 @@ function oneLine(text: string): string {
 }
 
 /** --verbose: the causes behind the error and where it was raised (secrets redacted). */
-function writeVerbose(error: Error): void {
+function writeVerbose(error: Error, secrets: Secrets): void {
+  const redactSecrets = (text: string) => secrets.redact(text)
   let cause: unknown = error.cause
   for (let depth = 0; cause !== undefined && depth < 6; depth++) {
     const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)

@@ -8,7 +8,8 @@ import {escapeTerminal} from '../core/render/format.js'
 export function reportInputProblems(inputs: CommandInputs, missingNames: readonly string[]): void {
   // One line each, whatever the file names and messages hold (a newline in a path is escaped, not printed).
   const line = (text: string) => escapeTerminal(text)
-  for (const warning of inputs.sources.warnings) process.stderr.write(`warning: ${line(redactSecrets(warning))}\n`)
+  const redact = (text: string) => inputs.secrets.redact(text)
+  for (const warning of inputs.sources.warnings) process.stderr.write(`warning: ${line(redact(warning))}\n`)
   for (const problem of inputs.problems) {
     process.stderr.write(`error: ${line(problem.source)}: ${line(problem.message)}; ${line(problem.hint)}\n`)
   }
@@ -19,12 +20,12 @@ export function reportInputProblems(inputs: CommandInputs, missingNames: readonl
   const prometheus = inputs.prometheus
   if (prometheus) {
     for (const warning of prometheus.warnings) {
-      process.stderr.write(`warning: prometheus: ${line(redactSecrets(warning))}\n`)
+      process.stderr.write(`warning: prometheus: ${line(redact(warning))}\n`)
     }
     if (prometheus.error) {
       const hint = prometheus.error.hint ? `; ${prometheus.error.hint}` : ''
-      const message = line(redactSecrets(prometheus.error.message))
-      process.stderr.write(`error: ${message}${line(redactSecrets(hint))} (metrics columns are unavailable)\n`)
+      const message = line(redact(prometheus.error.message))
+      process.stderr.write(`error: ${message}${line(redact(hint))} (metrics columns are unavailable)\n`)
     }
   }
 }

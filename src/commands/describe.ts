@@ -37,7 +37,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const now = new Date()
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
-    const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {podBreakdown: true})
+    const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {podBreakdown: true, secrets: this.secrets})
     const compatList = inputs.compat ? inspectWith(inputs.compat.metrics) : undefined
     const controllerInputs = (name: string, namespace: string) => {
       const compat = compatList?.items.find((item) => item.name === name && item.namespace === namespace)

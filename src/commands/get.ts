@@ -39,7 +39,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const now = new Date()
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
-    const {inputs, list, items, missing} = await inspectInputs(flags, names, now)
+    const {inputs, list, items, missing} = await inspectInputs(flags, names, now, {secrets: this.secrets})
     switch (output) {
       case 'json':
       case 'yaml': {

@@ -59,7 +59,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     }
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
-    const inputs = await loadInputs(flags, names, now, mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}, whatIf} : {whatIf})
+    const replay = mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {}
+    const inputs = await loadInputs(flags, names, now, {...replay, whatIf, secrets: this.secrets})
     const missing = inputs.mode === 'offline' ? names.filter((name) => !inputs.sources.variantAutoscalings.some((va) => va.metadata?.name === name)) : []
     reportInputProblems(inputs, missing)
     if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)

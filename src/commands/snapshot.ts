@@ -38,7 +38,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     if (outputFile !== undefined) await checkOutputFile(outputFile)
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, inspectResult, noResourcesMessage} = await import('../cli/report.js')
-    const inputs = await loadInputs(flags, names, now)
+    const inputs = await loadInputs(flags, names, now, {secrets: this.secrets})
     reportInputProblems(inputs, [])
     if (inputs.sources.variantAutoscalings.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
     const {buildSnapshot} = await import('../core/view/build-snapshot.js')

@@ -21,16 +21,27 @@ const patterns: ReadonlyArray<[RegExp, string]> = [
   [/((?<![\w/.-])(?:token|password|client-key-data|client-secret)["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, '$1<redacted>'],
 ]
 
-export function redactSecrets(text: string, extraSecrets: readonly string[] = knownSecrets): string {
+export function redactSecrets(text: string, extraSecrets: readonly string[] = []): string {
   let out = text
   for (const secret of extraSecrets) if (secret.length >= 4) out = out.split(secret).join('<redacted>')
   for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement)
   return out
 }
 
-const knownSecrets: string[] = []
+/**
+ * The secrets one command run has read (tokens, passwords, keys), so that any message quoting them is redacted.
+ * Created once per run (main() gives it to the command), carried by the cluster connection and the Prometheus client
+ * that read the secrets, and used by the one place that prints errors.
+ */
+export class Secrets {
+  readonly #known: string[] = []
 
-/** Secrets the process has read (tokens, passwords) are registered so any message quoting them is redacted. */
-export function registerSecret(secret: string | undefined): void {
-  if (secret && secret.length >= 4 && !knownSecrets.includes(secret)) knownSecrets.push(secret)
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= 4 && !this.#known.includes(secret)) this.#known.push(secret)
+  }
+
+  /** redactSecrets with this run's secrets. */
+  redact(text: string): string {
+    return redactSecrets(text, this.#known)
+  }
 }

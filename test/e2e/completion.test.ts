@@ -69,7 +69,7 @@ describe('kubectl completes "kubectl va" through the kubectl_complete-va shim', 
 describe('kubectl va completion prints scripts', () => {
   test('bash: the script completes kubectl-va when sourced', async (t) => {
     // spawnSync: bash --version exits before reading stdin, and runCommand's stdin write would hit EPIPE.
-    if (spawnSync('bash', ['--version']).status !== 0) return t.skip('bash is not installed')
+    assert.equal(spawnSync('bash', ['--version']).status, 0, 'bash is not installed (CI runs in bash)')
     const dir = mkdtempSync(join(tmpdir(), 'kva-bash-'))
     t.after(() => rmSync(dir, {recursive: true, force: true}))
     const script = await kubectlVa(['completion', 'bash'])

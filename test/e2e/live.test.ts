@@ -8,6 +8,7 @@ import {parseAllDocuments} from 'yaml'
 import type {KubeObject} from '../../src/core/model/kube-object.js'
 import {startFakeApiServer} from '../support/fake-api-server.js'
 import {clusterFixture} from '../support/kube-fixtures.js'
+import {assertPinnedOutput} from '../support/expected-output.js'
 import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../support/openmetrics.js'
 import {repoRoot} from '../support/paths.js'
 import {startPrometheus} from '../support/prometheus.js'
@@ -38,12 +39,16 @@ function vllmSeries(graniteRpm = 300.2): string {
   return builder.toString()
 }
 
+// Ten days before the real now: AGE is measured from the wall clock (not --at), and "10d" holds for a whole day.
+const created = new Date(Date.now() - 10 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')
+const creationTimestamp = created
+
 function quickstartClusterObjects(): KubeObject[] {
   const text = readFileSync(join(repoRoot, 'examples', 'quickstart.yaml'), 'utf8')
   return [...clusterFixture('crd-a-v0.0.4'), ...parseAllDocuments(text)
     .map((document) => document.toJS() as KubeObject)
     .filter((object) => object.kind !== 'MetricsSnapshot')
-    .map((object) => ({...object, metadata: {...object.metadata, creationTimestamp: '2026-11-01T00:00:00Z'}})), controller]
+    .map((object) => ({...object, metadata: {...object.metadata, creationTimestamp}})), controller]
 }
 
 const controller: KubeObject = {
@@ -62,13 +67,29 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
     const run = await kubectlVa(['get', atFlag], {env})
     assert.equal(run.stderr, '')
     assert.equal(run.code, 0)
-    assert.match(run.stdout, /^granite-13b-l40s\s+ibm\/granite-13b\s+L40S\s+300\.2\s+950\/2000\s+62\/200\s+1\s+<unknown>\s+<none>\s+1\s/m)
-    assert.match(run.stdout, /^llama-8b-h100\s+meta\/llama-3\.1-8b\s+H100\s+8200\.5\s+210\/500\s+23\/24\s+2\s+<unknown>\s+<none>\s+3\s/m)
+    assertPinnedOutput(run.stdout, 'live-get', {CREATED: created})
+  })
+
+  await t.test('get -o wide adds shape, engine, bound-by and cost', async () => {
+    const run = await kubectlVa(['get', atFlag, '-o', 'wide'], {env})
+    assert.equal(run.stderr, '')
+    assert.equal(run.code, 0)
+    assertPinnedOutput(run.stdout, 'live-get-wide', {CREATED: created})
+  })
+
+  await t.test('simulate prints the same decisions as a table', async () => {
+    const run = await kubectlVa(['simulate', atFlag], {env})
+    assert.equal(run.stderr, '')
+    assert.equal(run.code, 0)
+    assertPinnedOutput(run.stdout, 'live-simulate', {CREATED: created})
   })
 
   await t.test('describe explains the decision and shows the PromQL', async () => {
     const run = await kubectlVa(['describe', 'llama-8b-h100', atFlag, '--show-queries'], {env})
     assert.equal(run.code, 0, run.stderr)
+    // Pinned up to the queries, whose text the assertions below check.
+    const [decision] = run.stdout.split('\n  Queries:\n')
+    assertPinnedOutput(`${decision}\n`, 'live-describe', {CREATED: created, PROM_URL: prom.url})
     assert.match(run.stdout, /^Live metrics:\s+Prometheus, window 1m, at 2023-11-14T23:13:20\.000Z$/m)
     assert.match(run.stdout, /^ {2}Arrival rate:\s+8200\.5 req\/min$/m)
     assert.match(run.stdout, /^ {4}llama-8b-h100-0\s+4100\.25\s+210\.4\s+23\.1$/m)
@@ -169,4 +190,20 @@ test('live: with no URL configured, a prometheus-operated Service is found and r
   assert.ok(api.requests.some((request) => request.path.startsWith('/api/v1/namespaces/monitoring/services/http:prometheus-operated:9090/proxy/api/v1/query')), 'queried through the service proxy')
   assert.match(run.stderr, /the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass --prom-url/)
   assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+})
+
+
+test('live: a Prometheus-Service lookup that times out says so, not that there is no Service', async (t) => {
+  const api = await startFakeApiServer(t, quickstartClusterObjects(), {silentPaths: ['/api/v1/services']})
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})
+  const run = await kubectlVa(['get', '--request-timeout', '1s'], {env})
+  assert.equal(run.code, 5)
+  assert.match(run.stdout, /^llama-8b-h100\s/m, 'the cluster view stays')
+  const lines = run.stderr.split('\n').filter((line) => line.startsWith('error: '))
+  assert.equal(lines.length, 1, run.stderr)
+  assert.match(lines[0]!, new RegExp(
+    '^error: no Prometheus URL found: the lookup of Prometheus Services failed: ' +
+      `API server ${api.url.replaceAll('.', '\\.')}: no answer within 1s; pass --prom-url`,
+  ))
+  assert.doesNotMatch(run.stderr, /no thanos-querier, prometheus-operated or kube-prometheus-stack Service/)
 })

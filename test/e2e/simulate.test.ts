@@ -5,6 +5,7 @@ import {test} from 'node:test'
 
 import Ajv2020 from 'ajv/dist/2020.js'
 
+import {assertPinnedOutput} from '../support/expected-output.js'
 import {fixturePath, repoRoot} from '../support/paths.js'
 import {kubectlVa, kubectlVaDirect} from '../support/run-cli.js'
 
@@ -15,11 +16,7 @@ test('simulate -f quickstart prints a kubectl-style table through kubectl plugin
   const run = await kubectlVa(['simulate', '-f', quickstart])
   assert.equal(run.stderr, '')
   assert.equal(run.code, 0)
-  const lines = run.stdout.trimEnd().split('\n')
-  assert.match(lines[0]!, /^NAME\s+MODEL\s+ACCELERATOR\s+RATE\(RPM\)\s+TOKENS\(IN\/OUT\)\s+SLO\(TTFT\/ITL\)\s+CURRENT\s+DESIRED\s+TTFT\(MS\)\s+ITL\(MS\)\s+BOUND-BY$/)
-  assert.equal(lines.length, 3)
-  assert.match(lines[1]!, /^granite-13b-l40s\s+ibm\/granite-13b\s+L40S\s+300\.2\s+1024\/180\s+2000\/200\s+1\s+\d+\s/)
-  assert.match(lines[2]!, /^llama-8b-h100\s+meta\/llama-3\.1-8b\s+H100\s+8200\.5\s+512\/251\s+500\/24\s+2\s+\d+\s/)
+  assertPinnedOutput(run.stdout, 'offline-simulate')
 })
 
 test('simulate -o json matches the documented JSON schema', async () => {

@@ -29,6 +29,8 @@ export interface FakeApiServerOptions {
   aggregatedDiscovery?: boolean
   /** Delay before every response, to test request timeouts. */
   delayMs?: number
+  /** Paths (URL path, no query) never answered: the request hangs until the client gives up or the server stops. */
+  silentPaths?: readonly string[]
   /** The clock used for AGE columns. */
   now?: () => Date
   /**
@@ -143,6 +145,7 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
       headers[name] = Array.isArray(value) ? value.join(', ') : String(value ?? '')
     }
     requests.push({method: request.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers})
+    if (options.silentPaths?.includes(url.pathname)) return
     const send = (code: number, body: unknown, contentType = 'application/json'): void => {
       if (options.stripStatusDetails && isStatus(body)) delete body.details
       const reply = () => {

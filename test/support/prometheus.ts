@@ -35,7 +35,7 @@ export interface RunningPrometheus {
   url: string
   port: number
   dataDir: string
-  /** The server's stderr so far (warnings and errors), for assertion messages. */
+  /** The server's log so far (info and above), for assertion messages. */
   log(): string
   stop(): Promise<void>
 }
@@ -43,8 +43,12 @@ export interface RunningPrometheus {
 export const prometheusBinary = process.env.KVA_TEST_PROMETHEUS ?? '/usr/bin/prometheus'
 export const promtoolBinary = process.env.KVA_TEST_PROMTOOL ?? '/usr/bin/promtool'
 
-/** A free TCP port on 127.0.0.1 (bound then released; the tiny race is acceptable in tests). */
-export async function freePort(): Promise<number> {
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on, for tests of a refused connection: bound on port 0, then released.
+ * Servers never use it (they bind port 0 themselves); a refused connection needs a port with no listener, and a
+ * listening socket is the only way Node can have the kernel choose one.
+ */
+export async function closedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()
@@ -83,22 +87,33 @@ function configYaml(options: StartPrometheusOptions): string {
   return lines.join('\n') + '\n'
 }
 
-async function waitForReady(url: string, child: ChildProcess, log: () => string, timeoutMs: number): Promise<void> {
+/** The port Prometheus bound for --web.listen-address=127.0.0.1:0, from its "Listening on" log line. */
+function boundPort(log: string): number | undefined {
+  const match = /msg="Listening on" address=127\.0\.0\.1:(\d+)/.exec(log)
+  return match ? Number(match[1]) : undefined
+}
+
+/** Waits for the bound port in the log, then for /-/ready; fails if the server exits or after timeoutMs. */
+async function waitForReady(child: ChildProcess, log: () => string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`prometheus exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${log().slice(-2000)}`)
+      const status = child.exitCode ?? child.signalCode
+      throw new Error(`prometheus exited (${status}) before it was ready:\n${log().slice(-2000)}`)
     }
-    try {
-      const response = await fetch(`${url}-/ready`, {signal: AbortSignal.timeout(1000)})
-      await response.arrayBuffer()
-      if (response.ok) return
-    } catch {
-      // not listening yet
+    const port = boundPort(log())
+    if (port !== undefined) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/-/ready`, {signal: AbortSignal.timeout(1000)})
+        await response.arrayBuffer()
+        if (response.ok) return port
+      } catch {
+        // not answering yet
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new Error(`prometheus at ${url} not ready after ${timeoutMs} ms:\n${log().slice(-2000)}`)
+  throw new Error(`prometheus not ready after ${timeoutMs} ms:\n${log().slice(-2000)}`)
 }
 
 /**
@@ -136,22 +151,21 @@ export async function startPrometheus(t: Cleanup, options: StartPrometheusOption
   }
   const configFile = join(root, 'prometheus.yml')
   writeFileSync(configFile, configYaml(options))
-  const port = await freePort()
-  const url = `http://127.0.0.1:${port}/`
   const logFd = openSync(logFile, 'a')
   child = spawn(
     prometheusBinary,
     [
       `--config.file=${configFile}`,
-      `--web.listen-address=127.0.0.1:${port}`,
+      // Port 0: the kernel picks a free port, and Prometheus logs it (read back in waitForReady): no probe, no race.
+      '--web.listen-address=127.0.0.1:0',
       `--storage.tsdb.path=${dataDir}`,
       '--storage.tsdb.retention.time=100y',
-      '--log.level=warn',
+      '--log.level=info',
       ...(options.extraArgs ?? []),
     ],
     {stdio: ['ignore', logFd, logFd]},
   )
   closeSync(logFd)
-  await waitForReady(url, child, log, 30_000)
-  return {url, port, dataDir, log, stop}
+  const port = await waitForReady(child, log, 30_000)
+  return {url: `http://127.0.0.1:${port}/`, port, dataDir, log, stop}
 }

@@ -7,6 +7,8 @@ export interface CliRun {
   code: number
   stdout: string
   stderr: string
+  /** True when the run was killed at timeoutMs (a hang guard, not a speed check). */
+  killed?: boolean
 }
 
 export interface RunOptions {
@@ -14,6 +16,9 @@ export interface RunOptions {
   cwd?: string
   input?: string
   timeoutMs?: number
+  /** Run as this user and group (the test runner must be root to switch). */
+  uid?: number
+  gid?: number
 }
 
 /** A clean environment: no kubeconfig or Prometheus settings of the developer's leak into tests. */
@@ -30,16 +35,22 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 
 export function runCommand(command: string, args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {cwd: options.cwd ?? repoRoot, env: options.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe']})
+    const ids = options.uid === undefined ? {} : {uid: options.uid, gid: options.gid ?? options.uid}
+    const cwd = options.cwd ?? repoRoot
+    const child = spawn(command, args, {cwd, env: options.env ?? cleanEnv(), stdio: ['pipe', 'pipe', 'pipe'], ...ids})
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    let killed = false
+    const timer = setTimeout(() => {
+      killed = true
+      child.kill('SIGKILL')
+    }, options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
-      resolve({code: code ?? (signal ? 128 : 1), stdout, stderr})
+      resolve({code: code ?? (signal ? 128 : 1), stdout, stderr, ...(killed ? {killed} : {})})
     })
     // A command that exits without reading its input closes the pipe first: EPIPE is not the command's failure.
     child.stdin.on('error', (error: NodeJS.ErrnoException) => {

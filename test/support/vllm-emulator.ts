@@ -5,7 +5,8 @@ import type {Cleanup} from './prometheus.js'
 
 /**
  * An HTTP server on 127.0.0.1 that exposes vLLM-like `/metrics` whose counters and histograms advance at a steady
- * request rate. Names, types, labels and buckets follow the real captures in shared/fixtures/vllm-metrics/:
+ * request rate. Names, types, labels and buckets follow the real captures in test/fixtures/vllm-metrics/
+ * (vendored from ../shared/fixtures):
  * - `0.10`: V1 engine as in vllm-0.10-v1-ngc25.09 (engine="0", `_created` gauges, TPOT, gpu_ and kv_cache_usage_perc);
  * - `0.12`: V1 after the renames (inter_token_latency_seconds instead of TPOT, kv_cache_usage_perc only);
  * - `v0`: the V0 engine as in vllm-0.4.3 (model_name only, no `_created`, gpu_cache_usage_perc only).

@@ -5,13 +5,22 @@ import {test} from 'node:test'
 
 import {fixturePath, sharedDir} from '../support/paths.js'
 
-const sharedGolden = join(sharedDir, 'golden')
+// ../shared is the source of the vendored copies under test/fixtures; it may grow, and the copies must follow it
+// unchanged. CI runs with ../shared beside the clone, so a missing source is a failure, not a skip.
+const vendored: ReadonlyArray<{source: string, copy: string}> = [
+  {source: join(sharedDir, 'golden'), copy: fixturePath('golden')},
+  {source: join(sharedDir, 'fixtures', 'vllm-metrics'), copy: fixturePath('vllm-metrics')},
+]
 
-// ../shared/golden is the source of the vendored copy; it may grow, and the copy must follow it unchanged.
-test('vendored golden vectors are byte-identical to ../shared/golden', {skip: existsSync(sharedGolden) ? false : 'no ../shared/golden next to this clone'}, () => {
-  const sourceFiles = readdirSync(sharedGolden).sort()
-  assert.deepEqual(readdirSync(fixturePath('golden')).sort(), sourceFiles)
-  for (const file of sourceFiles) {
-    assert.ok(readFileSync(join(sharedGolden, file)).equals(readFileSync(fixturePath('golden', file))), `${file} differs from ../shared/golden/${file}`)
-  }
-})
+for (const {source, copy} of vendored) {
+  test(`vendored ${copy.slice(fixturePath().length + 1)} is byte-identical to ${source}`, () => {
+    assert.ok(existsSync(source), `${source} is missing: CI checks the vendored copy against it`)
+    const sourceFiles = readdirSync(source).sort()
+    assert.ok(sourceFiles.length > 0, `${source} is empty`)
+    assert.deepEqual(readdirSync(copy).sort(), sourceFiles)
+    for (const file of sourceFiles) {
+      const same = readFileSync(join(source, file)).equals(readFileSync(join(copy, file)))
+      assert.ok(same, `${file} differs from ${source}/${file}`)
+    }
+  })
+}

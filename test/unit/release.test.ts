@@ -120,7 +120,7 @@ test('tar.gz archives are readable by tar, keep modes and are byte-identical whe
 })
 
 test('zip archives are readable by unzip with their contents intact', async (t) => {
-  if (spawnSync('unzip', ['-v']).status !== 0) return t.skip('unzip is not installed')
+  assert.equal(spawnSync('unzip', ['-v']).status, 0, 'unzip is not installed (CI installs it)')
   const dir = tempDir(t)
   writeFileSync(join(dir, 'tool.exe'), Buffer.from(Array.from({length: 5000}, (_, i) => i % 251)))
   await archive.writeZip(join(dir, 'a.zip'), [{name: 'tool.exe', source: join(dir, 'tool.exe'), mode: 0o755}], 1_700_000_000)

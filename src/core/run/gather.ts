@@ -102,8 +102,15 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     // Only now is it worth asking the cluster for well-known monitoring Services.
     const [{createKubeReader}, {findPrometheusServices}] = await Promise.all([import('../read/kube/kube-client.js'), import('../read/kube/prometheus-services.js')])
     const reader = await createKubeReader(connection, {requestTimeoutMs: cluster.requestTimeoutMs})
-    resolved = resolvePrometheusUrl({...urlInputs, services: await findPrometheusServices(reader)})
-    result.clusterRequestCount += reader.requestCount
+    try {
+      resolved = resolvePrometheusUrl({...urlInputs, services: await findPrometheusServices(reader)})
+    } catch (error) {
+      if (!(error instanceof PrometheusError)) throw error
+      outcome.error = error
+      return result
+    } finally {
+      result.clusterRequestCount += reader.requestCount
+    }
   }
   if (!resolved) {
     outcome.error = new PrometheusError('no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the controller ConfigMap, and no thanos-querier, prometheus-operated or kube-prometheus-stack Service', {
@@ -116,6 +123,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {createPrometheusClient} = await import('../read/prometheus/client.js')
   const transport = resolved.viaApiServer ? await (await import('../read/kube/kube-client.js')).kubeTransport(connection) : undefined
   const client = createPrometheusClient({
+    secrets: connection.secrets,
     url: resolved.url,
     bearerToken: prometheus.bearerToken,
     bearerTokenFile: prometheus.bearerTokenFile,

@@ -361,10 +361,13 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
     code: 3,
     stderr: /^error: variantautoscaling "nope": not found in the manifests; /m,
   })
-  if (process.getuid?.() !== 0) {
-    // Root reads anything: only an unprivileged run can test a file without read permission.
+  {
+    // Root reads anything: these run unprivileged (as nobody under root), in a directory nobody may enter.
+    chmodSync(dir, 0o755)
     const locked = file('locked/secret.yaml', quickstart)
     file('locked/good.yaml', quickstart.replaceAll('namespace: llm', 'namespace: other'))
+    chmodSync(join(dir, 'locked'), 0o755)
+    chmodSync(join(dir, 'locked', 'good.yaml'), 0o644)
     chmodSync(locked, 0)
     cases.push({
       name: 'files: an unreadable file',
@@ -372,6 +375,20 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
       code: 6,
       stdout: /llama-8b-h100/,
       stderr: /secret\.yaml: cannot read: permission denied; /,
+      unprivileged: true,
+    })
+    const closed = file('closed/quickstart.yaml', quickstart)
+    chmodSync(join(dir, 'closed'), 0o700)
+    cases.push({
+      name: 'files: a path behind a directory without permission is not "does not exist"',
+      args: ['simulate', '-f', closed],
+      code: 3,
+      stderr: new RegExp(
+        '^error: the path "\\S+closed/quickstart\\.yaml": cannot read: permission denied; ' +
+          'make it and its directories readable \\(chmod\\)$',
+        'm',
+      ),
+      unprivileged: true,
     })
   }
 

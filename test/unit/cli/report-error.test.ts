@@ -3,15 +3,20 @@ import {test} from 'node:test'
 
 import {reportError} from '../../../src/cli/main.js'
 import {ClusterError, UsageError} from '../../../src/core/errors.js'
-import {registerSecret} from '../../../src/core/redact.js'
+import {Secrets} from '../../../src/core/redact.js'
 
 /** What reportError writes to stderr, and the exit code it returns. */
-function report(error: unknown, verbose = false, commandId?: string): {code: number; stderr: string} {
+function report(
+  error: unknown,
+  verbose = false,
+  commandId?: string,
+  secrets = new Secrets(),
+): {code: number; stderr: string} {
   const write = process.stderr.write
   let stderr = ''
   process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write
   try {
-    return {code: reportError(error, verbose, commandId), stderr}
+    return {code: reportError(error, verbose, commandId, secrets), stderr}
   } finally {
     process.stderr.write = write
   }
@@ -41,9 +46,10 @@ test('line breaks and terminal escapes in a message never reach stderr raw', () 
 })
 
 test('--verbose adds the causes and the stack, with secrets redacted', () => {
-  registerSecret('verbose-secret-0a1b2c')
+  const secrets = new Secrets()
+  secrets.add('verbose-secret-0a1b2c')
   const cause = Object.assign(new Error('upstream said verbose-secret-0a1b2c'), {code: 'EPROTO'})
-  const {stderr} = report(new ClusterError('API server x: failed', {hint: 'retry', cause}), true)
+  const {stderr} = report(new ClusterError('API server x: failed', {hint: 'retry', cause}), true, undefined, secrets)
   const lines = stderr.split('\n')
   assert.equal(lines[0], 'error: API server x: failed; retry')
   assert.equal(lines[1], '  cause: Error: upstream said <redacted> (EPROTO)')

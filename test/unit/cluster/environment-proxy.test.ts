@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {clusterProxy, environmentProxy} from '../../../src/core/read/kube/kube-transport.js'
+import {clusterProxy} from '../../../src/core/read/kube/kube-transport.js'
+import {environmentProxy} from '../../../src/core/read/proxy.js'
 import {flagValueError, shownValue} from '../../../src/core/errors.js'
 import {redactSecrets, stripUrlUserinfo} from '../../../src/core/redact.js'
 import {parseRequestTimeout} from '../../../src/cli/kube-flags.js'

@@ -9,7 +9,10 @@ import {Agent, ProxyAgent} from 'undici'
 import {credentials, kubeDispatcher, kubeTransport, needsClientNode} from '../../../src/core/read/kube/kube-transport.js'
 import type {ClusterConnection, KubeconfigCluster, KubeconfigUser} from '../../../src/core/read/kube/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
-import {redactSecrets} from '../../../src/core/redact.js'
+import {redactSecrets, Secrets} from '../../../src/core/redact.js'
+
+/** What one command run carries: its secrets and exec-credential cache. */
+const run = () => ({secrets: new Secrets(), execCredentials: new Map(), clientNode: {}})
 import {testPki} from '../../support/tls.js'
 
 function tempDir(t: TestContext): string {
@@ -20,7 +23,8 @@ function tempDir(t: TestContext): string {
 
 function connection(cluster: Partial<KubeconfigCluster>, user: KubeconfigUser | undefined): ClusterConnection {
   const server = cluster.server ?? 'https://c.example:6443'
-  return {server, cluster: {server, ...cluster}, user, contextName: 'x', clusterName: 'c', userName: user ? 'u' : undefined, namespace: 'default', source: '/kubeconfig'}
+  const names = {contextName: 'x', clusterName: 'c', userName: user ? 'u' : undefined, namespace: 'default', source: '/kubeconfig'}
+  return {server, cluster: {server, ...cluster}, user, ...names, secrets: new Secrets(), execCredentials: new Map(), clientNode: {}}
 }
 
 function tokenPlugin(dir: string, token: string): string {
@@ -37,12 +41,12 @@ test('a static token wins over an exec token, which wins over basic auth, as wit
   const dir = tempDir(t)
   const cluster = {server: 'https://c:6443'}
   const basic = {username: 'admin', password: 'pa55word-xyz'}
-  assert.deepEqual((await credentials(cluster, basic)).headers, {Authorization: `Basic ${b64('admin:pa55word-xyz')}`})
+  assert.deepEqual((await credentials(cluster, basic, run())).headers, {Authorization: `Basic ${b64('admin:pa55word-xyz')}`})
   const withExec = {...basic, exec: exec(tokenPlugin(dir, 'exec-token-0001'))}
-  assert.deepEqual((await credentials(cluster, withExec)).headers, {Authorization: 'Bearer exec-token-0001'})
-  assert.deepEqual((await credentials(cluster, {...withExec, token: 'static-token-0001', as: 'jane'})).headers, {Authorization: 'Bearer static-token-0001', 'Impersonate-User': 'jane'})
-  assert.deepEqual((await credentials(cluster, {username: 'nopass'})).headers, {Authorization: `Basic ${b64('nopass:')}`})
-  assert.deepEqual(await credentials(cluster, undefined), {headers: {}, tls: {}})
+  assert.deepEqual((await credentials(cluster, withExec, run())).headers, {Authorization: 'Bearer exec-token-0001'})
+  assert.deepEqual((await credentials(cluster, {...withExec, token: 'static-token-0001', as: 'jane'}, run())).headers, {Authorization: 'Bearer static-token-0001', 'Impersonate-User': 'jane'})
+  assert.deepEqual((await credentials(cluster, {username: 'nopass'}, run())).headers, {Authorization: `Basic ${b64('nopass:')}`})
+  assert.deepEqual(await credentials(cluster, undefined, run()), {headers: {}, tls: {}})
 })
 
 test('CA, client certificate and key come from files before data; skip-verify and tls-server-name set the TLS options', async (t) => {
@@ -51,20 +55,20 @@ test('CA, client certificate and key come from files before data; skip-verify an
   writeFileSync(join(dir, 'client.crt'), 'CERT FROM FILE')
   writeFileSync(join(dir, 'client.key'), 'KEY FROM FILE')
   const cluster: KubeconfigCluster = {server: 'https://c:6443', 'certificate-authority': join(dir, 'ca.crt'), 'certificate-authority-data': b64('CA FROM DATA'), 'insecure-skip-tls-verify': true, 'tls-server-name': 'api.internal'}
-  const fromFiles = await credentials(cluster, {'client-certificate': join(dir, 'client.crt'), 'client-certificate-data': b64('CERT DATA'), 'client-key': join(dir, 'client.key')})
+  const fromFiles = await credentials(cluster, {'client-certificate': join(dir, 'client.crt'), 'client-certificate-data': b64('CERT DATA'), 'client-key': join(dir, 'client.key')}, run())
   assert.deepEqual(
     Object.fromEntries(Object.entries(fromFiles.tls).map(([key, value]) => [key, Buffer.isBuffer(value) ? value.toString() : value])),
     {rejectUnauthorized: false, servername: 'api.internal', ca: 'CA FROM FILE', cert: 'CERT FROM FILE', key: 'KEY FROM FILE'},
   )
-  const fromData = await credentials({server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')}, {'client-certificate-data': b64('CERT DATA'), 'client-key-data': b64('KEY DATA')})
+  const fromData = await credentials({server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')}, {'client-certificate-data': b64('CERT DATA'), 'client-key-data': b64('KEY DATA')}, run())
   assert.deepEqual([fromData.tls.ca?.toString(), fromData.tls.cert?.toString(), fromData.tls.key?.toString(), fromData.tls.rejectUnauthorized], ['CA FROM DATA', 'CERT DATA', 'KEY DATA', undefined])
-  const noUser = await credentials({server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')}, undefined)
+  const noUser = await credentials({server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')}, undefined, run())
   assert.equal(noUser.tls.ca?.toString(), 'CA FROM DATA', 'the cluster CA applies without a user too, as in kubectl')
 })
 
 test('a plain http:// server gets no TLS options and no dispatcher, but keeps its headers', async () => {
   const cluster = {server: 'http://127.0.0.1:8001', 'certificate-authority-data': b64('CA')}
-  const {headers, tls} = await credentials(cluster, {token: 'proxy-token-0001', 'client-key-data': b64('KEY')})
+  const {headers, tls} = await credentials(cluster, {token: 'proxy-token-0001', 'client-key-data': b64('KEY')}, run())
   assert.deepEqual(tls, {})
   assert.deepEqual(headers, {Authorization: 'Bearer proxy-token-0001'})
   assert.equal(await kubeDispatcher(cluster, tls), undefined)
@@ -101,10 +105,12 @@ test('an auth-provider user still authenticates through client-node', async (t) 
   const dir = tempDir(t)
   // client-node's ExecAuth serves an auth-provider whose config holds an exec section.
   const user = {'auth-provider': {name: 'custom', config: {exec: {command: tokenPlugin(dir, 'provider-token-0001')}}}}
-  const {headers, dispatcher} = await kubeTransport(connection({}, user))
+  const target = connection({}, user)
+  const {headers, dispatcher} = await kubeTransport(target)
   assert.equal(dispatcher, undefined)
   assert.equal(headers.Authorization, 'Bearer provider-token-0001')
-  assert.equal(redactSecrets('x provider-token-0001'), 'x <redacted>')
+  assert.equal(target.secrets.redact('x provider-token-0001'), 'x <redacted>', 'added to the connection\'s secrets')
+  assert.equal(redactSecrets('x provider-token-0001'), 'x provider-token-0001', 'and nowhere else')
 })
 
 test('a missing CA file of an exec user is reported as the file, not as a missing plugin', async (t) => {

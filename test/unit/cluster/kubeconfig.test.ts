@@ -167,9 +167,12 @@ test('an exec plugin token authenticates requests and a failing plugin is a Clus
     return file
   }
   const {createKubeReader} = await import('../../../src/core/read/kube/kube-client.js')
-  const {redactSecrets} = await import('../../../src/core/redact.js')
-  await createKubeReader(await loadKubeconfig({kubeconfig: write('ok', plugin), env: {}}))
-  assert.equal(redactSecrets('Bearer-less exec-token-abcdef123'), 'Bearer-less <redacted>', 'the exec token is registered for redaction')
+  const {redactSecrets, Secrets} = await import('../../../src/core/redact.js')
+  const secrets = new Secrets()
+  await createKubeReader(await loadKubeconfig({kubeconfig: write('ok', plugin), env: {}, secrets}))
+  const message = 'Bearer-less exec-token-abcdef123'
+  assert.equal(secrets.redact(message), 'Bearer-less <redacted>', 'the exec token is added to the run\'s secrets')
+  assert.equal(redactSecrets(message), message, 'no other run (or module) holds it')
   await assert.rejects(createKubeReader(await loadKubeconfig({kubeconfig: write('bad', failing), env: {}})), (error: unknown) => {
     assert.ok(error instanceof ClusterError)
     const failed = 'failed: error: session expired, run login'

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {test} from 'node:test'
 
 import {parseExpositionFamilies} from '../../support/openmetrics-parse.js'
-import {sharedDir} from '../../support/paths.js'
+import {fixturePath} from '../../support/paths.js'
 import {renderVllmMetrics} from '../../support/vllm-emulator.js'
 
-const fixtures = join(sharedDir, 'fixtures', 'vllm-metrics')
-const skip = existsSync(fixtures) ? false : `no captures in ${fixtures}`
+// Vendored from ../shared/fixtures/vllm-metrics (test/unit/golden-vendored.test.ts keeps the copy identical).
+const fixtures = fixturePath('vllm-metrics')
 
 function families(text: string) {
   return parseExpositionFamilies(text)
@@ -20,7 +20,7 @@ function vllmOnly<T>(map: Map<string, T>): Map<string, T> {
 
 const options = {modelName: 'Qwen/Qwen3-4B-Instruct-2507-FP8', requestsPerS: 3}
 
-test('the 0.10 emulator uses the names, types and label names of the real vLLM 0.10 capture', {skip}, () => {
+test('the 0.10 emulator uses the names, types and label names of the real vLLM 0.10 capture', () => {
   const real = families(readFileSync(join(fixtures, 'vllm-0.10-v1-ngc25.09-sample.prom'), 'utf8'))
   const emulated = vllmOnly(families(renderVllmMetrics({...options, version: '0.10'}, 0, 60_000)))
   assert.ok(emulated.size >= 20, `only ${emulated.size} families`)
@@ -35,7 +35,7 @@ test('the 0.10 emulator uses the names, types and label names of the real vLLM 0
   }
 })
 
-test('the 0.12 emulator replaces TPOT by inter_token_latency with the same shape and drops gpu_cache_usage_perc', {skip}, () => {
+test('the 0.12 emulator replaces TPOT by inter_token_latency with the same shape and drops gpu_cache_usage_perc', () => {
   const real = families(readFileSync(join(fixtures, 'vllm-0.10-v1-ngc25.09-sample.prom'), 'utf8'))
   const emulated = vllmOnly(families(renderVllmMetrics({...options, version: '0.12'}, 0, 60_000)))
   assert.equal(emulated.has('vllm:time_per_output_token_seconds'), false)
@@ -50,7 +50,7 @@ test('the 0.12 emulator replaces TPOT by inter_token_latency with the same shape
   )
 })
 
-test('the V0 emulator matches the vLLM 0.4.3 capture: model_name only, no _created series', {skip}, () => {
+test('the V0 emulator matches the vLLM 0.4.3 capture: model_name only, no _created series', () => {
   const real = families(readFileSync(join(fixtures, 'vllm-0.4.3-v0-sample.prom'), 'utf8'))
   const emulated = vllmOnly(families(renderVllmMetrics({...options, version: 'v0'}, 0, 60_000)))
   for (const [name, family] of emulated) {

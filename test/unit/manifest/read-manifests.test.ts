@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync, symlinkSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {test} from 'node:test'
 
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
@@ -30,6 +33,18 @@ test('unparsable YAML is reported with file and line, and other files are still 
 
 test('a path that does not exist is an input error', async () => {
   await assert.rejects(readManifests(['/nonexistent/path.yaml']), {name: 'InputError', message: /the path "\/nonexistent\/path.yaml": does not exist/})
+})
+
+test('a path that cannot be read is not "does not exist": a symbolic link loop says what it is', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kva-loop-'))
+  t.after(() => rmSync(dir, {recursive: true, force: true}))
+  symlinkSync('loop.yaml', join(dir, 'loop.yaml'))
+  await assert.rejects(readManifests([join(dir, 'loop.yaml')]), {
+    name: 'InputError',
+    message: `the path "${join(dir, 'loop.yaml')}": cannot read: too many levels of symbolic links`,
+    hint: 'fix the symbolic link loop',
+  })
+  await assert.rejects(readManifests([join(dir, 'missing', 'x.yaml')]), {message: /: does not exist$/})
 })
 
 test('kind: List documents are expanded and JSON is accepted', async () => {

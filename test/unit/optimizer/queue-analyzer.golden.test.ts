@@ -34,12 +34,17 @@ const golden = readGolden<{cases: AnalyzerCase[]; unitCases: UnitCase[]}>('queue
 
 /** What the harness recorded for one analyzer case, computed the same way. */
 function runAnalyzerCase(input: AnalyzerCase['input']): Record<string, unknown> {
-  const serviceParms = {alpha: f32(input.alpha), beta: f32(input.beta), gamma: f32(input.gamma), delta: f32(input.delta)}
+  // The raw inputs go in as given: resolvedInputs is what the analyzer itself resolved (float32), not a copy made here.
+  const serviceParms = {alpha: input.alpha, beta: input.beta, gamma: input.gamma, delta: input.delta}
   const request = {avgInputTokens: input.avgInputTokens, avgOutputTokens: input.avgOutputTokens}
-  const built = createQueueAnalyzer({maxBatchSize: input.maxBatchSize, maxQueueSize: input.maxQueueSize, serviceParms}, request)
-  const resolvedInputs = serviceParms
-  if (!built.ok) return {ok: false, error: built.error, resolvedInputs, rateRangeMinRps: 0, rateRangeMaxRps: 0, occupancyLimitK: 0}
+  const config = {maxBatchSize: input.maxBatchSize, maxQueueSize: input.maxQueueSize, serviceParms}
+  const built = createQueueAnalyzer(config, request)
+  if (!built.ok) {
+    const resolvedInputs = built.serviceParms
+    return {ok: false, error: built.error, resolvedInputs, rateRangeMinRps: 0, rateRangeMaxRps: 0, occupancyLimitK: 0}
+  }
   const analyzer = built.analyzer
+  const resolvedInputs = analyzer.config.serviceParms
   const ratesRps = (input.ratesRps ?? []).map(f32)
   return {
     ok: true,

@@ -3,10 +3,7 @@ import {describe, test} from 'node:test'
 
 import {InputError, UsageError} from '../../../src/core/errors.js'
 import {simulate} from '../../../src/core/simulate/simulate.js'
-import type {WhatIf} from '../../../src/core/model/what-if.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
-import {createMemoisedDecider} from '../../../src/core/decide/queueing/memo.js'
-import {decisionInput, itemFromDecision, resolveDecisionTargets} from '../../../src/core/simulate/decision-template.js'
 import {renderSweepCsv, renderSweepTable, sweepNotes} from '../../../src/core/render/sweep.js'
 import {runSweep} from '../../../src/core/simulate/run-sweep.js'
 import {MAX_SWEEP_POINTS, parseSweepSpec} from '../../../src/core/simulate/sweep-spec.js'
@@ -53,24 +50,6 @@ describe('parseSweepSpec', () => {
   test('a point-count error suggests a step that fits', () => {
     assert.throws(() => parseSweepSpec('arrival-rate=0:100000:1'), (error: unknown) => error instanceof UsageError && error.hint === 'use a larger STEP, e.g. 200')
   })
-})
-
-describe('decision templates decide exactly as simulate does', () => {
-  const whatIfs: WhatIf[] = [{}, {loadScale: 2.5}, {arrivalRateRpm: 1234.5}, {sloTtftMs: 80, maxBatchSize: 64}, {avgOutputTokens: 0}, {scaleToZero: true, arrivalRateRpm: 0}, {sloItlMs: 5}]
-  for (const whatIf of whatIfs) {
-    test(`quickstart plus a broken file with what-if ${JSON.stringify(whatIf)}`, () => {
-      const expected = simulate(withBroken, {whatIf}).items
-      const decider = createMemoisedDecider()
-      const actual = resolveDecisionTargets(withBroken, whatIf).map((target) =>
-        target.template && target.load ? itemFromDecision(target.skeleton, target.load, decider.decide(decisionInput(target.template, target.load, target.skeleton.current.replicas))) : target.skeleton,
-      )
-      assert.equal(actual.length, expected.length)
-      expected.forEach((item, index) => {
-        const mine = actual[index]!
-        assert.deepStrictEqual(mine, item, `${item.namespace}/${item.name}`)
-      })
-    })
-  }
 })
 
 describe('runSweep', () => {

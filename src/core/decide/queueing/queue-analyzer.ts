@@ -36,7 +36,10 @@ export interface QueueAnalyzer {
   readonly rateRangeMaxRps: number
 }
 
-export type QueueAnalyzerResult = {ok: true; analyzer: QueueAnalyzer} | {ok: false; error: string}
+/** Not ok: the error, and the float32 service parameters the analyzer resolved before refusing. */
+export type QueueAnalyzerResult =
+  | {ok: true; analyzer: QueueAnalyzer}
+  | {ok: false; error: string; serviceParms: ServiceParms}
 
 /** Mirrors upstream AnalysisMetrics; rates req/s, times ms. */
 export interface AnalysisMetrics {
@@ -97,11 +100,15 @@ export type SizeResult =
  * Build the analyzer of one replica. Mirrors upstream analyzer.NewQueueAnalyzer: service rates and the rate range
  * [r(mu(1)*eps), r(mu(N)*(1-eps))] (req/ms, reported in req/s).
  */
-export function createQueueAnalyzer(config: QueueConfig, request: RequestSize): QueueAnalyzerResult {
-  const parms = config.serviceParms
+export function createQueueAnalyzer(given: QueueConfig, request: RequestSize): QueueAnalyzerResult {
+  // Upstream's QueueConfig holds float32 parameters: resolve them here (a no-op for float32 inputs).
+  const {alpha, beta, gamma, delta} = given.serviceParms
+  const parms: ServiceParms = {alpha: f32(alpha), beta: f32(beta), gamma: f32(gamma), delta: f32(delta)}
+  const config: QueueConfig = {...given, serviceParms: parms}
   if (config.maxBatchSize <= 0 || config.maxQueueSize < 0) {
     return {
       ok: false,
+      serviceParms: parms,
       error:
         `invalid configuration {maxBatch=${config.maxBatchSize}, maxQueue=${config.maxQueueSize}, servParms:{` +
         `prefillParms={gamma=${formatGoFixed(parms.gamma, 3)}, delta=${formatGoFixed(parms.delta, 5)}}, ` +
@@ -111,6 +118,7 @@ export function createQueueAnalyzer(config: QueueConfig, request: RequestSize): 
   if (request.avgInputTokens < 0 || request.avgOutputTokens < 1) {
     return {
       ok: false,
+      serviceParms: parms,
       error: `invalid request size {inTokens=${request.avgInputTokens}, outTokens=${request.avgOutputTokens}}`,
     }
   }

@@ -13,10 +13,13 @@ export interface ExecCredentialStatus {
   expirationTimestamp?: string
 }
 
-// Like kubectl, credentials are kept in memory for the life of the process, keyed by everything that defines the
-// plugin call (command, args, env incl. KUBERNETES_EXEC_INFO), so two users running the same plugin differently
-// never share one (client-node keys by user name: kubernetes-client/javascript#592).
-const credentials = new Map<string, Promise<ExecCredentialStatus>>()
+/**
+ * Like kubectl, credentials are kept in memory for one run (one per command, carried by its cluster connection),
+ * keyed by everything that defines the plugin call (command, args, env incl. KUBERNETES_EXEC_INFO), so two users
+ * running the same plugin differently never share one (client-node keys by user name:
+ * kubernetes-client/javascript#592).
+ */
+export type ExecCredentialCache = Map<string, Promise<ExecCredentialStatus>>
 
 /**
  * Runs an exec credential plugin, or reuses the credential it printed earlier in this process while it has not
@@ -24,14 +27,18 @@ const credentials = new Map<string, Promise<ExecCredentialStatus>>()
  * and its stderr is kept for the error. Rejects with the spawn error (ENOENT: not found), with the first stderr
  * text when it exits non-zero, or when its output is not an ExecCredential.
  */
-export async function execCredential(exec: KubeconfigExec, now: () => number = Date.now): Promise<ExecCredentialStatus> {
+export async function execCredential(
+  exec: KubeconfigExec,
+  credentials: ExecCredentialCache,
+  now: () => number = Date.now,
+): Promise<ExecCredentialStatus> {
   const key = JSON.stringify([exec.command, exec.args ?? [], exec.env])
   const cached = credentials.get(key)
   if (cached !== undefined) {
     const status = await cached.catch(() => undefined)
     if (status !== undefined && !isExpired(status, now)) return status
     if (credentials.get(key) === cached) credentials.delete(key)
-    return execCredential(exec, now)
+    return execCredential(exec, credentials, now)
   }
   const running = runPlugin(exec)
   credentials.set(key, running)

@@ -2,7 +2,7 @@ import type {ClientRequest} from 'node:http'
 import type {Socket} from 'node:net'
 
 import {ClusterError, errorMessage} from '../../errors.js'
-import {redactSecrets, registerSecret} from '../../redact.js'
+import {redactSecrets} from '../../redact.js'
 import type {ClusterConnection} from './kubeconfig.js'
 import {
   checkTlsMaterial,
@@ -101,13 +101,13 @@ async function requestSender(connection: ClusterConnection, requestTimeoutMs: nu
   if (proxied || needsClientNode(cluster, user)) return undiciSender(connection, requestTimeoutMs)
   let resolved: Awaited<ReturnType<typeof credentials>>
   try {
-    resolved = await credentials(cluster, user)
+    resolved = await credentials(cluster, user, connection)
     checkTlsMaterial(connection, resolved.tls)
   } catch (error) {
     throw credentialError(connection, error)
   }
   const authorization = resolved.headers.Authorization
-  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
+  if (authorization) connection.secrets.add(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
   const headers = {...resolved.headers, Accept: 'application/json', 'User-Agent': 'kubectl-va'}
   const isHttps = connection.server.startsWith('https:')
   // Not import(): the ESM facade of node:http reads its lazy exports, which load Node's bundled undici.

@@ -1,12 +1,12 @@
 import {readFileSync} from 'node:fs'
-import {isIP} from 'node:net'
 import {createSecureContext} from 'node:tls'
 
 import type {Dispatcher} from 'undici'
 
 import {ClusterError, errorMessage, fileProblem} from '../../errors.js'
-import {redactSecrets, registerSecret} from '../../redact.js'
+import {redactSecrets} from '../../redact.js'
 import {execCredential} from './exec-credential.js'
+import {environmentProxy} from '../proxy.js'
 import {type ClusterConnection, clientNodeKubeConfig, type KubeconfigCluster, type KubeconfigUser} from './kubeconfig.js'
 
 /** Headers and an undici dispatcher (undefined: the global one) that carry a kubeconfig user's credentials. */
@@ -41,13 +41,13 @@ export async function kubeTransport(connection: ClusterConnection): Promise<Kube
   let headers: Record<string, string>
   let tls: KubeTlsOptions
   try {
-    ;({headers, tls} = await credentials(cluster, user))
+    ;({headers, tls} = await credentials(cluster, user, connection))
     checkTlsMaterial(connection, tls)
   } catch (error) {
     throw credentialError(connection, error)
   }
   const authorization = headers.Authorization
-  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
+  if (authorization) connection.secrets.add(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
   return {headers, dispatcher: await kubeDispatcher(cluster, tls)}
 }
 
@@ -55,54 +55,6 @@ export async function kubeTransport(connection: ClusterConnection): Promise<Kube
 export const tlsHandshakeTimeoutMs = 10_000
 /** client-go's dial timeout (net.Dialer Timeout): the TCP connection, before any TLS. */
 export const connectTimeoutMs = 30_000
-
-/**
- * The proxy of the environment for a server, as Go's http.ProxyFromEnvironment (which kubectl uses when the
- * kubeconfig has no proxy-url): HTTPS_PROXY for https://, HTTP_PROXY for http:// (upper case first), none for
- * localhost, loopback addresses and hosts NO_PROXY matches. A proxy without a scheme is http://.
- */
-export function environmentProxy(server: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  let url: URL
-  try {
-    url = new URL(server)
-  } catch {
-    return undefined
-  }
-  const https = url.protocol === 'https:'
-  const proxy = https ? (env.HTTPS_PROXY || env.https_proxy) : (env.HTTP_PROXY || env.http_proxy)
-  if (!proxy) return undefined
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
-  if (host === 'localhost' || host.endsWith('.localhost') || isLoopback(host)) return undefined
-  const port = url.port || (https ? '443' : '80')
-  for (const raw of (env.NO_PROXY || env.no_proxy || '').split(',')) {
-    const entry = raw.trim().toLowerCase()
-    if (entry === '') continue
-    if (entry === '*') return undefined
-    const [, entryHost = entry, entryPort] = /^(.*?)(?::(\d+))?$/.exec(entry.replace(/^\[|\](?=:|$)/g, '')) ?? []
-    if (entryPort !== undefined && entryPort !== port) continue
-    const domain = entryHost.replace(/^\*?\./, '')
-    if (entryHost.includes('/') ? inCidr(host, entryHost) : host === domain || host.endsWith(`.${domain}`)) {
-      return undefined
-    }
-  }
-  return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`
-}
-
-function isLoopback(host: string): boolean {
-  return (isIP(host) === 4 && host.startsWith('127.')) || host === '::1'
-}
-
-/** An IPv4 address in a CIDR block (NO_PROXY=10.0.0.0/8); IPv6 blocks are compared as prefixes of the text. */
-function inCidr(host: string, cidr: string): boolean {
-  const [base = '', bitsText = ''] = cidr.split('/')
-  const bits = Number(bitsText)
-  if (isIP(host) !== 4 || isIP(base) !== 4 || !(bits >= 0 && bits <= 32)) {
-    return isIP(host) === 6 && host.startsWith(base.replace(/::$/, ''))
-  }
-  const value = (ip: string) => ip.split('.').reduce((sum, part) => sum * 256 + Number(part), 0)
-  const size = 2 ** (32 - bits)
-  return Math.floor(value(host) / size) === Math.floor(value(base) / size)
-}
 
 /** The proxy requests to this cluster go through: the kubeconfig's proxy-url, else the environment's. */
 export function clusterProxy(cluster: KubeconfigCluster): string | undefined {
@@ -180,7 +132,11 @@ export function needsClientNode(cluster: KubeconfigCluster, user: KubeconfigUser
 }
 
 /** Headers and TLS options of a user on a cluster; reads files and runs exec plugins, so it may reject. */
-export async function credentials(cluster: KubeconfigCluster, user: KubeconfigUser | undefined): Promise<{headers: Record<string, string>; tls: KubeTlsOptions}> {
+export async function credentials(
+  cluster: KubeconfigCluster,
+  user: KubeconfigUser | undefined,
+  run: Pick<ClusterConnection, 'secrets' | 'execCredentials'>,
+): Promise<{headers: Record<string, string>; tls: KubeTlsOptions}> {
   const headers: Record<string, string> = {}
   const tls: KubeTlsOptions = {}
   // Plain HTTP (kubectl proxy, a local apiserver) has no TLS to configure; client-node refused it outright.
@@ -204,12 +160,12 @@ export async function credentials(cluster: KubeconfigCluster, user: KubeconfigUs
     headers.Authorization = `Basic ${Buffer.from(`${user.username}:${user.password ?? ''}`).toString('base64')}`
   }
   if (user.exec && typeof user.exec === 'object') {
-    const credential = await execCredential(user.exec).catch((error: unknown) => {
+    const credential = await execCredential(user.exec, run.execCredentials).catch((error: unknown) => {
       throw new ExecPluginError(error)
     })
     if (isHttps && credential.clientCertificateData) tls.cert = credential.clientCertificateData
     if (isHttps && credential.clientKeyData) {
-      registerSecret(credential.clientKeyData)
+      run.secrets.add(credential.clientKeyData)
       tls.key = credential.clientKeyData
     }
     if (credential.token) headers.Authorization = `Bearer ${credential.token}`
@@ -264,7 +220,7 @@ async function clientNodeTransport(connection: ClusterConnection): Promise<KubeT
   }
   const headers: Record<string, string> = {...context.getHeaders()}
   const authorization = headers.Authorization ?? headers.authorization
-  if (authorization) registerSecret(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
+  if (authorization) connection.secrets.add(authorization.replace(/^(Bearer|Basic)\s+/i, ''))
   return {dispatcher: context.getDispatcher() as Dispatcher | undefined, headers}
 }
 

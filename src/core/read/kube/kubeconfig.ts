@@ -5,7 +5,8 @@ import {delimiter, dirname, isAbsolute, join, resolve} from 'node:path'
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {ClusterError, errorMessage, fileProblem, shownValue} from '../../errors.js'
-import {redactSecrets, registerSecret} from '../../redact.js'
+import {redactSecrets, Secrets} from '../../redact.js'
+import type {ExecCredentialCache} from './exec-credential.js'
 
 /** What kubectl's kubeconfig flags and environment say; every field optional, as on the command line. */
 export interface KubeconfigOptions {
@@ -22,6 +23,8 @@ export interface KubeconfigOptions {
   serviceAccountDir?: string | undefined
   /** Directory that relative --kubeconfig paths resolve against (process.cwd() by default). */
   cwd?: string | undefined
+  /** The run's secrets: the user's token, password and key are added (a new registry when omitted). */
+  secrets?: Secrets | undefined
 }
 
 /** The fields of a kubeconfig `clusters[].cluster` that requests use, in the kubeconfig's spelling. */
@@ -86,6 +89,12 @@ export interface ClusterConnection {
   namespace: string
   /** Where the config came from: the files read, or "in-cluster". */
   source: string
+  /** The run's secrets, to which credentials read for this connection are added. */
+  secrets: Secrets
+  /** Exec-plugin credentials of this connection, reused while they have not expired. */
+  execCredentials: ExecCredentialCache
+  /** client-node's KubeConfig of this connection, once built (see clientNodeKubeConfig). */
+  clientNode: {config?: Promise<KubeConfig>}
 }
 
 /** The kubeconfig file format, as far as merging needs to know it. */
@@ -265,7 +274,13 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
     rawCluster.cluster as KubeconfigCluster,
     `kubeconfig ${source}: cluster "${clusterName}"${what}`,
   )
-  return {server: cluster.server.replace(/\/$/, ''), cluster, user, contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
+  const secrets = options.secrets ?? new Secrets()
+  for (const secret of [user?.token, user?.password, user?.['client-key-data']]) {
+    if (typeof secret === 'string') secrets.add(secret)
+  }
+  const names = {contextName: contextName ?? 'kubectl-va', clusterName, userName, namespace, source}
+  const caches = {execCredentials: new Map(), clientNode: {}}
+  return {server: cluster.server.replace(/\/$/, ''), cluster, user, ...names, secrets, ...caches}
 }
 
 /**
@@ -288,20 +303,14 @@ function withServerUrl(cluster: KubeconfigCluster, object: string): KubeconfigCl
   return server === cluster.server ? cluster : {...cluster, server}
 }
 
-const clientNodeConfigs = new WeakMap<ClusterConnection, Promise<KubeConfig>>()
-
 /**
  * client-node's KubeConfig for a connection, holding only its cluster, user and namespace; built on first use (the
  * library is large to load) and then reused, so its exec and auth-provider token caches live as long as the
  * connection. Only what kube-transport.ts does not implement (auth-provider, SOCKS proxies) needs it.
  */
 export function clientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
-  let config = clientNodeConfigs.get(connection)
-  if (config === undefined) {
-    config = buildClientNodeKubeConfig(connection)
-    clientNodeConfigs.set(connection, config)
-  }
-  return config
+  connection.clientNode.config ??= buildClientNodeKubeConfig(connection)
+  return connection.clientNode.config
 }
 
 async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
@@ -326,7 +335,7 @@ async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise
 }
 
 /**
- * Registers the user's secrets for redaction, inlines a token-file (trimmed, as client-go does; client-node would
+ * Inlines a token-file (trimmed, as client-go does; client-node would
  * send its trailing newline), and gives exec plugins the KUBERNETES_EXEC_INFO that client-node does not set.
  */
 function prepareUser(entry: {name: string; user?: Record<string, any>} | undefined, cluster: Record<string, any>, source: string): KubeconfigUser | undefined {
@@ -345,7 +354,6 @@ function prepareUser(entry: {name: string; user?: Record<string, any>} | undefin
     }
     delete user['token-file']
   }
-  for (const secret of [user.token, user.password, user['client-key-data']]) if (typeof secret === 'string') registerSecret(secret)
   if (user.exec && typeof user.exec === 'object') {
     const execInfo = {
       apiVersion: user.exec.apiVersion ?? 'client.authentication.k8s.io/v1',
@@ -379,7 +387,8 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
     )
   }
   const token = readFileSync(tokenFile, 'utf8').trim()
-  registerSecret(token)
+  const secrets = options.secrets ?? new Secrets()
+  secrets.add(token)
   const namespaceFile = join(dir, 'namespace')
   const namespace = options.namespace || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : '') || 'default'
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
@@ -392,5 +401,8 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
     userName: 'in-cluster',
     namespace,
     source: 'in-cluster',
+    secrets,
+    execCredentials: new Map(),
+    clientNode: {},
   }
 }

@@ -93,8 +93,15 @@ async function expandPath(path: string, recursive: boolean): Promise<ManifestFil
   let info
   try {
     info = await stat(path)
-  } catch {
-    throw new InputError(`the path "${path}": does not exist`, {hint: 'check the -f argument'})
+  } catch (error) {
+    // Only a missing path "does not exist"; no permission, a link loop and the like say what they are.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new InputError(`the path "${path}": does not exist`, {hint: 'check the -f argument'})
+    }
+    const problem = readProblem(error)
+    const hint = code === 'EACCES' || code === 'EPERM' ? 'make it and its directories readable (chmod)' : problem.hint
+    throw new InputError(`the path "${path}": ${problem.message}`, {hint})
   }
   // A path named on the command line is read whatever it is (a FIFO from <(...) included).
   if (!info.isDirectory()) return [{path}]

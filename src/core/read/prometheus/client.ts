@@ -6,7 +6,7 @@ import {createSecureContext} from 'node:tls'
 import type {Dispatcher} from 'undici'
 
 import {PrometheusError, errorMessage, fileProblem, shownValue} from '../../errors.js'
-import {redactSecrets, registerSecret, stripUrlUserinfo} from '../../redact.js'
+import {redactSecrets, Secrets, stripUrlUserinfo} from '../../redact.js'
 import {formatApiTime} from './time.js'
 import {ResponseShapeError, parseEnvelope, parseQueryData, type QueryResult} from './response.js'
 
@@ -22,6 +22,8 @@ function formatMs(milliseconds: number): string {
 
 /** Connection settings for one Prometheus-compatible endpoint (Prometheus, Thanos, an API-server service proxy). */
 export interface PrometheusClientOptions {
+  /** The run's secrets: the token, password and secret headers are added (a new registry when omitted). */
+  secrets?: Secrets | undefined
   /** Root URL, possibly with a path prefix (`https://apiserver/api/v1/namespaces/m/services/https:p:9091/proxy/`). */
   url: string
   /** Sent as `Authorization: Bearer …`. Registered as a secret so no message can quote it. */
@@ -75,7 +77,7 @@ export interface PrometheusClient {
 }
 
 /** Parses `Name: value` header flags, rejecting anything that is not one header. */
-export function parseHeaderFlags(headers: readonly string[]): Record<string, string> {
+export function parseHeaderFlags(headers: readonly string[], secrets: Secrets = new Secrets()): Record<string, string> {
   const out: Record<string, string> = {}
   for (const header of headers) {
     const colon = header.indexOf(':')
@@ -86,7 +88,7 @@ export function parseHeaderFlags(headers: readonly string[]): Record<string, str
       })
     }
     const value = header.slice(colon + 1).trim()
-    if (/authorization|cookie|token|secret|key|password/i.test(name)) registerSecret(value)
+    if (/authorization|cookie|token|secret|key|password/i.test(name)) secrets.add(value)
     out[name] = value
   }
   return out
@@ -240,12 +242,13 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   const baseUrl = parseBaseUrl(options.url)
   const displayUrl = displayableUrl(baseUrl)
   const timeoutMs = options.timeoutMs ?? defaultPrometheusTimeoutMs
-  const staticHeaders: Record<string, string> = parseHeaderFlags(options.headers ?? [])
-  registerSecret(options.bearerToken)
+  const secrets = options.secrets ?? new Secrets()
+  const staticHeaders: Record<string, string> = parseHeaderFlags(options.headers ?? [], secrets)
+  secrets.add(options.bearerToken)
   if (baseUrl.username !== '' || baseUrl.password !== '') {
     const userinfo = `${decodeURIComponent(baseUrl.username)}:${decodeURIComponent(baseUrl.password)}`
-    registerSecret(decodeURIComponent(baseUrl.password))
-    registerSecret(Buffer.from(userinfo).toString('base64'))
+    secrets.add(decodeURIComponent(baseUrl.password))
+    secrets.add(Buffer.from(userinfo).toString('base64'))
     staticHeaders.authorization ??= `Basic ${Buffer.from(userinfo).toString('base64')}`
   }
   let requestCount = 0
@@ -261,7 +264,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     ])
     checkTlsFiles({ca, cert, key}, options)
     const bearer = options.bearerToken ?? token?.trim()
-    registerSecret(bearer)
+    secrets.add(bearer)
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...lowerCaseKeys(options.transport?.headers ?? {}),
@@ -281,7 +284,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     // finishes TLS fails as fast as the API server would.
     const connectBoundMs = Math.min(timeoutMs, connectTimeoutMs)
     // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as kubectl reads them for the API server (loopback hosts never proxied).
-    const {environmentProxy} = await import('../kube/kube-transport.js')
+    const {environmentProxy} = await import('../proxy.js')
     const proxyEnv = options.proxy
       ? {HTTPS_PROXY: options.proxy.httpsProxy, HTTP_PROXY: options.proxy.httpProxy, NO_PROXY: options.proxy.noProxy}
       : process.env
@@ -346,7 +349,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         cause: error,
       })
     }
-    const detail = redactSecrets(errorMessage(error)).split('\n')[0]?.trim() ?? ''
+    const detail = secrets.redact(errorMessage(error)).split('\n')[0]?.trim() ?? ''
     return new PrometheusError(`${where}: ${detail}${code === undefined ? '' : ` (${code})`}`, {
       hint: 'check --prom-url and that Prometheus is reachable from here',
       cause: error,
