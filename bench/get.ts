@@ -56,11 +56,29 @@ function fleet(
     objects.push({
       apiVersion: 'llmd.ai/v1alpha1',
       kind: 'VariantAutoscaling',
-      metadata: {name, namespace, labels: {'inference.optimization/acceleratorName': 'H100'}, creationTimestamp: '2026-11-01T00:00:00Z'},
+      metadata: {
+        name,
+        namespace,
+        labels: {'inference.optimization/acceleratorName': 'H100'},
+        creationTimestamp: '2026-11-01T00:00:00Z',
+      },
       spec: {modelID: model, modelProfile: {accelerators: [accelerator]}},
     })
-    objects.push({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name, namespace}, spec: {replicas: 2}, status: {replicas: 2, readyReplicas: 2}})
-    const [sloTpot, sloTtft] = distinct ? [[20, 300], [24, 500], [30, 1000], [40, 2000]][index % 4] : [24, 500]
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {name, namespace},
+      spec: {replicas: 2},
+      status: {replicas: 2, readyReplicas: 2},
+    })
+    const [sloTpot, sloTtft] = distinct
+      ? [
+          [20, 300],
+          [24, 500],
+          [30, 1000],
+          [40, 2000],
+        ][index % 4]
+      : [24, 500]
     classes.push(`- {model: ${model}, slo-tpot: ${sloTpot}, slo-ttft: ${sloTtft}}`)
     const labels = {model_name: model, namespace, pod: `${name}-0`}
     const requestsPerS = 1 + (index % 50)
@@ -75,19 +93,46 @@ function fleet(
     for (const [metric, mean] of means) {
       builder.histogram(metric, labels, linearHistogram(times, {requestsPerS, meanObservation: mean}))
     }
-    builder.histogram('vllm:inter_token_latency_seconds', labels, linearHistogram(times, {requestsPerS, meanObservation: 0.02, observationsPerRequest: 255}))
+    builder.histogram(
+      'vllm:inter_token_latency_seconds',
+      labels,
+      linearHistogram(times, {requestsPerS, meanObservation: 0.02, observationsPerRequest: 255}),
+    )
   }
   const system = 'workload-variant-autoscaler-system'
   objects.push(
-    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'service-classes-config', namespace: system}, data: {'premium.yaml': `name: Premium\npriority: 1\ndata:\n${classes.join('\n')}\n`}},
-    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'accelerator-unit-costs', namespace: system}, data: {H100: '{"device": "NVIDIA-H100-80GB-HBM3", "cost": "100.0"}'}},
-    {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'workload-variant-autoscaler-controller-manager', namespace: system, labels: {'control-plane': 'controller-manager'}}, spec: {template: {spec: {containers: [{name: 'manager', image: 'wva:v0.0.4'}]}}}},
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'service-classes-config', namespace: system},
+      data: {'premium.yaml': `name: Premium\npriority: 1\ndata:\n${classes.join('\n')}\n`},
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'accelerator-unit-costs', namespace: system},
+      data: {H100: '{"device": "NVIDIA-H100-80GB-HBM3", "cost": "100.0"}'},
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'workload-variant-autoscaler-controller-manager',
+        namespace: system,
+        labels: {'control-plane': 'controller-manager'},
+      },
+      spec: {template: {spec: {containers: [{name: 'manager', image: 'wva:v0.0.4'}]}}},
+    },
   )
   return {objects, openmetrics: builder.toString()}
 }
 
 /** A v0.5 cluster: shape C VAs, each Deployment with `podsPerVa` pods owned through a ReplicaSet, KV/queue gauges. */
-function saturationFleet(vaCount: number, namespaceCount: number, podsPerVa: number): {objects: KubeObject[]; openmetrics: string} {
+function saturationFleet(
+  vaCount: number,
+  namespaceCount: number,
+  podsPerVa: number,
+): {objects: KubeObject[]; openmetrics: string} {
   const objects: KubeObject[] = [...clusterFixture('crd-c')]
   const builder = new OpenMetricsBuilder()
   for (let index = 0; index < vaCount; index++) {
@@ -95,20 +140,81 @@ function saturationFleet(vaCount: number, namespaceCount: number, podsPerVa: num
     const name = `variant-${String(index).padStart(4, '0')}`
     const model = `org/model-${Math.floor(index / 2)}`
     const deployment = `${name}-decode`
-    objects.push({apiVersion: 'llmd.ai/v1alpha1', kind: 'VariantAutoscaling', metadata: {name, namespace, labels: {'inference.optimization/acceleratorName': index % 2 ? 'L40S' : 'H100'}, creationTimestamp: '2026-11-01T00:00:00Z'}, spec: {scaleTargetRef: {apiVersion: 'apps/v1', kind: 'Deployment', name: deployment}, modelID: model, variantCost: index % 2 ? '10.0' : '30.0'}})
-    objects.push({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: deployment, namespace, uid: `uid-${name}`}, spec: {replicas: podsPerVa}, status: {replicas: podsPerVa, readyReplicas: podsPerVa}})
-    objects.push({apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: `${deployment}-5d8f7`, namespace, ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, controller: true}]}, spec: {replicas: podsPerVa}})
+    objects.push({
+      apiVersion: 'llmd.ai/v1alpha1',
+      kind: 'VariantAutoscaling',
+      metadata: {
+        name,
+        namespace,
+        labels: {'inference.optimization/acceleratorName': index % 2 ? 'L40S' : 'H100'},
+        creationTimestamp: '2026-11-01T00:00:00Z',
+      },
+      spec: {
+        scaleTargetRef: {apiVersion: 'apps/v1', kind: 'Deployment', name: deployment},
+        modelID: model,
+        variantCost: index % 2 ? '10.0' : '30.0',
+      },
+    })
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {name: deployment, namespace, uid: `uid-${name}`},
+      spec: {replicas: podsPerVa},
+      status: {replicas: podsPerVa, readyReplicas: podsPerVa},
+    })
+    objects.push({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        name: `${deployment}-5d8f7`,
+        namespace,
+        ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name: deployment, controller: true}],
+      },
+      spec: {replicas: podsPerVa},
+    })
     for (let pod = 0; pod < podsPerVa; pod++) {
       const podName = `${deployment}-5d8f7-${pod}`
-      objects.push({apiVersion: 'v1', kind: 'Pod', metadata: {name: podName, namespace, ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${deployment}-5d8f7`, controller: true}]}, spec: {containers: [{name: 'vllm'}]}, status: {phase: 'Running'}})
+      objects.push({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: podName,
+          namespace,
+          ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${deployment}-5d8f7`, controller: true}],
+        },
+        spec: {containers: [{name: 'vllm'}]},
+        status: {phase: 'Running'},
+      })
       const labels = {model_name: model, namespace, pod: podName}
-      builder.gauge('vllm:kv_cache_usage_perc', labels, times.map((t) => ({t, v: 0.5 + ((index + pod) % 5) / 10})))
-      builder.gauge('vllm:num_requests_waiting', labels, times.map((t) => ({t, v: (index + pod) % 4})))
+      builder.gauge(
+        'vllm:kv_cache_usage_perc',
+        labels,
+        times.map((t) => ({t, v: 0.5 + ((index + pod) % 5) / 10})),
+      )
+      builder.gauge(
+        'vllm:num_requests_waiting',
+        labels,
+        times.map((t) => ({t, v: (index + pod) % 4})),
+      )
     }
   }
   objects.push(
-    {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'wva-saturation-scaling-config', namespace: 'workload-variant-autoscaler-system'}, data: {default: 'kvCacheThreshold: 0.80\nqueueLengthThreshold: 5\nkvSpareTrigger: 0.1\nqueueSpareTrigger: 3\n'}},
-    {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'workload-variant-autoscaler-controller-manager', namespace: 'workload-variant-autoscaler-system', labels: {'control-plane': 'controller-manager'}}, spec: {template: {spec: {containers: [{name: 'manager', image: 'wva:v0.5.1'}]}}}},
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {name: 'wva-saturation-scaling-config', namespace: 'workload-variant-autoscaler-system'},
+      data: {default: 'kvCacheThreshold: 0.80\nqueueLengthThreshold: 5\nkvSpareTrigger: 0.1\nqueueSpareTrigger: 3\n'},
+    },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: {
+        name: 'workload-variant-autoscaler-controller-manager',
+        namespace: 'workload-variant-autoscaler-system',
+        labels: {'control-plane': 'controller-manager'},
+      },
+      spec: {template: {spec: {containers: [{name: 'manager', image: 'wva:v0.5.1'}]}}},
+    },
   )
   return {objects, openmetrics: builder.toString()}
 }
@@ -118,16 +224,24 @@ async function countingProxy(target: string): Promise<{url: string; count: () =>
   let count = 0
   const server = createServer((request, response) => {
     count++
-    const upstream = httpRequest(new URL(request.url ?? '/', target), {method: request.method, headers: request.headers}, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers)
-      answer.pipe(response)
-    })
+    const upstream = httpRequest(
+      new URL(request.url ?? '/', target),
+      {method: request.method, headers: request.headers},
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers)
+        answer.pipe(response)
+      },
+    )
     upstream.on('error', () => response.destroy())
     request.pipe(upstream)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const {port} = server.address() as AddressInfo
-  return {url: `http://127.0.0.1:${port}`, count: () => count, close: () => new Promise((resolve) => server.close(() => resolve()))}
+  return {
+    url: `http://127.0.0.1:${port}`,
+    count: () => count,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
 }
 
 function median(values: number[]): number {
@@ -202,9 +316,12 @@ async function compareLiveToOffline(label: string, va200: {objects: KubeObject[]
     (cpu(runs).length ? `, CPU median ${String(Math.round(median(cpu(runs)))).padStart(4)} ms` : '')
   const ratio = (values: (runs: GetRun[]) => number[]): string =>
     (median(values(live)) / median(values(offline))).toFixed(2)
-  console.log(`get -A: 200 VAs in 10 namespaces, ${label}: live metrics ${figures(live)}; ` +
-    `--no-metrics ${figures(offline)}; ratio ${ratio(wall)}x wall` + (cpu(live).length ? `, ${ratio(cpu)}x CPU` : '') +
-    ` (${rounds} runs each, alternating)`)
+  console.log(
+    `get -A: 200 VAs in 10 namespaces, ${label}: live metrics ${figures(live)}; ` +
+      `--no-metrics ${figures(offline)}; ratio ${ratio(wall)}x wall` +
+      (cpu(live).length ? `, ${ratio(cpu)}x CPU` : '') +
+      ` (${rounds} runs each, alternating)`,
+  )
 }
 
 try {
@@ -217,7 +334,9 @@ try {
     {vaCount: 50, namespaceCount: 5, withMetrics: true, saturation: true},
   ]
   for (const {vaCount, namespaceCount, withMetrics, saturation} of cases) {
-    const {objects, openmetrics} = saturation ? saturationFleet(vaCount, namespaceCount, 4) : fleet(vaCount, namespaceCount)
+    const {objects, openmetrics} = saturation
+      ? saturationFleet(vaCount, namespaceCount, 4)
+      : fleet(vaCount, namespaceCount)
     const cluster = await startCluster(objects, withMetrics ? openmetrics : undefined)
     const runs: GetRun[] = []
     for (let round = 0; round < 3; round++) runs.push(await cluster.getAll(withMetrics))
@@ -225,8 +344,10 @@ try {
     const timings = runs.map((run) => run.ms)
     const {apiRequests, promRequests} = runs[runs.length - 1]
     const kind = saturation ? ` v0.5, ${vaCount * 4} pods` : withMetrics ? ' with metrics' : ''
-    console.log(`get -A: ${String(vaCount).padStart(3)} VAs in ${String(namespaceCount).padStart(2)} namespaces${kind.padEnd(22)}: ` +
-      `${apiRequests} API requests, ${promRequests} Prometheus requests, median ${Math.round(median(timings))} ms (3 runs, kubectl plugin discovery included)`)
+    console.log(
+      `get -A: ${String(vaCount).padStart(3)} VAs in ${String(namespaceCount).padStart(2)} namespaces${kind.padEnd(22)}: ` +
+        `${apiRequests} API requests, ${promRequests} Prometheus requests, median ${Math.round(median(timings))} ms (3 runs, kubectl plugin discovery included)`,
+    )
   }
   // Live metrics against --no-metrics on the same 200 VAs: the issue's case, where each VA is sized, and for
   // comparison the same count sharing one profile (one sizing, so nearly no queue-model work).

@@ -64,19 +64,27 @@ function time(
   return {perSolveUs, perSolveCpuUs, perRoundMs}
 }
 
-console.log(`optimizer: ${inputs.length} golden VAs x ${rounds} rounds (after ${WARMUP_ROUNDS} warm-up rounds), node ${process.version}`)
+console.log(
+  `optimizer: ${inputs.length} golden VAs x ${rounds} rounds (after ${WARMUP_ROUNDS} warm-up rounds), node ${process.version}`,
+)
 {
   const {perSolveUs, perRoundMs} = time(inputs, rounds)
-  console.log(`  per VA solve: median ${us(percentile(perSolveUs, 0.5))}, p90 ${us(percentile(perSolveUs, 0.9))}, ` +
-    `max ${us(Math.max(...perSolveUs))}`)
-  console.log(`  all ${inputs.length} VAs: median ${percentile(perRoundMs, 0.5).toFixed(1)} ms per round, ` +
-    `total ${perRoundMs.reduce((a, b) => a + b, 0).toFixed(0)} ms`)
+  console.log(
+    `  per VA solve: median ${us(percentile(perSolveUs, 0.5))}, p90 ${us(percentile(perSolveUs, 0.9))}, ` +
+      `max ${us(Math.max(...perSolveUs))}`,
+  )
+  console.log(
+    `  all ${inputs.length} VAs: median ${percentile(perRoundMs, 0.5).toFixed(1)} ms per round, ` +
+      `total ${perRoundMs.reduce((a, b) => a + b, 0).toFixed(0)} ms`,
+  )
 }
 
 // Golden inputs that reach the queue model; maxBatchSize is the server override, so it is N.
 const sizing = inputs.filter((input) => sizingKey(input) !== undefined)
-console.log(`at fixed batch sizes: ${sizing.length} golden inputs that size, maxBatchSize forced, ` +
-  `${batchRounds} rounds each (after ${WARMUP_ROUNDS} warm-up rounds)`)
+console.log(
+  `at fixed batch sizes: ${sizing.length} golden inputs that size, maxBatchSize forced, ` +
+    `${batchRounds} rounds each (after ${WARMUP_ROUNDS} warm-up rounds)`,
+)
 for (const maxBatchSize of BATCH_SIZES) {
   const set = sizing.map((input) => ({...input, maxBatchSize}))
   const before = {...queueModelWork}
@@ -86,10 +94,12 @@ for (const maxBatchSize of BATCH_SIZES) {
   const subnormal = (queueModelWork.subnormalStates - before.subnormalStates) / set.length
   const {perSolveUs, perSolveCpuUs} = time(set, batchRounds)
   const wide = (value: number): string => us(value).padStart(10)
-  console.log(`  batch ${String(maxBatchSize).padStart(3)}: per VA p50 ${wide(percentile(perSolveUs, 0.5))}, ` +
-    `p90 ${wide(percentile(perSolveUs, 0.9))} (CPU p50 ${wide(percentile(perSolveCpuUs, 0.5))}, ` +
-    `p90 ${wide(percentile(perSolveCpuUs, 0.9))}); ` +
-    `per VA ${solves.toFixed(1)} queue solves, ${(states / 1000).toFixed(1)}k chain states ` +
-    `+ ${(subnormal / 1000).toFixed(1)}k subnormal ones in scaled integers`)
+  console.log(
+    `  batch ${String(maxBatchSize).padStart(3)}: per VA p50 ${wide(percentile(perSolveUs, 0.5))}, ` +
+      `p90 ${wide(percentile(perSolveUs, 0.9))} (CPU p50 ${wide(percentile(perSolveCpuUs, 0.5))}, ` +
+      `p90 ${wide(percentile(perSolveCpuUs, 0.9))}); ` +
+      `per VA ${solves.toFixed(1)} queue solves, ${(states / 1000).toFixed(1)}k chain states ` +
+      `+ ${(subnormal / 1000).toFixed(1)}k subnormal ones in scaled integers`,
+  )
 }
 if (sink < 0) console.log(sink) // keeps the work observable

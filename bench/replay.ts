@@ -9,7 +9,12 @@ import {createPrometheusClient} from '../src/core/read/prometheus/client.js'
 import {resolveDecisionTargets} from '../src/core/simulate/decision-template.js'
 import {replayFromPrometheus} from '../src/core/run/fetch-history.js'
 import {replayHistory} from '../src/core/simulate/replay.js'
-import {daySeconds, expectedLoadAt, replayDayStartS, replayScenarioOpenMetrics} from '../test/integration/replay/scenario.js'
+import {
+  daySeconds,
+  expectedLoadAt,
+  replayDayStartS,
+  replayScenarioOpenMetrics,
+} from '../test/integration/replay/scenario.js'
 import {repoRoot} from '../test/support/paths.js'
 import {startPrometheus} from '../test/support/prometheus.js'
 
@@ -23,36 +28,73 @@ const measured = Array.from({length: steps}, (_, k) => grid.startMs / 1000 + k *
   const load = expectedLoadAt(t)
   return load === undefined ? [] : [{timeMs: t * 1000, ...load}]
 })
-const input = {namespace: 'llm', name: 'llama-8b-h100', modelID: 'meta/llama-3.1-8b', template: target.template, whatIf: {}, initialReplicas: 2, slo: {ttftMs: 500, itlMs: 24}, measured}
+const input = {
+  namespace: 'llm',
+  name: 'llama-8b-h100',
+  modelID: 'meta/llama-3.1-8b',
+  template: target.template,
+  whatIf: {},
+  initialReplicas: 2,
+  slo: {ttftMs: 500, itlMs: 24},
+  measured,
+}
 
 console.log(`replay: ${steps} steps (${days} days at ${stepSeconds}s), 1 VA, node ${process.version}`)
 let start = performance.now()
 let sink = 0
 for (const point of measured) {
-  sink += decideModelBased({...target.template!, arrivalRateRpm: point.arrivalRateRpm, avgInputTokens: point.avgInputTokens ?? 0, avgOutputTokens: point.avgOutputTokens ?? 0, currentReplicas: 2}).desired?.numReplicas ?? 0
+  sink +=
+    decideModelBased({
+      ...target.template!,
+      arrivalRateRpm: point.arrivalRateRpm,
+      avgInputTokens: point.avgInputTokens ?? 0,
+      avgOutputTokens: point.avgOutputTokens ?? 0,
+      currentReplicas: 2,
+    }).desired?.numReplicas ?? 0
 }
 console.log(`  optimizer, no memo:   ${(performance.now() - start).toFixed(0)} ms`)
 start = performance.now()
 const replayed = replayHistory([input], grid)
-console.log(`  optimizer, memoised:  ${(performance.now() - start).toFixed(0)} ms  (memo ${JSON.stringify(replayed.memo)})`)
+console.log(
+  `  optimizer, memoised:  ${(performance.now() - start).toFixed(0)} ms  (memo ${JSON.stringify(replayed.memo)})`,
+)
 // Real traffic is noisy: ±5 % deterministic jitter makes nearly every per-replica rate new (worst case for the memo).
-const noisy = {...input, measured: measured.map((point, k) => ({...point, arrivalRateRpm: point.arrivalRateRpm * (1 + 0.05 * Math.sin(k * 12.9898))}))}
+const noisy = {
+  ...input,
+  measured: measured.map((point, k) => ({
+    ...point,
+    arrivalRateRpm: point.arrivalRateRpm * (1 + 0.05 * Math.sin(k * 12.9898)),
+  })),
+}
 start = performance.now()
 const noisyReplay = replayHistory([noisy], grid)
-console.log(`  optimizer, memoised, ±5 % noisy load: ${(performance.now() - start).toFixed(0)} ms  (memo ${JSON.stringify(noisyReplay.memo)})`)
+console.log(
+  `  optimizer, memoised, ±5 % noisy load: ${(performance.now() - start).toFixed(0)} ms  (memo ${JSON.stringify(noisyReplay.memo)})`,
+)
 
 if (!process.argv.includes('--no-prometheus')) {
   const cleanups: Array<() => unknown> = []
   start = performance.now()
-  const prom = await startPrometheus({after: (fn) => cleanups.push(fn)}, {openmetrics: replayScenarioOpenMetrics({days, sampleSeconds: 30})})
-  console.log(`  backfill ${days} days (30 s samples) and start Prometheus: ${(performance.now() - start).toFixed(0)} ms (setup, not part of a replay)`)
+  const prom = await startPrometheus(
+    {after: (fn) => cleanups.push(fn)},
+    {openmetrics: replayScenarioOpenMetrics({days, sampleSeconds: 30})},
+  )
+  console.log(
+    `  backfill ${days} days (30 s samples) and start Prometheus: ${(performance.now() - start).toFixed(0)} ms (setup, not part of a replay)`,
+  )
   const client = createPrometheusClient({url: prom.url, timeoutMs: 60_000})
-  const range = {start: new Date(grid.startMs), end: new Date(grid.startMs + (steps - 1) * stepSeconds * 1000), stepSeconds}
+  const range = {
+    start: new Date(grid.startMs),
+    end: new Date(grid.startMs + (steps - 1) * stepSeconds * 1000),
+    stepSeconds,
+  }
   for (const round of ['cold', 'warm']) {
     start = performance.now()
     const result = await replayFromPrometheus(client, sources, range, {whatIf: {}, names: ['llama-8b-h100']})
     const total = performance.now() - start
-    console.log(`  whole replay via Prometheus (${round}): ${total.toFixed(0)} ms, ${result.requests} range requests, ${result.items[0]!.steps.length} steps`)
+    console.log(
+      `  whole replay via Prometheus (${round}): ${total.toFixed(0)} ms, ${result.requests} range requests, ${result.items[0]!.steps.length} steps`,
+    )
   }
   await client.close()
   for (const cleanup of cleanups.reverse()) await cleanup()

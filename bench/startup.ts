@@ -39,7 +39,9 @@ const scenarios: Scenario[] = [
   {name: '--help', args: ['--help']},
   {name: 'version', args: ['version'], seaTargetMs: 100},
   {name: '__complete (commands)', args: ['__complete', '--', '']},
-  ...(commands.includes('simulate') && existsSync(quickstart) ? [{name: 'simulate -f quickstart', args: ['simulate', '-f', quickstart], seaTargetMs: 250}] : []),
+  ...(commands.includes('simulate') && existsSync(quickstart)
+    ? [{name: 'simulate -f quickstart', args: ['simulate', '-f', quickstart], seaTargetMs: 250}]
+    : []),
 ]
 
 async function buildBinaries(work: string): Promise<{bundle: string; sea: string}> {
@@ -55,7 +57,15 @@ async function buildBinaries(work: string): Promise<{bundle: string; sea: string
   if (!host) throw new Error(`no release target for ${process.platform}/${process.arch}`)
   const target = findTarget(host)
   const sea = join(work, `kubectl-va${target.exe}`)
-  await buildSeaBinary({bundleFile: bundle, nodeBinary: pinnedNode, buildNode: pinnedNode, target, useCodeCache: true, workDir: work, output: sea})
+  await buildSeaBinary({
+    bundleFile: bundle,
+    nodeBinary: pinnedNode,
+    buildNode: pinnedNode,
+    target,
+    useCodeCache: true,
+    workDir: work,
+    output: sea,
+  })
   return {bundle, sea}
 }
 
@@ -63,7 +73,10 @@ function medianMs(variant: Variant, args: readonly string[]): number | string {
   const samples: number[] = []
   for (let run = 0; run <= runs; run++) {
     const started = process.hrtime.bigint()
-    const done = spawnSync(variant.command, [...variant.prefix, ...args], {cwd: repoRoot, env: {...process.env, NO_COLOR: '1', KUBECONFIG: join(repoRoot, 'no-such-kubeconfig')}})
+    const done = spawnSync(variant.command, [...variant.prefix, ...args], {
+      cwd: repoRoot,
+      env: {...process.env, NO_COLOR: '1', KUBECONFIG: join(repoRoot, 'no-such-kubeconfig')},
+    })
     const elapsed = Number(process.hrtime.bigint() - started) / 1e6
     if (done.status !== 0) return `exit ${done.status}`
     if (run > 0) samples.push(elapsed) // the first run warms the file cache
@@ -85,7 +98,12 @@ async function compareGetWithKubectl(sea: string): Promise<void> {
     const pluginDir = join(work, 'plugin')
     mkdirSync(pluginDir, {recursive: true})
     copyFileSync(sea, join(pluginDir, 'kubectl-va'))
-    const env = {...process.env, PATH: `${pluginDir}:${process.env.PATH}`, NO_COLOR: '1', KUBECONFIG: api.writeKubeconfig({namespace: 'default'})}
+    const env = {
+      ...process.env,
+      PATH: `${pluginDir}:${process.env.PATH}`,
+      NO_COLOR: '1',
+      KUBECONFIG: api.writeKubeconfig({namespace: 'default'}),
+    }
     const time = async (args: string[]) => {
       const samples: number[] = []
       for (let run = 0; run <= 5; run++) {
@@ -100,7 +118,9 @@ async function compareGetWithKubectl(sea: string): Promise<void> {
     const kubectlMs = await time(['get', 'va', '-A', '-o', 'json'])
     const pluginMs = await time(['va', 'get', '-A', '--no-metrics'])
     const ratio = pluginMs / kubectlMs
-    process.stdout.write(`get -A, 500 VAs in 20 namespaces: kubectl get va -A -o json ${kubectlMs.toFixed(0)} ms, kubectl va get -A (SEA) ${pluginMs.toFixed(0)} ms: ${ratio.toFixed(2)}x (target <= 2x ${ratio <= 2 ? 'ok' : 'MISSED'})\n`)
+    process.stdout.write(
+      `get -A, 500 VAs in 20 namespaces: kubectl get va -A -o json ${kubectlMs.toFixed(0)} ms, kubectl va get -A (SEA) ${pluginMs.toFixed(0)} ms: ${ratio.toFixed(2)}x (target <= 2x ${ratio <= 2 ? 'ok' : 'MISSED'})\n`,
+    )
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup()
   }
@@ -117,12 +137,21 @@ try {
   ]
   const width = Math.max(...scenarios.map((scenario) => scenario.name.length))
   process.stdout.write(`median wall ms of ${runs} runs, ${process.platform}/${process.arch}, node ${process.version}\n`)
-  process.stdout.write(`${''.padEnd(width)}  ${variants.map((variant) => variant.name.padStart(30)).join('')}  SEA target\n`)
+  process.stdout.write(
+    `${''.padEnd(width)}  ${variants.map((variant) => variant.name.padStart(30)).join('')}  SEA target\n`,
+  )
   for (const scenario of scenarios) {
     const cells = variants.map((variant) => medianMs(variant, scenario.args))
     const seaMs = cells[2]
-    const verdict = scenario.seaTargetMs === undefined ? '' : typeof seaMs === 'number' && seaMs <= scenario.seaTargetMs ? `<= ${scenario.seaTargetMs} ok` : `<= ${scenario.seaTargetMs} MISSED`
-    process.stdout.write(`${scenario.name.padEnd(width)}  ${cells.map((cell) => (typeof cell === 'number' ? cell.toFixed(0) : cell).padStart(30)).join('')}  ${verdict}\n`)
+    const verdict =
+      scenario.seaTargetMs === undefined
+        ? ''
+        : typeof seaMs === 'number' && seaMs <= scenario.seaTargetMs
+          ? `<= ${scenario.seaTargetMs} ok`
+          : `<= ${scenario.seaTargetMs} MISSED`
+    process.stdout.write(
+      `${scenario.name.padEnd(width)}  ${cells.map((cell) => (typeof cell === 'number' ? cell.toFixed(0) : cell).padStart(30)).join('')}  ${verdict}\n`,
+    )
   }
   await compareGetWithKubectl(sea)
 } finally {

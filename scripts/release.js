@@ -9,7 +9,19 @@
 // See docs/releasing.md. Any failure is one line on stderr, exit code 1, and no new archive in --out.
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {
+  copyFileSync,
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import {join, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 import {fileURLToPath, pathToFileURL} from 'node:url'
@@ -54,13 +66,15 @@ function parseOptions(argv) {
 
 function parseGzipLevel(text) {
   const level = Number(text)
-  if (!Number.isInteger(level) || level < 1 || level > 9) throw new ReleaseError(`--gzip-level must be 1 to 9, not "${text}"`)
+  if (!Number.isInteger(level) || level < 1 || level > 9)
+    throw new ReleaseError(`--gzip-level must be 1 to 9, not "${text}"`)
   return level
 }
 
 function git(args) {
   const done = spawnSync('git', args, {cwd: root, encoding: 'utf8'})
-  if (done.status !== 0) throw new ReleaseError(`git ${args.join(' ')} failed: ${(done.stderr || String(done.error)).trim().split('\n')[0]}`)
+  if (done.status !== 0)
+    throw new ReleaseError(`git ${args.join(' ')} failed: ${(done.stderr || String(done.error)).trim().split('\n')[0]}`)
   return done.stdout.trim()
 }
 
@@ -70,14 +84,19 @@ export function resolveVersion({snapshot}) {
   const tags = git(['tag', '--points-at', 'HEAD', '--list', 'v[0-9]*']).split('\n').filter(Boolean)
   const refTag = process.env.GITHUB_REF_TYPE === 'tag' ? process.env.GITHUB_REF_NAME : undefined
   for (const tag of [...tags, ...(refTag ? [refTag] : [])]) {
-    if (tag !== `v${packageVersion}`) throw new ReleaseError(`tag ${tag} does not match package.json version ${packageVersion}; bump package.json or move the tag`)
+    if (tag !== `v${packageVersion}`)
+      throw new ReleaseError(
+        `tag ${tag} does not match package.json version ${packageVersion}; bump package.json or move the tag`,
+      )
   }
   const dirty = git(['status', '--porcelain', '--untracked-files=normal'])
   if (!snapshot) {
     if (dirty) {
       const paths = dirty.split('\n').map((line) => line.slice(3))
       const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ')
-      throw new ReleaseError(`the working tree has uncommitted changes (${shown}); commit or stash them, or pass --snapshot`)
+      throw new ReleaseError(
+        `the working tree has uncommitted changes (${shown}); commit or stash them, or pass --snapshot`,
+      )
     }
     return {version: packageVersion, baseVersion: packageVersion, commit: git(['rev-parse', 'HEAD'])}
   }
@@ -88,7 +107,10 @@ export function resolveVersion({snapshot}) {
 function sha256(file) {
   return new Promise((resolvePromise, reject) => {
     const hash = createHash('sha256')
-    createReadStream(file).on('data', (chunk) => hash.update(chunk)).on('error', reject).on('end', () => resolvePromise(hash.digest('hex')))
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolvePromise(hash.digest('hex')))
   })
 }
 
@@ -103,18 +125,28 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
   const buildNode = buildNodeFor(root, nodeVersion)
   const cacheDir = join(root, 'node_modules', '.cache', 'kubectl-va-release')
   // Every Node binary first, so a missing one stops the release before any archive exists.
-  const nodeBinaries = new Map(targets.map((target) => [target.id, nodeBinaryFor({root, version: nodeVersion, target, cacheDir})]))
+  const nodeBinaries = new Map(
+    targets.map((target) => [target.id, nodeBinaryFor({root, version: nodeVersion, target, cacheDir})]),
+  )
 
   if (!skipBuild) {
     log('building dist/ and oclif.manifest.json')
-    const built = spawnSync(buildNode, [join(root, 'scripts', 'build.js')], {cwd: root, stdio: ['ignore', 'inherit', 'inherit']})
+    const built = spawnSync(buildNode, [join(root, 'scripts', 'build.js')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
     if (built.status !== 0) throw new ReleaseError('scripts/build.js failed (see above)')
   }
   // One source for the shim: the one `kubectl va completion install-kubectl-shim` writes.
-  const {kubectlCompletionShim, kubectlCompletionShimCmd} = await import(pathToFileURL(join(root, 'dist', 'src', 'cli', 'completion-scripts.js')).href)
+  const {kubectlCompletionShim, kubectlCompletionShimCmd} = await import(
+    pathToFileURL(join(root, 'dist', 'src', 'cli', 'completion-scripts.js')).href
+  )
   const bundleFile = join(staging, 'kubectl-va.cjs')
   const bundle = await bundleCli({root, outfile: bundleFile, version})
-  if (bundle.eagerHeavyModules.length > 0) throw new ReleaseError(`the bundle loads ${bundle.eagerHeavyModules.join(', ')} on every run; import it with await import() inside run()`)
+  if (bundle.eagerHeavyModules.length > 0)
+    throw new ReleaseError(
+      `the bundle loads ${bundle.eagerHeavyModules.join(', ')} on every run; import it with await import() inside run()`,
+    )
   log(`bundle ${mib(bundle.bytes)}, of which ${mib(bundle.lazyBytes)} compiled on first use (node ${nodeVersion})`)
 
   const host = hostTargetId()
@@ -124,7 +156,15 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
     mkdirSync(dir, {recursive: true})
     const binary = join(dir, `kubectl-va${target.exe}`)
     const started = Date.now()
-    const {signed} = await buildSeaBinary({bundleFile, nodeBinary: nodeBinaries.get(target.id), buildNode, target, useCodeCache: target.id === host, workDir: staging, output: binary})
+    const {signed} = await buildSeaBinary({
+      bundleFile,
+      nodeBinary: nodeBinaries.get(target.id),
+      buildNode,
+      target,
+      useCodeCache: target.id === host,
+      workDir: staging,
+      output: binary,
+    })
     const shim = join(dir, completionShimName(target))
     writeFileSync(shim, target.os === 'windows' ? kubectlCompletionShimCmd : kubectlCompletionShim)
     const entries = [
@@ -137,8 +177,13 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
     const archive = join(staging, name)
     if (target.os === 'windows') await writeZip(archive, entries, mtimeSeconds, gzipLevel)
     else await writeTarGz(archive, entries, mtimeSeconds, gzipLevel)
-    const notes = [target.id === host ? 'code cache' : 'no code cache', ...(target.os === 'darwin' && !signed ? ['unsigned: sign on macOS'] : [])]
-    log(`${name}: binary ${mib(statSync(binary).size)}, archive ${mib(statSync(archive).size)} (${notes.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s)`)
+    const notes = [
+      target.id === host ? 'code cache' : 'no code cache',
+      ...(target.os === 'darwin' && !signed ? ['unsigned: sign on macOS'] : []),
+    ]
+    log(
+      `${name}: binary ${mib(statSync(binary).size)}, archive ${mib(statSync(archive).size)} (${notes.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    )
     built.push(name)
   }
   copyFileSync(bundleFile, join(staging, 'kubectl-va.cjs.keep'))
@@ -153,18 +198,31 @@ async function finalize({version, baseVersion, snapshot, outDir, staging, skipNp
   }
   if (archives.length === 0) throw new ReleaseError(`no kubectl-va_${version}_* archives in ${outDir}`)
   const homepage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).homepage ?? defaultHomepage
-  const manifest = renderKrewManifest({version, homepage, archives, downloadUrl: (name) => `${homepage}/releases/download/v${version}/${name}`})
+  const manifest = renderKrewManifest({
+    version,
+    homepage,
+    archives,
+    downloadUrl: (name) => `${homepage}/releases/download/v${version}/${name}`,
+  })
   mkdirSync(join(staging, 'plugins'), {recursive: true})
   writeFileSync(join(staging, 'plugins', 'va.yaml'), manifest)
-  writeFileSync(join(staging, 'notes.md'), releaseNotes(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), baseVersion, {snapshot}))
+  writeFileSync(
+    join(staging, 'notes.md'),
+    releaseNotes(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'), baseVersion, {snapshot}),
+  )
 
   const checksummed = archives.map(({name, sha256: sum}) => `${sum}  ${name}`)
   if (!skipNpm) {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
     // dist/ was just built; --ignore-scripts skips a second build through `prepare`.
-    const packed = spawnSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', staging], {cwd: root, encoding: 'utf8', shell: process.platform === 'win32'})
+    const packed = spawnSync(npm, ['pack', '--ignore-scripts', '--silent', '--pack-destination', staging], {
+      cwd: root,
+      encoding: 'utf8',
+      shell: process.platform === 'win32',
+    })
     const tarball = packed.stdout.trim().split('\n').pop()
-    if (packed.status !== 0 || !tarball) throw new ReleaseError(`npm pack failed: ${(packed.stderr || '').trim().split('\n')[0]}`)
+    if (packed.status !== 0 || !tarball)
+      throw new ReleaseError(`npm pack failed: ${(packed.stderr || '').trim().split('\n')[0]}`)
     checksummed.push(`${await sha256(join(staging, tarball))}  ${tarball}`)
     log(`npm package ${tarball}${snapshot ? ` (version ${baseVersion}: npm pack uses package.json)` : ''}`)
   }
@@ -194,9 +252,17 @@ export async function release(argv) {
     process.stdout.write(usage + '\n')
     return
   }
-  if (options['archives-only'] && options['finalize-only']) throw new ReleaseError('--archives-only and --finalize-only exclude each other')
+  if (options['archives-only'] && options['finalize-only'])
+    throw new ReleaseError('--archives-only and --finalize-only exclude each other')
   const gzipLevel = parseGzipLevel(options['gzip-level'])
-  const targets = (options.targets ? options.targets.split(',').map((id) => id.trim()).filter(Boolean) : defaultTargetIds()).map(findTarget)
+  const targets = (
+    options.targets
+      ? options.targets
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean)
+      : defaultTargetIds()
+  ).map(findTarget)
   for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md']) {
     if (!existsSync(join(root, file))) throw new ReleaseError(`${file} is missing from the repository root`)
   }
@@ -213,7 +279,8 @@ export async function release(argv) {
     if (!options['finalize-only']) {
       // A new build replaces whatever an earlier one left.
       for (const name of readdirSync(outDir)) {
-        if (/^kubectl-va[_-].*\.(tar\.gz|zip|tgz|cjs)$/.test(name) || name === 'checksums.txt' || name === 'notes.md') rmSync(join(outDir, name))
+        if (/^kubectl-va[_-].*\.(tar\.gz|zip|tgz|cjs)$/.test(name) || name === 'checksums.txt' || name === 'notes.md')
+          rmSync(join(outDir, name))
       }
       rmSync(join(outDir, 'plugins'), {recursive: true, force: true})
       await buildArchives({version, targets, staging, skipBuild: options['skip-build'], mtimeSeconds, gzipLevel})

@@ -109,7 +109,11 @@ export function readTarGz(file, wanted = () => true) {
   while (position + 512 <= tar.length) {
     const header = tar.subarray(position, position + 512)
     if (header.every((byte) => byte === 0)) break
-    const field = (start, length) => header.subarray(start, start + length).toString('utf8').replace(/\0.*$/s, '')
+    const field = (start, length) =>
+      header
+        .subarray(start, start + length)
+        .toString('utf8')
+        .replace(/\0.*$/s, '')
     const size = Number.parseInt(field(124, 12).trim() || '0', 8)
     const type = field(156, 1) || '0'
     const prefix = field(345, 155)

@@ -29,7 +29,12 @@ class BundledPlugin extends Plugin {
     this.manifest = {...manifest, version: this.version}
     this.commandIDs = Object.keys(manifest.commands)
     this.commands = Object.entries(manifest.commands)
-      .map(([id, command]) => ({...command, load: async () => this.findCommand(id, {must: true}), pluginAlias: this.alias, pluginType: 'core'}))
+      .map(([id, command]) => ({
+        ...command,
+        load: async () => this.findCommand(id, {must: true}),
+        pluginAlias: this.alias,
+        pluginType: 'core',
+      }))
       .sort((a, b) => a.id.localeCompare(b.id))
   }
 

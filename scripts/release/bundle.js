@@ -35,7 +35,9 @@ export async function bundleCli({root, outfile, version, minify = true}) {
   // The heavy libraries are bundled on their own, one script each, and embedded as strings compiled on their first
   // import(): V8 scans every function of a script it compiles, and these megabytes cost --help and version ~100 ms
   // otherwise. One script per library, because most cluster commands need undici (17 ms) and not client-node.
-  const lazySources = Object.fromEntries(await Promise.all(lazyModules.map(async (name) => [name, await bundleLazyModule(name, {root, minify})])))
+  const lazySources = Object.fromEntries(
+    await Promise.all(lazyModules.map(async (name) => [name, await bundleLazyModule(name, {root, minify})])),
+  )
   const lazyModule = [
     `const sources = ${JSON.stringify(lazySources)}`,
     `const loaded = new Map()`,
@@ -70,9 +72,13 @@ export async function bundleCli({root, outfile, version, minify = true}) {
       {
         name: 'kubectl-va-inline',
         setup(b) {
-          b.onResolve({filter: /^kubectl-va:(bundle|lazy)$/}, (args) => ({path: args.path.slice('kubectl-va:'.length), namespace: 'kubectl-va'}))
+          b.onResolve({filter: /^kubectl-va:(bundle|lazy)$/}, (args) => ({
+            path: args.path.slice('kubectl-va:'.length),
+            namespace: 'kubectl-va',
+          }))
           b.onResolve({filter: lazyModulePattern}, (args) => {
-            if (args.kind !== 'dynamic-import') return {errors: [{text: `${args.path} must be imported with await import() (${args.importer})`}]}
+            if (args.kind !== 'dynamic-import')
+              return {errors: [{text: `${args.path} must be imported with await import() (${args.importer})`}]}
             return {path: args.path, namespace: 'kubectl-va-lazy'}
           })
           b.onLoad({filter: /.*/, namespace: 'kubectl-va-lazy'}, (args) => ({
@@ -80,7 +86,11 @@ export async function bundleCli({root, outfile, version, minify = true}) {
             loader: 'js',
             resolveDir: root,
           }))
-          b.onLoad({filter: /.*/, namespace: 'kubectl-va'}, (args) => ({contents: args.path === 'bundle' ? virtualModule : lazyModule, loader: 'js', resolveDir: root}))
+          b.onLoad({filter: /.*/, namespace: 'kubectl-va'}, (args) => ({
+            contents: args.path === 'bundle' ? virtualModule : lazyModule,
+            loader: 'js',
+            resolveDir: root,
+          }))
         },
       },
     ],
@@ -116,5 +126,7 @@ async function bundleLazyModule(name, {root, minify}) {
  * '@kubernetes/client-node/dist/gen'); the bare names are already routed to the lazy part or refused when static.
  */
 function findEagerHeavyModules(metafile) {
-  return lazyModules.filter((name) => Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${name}/`)))
+  return lazyModules.filter((name) =>
+    Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${name}/`)),
+  )
 }

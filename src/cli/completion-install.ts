@@ -9,10 +9,15 @@ import {kubectlCompletionShim, kubectlCompletionShimCmd, kubectlShimName} from '
  * into its store, and bin/ is the directory on PATH). kubectl passes that path as argv[0]; the shell shim forwards
  * it in KUBECTL_VA_ARGV0; a SEA keeps it in process.argv0. Otherwise, the first kubectl-va on PATH.
  */
-export function findPluginDir(env: NodeJS.ProcessEnv = process.env, argv0: string = process.argv0, cwd: string = process.cwd()): string | undefined {
+export function findPluginDir(
+  env: NodeJS.ProcessEnv = process.env,
+  argv0: string = process.argv0,
+  cwd: string = process.cwd(),
+): string | undefined {
   for (const invokedAs of [env.KUBECTL_VA_ARGV0, argv0]) {
     if (!invokedAs || !/^kubectl-va(\.exe)?$/i.test(basename(invokedAs))) continue
-    if (invokedAs.includes('/') || invokedAs.includes('\\')) return dirname(isAbsolute(invokedAs) ? invokedAs : resolve(cwd, invokedAs))
+    if (invokedAs.includes('/') || invokedAs.includes('\\'))
+      return dirname(isAbsolute(invokedAs) ? invokedAs : resolve(cwd, invokedAs))
   }
   const names = process.platform === 'win32' ? ['kubectl-va.exe', 'kubectl-va.cmd', 'kubectl-va'] : ['kubectl-va']
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
@@ -39,7 +44,9 @@ export function installKubectlShim(dir: string, platform: NodeJS.Platform = proc
     writeFileSync(file, windows ? kubectlCompletionShimCmd : kubectlCompletionShim, {mode: 0o755})
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error)
-    throw new UsageError(`cannot write ${file}: ${reason}`, {hint: 'pass --dir with a directory on your PATH that you can write'})
+    throw new UsageError(`cannot write ${file}: ${reason}`, {
+      hint: 'pass --dir with a directory on your PATH that you can write',
+    })
   }
   return file
 }

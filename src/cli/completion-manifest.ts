@@ -33,6 +33,9 @@ function completionValuesOf(command: Command.Loadable): Record<string, readonly 
   const values: unknown = command.completionValues
   if (typeof values !== 'object' || values === null) return undefined
   return Object.fromEntries(
-    Object.entries(values).filter((entry): entry is [string, string[]] => Array.isArray(entry[1]) && entry[1].every((value) => typeof value === 'string')),
+    Object.entries(values).filter(
+      (entry): entry is [string, string[]] =>
+        Array.isArray(entry[1]) && entry[1].every((value) => typeof value === 'string'),
+    ),
   )
 }

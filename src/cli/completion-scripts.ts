@@ -31,7 +31,9 @@ if exist "%~dp0kubectl-va.exe" (\r
 )\r
 `
 
-const header = (comment: string) => `${comment} Completion for kubectl-va (run directly). For "kubectl va <TAB>", kubectl's own completion
+const header = (
+  comment: string,
+) => `${comment} Completion for kubectl-va (run directly). For "kubectl va <TAB>", kubectl's own completion
 ${comment} runs ${kubectlShimName} instead: install it with "kubectl va completion install-kubectl-shim".
 `
 

@@ -18,7 +18,12 @@ export interface InspectedInputs {
  * What get and describe share: read the inputs, inspect every VA, keep the named ones, and report on stderr the
  * problems, warnings and "No resources found" before the command prints its product.
  */
-export async function inspectInputs(flags: InputFlags & {'all-namespaces'?: boolean | undefined}, names: readonly string[], now: Date, options: Pick<LoadOptions, 'podBreakdown' | 'secrets'> = {}): Promise<InspectedInputs> {
+export async function inspectInputs(
+  flags: InputFlags & {'all-namespaces'?: boolean | undefined},
+  names: readonly string[],
+  now: Date,
+  options: Pick<LoadOptions, 'podBreakdown' | 'secrets'> = {},
+): Promise<InspectedInputs> {
   const inputs = await loadInputs(flags, names, now, options)
   const {inspectAll} = await import('../core/view/inspect.js')
   const inspectWith = (metrics: readonly ModelMetrics[] | undefined) =>
@@ -31,9 +36,11 @@ export async function inspectInputs(flags: InputFlags & {'all-namespaces'?: bool
     })
   const list = inspectWith(inputs.metrics)
   const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items
-  const missing = inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
+  const missing =
+    inputs.mode === 'offline' ? names.filter((name) => !list.items.some((item) => item.name === name)) : []
   reportInputProblems(inputs, missing)
   for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`)
-  if (items.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'] === true)}\n`)
+  if (items.length === 0 && missing.length === 0)
+    process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'] === true)}\n`)
   return {inputs, list, items, missing, inspectWith}
 }

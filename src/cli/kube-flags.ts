@@ -7,23 +7,37 @@ const helpGroup = 'KUBECONFIG'
 
 /** kubectl's kubeconfig and scope flags, with kubectl's names and meanings (cli-runtime ConfigFlags). */
 export const kubeFlags = {
-  kubeconfig: Flags.string({description: 'Path to the kubeconfig file to use (only this file; KUBECONFIG is not merged).', helpGroup}),
+  kubeconfig: Flags.string({
+    description: 'Path to the kubeconfig file to use (only this file; KUBECONFIG is not merged).',
+    helpGroup,
+  }),
   context: Flags.string({description: 'The name of the kubeconfig context to use.', helpGroup}),
   cluster: Flags.string({description: 'The name of the kubeconfig cluster to use.', helpGroup}),
   user: Flags.string({description: 'The name of the kubeconfig user to use.', helpGroup}),
   namespace: Flags.string({char: 'n', description: 'If present, the namespace scope for this CLI request.', helpGroup}),
   'all-namespaces': Flags.boolean({
     char: 'A',
-    description: 'If present, list VariantAutoscalings across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
+    description:
+      'If present, list VariantAutoscalings across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
     helpGroup,
   }),
-  selector: Flags.string({char: 'l', description: "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin' (e.g. -l key1=value1,key2=value2).", helpGroup}),
+  selector: Flags.string({
+    char: 'l',
+    description:
+      "Selector (label query) to filter on, supports '=', '==', '!=', 'in', 'notin' (e.g. -l key1=value1,key2=value2).",
+    helpGroup,
+  }),
   'request-timeout': Flags.string({
-    description: 'The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don\'t timeout requests.',
+    description:
+      "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.",
     default: '0',
     helpGroup,
   }),
-  'controller-namespace': Flags.string({description: 'Namespace of the WVA controller and its ConfigMaps, when it cannot be found (default: discovered, else workload-variant-autoscaler-system).', helpGroup}),
+  'controller-namespace': Flags.string({
+    description:
+      'Namespace of the WVA controller and its ConfigMaps, when it cannot be found (default: discovered, else workload-variant-autoscaler-system).',
+    helpGroup,
+  }),
 }
 
 /** The parsed values of kubeFlags, as oclif returns them. */
@@ -43,14 +57,21 @@ export interface KubeFlagValues {
  * Turns parsed flags (and the VA names given as arguments) into the options of readClusterSources, validated once.
  * Pure: reads no environment; KUBECONFIG and HOME are read when the kubeconfig is loaded. Throws UsageError.
  */
-export function toClusterReadOptions(flags: KubeFlagValues, names: readonly string[] = [], env?: NodeJS.ProcessEnv): ReadClusterOptions {
+export function toClusterReadOptions(
+  flags: KubeFlagValues,
+  names: readonly string[] = [],
+  env?: NodeJS.ProcessEnv,
+): ReadClusterOptions {
   const selector = flags.selector?.trim() || undefined
   if (selector !== undefined && names.length > 0) {
     throw new UsageError('NAME: name cannot be provided when a selector is specified', {
       hint: 'pass VA names or -l SELECTOR, not both',
     })
   }
-  for (const [flag, value] of [['--namespace', flags.namespace], ['--controller-namespace', flags['controller-namespace']]] as const) {
+  for (const [flag, value] of [
+    ['--namespace', flags.namespace],
+    ['--controller-namespace', flags['controller-namespace']],
+  ] as const) {
     if (value !== undefined && !isDnsLabel(value)) {
       throw flagValueError(
         flag,
@@ -90,7 +111,7 @@ export function toClusterReadOptions(flags: KubeFlagValues, names: readonly stri
   }
 }
 
-const durationUnitsMs: Record<string, number> = {ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000}
+const durationUnitsMs: Record<string, number> = {ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000}
 
 /**
  * kubectl's --request-timeout: "0" means no timeout (undefined); a bare integer is seconds (client-go accepts it); else
@@ -111,7 +132,8 @@ export function parseRequestTimeout(value: string): number | undefined {
   }
   if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) throw invalid()
   let milliseconds = 0
-  for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) milliseconds += Number(match[1]) * durationUnitsMs[match[2]!]!
+  for (const match of text.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g))
+    milliseconds += Number(match[1]) * durationUnitsMs[match[2]!]!
   if (milliseconds === 0) return undefined
   return bounded(Math.max(1, Math.round(milliseconds)))
 }

@@ -44,7 +44,12 @@ export interface LoadOptions {
   secrets?: Secrets
 }
 
-export async function loadInputs(flags: InputFlags, names: readonly string[], now: Date, options: LoadOptions = {}): Promise<CommandInputs> {
+export async function loadInputs(
+  flags: InputFlags,
+  names: readonly string[],
+  now: Date,
+  options: LoadOptions = {},
+): Promise<CommandInputs> {
   const secrets = options.secrets ?? new Secrets()
   const promSettings = toPrometheusSettings(flags)
   if (flags.filename && flags.filename.length > 0) {
@@ -64,15 +69,36 @@ export async function loadInputs(flags: InputFlags, names: readonly string[], no
     const read = await readManifests(flags.filename, {recursive: flags.recursive})
     if (flags.namespace !== undefined && flags['all-namespaces'] !== true) {
       const namespace = flags.namespace
-      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter((va) => (va.metadata?.namespace ?? 'default') === namespace)
+      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter(
+        (va) => (va.metadata?.namespace ?? 'default') === namespace,
+      )
     }
-    return {mode: 'offline', sources: read.sources, config: undefined, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined, problems: read.problems, clusterRequestCount: 0, namespace: undefined, secrets}
+    return {
+      mode: 'offline',
+      sources: read.sources,
+      config: undefined,
+      metrics: undefined,
+      gauges: new Map(),
+      pods: undefined,
+      saturationPods: undefined,
+      requestCounts: undefined,
+      compat: undefined,
+      replay: undefined,
+      prometheus: undefined,
+      problems: read.problems,
+      clusterRequestCount: 0,
+      namespace: undefined,
+      secrets,
+    }
   }
   const clusterOptions = toClusterReadOptions(flags, names)
   const {parseEvaluationTime} = await import('../core/read/prometheus/time.js')
   const at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now, 'at')
   const {gatherLive} = await import('../core/run/gather.js')
-  const live = await gatherLive({...clusterOptions, kubeconfig: {...clusterOptions.kubeconfig, secrets}}, {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf})
+  const live = await gatherLive(
+    {...clusterOptions, kubeconfig: {...clusterOptions.kubeconfig, secrets}},
+    {...promSettings, at, podBreakdown: options.podBreakdown, replay: options.replay, whatIf: options.whatIf},
+  )
   return {
     mode: 'cluster',
     sources: live.sources,

@@ -9,19 +9,55 @@ const helpGroup = 'PROMETHEUS'
 
 /** How to reach Prometheus and what to query. Env equivalents: KUBECTL_VA_PROM_URL, KUBECTL_VA_PROM_TOKEN, ... */
 export const promFlags = {
-  'prom-url': Flags.string({description: 'Prometheus URL (default: $KUBECTL_VA_PROM_URL, else the controller ConfigMap PROMETHEUS_BASE_URL through the API server proxy, else a well-known monitoring Service).', helpGroup}),
-  'prom-token': Flags.string({description: 'Bearer token for Prometheus (env KUBECTL_VA_PROM_TOKEN). Never printed.', helpGroup}),
-  'prom-token-file': Flags.string({description: 'File holding the bearer token (env KUBECTL_VA_PROM_TOKEN_FILE).', helpGroup}),
-  'prom-header': Flags.string({description: "Extra HTTP header, 'Name: value' (repeatable).", multiple: true, multipleNonGreedy: true, helpGroup}),
-  'prom-ca-file': Flags.string({description: 'CA bundle to verify Prometheus (env KUBECTL_VA_PROM_CA_FILE).', helpGroup}),
+  'prom-url': Flags.string({
+    description:
+      'Prometheus URL (default: $KUBECTL_VA_PROM_URL, else the controller ConfigMap PROMETHEUS_BASE_URL through the API server proxy, else a well-known monitoring Service).',
+    helpGroup,
+  }),
+  'prom-token': Flags.string({
+    description: 'Bearer token for Prometheus (env KUBECTL_VA_PROM_TOKEN). Never printed.',
+    helpGroup,
+  }),
+  'prom-token-file': Flags.string({
+    description: 'File holding the bearer token (env KUBECTL_VA_PROM_TOKEN_FILE).',
+    helpGroup,
+  }),
+  'prom-header': Flags.string({
+    description: "Extra HTTP header, 'Name: value' (repeatable).",
+    multiple: true,
+    multipleNonGreedy: true,
+    helpGroup,
+  }),
+  'prom-ca-file': Flags.string({
+    description: 'CA bundle to verify Prometheus (env KUBECTL_VA_PROM_CA_FILE).',
+    helpGroup,
+  }),
   'prom-cert-file': Flags.string({description: 'Client certificate for Prometheus (mTLS).', helpGroup}),
   'prom-key-file': Flags.string({description: 'Client key for Prometheus (mTLS).', helpGroup}),
-  'prom-insecure-skip-verify': Flags.boolean({description: "Do not verify Prometheus' TLS certificate (insecure).", helpGroup}),
-  'prom-timeout': Flags.string({description: 'Timeout of each Prometheus request, e.g. 10s.', default: '15s', helpGroup}),
-  window: Flags.string({description: 'Rate window of the collector queries, as the controller uses (e.g. 1m, 5m).', default: '1m', helpGroup}),
-  at: Flags.string({description: 'Evaluate the metrics at this time: RFC 3339, Unix seconds, or relative like -15m.', helpGroup}),
+  'prom-insecure-skip-verify': Flags.boolean({
+    description: "Do not verify Prometheus' TLS certificate (insecure).",
+    helpGroup,
+  }),
+  'prom-timeout': Flags.string({
+    description: 'Timeout of each Prometheus request, e.g. 10s.',
+    default: '15s',
+    helpGroup,
+  }),
+  window: Flags.string({
+    description: 'Rate window of the collector queries, as the controller uses (e.g. 1m, 5m).',
+    default: '1m',
+    helpGroup,
+  }),
+  at: Flags.string({
+    description: 'Evaluate the metrics at this time: RFC 3339, Unix seconds, or relative like -15m.',
+    helpGroup,
+  }),
   'no-metrics': Flags.boolean({description: 'Do not query Prometheus (cluster view only).', helpGroup}),
-  'wva-compat': Flags.boolean({description: "Compute with the controller's own (possibly wrong) inputs for its version, e.g. 0 input tokens at v0.0.1.", helpGroup}),
+  'wva-compat': Flags.boolean({
+    description:
+      "Compute with the controller's own (possibly wrong) inputs for its version, e.g. 0 input tokens at v0.0.1.",
+    helpGroup,
+  }),
   'show-queries': Flags.boolean({description: 'Print the PromQL used (describe).', helpGroup}),
 }
 
@@ -65,7 +101,8 @@ export function toPrometheusSettings(flags: PromFlagValues, env: NodeJS.ProcessE
     caFile: flags['prom-ca-file'] ?? nonEmpty(env.KUBECTL_VA_PROM_CA_FILE),
     certFile: flags['prom-cert-file'] ?? nonEmpty(env.KUBECTL_VA_PROM_CERT_FILE),
     keyFile: flags['prom-key-file'] ?? nonEmpty(env.KUBECTL_VA_PROM_KEY_FILE),
-    insecureSkipTlsVerify: flags['prom-insecure-skip-verify'] === true || env.KUBECTL_VA_PROM_INSECURE_SKIP_VERIFY === 'true',
+    insecureSkipTlsVerify:
+      flags['prom-insecure-skip-verify'] === true || env.KUBECTL_VA_PROM_INSECURE_SKIP_VERIFY === 'true',
     timeoutMs,
     window,
     at: flags.at,

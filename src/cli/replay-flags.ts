@@ -10,11 +10,20 @@ const historyGroup = 'HISTORY'
 
 /** Replay (--since, or --from/--to, with --step) and sweep (--sweep) flags of `simulate`. -o csv is the output flag's. */
 export const replayFlags = {
-  since: Flags.string({description: 'Replay the last DURATION of history (e.g. 1h, 1d, 7d) from Prometheus.', helpGroup: historyGroup}),
-  from: Flags.string({description: 'Replay from this time: RFC 3339, Unix seconds, or relative to now (-2d).', helpGroup: historyGroup}),
+  since: Flags.string({
+    description: 'Replay the last DURATION of history (e.g. 1h, 1d, 7d) from Prometheus.',
+    helpGroup: historyGroup,
+  }),
+  from: Flags.string({
+    description: 'Replay from this time: RFC 3339, Unix seconds, or relative to now (-2d).',
+    helpGroup: historyGroup,
+  }),
   to: Flags.string({description: 'Replay up to this time (default: now); needs --from.', helpGroup: historyGroup}),
   step: Flags.string({description: 'Replay step, a Prometheus duration (default 1m).', helpGroup: historyGroup}),
-  sweep: Flags.string({description: 'Vary one what-if over a range: PARAM=FROM:TO:STEP, e.g. arrival-rate=100:5000:100.', helpGroup: 'WHAT-IF'}),
+  sweep: Flags.string({
+    description: 'Vary one what-if over a range: PARAM=FROM:TO:STEP, e.g. arrival-rate=100:5000:100.',
+    helpGroup: 'WHAT-IF',
+  }),
 }
 
 export const DEFAULT_REPLAY_STEP = '1m'

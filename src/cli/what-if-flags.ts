@@ -9,24 +9,63 @@ const group = 'WHAT-IF'
 
 /** Flags that change the simulated inputs. Values are validated after parsing, with kubectl-style messages. */
 export const whatIfFlags = {
-  'arrival-rate': Flags.string({description: 'Arrival rate in requests per minute (replaces the measured load).', helpGroup: group}),
+  'arrival-rate': Flags.string({
+    description: 'Arrival rate in requests per minute (replaces the measured load).',
+    helpGroup: group,
+  }),
   'input-tokens': Flags.string({description: 'Average input (prompt) tokens per request.', helpGroup: group}),
   'output-tokens': Flags.string({description: 'Average output (generated) tokens per request.', helpGroup: group}),
-  'load-scale': Flags.string({description: 'Multiply the arrival rate by this factor, e.g. 2 for twice the traffic.', helpGroup: group}),
+  'load-scale': Flags.string({
+    description: 'Multiply the arrival rate by this factor, e.g. 2 for twice the traffic.',
+    helpGroup: group,
+  }),
   'slo-ttft': Flags.string({description: 'TTFT target in ms (replaces the service class value).', helpGroup: group}),
-  'slo-itl': Flags.string({description: 'ITL (time per output token) target in ms (replaces the service class slo-tpot).', helpGroup: group}),
-  'max-batch': Flags.string({description: 'Maximum batch size per replica (replaces the profile maxBatchSize).', helpGroup: group}),
-  replicas: Flags.string({description: 'Current replicas, for VAs whose manifests give none (no Deployment, no status).', helpGroup: group}),
-  'scale-to-zero': Flags.boolean({description: 'Simulate with WVA_SCALE_TO_ZERO=true (minimum 0 replicas).', allowNo: true, helpGroup: group}),
-  'kv-threshold': Flags.string({description: 'Saturation engines: KV-cache fraction (0..1) at which a replica counts as saturated.', helpGroup: group}),
-  'queue-threshold': Flags.string({description: 'Saturation engines: waiting requests at which a replica counts as saturated.', helpGroup: group}),
-  'kv-spare-trigger': Flags.string({description: 'Saturation engines: scale up when the average spare KV fraction drops below this.', helpGroup: group}),
-  'queue-spare-trigger': Flags.string({description: 'Saturation engines: scale up when the average spare queue length drops below this.', helpGroup: group}),
-  retention: Flags.string({description: 'Scale-to-zero retention window (e.g. 10m): no request in it allows 0 replicas.', helpGroup: group}),
-  engine: Flags.string({description: 'Decision engine instead of the detected one: queueing-model|capacity|saturation.', helpGroup: group}),
+  'slo-itl': Flags.string({
+    description: 'ITL (time per output token) target in ms (replaces the service class slo-tpot).',
+    helpGroup: group,
+  }),
+  'max-batch': Flags.string({
+    description: 'Maximum batch size per replica (replaces the profile maxBatchSize).',
+    helpGroup: group,
+  }),
+  replicas: Flags.string({
+    description: 'Current replicas, for VAs whose manifests give none (no Deployment, no status).',
+    helpGroup: group,
+  }),
+  'scale-to-zero': Flags.boolean({
+    description: 'Simulate with WVA_SCALE_TO_ZERO=true (minimum 0 replicas).',
+    allowNo: true,
+    helpGroup: group,
+  }),
+  'kv-threshold': Flags.string({
+    description: 'Saturation engines: KV-cache fraction (0..1) at which a replica counts as saturated.',
+    helpGroup: group,
+  }),
+  'queue-threshold': Flags.string({
+    description: 'Saturation engines: waiting requests at which a replica counts as saturated.',
+    helpGroup: group,
+  }),
+  'kv-spare-trigger': Flags.string({
+    description: 'Saturation engines: scale up when the average spare KV fraction drops below this.',
+    helpGroup: group,
+  }),
+  'queue-spare-trigger': Flags.string({
+    description: 'Saturation engines: scale up when the average spare queue length drops below this.',
+    helpGroup: group,
+  }),
+  retention: Flags.string({
+    description: 'Scale-to-zero retention window (e.g. 10m): no request in it allows 0 replicas.',
+    helpGroup: group,
+  }),
+  engine: Flags.string({
+    description: 'Decision engine instead of the detected one: queueing-model|capacity|saturation.',
+    helpGroup: group,
+  }),
 }
 
-type WhatIfFlagValues = {[K in keyof typeof whatIfFlags]?: K extends 'scale-to-zero' ? boolean | undefined : string | undefined}
+type WhatIfFlagValues = {
+  [K in keyof typeof whatIfFlags]?: K extends 'scale-to-zero' ? boolean | undefined : string | undefined
+}
 
 export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
   return {

@@ -18,7 +18,11 @@ export default class Complete extends Command {
     let result: CompletionResult
     try {
       const {clusterLookups} = await import('../cli/completion/cluster-lookups.js')
-      result = await complete(words.length === 0 ? [''] : words, completionCommandsFrom(this.config.commands), clusterLookups())
+      result = await complete(
+        words.length === 0 ? [''] : words,
+        completionCommandsFrom(this.config.commands),
+        clusterLookups(),
+      )
     } catch {
       // Never print an error into the user's shell.
       result = {candidates: [], directive: Directive.error}

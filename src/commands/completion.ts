@@ -7,7 +7,8 @@ import {shownValue, UsageError} from '../core/errors.js'
 
 export default class Completion extends BaseCommand {
   static override summary = 'Print a shell completion script or install the kubectl shim'
-  static override description = `kubectl (1.26 or later) completes "kubectl va <TAB>" by running kubectl_complete-va from your PATH.
+  static override description =
+    `kubectl (1.26 or later) completes "kubectl va <TAB>" by running kubectl_complete-va from your PATH.
 install-kubectl-shim writes that file next to kubectl-va (krew's bin directory when installed with krew).
 bash, zsh, fish and powershell print a script that completes kubectl-va when run directly.`
   static override examples = [
@@ -25,7 +26,9 @@ bash, zsh, fish and powershell print a script that completes kubectl-va when run
   // Not oclif `options`: oclif's error for a wrong one exits 1, and a usage error exits 2.
   static completionValues = {shell: [...completionShells, 'install-kubectl-shim']}
   static override flags = {
-    dir: Flags.string({description: 'Directory for install-kubectl-shim (default: the directory of the kubectl-va on PATH).'}),
+    dir: Flags.string({
+      description: 'Directory for install-kubectl-shim (default: the directory of the kubectl-va on PATH).',
+    }),
   }
 
   async run(): Promise<void> {

@@ -9,7 +9,8 @@ import {promFlags} from '../cli/prom-flags.js'
 export default class Describe extends BaseCommand {
   static override usage = 'describe [NAME...] [flags]'
   static override summary = 'Explain why a VariantAutoscaling has the replicas it has'
-  static override description = `Shows one or more VariantAutoscalings in detail: spec and performance profile, service class and SLOs, the
+  static override description =
+    `Shows one or more VariantAutoscalings in detail: spec and performance profile, service class and SLOs, the
 target Deployment's replicas, the controller's status and conditions, the live load and latency from Prometheus,
 and the decision of the controller's optimizer recomputed here, with the reason when it differs. Read-only.`
 
@@ -37,21 +38,62 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const now = new Date()
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
-    const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {podBreakdown: true, secrets: this.secrets})
+    const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {
+      podBreakdown: true,
+      secrets: this.secrets,
+    })
     const compatList = inputs.compat ? inspectWith(inputs.compat.metrics) : undefined
     const controllerInputs = (name: string, namespace: string) => {
       const compat = compatList?.items.find((item) => item.name === name && item.namespace === namespace)
-      return compat && inputs.compat ? {profile: inputs.compat.profile, replicas: compat.recomputed.replicas, outcome: compat.recomputed.outcome} : undefined
+      return compat && inputs.compat
+        ? {profile: inputs.compat.profile, replicas: compat.recomputed.replicas, outcome: compat.recomputed.outcome}
+        : undefined
     }
 
     if (output === 'json' || output === 'yaml') {
       const {serialize} = await import('../core/render/serialize.js')
       const {explainDecision} = await import('../core/render/explain.js')
-      const prometheus = inputs.prometheus ? {url: inputs.prometheus.url ?? null, foundBy: inputs.prometheus.foundBy ?? null, window: inputs.prometheus.window, at: inputs.prometheus.at?.toISOString() ?? null, queries: inputs.prometheus.queries, error: inputs.prometheus.error?.message ?? null} : null
-      this.write(serialize({...list, items: items.map((item) => ({...item, explanation: explainDecision(item, now), withControllerInputs: controllerInputs(item.name, item.namespace) ?? null, pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID) ?? null})), prometheus}, output))
+      const prometheus = inputs.prometheus
+        ? {
+            url: inputs.prometheus.url ?? null,
+            foundBy: inputs.prometheus.foundBy ?? null,
+            window: inputs.prometheus.window,
+            at: inputs.prometheus.at?.toISOString() ?? null,
+            queries: inputs.prometheus.queries,
+            error: inputs.prometheus.error?.message ?? null,
+          }
+        : null
+      this.write(
+        serialize(
+          {
+            ...list,
+            items: items.map((item) => ({
+              ...item,
+              explanation: explainDecision(item, now),
+              withControllerInputs: controllerInputs(item.name, item.namespace) ?? null,
+              pods:
+                inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID) ?? null,
+            })),
+            prometheus,
+          },
+          output,
+        ),
+      )
     } else {
       const {renderDescribe} = await import('../core/render/describe.js')
-      this.write(items.map((item) => renderDescribe(item, {now, prometheus: inputs.prometheus, showQueries: flags['show-queries'], pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID), controllerInputs: controllerInputs(item.name, item.namespace)})).join('\n\n'))
+      this.write(
+        items
+          .map((item) =>
+            renderDescribe(item, {
+              now,
+              prometheus: inputs.prometheus,
+              showQueries: flags['show-queries'],
+              pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID),
+              controllerInputs: controllerInputs(item.name, item.namespace),
+            }),
+          )
+          .join('\n\n'),
+      )
     }
     // Exit 6 always says why on stderr, one line per problem, as get does.
     for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))

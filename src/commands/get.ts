@@ -9,7 +9,8 @@ import {promFlags} from '../cli/prom-flags.js'
 export default class Get extends BaseCommand {
   static override usage = 'get [NAME...] [flags]'
   static override summary = 'Show live load, SLOs and desired replicas of VariantAutoscalings'
-  static override description = `Lists VariantAutoscalings with their model, accelerator, live load and latency (from the same Prometheus queries
+  static override description =
+    `Lists VariantAutoscalings with their model, accelerator, live load and latency (from the same Prometheus queries
 the WVA controller runs) against the SLOs, the target Deployment's replicas, the controller's desired replicas and
 the desired replicas recomputed here with the controller's optimizer. Read-only.`
 
@@ -28,7 +29,10 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     ...kubeFlags,
     ...promFlags,
     ...manifestFlags,
-    output: outputFlag(['table', 'wide', 'json', 'yaml', 'name'], 'Output format: wide|json|yaml|name (default: table).'),
+    output: outputFlag(
+      ['table', 'wide', 'json', 'yaml', 'name'],
+      'Output format: wide|json|yaml|name (default: table).',
+    ),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
   }
 
@@ -57,7 +61,15 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
         const {renderGetTable} = await import('../core/render/get.js')
         const color = this.useColor(flags['no-color'])
         const chalk = color ? (await import('chalk')).default : undefined
-        this.write(renderGetTable(items, {wide: output === 'wide', noHeaders: flags['no-headers'], allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1, now, highlight: chalk ? (text) => chalk.red(text) : undefined}))
+        this.write(
+          renderGetTable(items, {
+            wide: output === 'wide',
+            noHeaders: flags['no-headers'],
+            allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1,
+            now,
+            highlight: chalk ? (text) => chalk.red(text) : undefined,
+          }),
+        )
       }
     }
     for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))

@@ -15,7 +15,8 @@ import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAME...] [flags]'
   static override summary = 'Dry-run WVA scaling decisions at another load, other SLOs or another batch size'
-  static override description = `Runs the WVA controller's queueing-model optimizer locally, number for number, and prints the replicas it would
+  static override description =
+    `Runs the WVA controller's queueing-model optimizer locally, number for number, and prints the replicas it would
 decide for each VariantAutoscaling. With -f it works fully offline from manifest files: VariantAutoscalings, the
 ConfigMaps service-classes-config and accelerator-unit-costs, optionally Deployments (current replicas) and a
 MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ever written to a cluster.`
@@ -25,7 +26,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     '# What if traffic doubles?\n<%= config.bin %> simulate -f examples/quickstart.yaml --load-scale 2',
     '# A tighter TTFT target and a smaller batch, for one VA\n<%= config.bin %> simulate llama-8b-h100 -f examples/ --slo-ttft 200 --max-batch 64',
     '# Machine-readable output for CI\n<%= config.bin %> simulate -f examples/quickstart.yaml -o json',
-    '# Live: today\'s load from Prometheus, doubled, for every VA in a namespace\n<%= config.bin %> simulate -n llm --load-scale 2',
+    "# Live: today's load from Prometheus, doubled, for every VA in a namespace\n<%= config.bin %> simulate -n llm --load-scale 2",
     '# Capacity planning: replicas from 100 to 5000 req/min, offline\n<%= config.bin %> simulate llama-8b-h100 -f examples/quickstart.yaml --sweep arrival-rate=100:5000:100',
     '# What would WVA have done over the last day?\n<%= config.bin %> simulate llama-8b-h100 -n llm --since 1d --step 5m',
   ]
@@ -37,10 +38,18 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     ...manifestFlags,
     ...whatIfFlags,
     ...replayFlags,
-    chart: Flags.boolean({description: 'With --since/--from: draw a chart per VA above the summary (default on; --no-chart for the table only).', allowNo: true, helpGroup: 'HISTORY'}),
+    chart: Flags.boolean({
+      description:
+        'With --since/--from: draw a chart per VA above the summary (default on; --no-chart for the table only).',
+      allowNo: true,
+      helpGroup: 'HISTORY',
+    }),
     ...kubeFlags,
     ...promFlags,
-    output: outputFlag(['table', 'wide', 'json', 'yaml', 'csv'], 'Output format: wide|json|yaml|csv (csv for --sweep and --since; default: table).'),
+    output: outputFlag(
+      ['table', 'wide', 'json', 'yaml', 'csv'],
+      'Output format: wide|json|yaml|csv (csv for --sweep and --since; default: table).',
+    ),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
   }
 
@@ -61,9 +70,13 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
     const replay = mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {}
     const inputs = await loadInputs(flags, names, now, {...replay, whatIf, secrets: this.secrets})
-    const missing = inputs.mode === 'offline' ? names.filter((name) => !inputs.sources.variantAutoscalings.some((va) => va.metadata?.name === name)) : []
+    const missing =
+      inputs.mode === 'offline'
+        ? names.filter((name) => !inputs.sources.variantAutoscalings.some((va) => va.metadata?.name === name))
+        : []
     reportInputProblems(inputs, missing)
-    if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+    if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0)
+      process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
 
     if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output)
     if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
@@ -81,7 +94,10 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     // Flags that cannot change the shown VAs' engines: one warning per engine family.
     result.warnings.push(...whatIfWarningsFor(whatIf, items))
     for (const warning of result.warnings) this.warnLine(warning)
-    if (whatIf.replicas !== undefined && items.some((item) => item.current.source === 'deployment' || item.current.source === 'status')) {
+    if (
+      whatIf.replicas !== undefined &&
+      items.some((item) => item.current.source === 'deployment' || item.current.source === 'status')
+    ) {
       this.warnLine('--replicas applies only to VAs whose inputs give no current replicas (no Deployment, no status)')
     }
     const {renderSimulationTable, simulationNotes} = await import('../core/render/simulation.js')
@@ -90,7 +106,13 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       this.write(serialize({...result, items}, output))
     } else if (items.length > 0) {
       const namespaces = new Set(items.map((item) => item.namespace))
-      this.write(renderSimulationTable(items, {wide: output === 'wide', noHeaders: flags['no-headers'], showNamespace: flags['all-namespaces'] || namespaces.size > 1}))
+      this.write(
+        renderSimulationTable(items, {
+          wide: output === 'wide',
+          noHeaders: flags['no-headers'],
+          showNamespace: flags['all-namespaces'] || namespaces.size > 1,
+        }),
+      )
     }
     for (const note of simulationNotes(items)) process.stderr.write(`${note}\n`)
 
@@ -99,7 +121,14 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     return commandResult(Boolean(inputs.prometheus?.error), failed ? (someStand ? 'partial' : 'none') : 'all')
   }
 
-  private async printSweep(inputs: CommandInputs, spec: SweepSpec, whatIf: WhatIf, names: string[], flags: {namespace?: string | undefined; 'no-headers': boolean}, output: string): Promise<RunResult> {
+  private async printSweep(
+    inputs: CommandInputs,
+    spec: SweepSpec,
+    whatIf: WhatIf,
+    names: string[],
+    flags: {namespace?: string | undefined; 'no-headers': boolean},
+    output: string,
+  ): Promise<RunResult> {
     if (names.length > 1) {
       throw new UsageError('--sweep: takes one VariantAutoscaling name', {
         hint: 'name one VA, or none when the input holds only one',
@@ -113,7 +142,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     })
     for (const warning of result.warnings) this.warnLine(warning)
     const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
-    if (output === 'json' || output === 'yaml') this.write((await import('../core/render/serialize.js')).serialize(result, output))
+    if (output === 'json' || output === 'yaml')
+      this.write((await import('../core/render/serialize.js')).serialize(result, output))
     else if (output === 'csv') this.write(renderSweepCsv(result))
     else this.write(renderSweepTable(result, {wide: output === 'wide', noHeaders: flags['no-headers']}))
     for (const note of sweepNotes(result)) process.stderr.write(`${note}\n`)

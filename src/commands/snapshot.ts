@@ -10,7 +10,8 @@ import {UsageError} from '../core/errors.js'
 export default class Snapshot extends BaseCommand {
   static override usage = 'snapshot [NAME...] [flags]'
   static override summary = 'Save VAs, their config and live metrics as manifests for offline simulation'
-  static override description = `Writes the selected VariantAutoscalings, their Deployments, the controller ConfigMaps, a trimmed controller
+  static override description =
+    `Writes the selected VariantAutoscalings, their Deployments, the controller ConfigMaps, a trimmed controller
 Deployment and a MetricsSnapshot of the collected metrics as one multi-document YAML. \`simulate -f\` on the result
 reproduces the same decision offline: attach it to bug reports. Secrets are never included.`
 
@@ -40,11 +41,21 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     const {reportInputProblems, inspectResult, noResourcesMessage} = await import('../cli/report.js')
     const inputs = await loadInputs(flags, names, now, {secrets: this.secrets})
     reportInputProblems(inputs, [])
-    if (inputs.sources.variantAutoscalings.length === 0) process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+    if (inputs.sources.variantAutoscalings.length === 0)
+      process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
     const {buildSnapshot} = await import('../core/view/build-snapshot.js')
     const {stringify} = await import('yaml')
-    const objects = buildSnapshot({sources: inputs.sources, metrics: inputs.metrics ?? [], pods: inputs.saturationPods, requestCounts: inputs.requestCounts, time: inputs.prometheus?.at ?? now, window: inputs.prometheus?.window ?? flags.window})
-    const text = `# kubectl va snapshot, ${now.toISOString()}: replay offline with kubectl va simulate -f <this file>\n` + objects.map((object) => stringify(object, {lineWidth: 0})).join('---\n')
+    const objects = buildSnapshot({
+      sources: inputs.sources,
+      metrics: inputs.metrics ?? [],
+      pods: inputs.saturationPods,
+      requestCounts: inputs.requestCounts,
+      time: inputs.prometheus?.at ?? now,
+      window: inputs.prometheus?.window ?? flags.window,
+    })
+    const text =
+      `# kubectl va snapshot, ${now.toISOString()}: replay offline with kubectl va simulate -f <this file>\n` +
+      objects.map((object) => stringify(object, {lineWidth: 0})).join('---\n')
     if (outputFile !== undefined) {
       const {writeFile} = await import('node:fs/promises')
       try {

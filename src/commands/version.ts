@@ -2,12 +2,21 @@ import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js
 
 export default class Version extends BaseCommand {
   static override summary = 'Print the kubectl-va version'
-  static override examples = ['# Print the version\n<%= config.bin %> version', '# As JSON, for scripts\n<%= config.bin %> version -o json']
-  static override flags = {output: outputFlag(['table', 'json', 'yaml'], 'Output format: json|yaml (default: one line).')}
+  static override examples = [
+    '# Print the version\n<%= config.bin %> version',
+    '# As JSON, for scripts\n<%= config.bin %> version -o json',
+  ]
+  static override flags = {
+    output: outputFlag(['table', 'json', 'yaml'], 'Output format: json|yaml (default: one line).'),
+  }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Version)
-    const info = {clientVersion: this.config.version, nodeVersion: process.version, platform: `${process.platform}/${process.arch}`}
+    const info = {
+      clientVersion: this.config.version,
+      nodeVersion: process.version,
+      platform: `${process.platform}/${process.arch}`,
+    }
     switch (parseOutputFormat(flags.output, ['table', 'json', 'yaml'])) {
       case 'json':
         this.write(JSON.stringify(info, null, 2))

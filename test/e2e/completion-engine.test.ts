@@ -5,7 +5,12 @@ import {join} from 'node:path'
 import {test} from 'node:test'
 
 import {clusterLookups} from '../../src/cli/completion/cluster-lookups.js'
-import {complete, formatCompletion, type CompletionCommand, type CompletionLookups} from '../../src/cli/completion/complete.js'
+import {
+  complete,
+  formatCompletion,
+  type CompletionCommand,
+  type CompletionLookups,
+} from '../../src/cli/completion/complete.js'
 
 // The engine against commands shaped like the planned get/describe (kubeconfig flags, a VA name argument), which
 // are not on this branch yet, with lookups that record what they were asked.
@@ -26,9 +31,13 @@ const commands: CompletionCommand[] = [
 function recordingLookups() {
   const calls: string[] = []
   const lookups: CompletionLookups = {
-    contexts: async (s) => (calls.push(`contexts ${JSON.stringify(s)}`), [{value: 'kind-dev', description: 'cluster kind'}, {value: 'prod'}]),
+    contexts: async (s) => (
+      calls.push(`contexts ${JSON.stringify(s)}`), [{value: 'kind-dev', description: 'cluster kind'}, {value: 'prod'}]
+    ),
     namespaces: async (s) => (calls.push(`namespaces ${JSON.stringify(s)}`), [{value: 'llm'}, {value: 'default'}]),
-    variantAutoscalings: async (s) => (calls.push(`vas ${JSON.stringify(s)}`), [{value: 'granite-8b'}, {value: 'llama-70b'}]),
+    variantAutoscalings: async (s) => (
+      calls.push(`vas ${JSON.stringify(s)}`), [{value: 'granite-8b'}, {value: 'llama-70b'}]
+    ),
   }
   return {calls, lookups}
 }
@@ -63,7 +72,13 @@ test('VA names complete as the positional argument, in the namespace given', asy
 
 test('-o values come from the flag description; --kubeconfig falls back to file completion', async () => {
   const {lookups} = recordingLookups()
-  assert.deepEqual(values(await complete(['get', '-o', ''], commands, lookups)), ['table', 'wide', 'json', 'yaml', 'name'])
+  assert.deepEqual(values(await complete(['get', '-o', ''], commands, lookups)), [
+    'table',
+    'wide',
+    'json',
+    'yaml',
+    'name',
+  ])
   assert.deepEqual(await complete(['get', '--kubeconfig', ''], commands, lookups), {candidates: [], directive: 0})
 })
 
@@ -78,7 +93,10 @@ test('cluster lookups: contexts from every KUBECONFIG file, first definition win
   const dir = mkdtempSync(join(tmpdir(), 'kva-kubeconfig-'))
   t.after(() => rmSync(dir, {recursive: true, force: true}))
   writeFileSync(join(dir, 'a'), 'contexts:\n- name: dev\n  context: {cluster: kind}\n')
-  writeFileSync(join(dir, 'b'), 'contexts:\n- name: dev\n  context: {cluster: other}\n- name: prod\n  context: {cluster: eks}\n')
+  writeFileSync(
+    join(dir, 'b'),
+    'contexts:\n- name: dev\n  context: {cluster: other}\n- name: prod\n  context: {cluster: eks}\n',
+  )
   const lookups = clusterLookups({KUBECONFIG: `${join(dir, 'a')}:${join(dir, 'missing')}:${join(dir, 'b')}`})
   assert.deepEqual(await lookups.contexts({}), [
     {value: 'dev', description: 'cluster kind'},
@@ -90,11 +108,20 @@ test('cluster lookups: names come from kubectl get -o name, and a failing kubect
   const dir = mkdtempSync(join(tmpdir(), 'kva-fake-kubectl-'))
   t.after(() => rmSync(dir, {recursive: true, force: true}))
   const fake = join(dir, 'kubectl')
-  writeFileSync(fake, '#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\necho variantautoscaling.llmd.ai/granite-8b\necho variantautoscaling.llmd.ai/llama-70b\n')
+  writeFileSync(
+    fake,
+    '#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\necho variantautoscaling.llmd.ai/granite-8b\necho variantautoscaling.llmd.ai/llama-70b\n',
+  )
   chmodSync(fake, 0o755)
   const lookups = clusterLookups({KUBECTL_VA_KUBECTL: fake, PATH: process.env.PATH})
-  assert.deepEqual(await lookups.variantAutoscalings({namespace: 'llm', context: 'prod'}), [{value: 'granite-8b'}, {value: 'llama-70b'}])
-  assert.equal(readFileSync(join(dir, 'args'), 'utf8'), 'get variantautoscalings.llmd.ai --namespace llm --output=name --request-timeout=2s --context prod\n')
+  assert.deepEqual(await lookups.variantAutoscalings({namespace: 'llm', context: 'prod'}), [
+    {value: 'granite-8b'},
+    {value: 'llama-70b'},
+  ])
+  assert.equal(
+    readFileSync(join(dir, 'args'), 'utf8'),
+    'get variantautoscalings.llmd.ai --namespace llm --output=name --request-timeout=2s --context prod\n',
+  )
   const failing = join(dir, 'failing')
   writeFileSync(failing, '#!/bin/sh\necho "error: You must be logged in" >&2\nexit 1\n')
   chmodSync(failing, 0o755)

@@ -115,7 +115,11 @@ function sandbox(): {cwd: string; pathDir: string; home: string} {
 
 /** Output as the docs show it: trailing blanks of lines and the final newline do not count. */
 function shownLines(text: string): string {
-  return text.split('\n').map((line) => line.trimEnd()).join('\n').trimEnd()
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trimEnd()
 }
 
 /** Where kubectl, jq and bash are: the reader's PATH, without any kubectl-va of the developer's. */

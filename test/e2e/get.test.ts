@@ -14,9 +14,18 @@ test('kubectl va get lists VAs with live replicas, the controller decision and o
   assert.equal(run.stderr, '')
   assert.equal(run.code, 0)
   const lines = run.stdout.trimEnd().split('\n')
-  assert.match(lines[0]!, /^NAME\s+MODEL\s+ACCELERATOR\s+RATE\(RPM\)\s+TTFT\(MS\)\s+ITL\(MS\)\s+CURRENT\s+READY\s+DESIRED\s+RECOMPUTED\s+AGE$/)
-  assert.deepEqual(lines.slice(1).map((line) => line.split(/\s+/)[0]), ['granite-13b-l40s', 'vllme-deployment'])
-  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+  assert.match(
+    lines[0]!,
+    /^NAME\s+MODEL\s+ACCELERATOR\s+RATE\(RPM\)\s+TTFT\(MS\)\s+ITL\(MS\)\s+CURRENT\s+READY\s+DESIRED\s+RECOMPUTED\s+AGE$/,
+  )
+  assert.deepEqual(
+    lines.slice(1).map((line) => line.split(/\s+/)[0]),
+    ['granite-13b-l40s', 'vllme-deployment'],
+  )
+  assert.deepEqual(
+    api.requests.filter((request) => request.method !== 'GET'),
+    [],
+  )
 })
 
 test('get -A shows the NAMESPACE column and -o json has the documented fields', async (t) => {
@@ -28,8 +37,29 @@ test('get -A shows the NAMESPACE column and -o json has the documented fields', 
   const json = await kubectlVa(['get', '-A', '--no-metrics', '-o', 'json'], {env})
   const list = JSON.parse(json.stdout)
   assert.equal(list.kind, 'VariantAutoscalingReportList')
-  assert.deepEqual(Object.keys(list.items[0]), ['namespace', 'name', 'shape', 'engine', 'modelID', 'accelerator', 'variantID', 'creationTimestamp', 'target', 'replicas', 'slo', 'cost', 'profile', 'controller', 'metrics', 'recomputed', 'problems'])
-  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+  assert.deepEqual(Object.keys(list.items[0]), [
+    'namespace',
+    'name',
+    'shape',
+    'engine',
+    'modelID',
+    'accelerator',
+    'variantID',
+    'creationTimestamp',
+    'target',
+    'replicas',
+    'slo',
+    'cost',
+    'profile',
+    'controller',
+    'metrics',
+    'recomputed',
+    'problems',
+  ])
+  assert.deepEqual(
+    api.requests.filter((request) => request.method !== 'GET'),
+    [],
+  )
 })
 
 test('get of a VA that does not exist is exit code 3 with kubectl wording', async (t) => {
@@ -61,11 +91,15 @@ test('a wrong token is a cluster error (exit 4) that never prints the token', as
 test('cluster faults: unknown context, unreachable server and forbidden ConfigMaps', async (t) => {
   const api = await startFakeApiServer(t, fixture(), {forbidden: [{resource: 'configmaps'}]})
   const kubeconfig = api.writeKubeconfig({namespace: 'llm'})
-  const unknownContext = await kubectlVa(['get', '--no-metrics', '--context', 'nope'], {env: cleanEnv({KUBECONFIG: kubeconfig})})
+  const unknownContext = await kubectlVa(['get', '--no-metrics', '--context', 'nope'], {
+    env: cleanEnv({KUBECONFIG: kubeconfig}),
+  })
   assert.equal(unknownContext.code, 4)
   assert.match(unknownContext.stderr, /^error: .*context "nope"/)
 
-  const unreachable = await kubectlVa(['get', '--no-metrics'], {env: cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm', server: 'https://127.0.0.1:9'})})})
+  const unreachable = await kubectlVa(['get', '--no-metrics'], {
+    env: cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm', server: 'https://127.0.0.1:9'})}),
+  })
   assert.equal(unreachable.code, 4)
   assert.match(unreachable.stderr, /^error: cannot reach the API server https:\/\/127\.0\.0\.1:9/)
 
@@ -77,10 +111,14 @@ test('cluster faults: unknown context, unreachable server and forbidden ConfigMa
 
 test('a VA with wrong field types keeps its row, shows <error>, and exits 6', async (t) => {
   const objects = fixture().map((object) =>
-    object.kind === 'VariantAutoscaling' && object.metadata?.name === 'granite-13b-l40s' ? {...object, spec: {...object.spec, modelProfile: {accelerators: 'L40S'}}} : object,
+    object.kind === 'VariantAutoscaling' && object.metadata?.name === 'granite-13b-l40s'
+      ? {...object, spec: {...object.spec, modelProfile: {accelerators: 'L40S'}}}
+      : object,
   )
   const api = await startFakeApiServer(t, objects)
-  const run = await kubectlVa(['get', '--no-metrics'], {env: cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})})})
+  const run = await kubectlVa(['get', '--no-metrics'], {
+    env: cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})}),
+  })
   assert.equal(run.code, 6)
   assert.match(run.stdout, /^granite-13b-l40s\s.*<error>\s/m)
   assert.match(run.stdout, /^vllme-deployment\s/m)

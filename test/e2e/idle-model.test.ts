@@ -53,11 +53,19 @@ function clusterObjects(scaleToZero: boolean): KubeObject[] {
       namespace: 'workload-variant-autoscaler-system',
       labels: {'control-plane': 'controller-manager'},
     },
-    spec: {template: {spec: {containers: [{
-      name: 'manager',
-      image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.4',
-      env: [{name: 'WVA_SCALE_TO_ZERO', value: String(scaleToZero)}],
-    }]}}},
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: 'manager',
+              image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.4',
+              env: [{name: 'WVA_SCALE_TO_ZERO', value: String(scaleToZero)}],
+            },
+          ],
+        },
+      },
+    },
   }
   return [...clusterFixture('crd-a-v0.0.4'), ...quickstart, controller]
 }
@@ -105,7 +113,10 @@ test('an idle model (known zero rate, no token averages) decides zeroLoad on eve
   await t.test('simulate: zeroLoad 1 (0 with --scale-to-zero), exit 0, token averages unknown', async () => {
     const run = await kubectlVa(['simulate', atFlag, '-o', 'json'], {env})
     assert.equal(run.code, 0, run.stderr)
-    assert.deepEqual(decisions(run.stdout), [['granite-13b-l40s', 'zeroLoad', 1], ['llama-8b-h100', 'allocated', 3]])
+    assert.deepEqual(decisions(run.stdout), [
+      ['granite-13b-l40s', 'zeroLoad', 1],
+      ['llama-8b-h100', 'allocated', 3],
+    ])
     const granite = (JSON.parse(run.stdout) as {items: SimulateItem[]}).items[0]!
     assert.deepEqual(granite.load, {arrivalRate: 0, avgInputTokens: null, avgOutputTokens: null})
     const table = await kubectlVa(['simulate', atFlag], {env})
@@ -131,7 +142,10 @@ test('an idle model (known zero rate, no token averages) decides zeroLoad on eve
     writeFileSync(file, snapshot.stdout)
     const offline = await kubectlVa(['simulate', '-f', file, '-o', 'json'], {env: cleanEnv()})
     assert.equal(offline.code, 0, offline.stderr)
-    const expected = [['granite-13b-l40s', 'zeroLoad', 1], ['llama-8b-h100', 'allocated', 3]]
+    const expected = [
+      ['granite-13b-l40s', 'zeroLoad', 1],
+      ['llama-8b-h100', 'allocated', 3],
+    ]
     assert.deepEqual(decisions(offline.stdout), expected)
     const table = await kubectlVa(['simulate', '-f', file], {env: cleanEnv()})
     assert.equal(table.stderr, '')

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {delimiter, dirname, join} from 'node:path'
 import {after, before, describe, test} from 'node:test'
@@ -39,7 +49,22 @@ describe('installing the linux/amd64 release archive as krew does', () => {
   before(() => {
     work = mkdtempSync(join(tmpdir(), 'kva-install-'))
     out = join(work, 'release')
-    const built = spawnSync(pinnedNode, [join(repoRoot, 'scripts', 'release.js'), '--snapshot', '--targets', 'linux/amd64', '--out', out, '--skip-build', '--skip-npm', '--gzip-level', '1'], {cwd: repoRoot, encoding: 'utf8'})
+    const built = spawnSync(
+      pinnedNode,
+      [
+        join(repoRoot, 'scripts', 'release.js'),
+        '--snapshot',
+        '--targets',
+        'linux/amd64',
+        '--out',
+        out,
+        '--skip-build',
+        '--skip-npm',
+        '--gzip-level',
+        '1',
+      ],
+      {cwd: repoRoot, encoding: 'utf8'},
+    )
     assert.equal(built.status, 0, built.stderr)
     const archives = readdirSync(out).filter((name) => name.endsWith('_linux_amd64.tar.gz'))
     assert.equal(archives.length, 1, `one archive in ${readdirSync(out).join(', ')}`)
@@ -56,7 +81,13 @@ describe('installing the linux/amd64 release archive as krew does', () => {
     symlinkSync(kubectlPath, join(kubectlDir, 'kubectl'))
     // kubectl runs the completion shim through `#!/usr/bin/env sh`.
     symlinkSync(spawnSync('sh', ['-c', 'command -v sh'], {encoding: 'utf8'}).stdout.trim(), join(kubectlDir, 'sh'))
-    env = {PATH: [binDir, kubectlDir].join(delimiter), HOME: work, LANG: 'C.UTF-8', NO_COLOR: '1', KUBECONFIG: join(work, 'no-kubeconfig')}
+    env = {
+      PATH: [binDir, kubectlDir].join(delimiter),
+      HOME: work,
+      LANG: 'C.UTF-8',
+      NO_COLOR: '1',
+      KUBECONFIG: join(work, 'no-kubeconfig'),
+    }
   })
   after(() => rmSync(work, {recursive: true, force: true}))
 
@@ -71,14 +102,18 @@ describe('installing the linux/amd64 release archive as krew does', () => {
     const run = await kubectl(['va', 'version'])
     assert.equal(run.stderr, '')
     assert.equal(run.code, 0)
-    assert.match(run.stdout, /^kubectl-va version \d+\.\d+\.\d+-snapshot\.[0-9a-f]{7} \(node v22\.\d+\.\d+, linux\/x64\)\n$/)
+    assert.match(
+      run.stdout,
+      /^kubectl-va version \d+\.\d+\.\d+-snapshot\.[0-9a-f]{7} \(node v22\.\d+\.\d+, linux\/x64\)\n$/,
+    )
   })
 
   test('help reads "kubectl va" and lists the commands from the inlined manifest', async () => {
     const run = await kubectl(['va', '--help'])
     assert.equal(run.code, 0)
     assert.match(run.stdout, /^ {2}kubectl va \[COMMAND\]$/m)
-    for (const id of manifestCommands.filter((id) => !id.startsWith('__'))) assert.match(run.stdout, new RegExp(`^ {2}${id.replaceAll(':', ' ')} `, 'm'))
+    for (const id of manifestCommands.filter((id) => !id.startsWith('__')))
+      assert.match(run.stdout, new RegExp(`^ {2}${id.replaceAll(':', ' ')} `, 'm'))
   })
 
   test('a usage error keeps its exit code and one-line message in the binary', async () => {
@@ -96,16 +131,25 @@ describe('installing the linux/amd64 release archive as krew does', () => {
 
   test('kubectl va get -A reads the fake API server with the standalone binary, GETs only', async (t) => {
     const api = await startFakeApiServer(t, clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4'))
-    const run = await runCommand('kubectl', ['va', 'get', '-A', '--no-metrics'], {env: {...env, KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})}, cwd: repoRoot})
+    const run = await runCommand('kubectl', ['va', 'get', '-A', '--no-metrics'], {
+      env: {...env, KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})},
+      cwd: repoRoot,
+    })
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, /^NAMESPACE\s+NAME\s+MODEL/)
     assert.match(run.stdout, /^llm\s+vllme-deployment\s+default\/default\s+A100\s/m)
-    assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+    assert.deepEqual(
+      api.requests.filter((request) => request.method !== 'GET'),
+      [],
+    )
   })
 
   test('get loads the lazily compiled cluster client and reports an unreachable API server with exit code 4', async () => {
     const kubeconfig = join(work, 'unreachable.kubeconfig')
-    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u, namespace: llm}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n')
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u, namespace: llm}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n',
+    )
     const run = await runCommand('kubectl', ['va', 'get'], {env: {...env, KUBECONFIG: kubeconfig}, cwd: repoRoot})
     assert.equal(run.code, 4, run.stderr)
     assert.match(run.stderr, /^error: cannot reach the API server https:\/\/127\.0\.0\.1:1/)
@@ -114,7 +158,10 @@ describe('installing the linux/amd64 release archive as krew does', () => {
   test('install-kubectl-shim writes the shim into krew bin/ and kubectl then completes "kubectl va"', async () => {
     const installed = await kubectl(['va', 'completion', 'install-kubectl-shim'])
     assert.equal(installed.code, 0, installed.stderr)
-    assert.equal(installed.stdout, `${join(binDir, 'kubectl_complete-va')} written; "kubectl va <TAB>" now completes (kubectl 1.26 or later)\n`)
+    assert.equal(
+      installed.stdout,
+      `${join(binDir, 'kubectl_complete-va')} written; "kubectl va <TAB>" now completes (kubectl 1.26 or later)\n`,
+    )
     const run = await kubectl(['__complete', 'va', 'ver'])
     assert.equal(run.code, 0)
     assert.equal(run.stdout, 'version\tPrint the kubectl-va version\n:4\n')

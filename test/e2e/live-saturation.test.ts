@@ -20,8 +20,16 @@ function podGauges(readings: ReadonlyArray<{pod: string; kv: number; queue: numb
   const builder = new OpenMetricsBuilder()
   for (const reading of readings) {
     const labels = {model_name: model, namespace: 'llm', pod: reading.pod}
-    builder.gauge('vllm:kv_cache_usage_perc', labels, times.map((t) => ({t, v: reading.kv})))
-    builder.gauge('vllm:num_requests_waiting', labels, times.map((t) => ({t, v: reading.queue})))
+    builder.gauge(
+      'vllm:kv_cache_usage_perc',
+      labels,
+      times.map((t) => ({t, v: reading.kv})),
+    )
+    builder.gauge(
+      'vllm:num_requests_waiting',
+      labels,
+      times.map((t) => ({t, v: reading.queue})),
+    )
   }
   return builder.toString()
 }
@@ -45,10 +53,13 @@ test('live v0.5: get, describe and snapshot decide shape C VAs with the saturati
   const [report] = JSON.parse(get.stdout).items
   assert.equal(report.engine, 'saturation')
   assert.equal(report.recomputed.saturation.engine, 'saturation-v0.5.1')
-  assert.deepEqual(report.recomputed.saturation.pods.map((pod: any) => [pod.name, pod.kvCacheUsage, pod.isSaturated]), [
-    ['qwen3-0-6b-decode-7c9d8f6b5d-abcde', 0.82, true],
-    ['qwen3-0-6b-decode-7c9d8f6b5d-fghij', 0.6, false],
-  ])
+  assert.deepEqual(
+    report.recomputed.saturation.pods.map((pod: any) => [pod.name, pod.kvCacheUsage, pod.isSaturated]),
+    [
+      ['qwen3-0-6b-decode-7c9d8f6b5d-abcde', 0.82, true],
+      ['qwen3-0-6b-decode-7c9d8f6b5d-fghij', 0.6, false],
+    ],
+  )
   // Namespace-local config: spare KV of the non-saturated pod 0.70 - 0.60 = 0.10 < trigger 0.15 asks for a scale-up,
   // but the Deployment has a replica pending (2 current, 1 ready), so v0.5.1 holds.
   assert.equal(report.recomputed.saturation.action, 'no-change')
@@ -58,7 +69,10 @@ test('live v0.5: get, describe and snapshot decide shape C VAs with the saturati
   const describe = await kubectlVa(['describe', 'qwen3-va', atFlag], {env})
   assert.match(describe.stdout, /^Decision \(kubectl-va, same saturation-v0\.5\.1 engine as the controller\):$/m)
   assert.match(describe.stdout, /^ {4}qwen3-0-6b-decode-7c9d8f6b5d-abcde\s+82%\s+1\s+yes$/m)
-  assert.match(describe.stdout, /Reason:\s+scale-up needed: average spare KV 0\.10 < trigger 0\.15, 1\/2 replicas saturated; but every variant has pending replicas$/m)
+  assert.match(
+    describe.stdout,
+    /Reason:\s+scale-up needed: average spare KV 0\.10 < trigger 0\.15, 1\/2 replicas saturated; but every variant has pending replicas$/m,
+  )
   assert.match(describe.stdout, /^\s+blocked: 1 replica pending$/m)
 
   const dir = mkdtempSync(join(tmpdir(), 'kva-sat-'))
@@ -68,18 +82,33 @@ test('live v0.5: get, describe and snapshot decide shape C VAs with the saturati
   writeFileSync(join(dir, 'snapshot.yaml'), snapshot.stdout)
   const offline = await kubectlVa(['simulate', '-f', join(dir, 'snapshot.yaml'), '-o', 'json'], {env: cleanEnv()})
   const live = await kubectlVa(['simulate', atFlag, '-o', 'json'], {env})
-  const decisions = (run: {stdout: string}) => JSON.parse(run.stdout).items.map((item: any) => [item.name, item.engine, item.desired?.replicas, item.saturation?.action])
+  const decisions = (run: {stdout: string}) =>
+    JSON.parse(run.stdout).items.map((item: any) => [
+      item.name,
+      item.engine,
+      item.desired?.replicas,
+      item.saturation?.action,
+    ])
   assert.deepEqual(decisions(offline), decisions(live))
   const from = new Date(at.getTime() - 5 * 60_000).toISOString()
-  const replay = await kubectlVa(['simulate', '--from', from, '--to', at.toISOString(), '--step', '30s', '-o', 'json'], {env})
+  const replay = await kubectlVa(
+    ['simulate', '--from', from, '--to', at.toISOString(), '--step', '30s', '-o', 'json'],
+    {env},
+  )
   assert.equal(replay.code, 0, replay.stderr)
   const [replayed] = JSON.parse(replay.stdout).items
   assert.equal(replayed.name, 'qwen3-va')
   assert.ok(replayed.simulation, 'a saturation replay says how it simulated the controller cycles')
   const ours = replayed.steps.map((step: any) => step.desiredReplicas)
   assert.equal(ours.length, 11)
-  assert.ok(ours.every((replicas: number | null) => typeof replicas === 'number' && replicas >= 1), `replayed replicas: ${ours}`)
-  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+  assert.ok(
+    ours.every((replicas: number | null) => typeof replicas === 'number' && replicas >= 1),
+    `replayed replicas: ${ours}`,
+  )
+  assert.deepEqual(
+    api.requests.filter((request) => request.method !== 'GET'),
+    [],
+  )
 })
 
 test('live v0.4.2: a shape A VA without EXPERIMENTAL_HYBRID_OPTIMIZATION is decided by the capacity analyzer', async (t) => {
@@ -91,10 +120,21 @@ test('live v0.4.2: a shape A VA without EXPERIMENTAL_HYBRID_OPTIMIZATION is deci
     status: {phase: 'Running'},
   }))
   const builder = new OpenMetricsBuilder()
-  for (const [pod, kv, queue] of [[pods[0]!.metadata.name, 0.91, 7], [pods[1]!.metadata.name, 0.86, 6]] as const) {
+  for (const [pod, kv, queue] of [
+    [pods[0]!.metadata.name, 0.91, 7],
+    [pods[1]!.metadata.name, 0.86, 6],
+  ] as const) {
     const labels = {model_name: 'meta-llama/Llama-3.1-8B-Instruct', namespace: 'llm', pod}
-    builder.gauge('vllm:kv_cache_usage_perc', labels, times.map((time) => ({t: time, v: kv})))
-    builder.gauge('vllm:num_requests_waiting', labels, times.map((time) => ({t: time, v: queue})))
+    builder.gauge(
+      'vllm:kv_cache_usage_perc',
+      labels,
+      times.map((time) => ({t: time, v: kv})),
+    )
+    builder.gauge(
+      'vllm:num_requests_waiting',
+      labels,
+      times.map((time) => ({t: time, v: queue})),
+    )
   }
   const [api, prom] = await Promise.all([
     startFakeApiServer(t, [...clusterFixture('crd-a-v0.4.2', 'shape-a-v0.4.2', 'controller-v0.4.2'), ...pods]),
@@ -108,7 +148,13 @@ test('live v0.4.2: a shape A VA without EXPERIMENTAL_HYBRID_OPTIMIZATION is deci
   assert.equal(report.recomputed.saturation.engine, 'capacity-v0.4.2')
   assert.match(report.recomputed.saturation.engineWhy, /EXPERIMENTAL_HYBRID_OPTIMIZATION is "off"/)
   // Both pods are saturated (KV >= 0.80, queue >= 5): no spare capacity, scale up; desired 3 != current 2 is preserved.
-  assert.deepEqual(report.recomputed.saturation.pods.map((pod: any) => pod.isSaturated), [true, true])
+  assert.deepEqual(
+    report.recomputed.saturation.pods.map((pod: any) => pod.isSaturated),
+    [true, true],
+  )
   assert.equal(report.recomputed.replicas, 3)
-  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+  assert.deepEqual(
+    api.requests.filter((request) => request.method !== 'GET'),
+    [],
+  )
 })

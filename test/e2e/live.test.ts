@@ -23,14 +23,51 @@ const times = timesBetween(atS - 900, atS + 300, 15)
 function vllmSeries(graniteRpm = 300.2): string {
   const builder = new OpenMetricsBuilder()
   const pods = [
-    {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-0', requestsPerS: 8200.5 / 60 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
-    {model: 'meta/llama-3.1-8b', pod: 'llama-8b-h100-1', requestsPerS: 8200.5 / 60 / 2, input: 512.3, output: 250.9, ttftS: 0.2104, itlS: 0.0231},
-    {model: 'ibm/granite-13b', pod: 'granite-13b-l40s-0', requestsPerS: graniteRpm / 60, input: 1024, output: 180.4, ttftS: 0.9502, itlS: 0.0617},
+    {
+      model: 'meta/llama-3.1-8b',
+      pod: 'llama-8b-h100-0',
+      requestsPerS: 8200.5 / 60 / 2,
+      input: 512.3,
+      output: 250.9,
+      ttftS: 0.2104,
+      itlS: 0.0231,
+    },
+    {
+      model: 'meta/llama-3.1-8b',
+      pod: 'llama-8b-h100-1',
+      requestsPerS: 8200.5 / 60 / 2,
+      input: 512.3,
+      output: 250.9,
+      ttftS: 0.2104,
+      itlS: 0.0231,
+    },
+    {
+      model: 'ibm/granite-13b',
+      pod: 'granite-13b-l40s-0',
+      requestsPerS: graniteRpm / 60,
+      input: 1024,
+      output: 180.4,
+      ttftS: 0.9502,
+      itlS: 0.0617,
+    },
   ]
   for (const pod of pods) {
     const labels = {model_name: pod.model, namespace: 'llm', pod: pod.pod}
-    builder.counter('vllm:request_success', {...labels, finished_reason: 'stop'}, linearCounter(times, pod.requestsPerS))
-    const histogram = (name: string, mean: number, perRequest = 1) => builder.histogram(name, labels, linearHistogram(times, {requestsPerS: pod.requestsPerS, meanObservation: mean, observationsPerRequest: perRequest}))
+    builder.counter(
+      'vllm:request_success',
+      {...labels, finished_reason: 'stop'},
+      linearCounter(times, pod.requestsPerS),
+    )
+    const histogram = (name: string, mean: number, perRequest = 1) =>
+      builder.histogram(
+        name,
+        labels,
+        linearHistogram(times, {
+          requestsPerS: pod.requestsPerS,
+          meanObservation: mean,
+          observationsPerRequest: perRequest,
+        }),
+      )
     histogram('vllm:request_prompt_tokens', pod.input)
     histogram('vllm:request_generation_tokens', pod.output)
     histogram('vllm:time_to_first_token_seconds', pod.ttftS)
@@ -45,21 +82,48 @@ const creationTimestamp = created
 
 function quickstartClusterObjects(): KubeObject[] {
   const text = readFileSync(join(repoRoot, 'examples', 'quickstart.yaml'), 'utf8')
-  return [...clusterFixture('crd-a-v0.0.4'), ...parseAllDocuments(text)
-    .map((document) => document.toJS() as KubeObject)
-    .filter((object) => object.kind !== 'MetricsSnapshot')
-    .map((object) => ({...object, metadata: {...object.metadata, creationTimestamp}})), controller]
+  return [
+    ...clusterFixture('crd-a-v0.0.4'),
+    ...parseAllDocuments(text)
+      .map((document) => document.toJS() as KubeObject)
+      .filter((object) => object.kind !== 'MetricsSnapshot')
+      .map((object) => ({...object, metadata: {...object.metadata, creationTimestamp}})),
+    controller,
+  ]
 }
 
 const controller: KubeObject = {
   apiVersion: 'apps/v1',
   kind: 'Deployment',
-  metadata: {name: 'workload-variant-autoscaler-controller-manager', namespace: 'workload-variant-autoscaler-system', labels: {'control-plane': 'controller-manager'}},
-  spec: {replicas: 1, template: {spec: {containers: [{name: 'manager', image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.4', env: [{name: 'WVA_SCALE_TO_ZERO', value: 'false'}, {name: 'PROMETHEUS_BEARER_TOKEN', value: 'controller-secret-token-123'}]}]}}},
+  metadata: {
+    name: 'workload-variant-autoscaler-controller-manager',
+    namespace: 'workload-variant-autoscaler-system',
+    labels: {'control-plane': 'controller-manager'},
+  },
+  spec: {
+    replicas: 1,
+    template: {
+      spec: {
+        containers: [
+          {
+            name: 'manager',
+            image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.4',
+            env: [
+              {name: 'WVA_SCALE_TO_ZERO', value: 'false'},
+              {name: 'PROMETHEUS_BEARER_TOKEN', value: 'controller-secret-token-123'},
+            ],
+          },
+        ],
+      },
+    },
+  },
 }
 
 test('live: get, describe, simulate and snapshot against a fake API server and a real Prometheus', async (t) => {
-  const [api, prom] = await Promise.all([startFakeApiServer(t, quickstartClusterObjects()), startPrometheus(t, {openmetrics: vllmSeries()})])
+  const [api, prom] = await Promise.all([
+    startFakeApiServer(t, quickstartClusterObjects()),
+    startPrometheus(t, {openmetrics: vllmSeries()}),
+  ])
   const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: prom.url})
   const atFlag = `--at=${at.toISOString()}`
 
@@ -115,23 +179,41 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
     writeFileSync(file, snapshot.stdout)
     const offline = await kubectlVa(['simulate', '-f', file, '-o', 'json'], {env: cleanEnv()})
     assert.equal(offline.code, 0, offline.stderr)
-    const decisions = (run: {stdout: string}) => JSON.parse(run.stdout).items.map((item: any) => [item.name, item.outcome, item.desired, item.prediction])
+    const decisions = (run: {stdout: string}) =>
+      JSON.parse(run.stdout).items.map((item: any) => [item.name, item.outcome, item.desired, item.prediction])
     assert.deepEqual(decisions(offline), decisions(live))
-    assert.deepEqual(JSON.parse(live.stdout).items.map((item: any) => item.desired?.replicas), [1, 3])
+    assert.deepEqual(
+      JSON.parse(live.stdout).items.map((item: any) => item.desired?.replicas),
+      [1, 3],
+    )
   })
 
   await t.test('simulate --from/--to replays the history with a chart and a summary', async () => {
     const from = new Date(at.getTime() - 10 * 60_000).toISOString()
-    const run = await kubectlVa(['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m'], {env})
+    const run = await kubectlVa(
+      ['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m'],
+      {env},
+    )
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, /llama-8b-h100/)
     assert.doesNotMatch(run.stdout, /[^\x00-\x7F]/, 'piped output is plain ASCII')
-    const json = await kubectlVa(['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'json'], {env})
+    const json = await kubectlVa(
+      ['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'json'],
+      {env},
+    )
     const [item] = JSON.parse(json.stdout).items
-    const ours = item.steps.filter((step: any) => step.desiredReplicas !== null).map((step: any) => step.desiredReplicas)
+    const ours = item.steps
+      .filter((step: any) => step.desiredReplicas !== null)
+      .map((step: any) => step.desiredReplicas)
     assert.ok(ours.length >= 10, `replayed ${ours.length} steps`)
-    assert.ok(ours.every((replicas: number) => replicas === 3), `every step at 8200.5 req/min needs 3 replicas: ${ours}`)
-    const csv = await kubectlVa(['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'csv'], {env})
+    assert.ok(
+      ours.every((replicas: number) => replicas === 3),
+      `every step at 8200.5 req/min needs 3 replicas: ${ours}`,
+    )
+    const csv = await kubectlVa(
+      ['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'csv'],
+      {env},
+    )
     assert.equal(csv.code, 0, csv.stderr)
     assert.match(csv.stdout.split('\n')[0]!, /^time,namespace,name,arrival_rate_rpm,/)
   })
@@ -139,29 +221,53 @@ test('live: get, describe, simulate and snapshot against a fake API server and a
   await t.test('in a real terminal (a pseudo-terminal from script) the replay chart uses Unicode', async () => {
     const from = new Date(at.getTime() - 10 * 60_000).toISOString()
     const command = `kubectl va simulate llama-8b-h100 --from ${from} --to ${at.toISOString()} --step 1m`
-    const run = await runCommand('script', ['-qec', command, '/dev/null'], {env: {...env, COLUMNS: '100', LINES: '40', TERM: 'xterm'}})
+    const run = await runCommand('script', ['-qec', command, '/dev/null'], {
+      env: {...env, COLUMNS: '100', LINES: '40', TERM: 'xterm'},
+    })
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.match(run.stdout, /llama-8b-h100/)
-    assert.match(run.stdout, /[\u2800-\u28FF\u2580-\u259F\u2500-\u257F]/, 'the TTY chart draws with braille, block or box characters')
+    assert.match(
+      run.stdout,
+      /[\u2800-\u28FF\u2580-\u259F\u2500-\u257F]/,
+      'the TTY chart draws with braille, block or box characters',
+    )
   })
 
   await t.test('nothing was written to the cluster', () => {
-    assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+    assert.deepEqual(
+      api.requests.filter((request) => request.method !== 'GET'),
+      [],
+    )
   })
 })
 
 test('live: describe says when the controller version would decide differently from its own inputs', async (t) => {
   const objects = quickstartClusterObjects().map((object) =>
-    object === controller ? {...controller, spec: {template: {spec: {containers: [{name: 'manager', image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.2'}]}}}} : object,
+    object === controller
+      ? {
+          ...controller,
+          spec: {
+            template: {
+              spec: {containers: [{name: 'manager', image: 'ghcr.io/llm-d/workload-variant-autoscaler:v0.0.2'}]},
+            },
+          },
+        }
+      : object,
   )
-  const [api, prom] = await Promise.all([startFakeApiServer(t, objects), startPrometheus(t, {openmetrics: vllmSeries(1500)})])
+  const [api, prom] = await Promise.all([
+    startFakeApiServer(t, objects),
+    startPrometheus(t, {openmetrics: vllmSeries(1500)}),
+  ])
   const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: prom.url})
   const run = await kubectlVa(['describe', 'granite-13b-l40s', `--at=${at.toISOString()}`], {env})
   assert.equal(run.code, 0, run.stderr)
   // v0.0.1/v0.0.2 collect 0 input tokens: without the 1024-token prefill, granite's TTFT bound is looser.
   assert.match(run.stdout, /^ {2}Replicas:\s+1 current \/ 3 desired$/m)
   assert.match(run.stdout, /^ {2}With controller inputs:\s+2 \(allocated\): the controller \(wva-v0\.0\.1 collector\)/m)
-  const compat = await kubectlVa(['simulate', 'granite-13b-l40s', `--at=${at.toISOString()}`, '--wva-compat', '-o', 'json'], {env})
+  const compat = await kubectlVa(
+    ['simulate', 'granite-13b-l40s', `--at=${at.toISOString()}`, '--wva-compat', '-o', 'json'],
+    {env},
+  )
   assert.equal(JSON.parse(compat.stdout).items[0].load.avgInputTokens, 0)
 })
 
@@ -186,12 +292,27 @@ test('live: with no URL configured, a prometheus-operated Service is found and r
   const run = await kubectlVa(['describe', 'llama-8b-h100'], {env})
   // The fake API server does not proxy: the 404 proves the route, and the hint names the fixes.
   assert.equal(run.code, 5)
-  assert.match(run.stdout, /^ {2}Found by:\s+Prometheus Operator Service monitoring\/prometheus-operated, through the API server service proxy$/m)
-  assert.ok(api.requests.some((request) => request.path.startsWith('/api/v1/namespaces/monitoring/services/http:prometheus-operated:9090/proxy/api/v1/query')), 'queried through the service proxy')
-  assert.match(run.stderr, /the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass --prom-url/)
-  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+  assert.match(
+    run.stdout,
+    /^ {2}Found by:\s+Prometheus Operator Service monitoring\/prometheus-operated, through the API server service proxy$/m,
+  )
+  assert.ok(
+    api.requests.some((request) =>
+      request.path.startsWith(
+        '/api/v1/namespaces/monitoring/services/http:prometheus-operated:9090/proxy/api/v1/query',
+      ),
+    ),
+    'queried through the service proxy',
+  )
+  assert.match(
+    run.stderr,
+    /the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass --prom-url/,
+  )
+  assert.deepEqual(
+    api.requests.filter((request) => request.method !== 'GET'),
+    [],
+  )
 })
-
 
 test('live: a Prometheus-Service lookup that times out says so, not that there is no Service', async (t) => {
   const api = await startFakeApiServer(t, quickstartClusterObjects(), {silentPaths: ['/api/v1/services']})
@@ -201,9 +322,12 @@ test('live: a Prometheus-Service lookup that times out says so, not that there i
   assert.match(run.stdout, /^llama-8b-h100\s/m, 'the cluster view stays')
   const lines = run.stderr.split('\n').filter((line) => line.startsWith('error: '))
   assert.equal(lines.length, 1, run.stderr)
-  assert.match(lines[0]!, new RegExp(
-    '^error: no Prometheus URL found: the lookup of Prometheus Services failed: ' +
-      `API server ${api.url.replaceAll('.', '\\.')}: no answer within 1s; pass --prom-url`,
-  ))
+  assert.match(
+    lines[0]!,
+    new RegExp(
+      '^error: no Prometheus URL found: the lookup of Prometheus Services failed: ' +
+        `API server ${api.url.replaceAll('.', '\\.')}: no answer within 1s; pass --prom-url`,
+    ),
+  )
   assert.doesNotMatch(run.stderr, /no thanos-querier, prometheus-operated or kube-prometheus-stack Service/)
 })

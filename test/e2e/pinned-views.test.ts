@@ -12,7 +12,7 @@ import {kubectlVaDirect} from '../support/run-cli.js'
 const quickstart = join(repoRoot, 'examples', 'quickstart.yaml')
 const saturation = join(repoRoot, 'examples', 'saturation-v0.5', 'granite-8b.yaml')
 
-const views: ReadonlyArray<{name: string, args: readonly string[]}> = [
+const views: ReadonlyArray<{name: string; args: readonly string[]}> = [
   {name: 'offline-get', args: ['get', '-f', quickstart]},
   {name: 'offline-get-wide', args: ['get', '-f', quickstart, '-o', 'wide']},
   {name: 'offline-describe', args: ['describe', '-f', quickstart]},

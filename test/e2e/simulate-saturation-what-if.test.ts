@@ -47,43 +47,74 @@ test('load what-ifs move a v0.5 saturation decision in the documented direction 
     [9000, 10, 'settled'],
     [9000, 10, 'settled'],
   ])
-  assert.deepEqual(Object.keys(tenfold[0]!.saturation), [
-    'engine', 'engineWhy', 'group', 'action', 'computedReplicas', 'currentReplicas', 'pendingReplicas', 'pods', 'model',
-    'explanation', 'load', 'settle',
-  ], 'the saturation JSON fields, listed deliberately')
+  assert.deepEqual(
+    Object.keys(tenfold[0]!.saturation),
+    [
+      'engine',
+      'engineWhy',
+      'group',
+      'action',
+      'computedReplicas',
+      'currentReplicas',
+      'pendingReplicas',
+      'pods',
+      'model',
+      'explanation',
+      'load',
+      'settle',
+    ],
+    'the saturation JSON fields, listed deliberately',
+  )
   assert.deepEqual(desired(await simulateJson(['--arrival-rate', '0'])), {'granite-8b-h100': 1, 'granite-8b-l40s': 1})
   const twice = {'granite-8b-h100': 2, 'granite-8b-l40s': 8}
   assert.deepEqual(desired(await simulateJson(['--arrival-rate', '1800'])), twice)
 })
 
-test('the table of a saturation VA shows the engine\'s own figures under the load', async () => {
+test("the table of a saturation VA shows the engine's own figures under the load", async () => {
   const run = await kubectlVa(['simulate', '-f', fixture, '--load-scale', '10'])
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stderr, '')
   const lines = run.stdout.trimEnd().split('\n')
   assert.deepEqual(cells(lines[0]!), [
-    'NAME', 'MODEL', 'ACCELERATOR', 'RATE(RPM)', 'CURRENT', 'DESIRED',
-    'MAX-KV', 'MAX-QUEUE', 'SATURATED', 'SPARE-KV', 'SPARE-QUEUE',
+    'NAME',
+    'MODEL',
+    'ACCELERATOR',
+    'RATE(RPM)',
+    'CURRENT',
+    'DESIRED',
+    'MAX-KV',
+    'MAX-QUEUE',
+    'SATURATED',
+    'SPARE-KV',
+    'SPARE-QUEUE',
   ])
   const l40s = cells(lines[2]!)
   assert.match(l40s[7]!, /^\d{4}$/, 'the queue grows by the excess arrivals of a minute')
-  assert.deepEqual([...l40s.slice(0, 7), ...l40s.slice(8)], [
-    'granite-8b-l40s', 'ibm/granite-3.3-8b', 'L40S', '9000', '2', '44', '100%', '2/2', '0.00<0.10', '0.0<3.0',
-  ])
+  assert.deepEqual(
+    [...l40s.slice(0, 7), ...l40s.slice(8)],
+    ['granite-8b-l40s', 'ibm/granite-3.3-8b', 'L40S', '9000', '2', '44', '100%', '2/2', '0.00<0.10', '0.0<3.0'],
+  )
 })
 
 test('a sweep on a shape C VA runs every point (exit 0) and offers the saturation parameters', async () => {
   const run = await kubectlVa(['simulate', 'granite-8b-l40s', '-f', fixture, '--sweep', 'load-scale=0:2:0.5'])
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stderr, '')
-  const rows = run.stdout.trimEnd().split('\n').slice(1).map((line) => line.trim().split(/\s+/))
-  assert.deepEqual(rows.map((cells) => [cells[0], cells[1], cells.at(-1)]), [
-    ['0', '1', 'allocated'],
-    ['0.5', '2', 'allocated'],
-    ['1', '3', 'allocated'],
-    ['1.5', '5', 'allocated'],
-    ['2', '8', 'allocated'],
-  ])
+  const rows = run.stdout
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+  assert.deepEqual(
+    rows.map((cells) => [cells[0], cells[1], cells.at(-1)]),
+    [
+      ['0', '1', 'allocated'],
+      ['0.5', '2', 'allocated'],
+      ['1', '3', 'allocated'],
+      ['1.5', '5', 'allocated'],
+      ['2', '8', 'allocated'],
+    ],
+  )
   const thresholds = await kubectlVa(['simulate', '-f', fixture, '--sweep', 'kv-threshold=0.6:0.9:0.1', '-o', 'json'])
   assert.equal(thresholds.code, 0, thresholds.stderr)
   const result = JSON.parse(thresholds.stdout) as {rows: {outcome: string; engine: string}[]}

@@ -27,21 +27,46 @@ test('simulate -o json matches the documented JSON schema', async () => {
   const result = JSON.parse(run.stdout) as {items: any[]}
   const valid = validate(result)
   assert.ok(valid, JSON.stringify(validate.errors))
-  assert.deepEqual(result.items.map((item: any) => [item.name, item.outcome, item.loadSources]), [
-    ['granite-13b-l40s', 'allocated', ['snapshot']],
-    ['llama-8b-h100', 'allocated', ['snapshot']],
-  ])
+  assert.deepEqual(
+    result.items.map((item: any) => [item.name, item.outcome, item.loadSources]),
+    [
+      ['granite-13b-l40s', 'allocated', ['snapshot']],
+      ['llama-8b-h100', 'allocated', ['snapshot']],
+    ],
+  )
 })
 
 test('the JSON output lists its fields deliberately', async () => {
   const run = await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json'])
   const item = JSON.parse(run.stdout).items[0]
-  assert.deepEqual(Object.keys(item), ['namespace', 'name', 'modelID', 'accelerator', 'shape', 'engine', 'outcome', 'reason', 'load', 'loadSources', 'measured', 'slo', 'maxBatchSize', 'current', 'controller', 'desired', 'prediction', 'boundBy', 'saturation'])
+  assert.deepEqual(Object.keys(item), [
+    'namespace',
+    'name',
+    'modelID',
+    'accelerator',
+    'shape',
+    'engine',
+    'outcome',
+    'reason',
+    'load',
+    'loadSources',
+    'measured',
+    'slo',
+    'maxBatchSize',
+    'current',
+    'controller',
+    'desired',
+    'prediction',
+    'boundBy',
+    'saturation',
+  ])
 })
 
 test('doubling the load never lowers the desired replicas', async () => {
   const base = JSON.parse((await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json'])).stdout)
-  const doubled = JSON.parse((await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json', '--load-scale', '2'])).stdout)
+  const doubled = JSON.parse(
+    (await kubectlVaDirect(['simulate', '-f', quickstart, '-o', 'json', '--load-scale', '2'])).stdout,
+  )
   for (const [index, item] of doubled.items.entries()) {
     assert.equal(item.load.arrivalRate, base.items[index].load.arrivalRate * 2)
     assert.deepEqual(item.loadSources, ['snapshot', 'flags'])
@@ -72,7 +97,18 @@ test('broken VAs are reported one line each, the good one still prints, exit cod
 })
 
 test('SLO flags stand in for a missing service class', async () => {
-  const run = await kubectlVaDirect(['simulate', 'no-class', '-f', fixturePath('manifests', 'broken.yaml'), '--slo-ttft', '1000', '--slo-itl', '50', '-o', 'json'])
+  const run = await kubectlVaDirect([
+    'simulate',
+    'no-class',
+    '-f',
+    fixturePath('manifests', 'broken.yaml'),
+    '--slo-ttft',
+    '1000',
+    '--slo-itl',
+    '50',
+    '-o',
+    'json',
+  ])
   assert.equal(run.code, 0, run.stderr)
   const [item] = JSON.parse(run.stdout).items
   assert.equal(item.outcome, 'allocated')
@@ -87,7 +123,11 @@ test('unparsable YAML names the file and line; the other files are still simulat
 })
 
 test('a negative or non-numeric what-if value is a usage error', async () => {
-  for (const args of [['--arrival-rate', '-5'], ['--input-tokens', 'NaN'], ['--max-batch', '1.5']]) {
+  for (const args of [
+    ['--arrival-rate', '-5'],
+    ['--input-tokens', 'NaN'],
+    ['--max-batch', '1.5'],
+  ]) {
     const run = await kubectlVaDirect(['simulate', '-f', quickstart, ...args])
     assert.equal(run.code, 2, args.join(' '))
     assert.match(run.stderr, new RegExp(`^error: ${args[0]} ${args[1]!.replace('.', '\\.')}: `))
@@ -109,10 +149,14 @@ test('cluster flags cannot be combined with -f', async () => {
 
 test('a VA with no load source gets its own error, not a crash', async () => {
   const run = await kubectlVaDirect(['simulate', '-f', '-'], {
-    input: readFileSync(quickstart, 'utf8').replace(/kind: MetricsSnapshot[\s\S]*$/, 'kind: ConfigMap\nmetadata: {name: unrelated}\n'),
+    input: readFileSync(quickstart, 'utf8').replace(
+      /kind: MetricsSnapshot[\s\S]*$/,
+      'kind: ConfigMap\nmetadata: {name: unrelated}\n',
+    ),
   })
   assert.equal(run.code, 3)
-  const line = 'error: variantautoscaling llm/llama-8b-h100: no load for model "meta/llama-3.1-8b" in namespace llm ' +
+  const line =
+    'error: variantautoscaling llm/llama-8b-h100: no load for model "meta/llama-3.1-8b" in namespace llm ' +
     '(missing arrival rate, average input tokens, average output tokens): the manifests hold no MetricsSnapshot; ' +
     'add one (docs/metrics-snapshot.md), or pass --arrival-rate, --input-tokens and --output-tokens'
   assert.ok(run.stderr.split('\n').includes(line), run.stderr)
@@ -133,20 +177,52 @@ test('a v0.5 setup is decided by the saturation engine offline: one variant move
   const validate = new (Ajv2020 as unknown as typeof Ajv2020.default)({allErrors: true, strict: false}).compile(schema)
   const valid = validate(result)
   assert.ok(valid, JSON.stringify(validate.errors))
-  assert.deepEqual(result.items.map((item) => [item.name, item.engine, item.desired?.replicas, item.saturation.action]), [
-    ['granite-8b-h100', 'saturation', 2, 'no-change'],
-    ['granite-8b-l40s', 'saturation', 3, 'scale-up'],
-  ])
-  assert.match(result.items[1].saturation.explanation[0], /^scale up granite-8b-l40s by 1 \(2 → 3\): average spare KV 0\.04 < trigger 0\.10/)
-  const tighter = JSON.parse((await kubectlVaDirect(['simulate', '-f', saturationExample, '-o', 'json', '--kv-spare-trigger', '0.01', '--queue-spare-trigger', '1'])).stdout)
-  assert.deepEqual(tighter.items.map((item: any) => item.saturation.action), ['no-change', 'no-change'])
+  assert.deepEqual(
+    result.items.map((item) => [item.name, item.engine, item.desired?.replicas, item.saturation.action]),
+    [
+      ['granite-8b-h100', 'saturation', 2, 'no-change'],
+      ['granite-8b-l40s', 'saturation', 3, 'scale-up'],
+    ],
+  )
+  assert.match(
+    result.items[1].saturation.explanation[0],
+    /^scale up granite-8b-l40s by 1 \(2 → 3\): average spare KV 0\.04 < trigger 0\.10/,
+  )
+  const tighter = JSON.parse(
+    (
+      await kubectlVaDirect([
+        'simulate',
+        '-f',
+        saturationExample,
+        '-o',
+        'json',
+        '--kv-spare-trigger',
+        '0.01',
+        '--queue-spare-trigger',
+        '1',
+      ])
+    ).stdout,
+  )
+  assert.deepEqual(
+    tighter.items.map((item: any) => item.saturation.action),
+    ['no-change', 'no-change'],
+  )
 })
 
 test('two VAs on one Deployment: both are undecided, and the warning says how to fix it', async () => {
-  const text = readFileSync(saturationExample, 'utf8').replace('name: granite-8b-l40s-decode}', 'name: granite-8b-h100-decode}')
+  const text = readFileSync(saturationExample, 'utf8').replace(
+    'name: granite-8b-l40s-decode}',
+    'name: granite-8b-h100-decode}',
+  )
   const run = await kubectlVaDirect(['simulate', '-f', '-', '-o', 'json'], {input: text})
-  assert.match(run.stderr, /^warning: Deployment llm\/granite-8b-h100-decode is the target of several VAs \(granite-8b-h100, granite-8b-l40s\): .*give each VA its own Deployment$/m)
+  assert.match(
+    run.stderr,
+    /^warning: Deployment llm\/granite-8b-h100-decode is the target of several VAs \(granite-8b-h100, granite-8b-l40s\): .*give each VA its own Deployment$/m,
+  )
   const items = JSON.parse(run.stdout).items
-  assert.deepEqual(items.map((item: any) => item.outcome), ['skipped', 'skipped'])
+  assert.deepEqual(
+    items.map((item: any) => item.outcome),
+    ['skipped', 'skipped'],
+  )
   assert.equal(run.code, 3)
 })

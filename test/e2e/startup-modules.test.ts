@@ -30,8 +30,16 @@ async function modulesLoadedBy(args: string[], env: Record<string, string> = {})
 for (const args of [['--help'], ['version'], ['simulate', '--help']]) {
   test(`"${args.join(' ')}" loads neither @kubernetes/client-node nor undici`, async () => {
     const modules = await modulesLoadedBy(args)
-    assert.ok(modules.some((url) => url.includes('@oclif/core')), 'the recorder saw oclif, so it works')
-    for (const name of heavy) assert.deepEqual(modules.filter((url) => url.includes(`/node_modules/${name}/`)), [], `${name} was loaded`)
+    assert.ok(
+      modules.some((url) => url.includes('@oclif/core')),
+      'the recorder saw oclif, so it works',
+    )
+    for (const name of heavy)
+      assert.deepEqual(
+        modules.filter((url) => url.includes(`/node_modules/${name}/`)),
+        [],
+        `${name} was loaded`,
+      )
   })
 }
 
@@ -44,6 +52,10 @@ test('live "get -A" with metrics reads the API server and Prometheus without und
   const modules = await modulesLoadedBy(['get', '-A'], env)
   assert.ok(prometheus.requests.length > 0, 'Prometheus was queried')
   for (const name of heavy) {
-    assert.deepEqual(modules.filter((url) => url.includes(`/node_modules/${name}/`)), [], `${name} was loaded`)
+    assert.deepEqual(
+      modules.filter((url) => url.includes(`/node_modules/${name}/`)),
+      [],
+      `${name} was loaded`,
+    )
   }
 })

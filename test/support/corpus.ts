@@ -81,7 +81,8 @@ export function judge(c: CorpusCase, run: JudgedRun, flags: ReadonlySet<string>)
   }
   const lines = run.stderr.split('\n').filter((line) => line !== '')
   const errors = lines.filter((line) => line.startsWith('error:'))
-  for (const line of errors) assert.match(line, errorLine, `error line not in the form "error: <object>: <what>; <fix>"${shown}`)
+  for (const line of errors)
+    assert.match(line, errorLine, `error line not in the form "error: <object>: <what>; <fix>"${shown}`)
   if (c.code >= 2 && c.code <= 5) {
     if (c.code === 3) assert.ok(errors.length >= 1, `an error line per broken object expected${shown}`)
     else assert.equal(errors.length, 1, `one error line expected${shown}`)
@@ -90,7 +91,8 @@ export function judge(c: CorpusCase, run: JudgedRun, flags: ReadonlySet<string>)
     if (c.code === 2) assert.ok(verbose || usageOnly, `unexpected stderr lines${shown}`)
     else if (!verbose) assert.deepEqual(others, [], `unexpected stderr lines${shown}`)
   }
-  if (c.code === 6) assert.ok(errors.length >= 1 && run.stdout.trim() !== '', `partial result: errors and kept output${shown}`)
+  if (c.code === 6)
+    assert.ok(errors.length >= 1 && run.stdout.trim() !== '', `partial result: errors and kept output${shown}`)
   for (const [, flag] of run.stderr.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)) {
     const given = c.args.some((arg) => arg === `--${flag}` || arg.startsWith(`--${flag}=`))
     assert.ok(flags.has(flag!) || given, `stderr names --${flag}, which no command has${shown}`)

@@ -90,13 +90,76 @@ interface ResourceType {
 }
 
 const builtinTypes: ResourceType[] = [
-  {group: '', version: 'v1', resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, shortNames: ['ns'], categories: []},
-  {group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], categories: ['all']},
-  {group: '', version: 'v1', resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, shortNames: ['cm'], categories: []},
-  {group: '', version: 'v1', resource: 'services', singular: 'service', kind: 'Service', namespaced: true, shortNames: ['svc'], categories: ['all']},
-  {group: '', version: 'v1', resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false, shortNames: ['no'], categories: []},
-  {group: 'apps', version: 'v1', resource: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true, shortNames: ['deploy'], categories: ['all']},
-  {group: 'apps', version: 'v1', resource: 'replicasets', singular: 'replicaset', kind: 'ReplicaSet', namespaced: true, shortNames: ['rs'], categories: ['all']},
+  {
+    group: '',
+    version: 'v1',
+    resource: 'namespaces',
+    singular: 'namespace',
+    kind: 'Namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    categories: [],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'configmaps',
+    singular: 'configmap',
+    kind: 'ConfigMap',
+    namespaced: true,
+    shortNames: ['cm'],
+    categories: [],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'nodes',
+    singular: 'node',
+    kind: 'Node',
+    namespaced: false,
+    shortNames: ['no'],
+    categories: [],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'replicasets',
+    singular: 'replicaset',
+    kind: 'ReplicaSet',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+  },
   {
     group: 'apiextensions.k8s.io',
     version: 'v1',
@@ -111,24 +174,47 @@ const builtinTypes: ResourceType[] = [
 
 const readVerbs = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection']
 
-export async function startFakeApiServer(t: TestContext, fixtureObjects: readonly KubeObject[], options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
+export async function startFakeApiServer(
+  t: TestContext,
+  fixtureObjects: readonly KubeObject[],
+  options: FakeApiServerOptions = {},
+): Promise<FakeApiServer> {
   const pki = testPki()
   const token = options.token ?? `fake-token-${randomBytes(12).toString('hex')}`
   const now = options.now ?? (() => new Date())
   const notServed = new Set(options.notServed ?? [])
-  const allTypes = [...builtinTypes, ...fixtureObjects.filter((object) => object.kind === 'CustomResourceDefinition').flatMap(typesOfCrd)]
+  const allTypes = [
+    ...builtinTypes,
+    ...fixtureObjects.filter((object) => object.kind === 'CustomResourceDefinition').flatMap(typesOfCrd),
+  ]
   const types = allTypes.filter((type) => !notServed.has(type.resource))
   const store = new Map<ResourceType, KubeObject[]>(types.map((type) => [type, []]))
   fixtureObjects.forEach((object, index) => {
-    const typeOf = (candidate: ResourceType) => apiVersionOf(candidate) === object.apiVersion && candidate.kind === object.kind
+    const typeOf = (candidate: ResourceType) =>
+      apiVersionOf(candidate) === object.apiVersion && candidate.kind === object.kind
     const type = types.find(typeOf)
     if (type) store.get(type)!.push(defaulted(object, type, index))
-    else if (!allTypes.some(typeOf)) throw new Error(`fake API server: no resource serves ${object.apiVersion} ${object.kind} (fixture object ${index}); add its CRD`)
+    else if (!allTypes.some(typeOf))
+      throw new Error(
+        `fake API server: no resource serves ${object.apiVersion} ${object.kind} (fixture object ${index}); add its CRD`,
+      )
   })
   const namespaceType = types.find((type) => type.resource === 'namespaces')!
-  for (const namespace of new Set([...store.values()].flat().map((object) => object.metadata?.namespace).filter((ns): ns is string => ns !== undefined))) {
+  for (const namespace of new Set(
+    [...store.values()]
+      .flat()
+      .map((object) => object.metadata?.namespace)
+      .filter((ns): ns is string => ns !== undefined),
+  )) {
     const namespaces = store.get(namespaceType)!
-    if (!namespaces.some((object) => object.metadata?.name === namespace)) namespaces.push(defaulted({apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace}, status: {phase: 'Active'}}, namespaceType, namespaces.length))
+    if (!namespaces.some((object) => object.metadata?.name === namespace))
+      namespaces.push(
+        defaulted(
+          {apiVersion: 'v1', kind: 'Namespace', metadata: {name: namespace}, status: {phase: 'Active'}},
+          namespaceType,
+          namespaces.length,
+        ),
+      )
   }
   // etcd returns lists in key order: namespace, then name.
   const key = (object: KubeObject) => `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`
@@ -144,7 +230,12 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
       if (['authorization', 'proxy-authorization', 'cookie'].includes(name)) continue
       headers[name] = Array.isArray(value) ? value.join(', ') : String(value ?? '')
     }
-    requests.push({method: request.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers})
+    requests.push({
+      method: request.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+    })
     if (options.silentPaths?.includes(url.pathname)) return
     const send = (code: number, body: unknown, contentType = 'application/json'): void => {
       if (options.stripStatusDetails && isStatus(body)) delete body.details
@@ -155,9 +246,17 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
       if (options.delayMs) setTimeout(reply, options.delayMs)
       else reply()
     }
-    if (request.headers.authorization !== `Bearer ${token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'))
+    if (request.headers.authorization !== `Bearer ${token}`)
+      return send(401, status(401, 'Unauthorized', 'Unauthorized'))
     if (request.method !== 'GET') {
-      return send(405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${request.method} ${url.pathname}); the fake API server is read-only`))
+      return send(
+        405,
+        status(
+          405,
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource (${request.method} ${url.pathname}); the fake API server is read-only`,
+        ),
+      )
     }
     try {
       const [code, body, contentType] = route(url, String(request.headers.accept ?? ''))
@@ -170,16 +269,48 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
   const route = (url: URL, accept: string): [number, unknown, string?] => {
     const segments = url.pathname.split('/').filter((segment) => segment !== '')
     if (url.pathname === '/version') {
-      return [200, {major: '1', minor: '32', gitVersion: 'v1.32.4', gitCommit: 'fake', gitTreeState: 'clean', buildDate: '2025-04-22T00:00:00Z', goVersion: 'go1.23.8', compiler: 'gc', platform: 'linux/amd64'}]
+      return [
+        200,
+        {
+          major: '1',
+          minor: '32',
+          gitVersion: 'v1.32.4',
+          gitCommit: 'fake',
+          gitTreeState: 'clean',
+          buildDate: '2025-04-22T00:00:00Z',
+          goVersion: 'go1.23.8',
+          compiler: 'gc',
+          platform: 'linux/amd64',
+        },
+      ]
     }
-    const wantsAggregated = (options.aggregatedDiscovery ?? true) && /as=APIGroupDiscoveryList/.test(accept) && /v=v2(?![\w])/.test(accept)
+    const wantsAggregated =
+      (options.aggregatedDiscovery ?? true) && /as=APIGroupDiscoveryList/.test(accept) && /v=v2(?![\w])/.test(accept)
     if (url.pathname === '/api') {
-      if (wantsAggregated) return [200, aggregatedDiscovery(types.filter((type) => type.group === '')), aggregatedContentType]
-      return [200, {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:443'}]}]
+      if (wantsAggregated)
+        return [200, aggregatedDiscovery(types.filter((type) => type.group === '')), aggregatedContentType]
+      return [
+        200,
+        {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:443'}],
+        },
+      ]
     }
     if (url.pathname === '/apis') {
-      if (wantsAggregated) return [200, aggregatedDiscovery(types.filter((type) => type.group !== '')), aggregatedContentType]
-      return [200, {kind: 'APIGroupList', apiVersion: 'v1', groups: groupNames(types).filter((group) => group !== '').map((group) => apiGroup(types, group))}]
+      if (wantsAggregated)
+        return [200, aggregatedDiscovery(types.filter((type) => type.group !== '')), aggregatedContentType]
+      return [
+        200,
+        {
+          kind: 'APIGroupList',
+          apiVersion: 'v1',
+          groups: groupNames(types)
+            .filter((group) => group !== '')
+            .map((group) => apiGroup(types, group)),
+        },
+      ]
     }
     let rest: string[]
     let group: string
@@ -191,7 +322,9 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
     } else if (segments[0] === 'apis' && segments.length >= 2) {
       group = segments[1]!
       if (segments.length === 2) {
-        return groupNames(types).includes(group) ? [200, {kind: 'APIGroup', apiVersion: 'v1', ...(apiGroup(types, group) as object)}] : [404, notFoundPath()]
+        return groupNames(types).includes(group)
+          ? [200, {kind: 'APIGroup', apiVersion: 'v1', ...(apiGroup(types, group) as object)}]
+          : [404, notFoundPath()]
       }
       version = segments[2]!
       rest = segments.slice(3)
@@ -199,7 +332,15 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
     const versionTypes = types.filter((type) => type.group === group && type.version === version)
     if (versionTypes.length === 0) return [404, notFoundPath()]
     if (rest.length === 0) {
-      return [200, {kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources: versionTypes.map(legacyResource)}]
+      return [
+        200,
+        {
+          kind: 'APIResourceList',
+          apiVersion: 'v1',
+          groupVersion: group ? `${group}/${version}` : version,
+          resources: versionTypes.map(legacyResource),
+        },
+      ]
     }
 
     let namespace: string | undefined
@@ -209,24 +350,53 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
     }
     const [resource, name, subresource, ...extra] = rest
     const type = versionTypes.find((candidate) => candidate.resource === resource)
-    if (!type || extra.length > 0 || (subresource !== undefined && subresource !== 'status') || (namespace !== undefined && !type.namespaced)) return [404, notFoundPath()]
+    if (
+      !type ||
+      extra.length > 0 ||
+      (subresource !== undefined && subresource !== 'status') ||
+      (namespace !== undefined && !type.namespaced)
+    )
+      return [404, notFoundPath()]
     if (!type.namespaced && namespace !== undefined) return [404, notFoundPath()]
     const verb = name === undefined ? 'list' : 'get'
     const denied = (options.forbidden ?? []).some((rule) => {
       const normalized = typeof rule === 'string' ? {resource: rule} : rule
-      return normalized.resource === type.resource && (normalized.namespace === undefined || normalized.namespace === namespace) && (normalized.verb === undefined || normalized.verb === verb)
+      return (
+        normalized.resource === type.resource &&
+        (normalized.namespace === undefined || normalized.namespace === namespace) &&
+        (normalized.verb === undefined || normalized.verb === verb)
+      )
     })
     if (denied) {
       const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`
       const what = name === undefined ? `resource "${type.resource}"` : `resource "${type.resource}"`
-      return [403, status(403, 'Forbidden', `${qualified(type)}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:test:reader" cannot ${verb} ${what} in API group "${type.group}" ${scope}`, {name, group: type.group, kind: type.resource})]
+      return [
+        403,
+        status(
+          403,
+          'Forbidden',
+          `${qualified(type)}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:test:reader" cannot ${verb} ${what} in API group "${type.group}" ${scope}`,
+          {name, group: type.group, kind: type.resource},
+        ),
+      ]
     }
     const objects = store.get(type)!
     const asTable = /as=Table/.test(accept)
-    const columns = builtinColumns[type.resource] ?? (type.printerColumns ? crdColumns(type.printerColumns) : defaultColumns)
+    const columns =
+      builtinColumns[type.resource] ?? (type.printerColumns ? crdColumns(type.printerColumns) : defaultColumns)
     if (name !== undefined) {
-      const found = objects.find((object) => object.metadata?.name === name && (!type.namespaced || object.metadata?.namespace === namespace))
-      if (!found) return [404, status(404, 'NotFound', `${qualified(type)} "${name}" not found`, {name, group: type.group, kind: type.resource})]
+      const found = objects.find(
+        (object) => object.metadata?.name === name && (!type.namespaced || object.metadata?.namespace === namespace),
+      )
+      if (!found)
+        return [
+          404,
+          status(404, 'NotFound', `${qualified(type)} "${name}" not found`, {
+            name,
+            group: type.group,
+            kind: type.resource,
+          }),
+        ]
       return [200, asTable ? toTable([found], columns, now(), found.metadata?.resourceVersion as string) : found]
     }
     let selected = objects.filter((object) => namespace === undefined || object.metadata?.namespace === namespace)
@@ -283,7 +453,10 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
     token,
     caCertPem: pki.caCertPem,
     requests,
-    stored: (resource) => structuredClone([...store.entries()].filter(([type]) => type.resource === resource).flatMap(([, objects]) => objects)),
+    stored: (resource) =>
+      structuredClone(
+        [...store.entries()].filter(([type]) => type.resource === resource).flatMap(([, objects]) => objects),
+      ),
     writeKubeconfig: (fileOptions = {}) => {
       let path = fileOptions.path
       if (path === undefined) {
@@ -291,7 +464,17 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
         tempDirs.push(dir)
         path = join(dir, 'config')
       }
-      writeFileSync(path, kubeconfigYaml(fileOptions.server ?? url, fileOptions.caCertPem ?? pki.caCertPem, fileOptions.token ?? token, fileOptions.namespace, fileOptions.contextName ?? 'fake'), {mode: 0o600})
+      writeFileSync(
+        path,
+        kubeconfigYaml(
+          fileOptions.server ?? url,
+          fileOptions.caCertPem ?? pki.caCertPem,
+          fileOptions.token ?? token,
+          fileOptions.namespace,
+          fileOptions.contextName ?? 'fake',
+        ),
+        {mode: 0o600},
+      )
       return path
     },
     close,
@@ -299,20 +482,32 @@ export async function startFakeApiServer(t: TestContext, fixtureObjects: readonl
 }
 
 /** A kubeconfig document as kubectl writes it (JSON is valid YAML; quoting stays trivial). */
-export function kubeconfigYaml(server: string, caCertPem: string, token: string, namespace: string | undefined, contextName = 'fake'): string {
-  return JSON.stringify(
-    {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{name: 'fake', cluster: {server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64')}}],
-      users: [{name: 'fake-user', user: {token}}],
-      contexts: [{name: contextName, context: {cluster: 'fake', user: 'fake-user', ...(namespace ? {namespace} : {})}}],
-      'current-context': contextName,
-      preferences: {},
-    },
-    null,
-    2,
-  ) + '\n'
+export function kubeconfigYaml(
+  server: string,
+  caCertPem: string,
+  token: string,
+  namespace: string | undefined,
+  contextName = 'fake',
+): string {
+  return (
+    JSON.stringify(
+      {
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {name: 'fake', cluster: {server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64')}},
+        ],
+        users: [{name: 'fake-user', user: {token}}],
+        contexts: [
+          {name: contextName, context: {cluster: 'fake', user: 'fake-user', ...(namespace ? {namespace} : {})}},
+        ],
+        'current-context': contextName,
+        preferences: {},
+      },
+      null,
+      2,
+    ) + '\n'
+  )
 }
 
 const aggregatedContentType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
@@ -324,21 +519,23 @@ function aggregatedDiscovery(types: readonly ResourceType[]): unknown {
     metadata: {},
     items: groupNames(types).map((group) => ({
       metadata: group === '' ? {} : {name: group},
-      versions: [...new Set(types.filter((type) => type.group === group).map((type) => type.version))].map((version) => ({
-        version,
-        resources: types
-          .filter((type) => type.group === group && type.version === version)
-          .map((type) => ({
-            resource: type.resource,
-            responseKind: {group: type.group, version: type.version, kind: type.kind},
-            scope: type.namespaced ? 'Namespaced' : 'Cluster',
-            singularResource: type.singular,
-            verbs: readVerbs,
-            ...(type.shortNames.length > 0 ? {shortNames: type.shortNames} : {}),
-            ...(type.categories.length > 0 ? {categories: type.categories} : {}),
-          })),
-        freshness: 'Current',
-      })),
+      versions: [...new Set(types.filter((type) => type.group === group).map((type) => type.version))].map(
+        (version) => ({
+          version,
+          resources: types
+            .filter((type) => type.group === group && type.version === version)
+            .map((type) => ({
+              resource: type.resource,
+              responseKind: {group: type.group, version: type.version, kind: type.kind},
+              scope: type.namespaced ? 'Namespaced' : 'Cluster',
+              singularResource: type.singular,
+              verbs: readVerbs,
+              ...(type.shortNames.length > 0 ? {shortNames: type.shortNames} : {}),
+              ...(type.categories.length > 0 ? {categories: type.categories} : {}),
+            })),
+          freshness: 'Current',
+        }),
+      ),
     })),
   }
 }
@@ -348,7 +545,9 @@ function groupNames(types: readonly ResourceType[]): string[] {
 }
 
 function apiGroup(types: readonly ResourceType[], group: string): unknown {
-  const versions = [...new Set(types.filter((type) => type.group === group).map((type) => type.version))].map((version) => ({groupVersion: `${group}/${version}`, version}))
+  const versions = [...new Set(types.filter((type) => type.group === group).map((type) => type.version))].map(
+    (version) => ({groupVersion: `${group}/${version}`, version}),
+  )
   return {name: group, versions, preferredVersion: versions[0]}
 }
 
@@ -402,9 +601,25 @@ function defaulted(object: KubeObject, type: ResourceType, index: number): KubeO
   return copy
 }
 
-function status(code: number, reason: string, message: string, details?: {name?: string | undefined; group?: string; kind?: string}): unknown {
-  const body: Record<string, unknown> = {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code}
-  if (details) body.details = Object.fromEntries(Object.entries(details).filter(([, value]) => value !== undefined && value !== ''))
+function status(
+  code: number,
+  reason: string,
+  message: string,
+  details?: {name?: string | undefined; group?: string; kind?: string},
+): unknown {
+  const body: Record<string, unknown> = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    code,
+  }
+  if (details)
+    body.details = Object.fromEntries(
+      Object.entries(details).filter(([, value]) => value !== undefined && value !== ''),
+    )
   return body
 }
 

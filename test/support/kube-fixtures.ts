@@ -27,13 +27,24 @@ export function manyShapeCObjects(count: number, namespace = 'llm'): KubeObject[
       apiVersion: 'llmd.ai/v1alpha1',
       kind: 'VariantAutoscaling',
       metadata: {name: `${name}-va`, namespace, labels: {'inference.optimization/acceleratorName': 'H100'}},
-      spec: {scaleTargetRef: {apiVersion: 'apps/v1', kind: 'Deployment', name: `${name}-decode`}, modelID: `org/${name}`, variantCost: '10.0'},
+      spec: {
+        scaleTargetRef: {apiVersion: 'apps/v1', kind: 'Deployment', name: `${name}-decode`},
+        modelID: `org/${name}`,
+        variantCost: '10.0',
+      },
     })
     objects.push({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: {name: `${name}-decode`, namespace},
-      spec: {replicas: 1, selector: {matchLabels: {app: name}}, template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'vllm', image: 'ghcr.io/llm-d/llm-d:v0.4.0'}]}}},
+      spec: {
+        replicas: 1,
+        selector: {matchLabels: {app: name}},
+        template: {
+          metadata: {labels: {app: name}},
+          spec: {containers: [{name: 'vllm', image: 'ghcr.io/llm-d/llm-d:v0.4.0'}]},
+        },
+      },
       status: {replicas: 1, readyReplicas: 1},
     })
   }

@@ -14,7 +14,10 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
     if (term === '') continue
     const setMatch = /^([^\s!=()]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term)
     if (setMatch) {
-      const values = setMatch[3]!.split(',').map((value) => value.trim()).filter((value) => value !== '')
+      const values = setMatch[3]!
+        .split(',')
+        .map((value) => value.trim())
+        .filter((value) => value !== '')
       requirements.push({op: setMatch[2] as 'in' | 'notin', key: setMatch[1]!, values})
       continue
     }
@@ -37,7 +40,10 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
   return requirements
 }
 
-export function matchesLabels(requirements: readonly LabelRequirement[], labels: Record<string, string> | undefined): boolean {
+export function matchesLabels(
+  requirements: readonly LabelRequirement[],
+  labels: Record<string, string> | undefined,
+): boolean {
   const have = labels ?? {}
   return requirements.every((requirement) => {
     const value = Object.hasOwn(have, requirement.key) ? have[requirement.key] : undefined

@@ -46,8 +46,24 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     {name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedReplicas ?? 0},
     {name: 'Available', type: 'integer', cell: (o) => o.status?.availableReplicas ?? 0},
     ageColumn,
-    {name: 'Containers', type: 'string', priority: 1, cell: (o) => containers(o).map((c: any) => c.name).join(',')},
-    {name: 'Images', type: 'string', priority: 1, cell: (o) => containers(o).map((c: any) => c.image).join(',')},
+    {
+      name: 'Containers',
+      type: 'string',
+      priority: 1,
+      cell: (o) =>
+        containers(o)
+          .map((c: any) => c.name)
+          .join(','),
+    },
+    {
+      name: 'Images',
+      type: 'string',
+      priority: 1,
+      cell: (o) =>
+        containers(o)
+          .map((c: any) => c.image)
+          .join(','),
+    },
     {name: 'Selector', type: 'string', priority: 1, cell: (o) => selectorText(o.spec?.selector?.matchLabels)},
   ],
   replicasets: [
@@ -61,14 +77,30 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     nameColumn,
     {name: 'Ready', type: 'string', cell: (o) => podReady(o)},
     {name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? 'Unknown'},
-    {name: 'Restarts', type: 'string', cell: (o) => String((o.status?.containerStatuses ?? []).reduce((sum: number, c: any) => sum + (c.restartCount ?? 0), 0))},
+    {
+      name: 'Restarts',
+      type: 'string',
+      cell: (o) =>
+        String((o.status?.containerStatuses ?? []).reduce((sum: number, c: any) => sum + (c.restartCount ?? 0), 0)),
+    },
     ageColumn,
     {name: 'IP', type: 'string', priority: 1, cell: (o) => o.status?.podIP ?? '<none>'},
     {name: 'Node', type: 'string', priority: 1, cell: (o) => o.spec?.nodeName ?? '<none>'},
   ],
-  configmaps: [nameColumn, {name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length}, ageColumn],
+  configmaps: [
+    nameColumn,
+    {
+      name: 'Data',
+      type: 'integer',
+      cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+    },
+    ageColumn,
+  ],
   namespaces: [nameColumn, {name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? 'Active'}, ageColumn],
-  customresourcedefinitions: [nameColumn, {name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp}],
+  customresourcedefinitions: [
+    nameColumn,
+    {name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp},
+  ],
 }
 
 export const defaultColumns: TableColumn[] = [nameColumn, ageColumn]
@@ -106,7 +138,12 @@ export function crdColumns(printerColumns: readonly PrinterColumn[] | undefined)
   ]
 }
 
-export function toTable(objects: readonly any[], columns: readonly TableColumn[], now: Date, resourceVersion: string): unknown {
+export function toTable(
+  objects: readonly any[],
+  columns: readonly TableColumn[],
+  now: Date,
+  resourceVersion: string,
+): unknown {
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
@@ -142,14 +179,20 @@ export function evaluateJsonPath(object: unknown, path: string): unknown {
       if (value === null || value === undefined) continue
       if (token.startsWith('.')) {
         const field = token.slice(1)
-        if (typeof value === 'object' && Object.hasOwn(value, field)) next.push((value as Record<string, unknown>)[field])
+        if (typeof value === 'object' && Object.hasOwn(value, field))
+          next.push((value as Record<string, unknown>)[field])
         continue
       }
       if (!Array.isArray(value)) continue
       const inner = token.slice(1, -1)
       const filter = /^\?\(@\.([\w.-]+)\s*==\s*['"]([^'"]*)['"]\)$/.exec(inner)
       if (inner === '*') next.push(...value)
-      else if (filter) next.push(...value.filter((item) => item && typeof item === 'object' && String((item as any)[filter[1]!]) === filter[2]))
+      else if (filter)
+        next.push(
+          ...value.filter(
+            (item) => item && typeof item === 'object' && String((item as any)[filter[1]!]) === filter[2],
+          ),
+        )
       else if (/^-?\d+$/.test(inner)) {
         const index = Number(inner)
         const item = value[index < 0 ? value.length + index : index]

@@ -31,7 +31,11 @@ export function parseExpositionFamilies(text: string): Map<string, ExposedFamily
     const sampleName = sampleMatch[1]!
     let familyName = families.has(sampleName) ? sampleName : undefined
     for (const suffix of histogramSuffixes) {
-      if (familyName === undefined && sampleName.endsWith(suffix) && families.has(sampleName.slice(0, -suffix.length))) {
+      if (
+        familyName === undefined &&
+        sampleName.endsWith(suffix) &&
+        families.has(sampleName.slice(0, -suffix.length))
+      ) {
         familyName = sampleName.slice(0, -suffix.length)
       }
     }

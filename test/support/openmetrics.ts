@@ -20,7 +20,12 @@ export interface HistogramPoint {
   buckets?: ReadonlyArray<readonly [le: number, count: number]>
 }
 
-type Family = {name: string; type: 'counter' | 'gauge' | 'histogram'; help?: string; lines: Array<{t: number; text: string}>}
+type Family = {
+  name: string
+  type: 'counter' | 'gauge' | 'histogram'
+  help?: string
+  lines: Array<{t: number; text: string}>
+}
 
 /** Escapes a label value for the exposition formats: backslash, double quote and newline. */
 export function escapeExpositionLabelValue(value: string): string {
@@ -62,7 +67,8 @@ export class OpenMetricsBuilder {
   counter(name: string, labels: LabelSet, points: readonly Point[]): this {
     if (name.endsWith('_total')) throw new Error(`declare counter ${name} without _total`)
     const family = this.#family(name, 'counter')
-    for (const {t, v} of points) family.lines.push({t, text: `${name}_total${formatLabels(labels)} ${formatValue(v)} ${t}`})
+    for (const {t, v} of points)
+      family.lines.push({t, text: `${name}_total${formatLabels(labels)} ${formatValue(v)} ${t}`})
     return this
   }
 
@@ -76,12 +82,21 @@ export class OpenMetricsBuilder {
   histogram(name: string, labels: LabelSet, points: readonly HistogramPoint[]): this {
     const family = this.#family(name, 'histogram')
     for (const point of points) {
-      const buckets = [...(point.buckets ?? []).filter(([le]) => le !== Number.POSITIVE_INFINITY), [Number.POSITIVE_INFINITY, point.count] as const]
+      const buckets = [
+        ...(point.buckets ?? []).filter(([le]) => le !== Number.POSITIVE_INFINITY),
+        [Number.POSITIVE_INFINITY, point.count] as const,
+      ]
       for (const [le, count] of buckets) {
-        family.lines.push({t: point.t, text: `${name}_bucket${formatLabels({...labels, le: formatLe(le)})} ${formatValue(count)} ${point.t}`})
+        family.lines.push({
+          t: point.t,
+          text: `${name}_bucket${formatLabels({...labels, le: formatLe(le)})} ${formatValue(count)} ${point.t}`,
+        })
       }
       family.lines.push({t: point.t, text: `${name}_sum${formatLabels(labels)} ${formatValue(point.sum)} ${point.t}`})
-      family.lines.push({t: point.t, text: `${name}_count${formatLabels(labels)} ${formatValue(point.count)} ${point.t}`})
+      family.lines.push({
+        t: point.t,
+        text: `${name}_count${formatLabels(labels)} ${formatValue(point.count)} ${point.t}`,
+      })
     }
     return this
   }
@@ -92,7 +107,9 @@ export class OpenMetricsBuilder {
     for (const family of this.#families.values()) {
       out.push(`# TYPE ${family.name} ${family.type}`)
       if (family.help !== undefined) out.push(`# HELP ${family.name} ${family.help}`)
-      const ordered = family.lines.map((line, index) => ({...line, index})).sort((a, b) => a.t - b.t || a.index - b.index)
+      const ordered = family.lines
+        .map((line, index) => ({...line, index}))
+        .sort((a, b) => a.t - b.t || a.index - b.index)
       for (const line of ordered) out.push(line.text)
     }
     out.push('# EOF')

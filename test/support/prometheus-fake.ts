@@ -1,6 +1,11 @@
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse} from 'node:http'
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -41,14 +46,55 @@ export function makeTlsFiles(t: Cleanup): TlsFiles {
   t.after(() => rmSync(dir, {recursive: true, force: true}))
   const file = (name: string) => join(dir, name)
   const openssl = (...args: string[]) => execFileSync('openssl', args, {stdio: 'pipe'})
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.crt'), '-days', '2', '-subj', '/CN=kva-test-ca')
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    '/CN=kva-test-ca',
+  )
   for (const [name, cn, ext] of [
     ['server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1'],
     ['client', 'kva-client', 'extendedKeyUsage=clientAuth'],
   ] as const) {
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`), '-subj', `/CN=${cn}`)
+    openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      file(`${name}.key`),
+      '-out',
+      file(`${name}.csr`),
+      '-subj',
+      `/CN=${cn}`,
+    )
     writeFileSync(file(`${name}.ext`), `${ext}\n`)
-    openssl('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('ca.crt'), '-CAkey', file('ca.key'), '-CAcreateserial', '-out', file(`${name}.crt`), '-days', '2', '-extfile', file(`${name}.ext`))
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.crt'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file(`${name}.crt`),
+      '-days',
+      '2',
+      '-extfile',
+      file(`${name}.ext`),
+    )
   }
   return {
     dir,
@@ -64,13 +110,19 @@ export function makeTlsFiles(t: Cleanup): TlsFiles {
  * A stand-in for Prometheus (or a proxy in front of it) on 127.0.0.1 that records requests and answers with
  * `handler`: for error paths a real server cannot be made to take (slow, HTML, resets, 405).
  */
-export async function startFakePrometheus(t: Cleanup, handler: FakeHandler, options: {tls?: TlsFiles; requireClientCert?: boolean} = {}): Promise<FakeServer> {
+export async function startFakePrometheus(
+  t: Cleanup,
+  handler: FakeHandler,
+  options: {tls?: TlsFiles; requireClientCert?: boolean} = {},
+): Promise<FakeServer> {
   const requests: RecordedRequest[] = []
   const listener = (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = []
     request.on('data', (chunk: Buffer) => chunks.push(chunk))
     request.on('end', () => {
-      const socket = request.socket as IncomingMessage['socket'] & {getPeerCertificate?: () => {subject?: {CN?: string}}}
+      const socket = request.socket as IncomingMessage['socket'] & {
+        getPeerCertificate?: () => {subject?: {CN?: string}}
+      }
       const recorded: RecordedRequest = {
         method: request.method ?? '',
         url: request.url ?? '',
@@ -125,7 +177,13 @@ export async function startForwardProxy(t: Cleanup): Promise<{url: string; seen:
     const target = new URL(request.url ?? '')
     const host = target.hostname.endsWith('.invalid') ? '127.0.0.1' : target.hostname
     const upstream = httpRequest(
-      {host, port: target.port, path: target.pathname + target.search, method: request.method, headers: request.headers},
+      {
+        host,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: request.method,
+        headers: request.headers,
+      },
       (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(response)

@@ -55,7 +55,9 @@ export async function closedPort(): Promise<number> {
     server.on('error', reject)
     server.listen(0, '127.0.0.1', () => {
       const address = server.address()
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))))
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port')),
+      )
     })
   })
 }
@@ -64,7 +66,9 @@ export async function closedPort(): Promise<number> {
 export function backfillOpenMetrics(openmetrics: string, dataDir: string): void {
   const input = join(dataDir, '..', 'backfill.om')
   writeFileSync(input, openmetrics)
-  const run = spawnSync(promtoolBinary, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, dataDir], {encoding: 'utf8'})
+  const run = spawnSync(promtoolBinary, ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, dataDir], {
+    encoding: 'utf8',
+  })
   if (run.status !== 0) throw new Error(`promtool backfill failed (${run.status}): ${run.stderr || run.stdout}`)
 }
 
@@ -75,7 +79,11 @@ function configYaml(options: StartPrometheusOptions): string {
   if (targets.length > 0) {
     lines.push('scrape_configs:')
     targets.forEach((target, index) => {
-      lines.push(`  - job_name: target-${index}`, `    metrics_path: ${JSON.stringify(target.metricsPath ?? '/metrics')}`, '    static_configs:')
+      lines.push(
+        `  - job_name: target-${index}`,
+        `    metrics_path: ${JSON.stringify(target.metricsPath ?? '/metrics')}`,
+        '    static_configs:',
+      )
       lines.push(`      - targets: [${JSON.stringify(target.address)}]`)
       const labels = Object.entries(target.labels ?? {})
       if (labels.length > 0) {

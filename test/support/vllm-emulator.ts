@@ -48,9 +48,15 @@ export interface RunningVllmEmulator {
 
 const buckets = {
   tokens: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000],
-  ttft: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0],
+  ttft: [
+    0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0,
+    640.0, 2560.0,
+  ],
   itl: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0],
-  latency: [0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0],
+  latency: [
+    0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0,
+    1920.0, 7680.0,
+  ],
 } as const
 
 /** Python's repr of a float, as prometheus_client prints values and `le` (1 → "1.0"). */
@@ -68,16 +74,19 @@ function labelText(labels: Record<string, string>): string {
 export function renderVllmMetrics(options: VllmEmulatorOptions, startMs: number, nowMs: number): string {
   const version = options.version ?? '0.12'
   const v1 = version !== 'v0'
-  const base: Record<string, string> = v1 ? {engine: '0', model_name: options.modelName} : {model_name: options.modelName}
+  const base: Record<string, string> = v1
+    ? {engine: '0', model_name: options.modelName}
+    : {model_name: options.modelName}
   const createdS = startMs / 1000
-  const completed = Math.floor(Math.max(0, nowMs - startMs) / 1000 * options.requestsPerS)
+  const completed = Math.floor((Math.max(0, nowMs - startMs) / 1000) * options.requestsPerS)
   const promptTokens = options.promptTokens ?? 128
   const outputTokens = options.outputTokens ?? 64
   const ttftS = options.ttftS ?? 0.05
   const itlS = options.itlS ?? 0.02
   const queueS = options.queueTimeS ?? 0.01
   const out: string[] = []
-  const family = (name: string, type: string, help: string) => out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+  const family = (name: string, type: string, help: string) =>
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
   const created = (name: string, help: string, labels: Record<string, string>) => {
     if (!v1) return
     family(`${name}_created`, 'gauge', help)
@@ -109,7 +118,11 @@ export function renderVllmMetrics(options: VllmEmulatorOptions, startMs: number,
   gauge('vllm:num_requests_running', 'Number of requests in model execution batches.', options.running ?? 1)
   gauge('vllm:num_requests_waiting', 'Number of requests waiting to be processed.', options.waiting ?? 0)
   if (version !== '0.12') {
-    gauge('vllm:gpu_cache_usage_perc', 'GPU KV-cache usage. 1 means 100 percent usage.DEPRECATED: Use vllm:kv_cache_usage_perc instead.', options.kvCacheUsage ?? 0.25)
+    gauge(
+      'vllm:gpu_cache_usage_perc',
+      'GPU KV-cache usage. 1 means 100 percent usage.DEPRECATED: Use vllm:kv_cache_usage_perc instead.',
+      options.kvCacheUsage ?? 0.25,
+    )
   }
   if (v1) gauge('vllm:kv_cache_usage_perc', 'KV-cache usage. 1 means 100 percent usage.', options.kvCacheUsage ?? 0.25)
   counter('vllm:prompt_tokens', 'Number of prefill tokens processed.', [[base, completed * promptTokens]])
@@ -120,18 +133,61 @@ export function renderVllmMetrics(options: VllmEmulatorOptions, startMs: number,
     'Count of successfully processed requests.',
     reasons.map((reason) => [{...base, finished_reason: reason}, reason === 'stop' ? completed : 0]),
   )
-  histogram('vllm:request_prompt_tokens', 'Number of prefill tokens processed.', buckets.tokens, completed, promptTokens)
-  histogram('vllm:request_generation_tokens', 'Number of generation tokens processed.', buckets.tokens, completed, outputTokens)
-  histogram('vllm:time_to_first_token_seconds', 'Histogram of time to first token in seconds.', buckets.ttft, completed, ttftS)
+  histogram(
+    'vllm:request_prompt_tokens',
+    'Number of prefill tokens processed.',
+    buckets.tokens,
+    completed,
+    promptTokens,
+  )
+  histogram(
+    'vllm:request_generation_tokens',
+    'Number of generation tokens processed.',
+    buckets.tokens,
+    completed,
+    outputTokens,
+  )
+  histogram(
+    'vllm:time_to_first_token_seconds',
+    'Histogram of time to first token in seconds.',
+    buckets.ttft,
+    completed,
+    ttftS,
+  )
   const tokenObservations = completed * Math.max(0, outputTokens - 1)
   if (version === '0.12') {
-    histogram('vllm:inter_token_latency_seconds', 'Histogram of inter-token latency in seconds.', buckets.itl, tokenObservations, itlS)
+    histogram(
+      'vllm:inter_token_latency_seconds',
+      'Histogram of inter-token latency in seconds.',
+      buckets.itl,
+      tokenObservations,
+      itlS,
+    )
   } else {
-    histogram('vllm:time_per_output_token_seconds', 'Histogram of time per output token in seconds.', buckets.itl, tokenObservations, itlS)
+    histogram(
+      'vllm:time_per_output_token_seconds',
+      'Histogram of time per output token in seconds.',
+      buckets.itl,
+      tokenObservations,
+      itlS,
+    )
   }
   const e2eS = queueS + ttftS + itlS * Math.max(0, outputTokens - 1)
-  histogram('vllm:e2e_request_latency_seconds', 'Histogram of e2e request latency in seconds.', buckets.latency, completed, e2eS)
-  if (v1) histogram('vllm:request_queue_time_seconds', 'Histogram of time spent in WAITING phase for request.', buckets.latency, completed, queueS)
+  histogram(
+    'vllm:e2e_request_latency_seconds',
+    'Histogram of e2e request latency in seconds.',
+    buckets.latency,
+    completed,
+    e2eS,
+  )
+  if (v1)
+    histogram(
+      'vllm:request_queue_time_seconds',
+      'Histogram of time spent in WAITING phase for request.',
+      buckets.latency,
+      completed,
+      queueS,
+    )
   gauge('vllm:cache_config_info', 'Information of the LLMEngine CacheConfig', 1, {
     block_size: '16',
     ...(v1 ? {engine: '0'} : {}),
@@ -171,7 +227,7 @@ export async function startVllmEmulator(t: Cleanup, options: VllmEmulatorOptions
       return scrapes
     },
     render: (nowMs = clock()) => renderVllmMetrics(options, startMs, nowMs),
-    completedRequests: (nowMs = clock()) => Math.floor(Math.max(0, nowMs - startMs) / 1000 * options.requestsPerS),
+    completedRequests: (nowMs = clock()) => Math.floor((Math.max(0, nowMs - startMs) / 1000) * options.requestsPerS),
     stop,
   }
 }

@@ -22,12 +22,16 @@ const expectedCounts: Readonly<Record<string, Readonly<Record<string, number>>>>
 }
 
 test('the list covers every golden file', () => {
-  const files = readdirSync(fixturePath('golden')).filter((file) => file.endsWith('.json')).sort()
+  const files = readdirSync(fixturePath('golden'))
+    .filter((file) => file.endsWith('.json'))
+    .sort()
   assert.deepEqual(files, Object.keys(expectedCounts).sort())
 })
 
 for (const [file, counts] of Object.entries(expectedCounts)) {
-  test(`${file} holds ${Object.entries(counts).map(([key, n]) => `${n} ${key}`).join(', ')}`, () => {
+  test(`${file} holds ${Object.entries(counts)
+    .map(([key, n]) => `${n} ${key}`)
+    .join(', ')}`, () => {
     const golden = JSON.parse(readFileSync(fixturePath('golden', file), 'utf8')) as Record<string, unknown>
     const arrays = Object.entries(golden).filter(([, value]) => Array.isArray(value))
     const actual = Object.fromEntries(arrays.map(([key, value]) => [key, (value as unknown[]).length]))

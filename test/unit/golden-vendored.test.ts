@@ -7,7 +7,7 @@ import {fixturePath, sharedDir} from '../support/paths.js'
 
 // ../shared is the source of the vendored copies under test/fixtures; it may grow, and the copies must follow it
 // unchanged. CI runs with ../shared beside the clone, so a missing source is a failure, not a skip.
-const vendored: ReadonlyArray<{source: string, copy: string}> = [
+const vendored: ReadonlyArray<{source: string; copy: string}> = [
   {source: join(sharedDir, 'golden'), copy: fixturePath('golden')},
   {source: join(sharedDir, 'fixtures', 'vllm-metrics'), copy: fixturePath('vllm-metrics')},
 ]

@@ -11,7 +11,8 @@ import {parse} from 'yaml'
 import {repoRoot} from '../support/paths.js'
 
 // The release script is plain JavaScript under scripts/ (tsc compiles src, test and bench only).
-const load = <T>(file: string) => import(pathToFileURL(join(repoRoot, 'scripts', ...file.split('/'))).href) as Promise<T>
+const load = <T>(file: string) =>
+  import(pathToFileURL(join(repoRoot, 'scripts', ...file.split('/'))).href) as Promise<T>
 
 interface Target {
   id: string
@@ -29,12 +30,29 @@ const krew = await load<{
   shortDescription: string
   description: string
   caveats: string
-  renderKrewManifest(options: {version: string; homepage: string; downloadUrl: (name: string) => string; archives: {name: string; sha256: string; target: Target}[]}): string
+  renderKrewManifest(options: {
+    version: string
+    homepage: string
+    downloadUrl: (name: string) => string
+    archives: {name: string; sha256: string; target: Target}[]
+  }): string
 }>('release/krew.js')
-const {releaseNotes} = await load<{releaseNotes(changelog: string, version: string, options?: {snapshot?: boolean}): string}>('release/changelog.js')
+const {releaseNotes} = await load<{
+  releaseNotes(changelog: string, version: string, options?: {snapshot?: boolean}): string
+}>('release/changelog.js')
 const archive = await load<{
-  writeTarGz(output: string, entries: {name: string; source: string; mode: number}[], mtimeSeconds: number, level?: number): Promise<void>
-  writeZip(output: string, entries: {name: string; source: string; mode: number}[], mtimeSeconds: number, level?: number): Promise<void>
+  writeTarGz(
+    output: string,
+    entries: {name: string; source: string; mode: number}[],
+    mtimeSeconds: number,
+    level?: number,
+  ): Promise<void>
+  writeZip(
+    output: string,
+    entries: {name: string; source: string; mode: number}[],
+    mtimeSeconds: number,
+    level?: number,
+  ): Promise<void>
   readTarGz(file: string): Map<string, Buffer>
 }>('release/archive.js')
 
@@ -53,12 +71,26 @@ test('archive names follow goreleaser and parse back to their target', () => {
 })
 
 test('an unknown target is refused with the list of known ones', () => {
-  assert.throws(() => targets.findTarget('freebsd/amd64'), /^ReleaseError: unknown target "freebsd\/amd64"; known targets: linux\/amd64, /)
+  assert.throws(
+    () => targets.findTarget('freebsd/amd64'),
+    /^ReleaseError: unknown target "freebsd\/amd64"; known targets: linux\/amd64, /,
+  )
 })
 
 test('darwin/arm64 is built by default only on macOS arm64, where a Node 22 binary exists', () => {
-  assert.deepEqual(targets.defaultTargetIds('linux/amd64'), ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'windows/amd64'])
-  assert.deepEqual(targets.defaultTargetIds('darwin/arm64'), ['linux/amd64', 'linux/arm64', 'darwin/amd64', 'windows/amd64', 'darwin/arm64'])
+  assert.deepEqual(targets.defaultTargetIds('linux/amd64'), [
+    'linux/amd64',
+    'linux/arm64',
+    'darwin/amd64',
+    'windows/amd64',
+  ])
+  assert.deepEqual(targets.defaultTargetIds('darwin/arm64'), [
+    'linux/amd64',
+    'linux/arm64',
+    'darwin/amd64',
+    'windows/amd64',
+    'darwin/arm64',
+  ])
 })
 
 test('the krew texts meet krew-index review rules', () => {
@@ -75,23 +107,48 @@ test('the krew manifest has one platform per archive with its sha256 and a .exe 
     const target = targets.findTarget(id)
     return {name: targets.archiveName('1.2.3', target), sha256: String(index).repeat(64), target}
   })
-  const manifest = parse(krew.renderKrewManifest({version: '1.2.3', homepage: 'https://example.test/kva', archives, downloadUrl: (name) => `https://example.test/dl/${name}`}))
+  const manifest = parse(
+    krew.renderKrewManifest({
+      version: '1.2.3',
+      homepage: 'https://example.test/kva',
+      archives,
+      downloadUrl: (name) => `https://example.test/dl/${name}`,
+    }),
+  )
   assert.equal(manifest.apiVersion, 'krew.googlecontainertools.github.com/v1alpha2')
   assert.equal(manifest.kind, 'Plugin')
   assert.equal(manifest.metadata.name, 'va')
   assert.equal(manifest.spec.version, 'v1.2.3')
   assert.deepEqual(
-    manifest.spec.platforms.map((p: {selector: {matchLabels: object}; bin: string; sha256: string; uri: string}) => [p.selector.matchLabels, p.bin, p.sha256, p.uri]),
+    manifest.spec.platforms.map((p: {selector: {matchLabels: object}; bin: string; sha256: string; uri: string}) => [
+      p.selector.matchLabels,
+      p.bin,
+      p.sha256,
+      p.uri,
+    ]),
     [
-      [{os: 'linux', arch: 'amd64'}, 'kubectl-va', '0'.repeat(64), 'https://example.test/dl/kubectl-va_1.2.3_linux_amd64.tar.gz'],
-      [{os: 'windows', arch: 'amd64'}, 'kubectl-va.exe', '1'.repeat(64), 'https://example.test/dl/kubectl-va_1.2.3_windows_amd64.zip'],
+      [
+        {os: 'linux', arch: 'amd64'},
+        'kubectl-va',
+        '0'.repeat(64),
+        'https://example.test/dl/kubectl-va_1.2.3_linux_amd64.tar.gz',
+      ],
+      [
+        {os: 'windows', arch: 'amd64'},
+        'kubectl-va.exe',
+        '1'.repeat(64),
+        'https://example.test/dl/kubectl-va_1.2.3_windows_amd64.zip',
+      ],
     ],
   )
-  assert.ok(manifest.spec.platforms.every((p: {files: {from: string}[]}) => p.files.some((file) => file.from === 'LICENSE')))
+  assert.ok(
+    manifest.spec.platforms.every((p: {files: {from: string}[]}) => p.files.some((file) => file.from === 'LICENSE')),
+  )
 })
 
 test('release notes are the CHANGELOG section of the version, or Unreleased for a snapshot', () => {
-  const changelog = '# Changelog\n\n## [Unreleased]\n\n- next\n\n## [0.1.0] - 2026-11-28\n\n### Added\n\n- first\n\n[0.1.0]: https://x/0.1.0\n'
+  const changelog =
+    '# Changelog\n\n## [Unreleased]\n\n- next\n\n## [0.1.0] - 2026-11-28\n\n### Added\n\n- first\n\n[0.1.0]: https://x/0.1.0\n'
   assert.equal(releaseNotes(changelog, '0.1.0'), '### Added\n\n- first\n')
   assert.equal(releaseNotes(changelog, '0.2.0', {snapshot: true}), '- next\n')
   assert.throws(() => releaseNotes(changelog, '0.2.0'), /CHANGELOG.md has no "## \[0.2.0\]" section/)
@@ -123,7 +180,11 @@ test('zip archives are readable by unzip with their contents intact', async (t) 
   assert.equal(spawnSync('unzip', ['-v']).status, 0, 'unzip is not installed (CI installs it)')
   const dir = tempDir(t)
   writeFileSync(join(dir, 'tool.exe'), Buffer.from(Array.from({length: 5000}, (_, i) => i % 251)))
-  await archive.writeZip(join(dir, 'a.zip'), [{name: 'tool.exe', source: join(dir, 'tool.exe'), mode: 0o755}], 1_700_000_000)
+  await archive.writeZip(
+    join(dir, 'a.zip'),
+    [{name: 'tool.exe', source: join(dir, 'tool.exe'), mode: 0o755}],
+    1_700_000_000,
+  )
   const tested = spawnSync('unzip', ['-t', join(dir, 'a.zip')], {encoding: 'utf8'})
   assert.equal(tested.status, 0, tested.stdout + tested.stderr)
   assert.match(tested.stdout, /testing: tool\.exe +OK/)
@@ -150,7 +211,10 @@ test('the release stops on a tag that does not match package.json, with one line
   spawnSync('git', ['-C', dir, 'tag', 'v9.9.9'])
   const run = runRelease(dir, ['--targets', 'linux/amd64'])
   assert.equal(run.status, 1)
-  assert.match(run.stderr, /^release: error: tag v9\.9\.9 does not match package\.json version \d+\.\d+\.\d+; bump package\.json or move the tag\n$/)
+  assert.match(
+    run.stderr,
+    /^release: error: tag v9\.9\.9 does not match package\.json version \d+\.\d+\.\d+; bump package\.json or move the tag\n$/,
+  )
   assert.equal(spawnSync('ls', [join(dir, 'release')]).status, 2, 'no release/ directory')
 })
 
@@ -159,7 +223,10 @@ test('the release refuses a dirty tree unless --snapshot, and refuses unknown ta
   writeFileSync(join(dir, 'stray.txt'), 'x')
   const dirty = runRelease(dir, ['--targets', 'linux/amd64'])
   assert.equal(dirty.status, 1)
-  assert.match(dirty.stderr, /^release: error: the working tree has uncommitted changes \(stray\.txt\); commit or stash them, or pass --snapshot\n$/)
+  assert.match(
+    dirty.stderr,
+    /^release: error: the working tree has uncommitted changes \(stray\.txt\); commit or stash them, or pass --snapshot\n$/,
+  )
   const unknown = runRelease(dir, ['--snapshot', '--targets', 'linux/amd64,plan9/386'])
   assert.equal(unknown.status, 1)
   assert.match(unknown.stderr, /^release: error: unknown target "plan9\/386"; known targets: /)

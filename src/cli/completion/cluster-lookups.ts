@@ -17,7 +17,11 @@ export function clusterLookups(env: NodeJS.ProcessEnv = process.env): Completion
     contexts: (selection) => readContexts(selection, env).catch(() => []),
     namespaces: (selection) => kubectlGetNames(['namespaces'], selection, env),
     variantAutoscalings: (selection) =>
-      kubectlGetNames(['variantautoscalings.llmd.ai', ...(selection.namespace ? ['--namespace', selection.namespace] : [])], selection, env),
+      kubectlGetNames(
+        ['variantautoscalings.llmd.ai', ...(selection.namespace ? ['--namespace', selection.namespace] : [])],
+        selection,
+        env,
+      ),
   }
 }
 
@@ -41,7 +45,11 @@ async function readContexts(selection: ClusterSelection, env: NodeJS.ProcessEnv)
   return [...seen.values()]
 }
 
-function kubectlGetNames(what: readonly string[], selection: ClusterSelection, env: NodeJS.ProcessEnv): Promise<Candidate[]> {
+function kubectlGetNames(
+  what: readonly string[],
+  selection: ClusterSelection,
+  env: NodeJS.ProcessEnv,
+): Promise<Candidate[]> {
   const args = [
     'get',
     ...what,
@@ -51,10 +59,21 @@ function kubectlGetNames(what: readonly string[], selection: ClusterSelection, e
     ...(selection.context ? ['--context', selection.context] : []),
   ]
   return new Promise((resolve) => {
-    execFile(env.KUBECTL_VA_KUBECTL ?? 'kubectl', args, {env, timeout: clusterLookupTimeoutMs + 500, windowsHide: true}, (error, stdout) => {
-      if (error) return resolve([])
-      // `-o name` prints kind.group/name; completion wants the name.
-      resolve(stdout.split('\n').map((line) => line.trim().replace(/^[^/]+\//, '')).filter(Boolean).map((value) => ({value})))
-    })
+    execFile(
+      env.KUBECTL_VA_KUBECTL ?? 'kubectl',
+      args,
+      {env, timeout: clusterLookupTimeoutMs + 500, windowsHide: true},
+      (error, stdout) => {
+        if (error) return resolve([])
+        // `-o name` prints kind.group/name; completion wants the name.
+        resolve(
+          stdout
+            .split('\n')
+            .map((line) => line.trim().replace(/^[^/]+\//, ''))
+            .filter(Boolean)
+            .map((value) => ({value})),
+        )
+      },
+    )
   })
 }

@@ -71,7 +71,15 @@ export interface CompletionLookups {
 }
 
 /** Flags whose values are file paths: the shell completes files (directive 0, no candidates). */
-const fileFlagNames: ReadonlySet<string> = new Set(['kubeconfig', 'filename', 'file', 'certificate-authority', 'client-certificate', 'client-key', 'ca-file'])
+const fileFlagNames: ReadonlySet<string> = new Set([
+  'kubeconfig',
+  'filename',
+  'file',
+  'certificate-authority',
+  'client-certificate',
+  'client-key',
+  'ca-file',
+])
 /** Positional arguments that name VariantAutoscalings. */
 const variantAutoscalingArgNames: ReadonlySet<string> = new Set(['name', 'names', 'va', 'vas', 'variantautoscaling'])
 /** `-o` values when a command's flag declares no `options`; its description usually lists them ("json|yaml"). */
@@ -80,7 +88,11 @@ const defaultOutputFormats = ['json', 'yaml', 'wide', 'name']
 /**
  * @param words the words after the plugin name; the last one is the word being completed ('' for a new word).
  */
-export async function complete(words: readonly string[], commands: readonly CompletionCommand[], lookups: CompletionLookups): Promise<CompletionResult> {
+export async function complete(
+  words: readonly string[],
+  commands: readonly CompletionCommand[],
+  lookups: CompletionLookups,
+): Promise<CompletionResult> {
   const toComplete = words.at(-1) ?? ''
   const typed = words.slice(0, -1)
   const visible = commands.filter((command) => !command.hidden)
@@ -110,17 +122,35 @@ export async function complete(words: readonly string[], commands: readonly Comp
     const equals = toComplete.indexOf('=')
     const flag = findFlag(command, toComplete.slice(0, equals))
     if (!flag || flag.type !== 'option') return {candidates: [], directive: Directive.noFileComp}
-    return completeFlagValue(command, flag, toComplete.slice(equals + 1), toComplete.slice(0, equals + 1), selection, lookups)
+    return completeFlagValue(
+      command,
+      flag,
+      toComplete.slice(equals + 1),
+      toComplete.slice(0, equals + 1),
+      selection,
+      lookups,
+    )
   }
-  if (toComplete.startsWith('-')) return {candidates: flagCandidates(command, rest, toComplete), directive: Directive.noFileComp}
+  if (toComplete.startsWith('-'))
+    return {candidates: flagCandidates(command, rest, toComplete), directive: Directive.noFileComp}
 
   const argIndex = positionalCount(command, rest)
   const arg = command.args[Math.min(argIndex, command.args.length - 1)]
   if (!arg) return {candidates: [], directive: Directive.noFileComp}
   const argValues = arg.options ?? command.values?.[arg.name]
-  if (argValues) return {candidates: filterPrefix(argValues.map((value) => ({value})), toComplete), directive: Directive.noFileComp}
+  if (argValues)
+    return {
+      candidates: filterPrefix(
+        argValues.map((value) => ({value})),
+        toComplete,
+      ),
+      directive: Directive.noFileComp,
+    }
   if (variantAutoscalingArgNames.has(arg.name)) {
-    return {candidates: filterPrefix(await lookups.variantAutoscalings(selection), toComplete), directive: Directive.noFileComp}
+    return {
+      candidates: filterPrefix(await lookups.variantAutoscalings(selection), toComplete),
+      directive: Directive.noFileComp,
+    }
   }
   return {candidates: [], directive: Directive.noFileComp}
 }
@@ -142,7 +172,11 @@ function hasSubcommands(commands: readonly CompletionCommand[], path: readonly s
   return commands.some((command) => command.id.startsWith(prefix) && command.id !== path.join(':'))
 }
 
-function subcommandCandidates(commands: readonly CompletionCommand[], path: readonly string[], toComplete: string): Candidate[] {
+function subcommandCandidates(
+  commands: readonly CompletionCommand[],
+  path: readonly string[],
+  toComplete: string,
+): Candidate[] {
   const prefix = path.length === 0 ? '' : path.join(':') + ':'
   const byWord = new Map<string, Candidate>()
   for (const command of commands) {
@@ -152,7 +186,10 @@ function subcommandCandidates(commands: readonly CompletionCommand[], path: read
     if (!word || byWord.has(word)) continue
     byWord.set(word, {value: word, description: remaining.length === 1 ? command.summary : undefined})
   }
-  return filterPrefix([...byWord.values()].sort((a, b) => a.value.localeCompare(b.value)), toComplete)
+  return filterPrefix(
+    [...byWord.values()].sort((a, b) => a.value.localeCompare(b.value)),
+    toComplete,
+  )
 }
 
 function findFlag(command: CompletionCommand, word: string): CompletionFlag | undefined {
@@ -173,9 +210,19 @@ function flagCandidates(command: CompletionCommand, rest: readonly string[], toC
   return filterPrefix(candidates, toComplete)
 }
 
-async function completeFlagValue(command: CompletionCommand, flag: CompletionFlag, toComplete: string, prefix: string, selection: ClusterSelection, lookups: CompletionLookups): Promise<CompletionResult> {
+async function completeFlagValue(
+  command: CompletionCommand,
+  flag: CompletionFlag,
+  toComplete: string,
+  prefix: string,
+  selection: ClusterSelection,
+  lookups: CompletionLookups,
+): Promise<CompletionResult> {
   const withPrefix = (candidates: readonly Candidate[]): CompletionResult => ({
-    candidates: filterPrefix(candidates, toComplete).map((candidate) => ({...candidate, value: prefix + candidate.value})),
+    candidates: filterPrefix(candidates, toComplete).map((candidate) => ({
+      ...candidate,
+      value: prefix + candidate.value,
+    })),
     directive: Directive.noFileComp,
   })
   const listed = flag.options ?? command.values?.[flag.name]
@@ -188,7 +235,9 @@ async function completeFlagValue(command: CompletionCommand, flag: CompletionFla
     case 'context':
       return withPrefix(await lookups.contexts(selection))
     default:
-      return fileFlagNames.has(flag.name) ? {candidates: [], directive: Directive.default} : {candidates: [], directive: Directive.noFileComp}
+      return fileFlagNames.has(flag.name)
+        ? {candidates: [], directive: Directive.default}
+        : {candidates: [], directive: Directive.noFileComp}
   }
 }
 
@@ -217,7 +266,9 @@ function clusterSelection(command: CompletionCommand, rest: readonly string[]): 
   const values: Record<string, string> = {}
   for (let index = 0; index < rest.length; index++) {
     const word = rest[index] ?? ''
-    const [name, inline] = word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined]
+    const [name, inline] = word.includes('=')
+      ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
+      : [word, undefined]
     const flag = findFlag(command, name ?? '')
     if (!flag || flag.type !== 'option') continue
     const value = inline ?? rest[index + 1]

@@ -42,7 +42,10 @@ export async function collectDesiredReplicas(
   const nameMatcher = labelMatcher('__name__', desiredReplicasMetricNames)
   const promql =
     `max by (__name__, variant_name, exported_namespace, namespace, accelerator_type) ` +
-    `({${nameMatcher},${labelMatcher('variant_name', variants.map((v) => v.variantName))}})`
+    `({${nameMatcher},${labelMatcher(
+      'variant_name',
+      variants.map((v) => v.variantName),
+    )}})`
   result.queries.push({quantity: 'desiredReplicas', promql})
   const answer = await client.query(promql, {time: options.at})
   for (const warning of answer.warnings) result.warnings.push(`desiredReplicas: ${warning}`)
@@ -74,8 +77,12 @@ export async function collectDesiredReplicas(
     const rank = (c: DesiredReplicas) => (c.metricName === 'wva_desired_replicas' ? 1 : 0)
     candidates.sort((a, b) => rank(b) - rank(a) || b.desiredReplicas - a.desiredReplicas)
     if (candidates.length > 1) {
-      const listed = candidates.map((c) => `${c.metricName}{accelerator_type="${c.acceleratorType ?? ''}"}=${c.desiredReplicas}`).join(', ')
-      result.warnings.push(`desiredReplicas: ${variant.namespace}/${variant.variantName} has ${candidates.length} series (${listed}); using the first`)
+      const listed = candidates
+        .map((c) => `${c.metricName}{accelerator_type="${c.acceleratorType ?? ''}"}=${c.desiredReplicas}`)
+        .join(', ')
+      result.warnings.push(
+        `desiredReplicas: ${variant.namespace}/${variant.variantName} has ${candidates.length} series (${listed}); using the first`,
+      )
     }
     result.replicas.push(candidates[0]!)
   }

@@ -41,7 +41,12 @@ export interface HistoryResult {
 }
 
 /** Splits [start, end] into ranges of at most maxPointsPerSeries points; each chunk starts one step after the last. */
-export function chunkRange(start: Date, end: Date, stepSeconds: number, maxPoints = maxPointsPerSeries): Array<{start: Date; end: Date}> {
+export function chunkRange(
+  start: Date,
+  end: Date,
+  stepSeconds: number,
+  maxPoints = maxPointsPerSeries,
+): Array<{start: Date; end: Date}> {
   if (!(stepSeconds > 0)) throw new RangeError(`step must be positive: ${stepSeconds}`)
   if (end.getTime() < start.getTime()) throw new RangeError('end is before start')
   const stepMs = stepSeconds * 1000
@@ -70,7 +75,9 @@ export async function collectModelMetricsHistory(
   if (distinct.length === 0) return result
   const selector = scopeSelector(distinct)
   const inScope = scopeKeySet(distinct)
-  const timelines = new Map(distinct.map((scope) => [scopeKey(scope.namespace, scope.modelID), new Map<number, ModelMetricsPoint>()]))
+  const timelines = new Map(
+    distinct.map((scope) => [scopeKey(scope.namespace, scope.modelID), new Map<number, ModelMetricsPoint>()]),
+  )
   const pointAt = (key: string, timeMs: number): ModelMetricsPoint => {
     const timeline = timelines.get(key)!
     let point = timeline.get(timeMs)
@@ -86,7 +93,11 @@ export async function collectModelMetricsHistory(
     const promql = definition.promql(selector, window)
     result.queries.push({quantity: definition.quantity, promql})
     for (const chunk of chunks) {
-      const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: options.stepSeconds})
+      const answer = await client.queryRange(promql, {
+        start: chunk.start,
+        end: chunk.end,
+        stepSeconds: options.stepSeconds,
+      })
       for (const warning of answer.warnings) result.warnings.push(`${definition.quantity}: ${warning}`)
       if (answer.data.kind !== 'matrix') {
         result.warnings.push(`${definition.quantity}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
@@ -97,14 +108,19 @@ export async function collectModelMetricsHistory(
         if (key === undefined || !inScope.has(key)) continue
         for (const {timeMs, value} of series.points) {
           if (!Number.isFinite(value)) continue
-          pointAt(key, timeMs)[quantityField[definition.quantity]] = toModelMetricsUnit(definition.quantity, definition.unit, value)
+          pointAt(key, timeMs)[quantityField[definition.quantity]] = toModelMetricsUnit(
+            definition.quantity,
+            definition.unit,
+            value,
+          )
         }
       }
     }
   }
   for (const definition of profile.quantities) {
     if (definition.kind !== 'constant') continue
-    for (const timeline of timelines.values()) for (const point of timeline.values()) point[quantityField[definition.quantity]] = definition.value
+    for (const timeline of timelines.values())
+      for (const point of timeline.values()) point[quantityField[definition.quantity]] = definition.value
   }
   result.models = distinct.map((scope) => ({
     namespace: scope.namespace,

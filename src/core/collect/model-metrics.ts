@@ -54,7 +54,8 @@ export async function collectModelMetrics(
   const answers = await Promise.all(queries.map(({promql}) => client.query(promql, {time: options.at})))
 
   for (const definition of profile.quantities) {
-    if (definition.kind === 'constant') for (const model of models) model[quantityField[definition.quantity]] = definition.value
+    if (definition.kind === 'constant')
+      for (const model of models) model[quantityField[definition.quantity]] = definition.value
   }
   queries.forEach(({definition}, index) => {
     if (definition.kind !== 'query') return
@@ -68,7 +69,12 @@ export async function collectModelMetrics(
       const key = seriesScopeKey(sample.labels)
       if (key === undefined || !inScope.has(key)) continue
       const model = byKey.get(key)!
-      setQuantity(model, definition.quantity, toModelMetricsUnit(definition.quantity, definition.unit, sample.value), result.warnings)
+      setQuantity(
+        model,
+        definition.quantity,
+        toModelMetricsUnit(definition.quantity, definition.unit, sample.value),
+        result.warnings,
+      )
     }
   })
   return result
@@ -77,7 +83,9 @@ export async function collectModelMetrics(
 function setQuantity(model: ModelMetrics, quantity: ModelQuantity, value: number, warnings: string[]): void {
   if (Number.isNaN(value)) return
   if (!Number.isFinite(value)) {
-    warnings.push(`${quantity}: ${model.namespace}/${model.modelID} is ${value > 0 ? '+Inf' : '-Inf'}; reported as unknown`)
+    warnings.push(
+      `${quantity}: ${model.namespace}/${model.modelID} is ${value > 0 ? '+Inf' : '-Inf'}; reported as unknown`,
+    )
     return
   }
   model[quantityField[quantity]] = value

@@ -25,13 +25,18 @@ const byPod = 'by (model_name, namespace, pod)'
  * Rate, TTFT and ITL per pod for every (namespace, model) in scope: three queries whatever the number of VAs or pods.
  * ITL reads the new histogram name and the old one together; a pod exposes one of them (vLLM renamed it).
  */
-export async function collectPodBreakdown(client: PrometheusClient, scopes: readonly ModelScope[], options: {window?: string; at?: Date | undefined} = {}): Promise<PodBreakdownResult> {
+export async function collectPodBreakdown(
+  client: PrometheusClient,
+  scopes: readonly ModelScope[],
+  options: {window?: string; at?: Date | undefined} = {},
+): Promise<PodBreakdownResult> {
   const distinct = uniqueScopes(scopes)
   const result: PodBreakdownResult = {pods: [], queries: [], warnings: []}
   if (distinct.length === 0) return result
   const window = options.window ?? '1m'
   const selector = scopeSelector(distinct)
-  const ratio = (histogram: string) => `sum ${byPod} (rate(${histogram}_sum{${selector}}[${window}])) / sum ${byPod} (rate(${histogram}_count{${selector}}[${window}])) * 1000`
+  const ratio = (histogram: string) =>
+    `sum ${byPod} (rate(${histogram}_sum{${selector}}[${window}])) / sum ${byPod} (rate(${histogram}_count{${selector}}[${window}])) * 1000`
   const itlSelector = `__name__=~"vllm:(inter_token_latency|time_per_output_token)_seconds_(sum|count)",${selector}`
   const queries: Array<{field: 'arrivalRateRpm' | 'ttftMs' | 'itlMs'; promql: string}> = [
     {field: 'arrivalRateRpm', promql: `sum ${byPod} (rate(vllm:request_success_total{${selector}}[${window}])) * 60`},
@@ -60,6 +65,9 @@ export async function collectPodBreakdown(client: PrometheusClient, scopes: read
       pods.set(id, entry)
     }
   })
-  result.pods = [...pods.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.modelID.localeCompare(b.modelID) || a.pod.localeCompare(b.pod))
+  result.pods = [...pods.values()].sort(
+    (a, b) =>
+      a.namespace.localeCompare(b.namespace) || a.modelID.localeCompare(b.modelID) || a.pod.localeCompare(b.pod),
+  )
   return result
 }

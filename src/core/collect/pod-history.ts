@@ -50,7 +50,10 @@ function peakPerPod(metric: string, selector: string): string {
 }
 
 /** The two batched per-pod queries (KV with the profile's gpu_cache fallback, and queue), for every scope at once. */
-export function podHistoryQueries(scopes: readonly ModelScope[], profileName: CollectorProfileName = 'kubectl-va'): IssuedQuery[] {
+export function podHistoryQueries(
+  scopes: readonly ModelScope[],
+  profileName: CollectorProfileName = 'kubectl-va',
+): IssuedQuery[] {
   const selector = scopeSelector(uniqueScopes(scopes))
   const profile = collectorProfiles[profileName]
   const kvQuery = profile.kvCacheFallback
@@ -75,7 +78,11 @@ export async function collectPodMetricsHistory(
   options: {profile?: CollectorProfileName | undefined} = {},
 ): Promise<PodHistory> {
   const stepMs = range.stepSeconds * 1000
-  const grid: PodHistoryGrid = {startMs: range.start.getTime(), stepSeconds: range.stepSeconds, count: Math.floor((range.end.getTime() - range.start.getTime()) / stepMs) + 1}
+  const grid: PodHistoryGrid = {
+    startMs: range.start.getTime(),
+    stepSeconds: range.stepSeconds,
+    count: Math.floor((range.end.getTime() - range.start.getTime()) / stepMs) + 1,
+  }
   const distinct = uniqueScopes(scopes)
   const result: PodHistory = {grid, pods: [], queries: [], warnings: [], requests: 0}
   if (distinct.length === 0) return result
@@ -88,7 +95,13 @@ export async function collectPodMetricsHistory(
     if (identity === undefined) return undefined
     let pod = pods.get(identity.key)
     if (pod === undefined) {
-      pod = {namespace: identity.namespace, name: identity.name, modelID: identity.modelID, kvCacheUsage: new Array(grid.count).fill(null), queueLength: new Array(grid.count).fill(null)}
+      pod = {
+        namespace: identity.namespace,
+        name: identity.name,
+        modelID: identity.modelID,
+        kvCacheUsage: new Array(grid.count).fill(null),
+        queueLength: new Array(grid.count).fill(null),
+      }
       pods.set(identity.key, pod)
     }
     return pod
@@ -97,7 +110,11 @@ export async function collectPodMetricsHistory(
   for (const {quantity, promql} of result.queries) {
     const field = quantity as 'kvCacheUsage' | 'queueLength'
     for (const chunk of chunks) {
-      const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds})
+      const answer = await client.queryRange(promql, {
+        start: chunk.start,
+        end: chunk.end,
+        stepSeconds: range.stepSeconds,
+      })
       for (const warning of answer.warnings) result.warnings.push(`${field}: ${warning}`)
       if (answer.data.kind !== 'matrix') {
         result.warnings.push(`${field}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
@@ -116,7 +133,10 @@ export async function collectPodMetricsHistory(
       }
     }
   }
-  result.pods = [...pods.values()].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.modelID.localeCompare(b.modelID) || a.name.localeCompare(b.name))
+  result.pods = [...pods.values()].sort(
+    (a, b) =>
+      a.namespace.localeCompare(b.namespace) || a.modelID.localeCompare(b.modelID) || a.name.localeCompare(b.name),
+  )
   result.requests = client.requestCount - before
   return result
 }

@@ -47,7 +47,10 @@ export async function collectPodMetrics(
     {quantity: 'kvCacheUsage', promql: kvQuery},
     {quantity: 'queueLength', promql: queueQuery},
   ]
-  const [kv, queue] = await Promise.all([client.query(kvQuery, {time: options.at}), client.query(queueQuery, {time: options.at})])
+  const [kv, queue] = await Promise.all([
+    client.query(kvQuery, {time: options.at}),
+    client.query(queueQuery, {time: options.at}),
+  ])
   const inScope = scopeKeySet(distinct)
   const pods = new Map<string, PodMetrics>()
   const podFor = (labels: Labels): PodMetrics | undefined => {
@@ -60,7 +63,10 @@ export async function collectPodMetrics(
     }
     return pod
   }
-  for (const [field, answer] of [['kvCacheUsage', kv], ['queueLength', queue]] as const) {
+  for (const [field, answer] of [
+    ['kvCacheUsage', kv],
+    ['queueLength', queue],
+  ] as const) {
     for (const warning of answer.warnings) result.warnings.push(`${field}: ${warning}`)
     if (answer.data.kind !== 'vector') {
       result.warnings.push(`${field}: expected a vector, Prometheus returned a ${answer.data.kind}`)
@@ -68,11 +74,15 @@ export async function collectPodMetrics(
     }
     for (const sample of answer.data.samples) {
       const pod = podFor(sample.labels)
-      if (pod !== undefined && Number.isFinite(sample.value)) pod[field] = Math.max(pod[field] ?? Number.NEGATIVE_INFINITY, sample.value)
+      if (pod !== undefined && Number.isFinite(sample.value))
+        pod[field] = Math.max(pod[field] ?? Number.NEGATIVE_INFINITY, sample.value)
     }
   }
   result.pods = [...pods.values()].sort(
-    (a, b) => a.namespace.localeCompare(b.namespace) || (a.modelID ?? '').localeCompare(b.modelID ?? '') || a.name.localeCompare(b.name),
+    (a, b) =>
+      a.namespace.localeCompare(b.namespace) ||
+      (a.modelID ?? '').localeCompare(b.modelID ?? '') ||
+      a.name.localeCompare(b.name),
   )
   return result
 }

@@ -1,7 +1,15 @@
 import {formatPromDuration, parsePromDurationMs} from '../read/prometheus/duration.js'
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import type {IssuedQuery} from './model-metrics.js'
-import {modelGrouping, scopeKey, scopeKeySet, scopeSelector, seriesScopeKey, uniqueScopes, type ModelScope} from '../plan/scope.js'
+import {
+  modelGrouping,
+  scopeKey,
+  scopeKeySet,
+  scopeSelector,
+  seriesScopeKey,
+  uniqueScopes,
+  type ModelScope,
+} from '../plan/scope.js'
 
 export interface RequestCountsResult {
   /** Scopes with a value, in input order; absent means unknown (the controller then keeps the replicas). */
@@ -37,7 +45,8 @@ export async function collectRequestCounts(
   }
   for (const scope of distinct) {
     const requests = values.get(scopeKey(scope.namespace, scope.modelID))
-    if (requests !== undefined) result.requestsInRetention.push({namespace: scope.namespace, modelID: scope.modelID, requests})
+    if (requests !== undefined)
+      result.requestsInRetention.push({namespace: scope.namespace, modelID: scope.modelID, requests})
   }
   return result
 }

@@ -59,9 +59,16 @@ function fromOverride(override: EngineOverride): EngineSelection {
 function capacityOrModelOnly(evidence: string, env: ControllerEnv | undefined): EngineSelection {
   const hybrid = env?.hybridOptimization
   if (hybrid !== undefined && modelPathHybridValues.includes(hybrid)) {
-    return {engine: 'queueing-model', why: `${evidence}, and the controller sets EXPERIMENTAL_HYBRID_OPTIMIZATION=${hybrid} (model-only)`}
+    return {
+      engine: 'queueing-model',
+      why: `${evidence}, and the controller sets EXPERIMENTAL_HYBRID_OPTIMIZATION=${hybrid} (model-only)`,
+    }
   }
-  if (env === undefined) return {engine: 'capacity-v0.4.2', why: `${evidence}; controller env unknown, so EXPERIMENTAL_HYBRID_OPTIMIZATION is assumed unset (capacity)`}
+  if (env === undefined)
+    return {
+      engine: 'capacity-v0.4.2',
+      why: `${evidence}; controller env unknown, so EXPERIMENTAL_HYBRID_OPTIMIZATION is assumed unset (capacity)`,
+    }
   const setting = hybrid === undefined || hybrid === '' ? 'unset' : `"${hybrid}", which is not on or model-only`
   return {engine: 'capacity-v0.4.2', why: `${evidence}, and EXPERIMENTAL_HYBRID_OPTIMIZATION is ${setting}`}
 }
@@ -71,12 +78,16 @@ export function selectEngine(va: VariantAutoscaling, context: EngineContext): En
   if (context.override !== undefined) return fromOverride(context.override)
   const crdShape = context.crdShape
   const shape = crdShape?.shape ?? va.shape
-  const shapeEvidence = crdShape !== undefined ? `the CRD has shape ${shape}` : `the VA's fields look like shape ${shape}`
+  const shapeEvidence =
+    crdShape !== undefined ? `the CRD has shape ${shape}` : `the VA's fields look like shape ${shape}`
   switch (shape) {
     case 'B0':
     case 'B1':
     case 'B2':
-      return {engine: 'queueing-model', why: `${shapeEvidence} (single-variant branch), which only has the queueing model`}
+      return {
+        engine: 'queueing-model',
+        why: `${shapeEvidence} (single-variant branch), which only has the queueing model`,
+      }
     case 'C':
       return {engine: 'saturation-v0.5.1', why: `${shapeEvidence} (v0.5.x), which runs the saturation V1 engine`}
     case 'A':
@@ -85,7 +96,10 @@ export function selectEngine(va: VariantAutoscaling, context: EngineContext): En
   switch (crdShape?.release) {
     case 'v0.0.1':
     case 'v0.0.2-v0.0.4':
-      return {engine: 'queueing-model', why: `the CRD schema is shape A ${crdShape.release}, before the capacity analyzer (v0.0.5)`}
+      return {
+        engine: 'queueing-model',
+        why: `the CRD schema is shape A ${crdShape.release}, before the capacity analyzer (v0.0.5)`,
+      }
     case 'v0.0.5':
     case 'v0.4.x':
       return capacityOrModelOnly(`the CRD schema is shape A ${crdShape.release}`, context.env)
@@ -94,12 +108,27 @@ export function selectEngine(va: VariantAutoscaling, context: EngineContext): En
   }
   const version = parseReleaseTag(context.controllerImageTag)
   if (version !== undefined) {
-    if (compareVersions(version, v005) < 0) return {engine: 'queueing-model', why: `the controller image is ${context.controllerImageTag}, before the capacity analyzer (v0.0.5)`}
-    const evidence = compareVersions(version, v050) < 0 ? `the controller image is ${context.controllerImageTag}` : `the controller image is ${context.controllerImageTag} but the VA has shape A, so the capacity rules are assumed`
+    if (compareVersions(version, v005) < 0)
+      return {
+        engine: 'queueing-model',
+        why: `the controller image is ${context.controllerImageTag}, before the capacity analyzer (v0.0.5)`,
+      }
+    const evidence =
+      compareVersions(version, v050) < 0
+        ? `the controller image is ${context.controllerImageTag}`
+        : `the controller image is ${context.controllerImageTag} but the VA has shape A, so the capacity rules are assumed`
     return capacityOrModelOnly(evidence, context.env)
   }
   // Last resort: v0.0.1-v0.0.4 require modelProfile and know no variantCost; v0.0.5+ add variantCost.
-  if (va.variantCost !== undefined) return capacityOrModelOnly('the VA sets spec.variantCost (v0.0.5 or later; CRD and image tag unknown)', context.env)
-  if (va.profiles.length > 0) return {engine: 'queueing-model', why: 'the VA has a modelProfile and no spec.variantCost (v0.0.1-v0.0.4; CRD and image tag unknown)'}
-  return capacityOrModelOnly('the VA has neither modelProfile nor variantCost, which only v0.0.5 or later allow (CRD and image tag unknown)', context.env)
+  if (va.variantCost !== undefined)
+    return capacityOrModelOnly('the VA sets spec.variantCost (v0.0.5 or later; CRD and image tag unknown)', context.env)
+  if (va.profiles.length > 0)
+    return {
+      engine: 'queueing-model',
+      why: 'the VA has a modelProfile and no spec.variantCost (v0.0.1-v0.0.4; CRD and image tag unknown)',
+    }
+  return capacityOrModelOnly(
+    'the VA has neither modelProfile nor variantCost, which only v0.0.5 or later allow (CRD and image tag unknown)',
+    context.env,
+  )
 }

@@ -7,7 +7,11 @@ import {type ControllerEnv, defaultControllerNamespace, readControllerEnv} from 
 export const serviceClassesConfigMap = 'service-classes-config'
 export const acceleratorCostsConfigMap = 'accelerator-unit-costs'
 /** Main ConfigMap names by version (wva-controller.md 5.1); the controller's CONFIG_MAP_NAME env wins. */
-export const mainConfigMapNames = ['workload-variant-autoscaler-variantautoscaling-config', 'wva-variantautoscaling-config', 'workload-variant-autoscaler-wva-variantautoscaling-config']
+export const mainConfigMapNames = [
+  'workload-variant-autoscaler-variantautoscaling-config',
+  'wva-variantautoscaling-config',
+  'workload-variant-autoscaler-wva-variantautoscaling-config',
+]
 
 export interface ServiceClassTarget {
   model: string
@@ -54,10 +58,15 @@ export interface ControllerConfig {
 }
 
 /** Build the controller's view of its configuration from raw ConfigMaps and the controller Deployment. */
-export function readControllerConfig(configMaps: readonly KubeObject[], controllerDeployment: KubeObject | undefined, namespaceOverride?: string): ControllerConfig {
+export function readControllerConfig(
+  configMaps: readonly KubeObject[],
+  controllerDeployment: KubeObject | undefined,
+  namespaceOverride?: string,
+): ControllerConfig {
   const problems: ConfigProblem[] = []
   const env = readControllerEnv(controllerDeployment, configMaps)
-  const namespace = namespaceOverride ?? controllerDeployment?.metadata?.namespace ?? env.podNamespace ?? inferNamespace(configMaps)
+  const namespace =
+    namespaceOverride ?? controllerDeployment?.metadata?.namespace ?? env.podNamespace ?? inferNamespace(configMaps)
   const inNamespace = (name: string) =>
     configMaps.find((cm) => cm.metadata?.name === name && (cm.metadata?.namespace ?? namespace) === namespace) ??
     configMaps.find((cm) => cm.metadata?.name === name)
@@ -74,7 +83,12 @@ export function readControllerConfig(configMaps: readonly KubeObject[], controll
     main,
     mainConfigMapName: mainName,
     env,
-    found: {serviceClasses: serviceClassesCm !== undefined, acceleratorCosts: costsCm !== undefined, main: mainConfigMap !== undefined, controllerDeployment: controllerDeployment !== undefined},
+    found: {
+      serviceClasses: serviceClassesCm !== undefined,
+      acceleratorCosts: costsCm !== undefined,
+      main: mainConfigMap !== undefined,
+      controllerDeployment: controllerDeployment !== undefined,
+    },
     problems,
   }
 }
@@ -101,7 +115,8 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
     const entries = Array.isArray(document.data) ? document.data : []
     const targets: ServiceClassTarget[] = []
     const models = entries.flatMap((entry: unknown) =>
-      (isRecord(entry) && typeof entry.model === 'string' ? [entry.model] : []))
+      isRecord(entry) && typeof entry.model === 'string' ? [entry.model] : [],
+    )
     const firstProblem = problems.length
     let broken = false
     entries.forEach((entry: unknown, index: number) => {
@@ -112,9 +127,14 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
       }
       const tpot = entry['slo-tpot'] ?? 0
       const ttft = entry['slo-ttft'] ?? 0
-      for (const [field, value] of [['slo-tpot', tpot], ['slo-ttft', ttft]] as const) {
+      for (const [field, value] of [
+        ['slo-tpot', tpot],
+        ['slo-ttft', ttft],
+      ] as const) {
         if (typeof value !== 'number' || !Number.isInteger(value)) {
-          report(`data[${index}].${field}: must be an integer number of milliseconds, got ${JSON.stringify(value)} (the controller drops the whole class)`)
+          report(
+            `data[${index}].${field}: must be an integer number of milliseconds, got ${JSON.stringify(value)} (the controller drops the whole class)`,
+          )
           broken = true
         }
       }
@@ -124,7 +144,10 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
       for (const problem of problems.slice(firstProblem)) problem.models = models
       continue
     }
-    const priority = typeof document.priority === 'number' && document.priority >= 1 && document.priority <= 100 ? document.priority : 100
+    const priority =
+      typeof document.priority === 'number' && document.priority >= 1 && document.priority <= 100
+        ? document.priority
+        : 100
     classes.push({key, name: typeof document.name === 'string' ? document.name : key, priority, targets})
   }
   return classes
@@ -134,7 +157,10 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
  * accelerator-unit-costs: each key is an accelerator, each value a JSON object of strings {"device", "cost"}.
  * Upstream unmarshals into map[string]string, so an unquoted number fails that entry.
  */
-export function parseAcceleratorCosts(data: Readonly<Record<string, string>>, problems: ConfigProblem[]): Map<string, AcceleratorCost> {
+export function parseAcceleratorCosts(
+  data: Readonly<Record<string, string>>,
+  problems: ConfigProblem[],
+): Map<string, AcceleratorCost> {
   const costs = new Map<string, AcceleratorCost>()
   for (const key of Object.keys(data).sort()) {
     const report = (message: string) => problems.push({configMap: acceleratorCostsConfigMap, key, message})
@@ -153,14 +179,23 @@ export function parseAcceleratorCosts(data: Readonly<Record<string, string>>, pr
       report(`cost must be a quoted number such as "40.00", got ${JSON.stringify(value.cost)}`)
       continue
     }
-    costs.set(key, {accelerator: key, device: typeof value.device === 'string' ? value.device : undefined, cost: value.cost})
+    costs.set(key, {
+      accelerator: key,
+      device: typeof value.device === 'string' ? value.device : undefined,
+      cost: value.cost,
+    })
   }
   return costs
 }
 
 /** The first class listing the model, in key order (upstream uses Go map order, which is random). */
-export function findServiceClass(classes: readonly ServiceClass[], modelID: string): {serviceClass: ServiceClass; target: ServiceClassTarget; ambiguous: boolean} | undefined {
-  const matches = classes.flatMap((serviceClass) => serviceClass.targets.filter((target) => target.model === modelID).map((target) => ({serviceClass, target})))
+export function findServiceClass(
+  classes: readonly ServiceClass[],
+  modelID: string,
+): {serviceClass: ServiceClass; target: ServiceClassTarget; ambiguous: boolean} | undefined {
+  const matches = classes.flatMap((serviceClass) =>
+    serviceClass.targets.filter((target) => target.model === modelID).map((target) => ({serviceClass, target})),
+  )
   const first = matches[0]
   return first ? {...first, ambiguous: matches.length > 1} : undefined
 }
@@ -175,7 +210,10 @@ function stringData(configMap: KubeObject | undefined): Record<string, string> {
 
 function inferNamespace(configMaps: readonly KubeObject[]): string {
   const known = [serviceClassesConfigMap, acceleratorCostsConfigMap, ...mainConfigMapNames]
-  return configMaps.find((cm) => known.includes(cm.metadata?.name ?? '') && cm.metadata?.namespace)?.metadata?.namespace ?? defaultControllerNamespace
+  return (
+    configMaps.find((cm) => known.includes(cm.metadata?.name ?? '') && cm.metadata?.namespace)?.metadata?.namespace ??
+    defaultControllerNamespace
+  )
 }
 
 /**

@@ -19,11 +19,20 @@ export const knownConfigMapNames = [
 ] as const
 
 /** Helm prefixes the names with `<fullname>-`: match by suffix too. */
-const configMapSuffixes = ['-variantautoscaling-config', '-saturation-scaling-config', 'model-scale-to-zero-config', '-prometheus-ca']
+const configMapSuffixes = [
+  '-variantautoscaling-config',
+  '-saturation-scaling-config',
+  'model-scale-to-zero-config',
+  '-prometheus-ca',
+]
 
 /** Names of the saturation and scale-to-zero ConfigMaps that v0.5.1 also looks up in VA namespaces. */
 export function isNamespaceLocalConfigMapName(name: string, env: ControllerEnv): boolean {
-  return name === env.saturationConfigMapName || name.endsWith('saturation-scaling-config') || name.endsWith('model-scale-to-zero-config')
+  return (
+    name === env.saturationConfigMapName ||
+    name.endsWith('saturation-scaling-config') ||
+    name.endsWith('model-scale-to-zero-config')
+  )
 }
 
 /** The controller settings that live in its Deployment's environment, resolved (configMapKeyRef, fieldRef). */
@@ -49,13 +58,18 @@ export interface ControllerEnv {
  */
 export function findControllerDeployment(deployments: readonly KubeObject[]): KubeObject | undefined {
   const scored = deployments
-    .filter((deployment) => deployment.metadata?.labels?.['control-plane'] === 'controller-manager' || (deployment.metadata?.name ?? '').endsWith('controller-manager'))
+    .filter(
+      (deployment) =>
+        deployment.metadata?.labels?.['control-plane'] === 'controller-manager' ||
+        (deployment.metadata?.name ?? '').endsWith('controller-manager'),
+    )
     .map((deployment) => ({deployment, score: wvaScore(deployment)}))
     .filter((candidate) => candidate.score > 0)
     .sort(
       (a, b) =>
         b.score - a.score ||
-        Number(b.deployment.metadata?.namespace === defaultControllerNamespace) - Number(a.deployment.metadata?.namespace === defaultControllerNamespace) ||
+        Number(b.deployment.metadata?.namespace === defaultControllerNamespace) -
+          Number(a.deployment.metadata?.namespace === defaultControllerNamespace) ||
         ref(a.deployment).localeCompare(ref(b.deployment)),
     )
   return scored[0]?.deployment
@@ -69,13 +83,25 @@ function wvaScore(deployment: KubeObject): number {
   if (containers.some((container) => /workload-variant-autoscaler|inferno/.test(text(container.image)))) score += 4
   if (/workload-variant-autoscaler|variant-autoscal|wva/.test(text(deployment.metadata?.name))) score += 2
   if (text(deployment.metadata?.labels?.['app.kubernetes.io/name']).includes('workload-variant-autoscaler')) score += 2
-  if (['CONFIG_MAP_NAME', 'SATURATION_CONFIG_MAP_NAME', 'WVA_SCALE_TO_ZERO', 'EXPERIMENTAL_HYBRID_OPTIMIZATION', 'PROMETHEUS_TOKEN_PATH'].some((name) => envNames.has(name))) score += 1
+  if (
+    [
+      'CONFIG_MAP_NAME',
+      'SATURATION_CONFIG_MAP_NAME',
+      'WVA_SCALE_TO_ZERO',
+      'EXPERIMENTAL_HYBRID_OPTIMIZATION',
+      'PROMETHEUS_TOKEN_PATH',
+    ].some((name) => envNames.has(name))
+  )
+    score += 1
   if (deployment.metadata?.namespace === defaultControllerNamespace) score += 1
   return score
 }
 
 /** Reads the controller's env from its manager container (the first container when none is named "manager"). */
-export function readControllerEnv(deployment: KubeObject | undefined, configMaps: readonly KubeObject[] = []): ControllerEnv {
+export function readControllerEnv(
+  deployment: KubeObject | undefined,
+  configMaps: readonly KubeObject[] = [],
+): ControllerEnv {
   const env: ControllerEnv = {referencedConfigMaps: []}
   if (!deployment) return env
   const containers: any[] = deployment.spec?.template?.spec?.containers ?? []
@@ -89,7 +115,9 @@ export function readControllerEnv(deployment: KubeObject | undefined, configMaps
     else if (item.valueFrom?.configMapKeyRef) {
       const {name, key} = item.valueFrom.configMapKeyRef
       if (typeof name === 'string' && !env.referencedConfigMaps.includes(name)) env.referencedConfigMaps.push(name)
-      const configMap = configMaps.find((candidate) => candidate.metadata?.name === name && candidate.metadata?.namespace === namespace)
+      const configMap = configMaps.find(
+        (candidate) => candidate.metadata?.name === name && candidate.metadata?.namespace === namespace,
+      )
       values.set(item.name, configMap?.data?.[key])
     } else if (item.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') values.set(item.name, namespace)
     else if (!item.valueFrom) values.set(item.name, '')
@@ -104,7 +132,9 @@ export function readControllerEnv(deployment: KubeObject | undefined, configMaps
   for (const [index, arg] of args.entries()) {
     if (typeof arg !== 'string') continue
     const match = /^--?watch-namespace(?:=(.*))?$/.exec(arg)
-    if (match) env.watchNamespace = (match[1] ?? String(args[index + 1] ?? '')).replace(/^\$\(POD_NAMESPACE\)$/, namespace ?? '') || undefined
+    if (match)
+      env.watchNamespace =
+        (match[1] ?? String(args[index + 1] ?? '')).replace(/^\$\(POD_NAMESPACE\)$/, namespace ?? '') || undefined
   }
   return env
 }
@@ -112,7 +142,8 @@ export function readControllerEnv(deployment: KubeObject | undefined, configMaps
 /** Is this ConfigMap one the controller may read? Known names, names the env points at, and Helm-prefixed names. */
 export function isControllerConfigMap(name: string, env: ControllerEnv): boolean {
   if ((knownConfigMapNames as readonly string[]).includes(name)) return true
-  if (name === env.configMapName || name === env.saturationConfigMapName || env.referencedConfigMaps.includes(name)) return true
+  if (name === env.configMapName || name === env.saturationConfigMapName || env.referencedConfigMaps.includes(name))
+    return true
   return configMapSuffixes.some((suffix) => name.endsWith(suffix))
 }
 
@@ -134,7 +165,9 @@ export function parseReleaseTag(tag: string | undefined): ReleaseVersion | undef
 
 /** The tag of the controller's manager container image (`ghcr.io/...:v0.4.2@sha256:...` -> `v0.4.2`). */
 export function readControllerImageTag(controllerDeployment: KubeObject | undefined): string | undefined {
-  const containers: any[] = Array.isArray(controllerDeployment?.spec?.template?.spec?.containers) ? controllerDeployment!.spec.template.spec.containers : []
+  const containers: any[] = Array.isArray(controllerDeployment?.spec?.template?.spec?.containers)
+    ? controllerDeployment!.spec.template.spec.containers
+    : []
   const container = containers.find((candidate) => candidate?.name === 'manager') ?? containers[0]
   const image = typeof container?.image === 'string' ? (container.image as string).split('@')[0]! : undefined
   if (image === undefined) return undefined

@@ -71,7 +71,11 @@ export class FieldReader {
     const out: Record<string, string> = {}
     for (const [key, entry] of Object.entries(value)) {
       if (typeof entry === 'string') out[key] = entry
-      else this.problems.push({path: `${path}.${key}`, message: `must be a quoted string, got ${typeName(entry)} ${JSON.stringify(entry)}`})
+      else
+        this.problems.push({
+          path: `${path}.${key}`,
+          message: `must be a quoted string, got ${typeName(entry)} ${JSON.stringify(entry)}`,
+        })
     }
     return out
   }

@@ -39,7 +39,12 @@ export interface PodReading {
  * comes back unchanged when the counts agree; no pod for 0 replicas or no reading. Simulated pods are named
  * `<namePrefix>sim-<j>`.
  */
-export function mapReadingsToReplicas(readings: readonly PodReading[], replicas: number, model: ReadingsModel, namePrefix: string): PodReading[] {
+export function mapReadingsToReplicas(
+  readings: readonly PodReading[],
+  replicas: number,
+  model: ReadingsModel,
+  namePrefix: string,
+): PodReading[] {
   const observed = readings.length
   if (replicas === observed) return [...readings]
   if (replicas <= 0 || observed === 0) return []

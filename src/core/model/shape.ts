@@ -44,7 +44,6 @@ export function detectCrdShape(crd: KubeObject | undefined): CrdShape | undefine
   return undefined
 }
 
-
 /** Shape of one VA from its fields (see detectShapeFromObject); undefined for an object without a spec. */
 export function detectObjectShape(va: KubeObject): VaShape | undefined {
   return va.spec && typeof va.spec === 'object' ? detectShapeFromObject(va) : undefined

@@ -98,7 +98,10 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
   const status = isRecord(object.status) ? object.status : {}
   const shape = shapeHint ?? detectShapeFromObject(object)
   const labels = isRecord(metadata.labels) ? (metadata.labels as Record<string, string>) : {}
-  const label = typeof labels[acceleratorLabel] === 'string' && labels[acceleratorLabel] !== '' ? labels[acceleratorLabel] : undefined
+  const label =
+    typeof labels[acceleratorLabel] === 'string' && labels[acceleratorLabel] !== ''
+      ? labels[acceleratorLabel]
+      : undefined
 
   const modelID = read.string(spec.modelID, 'spec.modelID', true) ?? ''
   const variantCost = read.string(spec.variantCost, 'spec.variantCost')
@@ -133,7 +136,11 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
     variantID = read.string(spec.variantID, 'spec.variantID')
     accelerator = read.string(spec.accelerator, 'spec.accelerator', true) ?? label
     const variantProfile = read.record(spec.variantProfile, 'spec.variantProfile', true)
-    const perfParms = read.record(variantProfile?.perfParms, 'spec.variantProfile.perfParms', variantProfile !== undefined)
+    const perfParms = read.record(
+      variantProfile?.perfParms,
+      'spec.variantProfile.perfParms',
+      variantProfile !== undefined,
+    )
     if (variantProfile) {
       profiles.push({
         accelerator: accelerator ?? '',
@@ -154,7 +161,13 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
     maxReplicas = read.integer(spec.maxReplicas, 'spec.maxReplicas', {min: 1, max: MAX_INT32})
   }
 
-  profiles.forEach((profile, index) => checkPerfParms(profile, shape === 'A' ? `spec.modelProfile.accelerators[${index}].perfParms` : 'spec.variantProfile.perfParms', read))
+  profiles.forEach((profile, index) =>
+    checkPerfParms(
+      profile,
+      shape === 'A' ? `spec.modelProfile.accelerators[${index}].perfParms` : 'spec.variantProfile.perfParms',
+      read,
+    ),
+  )
   const name = typeof metadata.name === 'string' ? metadata.name : ''
   const scaleTargetRef = read.record(spec.scaleTargetRef, 'spec.scaleTargetRef', shape === 'C')
   const target = scaleTargetRef
@@ -188,7 +201,10 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
       desiredAccelerator: typeof desired.accelerator === 'string' ? desired.accelerator : undefined,
       lastRunTime: typeof desired.lastRunTime === 'string' ? desired.lastRunTime : undefined,
       currentReplicas: typeof currentAlloc.numReplicas === 'number' ? currentAlloc.numReplicas : undefined,
-      actuationApplied: isRecord(status.actuation) && typeof status.actuation.applied === 'boolean' ? status.actuation.applied : undefined,
+      actuationApplied:
+        isRecord(status.actuation) && typeof status.actuation.applied === 'boolean'
+          ? status.actuation.applied
+          : undefined,
       conditions: readConditions(status.conditions),
       load: readStatusLoad(currentAlloc),
     },
@@ -220,7 +236,10 @@ export function perfParmProblem(value: string): string | undefined {
 }
 
 function checkPerfParms(profile: PerformanceProfile, path: string, read: FieldReader): void {
-  for (const [group, keys, values] of [['decodeParms', ['alpha', 'beta'], profile.decodeParms], ['prefillParms', ['gamma', 'delta'], profile.prefillParms]] as const) {
+  for (const [group, keys, values] of [
+    ['decodeParms', ['alpha', 'beta'], profile.decodeParms],
+    ['prefillParms', ['gamma', 'delta'], profile.prefillParms],
+  ] as const) {
     for (const key of keys) {
       const value = values[key]
       const at = `${path}.${group}.${key}`

@@ -30,8 +30,9 @@ export const noWhatIf: WhatIf = {}
 /** What-ifs that change the saturation engines' inputs: with one of them, simulate reports where the cycles settle. */
 export function isSaturationWhatIf(whatIf: WhatIf): boolean {
   const {loadScale, arrivalRateRpm, kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger} = whatIf
-  return [loadScale, arrivalRateRpm, kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger]
-    .some((value) => value !== undefined)
+  return [loadScale, arrivalRateRpm, kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger].some(
+    (value) => value !== undefined,
+  )
 }
 
 /** Flags that only the queueing model reads, and those only the saturation engines read (`--flag`, WhatIf field). */

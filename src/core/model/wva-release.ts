@@ -143,7 +143,10 @@ function crdVersionDeprecated(crd: KubeObject): boolean {
   return isRecord(version) && version.deprecated === true
 }
 
-function crdEvidence(crd: KubeObject | null | undefined, notes: string[]): {
+function crdEvidence(
+  crd: KubeObject | null | undefined,
+  notes: string[],
+): {
   candidate?: Candidate
   unreleasedShape?: 'B0' | 'B1' | 'B2'
 } {
@@ -260,9 +263,10 @@ export function detectWvaRelease(inputs: WvaReleaseInputs): WvaReleaseDetection 
   const notes: string[] = []
   const candidates: Candidate[] = []
 
-  const tag = inputs.controllerDeployment !== undefined
-    ? readControllerImageTag(inputs.controllerDeployment)
-    : inputs.controllerImageTag
+  const tag =
+    inputs.controllerDeployment !== undefined
+      ? readControllerImageTag(inputs.controllerDeployment)
+      : inputs.controllerImageTag
   if (tag !== undefined) {
     const fromTag = releaseFromImageTag(tag)
     if ('note' in fromTag) notes.push(fromTag.note)
@@ -309,9 +313,10 @@ export function detectWvaRelease(inputs: WvaReleaseInputs): WvaReleaseDetection 
   const unreleasedShape = crd.unreleasedShape
   let label = current === undefined ? 'unknown' : formatWvaReleaseRange(current)
   if (unreleasedShape !== undefined) {
-    label = current === undefined
-      ? `unreleased shape ${unreleasedShape}`
-      : `${label} (CRD of unreleased shape ${unreleasedShape})`
+    label =
+      current === undefined
+        ? `unreleased shape ${unreleasedShape}`
+        : `${label} (CRD of unreleased shape ${unreleasedShape})`
   }
   return {
     range: current,

@@ -22,7 +22,13 @@ import {modelGrouping} from './scope.js'
  */
 export type CollectorProfileName = 'kubectl-va' | 'wva-v0.0.1' | 'wva-4cf6eb6' | 'wva-v0.0.3' | 'wva-v0.5'
 
-export const collectorProfileNames: readonly CollectorProfileName[] = ['kubectl-va', 'wva-v0.0.1', 'wva-4cf6eb6', 'wva-v0.0.3', 'wva-v0.5']
+export const collectorProfileNames: readonly CollectorProfileName[] = [
+  'kubectl-va',
+  'wva-v0.0.1',
+  'wva-4cf6eb6',
+  'wva-v0.0.3',
+  'wva-v0.5',
+]
 
 export type ModelQuantity = 'arrivalRate' | 'avgInputTokens' | 'avgOutputTokens' | 'ttft' | 'itl'
 
@@ -54,12 +60,14 @@ function sumRate(metric: string, selector: string, window: string): string {
 
 /** The controller's ratio of sums, `sum(rate(a))/sum(rate(b))`, batched; NaN when idle. */
 function controllerRatio(histogram: string) {
-  return (selector: string, window: string) => `${sumRate(`${histogram}_sum`, selector, window)}/${sumRate(`${histogram}_count`, selector, window)}`
+  return (selector: string, window: string) =>
+    `${sumRate(`${histogram}_sum`, selector, window)}/${sumRate(`${histogram}_count`, selector, window)}`
 }
 
 /** The same ratio with a `> 0` denominator: an idle model gives no sample instead of NaN. */
 function guardedRatio(histogram: string) {
-  return (selector: string, window: string) => `${sumRate(`${histogram}_sum`, selector, window)} / (${sumRate(`${histogram}_count`, selector, window)} > 0)`
+  return (selector: string, window: string) =>
+    `${sumRate(`${histogram}_sum`, selector, window)} / (${sumRate(`${histogram}_count`, selector, window)} > 0)`
 }
 
 /** Per-pod `or` between the ITL histogram and its deprecated name, then the ratio (vllm-metrics.md §4.2, item 10). */
@@ -77,9 +85,19 @@ function perPodMaxRatio(histogram: string) {
 }
 
 const wvaV001Quantities: readonly QuantityDefinition[] = [
-  {quantity: 'arrivalRate', kind: 'query', unit: 'requestsPerMinute', promql: (s, w) => `${sumRate('vllm:request_success_total', s, w)} * 60`},
+  {
+    quantity: 'arrivalRate',
+    kind: 'query',
+    unit: 'requestsPerMinute',
+    promql: (s, w) => `${sumRate('vllm:request_success_total', s, w)} * 60`,
+  },
   {quantity: 'avgInputTokens', kind: 'constant', value: 0},
-  {quantity: 'avgOutputTokens', kind: 'query', unit: 'tokens', promql: controllerRatio('vllm:request_generation_tokens')},
+  {
+    quantity: 'avgOutputTokens',
+    kind: 'query',
+    unit: 'tokens',
+    promql: controllerRatio('vllm:request_generation_tokens'),
+  },
   {quantity: 'ttft', kind: 'query', unit: 'seconds', promql: controllerRatio('vllm:request_queue_time_seconds')},
   {quantity: 'itl', kind: 'query', unit: 'seconds', promql: controllerRatio('vllm:time_per_output_token_seconds')},
 ]
@@ -91,15 +109,37 @@ export const collectorProfiles: Readonly<Record<CollectorProfileName, CollectorP
     controllerZeroesMissing: false,
     kvCacheFallback: true,
     quantities: [
-      {quantity: 'arrivalRate', kind: 'query', unit: 'requestsPerSecond', promql: (s, w) => sumRate('vllm:request_success_total', s, w)},
+      {
+        quantity: 'arrivalRate',
+        kind: 'query',
+        unit: 'requestsPerSecond',
+        promql: (s, w) => sumRate('vllm:request_success_total', s, w),
+      },
       {quantity: 'avgInputTokens', kind: 'query', unit: 'tokens', promql: guardedRatio('vllm:request_prompt_tokens')},
-      {quantity: 'avgOutputTokens', kind: 'query', unit: 'tokens', promql: guardedRatio('vllm:request_generation_tokens')},
+      {
+        quantity: 'avgOutputTokens',
+        kind: 'query',
+        unit: 'tokens',
+        promql: guardedRatio('vllm:request_generation_tokens'),
+      },
       {quantity: 'ttft', kind: 'query', unit: 'seconds', promql: guardedRatio('vllm:time_to_first_token_seconds')},
       {quantity: 'itl', kind: 'query', unit: 'seconds', promql: itlWithFallback},
     ],
   },
-  'wva-v0.0.1': {name: 'wva-v0.0.1', defaultWindow: '1m', controllerZeroesMissing: true, kvCacheFallback: false, quantities: wvaV001Quantities},
-  'wva-4cf6eb6': {name: 'wva-4cf6eb6', defaultWindow: '1m', controllerZeroesMissing: true, kvCacheFallback: false, quantities: wvaV001Quantities},
+  'wva-v0.0.1': {
+    name: 'wva-v0.0.1',
+    defaultWindow: '1m',
+    controllerZeroesMissing: true,
+    kvCacheFallback: false,
+    quantities: wvaV001Quantities,
+  },
+  'wva-4cf6eb6': {
+    name: 'wva-4cf6eb6',
+    defaultWindow: '1m',
+    controllerZeroesMissing: true,
+    kvCacheFallback: false,
+    quantities: wvaV001Quantities,
+  },
   'wva-v0.0.3': {
     name: 'wva-v0.0.3',
     defaultWindow: '1m',
@@ -107,9 +147,24 @@ export const collectorProfiles: Readonly<Record<CollectorProfileName, CollectorP
     kvCacheFallback: false,
     quantities: [
       // Upstream multiplies by 60 in Go from v0.0.3 on; the conversion happens at our unit boundary instead.
-      {quantity: 'arrivalRate', kind: 'query', unit: 'requestsPerSecond', promql: (s, w) => sumRate('vllm:request_success_total', s, w)},
-      {quantity: 'avgInputTokens', kind: 'query', unit: 'tokens', promql: controllerRatio('vllm:request_prompt_tokens')},
-      {quantity: 'avgOutputTokens', kind: 'query', unit: 'tokens', promql: controllerRatio('vllm:request_generation_tokens')},
+      {
+        quantity: 'arrivalRate',
+        kind: 'query',
+        unit: 'requestsPerSecond',
+        promql: (s, w) => sumRate('vllm:request_success_total', s, w),
+      },
+      {
+        quantity: 'avgInputTokens',
+        kind: 'query',
+        unit: 'tokens',
+        promql: controllerRatio('vllm:request_prompt_tokens'),
+      },
+      {
+        quantity: 'avgOutputTokens',
+        kind: 'query',
+        unit: 'tokens',
+        promql: controllerRatio('vllm:request_generation_tokens'),
+      },
       {quantity: 'ttft', kind: 'query', unit: 'seconds', promql: controllerRatio('vllm:time_to_first_token_seconds')},
       {quantity: 'itl', kind: 'query', unit: 'seconds', promql: controllerRatio('vllm:time_per_output_token_seconds')},
     ],
@@ -121,7 +176,12 @@ export const collectorProfiles: Readonly<Record<CollectorProfileName, CollectorP
     kvCacheFallback: false,
     quantities: [
       {quantity: 'avgInputTokens', kind: 'query', unit: 'tokens', promql: perPodMaxRatio('vllm:request_prompt_tokens')},
-      {quantity: 'avgOutputTokens', kind: 'query', unit: 'tokens', promql: perPodMaxRatio('vllm:request_generation_tokens')},
+      {
+        quantity: 'avgOutputTokens',
+        kind: 'query',
+        unit: 'tokens',
+        promql: perPodMaxRatio('vllm:request_generation_tokens'),
+      },
     ],
   },
 }

@@ -29,7 +29,13 @@ export function uniqueScopes(scopes: readonly ModelScope[]): ModelScope[] {
  * model_name, then namespace, as in WVA v0.0.3+.
  */
 export function scopeSelector(scopes: readonly ModelScope[]): string {
-  return `${labelMatcher('model_name', scopes.map((s) => s.modelID))},${labelMatcher('namespace', scopes.map((s) => s.namespace))}`
+  return `${labelMatcher(
+    'model_name',
+    scopes.map((s) => s.modelID),
+  )},${labelMatcher(
+    'namespace',
+    scopes.map((s) => s.namespace),
+  )}`
 }
 
 export function scopeKeySet(scopes: readonly ModelScope[]): Set<string> {
@@ -49,9 +55,17 @@ export const modelGrouping = 'model_name, namespace'
  * The pod a per-pod series belongs to: in scope, with a pod name from `pod` or else `pod_name` (as upstream reads
  * it); undefined otherwise. `key` identifies the pod across queries.
  */
-export function seriesPod(labels: Labels, inScope: ReadonlySet<string>): {key: string; namespace: string; name: string; modelID: string} | undefined {
+export function seriesPod(
+  labels: Labels,
+  inScope: ReadonlySet<string>,
+): {key: string; namespace: string; name: string; modelID: string} | undefined {
   const scope = seriesScopeKey(labels)
   const name = labels.pod ?? labels.pod_name
   if (scope === undefined || !inScope.has(scope) || name === undefined) return undefined
-  return {key: JSON.stringify([labels.namespace, labels.model_name, name]), namespace: labels.namespace!, name, modelID: labels.model_name!}
+  return {
+    key: JSON.stringify([labels.namespace, labels.model_name, name]),
+    namespace: labels.namespace!,
+    name,
+    modelID: labels.model_name!,
+  }
 }

@@ -15,7 +15,7 @@ export function environmentProxy(server: string, env: NodeJS.ProcessEnv = proces
     return undefined
   }
   const https = url.protocol === 'https:'
-  const proxy = https ? (env.HTTPS_PROXY || env.https_proxy) : (env.HTTP_PROXY || env.http_proxy)
+  const proxy = https ? env.HTTPS_PROXY || env.https_proxy : env.HTTP_PROXY || env.http_proxy
   if (!proxy) return undefined
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase()
   if (host === 'localhost' || host.endsWith('.localhost') || isLoopback(host)) return undefined

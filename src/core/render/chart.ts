@@ -23,7 +23,10 @@ export const DEFAULT_CHART_WIDTH = 80
 export const MIN_CHART_WIDTH = 24
 
 /** Unicode and the terminal's width on a TTY (unless TERM=dumb); ASCII and 80 columns otherwise. */
-export function chartOptionsFor(stream: {isTTY?: boolean | undefined; columns?: number | undefined}, env: Readonly<Record<string, string | undefined>>): ChartOptions {
+export function chartOptionsFor(
+  stream: {isTTY?: boolean | undefined; columns?: number | undefined},
+  env: Readonly<Record<string, string | undefined>>,
+): ChartOptions {
   const tty = stream.isTTY === true && env.TERM !== 'dumb'
   const columns = tty && stream.columns !== undefined && stream.columns > 0 ? stream.columns : DEFAULT_CHART_WIDTH
   return {width: columns, unicode: tty}
@@ -40,8 +43,26 @@ interface Glyphs {
   blocks: readonly string[]
 }
 
-const unicodeGlyphs: Glyphs = {ours: '●', controller: '◆', actual: '░', axis: '─', axisCorner: '┼', tick: '┤', ellipsis: '…', blocks: [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']}
-const asciiGlyphs: Glyphs = {ours: 'o', controller: 'x', actual: ':', axis: '-', axisCorner: '+', tick: '|', ellipsis: '..', blocks: [' ', ' ', ' ', ' ', '#', '#', '#', '#', '#']}
+const unicodeGlyphs: Glyphs = {
+  ours: '●',
+  controller: '◆',
+  actual: '░',
+  axis: '─',
+  axisCorner: '┼',
+  tick: '┤',
+  ellipsis: '…',
+  blocks: [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
+}
+const asciiGlyphs: Glyphs = {
+  ours: 'o',
+  controller: 'x',
+  actual: ':',
+  axis: '-',
+  axisCorner: '+',
+  tick: '|',
+  ellipsis: '..',
+  blocks: [' ', ' ', ' ', ' ', '#', '#', '#', '#', '#'],
+}
 
 const labelWidth = 6
 
@@ -63,8 +84,13 @@ function columnsOf(steps: readonly ReplayStep[], plotWidth: number): ChartColumn
   const count = Math.min(steps.length, plotWidth)
   const columns: ChartColumn[] = []
   for (let index = 0; index < count; index++) {
-    const bucket = steps.slice(Math.floor((index * steps.length) / count), Math.floor(((index + 1) * steps.length) / count))
-    const loads = bucket.map((step) => step.load?.arrivalRateRpm).filter((value): value is number => value !== undefined)
+    const bucket = steps.slice(
+      Math.floor((index * steps.length) / count),
+      Math.floor(((index + 1) * steps.length) / count),
+    )
+    const loads = bucket
+      .map((step) => step.load?.arrivalRateRpm)
+      .filter((value): value is number => value !== undefined)
     columns.push({
       ours: maxOf(bucket.map((step) => step.desiredReplicas)),
       controller: maxOf(bucket.map((step) => step.controllerReplicas)),
@@ -104,7 +130,11 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
   const last = va.steps.at(-1)!.timeMs
   const withDate = last - first >= 86_400_000 || new Date(first).getUTCDate() !== new Date(last).getUTCDate()
   const fit = (text: string) => fitWidth(text, options.width, glyphs.ellipsis)
-  lines.push(fit(`${title}  ${timeLabel(first, true)} ${glyphs.ellipsis} ${timeLabel(last, true)} UTC, step ${formatStep(va.summary.stepSeconds)}`))
+  lines.push(
+    fit(
+      `${title}  ${timeLabel(first, true)} ${glyphs.ellipsis} ${timeLabel(last, true)} UTC, step ${formatStep(va.summary.stepSeconds)}`,
+    ),
+  )
 
   // Replicas: one row per `unit` replicas, 0 at the bottom.
   const peak = Math.max(1, maxOf(columns.flatMap((c) => [c.ours, c.controller, c.actual])) ?? 1)
@@ -121,7 +151,9 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
       return ' '
     })
     const tick = row === 0 ? glyphs.axisCorner : glyphs.tick
-    lines.push(`${label(row % 2 === 0 || rows <= 4 ? formatNumber(row * unit, unit % 1 === 0 ? 0 : 1) : '')}${tick}${cells.join('')}`.trimEnd())
+    lines.push(
+      `${label(row % 2 === 0 || rows <= 4 ? formatNumber(row * unit, unit % 1 === 0 ? 0 : 1) : '')}${tick}${cells.join('')}`.trimEnd(),
+    )
   }
 
   // Load: eighth blocks (Unicode) or # (ASCII) per row; blank columns are gaps.
@@ -137,7 +169,9 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
     const scale = row === loadRows - 1 ? shortNumber(peakLoad) : ''
     lines.push(`${label(scale)}${glyphs.tick}${cells.join('')}`.trimEnd())
   }
-  lines.push(`${label('0')}${glyphs.axisCorner}${columns.map((column) => (column.loadRpm === null ? ' ' : glyphs.axis)).join('')}`.trimEnd())
+  lines.push(
+    `${label('0')}${glyphs.axisCorner}${columns.map((column) => (column.loadRpm === null ? ' ' : glyphs.axis)).join('')}`.trimEnd(),
+  )
   const startLabel = timeLabel(first, withDate)
   const endLabel = timeLabel(last, withDate)
   const gap = Math.max(1, columns.length - startLabel.length - endLabel.length + 1)

@@ -26,7 +26,8 @@ const shapeNames: Record<string, string> = {
 /** kubectl-describe-style text: `Name:` and `Namespace:` first, metrics as `current / target`, then the decision. */
 export function renderDescribe(report: VaReport, options: DescribeOptions): string {
   const lines: string[] = []
-  const field = (label: string, value: string, indent = 0) => lines.push(`${' '.repeat(indent)}${`${label}:`.padEnd(28 - indent)}${value}`)
+  const field = (label: string, value: string, indent = 0) =>
+    lines.push(`${' '.repeat(indent)}${`${label}:`.padEnd(28 - indent)}${value}`)
   field('Name', report.name)
   field('Namespace', report.namespace)
   field('Shape', shapeNames[report.shape] ?? report.shape)
@@ -34,11 +35,17 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   field('Model', report.modelID)
   field('Accelerator', report.accelerator ?? '<unset> (label inference.optimization/acceleratorName missing)')
   if (report.variantID) field('Variant ID', report.variantID)
-  field('CreationTimestamp', report.creationTimestamp ? `${report.creationTimestamp} (${age(report.creationTimestamp, options.now)} ago)` : '<unknown>')
+  field(
+    'CreationTimestamp',
+    report.creationTimestamp
+      ? `${report.creationTimestamp} (${age(report.creationTimestamp, options.now)} ago)`
+      : '<unknown>',
+  )
   const r = report.replicas
   const found = report.target.found === false ? ' (not found)' : ''
   field('Target', `${report.target.kind}/${report.target.name}${found}`)
-  if (report.target.found !== false) field('Replicas', `${show(r.desired)} desired | ${show(r.current)} current | ${show(r.ready)} ready`, 2)
+  if (report.target.found !== false)
+    field('Replicas', `${show(r.desired)} desired | ${show(r.current)} current | ${show(r.ready)} ready`, 2)
 
   const modelBased = report.engine === 'queueing-model'
   if (!modelBased) {
@@ -55,52 +62,122 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   }
   field('Cost per replica', report.cost ?? '<unset>')
 
-  if (modelBased) lines.push(`Service class:${' '.repeat(14)}${report.slo?.serviceClass ?? '<none> (no class in service-classes-config lists this model)'}`)
+  if (modelBased)
+    lines.push(
+      `Service class:${' '.repeat(14)}${report.slo?.serviceClass ?? '<none> (no class in service-classes-config lists this model)'}`,
+    )
   const m = report.metrics
-  const metricsWhere = m?.source === 'prometheus' ? `Prometheus, window ${options.prometheus?.window ?? '1m'}, at ${options.prometheus?.at?.toISOString() ?? 'now'}` : m?.source === 'snapshot' ? 'MetricsSnapshot' : m?.source === 'status' ? 'status.currentAlloc (as last written by the controller; may be stale)' : 'none'
+  const metricsWhere =
+    m?.source === 'prometheus'
+      ? `Prometheus, window ${options.prometheus?.window ?? '1m'}, at ${options.prometheus?.at?.toISOString() ?? 'now'}`
+      : m?.source === 'snapshot'
+        ? 'MetricsSnapshot'
+        : m?.source === 'status'
+          ? 'status.currentAlloc (as last written by the controller; may be stale)'
+          : 'none'
   lines.push(`Live metrics:${' '.repeat(15)}${metricsWhere}`)
   field('Arrival rate', m?.arrivalRateRpm == null ? '<unknown>' : `${formatNumber(m.arrivalRateRpm, 2)} req/min`, 2)
   field('Avg input tokens', m?.avgInputTokens == null ? '<unknown>' : formatNumber(m.avgInputTokens, 1), 2)
   field('Avg output tokens', m?.avgOutputTokens == null ? '<unknown>' : formatNumber(m.avgOutputTokens, 1), 2)
-  field('TTFT (current / target)', `${m?.ttftMs == null ? '<unknown>' : `${formatNumber(m.ttftMs, 1)} ms`} / ${report.slo ? `${report.slo.ttftMs} ms` : '<none>'}`, 2)
-  field('ITL (current / target)', `${m?.itlMs == null ? '<unknown>' : `${formatNumber(m.itlMs, 1)} ms`} / ${report.slo ? `${report.slo.itlMs} ms` : '<none>'}`, 2)
+  field(
+    'TTFT (current / target)',
+    `${m?.ttftMs == null ? '<unknown>' : `${formatNumber(m.ttftMs, 1)} ms`} / ${report.slo ? `${report.slo.ttftMs} ms` : '<none>'}`,
+    2,
+  )
+  field(
+    'ITL (current / target)',
+    `${m?.itlMs == null ? '<unknown>' : `${formatNumber(m.itlMs, 1)} ms`} / ${report.slo ? `${report.slo.itlMs} ms` : '<none>'}`,
+    2,
+  )
   if (options.pods && options.pods.length > 0) {
     lines.push('  Per pod (all variants of the model):')
-    const rows = [['Pod', 'Rate (req/min)', 'TTFT (ms)', 'ITL (ms)'], ...options.pods.map((pod) => [pod.pod, num(pod.arrivalRateRpm, 2), num(pod.ttftMs, 1), num(pod.itlMs, 1)])]
+    const rows = [
+      ['Pod', 'Rate (req/min)', 'TTFT (ms)', 'ITL (ms)'],
+      ...options.pods.map((pod) => [pod.pod, num(pod.arrivalRateRpm, 2), num(pod.ttftMs, 1), num(pod.itlMs, 1)]),
+    ]
     const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
-    for (const row of rows) lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
+    for (const row of rows)
+      lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
   }
 
   lines.push('Controller:')
-  field('Desired replicas', report.controller.desiredReplicas === null ? '<none>' : `${report.controller.desiredReplicas}${report.controller.desiredAccelerator ? ` on ${report.controller.desiredAccelerator}` : ''}`, 2)
-  field('Last run', report.controller.lastRunTime ? `${report.controller.lastRunTime} (${age(report.controller.lastRunTime, options.now)} ago)` : '<never>', 2)
-  field('Desired replicas gauge', report.controller.gaugeDesiredReplicas === null ? '<none>' : String(report.controller.gaugeDesiredReplicas), 2)
+  field(
+    'Desired replicas',
+    report.controller.desiredReplicas === null
+      ? '<none>'
+      : `${report.controller.desiredReplicas}${report.controller.desiredAccelerator ? ` on ${report.controller.desiredAccelerator}` : ''}`,
+    2,
+  )
+  field(
+    'Last run',
+    report.controller.lastRunTime
+      ? `${report.controller.lastRunTime} (${age(report.controller.lastRunTime, options.now)} ago)`
+      : '<never>',
+    2,
+  )
+  field(
+    'Desired replicas gauge',
+    report.controller.gaugeDesiredReplicas === null ? '<none>' : String(report.controller.gaugeDesiredReplicas),
+    2,
+  )
   if (report.controller.conditions.length > 0) {
     lines.push('  Conditions:')
-    const rows = [['Type', 'Status', 'Reason', 'Message'], ['----', '------', '------', '-------'], ...report.controller.conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])]
+    const rows = [
+      ['Type', 'Status', 'Reason', 'Message'],
+      ['----', '------', '------', '-------'],
+      ...report.controller.conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? '']),
+    ]
     const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
-    for (const row of rows) lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd())
+    for (const row of rows)
+      lines.push(
+        `    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd(),
+      )
   }
 
   const ours = report.recomputed
   const saturation = ours.saturation
-  lines.push(saturation ? `Decision (kubectl-va, same ${saturation.engine} engine as the controller):` : 'Decision (kubectl-va, same optimizer as the controller):')
+  lines.push(
+    saturation
+      ? `Decision (kubectl-va, same ${saturation.engine} engine as the controller):`
+      : 'Decision (kubectl-va, same optimizer as the controller):',
+  )
   if (saturation) field('Engine', `${saturation.engine} (${saturation.engineWhy})`, 2)
   field('Outcome', saturation?.action ? `${ours.outcome} (${saturation.action})` : ours.outcome, 2)
   const current = r.desired
   field('Replicas', `${show(current)} current / ${ours.replicas === null ? '<none>' : ours.replicas} desired`, 2)
   if (saturation) renderSaturation(saturation, field, lines)
   if (ours.prediction) {
-    field('Max rate per replica', `${formatNumber(ours.prediction.maxRatePerReplica, 1)} req/min (bound by ${ours.boundBy === 'itl' ? 'ITL' : 'TTFT'} SLO)`, 2)
-    if (current !== null) field('Headroom', `${current} current replica${current === 1 ? ' absorbs' : 's absorb'} up to ${formatNumber(ours.prediction.maxRatePerReplica * current, 1)} req/min`, 2)
-    field('Predicted at desired', `TTFT ${formatNumber(ours.prediction.ttftMs, 1)} ms, ITL ${formatNumber(ours.prediction.itlMs, 1)} ms, batch utilization ${formatPercent(ours.prediction.utilization)}`, 2)
+    field(
+      'Max rate per replica',
+      `${formatNumber(ours.prediction.maxRatePerReplica, 1)} req/min (bound by ${ours.boundBy === 'itl' ? 'ITL' : 'TTFT'} SLO)`,
+      2,
+    )
+    if (current !== null)
+      field(
+        'Headroom',
+        `${current} current replica${current === 1 ? ' absorbs' : 's absorb'} up to ${formatNumber(ours.prediction.maxRatePerReplica * current, 1)} req/min`,
+        2,
+      )
+    field(
+      'Predicted at desired',
+      `TTFT ${formatNumber(ours.prediction.ttftMs, 1)} ms, ITL ${formatNumber(ours.prediction.itlMs, 1)} ms, batch utilization ${formatPercent(ours.prediction.utilization)}`,
+      2,
+    )
   }
   const explanation = explainDecision(report, options.now)
-  explanation.forEach((sentence, index) => lines.push(`${index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`))
+  explanation.forEach((sentence, index) =>
+    lines.push(
+      `${index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`,
+    ),
+  )
 
   const compat = options.controllerInputs
   if (compat && compat.replicas !== ours.replicas) {
-    field('With controller inputs', `${compat.replicas ?? '<none>'} (${compat.outcome}): the controller (${compat.profile} collector) reads other inputs than the real measurement (e.g. 0 input tokens, queue time as TTFT); rerun with --wva-compat to compute with them`, 2)
+    field(
+      'With controller inputs',
+      `${compat.replicas ?? '<none>'} (${compat.outcome}): the controller (${compat.profile} collector) reads other inputs than the real measurement (e.g. 0 input tokens, queue time as TTFT); rerun with --wva-compat to compute with them`,
+      2,
+    )
   }
 
   if (report.problems.length > 0) {
@@ -121,20 +198,49 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   return escapeTerminal(lines.join('\n') + '\n', {keepNewlines: true})
 }
 
-function renderSaturation(saturation: NonNullable<VaReport['recomputed']['saturation']>, field: (label: string, value: string, indent?: number) => void, lines: string[]): void {
+function renderSaturation(
+  saturation: NonNullable<VaReport['recomputed']['saturation']>,
+  field: (label: string, value: string, indent?: number) => void,
+  lines: string[],
+): void {
   if (saturation.pendingReplicas) field('Pending replicas', String(saturation.pendingReplicas), 2)
   const model = saturation.model
   if (model) {
-    field('Saturated at', `KV cache >= ${formatNumber(model.kvCacheThreshold * 100, 1)}% or queue >= ${formatNumber(model.queueLengthThreshold, 1)}`, 2)
-    field('Spare KV (avg/trigger)', `${formatNumber(model.avgSpareKvCapacity, 3)} / ${formatNumber(model.kvSpareTrigger, 3)}`, 2)
-    field('Spare queue (avg/trigger)', `${formatNumber(model.avgSpareQueueLength, 2)} / ${formatNumber(model.queueSpareTrigger, 2)}`, 2)
-    field('Non-saturated replicas', `${model.nonSaturatedReplicas} of ${model.totalReplicas} (model ${saturation.group})`, 2)
+    field(
+      'Saturated at',
+      `KV cache >= ${formatNumber(model.kvCacheThreshold * 100, 1)}% or queue >= ${formatNumber(model.queueLengthThreshold, 1)}`,
+      2,
+    )
+    field(
+      'Spare KV (avg/trigger)',
+      `${formatNumber(model.avgSpareKvCapacity, 3)} / ${formatNumber(model.kvSpareTrigger, 3)}`,
+      2,
+    )
+    field(
+      'Spare queue (avg/trigger)',
+      `${formatNumber(model.avgSpareQueueLength, 2)} / ${formatNumber(model.queueSpareTrigger, 2)}`,
+      2,
+    )
+    field(
+      'Non-saturated replicas',
+      `${model.nonSaturatedReplicas} of ${model.totalReplicas} (model ${saturation.group})`,
+      2,
+    )
   }
   if (saturation.pods.length > 0) {
     lines.push('  Pods:')
-    const rows = [['Pod', 'KV cache', 'Queue', 'Saturated'], ...saturation.pods.map((pod) => [pod.name, pod.kvCacheUsage === null ? '<none>' : `${formatNumber(pod.kvCacheUsage * 100, 1)}%`, pod.queueLength === null ? '<none>' : String(pod.queueLength), pod.isSaturated === null ? '<unknown>' : pod.isSaturated ? 'yes' : 'no'])]
+    const rows = [
+      ['Pod', 'KV cache', 'Queue', 'Saturated'],
+      ...saturation.pods.map((pod) => [
+        pod.name,
+        pod.kvCacheUsage === null ? '<none>' : `${formatNumber(pod.kvCacheUsage * 100, 1)}%`,
+        pod.queueLength === null ? '<none>' : String(pod.queueLength),
+        pod.isSaturated === null ? '<unknown>' : pod.isSaturated ? 'yes' : 'no',
+      ]),
+    ]
     const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
-    for (const row of rows) lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
+    for (const row of rows)
+      lines.push(`    ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
   }
 }
 

@@ -18,22 +18,29 @@ export function explainDecision(report: VaReport, now: Date): string[] {
 
   if (ours.saturation) {
     sentences.push(...ours.saturation.explanation)
-  } else switch (ours.outcome) {
-    case 'allocated':
-      if (prediction && rate !== null && rate !== undefined && ours.replicas !== null) {
-        sentences.push(`${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound by the ${(ours.boundBy ?? 'ttft').toUpperCase()} SLO) needs ${ours.replicas} replica${ours.replicas === 1 ? '' : 's'}`)
-      }
-      break
-    case 'zeroLoad':
-      sentences.push(`no load (arrival rate or output tokens round to 0): the controller keeps its minimum of ${ours.replicas ?? 0} replica${ours.replicas === 1 ? '' : 's'}`)
-      break
-    case 'infeasible':
-      sentences.push(`infeasible: ${ours.reason ?? 'the SLOs cannot be met'}; the controller writes no decision for this VA`)
-      break
-    case 'skipped':
-      sentences.push(`not recomputed: ${ours.reason ?? 'inputs are missing'}`)
-      break
-  }
+  } else
+    switch (ours.outcome) {
+      case 'allocated':
+        if (prediction && rate !== null && rate !== undefined && ours.replicas !== null) {
+          sentences.push(
+            `${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound by the ${(ours.boundBy ?? 'ttft').toUpperCase()} SLO) needs ${ours.replicas} replica${ours.replicas === 1 ? '' : 's'}`,
+          )
+        }
+        break
+      case 'zeroLoad':
+        sentences.push(
+          `no load (arrival rate or output tokens round to 0): the controller keeps its minimum of ${ours.replicas ?? 0} replica${ours.replicas === 1 ? '' : 's'}`,
+        )
+        break
+      case 'infeasible':
+        sentences.push(
+          `infeasible: ${ours.reason ?? 'the SLOs cannot be met'}; the controller writes no decision for this VA`,
+        )
+        break
+      case 'skipped':
+        sentences.push(`not recomputed: ${ours.reason ?? 'inputs are missing'}`)
+        break
+    }
 
   if (controller === null) {
     sentences.push('the controller has not written a decision yet (status.desiredOptimizedAlloc is empty)')
@@ -43,11 +50,20 @@ export function explainDecision(report: VaReport, now: Date): string[] {
     if (!Number.isNaN(lastRun) && now.getTime() - lastRun > staleStatusAfterMs) {
       sentences.push(`  - the status is stale: last written ${humanDuration(now.getTime() - lastRun)} ago`)
     }
-    if (ours.saturation) sentences.push('  - the controller moves one variant by one replica per cycle; its status shows the last step it took')
-    else if (report.metrics?.source === 'prometheus') sentences.push('  - the load may have changed since the controller last ran (we use the load now)')
-    if (report.metrics?.source === 'status') sentences.push('  - we computed from the load the controller last stored in status (Prometheus was not queried or not reachable)')
+    if (ours.saturation)
+      sentences.push(
+        '  - the controller moves one variant by one replica per cycle; its status shows the last step it took',
+      )
+    else if (report.metrics?.source === 'prometheus')
+      sentences.push('  - the load may have changed since the controller last ran (we use the load now)')
+    if (report.metrics?.source === 'status')
+      sentences.push(
+        '  - we computed from the load the controller last stored in status (Prometheus was not queried or not reachable)',
+      )
     if (report.controller.gaugeDesiredReplicas !== null && report.controller.gaugeDesiredReplicas !== controller) {
-      sentences.push(`  - its gauge says ${report.controller.gaugeDesiredReplicas}: the status write may have failed (e.g. scale-to-zero with an empty accelerator)`)
+      sentences.push(
+        `  - its gauge says ${report.controller.gaugeDesiredReplicas}: the status write may have failed (e.g. scale-to-zero with an empty accelerator)`,
+      )
     }
     if (!report.accelerator) sentences.push('  - the VA has no accelerator label, so the controller skips it')
   } else if (ours.replicas !== null) {

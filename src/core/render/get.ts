@@ -47,16 +47,28 @@ function columns(options: GetTableOptions): Column<VaReport>[] {
     {header: 'ACCELERATOR', value: (report) => report.accelerator ?? '<unset>'},
     {header: 'SHAPE', value: (report) => report.shape, wide: true},
     {header: 'ENGINE', value: (report) => report.engine, wide: true},
-    {header: 'RATE(RPM)', value: (report) => (report.metrics?.arrivalRateRpm == null ? '-' : formatNumber(report.metrics.arrivalRateRpm, 1))},
+    {
+      header: 'RATE(RPM)',
+      value: (report) =>
+        report.metrics?.arrivalRateRpm == null ? '-' : formatNumber(report.metrics.arrivalRateRpm, 1),
+    },
     {header: 'TTFT(MS)', value: (report) => againstSlo(report.metrics?.ttftMs, report.slo?.ttftMs)},
     {header: 'ITL(MS)', value: (report) => againstSlo(report.metrics?.itlMs, report.slo?.itlMs)},
     {header: 'CURRENT', value: (report) => number(report.replicas.desired)},
     {header: 'READY', value: (report) => number(report.replicas.ready)},
-    {header: 'DESIRED', value: (report) => (report.controller.desiredReplicas === null ? '<none>' : String(report.controller.desiredReplicas))},
+    {
+      header: 'DESIRED',
+      value: (report) =>
+        report.controller.desiredReplicas === null ? '<none>' : String(report.controller.desiredReplicas),
+    },
     {header: 'RECOMPUTED', value: recomputedCell},
     {header: 'BOUND-BY', value: (report) => report.recomputed.boundBy ?? '-', wide: true},
     {header: 'COST', value: (report) => report.cost ?? '<unset>', wide: true},
-    {header: 'LAST-RUN', value: (report) => (report.controller.lastRunTime ? age(report.controller.lastRunTime, options.now) : '<never>'), wide: true},
+    {
+      header: 'LAST-RUN',
+      value: (report) => (report.controller.lastRunTime ? age(report.controller.lastRunTime, options.now) : '<never>'),
+      wide: true,
+    },
     {header: 'AGE', value: (report) => age(report.creationTimestamp ?? undefined, options.now)},
   ]
 }
@@ -69,7 +81,11 @@ export function renderGetTable(reports: readonly VaReport[], options: GetTableOp
     decorate: highlight
       ? (header, cell, rowIndex) => {
           const report = reports[rowIndex]!
-          if ((header === 'TTFT(MS)' && isOverSlo(report, 'ttft')) || (header === 'ITL(MS)' && isOverSlo(report, 'itl'))) return highlight(cell)
+          if (
+            (header === 'TTFT(MS)' && isOverSlo(report, 'ttft')) ||
+            (header === 'ITL(MS)' && isOverSlo(report, 'itl'))
+          )
+            return highlight(cell)
           return cell
         }
       : undefined,

@@ -8,29 +8,59 @@ function hours(seconds: number): string {
 }
 
 const changes = (va: VaReplay) =>
-  [va.summary.ours.scalingChanges, va.summary.controller?.scalingChanges, va.summary.actual?.scalingChanges].map((n) => (n === undefined ? '-' : String(n))).join('/')
+  [va.summary.ours.scalingChanges, va.summary.controller?.scalingChanges, va.summary.actual?.scalingChanges]
+    .map((n) => (n === undefined ? '-' : String(n)))
+    .join('/')
 
 const columns: Column<VaReplay>[] = [
   {header: 'NAME', value: (va) => va.name},
   {header: 'STEPS', value: (va) => String(va.summary.steps), align: 'right'},
   {header: 'NO-DATA', value: (va) => String(va.summary.noDataSteps), align: 'right'},
-  {header: 'REPLICA-H(OURS/ACTUAL)', value: (va) => `${formatNumber(va.summary.ours.replicaHours, 1)}/${va.summary.actual ? formatNumber(va.summary.actual.replicaHours, 1) : '<unknown>'}`},
-  {header: 'COST-H(OURS/ACTUAL)', value: (va) => `${formatNumber(va.summary.ours.costHours, 0)}/${formatNumber(va.summary.actual?.costHours, 0)}`},
+  {
+    header: 'REPLICA-H(OURS/ACTUAL)',
+    value: (va) =>
+      `${formatNumber(va.summary.ours.replicaHours, 1)}/${va.summary.actual ? formatNumber(va.summary.actual.replicaHours, 1) : '<unknown>'}`,
+  },
+  {
+    header: 'COST-H(OURS/ACTUAL)',
+    value: (va) => `${formatNumber(va.summary.ours.costHours, 0)}/${formatNumber(va.summary.actual?.costHours, 0)}`,
+  },
   {header: 'CHANGES(OURS/CTRL/ACTUAL)', value: changes},
   {header: 'OVER-SLO', value: (va) => (va.summary.overSlo ? hours(va.summary.overSlo.eitherSeconds) : '<unknown>')},
-  {header: 'LARGEST-GAP', value: (va) => (va.summary.largestGapVsActual ? `${va.summary.largestGapVsActual.difference > 0 ? '+' : ''}${va.summary.largestGapVsActual.difference}@${csvTime(va.summary.largestGapVsActual.timeMs)}` : '-')},
-  {header: 'MAX(OURS/ACTUAL)', value: (va) => `${formatNumber(va.summary.ours.maxReplicas, 0)}/${formatNumber(va.summary.actual?.maxReplicas, 0)}`, wide: true},
+  {
+    header: 'LARGEST-GAP',
+    value: (va) =>
+      va.summary.largestGapVsActual
+        ? `${va.summary.largestGapVsActual.difference > 0 ? '+' : ''}${va.summary.largestGapVsActual.difference}@${csvTime(va.summary.largestGapVsActual.timeMs)}`
+        : '-',
+  },
+  {
+    header: 'MAX(OURS/ACTUAL)',
+    value: (va) => `${formatNumber(va.summary.ours.maxReplicas, 0)}/${formatNumber(va.summary.actual?.maxReplicas, 0)}`,
+    wide: true,
+  },
   {header: 'INFEASIBLE', value: (va) => String(va.summary.infeasibleSteps), wide: true, align: 'right'},
-  {header: 'OVER-SLO(TTFT/ITL)', value: (va) => (va.summary.overSlo ? `${hours(va.summary.overSlo.ttftSeconds)}/${hours(va.summary.overSlo.itlSeconds)}` : '<unknown>'), wide: true},
+  {
+    header: 'OVER-SLO(TTFT/ITL)',
+    value: (va) =>
+      va.summary.overSlo
+        ? `${hours(va.summary.overSlo.ttftSeconds)}/${hours(va.summary.overSlo.itlSeconds)}`
+        : '<unknown>',
+    wide: true,
+  },
 ]
 
 /**
  * One line per VA: replica-hours and cost-hours of ours vs actual, scaling changes, time over SLO (measured) and the
  * largest gap ours − actual (replicas, with its time). NAMESPACE first when there are several.
  */
-export function renderReplaySummaryTable(result: Pick<ReplayResult, 'items'>, options: {wide?: boolean; noHeaders?: boolean} = {}): string {
+export function renderReplaySummaryTable(
+  result: Pick<ReplayResult, 'items'>,
+  options: {wide?: boolean; noHeaders?: boolean} = {},
+): string {
   const namespaces = new Set(result.items.map((va) => va.namespace))
-  const shown: Column<VaReplay>[] = namespaces.size > 1 ? [{header: 'NAMESPACE', value: (va) => va.namespace}, ...columns] : columns
+  const shown: Column<VaReplay>[] =
+    namespaces.size > 1 ? [{header: 'NAMESPACE', value: (va) => va.namespace}, ...columns] : columns
   return renderTable(result.items, shown, options)
 }
 
@@ -59,15 +89,20 @@ const stepColumns: CsvColumn<StepRow>[] = [
 
 /** One line per VA and step (long format); gaps are empty fields, never 0. */
 export function renderReplayCsv(result: Pick<ReplayResult, 'items'>): string {
-  return renderCsv(result.items.flatMap((va) => va.steps.map((step) => ({va, step}))), stepColumns)
+  return renderCsv(
+    result.items.flatMap((va) => va.steps.map((step) => ({va, step}))),
+    stepColumns,
+  )
 }
 
 /** Lines for stderr: VAs replayed without a decision, and VAs without any data. */
 export function replayNotes(result: Pick<ReplayResult, 'items'>): string[] {
   const notes: string[] = []
   for (const va of result.items) {
-    if (va.skipReason !== null) notes.push(`variantautoscaling ${va.namespace}/${va.name}: not replayed: ${va.skipReason}`)
-    else if (va.summary.noDataSteps === va.summary.steps) notes.push(`variantautoscaling ${va.namespace}/${va.name}: no load data for model "${va.modelID}" in the range`)
+    if (va.skipReason !== null)
+      notes.push(`variantautoscaling ${va.namespace}/${va.name}: not replayed: ${va.skipReason}`)
+    else if (va.summary.noDataSteps === va.summary.steps)
+      notes.push(`variantautoscaling ${va.namespace}/${va.name}: no load data for model "${va.modelID}" in the range`)
   }
   return notes
 }

@@ -51,7 +51,8 @@ const columns: SimulationColumn[] = [
     family: 'queueing',
     header: 'SLO(TTFT/ITL)',
     value: queueing((item) =>
-      item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>'),
+      item.slo ? formatPair(formatNumber(item.slo.ttftMs, 0), formatNumber(item.slo.itlMs, 0)) : '<none>',
+    ),
   },
   {family: 'queueing', header: 'MAX-BATCH', value: queueing((item) => formatNumber(item.maxBatchSize, 0)), wide: true},
   {family: 'both', header: 'CURRENT', value: (item) => String(item.current.replicas)},
@@ -83,13 +84,15 @@ const columns: SimulationColumn[] = [
     family: 'saturation',
     header: 'SPARE-KV',
     value: saturation((detail) =>
-      detail.model ? formatSpare(detail.model.avgSpareKvCapacity, detail.model.kvSpareTrigger, 2) : notApplicable),
+      detail.model ? formatSpare(detail.model.avgSpareKvCapacity, detail.model.kvSpareTrigger, 2) : notApplicable,
+    ),
   },
   {
     family: 'saturation',
     header: 'SPARE-QUEUE',
     value: saturation((detail) =>
-      detail.model ? formatSpare(detail.model.avgSpareQueueLength, detail.model.queueSpareTrigger, 1) : notApplicable),
+      detail.model ? formatSpare(detail.model.avgSpareQueueLength, detail.model.queueSpareTrigger, 1) : notApplicable,
+    ),
   },
   {
     family: 'both',
@@ -109,7 +112,10 @@ export function simulationColumns(items: readonly SimulationItem[]): Column<Simu
   return columns.filter((column) => shows(column.family))
 }
 
-export function renderSimulationTable(items: readonly SimulationItem[], options: {wide?: boolean; noHeaders?: boolean; showNamespace?: boolean}): string {
+export function renderSimulationTable(
+  items: readonly SimulationItem[],
+  options: {wide?: boolean; noHeaders?: boolean; showNamespace?: boolean},
+): string {
   const shown = simulationColumns(items)
   const namespace: Column<SimulationItem> = {header: 'NAMESPACE', value: (item) => item.namespace}
   const withNamespace: Column<SimulationItem>[] = options.showNamespace ? [namespace, ...shown] : shown

@@ -43,7 +43,8 @@ export function renderSweepTable(result: SweepResult, options: {wide?: boolean; 
     {
       header: 'SATURATED',
       value: saturationCell((figures) =>
-        figures.reportingReplicas === null ? dash : `${figures.saturatedReplicas}/${figures.reportingReplicas}`),
+        figures.reportingReplicas === null ? dash : `${figures.saturatedReplicas}/${figures.reportingReplicas}`,
+      ),
       align: 'right',
     },
     {header: 'SPARE-KV', value: saturationCell((it) => spare(it.avgSpareKvCapacity, it.kvSpareTrigger, 2))},
@@ -52,13 +53,15 @@ export function renderSweepTable(result: SweepResult, options: {wide?: boolean; 
   ]
   const columns: Column<SweepRow>[] = [
     {header: valueHeader(result), value: (row) => formatNumber(row.value, 2), align: 'right'},
-    {header: 'DESIRED', value: (row) => (row.desiredReplicas === null ? '<none>' : String(row.desiredReplicas)), align: 'right'},
+    {
+      header: 'DESIRED',
+      value: (row) => (row.desiredReplicas === null ? '<none>' : String(row.desiredReplicas)),
+      align: 'right',
+    },
     ...(shown.queueing ? queueingColumns : []),
     {header: 'COST', value: (row) => number(row.cost, 2), align: 'right'},
     ...(shown.queueing ? [{header: 'BOUND-BY', value: (row: SweepRow) => row.boundBy ?? dash}] : []),
-    ...(shown.queueing
-      ? [{header: 'MAX-RPM/REPLICA', value: maxRpm, wide: true, align: right}]
-      : []),
+    ...(shown.queueing ? [{header: 'MAX-RPM/REPLICA', value: maxRpm, wide: true, align: right}] : []),
     ...(shown.saturation ? saturationColumns : []),
     {header: 'OUTCOME', value: (row) => row.outcome},
   ]
@@ -112,10 +115,12 @@ export function renderSweepCsv(result: SweepResult): string {
 /** Lines for stderr: each VA whose every point was skipped, once (the table already shows infeasible points). */
 export function sweepNotes(result: SweepResult): string[] {
   const byVa = new Map<string, SweepRow[]>()
-  for (const row of result.rows) byVa.set(`${row.namespace}/${row.name}`, [...(byVa.get(`${row.namespace}/${row.name}`) ?? []), row])
+  for (const row of result.rows)
+    byVa.set(`${row.namespace}/${row.name}`, [...(byVa.get(`${row.namespace}/${row.name}`) ?? []), row])
   const notes: string[] = []
   for (const [name, rows] of byVa) {
-    if (rows.every((row) => row.outcome === 'skipped')) notes.push(`variantautoscaling ${name}: skipped: ${rows[0]!.reason ?? 'no reason given'}`)
+    if (rows.every((row) => row.outcome === 'skipped'))
+      notes.push(`variantautoscaling ${name}: skipped: ${rows[0]!.reason ?? 'no reason given'}`)
   }
   return notes
 }

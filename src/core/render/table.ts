@@ -17,11 +17,17 @@ export interface TableOptions {
 }
 
 /** kubectl's printer: no borders, upper-case headers, columns separated by three spaces. */
-export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], options: TableOptions = {}): string {
+export function renderTable<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  options: TableOptions = {},
+): string {
   const shown = columns.filter((column) => options.wide || !column.wide)
   const cells = rows.map((row) => shown.map((column) => sanitizeCell(column.value(row))))
   const header = shown.map((column) => column.header)
-  const widths = shown.map((_, index) => Math.max(options.noHeaders ? 0 : header[index]!.length, ...cells.map((row) => visibleLength(row[index]!))))
+  const widths = shown.map((_, index) =>
+    Math.max(options.noHeaders ? 0 : header[index]!.length, ...cells.map((row) => visibleLength(row[index]!))),
+  )
   const lines: string[] = []
   const format = (row: string[], rowIndex: number) =>
     row

@@ -8,7 +8,14 @@ import {formatPromDuration} from '../read/prometheus/duration.js'
 import {labelMatcher} from '../read/prometheus/label-value.js'
 import type {SourceSet} from '../model/sources.js'
 import {resolveDecisionTargets} from '../simulate/decision-template.js'
-import {type ReplayGrid, replayHistory, type ReplayResult, type ReplaySeriesSources, type TimedValue, type VaReplayInput} from '../simulate/replay.js'
+import {
+  type ReplayGrid,
+  replayHistory,
+  type ReplayResult,
+  type ReplaySeriesSources,
+  type TimedValue,
+  type VaReplayInput,
+} from '../simulate/replay.js'
 
 /** Most steps one replay may have: 30 days at 1m is 43,200; beyond that a larger step reads better anyway. */
 export const MAX_REPLAY_STEPS = 50_000
@@ -25,16 +32,26 @@ export interface ReplayRange {
  */
 export function replayGrid(range: ReplayRange): ReplayGrid {
   const {start, end, stepSeconds} = range
-  if (!(stepSeconds > 0) || !Number.isFinite(stepSeconds)) throw new UsageError(`invalid step ${stepSeconds}s: must be positive`, {hint: 'use e.g. --step 1m'})
+  if (!(stepSeconds > 0) || !Number.isFinite(stepSeconds))
+    throw new UsageError(`invalid step ${stepSeconds}s: must be positive`, {hint: 'use e.g. --step 1m'})
   const rangeMs = end.getTime() - start.getTime()
-  if (!(rangeMs > 0)) throw new UsageError(`invalid range: --to (${start.toISOString()} … ${end.toISOString()}) must be after --from`, {hint: 'swap --from and --to, or use --since 1d'})
+  if (!(rangeMs > 0))
+    throw new UsageError(`invalid range: --to (${start.toISOString()} … ${end.toISOString()}) must be after --from`, {
+      hint: 'swap --from and --to, or use --since 1d',
+    })
   const stepMs = stepSeconds * 1000
   const shown = (ms: number) => (Number.isInteger(ms) && ms > 0 ? formatPromDuration(ms) : `${ms / 1000}s`)
-  if (stepMs > rangeMs) throw new UsageError(`step ${shown(stepMs)} is longer than the range ${shown(rangeMs)}`, {hint: 'use a smaller --step or a longer range'})
+  if (stepMs > rangeMs)
+    throw new UsageError(`step ${shown(stepMs)} is longer than the range ${shown(rangeMs)}`, {
+      hint: 'use a smaller --step or a longer range',
+    })
   const count = Math.floor(rangeMs / stepMs) + 1
   if (count > MAX_REPLAY_STEPS) {
     const minimumStepS = Math.ceil(rangeMs / 1000 / (MAX_REPLAY_STEPS - 1))
-    throw new UsageError(`range ${shown(rangeMs)} at step ${shown(stepMs)} is ${count} steps; the limit is ${MAX_REPLAY_STEPS}`, {hint: `use --step ${formatPromDuration(minimumStepS * 1000)} or more`})
+    throw new UsageError(
+      `range ${shown(rangeMs)} at step ${shown(stepMs)} is ${count} steps; the limit is ${MAX_REPLAY_STEPS}`,
+      {hint: `use --step ${formatPromDuration(minimumStepS * 1000)} or more`},
+    )
   }
   return {startMs: start.getTime(), stepSeconds, count}
 }
@@ -67,7 +84,11 @@ export interface FetchedHistory {
 
 export const controllerDesiredMetrics = ['wva_desired_replicas', 'inferno_desired_replicas'] as const
 /** Actual replicas, most trusted first: kube-state-metrics (what ran), then the controller's view of it. */
-export const actualReplicaMetrics = ['kube_deployment_status_replicas', 'wva_current_replicas', 'inferno_current_replicas'] as const
+export const actualReplicaMetrics = [
+  'kube_deployment_status_replicas',
+  'wva_current_replicas',
+  'inferno_current_replicas',
+] as const
 
 /**
  * The series of a replay for every VA with a constant number of range queries: the collector's model quantities,
@@ -84,24 +105,51 @@ export async function fetchReplayHistory(
 ): Promise<FetchedHistory> {
   replayGrid(range)
   const before = client.requestCount
-  const history = await collectModelMetricsHistory(client, targets.map((t) => ({namespace: t.namespace, modelID: t.modelID})), {...range, window: options.window, profile: options.profile})
-  const fetched: FetchedHistory = {byVa: new Map(), queries: [...history.queries], warnings: [...history.warnings], requests: 0}
+  const history = await collectModelMetricsHistory(
+    client,
+    targets.map((t) => ({namespace: t.namespace, modelID: t.modelID})),
+    {...range, window: options.window, profile: options.profile},
+  )
+  const fetched: FetchedHistory = {
+    byVa: new Map(),
+    queries: [...history.queries],
+    warnings: [...history.warnings],
+    requests: 0,
+  }
   for (const target of targets) {
     const model = history.models.find((m) => m.namespace === target.namespace && m.modelID === target.modelID)
-    fetched.byVa.set(vaKey(target.namespace, target.name), {measured: model?.points ?? [], controllerReplicas: [], actualReplicas: [], seriesSources: {}})
+    fetched.byVa.set(vaKey(target.namespace, target.name), {
+      measured: model?.points ?? [],
+      controllerReplicas: [],
+      actualReplicas: [],
+      seriesSources: {},
+    })
   }
   if (targets.length === 0) return fetched
-  const variants = labelMatcher('variant_name', targets.map((t) => t.name))
+  const variants = labelMatcher(
+    'variant_name',
+    targets.map((t) => t.name),
+  )
   const desiredQuery = `max by (__name__, variant_name, exported_namespace, namespace) ({${labelMatcher('__name__', controllerDesiredMetrics)},${variants}})`
   const actualQuery =
-    `max by (__name__, deployment, exported_namespace, namespace) (kube_deployment_status_replicas{${labelMatcher('deployment', targets.map((t) => t.deploymentName))}})` +
+    `max by (__name__, deployment, exported_namespace, namespace) (kube_deployment_status_replicas{${labelMatcher(
+      'deployment',
+      targets.map((t) => t.deploymentName),
+    )}})` +
     ` or max by (__name__, variant_name, exported_namespace, namespace) ({${labelMatcher('__name__', actualReplicaMetrics.slice(1))},${variants}})`
-  fetched.queries.push({quantity: 'controllerReplicas', promql: desiredQuery}, {quantity: 'actualReplicas', promql: actualQuery})
+  fetched.queries.push(
+    {quantity: 'controllerReplicas', promql: desiredQuery},
+    {quantity: 'actualReplicas', promql: actualQuery},
+  )
   const desired = await rangeSeries(client, desiredQuery, range, 'controllerReplicas', fetched.warnings)
   const actual = await rangeSeries(client, actualQuery, range, 'actualReplicas', fetched.warnings)
   for (const target of targets) {
     const va = fetched.byVa.get(vaKey(target.namespace, target.name))!
-    const pick = (series: LabelledSeries[], names: readonly string[], matches: (s: LabelledSeries, name: string) => boolean) => {
+    const pick = (
+      series: LabelledSeries[],
+      names: readonly string[],
+      matches: (s: LabelledSeries, name: string) => boolean,
+    ) => {
       for (const name of names) {
         const points = mergeMax(series.filter((s) => s.labels.__name__ === name && matches(s, name)))
         if (points.length > 0) return {name, points}
@@ -109,10 +157,13 @@ export async function fetchReplayHistory(
       return undefined
     }
     const namespaceOf = (s: LabelledSeries) => s.labels.exported_namespace ?? s.labels.namespace
-    const byVariant = (s: LabelledSeries) => s.labels.variant_name === target.name && namespaceOf(s) === target.namespace
+    const byVariant = (s: LabelledSeries) =>
+      s.labels.variant_name === target.name && namespaceOf(s) === target.namespace
     const controller = pick(desired, controllerDesiredMetrics, byVariant)
     const running = pick(actual, actualReplicaMetrics, (s, name) =>
-      name === 'kube_deployment_status_replicas' ? s.labels.deployment === target.deploymentName && namespaceOf(s) === target.namespace : byVariant(s),
+      name === 'kube_deployment_status_replicas'
+        ? s.labels.deployment === target.deploymentName && namespaceOf(s) === target.namespace
+        : byVariant(s),
     )
     if (controller) {
       va.controllerReplicas = controller.points
@@ -132,7 +183,13 @@ interface LabelledSeries {
   points: TimedValue[]
 }
 
-async function rangeSeries(client: PrometheusClient, promql: string, range: ReplayRange, quantity: string, warnings: string[]): Promise<LabelledSeries[]> {
+async function rangeSeries(
+  client: PrometheusClient,
+  promql: string,
+  range: ReplayRange,
+  quantity: string,
+  warnings: string[],
+): Promise<LabelledSeries[]> {
   const out: LabelledSeries[] = []
   for (const chunk of chunkRange(range.start, range.end, range.stepSeconds)) {
     const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds})
@@ -142,7 +199,10 @@ async function rangeSeries(client: PrometheusClient, promql: string, range: Repl
       continue
     }
     for (const series of answer.data.series) {
-      out.push({labels: series.labels, points: series.points.filter((p) => Number.isFinite(p.value)).map((p) => ({timeMs: p.timeMs, value: p.value}))})
+      out.push({
+        labels: series.labels,
+        points: series.points.filter((p) => Number.isFinite(p.value)).map((p) => ({timeMs: p.timeMs, value: p.value})),
+      })
     }
   }
   return out
@@ -151,7 +211,8 @@ async function rangeSeries(client: PrometheusClient, promql: string, range: Repl
 // Several series of one name for one VA (chunks, or label changes): one value per time, the largest.
 function mergeMax(series: readonly LabelledSeries[]): TimedValue[] {
   const byTime = new Map<number, number>()
-  for (const s of series) for (const p of s.points) byTime.set(p.timeMs, Math.max(byTime.get(p.timeMs) ?? -Infinity, p.value))
+  for (const s of series)
+    for (const p of s.points) byTime.set(p.timeMs, Math.max(byTime.get(p.timeMs) ?? -Infinity, p.value))
   return [...byTime].sort((a, b) => a[0] - b[0]).map(([timeMs, value]) => ({timeMs, value}))
 }
 
@@ -172,10 +233,17 @@ export interface ReplayFromPrometheusOptions {
  * ConfigMaps, the what-ifs), the series from Prometheus, then replayHistory. VAs that simulate would skip still
  * get their measured and actual series, with the skip reason.
  */
-export async function replayFromPrometheus(client: PrometheusClient, sources: SourceSet, range: ReplayRange, options: ReplayFromPrometheusOptions): Promise<ReplayResult & {queries: IssuedQuery[]; warnings: string[]; requests: number}> {
+export async function replayFromPrometheus(
+  client: PrometheusClient,
+  sources: SourceSet,
+  range: ReplayRange,
+  options: ReplayFromPrometheusOptions,
+): Promise<ReplayResult & {queries: IssuedQuery[]; warnings: string[]; requests: number}> {
   const grid = replayGrid(range)
   const names = options.names && options.names.length > 0 ? new Set(options.names) : undefined
-  const targets = resolveDecisionTargets(sources, options.whatIf, {probeLoad: true}).filter((target) => names === undefined || names.has(target.name))
+  const targets = resolveDecisionTargets(sources, options.whatIf, {probeLoad: true}).filter(
+    (target) => names === undefined || names.has(target.name),
+  )
   const fetched = await fetchReplayHistory(client, targets, range, {window: options.window, profile: options.profile})
   const inputs: VaReplayInput[] = targets.map((target) => {
     const history = fetched.byVa.get(vaKey(target.namespace, target.name))!
@@ -194,5 +262,10 @@ export async function replayFromPrometheus(client: PrometheusClient, sources: So
       seriesSources: history.seriesSources,
     }
   })
-  return {...replayHistory(inputs, grid), queries: fetched.queries, warnings: fetched.warnings, requests: fetched.requests}
+  return {
+    ...replayHistory(inputs, grid),
+    queries: fetched.queries,
+    warnings: fetched.warnings,
+    requests: fetched.requests,
+  }
 }

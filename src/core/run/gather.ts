@@ -82,25 +82,52 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
   const sources = await readClusterSources({...cluster, connection, includePods: true})
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
-  const result: LiveGather = {sources, config, clusterRequestCount: sources.requestCount, metrics: undefined, gauges: new Map(), pods: undefined, saturationPods: undefined, requestCounts: undefined, compat: undefined, replay: undefined, prometheus: undefined}
+  const result: LiveGather = {
+    sources,
+    config,
+    clusterRequestCount: sources.requestCount,
+    metrics: undefined,
+    gauges: new Map(),
+    pods: undefined,
+    saturationPods: undefined,
+    requestCounts: undefined,
+    compat: undefined,
+    replay: undefined,
+    prometheus: undefined,
+  }
   sources.warnings.push(...(await missingSaturationConfigWarnings(sources, prometheus.whatIf)))
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
   const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
-  const outcome: PrometheusOutcome = {url: undefined, foundBy: undefined, window: prometheus.window, at: prometheus.at, profile, queries: [], requestCount: 0, error: undefined, warnings: []}
+  const outcome: PrometheusOutcome = {
+    url: undefined,
+    foundBy: undefined,
+    window: prometheus.window,
+    at: prometheus.at,
+    profile,
+    queries: [],
+    requestCount: 0,
+    error: undefined,
+    warnings: [],
+  }
   result.prometheus = outcome
   const {resolvePrometheusUrl} = await import('../read/prometheus/resolve-url.js')
   const urlInputs = {
     flag: prometheus.url,
     env: {KUBECTL_VA_PROM_URL: prometheus.envUrl},
-    controllerConfigMap: config.mainConfigMapName ? {namespace: config.namespace, name: config.mainConfigMapName, data: config.main} : undefined,
+    controllerConfigMap: config.mainConfigMapName
+      ? {namespace: config.namespace, name: config.mainConfigMapName, data: config.main}
+      : undefined,
     apiServerUrl: connection.server,
     inCluster: connection.source === 'in-cluster',
   }
   let resolved = resolvePrometheusUrl(urlInputs)
   if (!resolved) {
     // Only now is it worth asking the cluster for well-known monitoring Services.
-    const [{createKubeReader}, {findPrometheusServices}] = await Promise.all([import('../read/kube/kube-client.js'), import('../read/kube/prometheus-services.js')])
+    const [{createKubeReader}, {findPrometheusServices}] = await Promise.all([
+      import('../read/kube/kube-client.js'),
+      import('../read/kube/prometheus-services.js'),
+    ])
     const reader = await createKubeReader(connection, {requestTimeoutMs: cluster.requestTimeoutMs})
     try {
       resolved = resolvePrometheusUrl({...urlInputs, services: await findPrometheusServices(reader)})
@@ -113,15 +140,20 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     }
   }
   if (!resolved) {
-    outcome.error = new PrometheusError('no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the controller ConfigMap, and no thanos-querier, prometheus-operated or kube-prometheus-stack Service', {
-      hint: 'pass --prom-url (or --no-metrics to skip live metrics)',
-    })
+    outcome.error = new PrometheusError(
+      'no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the controller ConfigMap, and no thanos-querier, prometheus-operated or kube-prometheus-stack Service',
+      {
+        hint: 'pass --prom-url (or --no-metrics to skip live metrics)',
+      },
+    )
     return result
   }
   outcome.foundBy = resolved.description
 
   const {createPrometheusClient} = await import('../read/prometheus/client.js')
-  const transport = resolved.viaApiServer ? await (await import('../read/kube/kube-client.js')).kubeTransport(connection) : undefined
+  const transport = resolved.viaApiServer
+    ? await (await import('../read/kube/kube-client.js')).kubeTransport(connection)
+    : undefined
   const client = createPrometheusClient({
     secrets: connection.secrets,
     url: resolved.url,
@@ -142,7 +174,12 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       const {replayFromPrometheus} = await import('./fetch-history.js')
       const {replaySaturationFromPrometheus} = await import('./saturation-fetch.js')
       const {whatIf, names, range} = prometheus.replay
-      const model = await replayFromPrometheus(client, sources, range, {whatIf, names, window: prometheus.window, profile})
+      const model = await replayFromPrometheus(client, sources, range, {
+        whatIf,
+        names,
+        window: prometheus.window,
+        profile,
+      })
       const saturation = await replaySaturationFromPrometheus(client, sources, range, {
         overrides: saturationOverrides(whatIf),
         load: {loadScale: whatIf.loadScale, arrivalRateRpm: whatIf.arrivalRateRpm},
@@ -152,9 +189,18 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       })
       // The saturation engines' VAs are replayed by their own engine; drop their queueing-model "skipped" rows.
       const bySaturation = new Set(saturation.items.map((item) => `${item.namespace}\u0000${item.name}`))
-      const items = [...model.items.filter((item) => !bySaturation.has(`${item.namespace}\u0000${item.name}`)), ...saturation.items]
+      const items = [
+        ...model.items.filter((item) => !bySaturation.has(`${item.namespace}\u0000${item.name}`)),
+        ...saturation.items,
+      ]
       items.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-      result.replay = {...model, items, queries: [...model.queries, ...saturation.queries], warnings: [...model.warnings, ...saturation.warnings], requests: model.requests + saturation.requests}
+      result.replay = {
+        ...model,
+        items,
+        queries: [...model.queries, ...saturation.queries],
+        warnings: [...model.warnings, ...saturation.warnings],
+        requests: model.requests + saturation.requests,
+      }
       outcome.queries = result.replay.queries
       outcome.warnings.push(...result.replay.warnings)
       return result
@@ -168,20 +214,42 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     const requestCountQueries = await plannedRequestCounts(sources, prometheus.whatIf)
     const [models, gauges, pods, saturationPods, requestCounts] = await Promise.all([
       collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile}),
-      collectDesiredReplicas(client, vas.map((va) => ({namespace: va.namespace, variantName: va.name})), {at: prometheus.at}),
-      prometheus.podBreakdown ? collectPodBreakdown(client, scopes, {window: prometheus.window, at: prometheus.at}) : undefined,
+      collectDesiredReplicas(
+        client,
+        vas.map((va) => ({namespace: va.namespace, variantName: va.name})),
+        {at: prometheus.at},
+      ),
+      prometheus.podBreakdown
+        ? collectPodBreakdown(client, scopes, {window: prometheus.window, at: prometheus.at})
+        : undefined,
       collectPodMetrics(client, scopes, {at: prometheus.at, profile}),
       collectRequestCountsByRetention(client, requestCountQueries, prometheus.at),
     ])
-    outcome.queries = [...models.queries, ...gauges.queries, ...(pods?.queries ?? []), ...saturationPods.queries, ...requestCounts.queries]
-    outcome.warnings.push(...models.warnings, ...gauges.warnings, ...(pods?.warnings ?? []), ...saturationPods.warnings, ...requestCounts.warnings)
+    outcome.queries = [
+      ...models.queries,
+      ...gauges.queries,
+      ...(pods?.queries ?? []),
+      ...saturationPods.queries,
+      ...requestCounts.queries,
+    ]
+    outcome.warnings.push(
+      ...models.warnings,
+      ...gauges.warnings,
+      ...(pods?.warnings ?? []),
+      ...saturationPods.warnings,
+      ...requestCounts.warnings,
+    )
     result.pods = pods?.pods
     result.saturationPods = saturationPods.pods
     result.requestCounts = requestCounts.values
     const controllerProfile = compatProfile(sources)
     if (prometheus.podBreakdown && profile === 'kubectl-va' && controllerProfile !== 'kubectl-va') {
       // describe tells when the controller's own (version-specific) inputs would lead to another decision.
-      const controllerView = await collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile: controllerProfile})
+      const controllerView = await collectModelMetrics(client, scopes, {
+        window: prometheus.window,
+        at: prometheus.at,
+        profile: controllerProfile,
+      })
       result.compat = {profile: controllerProfile, metrics: controllerView.models.map(asControllerSees)}
     }
     result.metrics = profile === 'kubectl-va' ? models.models : models.models.map(asControllerSees)
@@ -189,7 +257,11 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       const stale = await staleSeriesWarning(client, models.models, saturationPods.pods, prometheus.window)
       if (stale) outcome.warnings.push(stale)
     }
-    for (const gauge of gauges.replicas) result.gauges.set(`${gauge.namespace}\u0000${gauge.variantName}`, {desiredReplicas: gauge.desiredReplicas, metricName: gauge.metricName})
+    for (const gauge of gauges.replicas)
+      result.gauges.set(`${gauge.namespace}\u0000${gauge.variantName}`, {
+        desiredReplicas: gauge.desiredReplicas,
+        metricName: gauge.metricName,
+      })
   } catch (error) {
     if (!(error instanceof PrometheusError)) throw error
     outcome.error = resolved.viaApiServer ? throughProxy(error, resolved.inClusterUrl ?? resolved.url) : error
@@ -254,9 +326,11 @@ export async function missingSaturationConfigWarnings(sources: SourceSet, whatIf
   }
   return [...byReason].map(([reason, names]) => {
     const vas = names.length === 1 ? `VA ${names[0]}` : `${names.length} VAs (${names.join(', ')})`
-    return `no saturation config: ${reason}, so the controller skips the models of ${vas} and RECOMPUTED is ` +
+    return (
+      `no saturation config: ${reason}, so the controller skips the models of ${vas} and RECOMPUTED is ` +
       'unknown; create it with a "default" entry (the WVA chart installs one), or pass --controller-namespace if ' +
       'the controller runs elsewhere'
+    )
   })
 }
 
@@ -293,8 +367,10 @@ async function staleSeriesWarning(
   if (newestS === undefined || !Number.isFinite(newestS)) return undefined
   const newest = new Date(Math.round(newestS) * 1000).toISOString().replace('.000Z', 'Z')
   const where = [...new Set(namespaces)].sort().join(', ')
-  return `no samples in the last ${window}: the newest vLLM samples in ${where} are from ${newest}, ` +
+  return (
+    `no samples in the last ${window}: the newest vLLM samples in ${where} are from ${newest}, ` +
     `so every metric shows as -; pass --at=${newest} to see them as they were then`
+  )
 }
 
 /** The scale-to-zero request-count readings the saturation engines will need (none unless scale-to-zero is on). */
@@ -304,16 +380,29 @@ async function plannedRequestCounts(sources: SourceSet, whatIf: WhatIf | undefin
 }
 
 /** One query per distinct retention window, however many models. */
-async function collectRequestCountsByRetention(client: PrometheusClient, queries: ReadonlyArray<{modelId: string; namespace: string; retention: {seconds: number}}>, at: Date | undefined) {
+async function collectRequestCountsByRetention(
+  client: PrometheusClient,
+  queries: ReadonlyArray<{modelId: string; namespace: string; retention: {seconds: number}}>,
+  at: Date | undefined,
+) {
   const {collectRequestCounts} = await import('../collect/request-counts.js')
   const byRetention = new Map<number, Array<{namespace: string; modelID: string}>>()
-  for (const query of queries) byRetention.set(query.retention.seconds, [...(byRetention.get(query.retention.seconds) ?? []), {namespace: query.namespace, modelID: query.modelId}])
-  const out = {values: new Map<string, number>(), queries: [] as Array<{quantity: string; promql: string}>, warnings: [] as string[]}
+  for (const query of queries)
+    byRetention.set(query.retention.seconds, [
+      ...(byRetention.get(query.retention.seconds) ?? []),
+      {namespace: query.namespace, modelID: query.modelId},
+    ])
+  const out = {
+    values: new Map<string, number>(),
+    queries: [] as Array<{quantity: string; promql: string}>,
+    warnings: [] as string[],
+  }
   for (const [seconds, scopes] of byRetention) {
     const answer = await collectRequestCounts(client, scopes, {retention: `${seconds}s`, at})
     out.queries.push(...answer.queries)
     out.warnings.push(...answer.warnings)
-    for (const entry of answer.requestsInRetention) out.values.set(`${entry.namespace}\u0000${entry.modelID}`, entry.requests)
+    for (const entry of answer.requestsInRetention)
+      out.values.set(`${entry.namespace}\u0000${entry.modelID}`, entry.requests)
   }
   return out
 }
@@ -332,7 +421,9 @@ function asControllerSees(model: ModelMetrics): ModelMetrics {
  * The collector profile of the controller version in the cluster: its image tag (profileForControllerVersion), else,
  * for a tag that names no version (`latest`, none), the CRD shape.
  */
-function compatProfile(sources: SourceSet & {crdShape?: {shape: string; release?: string | undefined} | undefined}): CollectorProfileName {
+function compatProfile(
+  sources: SourceSet & {crdShape?: {shape: string; release?: string | undefined} | undefined},
+): CollectorProfileName {
   const byTag = profileForControllerVersion(readControllerImageTag(sources.controllerDeployment))
   if (byTag !== 'kubectl-va') return byTag
   switch (sources.crdShape?.shape) {

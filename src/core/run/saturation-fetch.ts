@@ -2,9 +2,21 @@ import {chunkRange} from '../collect/history.js'
 import type {IssuedQuery} from '../collect/model-metrics.js'
 import {collectPodMetricsHistory} from '../collect/pod-history.js'
 import type {CollectorProfileName} from '../plan/profiles.js'
-import {modelGrouping, scopeKeySet, scopeSelector, seriesScopeKey, uniqueScopes, type ModelScope} from '../plan/scope.js'
+import {
+  modelGrouping,
+  scopeKeySet,
+  scopeSelector,
+  seriesScopeKey,
+  uniqueScopes,
+  type ModelScope,
+} from '../plan/scope.js'
 import type {PrometheusClient} from '../read/prometheus/client.js'
-import {planRequestCounts, requestCountKey, runSaturationEngines, type SaturationOverrides} from '../decide/saturation/groups/run-groups.js'
+import {
+  planRequestCounts,
+  requestCountKey,
+  runSaturationEngines,
+  type SaturationOverrides,
+} from '../decide/saturation/groups/run-groups.js'
 import type {SourceSet} from '../model/sources.js'
 import {fetchReplayHistory, type ReplayRange, replayGrid, type ReplaySeriesTarget} from './fetch-history.js'
 import type {ReplayGrid} from '../simulate/replay.js'
@@ -57,16 +69,25 @@ export async function collectRequestCountHistory(
 ): Promise<{values: Map<string, Array<number | null>>; queries: IssuedQuery[]; warnings: string[]}> {
   const out = {values: new Map<string, Array<number | null>>(), queries: [] as IssuedQuery[], warnings: [] as string[]}
   const byRetention = new Map<string, ModelScope[]>()
-  for (const query of queries) byRetention.set(query.retention.promqlRange, [...(byRetention.get(query.retention.promqlRange) ?? []), {namespace: query.namespace, modelID: query.modelId}])
+  for (const query of queries)
+    byRetention.set(query.retention.promqlRange, [
+      ...(byRetention.get(query.retention.promqlRange) ?? []),
+      {namespace: query.namespace, modelID: query.modelId},
+    ])
   const stepMs = grid.stepSeconds * 1000
   for (const [retention, scopes] of byRetention) {
     const distinct = uniqueScopes(scopes)
     const inScope = scopeKeySet(distinct)
     const promql = `sum by (${modelGrouping}) (increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
     out.queries.push({quantity: 'requestsInRetention', promql})
-    for (const scope of distinct) out.values.set(requestCountKey(scope.namespace, scope.modelID), new Array(grid.count).fill(null))
+    for (const scope of distinct)
+      out.values.set(requestCountKey(scope.namespace, scope.modelID), new Array(grid.count).fill(null))
     for (const chunk of chunkRange(range.start, range.end, range.stepSeconds)) {
-      const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds})
+      const answer = await client.queryRange(promql, {
+        start: chunk.start,
+        end: chunk.end,
+        stepSeconds: range.stepSeconds,
+      })
       for (const warning of answer.warnings) out.warnings.push(`requestsInRetention: ${warning}`)
       if (answer.data.kind !== 'matrix') {
         out.warnings.push(`requestsInRetention: expected a matrix, Prometheus returned a ${answer.data.kind}`)
@@ -92,7 +113,9 @@ function withEveryTargetRunning(sources: SourceSet): SourceSet {
   return {
     ...sources,
     deployments: sources.deployments.map((deployment) =>
-      typeof deployment.spec?.replicas === 'number' && deployment.spec.replicas <= 0 ? {...deployment, spec: {...deployment.spec, replicas: 1}} : deployment,
+      typeof deployment.spec?.replicas === 'number' && deployment.spec.replicas <= 0
+        ? {...deployment, spec: {...deployment.spec, replicas: 1}}
+        : deployment,
     ),
   }
 }
@@ -111,14 +134,36 @@ export async function replaySaturationFromPrometheus(
   const grid = replayGrid(range)
   const overrides = options.overrides ?? {}
   const before = client.requestCount
-  const baseline = runSaturationEngines({sources: {...sources, pods: undefined, replicaSets: undefined, metricsSnapshots: []}, pods: [], overrides, requestCounts: new Map()})
-  const targets: ReplaySeriesTarget[] = baseline.variants.map((variant) => ({namespace: variant.namespace, name: variant.name, modelID: variant.modelId, deploymentName: variant.deployment}))
-  const result: SaturationReplayFetch = {items: [], startMs: grid.startMs, stepSeconds: grid.stepSeconds, queries: [], warnings: [], requests: 0}
+  const baseline = runSaturationEngines({
+    sources: {...sources, pods: undefined, replicaSets: undefined, metricsSnapshots: []},
+    pods: [],
+    overrides,
+    requestCounts: new Map(),
+  })
+  const targets: ReplaySeriesTarget[] = baseline.variants.map((variant) => ({
+    namespace: variant.namespace,
+    name: variant.name,
+    modelID: variant.modelId,
+    deploymentName: variant.deployment,
+  }))
+  const result: SaturationReplayFetch = {
+    items: [],
+    startMs: grid.startMs,
+    stepSeconds: grid.stepSeconds,
+    queries: [],
+    warnings: [],
+    requests: 0,
+  }
   if (targets.length === 0) return result
   const history = await fetchReplayHistory(client, targets, range, {window: options.window, profile: options.profile})
   const scopes = targets.map((target) => ({namespace: target.namespace, modelID: target.modelID}))
   const pods = await collectPodMetricsHistory(client, scopes, range, {profile: options.profile})
-  const counts = await collectRequestCountHistory(client, planRequestCounts(withEveryTargetRunning(sources), overrides), range, grid)
+  const counts = await collectRequestCountHistory(
+    client,
+    planRequestCounts(withEveryTargetRunning(sources), overrides),
+    range,
+    grid,
+  )
   result.queries = [...history.queries, ...pods.queries, ...counts.queries]
   result.warnings = [...history.warnings, ...pods.warnings, ...counts.warnings]
   const series = new Map<string, SaturationSeries>([...history.byVa].map(([key, va]) => [key, va]))

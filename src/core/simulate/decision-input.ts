@@ -1,4 +1,9 @@
-import {findServiceClass, isScaleToZeroEnabled, readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
+import {
+  findServiceClass,
+  isScaleToZeroEnabled,
+  readControllerConfig,
+  type ControllerConfig,
+} from '../model/controller-config.js'
 import {describeProblems} from '../model/field-problems.js'
 import type {KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics, RejectedModelEntry} from '../model/metrics.js'
@@ -14,7 +19,10 @@ import type {WhatIf} from '../model/what-if.js'
 export type DecisionLoad = Pick<ModelBasedInput, 'arrivalRateRpm' | 'avgInputTokens' | 'avgOutputTokens'>
 
 /** Everything a VA's decision needs except the load and the current replicas, which change per step. */
-export type DecisionTemplate = Omit<ModelBasedInput, 'arrivalRateRpm' | 'avgInputTokens' | 'avgOutputTokens' | 'currentReplicas'>
+export type DecisionTemplate = Omit<
+  ModelBasedInput,
+  'arrivalRateRpm' | 'avgInputTokens' | 'avgOutputTokens' | 'currentReplicas'
+>
 
 /** One VA, ready to decide at any load, or the reason it cannot be decided. */
 export interface PreparedDecision {
@@ -55,7 +63,12 @@ export function prepareDecisions(sources: SourceSet, options: PrepareOptions): P
   const rejectedEntries = snapshots.flatMap((snapshot) => snapshot.rejectedModels ?? [])
   const rejected = new Map(rejectedEntries.map((entry) => [key(entry.namespace, entry.modelID), entry]))
   const haveSnapshots = sources.metricsSnapshots.length > 0
-  const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
+  const deployments = new Map(
+    sources.deployments.map((deployment) => [
+      key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''),
+      deployment,
+    ]),
+  )
   const crdShape = detectCrdShape(sources.crd)?.shape
   const whatIf = options.whatIf
   const context: Context = {config, metrics, rejected, haveSnapshots, measuredSource, deployments, whatIf}
@@ -66,12 +79,20 @@ export function prepareDecisions(sources: SourceSet, options: PrepareOptions): P
 }
 
 /** The input of one decision: the template at a load, with the replicas running now. */
-export function decisionInput(template: DecisionTemplate, load: DecisionLoad, currentReplicas: number): ModelBasedInput {
+export function decisionInput(
+  template: DecisionTemplate,
+  load: DecisionLoad,
+  currentReplicas: number,
+): ModelBasedInput {
   return {...template, ...load, currentReplicas}
 }
 
 /** The item for a decision, from the skeleton. */
-export function itemFromDecision(skeleton: SimulationItem, load: DecisionLoad, decision: ModelBasedDecision): SimulationItem {
+export function itemFromDecision(
+  skeleton: SimulationItem,
+  load: DecisionLoad,
+  decision: ModelBasedDecision,
+): SimulationItem {
   const allocation = decision.allocation
   // A token average the skeleton does not know (an idle model) was fed to the optimizer as 0: still show it unknown.
   const unknown = (shown: number | null | undefined, fed: number) => (shown === null && fed === 0 ? null : fed)
@@ -83,11 +104,25 @@ export function itemFromDecision(skeleton: SimulationItem, load: DecisionLoad, d
       avgOutputTokens: unknown(skeleton.load?.avgOutputTokens, load.avgOutputTokens),
     },
     outcome: decision.outcome,
-    reason: decision.outcome === 'infeasible' ? `${decision.reason}: ${decision.cause}` : decision.outcome === 'skipped' ? decision.reason : null,
-    desired: decision.desired && decision.cost !== null ? {replicas: decision.desired.numReplicas, accelerator: decision.desired.accelerator, cost: decision.cost} : null,
-    prediction: allocation && decision.outcome === 'allocated'
-      ? {ttftMs: allocation.ttftMs, itlMs: allocation.itlMs, utilization: allocation.rho, maxRatePerReplica: allocation.maxRpmPerReplica}
-      : null,
+    reason:
+      decision.outcome === 'infeasible'
+        ? `${decision.reason}: ${decision.cause}`
+        : decision.outcome === 'skipped'
+          ? decision.reason
+          : null,
+    desired:
+      decision.desired && decision.cost !== null
+        ? {replicas: decision.desired.numReplicas, accelerator: decision.desired.accelerator, cost: decision.cost}
+        : null,
+    prediction:
+      allocation && decision.outcome === 'allocated'
+        ? {
+            ttftMs: allocation.ttftMs,
+            itlMs: allocation.itlMs,
+            utilization: allocation.rho,
+            maxRatePerReplica: allocation.maxRpmPerReplica,
+          }
+        : null,
     boundBy: decision.outcome === 'allocated' ? (decision.boundBy ?? null) : null,
   }
 }
@@ -124,8 +159,16 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     reason: null,
     load: resolvedLoad.shown ?? null,
     loadSources: resolvedLoad.sources,
-    measured: measured && (measured.ttftMs !== undefined || measured.itlMs !== undefined) ? {ttftMs: measured.ttftMs ?? null, itlMs: measured.itlMs ?? null} : va.status.load && (va.status.load.ttftMs !== undefined || va.status.load.itlMs !== undefined) ? {ttftMs: va.status.load.ttftMs ?? null, itlMs: va.status.load.itlMs ?? null} : null,
-    slo: sloTtftMs !== undefined && sloItlMs !== undefined ? {ttftMs: sloTtftMs, itlMs: sloItlMs, serviceClass: classMatch?.serviceClass.name ?? null} : null,
+    measured:
+      measured && (measured.ttftMs !== undefined || measured.itlMs !== undefined)
+        ? {ttftMs: measured.ttftMs ?? null, itlMs: measured.itlMs ?? null}
+        : va.status.load && (va.status.load.ttftMs !== undefined || va.status.load.itlMs !== undefined)
+          ? {ttftMs: va.status.load.ttftMs ?? null, itlMs: va.status.load.itlMs ?? null}
+          : null,
+    slo:
+      sloTtftMs !== undefined && sloItlMs !== undefined
+        ? {ttftMs: sloTtftMs, itlMs: sloItlMs, serviceClass: classMatch?.serviceClass.name ?? null}
+        : null,
     maxBatchSize: maxBatchSize ?? null,
     current,
     controller: {desiredReplicas: va.status.desiredReplicas ?? null},
@@ -139,15 +182,31 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     avgInputTokens: resolvedLoad.load.avgInputTokens,
     avgOutputTokens: resolvedLoad.load.avgOutputTokens,
   }
-  const identity = {namespace: va.namespace, name: va.name, modelID: va.modelID, deploymentName: va.target.name, load, loadSources: resolvedLoad.sources}
-  const skip = (reason: string): PreparedDecision => ({...identity, skeleton: {...base, outcome: 'skipped', reason}, template: undefined})
+  const identity = {
+    namespace: va.namespace,
+    name: va.name,
+    modelID: va.modelID,
+    deploymentName: va.target.name,
+    load,
+    loadSources: resolvedLoad.sources,
+  }
+  const skip = (reason: string): PreparedDecision => ({
+    ...identity,
+    skeleton: {...base, outcome: 'skipped', reason},
+    template: undefined,
+  })
 
   if (va.problems.length > 0) return skip(`${describeProblems(va.problems)}; fix the VariantAutoscaling`)
   if (va.shape === 'C') {
-    return skip('shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation ' +
-      'engine, not the queueing model; simulate it with --engine saturation')
+    return skip(
+      'shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation ' +
+        'engine, not the queueing model; simulate it with --engine saturation',
+    )
   }
-  if (!va.accelerator) return skip(`label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which accelerator the variant runs on; add the label`)
+  if (!va.accelerator)
+    return skip(
+      `label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which accelerator the variant runs on; add the label`,
+    )
   if (!profile) {
     const declared = va.profiles.map((entry) => entry.accelerator).join(', ')
     if (va.shape !== 'A') return skip('spec.variantProfile is missing; add it with perfParms and maxBatchSize')
@@ -158,15 +217,23 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     const dropped = config.problems.find((entry) => entry.models?.includes(va.modelID))
     const fix = 'fix the value, or pass --slo-ttft and --slo-itl'
     if (dropped) return skip(`ConfigMap ${dropped.configMap}, key ${dropped.key}: ${dropped.message}; ${fix}`)
-    return skip(config.found.serviceClasses
-      ? `no class in ConfigMap service-classes-config lists model "${va.modelID}"; add one, or pass --slo-ttft and --slo-itl`
-      : 'ConfigMap service-classes-config not found; include it in the manifests, or pass --slo-ttft and --slo-itl')
+    return skip(
+      config.found.serviceClasses
+        ? `no class in ConfigMap service-classes-config lists model "${va.modelID}"; add one, or pass --slo-ttft and --slo-itl`
+        : 'ConfigMap service-classes-config not found; include it in the manifests, or pass --slo-ttft and --slo-itl',
+    )
   }
   const cost = config.acceleratorCosts.get(va.accelerator)
   if (!cost) {
-    const problem = config.problems.find((entry) => entry.configMap === 'accelerator-unit-costs' && entry.key === va.accelerator)
+    const problem = config.problems.find(
+      (entry) => entry.configMap === 'accelerator-unit-costs' && entry.key === va.accelerator,
+    )
     if (problem) return skip(`ConfigMap accelerator-unit-costs, key ${problem.key}: ${problem.message}; fix the entry`)
-    return skip(config.found.acceleratorCosts ? `ConfigMap accelerator-unit-costs has no entry for accelerator "${va.accelerator}"; add one` : 'ConfigMap accelerator-unit-costs not found; include it in the manifests')
+    return skip(
+      config.found.acceleratorCosts
+        ? `ConfigMap accelerator-unit-costs has no entry for accelerator "${va.accelerator}"; add one`
+        : 'ConfigMap accelerator-unit-costs not found; include it in the manifests',
+    )
   }
   const isBoundedShape = va.shape === 'B1' || va.shape === 'B2'
   const template: DecisionTemplate = {
@@ -180,7 +247,13 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     sloTtftMs,
     sloTpotMs: sloItlMs,
     scaleToZero: whatIf.scaleToZero ?? isScaleToZeroEnabled(config),
-    ...(isBoundedShape ? {minReplicas: va.minReplicas ?? 0, ...(va.maxReplicas !== undefined ? {maxReplicas: va.maxReplicas} : {}), ...(va.variantCost !== undefined ? {variantCost: va.variantCost} : {})} : {}),
+    ...(isBoundedShape
+      ? {
+          minReplicas: va.minReplicas ?? 0,
+          ...(va.maxReplicas !== undefined ? {maxReplicas: va.maxReplicas} : {}),
+          ...(va.variantCost !== undefined ? {variantCost: va.variantCost} : {}),
+        }
+      : {}),
   }
   if (!resolvedLoad.load) {
     const reason = noLoadReason(va, resolvedLoad, measured, context)
@@ -238,7 +311,11 @@ function listed(items: readonly string[]): string {
 }
 
 /** Deployment spec.replicas, else the VA's status.currentAlloc.numReplicas, else --replicas, else 1. */
-function currentReplicas(va: VariantAutoscaling, deployment: KubeObject | undefined, whatIf: WhatIf): SimulationItem['current'] {
+function currentReplicas(
+  va: VariantAutoscaling,
+  deployment: KubeObject | undefined,
+  whatIf: WhatIf,
+): SimulationItem['current'] {
   const specReplicas = deployment?.spec?.replicas
   if (typeof specReplicas === 'number') return {replicas: specReplicas, source: 'deployment'}
   // A Deployment without spec.replicas runs 1 (the API server defaults it).

@@ -13,8 +13,14 @@ export type DecisionTarget = PreparedDecision
  * for callers (replay) that bring their own load per step: a VA whose only problem is the missing load is then not
  * skipped.
  */
-export function resolveDecisionTargets(sources: SourceSet, whatIf: WhatIf, options: {metrics?: readonly ModelMetrics[] | undefined; probeLoad?: boolean} = {}): DecisionTarget[] {
+export function resolveDecisionTargets(
+  sources: SourceSet,
+  whatIf: WhatIf,
+  options: {metrics?: readonly ModelMetrics[] | undefined; probeLoad?: boolean} = {},
+): DecisionTarget[] {
   const prepared = prepareDecisions(sources, {whatIf, metrics: options.metrics})
   if (!options.probeLoad) return prepared
-  return prepared.map((target) => (target.template && !target.load ? {...target, skeleton: {...target.skeleton, reason: null}} : target))
+  return prepared.map((target) =>
+    target.template && !target.load ? {...target, skeleton: {...target.skeleton, reason: null}} : target,
+  )
 }

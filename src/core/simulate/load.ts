@@ -79,9 +79,10 @@ export function resolveLoad(
     avgInputTokens === undefined && arrivalRate !== 0 ? 'average input tokens' : undefined,
     avgOutputTokens === undefined && arrivalRate !== 0 ? 'average output tokens' : undefined,
   ].filter((name): name is string => name !== undefined)
-  const shown = arrivalRate === undefined
-    ? undefined
-    : {arrivalRate, avgInputTokens: avgInputTokens ?? null, avgOutputTokens: avgOutputTokens ?? null}
+  const shown =
+    arrivalRate === undefined
+      ? undefined
+      : {arrivalRate, avgInputTokens: avgInputTokens ?? null, avgOutputTokens: avgOutputTokens ?? null}
   const resolved = {shown, sources: [...sources], missing}
   if (arrivalRate === undefined) return {...resolved, load: undefined}
   const problem = scaledRateProblem(rate!, whatIf.loadScale)

@@ -157,10 +157,21 @@ export function gridTimes(grid: ReplayGrid): number[] {
 }
 
 /** Replays every VA over the grid with one shared memo (VAs with the same profile share sizings). Pure. */
-export function replayHistory(inputs: readonly VaReplayInput[], grid: ReplayGrid, options: {decider?: MemoisedDecider} = {}): ReplayResult {
+export function replayHistory(
+  inputs: readonly VaReplayInput[],
+  grid: ReplayGrid,
+  options: {decider?: MemoisedDecider} = {},
+): ReplayResult {
   const decider = options.decider ?? createMemoisedDecider()
   const items = inputs.map((input) => replayVa(input, grid, decider))
-  return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'ReplayResult', startMs: grid.startMs, stepSeconds: grid.stepSeconds, items, memo: decider.stats()}
+  return {
+    apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+    kind: 'ReplayResult',
+    startMs: grid.startMs,
+    stepSeconds: grid.stepSeconds,
+    items,
+    memo: decider.stats(),
+  }
 }
 
 function byTime<T extends {timeMs: number}>(points: readonly T[] | undefined): Map<number, T> {
@@ -187,10 +198,20 @@ export function replayVa(input: VaReplayInput, grid: ReplayGrid, decider: Memois
     const object = `variantautoscaling ${input.namespace}/${input.name} at ${new Date(timeMs).toISOString()}`
     const load = stepLoad(point, input.whatIf, object)
     if (load === undefined || input.template === undefined) {
-      steps.push({...base, load: load ?? null, outcome: load === undefined ? 'noData' : 'skipped', desiredReplicas: null, cost: null, predictedTtftMs: null, predictedItlMs: null})
+      steps.push({
+        ...base,
+        load: load ?? null,
+        outcome: load === undefined ? 'noData' : 'skipped',
+        desiredReplicas: null,
+        cost: null,
+        predictedTtftMs: null,
+        predictedItlMs: null,
+      })
       continue
     }
-    const decision = decider.decide(decisionInput(input.template, load, actualReplicas ?? previous ?? input.initialReplicas))
+    const decision = decider.decide(
+      decisionInput(input.template, load, actualReplicas ?? previous ?? input.initialReplicas),
+    )
     const desiredReplicas = decision.desired?.numReplicas ?? null
     if (desiredReplicas !== null) previous = desiredReplicas
     const predicted = decision.outcome === 'allocated' ? decision.allocation : null
@@ -238,7 +259,11 @@ export function stepLoad(
 }
 
 function summarize(steps: readonly ReplayStep[], stepSeconds: number, input: VaReplayInput): ReplaySummary {
-  return summarizeSteps(steps, stepSeconds, {costOf: replicaCost(input.template), oursFromStepCosts: true, slo: input.slo})
+  return summarizeSteps(steps, stepSeconds, {
+    costOf: replicaCost(input.template),
+    oursFromStepCosts: true,
+    slo: input.slo,
+  })
 }
 
 /**
@@ -246,11 +271,24 @@ function summarize(steps: readonly ReplayStep[], stepSeconds: number, input: VaR
  * scaling changes, no-data stretches, largest gaps and time over SLO. Shared by the queueing-model and saturation
  * replays. `oursFromStepCosts` takes our cost from each step (the optimizer's number) instead of `costOf`.
  */
-export function summarizeSteps(steps: readonly ReplayStep[], stepSeconds: number, options: {costOf: ((replicas: number) => number) | undefined; oursFromStepCosts: boolean; slo: VaReplayInput['slo']}): ReplaySummary {
+export function summarizeSteps(
+  steps: readonly ReplayStep[],
+  stepSeconds: number,
+  options: {costOf: ((replicas: number) => number) | undefined; oursFromStepCosts: boolean; slo: VaReplayInput['slo']},
+): ReplaySummary {
   const costOf = options.costOf
   const ours = options.oursFromStepCosts
-    ? seriesSummary(steps.map((step) => step.desiredReplicas), stepSeconds, undefined, steps.map((step) => step.cost))
-    : seriesSummary(steps.map((step) => step.desiredReplicas), stepSeconds, costOf)
+    ? seriesSummary(
+        steps.map((step) => step.desiredReplicas),
+        stepSeconds,
+        undefined,
+        steps.map((step) => step.cost),
+      )
+    : seriesSummary(
+        steps.map((step) => step.desiredReplicas),
+        stepSeconds,
+        costOf,
+      )
   const controllerValues = steps.map((step) => step.controllerReplicas)
   const actualValues = steps.map((step) => step.actualReplicas)
   let noDataSteps = 0
@@ -268,7 +306,9 @@ export function summarizeSteps(steps: readonly ReplayStep[], stepSeconds: number
     longestNoDataSeconds: longestRun * stepSeconds,
     infeasibleSteps: steps.filter((step) => step.outcome === 'infeasible').length,
     ours,
-    controller: controllerValues.some((value) => value !== null) ? seriesSummary(controllerValues, stepSeconds, costOf) : null,
+    controller: controllerValues.some((value) => value !== null)
+      ? seriesSummary(controllerValues, stepSeconds, costOf)
+      : null,
     actual: actualValues.some((value) => value !== null) ? seriesSummary(actualValues, stepSeconds, costOf) : null,
     largestGapVsActual: largestGap(steps, actualValues),
     largestGapVsController: largestGap(steps, controllerValues),
@@ -285,7 +325,12 @@ function replicaCost(template: DecisionTemplate | undefined): ((replicas: number
   return (replicas) => allocationCost(unitCost.value, units, replicas)
 }
 
-function seriesSummary(values: ReadonlyArray<number | null>, stepSeconds: number, costOf?: (replicas: number) => number, costs?: ReadonlyArray<number | null>): ReplicaSeriesSummary {
+function seriesSummary(
+  values: ReadonlyArray<number | null>,
+  stepSeconds: number,
+  costOf?: (replicas: number) => number,
+  costs?: ReadonlyArray<number | null>,
+): ReplicaSeriesSummary {
   let knownSteps = 0
   let replicaSteps = 0
   let costSteps = 0
@@ -306,7 +351,14 @@ function seriesSummary(values: ReadonlyArray<number | null>, stepSeconds: number
     min = min === null ? value : Math.min(min, value)
     max = max === null ? value : Math.max(max, value)
   })
-  return {knownSteps, replicaHours: (replicaSteps * stepSeconds) / secondsPerHour, costHours: costKnown && knownSteps > 0 ? (costSteps * stepSeconds) / secondsPerHour : null, scalingChanges, minReplicas: min, maxReplicas: max}
+  return {
+    knownSteps,
+    replicaHours: (replicaSteps * stepSeconds) / secondsPerHour,
+    costHours: costKnown && knownSteps > 0 ? (costSteps * stepSeconds) / secondsPerHour : null,
+    scalingChanges,
+    minReplicas: min,
+    maxReplicas: max,
+  }
 }
 
 function largestGap(steps: readonly ReplayStep[], others: ReadonlyArray<number | null>): LargestGap | null {
@@ -315,12 +367,17 @@ function largestGap(steps: readonly ReplayStep[], others: ReadonlyArray<number |
     const other = others[index]
     if (step.desiredReplicas === null || other === null || other === undefined) return
     const difference = step.desiredReplicas - other
-    if (best === null || Math.abs(difference) > Math.abs(best.difference)) best = {timeMs: step.timeMs, difference, ours: step.desiredReplicas, other}
+    if (best === null || Math.abs(difference) > Math.abs(best.difference))
+      best = {timeMs: step.timeMs, difference, ours: step.desiredReplicas, other}
   })
   return best
 }
 
-function overSlo(steps: readonly ReplayStep[], stepSeconds: number, slo: VaReplayInput['slo']): ReplaySummary['overSlo'] {
+function overSlo(
+  steps: readonly ReplayStep[],
+  stepSeconds: number,
+  slo: VaReplayInput['slo'],
+): ReplaySummary['overSlo'] {
   if (slo === undefined) return null
   let ttft = 0
   let itl = 0
@@ -335,5 +392,10 @@ function overSlo(steps: readonly ReplayStep[], stepSeconds: number, slo: VaRepla
     if (overItl) itl++
     if (overTtft || overItl) either++
   }
-  return {ttftSeconds: ttft * stepSeconds, itlSeconds: itl * stepSeconds, eitherSeconds: either * stepSeconds, measuredSteps}
+  return {
+    ttftSeconds: ttft * stepSeconds,
+    itlSeconds: itl * stepSeconds,
+    eitherSeconds: either * stepSeconds,
+    measuredSteps,
+  }
 }

@@ -93,7 +93,13 @@ export interface SweepOptions {
  * outcome `skipped` and the reason, as in simulate. Throws InputError when the target VA is not in the sources or
  * its name is ambiguous, UsageError when baseWhatIf already fixes the swept parameter.
  */
-export function runSweep(sources: SourceSet, target: SweepTarget, spec: SweepSpec, baseWhatIf: WhatIf, options: SweepOptions = {}): SweepResult {
+export function runSweep(
+  sources: SourceSet,
+  target: SweepTarget,
+  spec: SweepSpec,
+  baseWhatIf: WhatIf,
+  options: SweepOptions = {},
+): SweepResult {
   checkSweepAgainstWhatIf(spec, baseWhatIf)
   const selected = selectVariantAutoscalings(sources, target)
   const scoped: SourceSet = {...sources, variantAutoscalings: selected}
@@ -125,7 +131,11 @@ export function runSweep(sources: SourceSet, target: SweepTarget, spec: SweepSpe
         return saturationItem(viaSaturation, skeleton, saturationContext(saturation, viaSaturation))
       }
       return target.template && target.load
-        ? itemFromDecision(target.skeleton, target.load, decider.decide(decisionInput(target.template, target.load, target.skeleton.current.replicas)))
+        ? itemFromDecision(
+            target.skeleton,
+            target.load,
+            decider.decide(decisionInput(target.template, target.load, target.skeleton.current.replicas)),
+          )
         : target.skeleton
     })
     if (value === spec.values[0]) {
@@ -162,22 +172,23 @@ function rowOf(item: SimulationItem, value: number): SweepRow {
     maxRpmPerReplica: item.prediction?.maxRatePerReplica ?? null,
     boundBy: item.boundBy,
     engine: item.engine,
-    saturation: detail === null
-      ? null
-      : {
-          loadScale: detail.load?.scale ?? null,
-          maxKvCacheUsage: figures?.maxKvCacheUsage ?? null,
-          maxQueueLength: figures?.maxQueueLength ?? null,
-          saturatedReplicas: figures?.saturatedReplicas ?? null,
-          reportingReplicas: figures?.reportingReplicas ?? null,
-          avgSpareKvCapacity: detail.model?.avgSpareKvCapacity ?? null,
-          kvSpareTrigger: detail.model?.kvSpareTrigger ?? null,
-          avgSpareQueueLength: detail.model?.avgSpareQueueLength ?? null,
-          queueSpareTrigger: detail.model?.queueSpareTrigger ?? null,
-          action: detail.action,
-          settleCycles: detail.settle?.cycles ?? null,
-          settleStatus: detail.settle?.status ?? null,
-        },
+    saturation:
+      detail === null
+        ? null
+        : {
+            loadScale: detail.load?.scale ?? null,
+            maxKvCacheUsage: figures?.maxKvCacheUsage ?? null,
+            maxQueueLength: figures?.maxQueueLength ?? null,
+            saturatedReplicas: figures?.saturatedReplicas ?? null,
+            reportingReplicas: figures?.reportingReplicas ?? null,
+            avgSpareKvCapacity: detail.model?.avgSpareKvCapacity ?? null,
+            kvSpareTrigger: detail.model?.kvSpareTrigger ?? null,
+            avgSpareQueueLength: detail.model?.avgSpareQueueLength ?? null,
+            queueSpareTrigger: detail.model?.queueSpareTrigger ?? null,
+            action: detail.action,
+            settleCycles: detail.settle?.cycles ?? null,
+            settleStatus: detail.settle?.status ?? null,
+          },
   }
 }
 
@@ -197,14 +208,25 @@ function key(namespace: string, name: string): string {
 function selectVariantAutoscalings(sources: SourceSet, target: SweepTarget): SourceSet['variantAutoscalings'] {
   const all = sources.variantAutoscalings
   if (target.name === undefined) {
-    return target.namespace === undefined ? all : all.filter((object) => (object.metadata?.namespace ?? 'default') === target.namespace)
+    return target.namespace === undefined
+      ? all
+      : all.filter((object) => (object.metadata?.namespace ?? 'default') === target.namespace)
   }
-  const named = all.filter((object) => object.metadata?.name === target.name && (target.namespace === undefined || (object.metadata?.namespace ?? 'default') === target.namespace))
+  const named = all.filter(
+    (object) =>
+      object.metadata?.name === target.name &&
+      (target.namespace === undefined || (object.metadata?.namespace ?? 'default') === target.namespace),
+  )
   const where = target.namespace === undefined ? '' : ` in namespace ${target.namespace}`
-  if (named.length === 0) throw new InputError(`variantautoscaling "${target.name}" not found${where}`, {hint: 'check the name with kubectl va get, or the -f files'})
+  if (named.length === 0)
+    throw new InputError(`variantautoscaling "${target.name}" not found${where}`, {
+      hint: 'check the name with kubectl va get, or the -f files',
+    })
   if (named.length > 1) {
     const namespaces = named.map((object) => object.metadata?.namespace ?? 'default').join(', ')
-    throw new InputError(`variantautoscaling "${target.name}" exists in several namespaces (${namespaces})`, {hint: 'pass -n NAMESPACE'})
+    throw new InputError(`variantautoscaling "${target.name}" exists in several namespaces (${namespaces})`, {
+      hint: 'pass -n NAMESPACE',
+    })
   }
   return named
 }

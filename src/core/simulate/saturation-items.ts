@@ -28,7 +28,14 @@ export function saturationItem(
     engine: result.engine === 'capacity-v0.4.2' ? 'capacity' : 'saturation',
     outcome: target === undefined ? 'skipped' : 'allocated',
     reason: target === undefined ? (result.sentences[0] ?? 'no decision').replace(/^skipped: /, '') : null,
-    desired: target === undefined ? null : {replicas: target, accelerator: skeleton.accelerator ?? '', cost: perReplicaCost === undefined ? 0 : perReplicaCost * target},
+    desired:
+      target === undefined
+        ? null
+        : {
+            replicas: target,
+            accelerator: skeleton.accelerator ?? '',
+            cost: perReplicaCost === undefined ? 0 : perReplicaCost * target,
+          },
     prediction: null,
     boundBy: null,
     saturation: saturationDetail(result, settled === undefined ? {load: context.load} : context),
@@ -54,7 +61,12 @@ export function saturationDetail(
     computedReplicas: result.computedTargetReplicas ?? null,
     currentReplicas: result.state?.currentReplicas ?? null,
     pendingReplicas: result.guards?.pendingReplicas ?? null,
-    pods: result.pods.map((pod) => ({name: pod.pod, kvCacheUsage: pod.kvCacheUsage ?? null, queueLength: pod.queueLength ?? null, isSaturated: pod.isSaturated ?? null})),
+    pods: result.pods.map((pod) => ({
+      name: pod.pod,
+      kvCacheUsage: pod.kvCacheUsage ?? null,
+      queueLength: pod.queueLength ?? null,
+      isSaturated: pod.isSaturated ?? null,
+    })),
     model: result.model
       ? {
           avgSpareKvCapacity: result.model.avgSpareKvCapacity,
@@ -70,30 +82,33 @@ export function saturationDetail(
         }
       : null,
     explanation,
-    load: load === undefined
-      ? null
-      : {
-          scale: load.scale,
-          observedArrivalRate: load.observedRateRpm ?? null,
-          overflowRequestsPerKv: load.requestsPerKv ?? null,
-        },
-    settle: settle === undefined || settledReplicas === undefined
-      ? null
-      : {
-          replicas: settledReplicas,
-          cycles: settle.cycles,
-          status: settle.status,
-          model: settle.analysis === undefined
-            ? null
-            : {
-                totalReplicas: settle.analysis.totalReplicas,
-                nonSaturatedReplicas: settle.analysis.nonSaturatedCount,
-                avgSpareKvCapacity: settle.analysis.avgSpareKvCapacity,
-                avgSpareQueueLength: settle.analysis.avgSpareQueueLength,
-                shouldScaleUp: settle.analysis.shouldScaleUp,
-                scaleDownSafe: settle.analysis.scaleDownSafe,
-              },
-        },
+    load:
+      load === undefined
+        ? null
+        : {
+            scale: load.scale,
+            observedArrivalRate: load.observedRateRpm ?? null,
+            overflowRequestsPerKv: load.requestsPerKv ?? null,
+          },
+    settle:
+      settle === undefined || settledReplicas === undefined
+        ? null
+        : {
+            replicas: settledReplicas,
+            cycles: settle.cycles,
+            status: settle.status,
+            model:
+              settle.analysis === undefined
+                ? null
+                : {
+                    totalReplicas: settle.analysis.totalReplicas,
+                    nonSaturatedReplicas: settle.analysis.nonSaturatedCount,
+                    avgSpareKvCapacity: settle.analysis.avgSpareKvCapacity,
+                    avgSpareQueueLength: settle.analysis.avgSpareQueueLength,
+                    shouldScaleUp: settle.analysis.shouldScaleUp,
+                    scaleDownSafe: settle.analysis.scaleDownSafe,
+                  },
+          },
   }
 }
 
@@ -103,9 +118,10 @@ function settleSentence(
   settle: GroupSettle,
   load: GroupLoadApplied | undefined,
 ): string {
-  const at = load === undefined || load.scale === 1
-    ? 'at this load'
-    : `at ${Number(load.scale.toPrecision(4))}× the observed load`
+  const at =
+    load === undefined || load.scale === 1
+      ? 'at this load'
+      : `at ${Number(load.scale.toPrecision(4))}× the observed load`
   const repeating = `${at}, repeating the controller's cycles, ${result.name}`
   const from = result.state?.currentReplicas
   const path = from === undefined || from === replicas ? `stays at ${replicas}` : `goes from ${from} to ${replicas}`

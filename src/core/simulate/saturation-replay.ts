@@ -19,7 +19,15 @@ import {
 } from '../decide/saturation/groups/run-groups.js'
 import {readDeploymentReplicas} from '../decide/saturation/groups/variant-state.js'
 import type {SourceSet} from '../model/sources.js'
-import {summarizeSteps, type ReplayGrid, type ReplaySeriesSources, type ReplayStep, type ReplaySummary, type TimedValue, type VaReplay} from './replay.js'
+import {
+  summarizeSteps,
+  type ReplayGrid,
+  type ReplaySeriesSources,
+  type ReplayStep,
+  type ReplaySummary,
+  type TimedValue,
+  type VaReplay,
+} from './replay.js'
 import {mapReadingsToReplicas, type PodReading, type ReadingsModel} from '../model/saturation-readings.js'
 
 /**
@@ -69,13 +77,19 @@ export interface SaturationCadence {
 
 /** The controller's cycle period for an engine, from the sources. */
 export function resolveSaturationCadence(sources: SourceSet, engine: SaturationEngine): SaturationCadence {
-  if (engine === 'saturation-v0.5.1') return {seconds: saturationV051CadenceSeconds, source: 'v0.5.x saturation engine period (30s)'}
+  if (engine === 'saturation-v0.5.1')
+    return {seconds: saturationV051CadenceSeconds, source: 'v0.5.x saturation engine period (30s)'}
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const text = config.main.GLOBAL_OPT_INTERVAL
   const where = `GLOBAL_OPT_INTERVAL in ConfigMap ${config.namespace}/${config.mainConfigMapName ?? '<none>'}`
-  if (text === undefined || text === '') return {seconds: defaultGlobalOptIntervalSeconds, source: `${where} unset: default 60s`}
+  if (text === undefined || text === '')
+    return {seconds: defaultGlobalOptIntervalSeconds, source: `${where} unset: default 60s`}
   const parsed = parseGoDuration(text)
-  if (parsed.kind !== 'ok' || parsed.nanoseconds <= 0n) return {seconds: defaultGlobalOptIntervalSeconds, source: `${where} is "${text}", not a positive duration: default 60s`}
+  if (parsed.kind !== 'ok' || parsed.nanoseconds <= 0n)
+    return {
+      seconds: defaultGlobalOptIntervalSeconds,
+      source: `${where} is "${text}", not a positive duration: default 60s`,
+    }
   return {seconds: Number(parsed.nanoseconds) / 1e9, source: `${where} (${text})`}
 }
 
@@ -209,10 +223,15 @@ export function replaySaturation(
   for (const engine of ['capacity-v0.4.2', 'saturation-v0.5.1'] as const) {
     const results = baseline.variants.filter((variant) => variant.engine === engine)
     if (results.length === 0) continue
-    const cadence = options.cadenceSeconds !== undefined ? {seconds: options.cadenceSeconds, source: 'set by the caller'} : resolveSaturationCadence(sources, engine)
+    const cadence =
+      options.cadenceSeconds !== undefined
+        ? {seconds: options.cadenceSeconds, source: 'set by the caller'}
+        : resolveSaturationCadence(sources, engine)
     items.push(...replayEngine(engine, results, simSources, podHistory.pods, grid, cadence, options))
   }
-  return items.filter((item) => names === undefined || names.has(item.name)).sort((a, b) => compareNames(a.namespace, b.namespace) || compareNames(a.name, b.name))
+  return items
+    .filter((item) => names === undefined || names.has(item.name))
+    .sort((a, b) => compareNames(a.namespace, b.namespace) || compareNames(a.name, b.name))
 }
 
 function valueAt(series: readonly TimedValue[] | undefined, timeMs: number): number | null {
@@ -229,14 +248,28 @@ function staticSkipOf(result: SaturationVariantResult, va: KubeObject | undefine
   return undefined
 }
 
-function buildMembers(results: readonly SaturationVariantResult[], sources: SourceSet, pods: readonly PodSeries[], grid: ReplayGrid, options: SaturationReplayOptions): Member[] {
-  const vas = new Map(sources.variantAutoscalings.map((va) => [vaKey(va.metadata?.namespace ?? 'default', va.metadata?.name ?? ''), va]))
-  const deployments = new Map(sources.deployments.map((deployment) => [deploymentKey(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
+function buildMembers(
+  results: readonly SaturationVariantResult[],
+  sources: SourceSet,
+  pods: readonly PodSeries[],
+  grid: ReplayGrid,
+  options: SaturationReplayOptions,
+): Member[] {
+  const vas = new Map(
+    sources.variantAutoscalings.map((va) => [vaKey(va.metadata?.namespace ?? 'default', va.metadata?.name ?? ''), va]),
+  )
+  const deployments = new Map(
+    sources.deployments.map((deployment) => [
+      deploymentKey(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''),
+      deployment,
+    ]),
+  )
   const members = results.map((result): Omit<Member, 'pods'> => {
     const key = vaKey(result.namespace, result.name)
     const deployment = deployments.get(deploymentKey(result.namespace, result.deployment))
     const actual = valueAt(options.series?.get(key)?.actualReplicas, grid.startMs)
-    const initialReplicas = actual ?? (deployment === undefined ? 0 : readDeploymentReplicas(deployment).currentReplicas)
+    const initialReplicas =
+      actual ?? (deployment === undefined ? 0 : readDeploymentReplicas(deployment).currentReplicas)
     const rawCost = vas.get(key)?.spec?.variantCost
     return {
       result,
@@ -256,11 +289,17 @@ function buildMembers(results: readonly SaturationVariantResult[], sources: Sour
   })
   // A pod belongs to the VA whose Deployment name is its longest `<deployment>-` prefix (Pod objects are gone).
   const podsOf = new Map<Omit<Member, 'pods'>, PodSeries[]>(members.map((member) => [member, []]))
-  const candidates = (namespace: string) => members.filter((member) => member.result.namespace === namespace && member.deployment !== undefined)
+  const candidates = (namespace: string) =>
+    members.filter((member) => member.result.namespace === namespace && member.deployment !== undefined)
   for (const pod of pods) {
     const inNamespace = candidates(pod.namespace)
-    const deployment = matchNamePrefix(pod.name, inNamespace.map((member) => member.result.deployment))
-    const owners = inNamespace.filter((member) => member.result.deployment === deployment && member.result.modelId === pod.modelID)
+    const deployment = matchNamePrefix(
+      pod.name,
+      inNamespace.map((member) => member.result.deployment),
+    )
+    const owners = inNamespace.filter(
+      (member) => member.result.deployment === deployment && member.result.modelId === pod.modelID,
+    )
     // Two VAs on one Deployment: upstream drops the pods (issue #948); both VAs are skipped anyway.
     if (owners.length === 1) podsOf.get(owners[0]!)!.push(pod)
   }
@@ -278,7 +317,8 @@ function replayEngine(
   cadence: SaturationCadence,
   options: SaturationReplayOptions,
 ): SaturationVaReplay[] {
-  if (!(cadence.seconds > 0) || !Number.isFinite(cadence.seconds)) throw new RangeError(`cadence must be positive: ${cadence.seconds}`)
+  if (!(cadence.seconds > 0) || !Number.isFinite(cadence.seconds))
+    throw new RangeError(`cadence must be positive: ${cadence.seconds}`)
   const readingsModel = options.readings ?? 'spread-load'
   const startupMs = (options.replicaStartupSeconds ?? 0) * msPerSecond
   const stepMs = grid.stepSeconds * msPerSecond
@@ -294,13 +334,14 @@ function replayEngine(
       if (member.pending.length !== before) changed = true
     }
     const enginePods: PodMetrics[] = []
-    const observedAt = (member: Member): PodReading[] => member.pods
-      .filter((pod) => reportsAt(pod, index))
-      .map((pod) => ({
-        name: pod.name,
-        kvCacheUsage: pod.kvCacheUsage[index] ?? 0,
-        queueLength: pod.queueLength[index] ?? 0,
-      }))
+    const observedAt = (member: Member): PodReading[] =>
+      member.pods
+        .filter((pod) => reportsAt(pod, index))
+        .map((pod) => ({
+          name: pod.name,
+          kvCacheUsage: pod.kvCacheUsage[index] ?? 0,
+          queueLength: pod.queueLength[index] ?? 0,
+        }))
     const scaling = loadAt(members, options, grid.startMs + index * stepMs, observedAt)
     for (const member of members) {
       if (member.deployment === undefined) continue
@@ -315,7 +356,14 @@ function replayEngine(
       for (const mapped of mapReadingsToReplicas(readings, ready, readingsModel, `${member.result.deployment}-`)) {
         const demand = {name: mapped.name, kvDemand: mapped.kvCacheUsage, queueDemand: mapped.queueLength}
         const reading = model === undefined ? mapped : readingFromDemand(demand, model.requestsPerKv)
-        enginePods.push({namespace: member.result.namespace, name: reading.name, deployment: member.result.deployment, modelID: member.result.modelId, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength})
+        enginePods.push({
+          namespace: member.result.namespace,
+          name: reading.name,
+          deployment: member.result.deployment,
+          modelID: member.result.modelId,
+          kvCacheUsage: reading.kvCacheUsage,
+          queueLength: reading.queueLength,
+        })
       }
     }
     const requestCounts = new Map<string, number>()
@@ -323,7 +371,12 @@ function replayEngine(
       const value = values[index]
       if (value !== null && value !== undefined) requestCounts.set(key, value * (scaling.get(key)?.scale ?? 1))
     }
-    const run = runSaturationEngines({sources: withSimulatedState(sources, members), pods: enginePods, overrides: options.overrides, requestCounts})
+    const run = runSaturationEngines({
+      sources: withSimulatedState(sources, members),
+      pods: enginePods,
+      overrides: options.overrides,
+      requestCounts,
+    })
     const byKey = new Map(run.variants.map((variant) => [vaKey(variant.namespace, variant.name), variant]))
     for (const member of members) {
       // Statically skipped VAs get no target (v0.5.1 computes one without the accelerator label but never writes
@@ -353,7 +406,8 @@ function replayEngine(
       if (target !== member.replicas) {
         changed = true
         if (target > member.replicas) {
-          if (startupMs > 0) for (let added = member.replicas; added < target; added++) member.pending.push(cycleMs + startupMs)
+          if (startupMs > 0)
+            for (let added = member.replicas; added < target; added++) member.pending.push(cycleMs + startupMs)
         } else {
           const removed = member.replicas - target
           member.pending = member.pending.slice(0, Math.max(member.pending.length - removed, 0))
@@ -370,7 +424,11 @@ function replayEngine(
   let settledIndex = -1
   for (let stepIndex = 0; stepIndex < grid.count; stepIndex++) {
     const timeMs = grid.startMs + stepIndex * stepMs
-    for (let cycleMs = grid.startMs + cycleNumber * cadenceMs; cycleMs <= timeMs; cycleMs = grid.startMs + cycleNumber * cadenceMs) {
+    for (
+      let cycleMs = grid.startMs + cycleNumber * cadenceMs;
+      cycleMs <= timeMs;
+      cycleMs = grid.startMs + cycleNumber * cadenceMs
+    ) {
       const index = Math.floor((cycleMs - grid.startMs) / stepMs)
       // Same held readings, same state: the cycle would repeat the last one.
       if (index !== settledIndex) settledIndex = runCycle(cycleMs, index) ? -1 : index
@@ -401,9 +459,8 @@ function replayEngine(
         cadenceSource: cadence.source,
         readings: readingsModel,
         replicaStartupSeconds: startupMs / msPerSecond,
-        load: load === undefined
-          ? null
-          : {loadScale: load.loadScale ?? null, arrivalRateRpm: load.arrivalRateRpm ?? null},
+        load:
+          load === undefined ? null : {loadScale: load.loadScale ?? null, arrivalRateRpm: load.arrivalRateRpm ?? null},
         initialReplicas: member.initialReplicas,
         initialReplicasSource: member.initialReplicasSource,
         note:
@@ -453,7 +510,13 @@ function loadAt(
   return out
 }
 
-function stepOf(member: Member, stepIndex: number, timeMs: number, cycles: number, options: SaturationReplayOptions): SaturationReplayStep {
+function stepOf(
+  member: Member,
+  stepIndex: number,
+  timeMs: number,
+  cycles: number,
+  options: SaturationReplayOptions,
+): SaturationReplayStep {
   const series = options.series?.get(member.key)
   const measured = series?.measured?.find((point) => point.timeMs === timeMs)
   const reportingPods = member.pods.filter((pod) => reportsAt(pod, stepIndex)).length
@@ -471,7 +534,13 @@ function stepOf(member: Member, stepIndex: number, timeMs: number, cycles: numbe
     predictedItlMs: null,
     controllerReplicas: valueAt(series?.controllerReplicas, timeMs),
     actualReplicas: valueAt(series?.actualReplicas, timeMs),
-    saturation: {cycles, action: member.lastAction, noDecision: member.lastNoDecision, reportingPods, pendingReplicas: member.pending.length},
+    saturation: {
+      cycles,
+      action: member.lastAction,
+      noDecision: member.lastNoDecision,
+      reportingPods,
+      pendingReplicas: member.pending.length,
+    },
   }
 }
 
@@ -489,18 +558,29 @@ function withSimulatedState(sources: SourceSet, members: readonly Member[]): Sou
       const member = byDeployment.get(deployment)
       if (member === undefined) return deployment
       const replicas = member.replicas
-      return {...deployment, spec: {...deployment.spec, replicas}, status: {...deployment.status, replicas, readyReplicas: replicas - member.pending.length}}
+      return {
+        ...deployment,
+        spec: {...deployment.spec, replicas},
+        status: {...deployment.status, replicas, readyReplicas: replicas - member.pending.length},
+      }
     }),
     variantAutoscalings: sources.variantAutoscalings.map((va) => {
       const member = byVa.get(va)
       if (member === undefined) return va
       const status = va.status ?? {}
-      return {...va, status: {...status, desiredOptimizedAlloc: {...status.desiredOptimizedAlloc, numReplicas: member.desired}}}
+      return {
+        ...va,
+        status: {...status, desiredOptimizedAlloc: {...status.desiredOptimizedAlloc, numReplicas: member.desired}},
+      }
     }),
   }
 }
 
 /** The replay summary of replay.ts, for a saturation VA: no SLO; cost is spec.variantCost × replicas. */
-export function summarizeSaturationSteps(steps: readonly ReplayStep[], stepSeconds: number, costOf: (replicas: number) => number): ReplaySummary {
+export function summarizeSaturationSteps(
+  steps: readonly ReplayStep[],
+  stepSeconds: number,
+  costOf: (replicas: number) => number,
+): ReplaySummary {
   return summarizeSteps(steps, stepSeconds, {costOf, oursFromStepCosts: false, slo: undefined})
 }

@@ -98,11 +98,14 @@ function loadScaling(sources: SourceSet, metrics: readonly ModelMetrics[] | unde
     else if (wanted !== undefined) {
       const stay = `they stay as observed${whatIf.loadScale === undefined ? '' : ' (times --load-scale)'}`
       const model = `model ${va.modelID} in ${va.namespace}`
-      notes.set(key, rate === undefined
-        ? `${model}: no measured arrival rate, so --arrival-rate cannot scale the per-pod KV-cache and queue ` +
-          `readings the saturation engines decide from; ${stay}; use --load-scale`
-        : `${model}: the measured arrival rate is 0, and the readings of idle pods cannot be scaled up to ` +
-          `--arrival-rate ${wanted}; ${stay}; use a snapshot taken under load`)
+      notes.set(
+        key,
+        rate === undefined
+          ? `${model}: no measured arrival rate, so --arrival-rate cannot scale the per-pod KV-cache and queue ` +
+              `readings the saturation engines decide from; ${stay}; use --load-scale`
+          : `${model}: the measured arrival rate is 0, and the readings of idle pods cannot be scaled up to ` +
+              `--arrival-rate ${wanted}; ${stay}; use a snapshot taken under load`,
+      )
     }
     load.set(key, {scale, observedRateRpm: rate})
   }

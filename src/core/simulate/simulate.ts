@@ -38,7 +38,11 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
       return saturationItem(viaSaturation, skeleton, saturationContext(saturationRun, viaSaturation))
     }
     return prepared.template && prepared.load
-      ? itemFromDecision(prepared.skeleton, prepared.load, decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)))
+      ? itemFromDecision(
+          prepared.skeleton,
+          prepared.load,
+          decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)),
+        )
       : prepared.skeleton
   })
   return {
@@ -64,10 +68,22 @@ export function saturationContext(
 function saturationWarnings(run: SaturationRun): string[] {
   return [
     ...run.warnings,
-    ...run.configProblems.map((problem) => `ConfigMap ${problem.namespace}/${problem.configMap}, key ${problem.key}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`),
-    ...run.sharedDeployments.map((shared) => `Deployment ${shared.namespace}/${shared.deployment} is the target of several VAs (${shared.variantAutoscalings.join(', ')}): the v0.5 controller cannot map its pods and decides none of them; give each VA its own Deployment`),
-    ...run.podsOfUnknownDeployments.map((assignment) => `pod ${assignment.pod.namespace}/${assignment.pod.name} reports metrics but feeds no VA (${assignment.unassignedReason ?? 'no Deployment found'})`),
-    ...run.podsWithoutMetrics.map((pod) => `pod ${pod.namespace}/${pod.name} of VA ${pod.variantName} reports no KV-cache or queue metrics${pod.phase && pod.phase !== 'Running' ? ` (phase ${pod.phase})` : ''}`),
+    ...run.configProblems.map(
+      (problem) =>
+        `ConfigMap ${problem.namespace}/${problem.configMap}, key ${problem.key}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`,
+    ),
+    ...run.sharedDeployments.map(
+      (shared) =>
+        `Deployment ${shared.namespace}/${shared.deployment} is the target of several VAs (${shared.variantAutoscalings.join(', ')}): the v0.5 controller cannot map its pods and decides none of them; give each VA its own Deployment`,
+    ),
+    ...run.podsOfUnknownDeployments.map(
+      (assignment) =>
+        `pod ${assignment.pod.namespace}/${assignment.pod.name} reports metrics but feeds no VA (${assignment.unassignedReason ?? 'no Deployment found'})`,
+    ),
+    ...run.podsWithoutMetrics.map(
+      (pod) =>
+        `pod ${pod.namespace}/${pod.name} of VA ${pod.variantName} reports no KV-cache or queue metrics${pod.phase && pod.phase !== 'Running' ? ` (phase ${pod.phase})` : ''}`,
+    ),
   ]
 }
 

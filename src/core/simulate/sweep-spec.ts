@@ -73,7 +73,10 @@ export function parseSweepSpec(text: string): SweepSpec {
   if (rule.integer && ![from, to, step].every(Number.isInteger)) fail(`${parameter} takes whole numbers`)
   const count = Math.floor((to - from) / step + 1e-9) + 1
   if (count > MAX_SWEEP_POINTS) {
-    fail(`${count} points, the limit is ${MAX_SWEEP_POINTS}`, `use a larger STEP, e.g. ${niceStep((to - from) / (MAX_SWEEP_POINTS - 1))}`)
+    fail(
+      `${count} points, the limit is ${MAX_SWEEP_POINTS}`,
+      `use a larger STEP, e.g. ${niceStep((to - from) / (MAX_SWEEP_POINTS - 1))}`,
+    )
   }
   // Every max-batch point is a new sizing whose cost grows with the batch size: bound the total, not just the count.
   if (parameter === 'max-batch') {
@@ -113,6 +116,8 @@ export function whatIfAt(spec: Pick<SweepSpec, 'parameter'>, base: WhatIf, value
 export function checkSweepAgainstWhatIf(spec: Pick<SweepSpec, 'parameter'>, base: WhatIf): void {
   const field = sweepParameters[spec.parameter].field
   if (base[field] !== undefined) {
-    throw new UsageError(`--sweep ${spec.parameter} and --${spec.parameter} cannot be used together`, {hint: `drop --${spec.parameter}`})
+    throw new UsageError(`--sweep ${spec.parameter} and --${spec.parameter} cannot be used together`, {
+      hint: `drop --${spec.parameter}`,
+    })
   }
 }

@@ -29,10 +29,16 @@ export function buildSnapshot(input: SnapshotInput): KubeObject[] {
   const {sources} = input
   const vas = sources.variantAutoscalings.map((object) => ({object, va: normalizeVariantAutoscaling(object)}))
   const targets = new Set(vas.map(({va}) => `${va.namespace}/${va.target.name}`))
-  const deployments = sources.deployments.filter((deployment) => targets.has(`${deployment.metadata?.namespace ?? 'default'}/${deployment.metadata?.name}`))
+  const deployments = sources.deployments.filter((deployment) =>
+    targets.has(`${deployment.metadata?.namespace ?? 'default'}/${deployment.metadata?.name}`),
+  )
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const configMaps = sources.configMaps
-    .filter((cm) => (cm.metadata?.namespace ?? config.namespace) === config.namespace || vas.some(({va}) => va.namespace === cm.metadata?.namespace))
+    .filter(
+      (cm) =>
+        (cm.metadata?.namespace ?? config.namespace) === config.namespace ||
+        vas.some(({va}) => va.namespace === cm.metadata?.namespace),
+    )
     .map((cm) => withoutSecretKeys(cm))
   const objects: KubeObject[] = [
     ...vas.map(({object}) => clean(object)),
@@ -48,7 +54,13 @@ export function buildSnapshot(input: SnapshotInput): KubeObject[] {
     models: input.metrics.map(toSnapshotModel) as unknown as ModelMetrics[],
     ...(input.pods && input.pods.length > 0 ? {pods: input.pods.map(withDeployment(sources))} : {}),
     ...(input.requestCounts && input.requestCounts.size > 0
-      ? {requestsInRetention: [...input.requestCounts].map(([key, requests]) => ({namespace: key.split('\u0000')[0]!, modelID: key.split('\u0000')[1]!, requests}))}
+      ? {
+          requestsInRetention: [...input.requestCounts].map(([key, requests]) => ({
+            namespace: key.split('\u0000')[0]!,
+            modelID: key.split('\u0000')[1]!,
+            requests,
+          })),
+        }
       : {}),
   }
   objects.push(snapshot as unknown as KubeObject)
@@ -81,12 +93,16 @@ function toSnapshotModel(model: ModelMetrics): Record<string, unknown> {
 function withDeployment(sources: SourceSet): (pod: PodMetrics) => PodMetrics {
   const replicaSetOwner = new Map<string, string>()
   for (const replicaSet of sources.replicaSets ?? []) {
-    const owner = replicaSet.metadata?.ownerReferences?.find((reference) => reference.controller && reference.kind === 'Deployment')
+    const owner = replicaSet.metadata?.ownerReferences?.find(
+      (reference) => reference.controller && reference.kind === 'Deployment',
+    )
     if (owner?.name) replicaSetOwner.set(`${replicaSet.metadata?.namespace}/${replicaSet.metadata?.name}`, owner.name)
   }
   const podOwner = new Map<string, string>()
   for (const pod of sources.pods ?? []) {
-    const owner = pod.metadata?.ownerReferences?.find((reference) => reference.controller && reference.kind === 'ReplicaSet')
+    const owner = pod.metadata?.ownerReferences?.find(
+      (reference) => reference.controller && reference.kind === 'ReplicaSet',
+    )
     const deployment = owner?.name ? replicaSetOwner.get(`${pod.metadata?.namespace}/${owner.name}`) : undefined
     if (deployment) podOwner.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, deployment)
   }
@@ -102,17 +118,30 @@ function withDeployment(sources: SourceSet): (pod: PodMetrics) => PodMetrics {
 }
 
 function clean(object: KubeObject): KubeObject {
-  const {managedFields: _managed, resourceVersion: _rv, uid: _uid, generation: _generation, selfLink: _self, ...metadata} = object.metadata ?? {}
+  const {
+    managedFields: _managed,
+    resourceVersion: _rv,
+    uid: _uid,
+    generation: _generation,
+    selfLink: _self,
+    ...metadata
+  } = object.metadata ?? {}
   const annotations = {...(metadata.annotations ?? {})}
   delete annotations['kubectl.kubernetes.io/last-applied-configuration']
-  const out: KubeObject = {...object, metadata: {...metadata, ...(Object.keys(annotations).length > 0 ? {annotations} : {annotations: undefined})}}
+  const out: KubeObject = {
+    ...object,
+    metadata: {...metadata, ...(Object.keys(annotations).length > 0 ? {annotations} : {annotations: undefined})},
+  }
   if (out.metadata && out.metadata.annotations === undefined) delete out.metadata.annotations
   return out
 }
 
 function withoutSecretKeys(configMap: KubeObject): KubeObject {
   if (!configMap.data) return configMap
-  return {...configMap, data: Object.fromEntries(Object.entries(configMap.data).filter(([key]) => !secretKeys.test(key)))}
+  return {
+    ...configMap,
+    data: Object.fromEntries(Object.entries(configMap.data).filter(([key]) => !secretKeys.test(key))),
+  }
 }
 
 /** Only the controller env vars that change decisions; everything else (tokens, URLs with credentials) stays out. */
@@ -125,16 +154,24 @@ function decisionEnv(env: ControllerEnv): Array<{name: string; value: string}> {
     ['EXPERIMENTAL_HYBRID_OPTIMIZATION', env.hybridOptimization],
     ['CONTROLLER_INSTANCE', env.controllerInstance],
   ]
-  return entries.filter((entry): entry is [string, string] => entry[1] !== undefined).map(([name, value]) => ({name, value}))
+  return entries
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => ({name, value}))
 }
 
 function trimmedController(deployment: KubeObject, env: ControllerEnv): KubeObject {
   const containers = deployment.spec?.template?.spec?.containers
-  const manager = Array.isArray(containers) ? (containers.find((container: any) => container?.name === 'manager') ?? containers[0]) : undefined
+  const manager = Array.isArray(containers)
+    ? (containers.find((container: any) => container?.name === 'manager') ?? containers[0])
+    : undefined
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: {name: deployment.metadata?.name, namespace: deployment.metadata?.namespace, labels: deployment.metadata?.labels},
+    metadata: {
+      name: deployment.metadata?.name,
+      namespace: deployment.metadata?.namespace,
+      labels: deployment.metadata?.labels,
+    },
     spec: {
       template: {
         spec: {

@@ -36,7 +36,12 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
     config,
   })
   const simulated = new Map(simulation.items.map((item) => [key(item.namespace, item.name), item]))
-  const deployments = new Map(sources.deployments.map((deployment) => [key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
+  const deployments = new Map(
+    sources.deployments.map((deployment) => [
+      key(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''),
+      deployment,
+    ]),
+  )
   const snapshotOrLive = options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)
   const metrics = new Map(snapshotOrLive.map((model) => [key(model.namespace, model.modelID), model]))
   const haveDeployments = sources.deployments.length > 0 || options.metrics !== undefined
@@ -68,9 +73,22 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
         creationTimestamp: va.creationTimestamp ?? null,
         target: {kind: va.target.kind, name: va.target.name, found: haveDeployments ? deployment !== undefined : null},
         replicas: deploymentReplicas(deployment),
-        slo: classMatch ? {ttftMs: classMatch.target.sloTtftMs, itlMs: classMatch.target.sloItlMs, serviceClass: classMatch.serviceClass.name} : null,
-        cost: va.variantCost ?? (va.accelerator ? config.acceleratorCosts.get(va.accelerator)?.cost ?? null : null),
-        profile: va.profile ? {maxBatchSize: va.profile.maxBatchSize, acceleratorCount: va.profile.acceleratorCount, decodeParms: {...va.profile.decodeParms}, prefillParms: {...va.profile.prefillParms}} : null,
+        slo: classMatch
+          ? {
+              ttftMs: classMatch.target.sloTtftMs,
+              itlMs: classMatch.target.sloItlMs,
+              serviceClass: classMatch.serviceClass.name,
+            }
+          : null,
+        cost: va.variantCost ?? (va.accelerator ? (config.acceleratorCosts.get(va.accelerator)?.cost ?? null) : null),
+        profile: va.profile
+          ? {
+              maxBatchSize: va.profile.maxBatchSize,
+              acceleratorCount: va.profile.acceleratorCount,
+              decodeParms: {...va.profile.decodeParms},
+              prefillParms: {...va.profile.prefillParms},
+            }
+          : null,
         controller: {
           desiredReplicas: va.status.desiredReplicas ?? null,
           desiredAccelerator: va.status.desiredAccelerator ?? null,
@@ -79,12 +97,21 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
           conditions: va.status.conditions,
           gaugeDesiredReplicas: options.gauges?.get(key(va.namespace, va.name))?.desiredReplicas ?? null,
         },
-        metrics: reportMetrics(va, metrics.get(key(va.namespace, va.modelID)), options.metrics ? 'prometheus' : 'snapshot'),
+        metrics: reportMetrics(
+          va,
+          metrics.get(key(va.namespace, va.modelID)),
+          options.metrics ? 'prometheus' : 'snapshot',
+        ),
         recomputed: recomputed(item),
         problems,
       }
     })
-  return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'VariantAutoscalingReportList', items, warnings: simulation.warnings}
+  return {
+    apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+    kind: 'VariantAutoscalingReportList',
+    items,
+    warnings: simulation.warnings,
+  }
 }
 
 function deploymentReplicas(deployment: KubeObject | undefined): VaReport['replicas'] {
@@ -98,7 +125,11 @@ function deploymentReplicas(deployment: KubeObject | undefined): VaReport['repli
   }
 }
 
-function reportMetrics(va: VariantAutoscaling, measured: ModelMetrics | undefined, source: 'prometheus' | 'snapshot'): VaReport['metrics'] {
+function reportMetrics(
+  va: VariantAutoscaling,
+  measured: ModelMetrics | undefined,
+  source: 'prometheus' | 'snapshot',
+): VaReport['metrics'] {
   if (measured) {
     return {
       source,
@@ -122,8 +153,23 @@ function reportMetrics(va: VariantAutoscaling, measured: ModelMetrics | undefine
 }
 
 function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {
-  if (!item) return {outcome: 'skipped', replicas: null, reason: 'not simulated', boundBy: null, prediction: null, saturation: null}
-  return {outcome: item.outcome, replicas: item.desired?.replicas ?? null, reason: item.reason, boundBy: item.boundBy, prediction: item.prediction, saturation: item.saturation}
+  if (!item)
+    return {
+      outcome: 'skipped',
+      replicas: null,
+      reason: 'not simulated',
+      boundBy: null,
+      prediction: null,
+      saturation: null,
+    }
+  return {
+    outcome: item.outcome,
+    replicas: item.desired?.replicas ?? null,
+    reason: item.reason,
+    boundBy: item.boundBy,
+    prediction: item.prediction,
+    saturation: item.saturation,
+  }
 }
 
 function key(namespace: string, name: string): string {

@@ -21,7 +21,12 @@ export interface VaReport {
   slo: {ttftMs: number; itlMs: number; serviceClass: string | null} | null
   /** Per-replica cost (spec.variantCost) or the accelerator unit cost from accelerator-unit-costs. */
   cost: string | null
-  profile: {maxBatchSize: number; acceleratorCount: number; decodeParms: Record<string, string>; prefillParms: Record<string, string>} | null
+  profile: {
+    maxBatchSize: number
+    acceleratorCount: number
+    decodeParms: Record<string, string>
+    prefillParms: Record<string, string>
+  } | null
   /** The controller's own view: status and exported gauge. */
   controller: {
     desiredReplicas: number | null

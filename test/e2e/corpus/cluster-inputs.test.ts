@@ -97,8 +97,7 @@ corpusSuite('corpus: broken API lists and Prometheus answers', async (t) => {
   // --- Crashes: one broken item of a list is reported for itself; the other objects are kept.
   await withBrokenList('api: a VA list holding null', inList('variantautoscalings', null), {
     ...keptBoth,
-    stderr:
-      /^error: variantautoscalings items\[0\]: is null, not an object; the API server or a proxy returned/m,
+    stderr: /^error: variantautoscalings items\[0\]: is null, not an object; the API server or a proxy returned/m,
   })
   await withBrokenList('api: a VA list holding a string', inList('variantautoscalings', 'oops', 1), {
     ...keptBoth,

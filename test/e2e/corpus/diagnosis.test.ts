@@ -22,8 +22,9 @@ corpusSuite('diagnosis corpus', async (t) => {
   const withoutCrd = quickstart.filter((object) => !isVaType(object))
   const isSaturationConfig = (object: KubeObject) =>
     object.kind === 'ConfigMap' && /saturation-scaling-config$/.test(object.metadata?.name ?? '')
-  const shapeCWithoutSaturationConfig = clusterFixture('crd-c', 'shape-c', 'controller-v0.5.1')
-    .filter((object) => !isSaturationConfig(object))
+  const shapeCWithoutSaturationConfig = clusterFixture('crd-c', 'shape-c', 'controller-v0.5.1').filter(
+    (object) => !isSaturationConfig(object),
+  )
   const stopped = stoppedSeries()
   // Proxies and aggregators that strip the 404's `details`: a missing VA and a missing CRD differ in the message only.
   const [stripped, strippedNoCrd, strippedCrdForbidden, shapeC, prom] = await Promise.all([

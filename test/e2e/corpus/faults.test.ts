@@ -139,8 +139,10 @@ const isVa = (name: string) => (object: KubeObject) =>
   object.kind === 'VariantAutoscaling' && object.metadata?.name === name
 const isMainConfigMap = (object: KubeObject) =>
   object.kind === 'ConfigMap' && object.metadata?.name === 'workload-variant-autoscaler-variantautoscaling-config'
-const withPrometheusUrl = (url: string) => (object: KubeObject) =>
-  ({...object, data: {...object.data, PROMETHEUS_BASE_URL: url}})
+const withPrometheusUrl = (url: string) => (object: KubeObject) => ({
+  ...object,
+  data: {...object.data, PROMETHEUS_BASE_URL: url},
+})
 
 /** PromQL outside string literals (escapes honoured): an injected `vector(1)` shows up here, an escaped one not. */
 function promqlOutsideStrings(query: string): string {
@@ -806,13 +808,15 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       stderr: /nope-token: cannot be read \(no such file, ENOENT\)/,
       stdout: rows,
     },
-    ...injections.map(([what], index): CorpusCase => ({
-      name: `PromQL escaping holds against a model ID with ${what}`,
-      args: withProm(promInjection),
-      env: {KUBECONFIG: injectionKubeconfigs[index]!},
-      code: 0,
-      stdout: /^vllme-deployment\s/m,
-    })),
+    ...injections.map(
+      ([what], index): CorpusCase => ({
+        name: `PromQL escaping holds against a model ID with ${what}`,
+        args: withProm(promInjection),
+        env: {KUBECONFIG: injectionKubeconfigs[index]!},
+        code: 0,
+        stdout: /^vllme-deployment\s/m,
+      }),
+    ),
     // One broken VA never hides the others, and exit 6 always says why
     {
       name: 'get: one broken VA keeps the others',
@@ -874,4 +878,3 @@ test('snapshot --output-file holds no URL userinfo', async (t) => {
   assert.match(text, /PROMETHEUS_BASE_URL: https:\/\/prom\.example\.com:9090\/prefix\n/)
   assert.ok(!text.includes(urlPassword) && !text.includes('admin:'))
 })
-

@@ -501,8 +501,7 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
     })
   sweep('bounds: --sweep max-batch=1:1000000:1000', 'max-batch=1:1000000:1000', {
     code: 2,
-    stderr:
-      /^error: --sweep max-batch=1:1000000:1000: max-batch must be at most 8192; see docs\/limits\.md$/m,
+    stderr: /^error: --sweep max-batch=1:1000000:1000: max-batch must be at most 8192; see docs\/limits\.md$/m,
   })
   sweep('bounds: --sweep max-batch with too many batch slots', 'max-batch=8:4096:8', {
     code: 2,

@@ -13,14 +13,18 @@ import {kubectlVaDirect} from '../../support/run-cli.js'
 // float32 is a usage error (flags) or an error for its VA, never a silent decision.
 
 /** The quickstart's two VAs with their ConfigMaps and Deployments, and no MetricsSnapshot. */
-const quickstart = readFileSync(join(repoRoot, 'examples', 'quickstart.yaml'), 'utf8')
-  .replace(/apiVersion: kubectl-va[\s\S]*$/, '')
+const quickstart = readFileSync(join(repoRoot, 'examples', 'quickstart.yaml'), 'utf8').replace(
+  /apiVersion: kubectl-va[\s\S]*$/,
+  '',
+)
 /** The same with llama-8b-h100 alone (granite's VA and Deployment removed): one VA, so one error line at most. */
-const llamaOnly = quickstart.split('\n---\n')
+const llamaOnly = quickstart
+  .split('\n---\n')
   .filter((document) => !/name: granite-13b-l40s/.test(document))
   .join('\n---\n')
 
-const llama = '{namespace: llm, modelID: meta/llama-3.1-8b, arrivalRate: 8200.5, avgInputTokens: 512.3, ' +
+const llama =
+  '{namespace: llm, modelID: meta/llama-3.1-8b, arrivalRate: 8200.5, avgInputTokens: 512.3, ' +
   'avgOutputTokens: 250.9}'
 const granite = (fields: string) => `{namespace: llm, modelID: ibm/granite-13b${fields ? `, ${fields}` : ''}}`
 const graniteOk = granite('arrivalRate: 300.2, avgInputTokens: 1024, avgOutputTokens: 180.4')
@@ -37,36 +41,43 @@ function withGranite(entry: string): string {
 /** 200 VAs of 200 models (shape A, one service class, one accelerator) and a snapshot entry for each. */
 export function manyModels(count: number, entry: (index: number) => string): string {
   const id = (index: number) => String(index).padStart(3, '0')
-  const profile = '{acc: H100, accCount: 1, maxBatchSize: 64, perfParms: ' +
+  const profile =
+    '{acc: H100, accCount: 1, maxBatchSize: 64, perfParms: ' +
     '{decodeParms: {alpha: "7.470", beta: "0.044"}, prefillParms: {gamma: "15.415", delta: "0.000337"}}}'
   const documents: string[] = []
   for (let index = 0; index < count; index++) {
-    documents.push([
-      'apiVersion: llmd.ai/v1alpha1',
-      'kind: VariantAutoscaling',
-      `metadata: {name: va-${id(index)}, namespace: llm, labels: {inference.optimization/acceleratorName: H100}}`,
-      `spec: {modelID: org/m-${id(index)}, modelProfile: {accelerators: [${profile}]}}`,
-    ].join('\n'))
+    documents.push(
+      [
+        'apiVersion: llmd.ai/v1alpha1',
+        'kind: VariantAutoscaling',
+        `metadata: {name: va-${id(index)}, namespace: llm, labels: {inference.optimization/acceleratorName: H100}}`,
+        `spec: {modelID: org/m-${id(index)}, modelProfile: {accelerators: [${profile}]}}`,
+      ].join('\n'),
+    )
   }
   const classLine = (index: number) => `    - {model: org/m-${id(index)}, slo-tpot: 24, slo-ttft: 500}`
   const classes = Array.from({length: count}, (_, index) => classLine(index))
-  documents.push([
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata: {name: service-classes-config, namespace: workload-variant-autoscaler-system}',
-    'data:',
-    '  premium.yaml: |',
-    '    name: Premium',
-    '    priority: 1',
-    '    data:',
-    ...classes,
-  ].join('\n'))
-  documents.push([
-    'apiVersion: v1',
-    'kind: ConfigMap',
-    'metadata: {name: accelerator-unit-costs, namespace: workload-variant-autoscaler-system}',
-    'data: {H100: \'{"device": "NVIDIA-H100-80GB-HBM3", "cost": "100.0"}\'}',
-  ].join('\n'))
+  documents.push(
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: service-classes-config, namespace: workload-variant-autoscaler-system}',
+      'data:',
+      '  premium.yaml: |',
+      '    name: Premium',
+      '    priority: 1',
+      '    data:',
+      ...classes,
+    ].join('\n'),
+  )
+  documents.push(
+    [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: accelerator-unit-costs, namespace: workload-variant-autoscaler-system}',
+      'data: {H100: \'{"device": "NVIDIA-H100-80GB-HBM3", "cost": "100.0"}\'}',
+    ].join('\n'),
+  )
   const models = Array.from({length: count}, (_, index) => `- ${entry(index)}`)
   return `${documents.join('\n---\n')}\n${snapshotDocument(`models:\n${models.join('\n')}`)}`
 }
@@ -77,8 +88,8 @@ const manyEntry = (bad: number) => (index: number) => {
   return `{namespace: llm, modelID: org/m-${id}, arrivalRate: ${rate}, avgInputTokens: 512, avgOutputTokens: 250}`
 }
 
-const graniteNoLoad = 'error: variantautoscaling llm/granite-13b-l40s: no load for model "ibm/granite-13b" ' +
-  'in namespace llm'
+const graniteNoLoad =
+  'error: variantautoscaling llm/granite-13b-l40s: no load for model "ibm/granite-13b" ' + 'in namespace llm'
 const graniteSkipped = (what: RegExp) => new RegExp(`^${graniteNoLoad} .*${what.source}`, 'm')
 const llamaKept = /^llama-8b-h100\s+meta\/llama-3\.1-8b\s+H100\s+8200\.5\s+512\/251\s+500\/24\s+2\s+3\s/m
 
@@ -90,8 +101,12 @@ corpusSuite('corpus: MetricsSnapshot, idle models and load arithmetic', (t) => {
     writeFileSync(path, text)
     return path
   }
-  const simulateFile = (name: string, text: string, ...flags: string[]) =>
-    ['simulate', '-f', file(name, text), ...flags]
+  const simulateFile = (name: string, text: string, ...flags: string[]) => [
+    'simulate',
+    '-f',
+    file(name, text),
+    ...flags,
+  ]
   /** The quickstart plus a snapshot document with this body. */
   const bothWith = (body: string) => `${quickstart}${snapshotDocument(body)}`
   const both = `models:\n- ${llama}\n- ${graniteOk}`
@@ -322,9 +337,15 @@ test('a snapshot with one invalid entry among 200 decides every other model, num
     assert.equal(items.length, 200)
     const decided = items.filter((item) => item.outcome === 'allocated')
     assert.equal(decided.length, 199)
-    assert.ok(decided.every((item) => item.desired?.replicas === 1), 'every valid model at 600 req/min needs 1 replica')
+    assert.ok(
+      decided.every((item) => item.desired?.replicas === 1),
+      'every valid model at 600 req/min needs 1 replica',
+    )
     const others = items.filter((item) => item.outcome !== 'allocated')
-    assert.deepEqual(others.map((item) => [item.name, item.outcome, item.desired]), [['va-117', 'skipped', null]])
+    assert.deepEqual(
+      others.map((item) => [item.name, item.outcome, item.desired]),
+      [['va-117', 'skipped', null]],
+    )
     const lines = run.stderr.trimEnd().split('\n')
     assert.equal(lines.length, 2, run.stderr)
     assert.match(lines[0]!, /^warning: .*many\.yaml:\d+: MetricsSnapshot models\[117\]: arrivalRate: must not be /)

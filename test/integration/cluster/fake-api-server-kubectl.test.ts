@@ -34,8 +34,14 @@ test('kubectl get variantautoscalings -A -o json returns the fixture VAs unchang
   const fromFile = clusterFixture('shape-a-v0.0.4')
     .filter((object) => object.kind === 'VariantAutoscaling')
     .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!))
-  assert.deepEqual(list.items.map((item: any) => item.spec), fromFile.map((item) => item.spec))
-  assert.deepEqual(list.items.map((item: any) => item.status), fromFile.map((item) => item.status))
+  assert.deepEqual(
+    list.items.map((item: any) => item.spec),
+    fromFile.map((item) => item.spec),
+  )
+  assert.deepEqual(
+    list.items.map((item: any) => item.status),
+    fromFile.map((item) => item.status),
+  )
 })
 
 test('kubectl get va -n llm prints the CRD printer columns from a server-side Table', async (t) => {
@@ -43,13 +49,18 @@ test('kubectl get va -n llm prints the CRD printer columns from a server-side Ta
   const run = await kubectl(t, api, ['get', 'va', '-n', 'llm'])
   assert.equal(run.stderr, '')
   assert.equal(run.code, 0)
-  const lines = run.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/))
+  const lines = run.stdout
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(/\s+/))
   assert.deepEqual(lines, [
     ['NAME', 'MODEL', 'ACCELERATOR', 'CURRENTREPLICAS', 'OPTIMIZED', 'METRICSREADY', 'AGE'],
     ['granite-13b-l40s', 'ibm/granite-13b', 'L40S', '2', '2', 'True', '115m'],
     ['vllme-deployment', 'default/default', 'A100', '1', '2', 'True', '120m'],
   ])
-  const tableRequest = api.requests.find((request) => request.path === '/apis/llmd.ai/v1alpha1/namespaces/llm/variantautoscalings')
+  const tableRequest = api.requests.find(
+    (request) => request.path === '/apis/llmd.ai/v1alpha1/namespaces/llm/variantautoscalings',
+  )
   assert.match(tableRequest?.headers.accept ?? '', /as=Table/)
 })
 
@@ -60,7 +71,11 @@ test('kubectl get deploy -A -o json returns every fixture Deployment', async (t)
   assert.equal(run.code, 0)
   const list = JSON.parse(run.stdout)
   assert.deepEqual(list.items, api.stored('deployments'))
-  assert.deepEqual(names(list), ['llm/granite-13b-l40s', 'llm/vllme-deployment', 'workload-variant-autoscaler-system/workload-variant-autoscaler-controller-manager'])
+  assert.deepEqual(names(list), [
+    'llm/granite-13b-l40s',
+    'llm/vllme-deployment',
+    'workload-variant-autoscaler-system/workload-variant-autoscaler-controller-manager',
+  ])
 })
 
 test('kubectl get cm -n workload-variant-autoscaler-system -o json returns the WVA ConfigMaps', async (t) => {
@@ -76,10 +91,21 @@ test('kubectl get cm -n workload-variant-autoscaler-system -o json returns the W
 
 test('kubectl works with legacy discovery too, and a label selector filters server-side', async (t) => {
   const api = await startFakeApiServer(t, fixture(), {aggregatedDiscovery: false})
-  const run = await kubectl(t, api, ['get', 'va', '-A', '-l', 'inference.optimization/acceleratorName in (A100,H100)', '-o', 'name'])
+  const run = await kubectl(t, api, [
+    'get',
+    'va',
+    '-A',
+    '-l',
+    'inference.optimization/acceleratorName in (A100,H100)',
+    '-o',
+    'name',
+  ])
   assert.equal(run.stderr, '')
   assert.equal(run.stdout, 'variantautoscaling.llmd.ai/vllme-deployment\n')
-  assert.ok(api.requests.some((request) => request.path === '/apis/llmd.ai/v1alpha1'), 'legacy per-group discovery was used')
+  assert.ok(
+    api.requests.some((request) => request.path === '/apis/llmd.ai/v1alpha1'),
+    'legacy per-group discovery was used',
+  )
 })
 
 test('kubectl get of a named VA and of a missing one behave as against a real server', async (t) => {
@@ -92,7 +118,9 @@ test('kubectl get of a named VA and of a missing one behave as against a real se
 })
 
 test('kubectl is refused with a wrong token, forbidden where configured, and never writes', async (t) => {
-  const api = await startFakeApiServer(t, fixture(), {forbidden: [{resource: 'configmaps', namespace: 'workload-variant-autoscaler-system'}]})
+  const api = await startFakeApiServer(t, fixture(), {
+    forbidden: [{resource: 'configmaps', namespace: 'workload-variant-autoscaler-system'}],
+  })
   const unauthorized = await kubectl(t, api, ['get', 'va', '-A'], api.writeKubeconfig({token: 'wrong-token'}))
   assert.equal(unauthorized.code, 1)
   assert.match(unauthorized.stderr, /You must be logged in to the server|Unauthorized/)
@@ -112,7 +140,10 @@ test('kubectl pages through long lists with limit and continue', async (t) => {
   assert.equal(run.stderr, '')
   assert.equal(run.stdout.trimEnd().split('\n').length, 1234)
   const pages = api.requests.filter((request) => request.path === '/apis/llmd.ai/v1alpha1/variantautoscalings')
-  assert.deepEqual(pages.map((request) => request.query.limit), ['500', '500', '500'])
+  assert.deepEqual(
+    pages.map((request) => request.query.limit),
+    ['500', '500', '500'],
+  )
   assert.equal(pages.filter((request) => request.query.continue).length, 2)
 })
 

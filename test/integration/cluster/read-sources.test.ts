@@ -10,10 +10,18 @@ import {clusterFixture, manyShapeCObjects} from '../../support/kube-fixtures.js'
 import {unrelatedCaCertPem} from '../../support/tls.js'
 import type {KubeObject} from '../../../src/core/model/kube-object.js'
 
-async function read(t: TestContext, objects: KubeObject[], options: Omit<ReadClusterOptions, 'kubeconfig'> & {namespace?: string} = {}, server: FakeApiServerOptions = {}) {
+async function read(
+  t: TestContext,
+  objects: KubeObject[],
+  options: Omit<ReadClusterOptions, 'kubeconfig'> & {namespace?: string} = {},
+  server: FakeApiServerOptions = {},
+) {
   const api = await startFakeApiServer(t, objects, server)
   const {namespace = 'llm', ...rest} = options
-  const sources = await readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig(), namespace, env: {}}, ...rest})
+  const sources = await readClusterSources({
+    kubeconfig: {kubeconfig: api.writeKubeconfig(), namespace, env: {}},
+    ...rest,
+  })
   return {api, sources}
 }
 
@@ -29,11 +37,18 @@ test('shape A v0.0.4: VAs, their Deployments, the CRD, controller and its Config
   assert.deepEqual(sources.crdShape, {shape: 'A', release: 'v0.0.2-v0.0.4', hasReplicaBounds: false})
   assert.equal(sources.controllerDeployment?.metadata?.name, 'workload-variant-autoscaler-controller-manager')
   assert.equal(sources.controllerNamespace, 'workload-variant-autoscaler-system')
-  assert.deepEqual(sources.configMaps.map((cm) => cm.metadata?.name).sort(), ['accelerator-unit-costs', 'service-classes-config', 'workload-variant-autoscaler-variantautoscaling-config'])
+  assert.deepEqual(sources.configMaps.map((cm) => cm.metadata?.name).sort(), [
+    'accelerator-unit-costs',
+    'service-classes-config',
+    'workload-variant-autoscaler-variantautoscaling-config',
+  ])
   assert.equal(sources.controllerEnv.scaleToZero, 'false')
   assert.deepEqual(sources.warnings, [])
   assert.equal(sources.variantAutoscalings[1]?.status?.currentAlloc?.load?.arrivalRate, '120.00')
-  assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+  assert.deepEqual(
+    api.requests.filter((request) => request.method !== 'GET'),
+    [],
+  )
 })
 
 test('shape A v0.4.2: the hybrid flag and scale-to-zero come from the controller env through the main ConfigMap', async (t) => {
@@ -94,13 +109,22 @@ test('a named VA is read with one GET; a missing one is an InputError naming it 
 })
 
 test('a label selector is passed to the server', async (t) => {
-  const {api, sources} = await read(t, clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4'), {labelSelector: 'inference.optimization/acceleratorName=L40S'})
+  const {api, sources} = await read(t, clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4'), {
+    labelSelector: 'inference.optimization/acceleratorName=L40S',
+  })
   assert.deepEqual(names(sources.variantAutoscalings), ['llm/granite-13b-l40s'])
-  assert.ok(api.requests.some((request) => request.query.labelSelector === 'inference.optimization/acceleratorName=L40S'))
+  assert.ok(
+    api.requests.some((request) => request.query.labelSelector === 'inference.optimization/acceleratorName=L40S'),
+  )
 })
 
 test('403 on ConfigMaps and on the CRD are warnings, and the shape falls back to per-object detection', async (t) => {
-  const {sources} = await read(t, clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4'), {}, {forbidden: ['configmaps', 'customresourcedefinitions']})
+  const {sources} = await read(
+    t,
+    clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4'),
+    {},
+    {forbidden: ['configmaps', 'customresourcedefinitions']},
+  )
   assert.equal(sources.variantAutoscalings.length, 2)
   assert.deepEqual(sources.configMaps, [])
   assert.equal(sources.crd, undefined)
@@ -120,12 +144,18 @@ test('a missing controller is a warning and the default namespace is assumed', a
 })
 
 test('the VA CRD not installed is a ClusterError asking whether WVA is installed', async (t) => {
-  await assert.rejects(read(t, clusterFixture('shape-c').filter((o) => o.kind !== 'VariantAutoscaling')), (error: unknown) => {
-    assert.ok(error instanceof ClusterError)
-    assert.match(error.message, /the VariantAutoscaling CRD is not installed/)
-    assert.match(error.hint ?? '', /is WVA installed\?/)
-    return true
-  })
+  await assert.rejects(
+    read(
+      t,
+      clusterFixture('shape-c').filter((o) => o.kind !== 'VariantAutoscaling'),
+    ),
+    (error: unknown) => {
+      assert.ok(error instanceof ClusterError)
+      assert.match(error.message, /the VariantAutoscaling CRD is not installed/)
+      assert.match(error.hint ?? '', /is WVA installed\?/)
+      return true
+    },
+  )
 })
 
 test('a 404 without Status details: a missing VA or a missing CRD, from the CRD and discovery read', async (t) => {
@@ -148,54 +178,73 @@ test('a 404 without Status details: a missing VA or a missing CRD, from the CRD 
 test('a wrong token is a ClusterError saying the credentials were rejected, without the token', async (t) => {
   const api = await startFakeApiServer(t, clusterFixture('crd-c', 'shape-c'))
   const token = 'sha256~WrongTokenThatMustNeverBePrinted0123456789'
-  await assert.rejects(readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig({token}), env: {}}}), (error: unknown) => {
-    assert.ok(error instanceof ClusterError)
-    assert.match(error.message, /: the credentials of user "fake-user" were rejected \(401 Unauthorized\)/)
-    assert.match(error.hint ?? '', /refresh your token/)
-    assertNoSecret(error, token)
-    return true
-  })
+  await assert.rejects(
+    readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig({token}), env: {}}}),
+    (error: unknown) => {
+      assert.ok(error instanceof ClusterError)
+      assert.match(error.message, /: the credentials of user "fake-user" were rejected \(401 Unauthorized\)/)
+      assert.match(error.hint ?? '', /refresh your token/)
+      assertNoSecret(error, token)
+      return true
+    },
+  )
 })
 
 test('an unreachable API server is a ClusterError naming the server', async (t) => {
   const api = await startFakeApiServer(t, [])
   const port = await closedPort()
-  await assert.rejects(readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig({server: `https://127.0.0.1:${port}`}), env: {}}}), (error: unknown) => {
-    assert.ok(error instanceof ClusterError)
-    assert.equal(error.message, `cannot reach the API server https://127.0.0.1:${port}: connection refused`)
-    assert.match(error.hint ?? '', /clusters\[\]\.cluster\.server/)
-    assertNoSecret(error, api.token)
-    return true
-  })
+  await assert.rejects(
+    readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig({server: `https://127.0.0.1:${port}`}), env: {}}}),
+    (error: unknown) => {
+      assert.ok(error instanceof ClusterError)
+      assert.equal(error.message, `cannot reach the API server https://127.0.0.1:${port}: connection refused`)
+      assert.match(error.hint ?? '', /clusters\[\]\.cluster\.server/)
+      assertNoSecret(error, api.token)
+      return true
+    },
+  )
 })
 
 test('an untrusted server certificate is a TLS ClusterError', async (t) => {
   const api = await startFakeApiServer(t, [])
-  await assert.rejects(readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig({caCertPem: unrelatedCaCertPem()}), env: {}}}), (error: unknown) => {
-    assert.ok(error instanceof ClusterError)
-    assert.match(error.message, /^API server https:\/\/127\.0\.0\.1:\d+: TLS verification failed \(/)
-    assertNoSecret(error, api.token)
-    return true
-  })
+  await assert.rejects(
+    readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig({caCertPem: unrelatedCaCertPem()}), env: {}}}),
+    (error: unknown) => {
+      assert.ok(error instanceof ClusterError)
+      assert.match(error.message, /^API server https:\/\/127\.0\.0\.1:\d+: TLS verification failed \(/)
+      assertNoSecret(error, api.token)
+      return true
+    },
+  )
 })
 
 test('a slow server hits --request-timeout as a ClusterError', async (t) => {
   const api = await startFakeApiServer(t, clusterFixture('crd-c', 'shape-c'), {delayMs: 2000})
-  await assert.rejects(readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig(), env: {}}, requestTimeoutMs: 200}), (error: unknown) => {
-    assert.ok(error instanceof ClusterError)
-    assert.match(error.message, /: no answer within 200ms$/)
-    return true
-  })
+  await assert.rejects(
+    readClusterSources({kubeconfig: {kubeconfig: api.writeKubeconfig(), env: {}}, requestTimeoutMs: 200}),
+    (error: unknown) => {
+      assert.ok(error instanceof ClusterError)
+      assert.match(error.message, /: no answer within 200ms$/)
+      return true
+    },
+  )
 })
 
 test('the number of requests does not grow with the number of VAs, and all are GETs', async (t) => {
   const counts: number[] = []
   for (const count of [5, 500]) {
     for (const allNamespaces of [false, true]) {
-      const {api, sources} = await read(t, [...clusterFixture('crd-c', 'controller-v0.5.1'), ...manyShapeCObjects(count)], {allNamespaces, includePods: true})
+      const {api, sources} = await read(
+        t,
+        [...clusterFixture('crd-c', 'controller-v0.5.1'), ...manyShapeCObjects(count)],
+        {allNamespaces, includePods: true},
+      )
       assert.equal(sources.variantAutoscalings.length, count)
       assert.equal(sources.deployments.length, count)
-      assert.deepEqual(api.requests.filter((request) => request.method !== 'GET'), [])
+      assert.deepEqual(
+        api.requests.filter((request) => request.method !== 'GET'),
+        [],
+      )
       assert.equal(sources.requestCount, api.requests.length)
       counts.push(api.requests.length)
     }
@@ -217,19 +266,32 @@ test('a plain-HTTP server such as kubectl proxy is reachable', async (t) => {
   const paths: string[] = []
   const server = createHttpServer((request, response) => {
     paths.push(request.url ?? '')
-    response.writeHead(404, {'Content-Type': 'application/json'}).end(JSON.stringify({kind: 'Status', code: 404, reason: 'NotFound', message: 'the server could not find the requested resource'}))
+    response
+      .writeHead(404, {'Content-Type': 'application/json'})
+      .end(
+        JSON.stringify({
+          kind: 'Status',
+          code: 404,
+          reason: 'NotFound',
+          message: 'the server could not find the requested resource',
+        }),
+      )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))
   const api = await startFakeApiServer(t, [])
   const kubeconfig = api.writeKubeconfig({server: `http://127.0.0.1:${(server.address() as {port: number}).port}`})
-  await assert.rejects(readClusterSources({kubeconfig: {kubeconfig, env: {}}}), /the VariantAutoscaling CRD is not installed/)
+  await assert.rejects(
+    readClusterSources({kubeconfig: {kubeconfig, env: {}}}),
+    /the VariantAutoscaling CRD is not installed/,
+  )
   assert.ok(paths.includes('/apis/llmd.ai/v1alpha1/namespaces/default/variantautoscalings'))
 })
 
 function assertNoSecret(error: unknown, secret: string): void {
   assert.ok(error instanceof KvaError)
-  for (const text of [error.message, error.hint ?? '', error.stack ?? '']) assert.ok(!text.includes(secret), `secret leaked into: ${text}`)
+  for (const text of [error.message, error.hint ?? '', error.stack ?? ''])
+    assert.ok(!text.includes(secret), `secret leaked into: ${text}`)
 }
 
 async function closedPort(): Promise<number> {

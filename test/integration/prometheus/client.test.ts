@@ -103,7 +103,9 @@ test('status error from the real Prometheus carries errorType and error', async 
   assert.match(error.message, /^Prometheus at \S+\/api\/v1\/query: the query was rejected \(HTTP 400, bad_data\): /)
   assert.match(error.message, /invalid parameter "query": /)
   assert.match(error.message, /parse error/)
-  const tooMany = await expectPrometheusError(c.queryRange('up', {start: new Date(0), end: new Date(20_000_000), stepSeconds: 1}))
+  const tooMany = await expectPrometheusError(
+    c.queryRange('up', {start: new Date(0), end: new Date(20_000_000), stepSeconds: 1}),
+  )
   assert.match(tooMany.message, /exceeded maximum resolution of 11,000 points/)
   // Special values survive as numbers.
   const nan = await c.query('0/0')
@@ -118,14 +120,20 @@ test('warnings and infos are returned and reach the collector warnings', async (
       status: 'success',
       warnings: ['partial response: store gateway unavailable'],
       infos: ['PromQL info: metric might not be a counter'],
-      data: {resultType: 'vector', result: [{metric: {model_name: 'm', namespace: 'n'}, value: [1700000000.5, '+Inf']}]},
+      data: {
+        resultType: 'vector',
+        result: [{metric: {model_name: 'm', namespace: 'n'}, value: [1700000000.5, '+Inf']}],
+      },
     }),
   )
   const c = client(t, {url: fake.url})
   const result = await c.query('up', {time: new Date(1_700_000_000_500)})
   assert.deepEqual(result.warnings, ['partial response: store gateway unavailable'])
   assert.deepEqual(result.infos, ['PromQL info: metric might not be a counter'])
-  assert.deepEqual(result.data, {kind: 'vector', samples: [{labels: {model_name: 'm', namespace: 'n'}, timeMs: 1_700_000_000_500, value: Number.POSITIVE_INFINITY}]})
+  assert.deepEqual(result.data, {
+    kind: 'vector',
+    samples: [{labels: {model_name: 'm', namespace: 'n'}, timeMs: 1_700_000_000_500, value: Number.POSITIVE_INFINITY}],
+  })
   assert.match(fake.requests[0]!.body, /(^|&)time=1700000000\.500(&|$)/)
   const collected = await collectModelMetrics(c, [{namespace: 'n', modelID: 'm'}])
   assert.ok(collected.warnings.includes('arrivalRate: partial response: store gateway unavailable'))
@@ -190,11 +198,21 @@ test('TLS: an unknown CA is refused with a hint; a CA file, a client certificate
   await client(t, {url: fake.url, caFile: tls.caFile}).query('up')
   await client(t, {url: fake.url, insecureSkipTlsVerify: true}).query('up')
 
-  const mutual = await startFakePrometheus(t, (_request, response) => sendJson(response, 200, emptyVector), {tls, requireClientCert: true})
-  await client(t, {url: mutual.url, caFile: tls.caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile}).query('up')
+  const mutual = await startFakePrometheus(t, (_request, response) => sendJson(response, 200, emptyVector), {
+    tls,
+    requireClientCert: true,
+  })
+  await client(t, {
+    url: mutual.url,
+    caFile: tls.caFile,
+    certFile: tls.clientCertFile,
+    keyFile: tls.clientKeyFile,
+  }).query('up')
   assert.equal(mutual.requests[0]!.clientCertCN, 'kva-client')
   await expectPrometheusError(client(t, {url: mutual.url, caFile: tls.caFile}).query('up'))
-  const missing = await expectPrometheusError(client(t, {url: mutual.url, caFile: join(tls.dir, 'nope.crt')}).query('up'))
+  const missing = await expectPrometheusError(
+    client(t, {url: mutual.url, caFile: join(tls.dir, 'nope.crt')}).query('up'),
+  )
   assert.match(missing.message, /Prometheus CA file .*nope\.crt: cannot be read \(no such file, ENOENT\)/)
 })
 

@@ -27,7 +27,10 @@ function client() {
 function assertClose(actual: number | undefined, wanted: number, what: string): void {
   assert.ok(actual !== undefined, `${what}: expected ${wanted}, got undefined`)
   const error = Math.abs(actual - wanted) / Math.max(1e-12, Math.abs(wanted))
-  assert.ok(error < 1e-9 || Math.abs(actual - wanted) < 1e-12, `${what}: expected ${wanted}, got ${actual} (relative error ${error})`)
+  assert.ok(
+    error < 1e-9 || Math.abs(actual - wanted) < 1e-12,
+    `${what}: expected ${wanted}, got ${actual} (relative error ${error})`,
+  )
 }
 
 function find(models: readonly ModelMetrics[], namespace: string, modelID: string): ModelMetrics {
@@ -50,7 +53,10 @@ test('the kubectl-va profile measures exact rates and request-weighted means per
   assert.deepEqual(warnings, [])
   assert.equal(queries.length, 5)
   assert.equal(c.requestCount, 5)
-  assert.deepEqual(models.map((m) => `${m.namespace}/${m.modelID}`), scopes.map((s) => `${s.namespace}/${s.modelID}`))
+  assert.deepEqual(
+    models.map((m) => `${m.namespace}/${m.modelID}`),
+    scopes.map((s) => `${s.namespace}/${s.modelID}`),
+  )
 
   const granite = find(models, 'llm', 'granite-8b')
   assertClose(granite.arrivalRateRpm, expected.granite.arrivalRateRpm, 'granite arrival')
@@ -72,7 +78,11 @@ test('the kubectl-va profile measures exact rates and request-weighted means per
 
 test('a model without traffic has arrival rate 0 and unknown averages; an unscraped model is all unknown', async () => {
   const {models} = await collectModelMetrics(client(), scopes, {at})
-  assert.deepEqual(find(models, 'team-b', 'idle-model'), {namespace: 'team-b', modelID: 'idle-model', arrivalRateRpm: 0})
+  assert.deepEqual(find(models, 'team-b', 'idle-model'), {
+    namespace: 'team-b',
+    modelID: 'idle-model',
+    arrivalRateRpm: 0,
+  })
   assert.deepEqual(find(models, 'llm', 'missing-model'), {namespace: 'llm', modelID: 'missing-model'})
 })
 
@@ -114,7 +124,10 @@ test('label values with quotes, backslashes and regex metacharacters match exact
   // The regex itself must not match the decoys (not only the client-side filter).
   const raw = await c.query(queries[0]!.promql, {time: at})
   assert.equal(raw.data.kind, 'vector')
-  assert.deepEqual(raw.data.kind === 'vector' ? raw.data.samples.map((s) => s.labels.model_name).sort() : [], [steadyLoad.plusModel, steadyLoad.weirdModel])
+  assert.deepEqual(raw.data.kind === 'vector' ? raw.data.samples.map((s) => s.labels.model_name).sort() : [], [
+    steadyLoad.plusModel,
+    steadyLoad.weirdModel,
+  ])
   // A single scope uses `=` with string escaping only.
   const single = await collectModelMetrics(c, weirdScopes.slice(0, 1), {at})
   assert.match(single.queries[0]!.promql, /model_name="we\\"ird\\\\model\.v1",namespace="quotes"/)
@@ -163,9 +176,27 @@ test('desired replicas come from wva_ and inferno_ gauges in one query, keyed by
   assert.equal(c.requestCount, 1)
   assert.deepEqual(warnings, [])
   assert.deepEqual(replicas, [
-    {namespace: 'llm', variantName: 'granite-8b-a100', desiredReplicas: 3, metricName: 'wva_desired_replicas', acceleratorType: 'A100'},
-    {namespace: 'team-b', variantName: 'granite-8b-a100', desiredReplicas: 5, metricName: 'wva_desired_replicas', acceleratorType: 'A100'},
-    {namespace: 'llm', variantName: 'old-va', desiredReplicas: 2, metricName: 'inferno_desired_replicas', acceleratorType: 'L40S'},
+    {
+      namespace: 'llm',
+      variantName: 'granite-8b-a100',
+      desiredReplicas: 3,
+      metricName: 'wva_desired_replicas',
+      acceleratorType: 'A100',
+    },
+    {
+      namespace: 'team-b',
+      variantName: 'granite-8b-a100',
+      desiredReplicas: 5,
+      metricName: 'wva_desired_replicas',
+      acceleratorType: 'A100',
+    },
+    {
+      namespace: 'llm',
+      variantName: 'old-va',
+      desiredReplicas: 2,
+      metricName: 'inferno_desired_replicas',
+      acceleratorType: 'L40S',
+    },
   ])
 })
 
@@ -173,7 +204,8 @@ test('requests in the retention period are counted per model across a counter re
   const c = client()
   const {requestsInRetention} = await collectRequestCounts(c, scopes, {retention: '10m', at})
   assert.equal(c.requestCount, 1)
-  const get = (ns: string, model: string) => requestsInRetention.find((r) => r.namespace === ns && r.modelID === model)?.requests
+  const get = (ns: string, model: string) =>
+    requestsInRetention.find((r) => r.namespace === ns && r.modelID === model)?.requests
   assertClose(get('llm', 'granite-8b'), expected.requestsIn10m.granite, 'granite')
   assertClose(get('llm', 'llama-70b'), expected.requestsIn10m.llama, 'llama')
   assert.equal(get('team-b', 'idle-model'), 0)
@@ -188,7 +220,8 @@ test('history replays the same quantities over a range', async () => {
   const points = models[0]!.points
   assert.equal(points.length, 21)
   assert.equal(points[0]!.timeMs, start.getTime())
-  for (const point of points) assertClose(point.arrivalRateRpm, expected.granite.arrivalRateRpm, `arrival at ${point.timeMs}`)
+  for (const point of points)
+    assertClose(point.arrivalRateRpm, expected.granite.arrivalRateRpm, `arrival at ${point.timeMs}`)
   assertClose(points.at(-1)!.ttftMs, expected.granite.ttftMs, 'TTFT at the end')
 })
 
@@ -196,7 +229,12 @@ test('a range longer than 11,000 steps is split into chunks the server accepts',
   const c = client()
   const start = new Date(at.getTime() - 280_000)
   // 280 s / 0.025 s = 11,200 steps → 11,201 points → two chunks.
-  const {models, chunks} = await collectModelMetricsHistory(c, scopes.slice(0, 1), {start, end: at, stepSeconds: 0.025, profile: 'wva-v0.0.1'})
+  const {models, chunks} = await collectModelMetricsHistory(c, scopes.slice(0, 1), {
+    start,
+    end: at,
+    stepSeconds: 0.025,
+    profile: 'wva-v0.0.1',
+  })
   assert.equal(chunks.length, 2)
   assert.equal(c.requestCount, 4 * 2)
   assert.equal(models[0]!.points.length, 11_201)

@@ -15,8 +15,26 @@ const liveTolerance = 0.05
 const measuresTheLoad = 'a live Prometheus scraping two emulated vLLM pods every second measures the configured load'
 test(measuresTheLoad, {timeout: 120_000}, async (t) => {
   const model = 'ibm-granite/granite-3.3-8b-instruct'
-  const newPod = await startVllmEmulator(t, {modelName: model, version: '0.12', requestsPerS: 40, promptTokens: 128, outputTokens: 64, ttftS: 0.05, itlS: 0.02, kvCacheUsage: 0.5})
-  const oldPod = await startVllmEmulator(t, {modelName: model, version: '0.10', requestsPerS: 20, promptTokens: 512, outputTokens: 64, ttftS: 0.05, itlS: 0.02, kvCacheUsage: 0.25})
+  const newPod = await startVllmEmulator(t, {
+    modelName: model,
+    version: '0.12',
+    requestsPerS: 40,
+    promptTokens: 128,
+    outputTokens: 64,
+    ttftS: 0.05,
+    itlS: 0.02,
+    kvCacheUsage: 0.5,
+  })
+  const oldPod = await startVllmEmulator(t, {
+    modelName: model,
+    version: '0.10',
+    requestsPerS: 20,
+    promptTokens: 512,
+    outputTokens: 64,
+    ttftS: 0.05,
+    itlS: 0.02,
+    kvCacheUsage: 0.25,
+  })
   const prom = await startPrometheus(t, {
     scrapeIntervalS: 1,
     scrapeTargets: [
@@ -29,7 +47,9 @@ test(measuresTheLoad, {timeout: 120_000}, async (t) => {
 
   // Wait until both pods have at least 6 scrapes inside an 8 s window (a 5 s rate window then holds ≥ 5 samples).
   for (;;) {
-    const answer = await client.query('min(count_over_time(vllm:request_success_total{finished_reason="stop"}[8s])) and count(count by (pod) (vllm:request_success_total)) == 2')
+    const answer = await client.query(
+      'min(count_over_time(vllm:request_success_total{finished_reason="stop"}[8s])) and count(count by (pod) (vllm:request_success_total)) == 2',
+    )
     if (answer.data.kind === 'vector' && (answer.data.samples[0]?.value ?? 0) >= 6) break
     await sleep(250)
   }

@@ -12,9 +12,14 @@ import {actualReplicas, daySeconds, expectedLoadAt, replayDayStartS, replayScena
 
 const prom = await startPrometheus({after}, {openmetrics: replayScenarioOpenMetrics()})
 const sources = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
-const template = resolveDecisionTargets(sources, {}, {probeLoad: true}).find((t) => t.name === 'llama-8b-h100')!.template!
+const template = resolveDecisionTargets(sources, {}, {probeLoad: true}).find((t) => t.name === 'llama-8b-h100')!
+  .template!
 const stepSeconds = 300
-const range = {start: new Date(replayDayStartS * 1000), end: new Date((replayDayStartS + daySeconds) * 1000), stepSeconds}
+const range = {
+  start: new Date(replayDayStartS * 1000),
+  end: new Date((replayDayStartS + daySeconds) * 1000),
+  stepSeconds,
+}
 const client = createPrometheusClient({url: prom.url, timeoutMs: 20_000})
 after(() => client.close())
 const result = await replayFromPrometheus(client, sources, range, {whatIf: {}, names: ['llama-8b-h100']})
@@ -28,7 +33,13 @@ const at = (hhmm: string) => {
 function expectedReplicasAt(t: number): number | null {
   const load = expectedLoadAt(t)
   if (load === undefined) return null
-  const decision = decideModelBased({...template, arrivalRateRpm: load.arrivalRateRpm, avgInputTokens: load.avgInputTokens ?? 0, avgOutputTokens: load.avgOutputTokens ?? 0, currentReplicas: actualReplicas})
+  const decision = decideModelBased({
+    ...template,
+    arrivalRateRpm: load.arrivalRateRpm,
+    avgInputTokens: load.avgInputTokens ?? 0,
+    avgOutputTokens: load.avgOutputTokens ?? 0,
+    currentReplicas: actualReplicas,
+  })
   return decision.desired?.numReplicas ?? null
 }
 
@@ -42,7 +53,11 @@ test('a day at 5m steps is fetched in 7 range queries for the VA and gives 289 s
 test('the replayed replicas match the optimizer on the hand-computed load at chosen steps', () => {
   assert.equal(at('03:00').desiredReplicas, 1, '20 req/s = 1200 rpm')
   assert.equal(at('09:00').desiredReplicas, 2, 'the step to 6000 rpm')
-  assert.equal(at('15:00').load!.arrivalRateRpm.toFixed(6), (60 * (20 + (280 * (3 * 3600 - 30)) / (6 * 3600))).toFixed(6), 'the ramp at its mid-window rate')
+  assert.equal(
+    at('15:00').load!.arrivalRateRpm.toFixed(6),
+    (60 * (20 + (280 * (3 * 3600 - 30)) / (6 * 3600))).toFixed(6),
+    'the ramp at its mid-window rate',
+  )
   assert.equal(at('15:00').desiredReplicas, 3)
   assert.equal(at('18:00').desiredReplicas, 5, 'the top of the ramp, 17,995 rpm')
   assert.equal(at('19:00').outcome, 'noData', 'the scrape gap is a gap, not zero load')
@@ -56,7 +71,10 @@ test('the replayed replicas match the optimizer on the hand-computed load at cho
 
 test('every step equals the optimizer on the hand-computed load', () => {
   const expected = va.steps.map((step) => expectedReplicasAt(step.timeMs / 1000))
-  assert.deepEqual(va.steps.map((step) => step.desiredReplicas), expected)
+  assert.deepEqual(
+    va.steps.map((step) => step.desiredReplicas),
+    expected,
+  )
 })
 
 test('the summary: replica-hours, changes, gaps and time over SLO', () => {
@@ -71,7 +89,12 @@ test('the summary: replica-hours, changes, gaps and time over SLO', () => {
   assert.equal(s.ours.replicaHours, (ours.reduce((a, b) => a + b, 0) * 300) / 3600)
   assert.equal(s.ours.maxReplicas, 5)
   // TTFT over 500 ms for the 72 steps 06:05 … 12:00; ITL over 24 ms for the 72 steps 12:05 … 18:00.
-  assert.deepEqual(s.overSlo, {ttftSeconds: 72 * 300, itlSeconds: 72 * 300, eitherSeconds: 144 * 300, measuredSteps: 216})
+  assert.deepEqual(s.overSlo, {
+    ttftSeconds: 72 * 300,
+    itlSeconds: 72 * 300,
+    eitherSeconds: 144 * 300,
+    measuredSteps: 216,
+  })
   // First step with 5 replicas: 14,943 rpm at 16:55 needs ceil(14943 / 3712) = 5.
   assert.deepEqual(s.largestGapVsActual, {timeMs: at('16:55').timeMs, difference: 3, ours: 5, other: 2})
 })

@@ -50,12 +50,38 @@ function openMetrics(): string {
   for (const pod of podNames) {
     const labels = {namespace: 'llm', model_name: qwen, pod}
     const sampled = times.filter((t) => podReadingsAt(t) !== undefined)
-    builder.gauge('vllm:kv_cache_usage_perc', labels, sampled.map((t): Point => ({t, v: podReadingsAt(t)!.kv})))
-    builder.gauge('vllm:num_requests_waiting', labels, sampled.map((t): Point => ({t, v: podReadingsAt(t)!.queue})))
-    builder.counter('vllm:request_success', {...labels, finished_reason: 'stop'}, times.map((t): Point => ({t, v: requestsAt(t)})))
+    builder.gauge(
+      'vllm:kv_cache_usage_perc',
+      labels,
+      sampled.map((t): Point => ({t, v: podReadingsAt(t)!.kv})),
+    )
+    builder.gauge(
+      'vllm:num_requests_waiting',
+      labels,
+      sampled.map((t): Point => ({t, v: podReadingsAt(t)!.queue})),
+    )
+    builder.counter(
+      'vllm:request_success',
+      {...labels, finished_reason: 'stop'},
+      times.map((t): Point => ({t, v: requestsAt(t)})),
+    )
   }
-  builder.gauge('wva_desired_replicas', {namespace: 'wva-system', job: 'wva-controller', variant_name: 'qwen3-va', exported_namespace: 'llm', accelerator_type: 'H100'}, times.map((t): Point => ({t, v: 2})))
-  builder.gauge('kube_deployment_status_replicas', {namespace: 'llm', deployment: 'qwen3-0-6b-decode'}, times.map((t): Point => ({t, v: 2})))
+  builder.gauge(
+    'wva_desired_replicas',
+    {
+      namespace: 'wva-system',
+      job: 'wva-controller',
+      variant_name: 'qwen3-va',
+      exported_namespace: 'llm',
+      accelerator_type: 'H100',
+    },
+    times.map((t): Point => ({t, v: 2})),
+  )
+  builder.gauge(
+    'kube_deployment_status_replicas',
+    {namespace: 'llm', deployment: 'qwen3-0-6b-decode'},
+    times.map((t): Point => ({t, v: 2})),
+  )
   return builder.toString()
 }
 
@@ -76,23 +102,41 @@ test('three hours at 1m are fetched in a constant 10 range queries and give 181 
   assert.deepEqual(result.warnings, [])
   // fetchReplayHistory's 5 model quantities + controller + actual, 2 per-pod queries, 1 request-count query.
   assert.equal(result.requests, 10)
-  assert.deepEqual(result.items.map((item) => item.name), ['qwen3-va'])
+  assert.deepEqual(
+    result.items.map((item) => item.name),
+    ['qwen3-va'],
+  )
   assert.equal(va.steps.length, 181)
   assert.deepEqual(va.seriesSources, {controller: 'wva_desired_replicas', actual: 'kube_deployment_status_replicas'})
-  assert.ok(result.queries.some((query) => query.promql === 'max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:num_requests_waiting{model_name="Qwen/Qwen3-0.6B",namespace="llm"}[1m]))'))
-  assert.ok(result.queries.some((query) => query.promql === 'sum by (model_name, namespace) (increase(vllm:request_success_total{model_name="Qwen/Qwen3-0.6B",namespace="llm"}[15m]))'))
-  assert.deepEqual({...va.simulation, note: undefined}, {
-    kind: 'controller-cycles',
-    engine: 'saturation-v0.5.1',
-    cadenceSeconds: 30,
-    cadenceSource: 'v0.5.x saturation engine period (30s)',
-    readings: 'spread-load',
-    replicaStartupSeconds: 0,
-    load: null,
-    initialReplicas: 2,
-    initialReplicasSource: 'actual',
-    note: undefined,
-  })
+  assert.ok(
+    result.queries.some(
+      (query) =>
+        query.promql ===
+        'max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:num_requests_waiting{model_name="Qwen/Qwen3-0.6B",namespace="llm"}[1m]))',
+    ),
+  )
+  assert.ok(
+    result.queries.some(
+      (query) =>
+        query.promql ===
+        'sum by (model_name, namespace) (increase(vllm:request_success_total{model_name="Qwen/Qwen3-0.6B",namespace="llm"}[15m]))',
+    ),
+  )
+  assert.deepEqual(
+    {...va.simulation, note: undefined},
+    {
+      kind: 'controller-cycles',
+      engine: 'saturation-v0.5.1',
+      cadenceSeconds: 30,
+      cadenceSource: 'v0.5.x saturation engine period (30s)',
+      readings: 'spread-load',
+      replicaStartupSeconds: 0,
+      load: null,
+      initialReplicas: 2,
+      initialReplicasSource: 'actual',
+      note: undefined,
+    },
+  )
 })
 
 test('busy: the first cycle adds a replica, and the load spread over 3 stops there', () => {
@@ -106,11 +150,20 @@ test('heavy: the ±1 rule compounds two cycles per minute until the queue spare 
   // 16 waiting requests over 3, 4, 5 replicas saturate every pod (≥ 3 each); over 6, 7, 8 each has 2 waiting (spare 1 < 2);
   // over 9 each has 1 (spare 2): stable, and removing one would leave 1.875 < 2.
   assert.deepEqual(replicasAt('01:00', '01:01', '01:02', '01:03', '01:30', '01:59', '02:00'), [4, 6, 8, 9, 9, 9, 9])
-  assert.deepEqual(at('01:01').saturation, {cycles: 2, action: 'scale-up', noDecision: null, reportingPods: 2, pendingReplicas: 0})
+  assert.deepEqual(at('01:01').saturation, {
+    cycles: 2,
+    action: 'scale-up',
+    noDecision: null,
+    reportingPods: 2,
+    pendingReplicas: 0,
+  })
 })
 
 test('idle: one replica fewer per cycle down to 1, then scale-to-zero once 15 minutes pass without a request', () => {
-  assert.deepEqual(replicasAt('02:01', '02:02', '02:03', '02:04', '02:05', '02:14', '02:15', '02:30'), [8, 6, 4, 2, 1, 1, 0, 0])
+  assert.deepEqual(
+    replicasAt('02:01', '02:02', '02:03', '02:04', '02:05', '02:14', '02:15', '02:30'),
+    [8, 6, 4, 2, 1, 1, 0, 0],
+  )
   assert.equal(at('02:15').saturation.action, 'scale-down')
   assert.equal(at('02:30').saturation.noDecision, 'deployment-at-zero')
   assert.equal(at('02:30').outcome, 'allocated', 'the real pods still reported')
@@ -122,7 +175,10 @@ test('requests again: scale-from-zero to 1, then the saturation rule takes it to
 })
 
 test('the pod scrape gap is noData with the replicas carried over', () => {
-  assert.deepEqual(['02:50', '02:51', '02:54', '02:55'].map((time) => at(time).outcome), ['allocated', 'noData', 'noData', 'allocated'])
+  assert.deepEqual(
+    ['02:50', '02:51', '02:54', '02:55'].map((time) => at(time).outcome),
+    ['allocated', 'noData', 'noData', 'allocated'],
+  )
   assert.deepEqual(replicasAt('02:51', '02:54', '03:00'), [2, 2, 2])
   assert.equal(at('02:52').saturation.noDecision, 'no-metrics')
   assert.equal(at('02:52').actualReplicas, 2, 'kube-state-metrics still reports')

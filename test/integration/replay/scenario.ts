@@ -27,7 +27,7 @@ function requestsIntoDay(tau: number): number {
   const afterStep = 20 * 6 * hour + 100 * 6 * hour
   if (tau <= 18 * hour) {
     const u = tau - 12 * hour
-    return afterStep + 20 * u + (280 / (6 * hour)) * (u * u) / 2
+    return afterStep + 20 * u + ((280 / (6 * hour)) * (u * u)) / 2
   }
   return afterStep + 20 * 6 * hour + 140 * 6 * hour
 }
@@ -54,7 +54,11 @@ function weightedAt(t: number, field: 'ttftS' | 'itlS'): number {
   const day = Math.floor(since / daySeconds)
   const tau = since - day * daySeconds
   const perDay = segments.reduce((sum, s) => sum + s[field] * (requestsIntoDay(s.end) - requestsIntoDay(s.start)), 0)
-  const today = segments.reduce((sum, s) => (tau <= s.start ? sum : sum + s[field] * (requestsIntoDay(Math.min(tau, s.end)) - requestsIntoDay(s.start))), 0)
+  const today = segments.reduce(
+    (sum, s) =>
+      tau <= s.start ? sum : sum + s[field] * (requestsIntoDay(Math.min(tau, s.end)) - requestsIntoDay(s.start)),
+    0,
+  )
   return day * perDay + today
 }
 
@@ -65,7 +69,11 @@ export function hasSample(t: number): boolean {
 }
 
 /** The load the kubectl-va profile measures at t with a 1m window, by hand; undefined in a gap. */
-export function expectedLoadAt(t: number): {arrivalRateRpm: number; avgInputTokens?: number; avgOutputTokens?: number; ttftMs?: number; itlMs?: number} | undefined {
+export function expectedLoadAt(
+  t: number,
+):
+  | {arrivalRateRpm: number; avgInputTokens?: number; avgOutputTokens?: number; ttftMs?: number; itlMs?: number}
+  | undefined {
   if (!hasSample(t) || !hasSample(t - 60)) return undefined
   const requests = requestsAt(t) - requestsAt(t - 60)
   if (requests === 0) return {arrivalRateRpm: 0}
@@ -95,18 +103,37 @@ export function replayScenarioOpenMetrics(options: {days?: number; sampleSeconds
   const sampled = times.filter(hasSample)
   const labels = {model_name: 'meta/llama-3.1-8b', namespace: 'llm', pod: 'llama-8b-h100-0'}
   const builder = new OpenMetricsBuilder()
-  builder.counter('vllm:request_success', {...labels, finished_reason: 'stop'}, sampled.map((t): Point => ({t, v: requestsAt(t)})))
-  const histogram = (name: string, point: (t: number) => HistogramPoint) => builder.histogram(name, labels, sampled.map(point))
+  builder.counter(
+    'vllm:request_success',
+    {...labels, finished_reason: 'stop'},
+    sampled.map((t): Point => ({t, v: requestsAt(t)})),
+  )
+  const histogram = (name: string, point: (t: number) => HistogramPoint) =>
+    builder.histogram(name, labels, sampled.map(point))
   histogram('vllm:request_prompt_tokens', (t) => ({t, count: requestsAt(t), sum: promptTokens * requestsAt(t)}))
   histogram('vllm:request_generation_tokens', (t) => ({t, count: requestsAt(t), sum: outputTokens * requestsAt(t)}))
   histogram('vllm:time_to_first_token_seconds', (t) => ({t, count: requestsAt(t), sum: weightedAt(t, 'ttftS')}))
   // One ITL observation per output token after the first.
-  histogram('vllm:inter_token_latency_seconds', (t) => ({t, count: (outputTokens - 1) * requestsAt(t), sum: (outputTokens - 1) * weightedAt(t, 'itlS')}))
+  histogram('vllm:inter_token_latency_seconds', (t) => ({
+    t,
+    count: (outputTokens - 1) * requestsAt(t),
+    sum: (outputTokens - 1) * weightedAt(t, 'itlS'),
+  }))
   builder.gauge(
     'wva_desired_replicas',
-    {namespace: 'wva-system', job: 'wva-controller', variant_name: 'llama-8b-h100', exported_namespace: 'llm', accelerator_type: 'H100'},
+    {
+      namespace: 'wva-system',
+      job: 'wva-controller',
+      variant_name: 'llama-8b-h100',
+      exported_namespace: 'llm',
+      accelerator_type: 'H100',
+    },
     sampled.map((t): Point => ({t, v: controllerAt(t)!})),
   )
-  builder.gauge('kube_deployment_status_replicas', {namespace: 'llm', deployment: 'llama-8b-h100'}, times.map((t): Point => ({t, v: actualReplicas})))
+  builder.gauge(
+    'kube_deployment_status_replicas',
+    {namespace: 'llm', deployment: 'llama-8b-h100'},
+    times.map((t): Point => ({t, v: actualReplicas})),
+  )
   return builder.toString()
 }

@@ -153,12 +153,18 @@ const isAllowed = (edge: ImportEdge) => allowed.some((entry) => key(entry) === k
 test('every file in src/ belongs to a layer', () => {
   const files = sourceFiles(srcDir).map((file) => relative(srcDir, file).split('\\').join('/'))
   assert.ok(files.length > 150, `found only ${files.length} files`)
-  assert.deepEqual(files.filter((file) => layerOf(file) === undefined), [])
+  assert.deepEqual(
+    files.filter((file) => layerOf(file) === undefined),
+    [],
+  )
 })
 
 test('every import goes to the same or an earlier layer', () => {
   const edges = srcEdges()
-  assert.ok(edges.some((edge) => edge.dynamic), 'dynamic imports are parsed')
+  assert.ok(
+    edges.some((edge) => edge.dynamic),
+    'dynamic imports are parsed',
+  )
   const violations = layerViolations(edges.filter((edge) => !isAllowed(edge)))
   assert.deepEqual(violations, [], `imports from a later layer:\n${violations.join('\n')}`)
 })
@@ -181,17 +187,15 @@ test('the checks catch a later-layer import, a dynamic one and a folder cycle', 
   const source = [
     "import type {VaReport} from '../view/va-report.js'",
     "import {errors} from '../errors.js'",
-    '/* import(\'../render/get.js\') in a comment is no import */',
+    "/* import('../render/get.js') in a comment is no import */",
     "export {x} from './sibling.js'",
     "const lazy = async () => await import('../run/gather.js')",
   ].join('\n')
   const edges = importsOf('core/decide/engine-select.ts', source)
-  assert.deepEqual(edges.map((edge) => `${edge.to}${edge.dynamic ? ' dynamic' : ''}`), [
-    'core/view/va-report.ts',
-    'core/errors.ts',
-    'core/decide/sibling.ts',
-    'core/run/gather.ts dynamic',
-  ])
+  assert.deepEqual(
+    edges.map((edge) => `${edge.to}${edge.dynamic ? ' dynamic' : ''}`),
+    ['core/view/va-report.ts', 'core/errors.ts', 'core/decide/sibling.ts', 'core/run/gather.ts dynamic'],
+  )
   assert.deepEqual(layerViolations(edges), [
     'core/decide/engine-select.ts (decide) -> core/view/va-report.ts (view)',
     'core/decide/engine-select.ts (decide) -> core/run/gather.ts (run) [dynamic]',

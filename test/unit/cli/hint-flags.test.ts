@@ -21,14 +21,16 @@ test('every --flag a message, hint or description in src/ names exists (no --ser
   const flags = knownFlags()
   const missing: string[] = []
   for (const file of sourceFiles(join(repoRoot, 'src'))) {
-    readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
-      if (/^\s*(\/\/|\*|\/\*\*)/.test(line)) return
-      for (const [, flag] of line.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)) {
-        const negated = flag!.startsWith('no-') && flags.has(flag!.slice(3))
-        if (flags.has(flag!) || negated || foreignFlags.has(flag!)) continue
-        missing.push(`${relative(repoRoot, file)}:${index + 1}: --${flag}`)
-      }
-    })
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, index) => {
+        if (/^\s*(\/\/|\*|\/\*\*)/.test(line)) return
+        for (const [, flag] of line.matchAll(/(?<![\w-])--([a-z][a-z0-9-]*)/g)) {
+          const negated = flag!.startsWith('no-') && flags.has(flag!.slice(3))
+          if (flags.has(flag!) || negated || foreignFlags.has(flag!)) continue
+          missing.push(`${relative(repoRoot, file)}:${index + 1}: --${flag}`)
+        }
+      })
   }
   assert.deepEqual(missing, [])
 })

@@ -21,7 +21,15 @@ test('--request-timeout takes kubectl values: 0, bare seconds, and Go durations'
 
 test('flags become read options once, with kubeconfig settings grouped', () => {
   const options = toClusterReadOptions(
-    {kubeconfig: './kc', context: 'prod', namespace: 'llm', 'all-namespaces': false, selector: 'app=x', 'request-timeout': '10s', 'controller-namespace': 'wva-system'},
+    {
+      kubeconfig: './kc',
+      context: 'prod',
+      namespace: 'llm',
+      'all-namespaces': false,
+      selector: 'app=x',
+      'request-timeout': '10s',
+      'controller-namespace': 'wva-system',
+    },
     [],
   )
   assert.deepEqual(options, {
@@ -37,14 +45,27 @@ test('flags become read options once, with kubeconfig settings grouped', () => {
 })
 
 test('bad combinations and names are usage errors', () => {
-  assert.throws(() => toClusterReadOptions({selector: 'a=b'}, ['x']), /name cannot be provided when a selector is specified/)
+  assert.throws(
+    () => toClusterReadOptions({selector: 'a=b'}, ['x']),
+    /name cannot be provided when a selector is specified/,
+  )
   assert.throws(() => toClusterReadOptions({namespace: 'Not_Valid'}), /--namespace Not_Valid: not a valid namespace/)
   assert.throws(() => toClusterReadOptions({}, ['UPPER']), /UsageError: UPPER: not a valid VariantAutoscaling name$/)
   assert.throws(() => toClusterReadOptions({'request-timeout': 'forever'}), UsageError)
 })
 
 test('the flag group uses kubectl names and short flags, under KUBECONFIG', () => {
-  assert.deepEqual(Object.keys(kubeFlags), ['kubeconfig', 'context', 'cluster', 'user', 'namespace', 'all-namespaces', 'selector', 'request-timeout', 'controller-namespace'])
+  assert.deepEqual(Object.keys(kubeFlags), [
+    'kubeconfig',
+    'context',
+    'cluster',
+    'user',
+    'namespace',
+    'all-namespaces',
+    'selector',
+    'request-timeout',
+    'controller-namespace',
+  ])
   assert.equal(kubeFlags.namespace.char, 'n')
   assert.equal(kubeFlags['all-namespaces'].char, 'A')
   assert.equal(kubeFlags.selector.char, 'l')
@@ -66,6 +87,13 @@ test('the flag group and the cluster layer load client-node, undici and yaml onl
     }
   }
   const dist = join(repoRoot, 'dist', 'src')
-  for (const entry of ['cli/kube-flags.js', 'core/read/kube/kubeconfig.js', 'core/read/kube/read-sources.js', 'core/read/kube/kube-client.js', 'core/model/shape.js']) visit(join(dist, entry))
+  for (const entry of [
+    'cli/kube-flags.js',
+    'core/read/kube/kubeconfig.js',
+    'core/read/kube/read-sources.js',
+    'core/read/kube/kube-client.js',
+    'core/model/shape.js',
+  ])
+    visit(join(dist, entry))
   assert.ok(seen.size >= 7)
 })

@@ -6,7 +6,12 @@ import {test, type TestContext} from 'node:test'
 
 import {Agent, ProxyAgent} from 'undici'
 
-import {credentials, kubeDispatcher, kubeTransport, needsClientNode} from '../../../src/core/read/kube/kube-transport.js'
+import {
+  credentials,
+  kubeDispatcher,
+  kubeTransport,
+  needsClientNode,
+} from '../../../src/core/read/kube/kube-transport.js'
 import type {ClusterConnection, KubeconfigCluster, KubeconfigUser} from '../../../src/core/read/kube/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
 import {redactSecrets, Secrets} from '../../../src/core/redact.js'
@@ -23,13 +28,30 @@ function tempDir(t: TestContext): string {
 
 function connection(cluster: Partial<KubeconfigCluster>, user: KubeconfigUser | undefined): ClusterConnection {
   const server = cluster.server ?? 'https://c.example:6443'
-  const names = {contextName: 'x', clusterName: 'c', userName: user ? 'u' : undefined, namespace: 'default', source: '/kubeconfig'}
-  return {server, cluster: {server, ...cluster}, user, ...names, secrets: new Secrets(), execCredentials: new Map(), clientNode: {}}
+  const names = {
+    contextName: 'x',
+    clusterName: 'c',
+    userName: user ? 'u' : undefined,
+    namespace: 'default',
+    source: '/kubeconfig',
+  }
+  return {
+    server,
+    cluster: {server, ...cluster},
+    user,
+    ...names,
+    secrets: new Secrets(),
+    execCredentials: new Map(),
+    clientNode: {},
+  }
 }
 
 function tokenPlugin(dir: string, token: string): string {
   const command = join(dir, `plugin-${token}.sh`)
-  writeFileSync(command, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`)
+  writeFileSync(
+    command,
+    `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`,
+  )
   chmodSync(command, 0o755)
   return command
 }
@@ -41,11 +63,18 @@ test('a static token wins over an exec token, which wins over basic auth, as wit
   const dir = tempDir(t)
   const cluster = {server: 'https://c:6443'}
   const basic = {username: 'admin', password: 'pa55word-xyz'}
-  assert.deepEqual((await credentials(cluster, basic, run())).headers, {Authorization: `Basic ${b64('admin:pa55word-xyz')}`})
+  assert.deepEqual((await credentials(cluster, basic, run())).headers, {
+    Authorization: `Basic ${b64('admin:pa55word-xyz')}`,
+  })
   const withExec = {...basic, exec: exec(tokenPlugin(dir, 'exec-token-0001'))}
   assert.deepEqual((await credentials(cluster, withExec, run())).headers, {Authorization: 'Bearer exec-token-0001'})
-  assert.deepEqual((await credentials(cluster, {...withExec, token: 'static-token-0001', as: 'jane'}, run())).headers, {Authorization: 'Bearer static-token-0001', 'Impersonate-User': 'jane'})
-  assert.deepEqual((await credentials(cluster, {username: 'nopass'}, run())).headers, {Authorization: `Basic ${b64('nopass:')}`})
+  assert.deepEqual((await credentials(cluster, {...withExec, token: 'static-token-0001', as: 'jane'}, run())).headers, {
+    Authorization: 'Bearer static-token-0001',
+    'Impersonate-User': 'jane',
+  })
+  assert.deepEqual((await credentials(cluster, {username: 'nopass'}, run())).headers, {
+    Authorization: `Basic ${b64('nopass:')}`,
+  })
   assert.deepEqual(await credentials(cluster, undefined, run()), {headers: {}, tls: {}})
 })
 
@@ -54,15 +83,53 @@ test('CA, client certificate and key come from files before data; skip-verify an
   writeFileSync(join(dir, 'ca.crt'), 'CA FROM FILE')
   writeFileSync(join(dir, 'client.crt'), 'CERT FROM FILE')
   writeFileSync(join(dir, 'client.key'), 'KEY FROM FILE')
-  const cluster: KubeconfigCluster = {server: 'https://c:6443', 'certificate-authority': join(dir, 'ca.crt'), 'certificate-authority-data': b64('CA FROM DATA'), 'insecure-skip-tls-verify': true, 'tls-server-name': 'api.internal'}
-  const fromFiles = await credentials(cluster, {'client-certificate': join(dir, 'client.crt'), 'client-certificate-data': b64('CERT DATA'), 'client-key': join(dir, 'client.key')}, run())
-  assert.deepEqual(
-    Object.fromEntries(Object.entries(fromFiles.tls).map(([key, value]) => [key, Buffer.isBuffer(value) ? value.toString() : value])),
-    {rejectUnauthorized: false, servername: 'api.internal', ca: 'CA FROM FILE', cert: 'CERT FROM FILE', key: 'KEY FROM FILE'},
+  const cluster: KubeconfigCluster = {
+    server: 'https://c:6443',
+    'certificate-authority': join(dir, 'ca.crt'),
+    'certificate-authority-data': b64('CA FROM DATA'),
+    'insecure-skip-tls-verify': true,
+    'tls-server-name': 'api.internal',
+  }
+  const fromFiles = await credentials(
+    cluster,
+    {
+      'client-certificate': join(dir, 'client.crt'),
+      'client-certificate-data': b64('CERT DATA'),
+      'client-key': join(dir, 'client.key'),
+    },
+    run(),
   )
-  const fromData = await credentials({server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')}, {'client-certificate-data': b64('CERT DATA'), 'client-key-data': b64('KEY DATA')}, run())
-  assert.deepEqual([fromData.tls.ca?.toString(), fromData.tls.cert?.toString(), fromData.tls.key?.toString(), fromData.tls.rejectUnauthorized], ['CA FROM DATA', 'CERT DATA', 'KEY DATA', undefined])
-  const noUser = await credentials({server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')}, undefined, run())
+  assert.deepEqual(
+    Object.fromEntries(
+      Object.entries(fromFiles.tls).map(([key, value]) => [key, Buffer.isBuffer(value) ? value.toString() : value]),
+    ),
+    {
+      rejectUnauthorized: false,
+      servername: 'api.internal',
+      ca: 'CA FROM FILE',
+      cert: 'CERT FROM FILE',
+      key: 'KEY FROM FILE',
+    },
+  )
+  const fromData = await credentials(
+    {server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')},
+    {'client-certificate-data': b64('CERT DATA'), 'client-key-data': b64('KEY DATA')},
+    run(),
+  )
+  assert.deepEqual(
+    [
+      fromData.tls.ca?.toString(),
+      fromData.tls.cert?.toString(),
+      fromData.tls.key?.toString(),
+      fromData.tls.rejectUnauthorized,
+    ],
+    ['CA FROM DATA', 'CERT DATA', 'KEY DATA', undefined],
+  )
+  const noUser = await credentials(
+    {server: 'https://c:6443', 'certificate-authority-data': b64('CA FROM DATA')},
+    undefined,
+    run(),
+  )
   assert.equal(noUser.tls.ca?.toString(), 'CA FROM DATA', 'the cluster CA applies without a user too, as in kubectl')
 })
 
@@ -109,13 +176,16 @@ test('an auth-provider user still authenticates through client-node', async (t) 
   const {headers, dispatcher} = await kubeTransport(target)
   assert.equal(dispatcher, undefined)
   assert.equal(headers.Authorization, 'Bearer provider-token-0001')
-  assert.equal(target.secrets.redact('x provider-token-0001'), 'x <redacted>', 'added to the connection\'s secrets')
+  assert.equal(target.secrets.redact('x provider-token-0001'), 'x <redacted>', "added to the connection's secrets")
   assert.equal(redactSecrets('x provider-token-0001'), 'x provider-token-0001', 'and nowhere else')
 })
 
 test('a missing CA file of an exec user is reported as the file, not as a missing plugin', async (t) => {
   const dir = tempDir(t)
-  const target = connection({'certificate-authority': join(dir, 'missing-ca.crt')}, {exec: {...exec(tokenPlugin(dir, 'unused-token-0001')), installHint: 'install it'}})
+  const target = connection(
+    {'certificate-authority': join(dir, 'missing-ca.crt')},
+    {exec: {...exec(tokenPlugin(dir, 'unused-token-0001')), installHint: 'install it'}},
+  )
   await assert.rejects(kubeTransport(target), (error: unknown) => {
     assert.ok(error instanceof ClusterError)
     assert.match(error.message, /^user "u": cannot read .*missing-ca\.crt \(no such file, ENOENT\)$/)
@@ -127,12 +197,17 @@ test('a missing CA file of an exec user is reported as the file, not as a missin
 test('a missing exec plugin names it with the install hint; bad output is not quoted', async (t) => {
   const dir = tempDir(t)
   const missing = join(dir, 'no-such-plugin')
-  await assert.rejects(kubeTransport(connection({}, {exec: {...exec(missing), installHint: 'install it with: brew install thing\nsecond line'}})), (error: unknown) => {
-    assert.ok(error instanceof ClusterError)
-    assert.equal(error.message, `user "u": exec credential plugin "${missing}" was not found`)
-    assert.equal(error.hint, 'install it with: brew install thing')
-    return true
-  })
+  await assert.rejects(
+    kubeTransport(
+      connection({}, {exec: {...exec(missing), installHint: 'install it with: brew install thing\nsecond line'}}),
+    ),
+    (error: unknown) => {
+      assert.ok(error instanceof ClusterError)
+      assert.equal(error.message, `user "u": exec credential plugin "${missing}" was not found`)
+      assert.equal(error.hint, 'install it with: brew install thing')
+      return true
+    },
+  )
   const noisy = join(dir, 'noisy.sh')
   writeFileSync(noisy, '#!/bin/sh\necho "token: leaked-secret-value"\n')
   chmodSync(noisy, 0o755)

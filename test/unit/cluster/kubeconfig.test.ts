@@ -4,7 +4,12 @@ import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
-import {clientNodeKubeConfig, kubeconfigFiles, loadKubeconfig, mergeKubeconfigs} from '../../../src/core/read/kube/kubeconfig.js'
+import {
+  clientNodeKubeConfig,
+  kubeconfigFiles,
+  loadKubeconfig,
+  mergeKubeconfigs,
+} from '../../../src/core/read/kube/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
 
 function tempDir(t: TestContext): string {
@@ -14,23 +19,46 @@ function tempDir(t: TestContext): string {
 }
 
 /** A kubeconfig with one cluster, user and context of the given names; JSON is valid YAML. */
-function config(options: {cluster: string; server?: string; user: string; token?: string; context: string; namespace?: string; current?: string}): string {
+function config(options: {
+  cluster: string
+  server?: string
+  user: string
+  token?: string
+  context: string
+  namespace?: string
+  current?: string
+}): string {
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{name: options.cluster, cluster: {server: options.server ?? `https://${options.cluster}.example:6443`}}],
     users: [{name: options.user, user: {token: options.token ?? `token-of-${options.user}-0123456789`}}],
-    contexts: [{name: options.context, context: {cluster: options.cluster, user: options.user, ...(options.namespace ? {namespace: options.namespace} : {})}}],
+    contexts: [
+      {
+        name: options.context,
+        context: {
+          cluster: options.cluster,
+          user: options.user,
+          ...(options.namespace ? {namespace: options.namespace} : {}),
+        },
+      },
+    ],
     ...(options.current === undefined ? {} : {'current-context': options.current}),
   })
 }
 
 test('--kubeconfig is the only file read, even when KUBECONFIG is set', () => {
-  assert.deepEqual(kubeconfigFiles({kubeconfig: 'kc.yaml', cwd: '/home/dev', env: {KUBECONFIG: '/a:/b'}}), {files: ['/home/dev/kc.yaml'], explicit: true})
+  assert.deepEqual(kubeconfigFiles({kubeconfig: 'kc.yaml', cwd: '/home/dev', env: {KUBECONFIG: '/a:/b'}}), {
+    files: ['/home/dev/kc.yaml'],
+    explicit: true,
+  })
 })
 
 test('KUBECONFIG is split on the path delimiter, empty entries ignored and duplicates read once', () => {
-  assert.deepEqual(kubeconfigFiles({cwd: '/w', env: {KUBECONFIG: ['/a', '', 'rel', '/a'].join(delimiter)}}), {files: ['/a', '/w/rel'], explicit: false})
+  assert.deepEqual(kubeconfigFiles({cwd: '/w', env: {KUBECONFIG: ['/a', '', 'rel', '/a'].join(delimiter)}}), {
+    files: ['/a', '/w/rel'],
+    explicit: false,
+  })
 })
 
 test('without KUBECONFIG the file is ~/.kube/config', () => {
@@ -39,17 +67,26 @@ test('without KUBECONFIG the file is ~/.kube/config', () => {
 
 test('merging keeps the first current-context and the first entry of each name, entirely', () => {
   const merged = mergeKubeconfigs([
-    {clusters: [{name: 'red', cluster: {server: 'https://first'}}], users: [{name: 'red-user', user: {token: 'first'}}]},
+    {
+      clusters: [{name: 'red', cluster: {server: 'https://first'}}],
+      users: [{name: 'red-user', user: {token: 'first'}}],
+    },
     {
       'current-context': 'ctx-b',
-      clusters: [{name: 'red', cluster: {server: 'https://second', 'insecure-skip-tls-verify': true}}, {name: 'blue', cluster: {server: 'https://blue'}}],
+      clusters: [
+        {name: 'red', cluster: {server: 'https://second', 'insecure-skip-tls-verify': true}},
+        {name: 'blue', cluster: {server: 'https://blue'}},
+      ],
       users: [{name: 'red-user', user: {username: 'second'}}],
       contexts: [{name: 'ctx-b', context: {cluster: 'blue'}}],
     },
     {'current-context': 'ctx-c', contexts: [{name: 'ctx-b', context: {cluster: 'red'}}]},
   ])
   assert.equal(merged['current-context'], 'ctx-b')
-  assert.deepEqual(merged.clusters, [{name: 'red', cluster: {server: 'https://first'}}, {name: 'blue', cluster: {server: 'https://blue'}}])
+  assert.deepEqual(merged.clusters, [
+    {name: 'red', cluster: {server: 'https://first'}},
+    {name: 'blue', cluster: {server: 'https://blue'}},
+  ])
   assert.deepEqual(merged.users, [{name: 'red-user', user: {token: 'first'}}])
   assert.deepEqual(merged.contexts, [{name: 'ctx-b', context: {cluster: 'blue'}}])
 })
@@ -76,8 +113,20 @@ test('a second file cannot replace a user defined by the first', async (t) => {
   const dir = tempDir(t)
   const a = join(dir, 'a.yaml')
   const b = join(dir, 'b.yaml')
-  writeFileSync(a, config({cluster: 'alpha', user: 'shared', token: 'token-from-first-file-000', context: 'ctx', current: 'ctx'}))
-  writeFileSync(b, config({cluster: 'alpha', server: 'https://evil.example', user: 'shared', token: 'token-from-second-file-000', context: 'ctx'}))
+  writeFileSync(
+    a,
+    config({cluster: 'alpha', user: 'shared', token: 'token-from-first-file-000', context: 'ctx', current: 'ctx'}),
+  )
+  writeFileSync(
+    b,
+    config({
+      cluster: 'alpha',
+      server: 'https://evil.example',
+      user: 'shared',
+      token: 'token-from-second-file-000',
+      context: 'ctx',
+    }),
+  )
   const connection = await loadKubeconfig({env: {KUBECONFIG: [a, b].join(delimiter)}})
   assert.equal(connection.user?.token, 'token-from-first-file-000')
   assert.equal(connection.server, 'https://alpha.example:6443')
@@ -89,8 +138,14 @@ test('--context, --cluster, --user and -n override the kubeconfig', async (t) =>
   writeFileSync(
     file,
     JSON.stringify({
-      clusters: [{name: 'one', cluster: {server: 'https://one:6443'}}, {name: 'two', cluster: {server: 'https://two:6443/'}}],
-      users: [{name: 'u1', user: {token: 'token-u1-xxxxxxxx'}}, {name: 'u2', user: {token: 'token-u2-xxxxxxxx'}}],
+      clusters: [
+        {name: 'one', cluster: {server: 'https://one:6443'}},
+        {name: 'two', cluster: {server: 'https://two:6443/'}},
+      ],
+      users: [
+        {name: 'u1', user: {token: 'token-u1-xxxxxxxx'}},
+        {name: 'u2', user: {token: 'token-u2-xxxxxxxx'}},
+      ],
       contexts: [{name: 'c1', context: {cluster: 'one', user: 'u1', namespace: 'ns1'}}],
       'current-context': 'c1',
     }),
@@ -102,7 +157,11 @@ test('--context, --cluster, --user and -n override the kubeconfig', async (t) =>
   assert.equal(connection.namespace, 'llm')
   assert.equal(connection.user?.token, 'token-u2-xxxxxxxx')
   const kubeConfig = await clientNodeKubeConfig(connection)
-  assert.equal(kubeConfig.getCurrentUser()?.token, 'token-u2-xxxxxxxx', 'the lazily built client-node config holds the same user')
+  assert.equal(
+    kubeConfig.getCurrentUser()?.token,
+    'token-u2-xxxxxxxx',
+    'the lazily built client-node config holds the same user',
+  )
   assert.equal(kubeConfig.getContextObject(connection.contextName)?.namespace, 'llm')
   assert.equal(await clientNodeKubeConfig(connection), kubeConfig, 'and is built once per connection')
 })
@@ -134,7 +193,20 @@ test('exec plugins get KUBERNETES_EXEC_INFO and a relative command resolved agai
     file,
     JSON.stringify({
       clusters: [{name: 'c', cluster: {server: 'https://c:6443'}}],
-      users: [{name: 'u', user: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command: './bin/get-token', args: ['--x'], interactiveMode: 'Never', provideClusterInfo: true}}}],
+      users: [
+        {
+          name: 'u',
+          user: {
+            exec: {
+              apiVersion: 'client.authentication.k8s.io/v1',
+              command: './bin/get-token',
+              args: ['--x'],
+              interactiveMode: 'Never',
+              provideClusterInfo: true,
+            },
+          },
+        },
+      ],
       contexts: [{name: 'x', context: {cluster: 'c', user: 'u'}}],
       'current-context': 'x',
     }),
@@ -142,13 +214,20 @@ test('exec plugins get KUBERNETES_EXEC_INFO and a relative command resolved agai
   const exec = (await loadKubeconfig({kubeconfig: file, env: {}})).user?.exec!
   assert.equal(exec.command, join(dir, 'bin', 'get-token'))
   const info = JSON.parse(exec.env.find((item: {name: string}) => item.name === 'KUBERNETES_EXEC_INFO')!.value)
-  assert.deepEqual(info, {apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: {interactive: false, cluster: {server: 'https://c:6443'}}})
+  assert.deepEqual(info, {
+    apiVersion: 'client.authentication.k8s.io/v1',
+    kind: 'ExecCredential',
+    spec: {interactive: false, cluster: {server: 'https://c:6443'}},
+  })
 })
 
 test('an exec plugin token authenticates requests and a failing plugin is a ClusterError with its install hint', async (t) => {
   const dir = tempDir(t)
   const plugin = join(dir, 'plugin.sh')
-  writeFileSync(plugin, '#!/bin/sh\necho "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"exec-token-abcdef123\\"}}"\n')
+  writeFileSync(
+    plugin,
+    '#!/bin/sh\necho "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"exec-token-abcdef123\\"}}"\n',
+  )
   chmodSync(plugin, 0o755)
   const failing = join(dir, 'failing.sh')
   writeFileSync(failing, '#!/bin/sh\necho "error: session expired, run login" >&2\nexit 1\n')
@@ -159,7 +238,18 @@ test('an exec plugin token authenticates requests and a failing plugin is a Clus
       file,
       JSON.stringify({
         clusters: [{name: 'c', cluster: {server: 'https://127.0.0.1:1'}}],
-        users: [{name: 'u', user: {exec: {apiVersion: 'client.authentication.k8s.io/v1', command, installHint: 'install it with: brew install thing'}}}],
+        users: [
+          {
+            name: 'u',
+            user: {
+              exec: {
+                apiVersion: 'client.authentication.k8s.io/v1',
+                command,
+                installHint: 'install it with: brew install thing',
+              },
+            },
+          },
+        ],
         contexts: [{name: 'x', context: {cluster: 'c', user: 'u'}}],
         'current-context': 'x',
       }),
@@ -171,15 +261,18 @@ test('an exec plugin token authenticates requests and a failing plugin is a Clus
   const secrets = new Secrets()
   await createKubeReader(await loadKubeconfig({kubeconfig: write('ok', plugin), env: {}, secrets}))
   const message = 'Bearer-less exec-token-abcdef123'
-  assert.equal(secrets.redact(message), 'Bearer-less <redacted>', 'the exec token is added to the run\'s secrets')
+  assert.equal(secrets.redact(message), 'Bearer-less <redacted>', "the exec token is added to the run's secrets")
   assert.equal(redactSecrets(message), message, 'no other run (or module) holds it')
-  await assert.rejects(createKubeReader(await loadKubeconfig({kubeconfig: write('bad', failing), env: {}})), (error: unknown) => {
-    assert.ok(error instanceof ClusterError)
-    const failed = 'failed: error: session expired, run login'
-    assert.equal(error.message, `user "u": exec credential plugin "${failing}" ${failed}`)
-    assert.equal(error.hint, 'install it with: brew install thing')
-    return true
-  })
+  await assert.rejects(
+    createKubeReader(await loadKubeconfig({kubeconfig: write('bad', failing), env: {}})),
+    (error: unknown) => {
+      assert.ok(error instanceof ClusterError)
+      const failed = 'failed: error: session expired, run login'
+      assert.equal(error.message, `user "u": exec credential plugin "${failing}" ${failed}`)
+      assert.equal(error.hint, 'install it with: brew install thing')
+      return true
+    },
+  )
 })
 
 test('a missing --kubeconfig file is a ClusterError naming it', async () => {

@@ -6,14 +6,20 @@ import type {KubeReader, KubeResponse} from '../../../src/core/read/kube/kube-cl
 import {ClusterError, PrometheusError} from '../../../src/core/errors.js'
 
 /** A KubeReader (the interface, not HTTP) whose answers are given per path and selector. */
-function reader(answer: (path: string, query: Record<string, string | undefined>) => Promise<KubeResponse>): KubeReader {
+function reader(
+  answer: (path: string, query: Record<string, string | undefined>) => Promise<KubeResponse>,
+): KubeReader {
   return {server: 'https://api', requestCount: 0, get: (path, query = {}) => answer(path, query)}
 }
 
 const forbidden: KubeResponse = {kind: 'error', code: 403, status: {code: 403, message: 'forbidden'}}
 const operated: KubeResponse = {
   kind: 'ok',
-  body: {items: [{metadata: {name: 'prometheus-operated', namespace: 'monitoring'}, spec: {ports: [{name: 'web', port: 9090}]}}]},
+  body: {
+    items: [
+      {metadata: {name: 'prometheus-operated', namespace: 'monitoring'}, spec: {ports: [{name: 'web', port: 9090}]}},
+    ],
+  },
 }
 
 test('error answers (403, 404) mean "not found here"', async () => {
@@ -28,8 +34,10 @@ test('a probe that fails is not "no Service": the lookup fails with its cause', 
   })
   await assert.rejects(findPrometheusServices(failing), (error: unknown) => {
     assert.ok(error instanceof PrometheusError)
-    assert.equal(error.message,
-      'no Prometheus URL found: the lookup of Prometheus Services failed: API server https://api: no answer within 1s')
+    assert.equal(
+      error.message,
+      'no Prometheus URL found: the lookup of Prometheus Services failed: API server https://api: no answer within 1s',
+    )
     assert.equal(error.cause, timeout)
     return true
   })

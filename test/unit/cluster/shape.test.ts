@@ -16,18 +16,44 @@ test('the CRD schema tells each shape and shape-A release apart', () => {
 
 test('shape-A releases follow the recipe: no conditions is v0.0.1, variantCost with sloClassRef is v0.0.5', () => {
   const schema = (spec: string[], status: string[]) => ({
-    spec: {versions: [{name: 'v1alpha1', schema: {openAPIV3Schema: {properties: {spec: {properties: Object.fromEntries(spec.map((field) => [field, {}]))}, status: {properties: Object.fromEntries(status.map((field) => [field, {}]))}}}}}]},
+    spec: {
+      versions: [
+        {
+          name: 'v1alpha1',
+          schema: {
+            openAPIV3Schema: {
+              properties: {
+                spec: {properties: Object.fromEntries(spec.map((field) => [field, {}]))},
+                status: {properties: Object.fromEntries(status.map((field) => [field, {}]))},
+              },
+            },
+          },
+        },
+      ],
+    },
   })
   assert.equal(detectCrdShape(schema(['modelID', 'modelProfile', 'sloClassRef'], ['currentAlloc']))?.release, 'v0.0.1')
-  assert.equal(detectCrdShape(schema(['modelID', 'modelProfile', 'sloClassRef', 'variantCost'], ['conditions']))?.release, 'v0.0.5')
-  assert.deepEqual(detectCrdShape(schema(['modelID', 'variantID', 'scaleTargetRef', 'minReplicas'], [])), {shape: 'B2', hasReplicaBounds: true})
-  assert.deepEqual(detectCrdShape(schema(['modelID', 'scaleTargetRef', 'minReplicas', 'maxReplicas'], [])), {shape: 'C', hasReplicaBounds: true})
+  assert.equal(
+    detectCrdShape(schema(['modelID', 'modelProfile', 'sloClassRef', 'variantCost'], ['conditions']))?.release,
+    'v0.0.5',
+  )
+  assert.deepEqual(detectCrdShape(schema(['modelID', 'variantID', 'scaleTargetRef', 'minReplicas'], [])), {
+    shape: 'B2',
+    hasReplicaBounds: true,
+  })
+  assert.deepEqual(detectCrdShape(schema(['modelID', 'scaleTargetRef', 'minReplicas', 'maxReplicas'], [])), {
+    shape: 'C',
+    hasReplicaBounds: true,
+  })
   assert.equal(detectCrdShape(schema(['somethingElse'], [])), undefined)
   assert.equal(detectCrdShape(undefined), undefined)
 })
 
 test('each fixture VA is recognised from its own fields', () => {
-  const vaShape = (file: string) => clusterFixture(file).filter((object) => object.kind === 'VariantAutoscaling').map(detectObjectShape)
+  const vaShape = (file: string) =>
+    clusterFixture(file)
+      .filter((object) => object.kind === 'VariantAutoscaling')
+      .map(detectObjectShape)
   assert.deepEqual(vaShape('shape-a-v0.0.4'), ['A', 'A'])
   assert.deepEqual(vaShape('shape-a-v0.4.2'), ['A'])
   assert.deepEqual(vaShape('shape-b0'), ['B0'])
@@ -36,7 +62,10 @@ test('each fixture VA is recognised from its own fields', () => {
 })
 
 test('per-object detection covers B2, the bare A of the v0.4.x chart, and objects without a spec', () => {
-  assert.equal(detectObjectShape({spec: {modelID: 'm', variantID: 'm-A100-1', scaleTargetRef: {kind: 'Deployment', name: 'd'}}}), 'B2')
+  assert.equal(
+    detectObjectShape({spec: {modelID: 'm', variantID: 'm-A100-1', scaleTargetRef: {kind: 'Deployment', name: 'd'}}}),
+    'B2',
+  )
   assert.equal(detectObjectShape({spec: {modelID: 'm', variantCost: '10.0'}}), 'A')
   // B1's CRD defaults minReplicas, so a B object served without it comes from a B0 cluster.
   assert.equal(detectObjectShape({spec: {modelID: 'm', variantID: 'm-A100-1'}}), 'B0')

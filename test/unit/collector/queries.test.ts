@@ -31,13 +31,19 @@ test('for one scope the WVA profiles send the controller text plus a by clause',
     controllerText(promql('wva-v0.0.3', 'ttft')),
     `sum(rate(vllm:time_to_first_token_seconds_sum{${sel}}[1m]))/sum(rate(vllm:time_to_first_token_seconds_count{${sel}}[1m]))`,
   )
-  assert.equal(controllerText(promql('wva-v0.0.1', 'arrivalRate')), `sum(rate(vllm:request_success_total{${sel}}[1m])) * 60`)
+  assert.equal(
+    controllerText(promql('wva-v0.0.1', 'arrivalRate')),
+    `sum(rate(vllm:request_success_total{${sel}}[1m])) * 60`,
+  )
   assert.equal(
     controllerText(promql('wva-v0.0.1', 'ttft')),
     `sum(rate(vllm:request_queue_time_seconds_sum{${sel}}[1m]))/sum(rate(vllm:request_queue_time_seconds_count{${sel}}[1m]))`,
   )
   assert.deepEqual(collectorProfiles['wva-4cf6eb6'].quantities, collectorProfiles['wva-v0.0.1'].quantities)
-  assert.deepEqual(collectorProfiles['wva-v0.0.1'].quantities.find((q) => q.quantity === 'avgInputTokens'), {quantity: 'avgInputTokens', kind: 'constant', value: 0})
+  assert.deepEqual(
+    collectorProfiles['wva-v0.0.1'].quantities.find((q) => q.quantity === 'avgInputTokens'),
+    {quantity: 'avgInputTokens', kind: 'constant', value: 0},
+  )
   assert.equal(
     promql('wva-v0.5', 'avgOutputTokens', single, '5m'),
     `max by (model_name, namespace) (rate(vllm:request_generation_tokens_sum{${sel}}[5m]) / rate(vllm:request_generation_tokens_count{${sel}}[5m]))`,
@@ -46,9 +52,18 @@ test('for one scope the WVA profiles send the controller text plus a by clause',
 
 test('the kubectl-va ITL prefers inter_token_latency per pod and guards the denominator', () => {
   const itl = promql('kubectl-va', 'itl')
-  assert.match(itl, /^sum by \(model_name, namespace\) \(sum by \(model_name, namespace, pod, instance\) \(rate\(vllm:inter_token_latency_seconds_sum\{/)
-  assert.match(itl, / or sum by \(model_name, namespace, pod, instance\) \(rate\(vllm:time_per_output_token_seconds_count\{[^}]*\}\[1m\]\)\)\) > 0\)$/)
-  assert.match(promql('kubectl-va', 'ttft'), / \/ \(sum by \(model_name, namespace\) \(rate\(vllm:time_to_first_token_seconds_count\{.*\}\[1m\]\)\) > 0\)$/)
+  assert.match(
+    itl,
+    /^sum by \(model_name, namespace\) \(sum by \(model_name, namespace, pod, instance\) \(rate\(vllm:inter_token_latency_seconds_sum\{/,
+  )
+  assert.match(
+    itl,
+    / or sum by \(model_name, namespace, pod, instance\) \(rate\(vllm:time_per_output_token_seconds_count\{[^}]*\}\[1m\]\)\)\) > 0\)$/,
+  )
+  assert.match(
+    promql('kubectl-va', 'ttft'),
+    / \/ \(sum by \(model_name, namespace\) \(rate\(vllm:time_to_first_token_seconds_count\{.*\}\[1m\]\)\) > 0\)$/,
+  )
 })
 
 test('a batched selector covers all namespaces and models once, sorted', () => {
@@ -89,7 +104,14 @@ test('ranges split into chunks of at most 11,000 points that continue one step l
     {start: new Date(11_000_000), end: new Date(11_000_000)},
   ])
   const small = chunkRange(start, new Date(95_000), 10, 4)
-  assert.deepEqual(small.map((c) => [c.start.getTime() / 1000, c.end.getTime() / 1000]), [[0, 30], [40, 70], [80, 95]])
+  assert.deepEqual(
+    small.map((c) => [c.start.getTime() / 1000, c.end.getTime() / 1000]),
+    [
+      [0, 30],
+      [40, 70],
+      [80, 95],
+    ],
+  )
   for (const chunk of chunkRange(start, new Date(86_400_000 * 7), 15)) {
     assert.ok((chunk.end.getTime() - chunk.start.getTime()) / 15_000 + 1 <= maxPointsPerSeries)
   }

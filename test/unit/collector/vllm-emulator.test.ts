@@ -29,7 +29,11 @@ test('the 0.10 emulator uses the names, types and label names of the real vLLM 0
     assert.ok(captured, `${name} is not in the capture`)
     assert.equal(family.type, captured.type, `${name} type`)
     // cache_config_info: we emit a subset of the config labels.
-    if (name === 'vllm:cache_config_info') assert.ok(family.labelNames.every((l) => captured.labelNames.includes(l)), `${name} labels`)
+    if (name === 'vllm:cache_config_info')
+      assert.ok(
+        family.labelNames.every((l) => captured.labelNames.includes(l)),
+        `${name} labels`,
+      )
     else assert.deepEqual(family.labelNames, captured.labelNames, `${name} label names`)
     assert.deepEqual(family.sampleNames, captured.sampleNames, `${name} sample names`)
   }
@@ -57,13 +61,17 @@ test('the V0 emulator matches the vLLM 0.4.3 capture: model_name only, no _creat
     const captured = real.get(name)
     assert.ok(captured, `${name} is not in the V0 capture`)
     assert.equal(family.type, captured.type, `${name} type`)
-    if (name !== 'vllm:cache_config_info') assert.deepEqual(family.labelNames, captured.labelNames, `${name} label names`)
+    if (name !== 'vllm:cache_config_info')
+      assert.deepEqual(family.labelNames, captured.labelNames, `${name} label names`)
   }
 })
 
 test('emulated counters advance at the configured rate and histograms keep their mean', () => {
   const text = renderVllmMetrics({...options, version: '0.12', promptTokens: 100, ttftS: 0.25}, 1_000, 11_000)
-  assert.match(text, /^vllm:request_success_total\{engine="0",finished_reason="stop",model_name="Qwen\/Qwen3-4B-Instruct-2507-FP8"\} 30\.0$/m)
+  assert.match(
+    text,
+    /^vllm:request_success_total\{engine="0",finished_reason="stop",model_name="Qwen\/Qwen3-4B-Instruct-2507-FP8"\} 30\.0$/m,
+  )
   assert.match(text, /^vllm:request_prompt_tokens_sum\{[^}]*\} 3000\.0$/m)
   assert.match(text, /^vllm:time_to_first_token_seconds_sum\{[^}]*\} 7\.5$/m)
   assert.match(text, /^vllm:time_to_first_token_seconds_bucket\{engine="0",le="0\.25",[^}]*\} 30\.0$/m)

@@ -13,14 +13,17 @@ import {stepLoad} from '../../../src/core/simulate/replay.js'
 import {repoRoot} from '../../support/paths.js'
 
 // The quickstart's VAs, ConfigMaps and Deployments, with our own MetricsSnapshot instead of its own.
-const quickstart = readFileSync(`${repoRoot}/examples/quickstart.yaml`, 'utf8')
-  .replace(/apiVersion: kubectl-va[\s\S]*$/, '')
+const quickstart = readFileSync(`${repoRoot}/examples/quickstart.yaml`, 'utf8').replace(
+  /apiVersion: kubectl-va[\s\S]*$/,
+  '',
+)
 
 function snapshot(models: string): string {
   return `apiVersion: kubectl-va.llmd.ai/v1alpha1\nkind: MetricsSnapshot\nmodels:\n${models}\n`
 }
 
-const llamaBusy = '- {namespace: llm, modelID: meta/llama-3.1-8b, ' +
+const llamaBusy =
+  '- {namespace: llm, modelID: meta/llama-3.1-8b, ' +
   'arrivalRate: 8200.5, avgInputTokens: 512.3, avgOutputTokens: 250.9}'
 /** A models[] line for granite with these fields. */
 const graniteEntry = (fields: string) => `- {namespace: llm, modelID: ibm/granite-13b, ${fields}}`
@@ -75,9 +78,12 @@ describe('a known zero arrival rate', () => {
     const item = granite(items)
     assert.equal(item.outcome, 'skipped')
     assert.equal(item.load, null)
-    assert.equal(item.reason, 'no load for model "ibm/granite-13b" in namespace llm (missing arrival rate, average ' +
-      'input tokens, average output tokens): no MetricsSnapshot entry lists it; add one (docs/metrics-snapshot.md), ' +
-      'or pass --arrival-rate, --input-tokens and --output-tokens')
+    assert.equal(
+      item.reason,
+      'no load for model "ibm/granite-13b" in namespace llm (missing arrival rate, average ' +
+        'input tokens, average output tokens): no MetricsSnapshot entry lists it; add one (docs/metrics-snapshot.md), ' +
+        'or pass --arrival-rate, --input-tokens and --output-tokens',
+    )
   })
 
   test('does not stand in for token averages at a rate that is not 0', async () => {
@@ -85,14 +91,20 @@ describe('a known zero arrival rate', () => {
     const item = granite(items)
     assert.equal(item.outcome, 'skipped')
     assert.deepEqual(item.load, {arrivalRate: 100, avgInputTokens: null, avgOutputTokens: null})
-    assert.ok(item.reason!.endsWith(': its MetricsSnapshot entry has no avgInputTokens and avgOutputTokens, which a ' +
-      'rate of 100 req/min needs; add them, or pass --input-tokens and --output-tokens'), item.reason!)
+    assert.ok(
+      item.reason!.endsWith(
+        ': its MetricsSnapshot entry has no avgInputTokens and avgOutputTokens, which a ' +
+          'rate of 100 req/min needs; add them, or pass --input-tokens and --output-tokens',
+      ),
+      item.reason!,
+    )
   })
 
   test('shape B (e46bd4b): 1 replica, or 0 with scale-to-zero and no request in the window', async () => {
     const text = readFileSync(`${repoRoot}/test/fixtures/cluster/shape-b1.yaml`, 'utf8')
     const models = snapshot('- {namespace: llm, modelID: meta/llama-3.1-8b, arrivalRate: 0}')
-    const costs = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: accelerator-unit-costs}\n' +
+    const costs =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: accelerator-unit-costs}\n' +
       'data: {A100: \'{"cost": "40"}\'}\n'
     const {sources} = await readManifests(['-'], {stdin: async () => `${text}\n---\n${costs}---\n${models}`})
     const slo = {sloTtftMs: 500, sloItlMs: 24}
@@ -120,8 +132,11 @@ describe('a rate scaled beyond float32', () => {
   test('stops a replay with a usage error naming the VA and the step', () => {
     const point = {timeMs: 0, arrivalRateRpm: 5000, avgInputTokens: 100, avgOutputTokens: 100}
     const object = 'variantautoscaling llm/a at 1970-01-01T00:00:00.000Z'
-    assert.throws(() => stepLoad(point, {loadScale: 1e38}, object), (error) =>
-      error instanceof UsageError && error.message.startsWith(`${object}: arrival rate 5000 req/min × --load-scale`))
+    assert.throws(
+      () => stepLoad(point, {loadScale: 1e38}, object),
+      (error) =>
+        error instanceof UsageError && error.message.startsWith(`${object}: arrival rate 5000 req/min × --load-scale`),
+    )
     const idle = {arrivalRateRpm: 0, avgInputTokens: 0, avgOutputTokens: 0}
     assert.deepEqual(stepLoad({timeMs: 0, arrivalRateRpm: 5000}, {loadScale: 0}), idle)
   })
@@ -134,11 +149,16 @@ describe('one bad MetricsSnapshot entry', () => {
     assert.equal(items.find((item) => item.name === 'llama-8b-h100')!.outcome, 'allocated')
     assert.equal(granite(items).outcome, 'skipped')
     assert.match(granite(items).reason!, /: its MetricsSnapshot entry \(<stdin>:\d+ models\[1\]\) is invalid: /)
-    assert.ok(granite(items).reason!.endsWith('is invalid: arrivalRate: must not be negative, got -5; fix the entry, ' +
-      'or pass --arrival-rate, --input-tokens and --output-tokens'))
-    assert.deepEqual(warnings.map((warning) => warning.replace(/^<stdin>:\d+: /, '')), [
-      'MetricsSnapshot models[1]: arrivalRate: must not be negative, got -5; the entry is ignored',
-    ])
+    assert.ok(
+      granite(items).reason!.endsWith(
+        'is invalid: arrivalRate: must not be negative, got -5; fix the entry, ' +
+          'or pass --arrival-rate, --input-tokens and --output-tokens',
+      ),
+    )
+    assert.deepEqual(
+      warnings.map((warning) => warning.replace(/^<stdin>:\d+: /, '')),
+      ['MetricsSnapshot models[1]: arrivalRate: must not be negative, got -5; the entry is ignored'],
+    )
   })
 
   test('what-if flags for every quantity still decide its model', async () => {
@@ -155,11 +175,20 @@ describe('one bad MetricsSnapshot entry', () => {
       window: 5,
       models: [{namespace: 'llm', modelID: 'm', arrivalRate: 1}],
       pods: [{name: 'p0', kvCacheUsage: 0.5}, {name: 'p1', kvCacheUsage: -1}, 'p2'],
-      requestsInRetention: [{namespace: 'a', modelID: 'm', requests: 3}, {namespace: 'x', modelID: 'y', requests: -1}],
+      requestsInRetention: [
+        {namespace: 'a', modelID: 'm', requests: 3},
+        {namespace: 'x', modelID: 'y', requests: -1},
+      ],
     })
     const paths = ['time', 'window', 'pods[1].kvCacheUsage', 'pods[2].name', 'requestsInRetention[1]']
-    assert.deepEqual(parsed.problems.map((problem) => problem.path), paths)
-    assert.deepEqual(parsed.snapshot?.pods?.map((pod) => pod.name), ['p0'])
+    assert.deepEqual(
+      parsed.problems.map((problem) => problem.path),
+      paths,
+    )
+    assert.deepEqual(
+      parsed.snapshot?.pods?.map((pod) => pod.name),
+      ['p0'],
+    )
     assert.deepEqual(parsed.snapshot?.requestsInRetention, [{namespace: 'a', modelID: 'm', requests: 3}])
     assert.deepEqual(parsed.snapshot?.models, [{namespace: 'llm', modelID: 'm', arrivalRateRpm: 1}])
   })

@@ -11,9 +11,15 @@ import {fixturePath, repoRoot} from '../../support/paths.js'
 test('the quickstart example yields two VAs, two Deployments, two ConfigMaps and one snapshot', async () => {
   const {sources, problems} = await readManifests([`${repoRoot}/examples/quickstart.yaml`])
   assert.deepEqual(problems, [])
-  assert.deepEqual(sources.variantAutoscalings.map((va) => va.metadata?.name), ['llama-8b-h100', 'granite-13b-l40s'])
+  assert.deepEqual(
+    sources.variantAutoscalings.map((va) => va.metadata?.name),
+    ['llama-8b-h100', 'granite-13b-l40s'],
+  )
   assert.equal(sources.deployments.length, 2)
-  assert.deepEqual(sources.configMaps.map((cm) => cm.metadata?.name), ['service-classes-config', 'accelerator-unit-costs'])
+  assert.deepEqual(
+    sources.configMaps.map((cm) => cm.metadata?.name),
+    ['service-classes-config', 'accelerator-unit-costs'],
+  )
   assert.equal(sources.metricsSnapshots[0]?.models[0]?.arrivalRateRpm, 8200.5)
 })
 
@@ -32,7 +38,10 @@ test('unparsable YAML is reported with file and line, and other files are still 
 })
 
 test('a path that does not exist is an input error', async () => {
-  await assert.rejects(readManifests(['/nonexistent/path.yaml']), {name: 'InputError', message: /the path "\/nonexistent\/path.yaml": does not exist/})
+  await assert.rejects(readManifests(['/nonexistent/path.yaml']), {
+    name: 'InputError',
+    message: /the path "\/nonexistent\/path.yaml": does not exist/,
+  })
 })
 
 test('a path that cannot be read is not "does not exist": a symbolic link loop says what it is', async (t) => {
@@ -48,26 +57,37 @@ test('a path that cannot be read is not "does not exist": a symbolic link loop s
 })
 
 test('kind: List documents are expanded and JSON is accepted', async () => {
-  const list = JSON.stringify({apiVersion: 'v1', kind: 'List', items: [{apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'a'}}, {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'b'}}]})
+  const list = JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'a'}},
+      {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'b'}},
+    ],
+  })
   const {sources} = await readManifests(['-'], {stdin: async () => list})
   assert.equal(sources.configMaps.length, 1)
   assert.equal(sources.deployments.length, 1)
 })
 
 test('a MetricsSnapshot sets each bad entry aside alone, with every problem and its path', () => {
-  const parsed = parseMetricsSnapshot({
-    apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
-    kind: 'MetricsSnapshot',
-    models: [
-      {namespace: 'llm', modelID: 'm', arrivalRate: -3, avgInputTokens: '+Inf', avgOutputTokens: 'many'},
-      {modelID: 'x'},
-      {namespace: 'llm', modelID: 'ok', arrivalRate: 5, avgInputTokens: 10, avgOutputTokens: 20},
-    ],
-  }, 'f.yaml:1')
+  const parsed = parseMetricsSnapshot(
+    {
+      apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+      kind: 'MetricsSnapshot',
+      models: [
+        {namespace: 'llm', modelID: 'm', arrivalRate: -3, avgInputTokens: '+Inf', avgOutputTokens: 'many'},
+        {modelID: 'x'},
+        {namespace: 'llm', modelID: 'ok', arrivalRate: 5, avgInputTokens: 10, avgOutputTokens: 20},
+      ],
+    },
+    'f.yaml:1',
+  )
   assert.deepEqual(parsed.problems, [
     {
       path: 'models[0]',
-      message: 'arrivalRate: must not be negative, got -3, avgInputTokens: is +Inf; omit the field when there is no ' +
+      message:
+        'arrivalRate: must not be negative, got -3, avgInputTokens: is +Inf; omit the field when there is no ' +
         'data, avgOutputTokens: must be a number, got string "many"; the entry is ignored',
     },
     {path: 'models[1]', message: 'namespace: required string, got undefined; the entry is ignored'},

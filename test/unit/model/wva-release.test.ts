@@ -63,7 +63,13 @@ test('v0.6 and v0.7: the bounded CRD plus the image tag', () => {
   const v07 = detectWvaRelease({crd: boundedCrd(false), controllerDeployment: controller('ghcr.io/llm-d/wva:v0.7.0')})
   assert.equal(v07.label, 'v0.7')
   assert.equal(v07.release, 'v0.7')
-  assert.deepEqual(v07.evidence.map((e) => [e.source, e.used]), [['image', true], ['crd', true]])
+  assert.deepEqual(
+    v07.evidence.map((e) => [e.source, e.used]),
+    [
+      ['image', true],
+      ['crd', true],
+    ],
+  )
   assert.deepEqual(v07.conflicts, [])
   // Without a usable tag, the old main ConfigMap name narrows v0.6-v0.9 to v0.6-v0.7.
   const untagged = detectWvaRelease({
@@ -127,7 +133,10 @@ test('contradicting evidence is set aside and reported; weak evidence never over
   // Helm never upgrades CRDs: a v0.7 controller over a v0.5 CRD.
   const stale = detectWvaRelease({crd: fixtureCrd('crd-c'), controllerImageTag: 'v0.7.0'})
   assert.equal(stale.label, 'v0.7')
-  assert.deepEqual(stale.evidence.map((e) => e.used), [true, false])
+  assert.deepEqual(
+    stale.evidence.map((e) => e.used),
+    [true, false],
+  )
   assert.equal(stale.conflicts.length, 1)
   assert.match(stale.conflicts[0]!, /suggests v0\.5\.0-v0\.5\.1, which contradicts v0\.7 from controller image tag/)
   // A leftover old-name ConfigMap next to annotated scalers: the scalers win.

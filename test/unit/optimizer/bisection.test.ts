@@ -61,7 +61,7 @@ function random(seed: number): () => number {
 }
 
 describe('binarySearch stops at its fixed point', () => {
-  test('same result as upstream\'s 100 steps on 5000 random float32 curves, never more evaluations', () => {
+  test("same result as upstream's 100 steps on 5000 random float32 curves, never more evaluations", () => {
     const next = random(42)
     let saved = 0
     for (let index = 0; index < 5000; index++) {

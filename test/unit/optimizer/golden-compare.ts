@@ -40,7 +40,10 @@ const SPECIAL_NUMBERS: Record<string, number> = {
 export function compareGolden(expected: unknown, actual: unknown, path = '$'): Mismatch[] {
   if (expected === null || typeof expected !== 'object') return compareLeaf(expected, actual, path)
   if (Array.isArray(expected)) {
-    if (!Array.isArray(actual) || actual.length !== expected.length) return [{path: `${path}.length`, expected: expected.length, actual: Array.isArray(actual) ? actual.length : actual}]
+    if (!Array.isArray(actual) || actual.length !== expected.length)
+      return [
+        {path: `${path}.length`, expected: expected.length, actual: Array.isArray(actual) ? actual.length : actual},
+      ]
     return expected.flatMap((item, index) => compareGolden(item, actual[index], `${path}[${index}]`))
   }
   if (actual === null || typeof actual !== 'object') return [{path, expected: '<object>', actual}]
@@ -52,13 +55,15 @@ function compareLeaf(expected: unknown, actual: unknown, path: string): Mismatch
   if (typeof expected === 'string' && expected in SPECIAL_NUMBERS && typeof actual === 'number') {
     return Object.is(SPECIAL_NUMBERS[expected], actual) ? [] : [{path, expected, actual}]
   }
-  if (typeof expected !== 'number' || typeof actual !== 'number') return expected === actual ? [] : [{path, expected, actual}]
+  if (typeof expected !== 'number' || typeof actual !== 'number')
+    return expected === actual ? [] : [{path, expected, actual}]
   const key = path.slice(path.lastIndexOf('.') + 1)
   if (INTEGER_KEYS.has(key)) return expected === actual ? [] : [{path, expected, actual}]
   if (Object.is(expected, actual)) return []
   const difference = Math.abs(actual - expected)
   const relativeError = expected === 0 ? Number.POSITIVE_INFINITY : difference / Math.abs(expected)
-  const within = Math.abs(expected) < ABSOLUTE_BELOW ? difference <= ABSOLUTE_TOLERANCE : relativeError <= RELATIVE_TOLERANCE
+  const within =
+    Math.abs(expected) < ABSOLUTE_BELOW ? difference <= ABSOLUTE_TOLERANCE : relativeError <= RELATIVE_TOLERANCE
   return within ? [] : [{path, expected, actual, relativeError}]
 }
 

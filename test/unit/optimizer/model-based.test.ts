@@ -91,7 +91,9 @@ describe('shape B (e46bd4b) replica rules', () => {
   })
 
   test('requests in the retention window keep one replica even with scale-to-zero', () => {
-    const decision = decideModelBased(va({arrivalRateRpm: 0, minReplicas: 0, scaleToZero: true, requestsInRetentionWindow: 4}))
+    const decision = decideModelBased(
+      va({arrivalRateRpm: 0, minReplicas: 0, scaleToZero: true, requestsInRetentionWindow: 4}),
+    )
     assert.equal(decision.desired?.numReplicas, 1)
   })
 
@@ -115,12 +117,18 @@ describe('shape B (e46bd4b) replica rules', () => {
 describe('controller glue', () => {
   test('perf params need at least two keys in each map', () => {
     const decision = decideModelBased(va({decodeParms: {alpha: '1'}}))
-    assert.deepEqual([decision.outcome, decision.outcome === 'skipped' && decision.reason], ['skipped', 'length of decodeParms should be 2'])
+    assert.deepEqual(
+      [decision.outcome, decision.outcome === 'skipped' && decision.reason],
+      ['skipped', 'length of decodeParms should be 2'],
+    )
   })
 
   test('a value that overflows float32 skips the VA like upstream ParseFloat(s, 32)', () => {
     const decision = decideModelBased(va({prefillParms: {gamma: '1e40', delta: '0.001'}}))
-    assert.equal(decision.outcome === 'skipped' && decision.reason, 'gamma: strconv.ParseFloat: parsing "1e40": value out of range')
+    assert.equal(
+      decision.outcome === 'skipped' && decision.reason,
+      'gamma: strconv.ParseFloat: parsing "1e40": value out of range',
+    )
   })
 
   test('a trailing unit is not a number, unlike JavaScript parseFloat', () => {
@@ -137,7 +145,9 @@ describe('analyzer hooks', () => {
     const calls: string[] = []
     const recording: AnalyzerHooks = {
       sizeReplica(config, request, targets) {
-        calls.push(`size N=${config.maxBatchSize} Q=${config.maxQueueSize} out=${request.avgOutputTokens} itl=${targets.itlMs}`)
+        calls.push(
+          `size N=${config.maxBatchSize} Q=${config.maxQueueSize} out=${request.avgOutputTokens} itl=${targets.itlMs}`,
+        )
         return DIRECT_ANALYZER_HOOKS.sizeReplica(config, request, targets)
       },
       analyzeReplica(analyzer, rateRps) {

@@ -3,7 +3,12 @@ import {describe, test} from 'node:test'
 
 import {decideModelBased, type ModelBasedInput} from '../../../src/core/decide/queueing/model-based.js'
 import {selectUnlimited} from '../../../src/core/decide/queueing/solver-unlimited.js'
-import {buildSystem, computeCandidates, createServerAllocation, type SystemSpec} from '../../../src/core/decide/queueing/system.js'
+import {
+  buildSystem,
+  computeCandidates,
+  createServerAllocation,
+  type SystemSpec,
+} from '../../../src/core/decide/queueing/system.js'
 import {assertMatchesGolden, readGolden} from './golden-compare.js'
 
 interface OptimizerCase {
@@ -63,7 +68,13 @@ function coreSystem(input: CoreInput): SystemSpec {
     },
     serviceClassData: {
       serviceClasses: [
-        {name: 'class', priority: 1, modelTargets: [{model: 'model', 'slo-itl': input.sloItlMs, 'slo-ttft': input.sloTtftMs, 'slo-tps': input.sloTps}]},
+        {
+          name: 'class',
+          priority: 1,
+          modelTargets: [
+            {model: 'model', 'slo-itl': input.sloItlMs, 'slo-ttft': input.sloTtftMs, 'slo-tps': input.sloTps},
+          ],
+        },
       ],
     },
     serverData: {

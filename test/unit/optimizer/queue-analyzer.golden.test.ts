@@ -57,7 +57,12 @@ function runAnalyzerCase(input: AnalyzerCase['input']): Record<string, unknown> 
     analyze: ratesRps.map((rateRps) => ({rateRps, ...analyzeRate(analyzer, rateRps)})),
     size: (input.targets ?? []).map((target) => {
       const targets = {ttftMs: f32(target.ttftMs), itlMs: f32(target.itlMs), tps: f32(target.tps)}
-      return {targetTTFTMs: targets.ttftMs, targetITLMs: targets.itlMs, targetTPS: targets.tps, ...sizeForTargets(analyzer, targets)}
+      return {
+        targetTTFTMs: targets.ttftMs,
+        targetITLMs: targets.itlMs,
+        targetTPS: targets.tps,
+        ...sizeForTargets(analyzer, targets),
+      }
     }),
   }
 }
@@ -86,7 +91,9 @@ function runUnitCase(input: UnitCase['input']): Record<string, unknown> {
       return {result: withinTolerance(n('x'), n('value'), n('tolerance'))}
     case 'binarySearch': {
       const found = binarySearch(n('xMin'), n('xMax'), n('yTarget'), SEARCH_FUNCTIONS[input.func as string])
-      return found.ok ? {ok: true, xStar: found.xStar, ind: found.ind} : {ok: false, xStar: found.xStar, ind: found.ind, error: found.error}
+      return found.ok
+        ? {ok: true, xStar: found.xStar, ind: found.ind}
+        : {ok: false, xStar: found.xStar, ind: found.ind, error: found.error}
     }
     default:
       throw new Error(`unknown unit function ${String(input.fn)}`)

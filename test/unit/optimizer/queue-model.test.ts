@@ -134,7 +134,10 @@ describe('the fast queue model and its times-only solve equal the reference bit 
         }
       }
       // the quotient exactly halfway: p * 1 / 2 and p * 3 / 6
-      for (const [lambdaPerMs, mu] of [[1, 2], [3, 6]]) {
+      for (const [lambdaPerMs, mu] of [
+        [1, 2],
+        [3, 6],
+      ]) {
         const chain = {lambdaPerMs, servRatePerMs: new Float64Array([mu]), occupancyLimit: limit}
         solveBoth(chain, `tie ${lambdaPerMs}/${mu}`)
       }

@@ -29,9 +29,17 @@ describe('solver system golden cases reproduce upstream pkg/solver', () => {
         candidates: Object.fromEntries([...candidates].map(([name, perAcc]) => [name, Object.fromEntries(perAcc)])),
       }
       // Servers without an allocation must be absent, not merely different.
-      assert.deepEqual(Object.keys(actual.solution).sort(), Object.keys(c.expected.solution).sort(), `${c.id}: solution servers`)
+      assert.deepEqual(
+        Object.keys(actual.solution).sort(),
+        Object.keys(c.expected.solution).sort(),
+        `${c.id}: solution servers`,
+      )
       for (const [name, perAcc] of Object.entries(c.expected.candidates)) {
-        assert.deepEqual(Object.keys(actual.candidates[name] ?? {}).sort(), Object.keys(perAcc).sort(), `${c.id}: candidates of ${name}`)
+        assert.deepEqual(
+          Object.keys(actual.candidates[name] ?? {}).sort(),
+          Object.keys(perAcc).sort(),
+          `${c.id}: candidates of ${name}`,
+        )
       }
       assertMatchesGolden(c.id, {solution: c.expected.solution, candidates: c.expected.candidates}, actual)
     })

@@ -18,7 +18,9 @@ function section(release: string): string {
 
 test('docs/collector-queries.md lists every catalogued query of every release, verbatim', () => {
   for (const release of wvaQueryReleases) {
-    const rows = section(release).split('\n').filter((line) => line.startsWith('| `'))
+    const rows = section(release)
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
     const catalog = wvaQueryCatalog(release)
     assert.equal(rows.length, catalog.length, `${release}: one row per query`)
     for (const query of catalog) {

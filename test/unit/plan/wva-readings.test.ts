@@ -86,10 +86,7 @@ test('SGLang: offered for vLLM readings unless v0.9 already sends the SGLang que
   assert.equal(kv[1]!.promql, `max by (pod) (max_over_time(sglang:token_usage{${sel}}[1m]))`)
   assert.match(kv[1]!.why!, /reads vLLM metrics only/)
   const v09 = reading('v0.9', 'cache_config_info').alternatives
-  assert.equal(
-    v09[1]!.promql,
-    `max by (instance, pod, llm_d_ai_variant) (sglang:max_total_num_tokens{${sel}})`,
-  )
+  assert.equal(v09[1]!.promql, `max by (instance, pod, llm_d_ai_variant) (sglang:max_total_num_tokens{${sel}})`)
   assert.match(v09[1]!.why!, /did not detect/)
   const mixed = reading('v0.9', 'cache_config_info', {engines: ['vllm', 'sglang']}).alternatives
   assert.equal(mixed.length, 1)

@@ -18,7 +18,11 @@ test('durations parse in Prometheus syntax, largest unit first', () => {
 
 test('malformed, unordered, fractional and zero durations are usage errors', () => {
   for (const text of ['', '1', '1.5m', '30m1h', 'm', '1M', '-1m', '0s', '1 m']) {
-    assert.throws(() => parsePromDurationMs(text), (error: unknown) => error instanceof UsageError && /duration/.test(error.message), text)
+    assert.throws(
+      () => parsePromDurationMs(text),
+      (error: unknown) => error instanceof UsageError && /duration/.test(error.message),
+      text,
+    )
   }
 })
 
@@ -27,7 +31,8 @@ test('durations format back the way Prometheus prints them', () => {
   assert.equal(formatPromDuration(90_000), '1m30s')
   assert.equal(formatPromDuration(86_400_000), '1d')
   assert.equal(formatPromDuration(1500), '1s500ms')
-  for (const text of ['10m', '1h30m', '2w', '4h', '5m']) assert.equal(formatPromDuration(parsePromDurationMs(text)), text)
+  for (const text of ['10m', '1h30m', '2w', '4h', '5m'])
+    assert.equal(formatPromDuration(parsePromDurationMs(text)), text)
 })
 
 const now = new Date('2025-11-04T10:00:00Z')
@@ -44,7 +49,11 @@ test('--at accepts RFC 3339, Unix seconds, now and times relative to now', () =>
 
 test('--at rejects other formats with a usage error naming the accepted ones', () => {
   for (const text of ['yesterday', '2025-11-04', '2025-11-04T10:00:00', '-15', '+15m', '2025-13-04T10:00:00Z']) {
-    assert.throws(() => parseEvaluationTime(text, now), (error: unknown) => error instanceof UsageError && /RFC 3339|duration/.test(`${error.message} ${error.hint}`), text)
+    assert.throws(
+      () => parseEvaluationTime(text, now),
+      (error: unknown) => error instanceof UsageError && /RFC 3339|duration/.test(`${error.message} ${error.hint}`),
+      text,
+    )
   }
 })
 

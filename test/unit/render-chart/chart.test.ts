@@ -16,7 +16,10 @@ describe('renderReplayChart', () => {
   test('ASCII: every line fits the width, no character outside ASCII, the gap is blank on the load axis', () => {
     const chart = renderReplayChart(sampleReplay(), {width: 60, unicode: false})
     const lines = chart.trimEnd().split('\n')
-    assert.ok(lines.every((line) => width(line) <= 60), chart)
+    assert.ok(
+      lines.every((line) => width(line) <= 60),
+      chart,
+    )
     assert.ok(!nonAscii.test(chart), chart)
     const axis = lines.findLast((line) => line.startsWith('     0+'))!
     // 40 steps in 40 columns: the 6 gap steps 17 … 22 are 6 blank columns of the load axis.
@@ -26,14 +29,23 @@ describe('renderReplayChart', () => {
 
   test('Unicode: markers and eighth blocks, and more steps than columns share columns', () => {
     const chart = renderReplayChart(sampleReplay(), {width: 30, unicode: true})
-    assert.ok(chart.trimEnd().split('\n').every((line) => width(line) <= 30), chart)
+    assert.ok(
+      chart
+        .trimEnd()
+        .split('\n')
+        .every((line) => width(line) <= 30),
+      chart,
+    )
     assert.match(chart, /●/)
     assert.match(chart, /█/)
     assert.match(chart, /░/)
   })
 
   test('a terminal too narrow gets a sentence instead of a broken chart', () => {
-    assert.equal(renderReplayChart(sampleReplay(), {width: 10, unicode: true}), 'llm/llama-8b-h100: terminal too narrow for a chart (10 columns)\n')
+    assert.equal(
+      renderReplayChart(sampleReplay(), {width: 10, unicode: true}),
+      'llm/llama-8b-h100: terminal too narrow for a chart (10 columns)\n',
+    )
   })
 
   test('chartOptionsFor: Unicode and the width on a TTY, ASCII and 80 columns otherwise or with TERM=dumb', () => {
@@ -45,12 +57,22 @@ describe('renderReplayChart', () => {
 
 describe('the chart through a real pseudo-terminal and through a pipe', () => {
   test('under a pty 50 columns wide the chart is Unicode and fits 50 columns', () => {
-    const run = spawnSync('script', ['-qec', `stty cols 50 rows 40; ${JSON.stringify(process.execPath)} ${JSON.stringify(printer)}`, '/dev/null'], {encoding: 'utf8', env: {...process.env, TERM: 'xterm'}})
+    const run = spawnSync(
+      'script',
+      ['-qec', `stty cols 50 rows 40; ${JSON.stringify(process.execPath)} ${JSON.stringify(printer)}`, '/dev/null'],
+      {encoding: 'utf8', env: {...process.env, TERM: 'xterm'}},
+    )
     assert.equal(run.status, 0, run.stderr)
     const lines = run.stdout.replace(/\r/g, '').trimEnd().split('\n')
     assert.match(run.stdout, /●/)
-    assert.ok(lines.every((line) => width(line) <= 50), run.stdout)
-    assert.ok(lines.some((line) => width(line) === 50), 'the plot uses the full width')
+    assert.ok(
+      lines.every((line) => width(line) <= 50),
+      run.stdout,
+    )
+    assert.ok(
+      lines.some((line) => width(line) === 50),
+      'the plot uses the full width',
+    )
   })
 
   test('piped, the same chart is ASCII at 80 columns', () => {
@@ -64,17 +86,25 @@ describe('the chart through a real pseudo-terminal and through a pipe', () => {
 describe('replay summary table and CSV', () => {
   test('the summary table has one line per VA', () => {
     const table = renderReplaySummaryTable({items: [sampleReplay()]})
-    assert.equal(table, [
-      'NAME            STEPS   NO-DATA   REPLICA-H(OURS/ACTUAL)   COST-H(OURS/ACTUAL)   CHANGES(OURS/CTRL/ACTUAL)   OVER-SLO    LARGEST-GAP',
-      'llama-8b-h100      40         6   1/1                      100/100               3/-/0                       <unknown>   +2@2023-11-14T22:13:20Z',
-      '',
-    ].join('\n'))
+    assert.equal(
+      table,
+      [
+        'NAME            STEPS   NO-DATA   REPLICA-H(OURS/ACTUAL)   COST-H(OURS/ACTUAL)   CHANGES(OURS/CTRL/ACTUAL)   OVER-SLO    LARGEST-GAP',
+        'llama-8b-h100      40         6   1/1                      100/100               3/-/0                       <unknown>   +2@2023-11-14T22:13:20Z',
+        '',
+      ].join('\n'),
+    )
   })
 
   test('the CSV has a line per step, and gaps are empty fields', () => {
-    const lines = renderReplayCsv({items: [sampleReplay()]}).trimEnd().split('\n')
+    const lines = renderReplayCsv({items: [sampleReplay()]})
+      .trimEnd()
+      .split('\n')
     assert.equal(lines.length, 41)
-    assert.equal(lines[0], 'time,namespace,name,arrival_rate_rpm,avg_input_tokens,avg_output_tokens,measured_ttft_ms,measured_itl_ms,outcome,desired_replicas,controller_replicas,actual_replicas,cost,predicted_ttft_ms,predicted_itl_ms')
+    assert.equal(
+      lines[0],
+      'time,namespace,name,arrival_rate_rpm,avg_input_tokens,avg_output_tokens,measured_ttft_ms,measured_itl_ms,outcome,desired_replicas,controller_replicas,actual_replicas,cost,predicted_ttft_ms,predicted_itl_ms',
+    )
     assert.equal(lines[18], '2023-11-14T22:30:20Z,llm,llama-8b-h100,,,,,,noData,,,2,,,')
     assert.deepEqual(replayNotes({items: [sampleReplay()]}), [])
   })

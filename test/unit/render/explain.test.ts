@@ -29,18 +29,21 @@ test('the controller agrees, or differs with a stale status, live load and a gau
   const stale = {desiredReplicas: 2, lastRunTime: '2026-11-01T23:50:00Z', gaugeDesiredReplicas: 4}
   const differs = withController(stale, live)
   assert.deepEqual(explainDecision(differs, now).slice(1), [
-    'the controller\'s status says 2, we compute 3:',
+    "the controller's status says 2, we compute 3:",
     '  - the status is stale: last written 10m ago',
     '  - the load may have changed since the controller last ran (we use the load now)',
     '  - its gauge says 4: the status write may have failed (e.g. scale-to-zero with an empty accelerator)',
   ])
   const fresh = withController({desiredReplicas: 2, lastRunTime: '2026-11-01T23:59:00Z'})
-  assert.deepEqual(explainDecision(fresh, now).slice(1), ['the controller\'s status says 2, we compute 3:'])
+  assert.deepEqual(explainDecision(fresh, now).slice(1), ["the controller's status says 2, we compute 3:"])
 })
 
 test('infeasible and skipped decisions say why', () => {
   const recomputed = llama.recomputed
-  const infeasible = {...llama, recomputed: {...recomputed, outcome: 'infeasible' as const, replicas: null, reason: 'x'}}
+  const infeasible = {
+    ...llama,
+    recomputed: {...recomputed, outcome: 'infeasible' as const, replicas: null, reason: 'x'},
+  }
   assert.equal(explainDecision(infeasible, now)[0], 'infeasible: x; the controller writes no decision for this VA')
   const skipped = {...llama, recomputed: {...recomputed, outcome: 'skipped' as const, replicas: null, reason: null}}
   assert.equal(explainDecision(skipped, now)[0], 'not recomputed: inputs are missing')
@@ -49,22 +52,25 @@ test('infeasible and skipped decisions say why', () => {
 test('describe renders the decision block with the replicas and the explanation', () => {
   const text = renderDescribe(withController({desiredReplicas: 3, lastRunTime: '2026-11-01T23:59:00Z'}), {now})
   const decision = text.slice(text.indexOf('Controller:\n'))
-  assert.equal(decision, [
-    'Controller:',
-    '  Desired replicas:         3',
-    '  Last run:                 2026-11-01T23:59:00Z (60s ago)',
-    '  Desired replicas gauge:   <none>',
-    'Decision (kubectl-va, same optimizer as the controller):',
-    '  Outcome:                  allocated',
-    '  Replicas:                 2 current / 3 desired',
-    '  Max rate per replica:     3712 req/min (bound by ITL SLO)',
-    '  Headroom:                 2 current replicas absorb up to 7424.1 req/min',
-    '  Predicted at desired:     TTFT 45.7 ms, ITL 15.2 ms, batch utilization 34%',
-    '  Reason:                   ' +
-      '8200.5 req/min at up to 3712 req/min per replica (bound by the ITL SLO) needs 3 replicas',
-    '                            agrees with the controller',
-    '',
-  ].join('\n'))
+  assert.equal(
+    decision,
+    [
+      'Controller:',
+      '  Desired replicas:         3',
+      '  Last run:                 2026-11-01T23:59:00Z (60s ago)',
+      '  Desired replicas gauge:   <none>',
+      'Decision (kubectl-va, same optimizer as the controller):',
+      '  Outcome:                  allocated',
+      '  Replicas:                 2 current / 3 desired',
+      '  Max rate per replica:     3712 req/min (bound by ITL SLO)',
+      '  Headroom:                 2 current replicas absorb up to 7424.1 req/min',
+      '  Predicted at desired:     TTFT 45.7 ms, ITL 15.2 ms, batch utilization 34%',
+      '  Reason:                   ' +
+        '8200.5 req/min at up to 3712 req/min per replica (bound by the ITL SLO) needs 3 replicas',
+      '                            agrees with the controller',
+      '',
+    ].join('\n'),
+  )
 })
 
 test('serialize: JSON with two-space indent and a newline; YAML of the same value without aliases', () => {

@@ -17,31 +17,64 @@ function withReport(report: VaReport, change: Partial<VaReport>): VaReport {
 
 test('the table: kubectl columns, measured/target latencies, controller and recomputed replicas, AGE', () => {
   const dated = reports.map((report) => withReport(report, {creationTimestamp: '2026-10-31T00:00:00Z'}))
-  assert.equal(renderGetTable(dated, plain), [
-    'NAME               MODEL               ACCELERATOR   RATE(RPM)   TTFT(MS)   ITL(MS)   ' +
-      'CURRENT   READY       DESIRED   RECOMPUTED   AGE',
-    'granite-13b-l40s   ibm/granite-13b     L40S          300.2       950/2000   62/200    ' +
-      '1         <unknown>   <none>    1            2d',
-    'llama-8b-h100      meta/llama-3.1-8b   H100          8200.5      210/500    23/24     ' +
-      '2         <unknown>   <none>    3            2d',
-    '',
-  ].join('\n'))
+  assert.equal(
+    renderGetTable(dated, plain),
+    [
+      'NAME               MODEL               ACCELERATOR   RATE(RPM)   TTFT(MS)   ITL(MS)   ' +
+        'CURRENT   READY       DESIRED   RECOMPUTED   AGE',
+      'granite-13b-l40s   ibm/granite-13b     L40S          300.2       950/2000   62/200    ' +
+        '1         <unknown>   <none>    1            2d',
+      'llama-8b-h100      meta/llama-3.1-8b   H100          8200.5      210/500    23/24     ' +
+        '2         <unknown>   <none>    3            2d',
+      '',
+    ].join('\n'),
+  )
 })
 
 test('-A adds NAMESPACE; --no-headers drops the header; wide adds shape, engine, bound-by, cost, last run', () => {
   const llama = withReport(reports[1]!, {
     controller: {...reports[1]!.controller, desiredReplicas: 2, lastRunTime: '2026-11-01T23:58:00Z'},
   })
-  assert.equal(renderGetTable([llama], {...plain, allNamespaces: true, noHeaders: true}),
-    'llm   llama-8b-h100   meta/llama-3.1-8b   H100   8200.5   210/500   23/24   2   <unknown>   2   3   <unknown>\n')
+  assert.equal(
+    renderGetTable([llama], {...plain, allNamespaces: true, noHeaders: true}),
+    'llm   llama-8b-h100   meta/llama-3.1-8b   H100   8200.5   210/500   23/24   2   <unknown>   2   3   <unknown>\n',
+  )
   const wide = renderGetTable([llama], {...plain, wide: true}).split('\n')
   assert.deepEqual(wide[0]!.split(/\s+/), [
-    'NAME', 'MODEL', 'ACCELERATOR', 'SHAPE', 'ENGINE', 'RATE(RPM)', 'TTFT(MS)', 'ITL(MS)', 'CURRENT', 'READY',
-    'DESIRED', 'RECOMPUTED', 'BOUND-BY', 'COST', 'LAST-RUN', 'AGE',
+    'NAME',
+    'MODEL',
+    'ACCELERATOR',
+    'SHAPE',
+    'ENGINE',
+    'RATE(RPM)',
+    'TTFT(MS)',
+    'ITL(MS)',
+    'CURRENT',
+    'READY',
+    'DESIRED',
+    'RECOMPUTED',
+    'BOUND-BY',
+    'COST',
+    'LAST-RUN',
+    'AGE',
   ])
   assert.deepEqual(wide[1]!.split(/\s+/), [
-    'llama-8b-h100', 'meta/llama-3.1-8b', 'H100', 'A', 'queueing-model', '8200.5', '210/500', '23/24', '2',
-    '<unknown>', '2', '3', 'itl', '100.0', '2m', '<unknown>',
+    'llama-8b-h100',
+    'meta/llama-3.1-8b',
+    'H100',
+    'A',
+    'queueing-model',
+    '8200.5',
+    '210/500',
+    '23/24',
+    '2',
+    '<unknown>',
+    '2',
+    '3',
+    'itl',
+    '100.0',
+    '2m',
+    '<unknown>',
   ])
 })
 
@@ -59,7 +92,9 @@ test('RECOMPUTED: a problem is <error>, infeasible is <infeasible>, skipped is -
     recomputedCell(withReport(base, {recomputed: {...base.recomputed, outcome, replicas}}))
   assert.deepEqual(
     [
-      recomputed('infeasible', null), recomputed('skipped', null), recomputed('zeroLoad', 1),
+      recomputed('infeasible', null),
+      recomputed('skipped', null),
+      recomputed('zeroLoad', 1),
       recomputed('allocated', 4),
     ],
     ['<infeasible>', '-', '1', '4'],

@@ -9,17 +9,20 @@ import {fixturePath, repoRoot} from '../../support/paths.js'
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
 const saturation = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
-test('a saturation VA shows what the engine decided from, not the queueing model\'s empty columns', () => {
+test("a saturation VA shows what the engine decided from, not the queueing model's empty columns", () => {
   const table = renderSimulationTable(simulate(saturation, {whatIf: {loadScale: 2}}).items, {})
-  assert.equal(table, [
-    'NAME              MODEL                ACCELERATOR   RATE(RPM)   CURRENT   DESIRED   ' +
-      'MAX-KV   MAX-QUEUE   SATURATED   SPARE-KV    SPARE-QUEUE',
-    'granite-8b-h100   ibm/granite-3.3-8b   H100          1800        2         2         ' +
-      '100%     213         2/2         0.00<0.10   0.0<3.0',
-    'granite-8b-l40s   ibm/granite-3.3-8b   L40S          1800        2         8         ' +
-      '100%     193         2/2         0.00<0.10   0.0<3.0',
-    '',
-  ].join('\n'))
+  assert.equal(
+    table,
+    [
+      'NAME              MODEL                ACCELERATOR   RATE(RPM)   CURRENT   DESIRED   ' +
+        'MAX-KV   MAX-QUEUE   SATURATED   SPARE-KV    SPARE-QUEUE',
+      'granite-8b-h100   ibm/granite-3.3-8b   H100          1800        2         2         ' +
+        '100%     213         2/2         0.00<0.10   0.0<3.0',
+      'granite-8b-l40s   ibm/granite-3.3-8b   L40S          1800        2         8         ' +
+        '100%     193         2/2         0.00<0.10   0.0<3.0',
+      '',
+    ].join('\n'),
+  )
 })
 
 test('a table of both engines shows both families of columns, each row a dash in the other family', () => {
@@ -27,16 +30,58 @@ test('a table of both engines shows both families of columns, each row a dash in
   const lines = renderSimulationTable(items, {}).trimEnd().split('\n')
   const cells = (line: string) => line.trim().split(/\s+/)
   assert.deepEqual(cells(lines[0]!), [
-    'NAME', 'MODEL', 'ACCELERATOR', 'RATE(RPM)', 'TOKENS(IN/OUT)', 'SLO(TTFT/ITL)', 'CURRENT', 'DESIRED',
-    'TTFT(MS)', 'ITL(MS)', 'BOUND-BY', 'MAX-KV', 'MAX-QUEUE', 'SATURATED', 'SPARE-KV', 'SPARE-QUEUE',
+    'NAME',
+    'MODEL',
+    'ACCELERATOR',
+    'RATE(RPM)',
+    'TOKENS(IN/OUT)',
+    'SLO(TTFT/ITL)',
+    'CURRENT',
+    'DESIRED',
+    'TTFT(MS)',
+    'ITL(MS)',
+    'BOUND-BY',
+    'MAX-KV',
+    'MAX-QUEUE',
+    'SATURATED',
+    'SPARE-KV',
+    'SPARE-QUEUE',
   ])
   assert.deepEqual(cells(lines[2]!), [
-    'llama-8b-h100', 'meta/llama-3.1-8b', 'H100', '8200.5', '512/251', '500/24', '2', '3', '45.7', '15.2', 'itl',
-    '-', '-', '-', '-', '-',
+    'llama-8b-h100',
+    'meta/llama-3.1-8b',
+    'H100',
+    '8200.5',
+    '512/251',
+    '500/24',
+    '2',
+    '3',
+    '45.7',
+    '15.2',
+    'itl',
+    '-',
+    '-',
+    '-',
+    '-',
+    '-',
   ])
   assert.deepEqual(cells(lines[4]!), [
-    'granite-8b-l40s', 'ibm/granite-3.3-8b', 'L40S', '900', '-', '-', '2', '3', '-', '-', '-',
-    '83%', '4', '1/2', '0.04<0.10', '3.5>=3.0',
+    'granite-8b-l40s',
+    'ibm/granite-3.3-8b',
+    'L40S',
+    '900',
+    '-',
+    '-',
+    '2',
+    '3',
+    '-',
+    '-',
+    '-',
+    '83%',
+    '4',
+    '1/2',
+    '0.04<0.10',
+    '3.5>=3.0',
   ])
 })
 

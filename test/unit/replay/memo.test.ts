@@ -26,7 +26,11 @@ describe('the memoised decider returns exactly what decideModelBased returns', (
     let compared = 0
     for (const c of sized) {
       for (const scale of [0.01, 0.3, 0.77, 1, 1.5, 2.2, 4]) {
-        const input = {...c.input, arrivalRateRpm: c.input.arrivalRateRpm * scale, currentReplicas: (c.input.currentReplicas + compared) % 7}
+        const input = {
+          ...c.input,
+          arrivalRateRpm: c.input.arrivalRateRpm * scale,
+          currentReplicas: (c.input.currentReplicas + compared) % 7,
+        }
         assert.deepStrictEqual(decider.decide(input), decideModelBased(input), `${c.id} at x${scale}`)
         compared++
       }

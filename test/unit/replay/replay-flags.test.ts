@@ -11,7 +11,10 @@ test('no history flags is an instant simulation', () => {
 })
 
 test('--since replays up to now at 1m by default; --from/--to and --step are parsed', () => {
-  assert.deepEqual(toReplayOptions({since: '1d'}, now), {mode: 'replay', range: {start: new Date('2025-11-03T10:00:00Z'), end: now, stepSeconds: 60}})
+  assert.deepEqual(toReplayOptions({since: '1d'}, now), {
+    mode: 'replay',
+    range: {start: new Date('2025-11-03T10:00:00Z'), end: now, stepSeconds: 60},
+  })
   assert.deepEqual(toReplayOptions({from: '2025-11-03T00:00:00Z', to: '-1h', step: '5m'}, now), {
     mode: 'replay',
     range: {start: new Date('2025-11-03T00:00:00Z'), end: new Date('2025-11-04T09:00:00Z'), stepSeconds: 300},
@@ -38,6 +41,9 @@ const invalid: Array<[Record<string, string>, RegExp]> = [
 ]
 for (const [flags, message] of invalid) {
   test(`rejects ${JSON.stringify(flags)} as a usage error`, () => {
-    assert.throws(() => toReplayOptions(flags, now), (error: unknown) => error instanceof UsageError && message.test(error.message))
+    assert.throws(
+      () => toReplayOptions(flags, now),
+      (error: unknown) => error instanceof UsageError && message.test(error.message),
+    )
   })
 }

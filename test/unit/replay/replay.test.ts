@@ -26,9 +26,27 @@ function input(overrides: Partial<VaReplayInput> = {}): VaReplayInput {
     initialReplicas: 2,
     slo: {ttftMs: 500, itlMs: 24},
     measured: arrivals.flatMap((arrivalRateRpm, index) =>
-      arrivalRateRpm === undefined ? [] : [{timeMs: T0 + index * minute, arrivalRateRpm, ...(arrivalRateRpm > 0 ? {avgInputTokens: 512, avgOutputTokens: 251, ttftMs: index === 4 ? 700 : 100, itlMs: index >= 3 ? 30 : 10} : {})}],
+      arrivalRateRpm === undefined
+        ? []
+        : [
+            {
+              timeMs: T0 + index * minute,
+              arrivalRateRpm,
+              ...(arrivalRateRpm > 0
+                ? {
+                    avgInputTokens: 512,
+                    avgOutputTokens: 251,
+                    ttftMs: index === 4 ? 700 : 100,
+                    itlMs: index >= 3 ? 30 : 10,
+                  }
+                : {}),
+            },
+          ],
     ),
-    controllerReplicas: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((index) => ({timeMs: T0 + index * minute, value: index < 5 ? 2 : 3})),
+    controllerReplicas: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((index) => ({
+      timeMs: T0 + index * minute,
+      value: index < 5 ? 2 : 3,
+    })),
     actualReplicas: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((index) => ({timeMs: T0 + index * minute, value: 2})),
     ...overrides,
   }
@@ -38,9 +56,32 @@ const grid = {startMs: T0, stepSeconds: 60, count: 10}
 describe('replayHistory', () => {
   test('each step with load gets the decision decideModelBased gives at that load', () => {
     const [va] = replayHistory([input()], grid).items
-    assert.deepEqual(va!.steps.map((s) => s.desiredReplicas), [1, 1, 2, 2, 3, null, null, 1, 1, 1])
-    assert.deepEqual(va!.steps.map((s) => s.outcome), ['allocated', 'allocated', 'allocated', 'allocated', 'allocated', 'noData', 'noData', 'zeroLoad', 'zeroLoad', 'allocated'])
-    const direct = decideModelBased({...llama.template!, arrivalRateRpm: 10000, avgInputTokens: 512, avgOutputTokens: 251, currentReplicas: 2})
+    assert.deepEqual(
+      va!.steps.map((s) => s.desiredReplicas),
+      [1, 1, 2, 2, 3, null, null, 1, 1, 1],
+    )
+    assert.deepEqual(
+      va!.steps.map((s) => s.outcome),
+      [
+        'allocated',
+        'allocated',
+        'allocated',
+        'allocated',
+        'allocated',
+        'noData',
+        'noData',
+        'zeroLoad',
+        'zeroLoad',
+        'allocated',
+      ],
+    )
+    const direct = decideModelBased({
+      ...llama.template!,
+      arrivalRateRpm: 10000,
+      avgInputTokens: 512,
+      avgOutputTokens: 251,
+      currentReplicas: 2,
+    })
     assert.equal(va!.steps[4]!.desiredReplicas, direct.desired!.numReplicas)
     assert.equal(va!.steps[4]!.predictedTtftMs, direct.allocation!.ttftMs)
   })
@@ -54,7 +95,14 @@ describe('replayHistory', () => {
     assert.equal(summary.ours.replicaHours, 12 / 60)
     assert.equal(summary.ours.costHours, 1200 / 60)
     assert.equal(summary.ours.scalingChanges, 3, '1→2→3, then 3→1 across the gap')
-    assert.deepEqual(summary.actual, {knownSteps: 10, replicaHours: 20 / 60, costHours: 2000 / 60, scalingChanges: 0, minReplicas: 2, maxReplicas: 2})
+    assert.deepEqual(summary.actual, {
+      knownSteps: 10,
+      replicaHours: 20 / 60,
+      costHours: 2000 / 60,
+      scalingChanges: 0,
+      minReplicas: 2,
+      maxReplicas: 2,
+    })
     assert.equal(summary.controller!.scalingChanges, 1)
     assert.deepEqual(summary.largestGapVsActual, {timeMs: T0, difference: -1, ours: 1, other: 2})
     assert.deepEqual(summary.largestGapVsController, {timeMs: T0 + 7 * minute, difference: -2, ours: 1, other: 3})
@@ -88,16 +136,29 @@ describe('replayHistory', () => {
 describe('replayGrid', () => {
   const at = (ms: number) => new Date(T0 + ms)
   test('counts start + k × step up to end inclusive', () => {
-    assert.deepEqual(replayGrid({start: at(0), end: at(10 * minute), stepSeconds: 60}), {startMs: T0, stepSeconds: 60, count: 11})
+    assert.deepEqual(replayGrid({start: at(0), end: at(10 * minute), stepSeconds: 60}), {
+      startMs: T0,
+      stepSeconds: 60,
+      count: 11,
+    })
     assert.equal(replayGrid({start: at(0), end: at(90_000), stepSeconds: 60}).count, 2)
   })
   test('rejects a step longer than the range, an empty range and too many points with the fix', () => {
-    assert.throws(() => replayGrid({start: at(0), end: at(30 * minute), stepSeconds: 3600}), (e: unknown) => e instanceof UsageError && e.message === 'step 1h is longer than the range 30m')
-    assert.throws(() => replayGrid({start: at(0), end: at(0), stepSeconds: 60}), (e: unknown) => e instanceof UsageError && /must be after --from/.test(e.message))
+    assert.throws(
+      () => replayGrid({start: at(0), end: at(30 * minute), stepSeconds: 3600}),
+      (e: unknown) => e instanceof UsageError && e.message === 'step 1h is longer than the range 30m',
+    )
+    assert.throws(
+      () => replayGrid({start: at(0), end: at(0), stepSeconds: 60}),
+      (e: unknown) => e instanceof UsageError && /must be after --from/.test(e.message),
+    )
     assert.throws(() => replayGrid({start: at(0), end: at(minute), stepSeconds: 0}), UsageError)
     assert.throws(
       () => replayGrid({start: at(0), end: at(60 * 86_400_000), stepSeconds: 60}),
-      (e: unknown) => e instanceof UsageError && e.message === `range 8w4d at step 1m is 86401 steps; the limit is ${MAX_REPLAY_STEPS}` && e.hint === 'use --step 1m44s or more',
+      (e: unknown) =>
+        e instanceof UsageError &&
+        e.message === `range 8w4d at step 1m is 86401 steps; the limit is ${MAX_REPLAY_STEPS}` &&
+        e.hint === 'use --step 1m44s or more',
     )
   })
 })

@@ -38,7 +38,11 @@ test('two batched queries, the same PromQL as the instant collector, with the gp
         'max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:kv_cache_usage_perc{model_name="ibm/granite-8b",namespace="llm"}[1m]))' +
         ' or max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:gpu_cache_usage_perc{model_name="ibm/granite-8b",namespace="llm"}[1m]))',
     },
-    {quantity: 'queueLength', promql: 'max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:num_requests_waiting{model_name="ibm/granite-8b",namespace="llm"}[1m]))'},
+    {
+      quantity: 'queueLength',
+      promql:
+        'max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:num_requests_waiting{model_name="ibm/granite-8b",namespace="llm"}[1m]))',
+    },
   ])
 })
 
@@ -52,7 +56,11 @@ test('each pod gets both series on the grid; gaps stay null; out-of-scope series
         ]
       : [{labels: labels({pod: 'd-b'}), points: [at(0, 3.5), at(1, Number.NaN)]}],
   )
-  const history = await collectPodMetricsHistory(client, [scope], {start: new Date(startMs), end: new Date(startMs + 2 * 60_000), stepSeconds: 60})
+  const history = await collectPodMetricsHistory(client, [scope], {
+    start: new Date(startMs),
+    end: new Date(startMs + 2 * 60_000),
+    stepSeconds: 60,
+  })
   assert.equal(history.requests, 2)
   assert.equal(requests.length, 2)
   assert.deepEqual(history.grid, {startMs, stepSeconds: 60, count: 3})
@@ -68,9 +76,15 @@ test('each pod gets both series on the grid; gaps stay null; out-of-scope series
 test('a long range is chunked under 11,000 points: 2 requests per chunk, values placed by time', async () => {
   const count = 11_001
   const {client, requests} = fakeClient((promql, options) =>
-    promql.includes('kv_cache') ? [{labels: labels({pod: 'd-a'}), points: [{timeMs: options.end.getTime(), value: 0.25}]}] : [],
+    promql.includes('kv_cache')
+      ? [{labels: labels({pod: 'd-a'}), points: [{timeMs: options.end.getTime(), value: 0.25}]}]
+      : [],
   )
-  const history = await collectPodMetricsHistory(client, [scope], {start: new Date(startMs), end: new Date(startMs + (count - 1) * 60_000), stepSeconds: 60})
+  const history = await collectPodMetricsHistory(client, [scope], {
+    start: new Date(startMs),
+    end: new Date(startMs + (count - 1) * 60_000),
+    stepSeconds: 60,
+  })
   assert.equal(requests.length, 4)
   assert.equal(history.grid.count, count)
   const pod = history.pods[0]!
@@ -81,6 +95,10 @@ test('a long range is chunked under 11,000 points: 2 requests per chunk, values 
 
 test('no scope, no request', async () => {
   const {client, requests} = fakeClient(() => [])
-  const history = await collectPodMetricsHistory(client, [], {start: new Date(startMs), end: new Date(startMs + 60_000), stepSeconds: 60})
+  const history = await collectPodMetricsHistory(client, [], {
+    start: new Date(startMs),
+    end: new Date(startMs + 60_000),
+    stepSeconds: 60,
+  })
   assert.deepEqual([history.pods, history.requests, requests.length], [[], 0, 0])
 })

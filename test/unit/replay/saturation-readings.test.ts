@@ -3,12 +3,18 @@ import {test} from 'node:test'
 
 import {mapReadingsToReplicas, type PodReading} from '../../../src/core/model/saturation-readings.js'
 
-const reading = (name: string, kvCacheUsage: number, queueLength: number): PodReading => ({name, kvCacheUsage, queueLength})
-const sum = (readings: readonly PodReading[], field: 'kvCacheUsage' | 'queueLength') => readings.reduce((total, r) => total + r[field], 0)
+const reading = (name: string, kvCacheUsage: number, queueLength: number): PodReading => ({
+  name,
+  kvCacheUsage,
+  queueLength,
+})
+const sum = (readings: readonly PodReading[], field: 'kvCacheUsage' | 'queueLength') =>
+  readings.reduce((total, r) => total + r[field], 0)
 const two = [reading('p-a', 0.9, 4), reading('p-b', 0.5, 2)]
 
 test('the same number of replicas as reporting pods passes the readings through untouched', () => {
-  for (const model of ['spread-load', 'as-observed'] as const) assert.deepEqual(mapReadingsToReplicas(two, 2, model, 'd-'), two)
+  for (const model of ['spread-load', 'as-observed'] as const)
+    assert.deepEqual(mapReadingsToReplicas(two, 2, model, 'd-'), two)
 })
 
 test('no replicas or no readings give no pods', () => {

@@ -9,9 +9,17 @@ export const accelerator = 'inference.optimization/acceleratorName'
 /** A shape C VA targeting `deployment` (defaults to `<name>-decode`). */
 export function shapeCVa(
   name: string,
-  options: {namespace?: string; modelID?: string; accelerator?: string | null; cost?: string; deployment?: string; desired?: number} = {},
+  options: {
+    namespace?: string
+    modelID?: string
+    accelerator?: string | null
+    cost?: string
+    deployment?: string
+    desired?: number
+  } = {},
 ): KubeObject {
-  const labels: Record<string, string> = options.accelerator === null ? {} : {[accelerator]: options.accelerator ?? 'H100'}
+  const labels: Record<string, string> =
+    options.accelerator === null ? {} : {[accelerator]: options.accelerator ?? 'H100'}
   return {
     apiVersion: 'llmd.ai/v1alpha1',
     kind: 'VariantAutoscaling',
@@ -21,25 +29,49 @@ export function shapeCVa(
       modelID: options.modelID ?? 'ibm/granite-8b',
       ...(options.cost === undefined ? {} : {variantCost: options.cost}),
     },
-    ...(options.desired === undefined ? {} : {status: {desiredOptimizedAlloc: {numReplicas: options.desired, accelerator: options.accelerator ?? 'H100'}}}),
+    ...(options.desired === undefined
+      ? {}
+      : {status: {desiredOptimizedAlloc: {numReplicas: options.desired, accelerator: options.accelerator ?? 'H100'}}}),
   }
 }
 
 /** A shape A (v0.4.x) VA: the Deployment has the VA's name. */
-export function shapeAVa(name: string, options: {namespace?: string; modelID?: string; accelerator?: string | null; cost?: string | null; desired?: number} = {}): KubeObject {
-  const labels: Record<string, string> = options.accelerator === null ? {} : {[accelerator]: options.accelerator ?? 'H100'}
+export function shapeAVa(
+  name: string,
+  options: {
+    namespace?: string
+    modelID?: string
+    accelerator?: string | null
+    cost?: string | null
+    desired?: number
+  } = {},
+): KubeObject {
+  const labels: Record<string, string> =
+    options.accelerator === null ? {} : {[accelerator]: options.accelerator ?? 'H100'}
   return {
     apiVersion: 'llmd.ai/v1alpha1',
     kind: 'VariantAutoscaling',
     metadata: {name, namespace: options.namespace ?? 'llm', labels},
-    spec: {modelID: options.modelID ?? 'ibm/granite-8b', ...(options.cost === null ? {} : {variantCost: options.cost ?? '10.0'})},
+    spec: {
+      modelID: options.modelID ?? 'ibm/granite-8b',
+      ...(options.cost === null ? {} : {variantCost: options.cost ?? '10.0'}),
+    },
     ...(options.desired === undefined ? {} : {status: {desiredOptimizedAlloc: {numReplicas: options.desired}}}),
   }
 }
 
 export function deployment(
   name: string,
-  options: {namespace?: string; replicas?: number; statusReplicas?: number; ready?: number; gpus?: Record<string, string | number>; limits?: Record<string, string | number>; app?: string; selector?: unknown} = {},
+  options: {
+    namespace?: string
+    replicas?: number
+    statusReplicas?: number
+    ready?: number
+    gpus?: Record<string, string | number>
+    limits?: Record<string, string | number>
+    app?: string
+    selector?: unknown
+  } = {},
 ): KubeObject {
   const replicas = options.replicas ?? 1
   const app = options.app ?? name
@@ -52,10 +84,24 @@ export function deployment(
       selector: options.selector ?? {matchLabels: {app}},
       template: {
         metadata: {labels: {app}},
-        spec: {containers: [{name: 'vllm', image: 'vllm', resources: {...(options.gpus ? {requests: options.gpus} : {}), ...(options.limits ? {limits: options.limits} : {})}}]},
+        spec: {
+          containers: [
+            {
+              name: 'vllm',
+              image: 'vllm',
+              resources: {
+                ...(options.gpus ? {requests: options.gpus} : {}),
+                ...(options.limits ? {limits: options.limits} : {}),
+              },
+            },
+          ],
+        },
       },
     },
-    status: {replicas: options.statusReplicas ?? replicas, readyReplicas: options.ready ?? options.statusReplicas ?? replicas},
+    status: {
+      replicas: options.statusReplicas ?? replicas,
+      readyReplicas: options.ready ?? options.statusReplicas ?? replicas,
+    },
   }
 }
 
@@ -63,11 +109,20 @@ export function replicaSet(name: string, deploymentName: string | undefined, nam
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
-    metadata: {name, namespace, ...(deploymentName ? {ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName, controller: true}]} : {})},
+    metadata: {
+      name,
+      namespace,
+      ...(deploymentName
+        ? {ownerReferences: [{apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName, controller: true}]}
+        : {}),
+    },
   }
 }
 
-export function podObject(name: string, options: {namespace?: string; replicaSet?: string; labels?: Record<string, string>; phase?: string} = {}): KubeObject {
+export function podObject(
+  name: string,
+  options: {namespace?: string; replicaSet?: string; labels?: Record<string, string>; phase?: string} = {},
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -75,7 +130,9 @@ export function podObject(name: string, options: {namespace?: string; replicaSet
       name,
       namespace: options.namespace ?? 'llm',
       labels: options.labels ?? {},
-      ...(options.replicaSet ? {ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: options.replicaSet, controller: true}]} : {}),
+      ...(options.replicaSet
+        ? {ownerReferences: [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: options.replicaSet, controller: true}]}
+        : {}),
     },
     status: {phase: options.phase ?? 'Running'},
   }
@@ -85,7 +142,12 @@ export function configMap(name: string, namespace: string | undefined, data: Rec
   return {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, ...(namespace === undefined ? {} : {namespace})}, data}
 }
 
-export function podMetrics(name: string, kvCacheUsage: number | undefined, queueLength: number | undefined, options: Partial<PodMetrics> = {}): PodMetrics {
+export function podMetrics(
+  name: string,
+  kvCacheUsage: number | undefined,
+  queueLength: number | undefined,
+  options: Partial<PodMetrics> = {},
+): PodMetrics {
   return {namespace: 'llm', name, modelID: 'ibm/granite-8b', kvCacheUsage, queueLength, ...options}
 }
 
@@ -93,12 +155,16 @@ export function podMetrics(name: string, kvCacheUsage: number | undefined, queue
 export function sourcesOf(objects: readonly KubeObject[], extra: Partial<SourceSet> = {}): SourceSet {
   const ofKind = (kind: string) => objects.filter((object) => object.kind === kind)
   const deployments = ofKind('Deployment')
-  const controller = deployments.find((object) => object.metadata?.name === 'workload-variant-autoscaler-controller-manager')
+  const controller = deployments.find(
+    (object) => object.metadata?.name === 'workload-variant-autoscaler-controller-manager',
+  )
   const pods = ofKind('Pod')
   const replicaSets = ofKind('ReplicaSet')
   return {
     variantAutoscalings: ofKind('VariantAutoscaling'),
-    deployments: deployments.filter((object) => object !== controller && !(object.metadata?.name ?? '').endsWith('controller-manager')),
+    deployments: deployments.filter(
+      (object) => object !== controller && !(object.metadata?.name ?? '').endsWith('controller-manager'),
+    ),
     configMaps: ofKind('ConfigMap'),
     crd: ofKind('CustomResourceDefinition')[0],
     controllerDeployment: controller,
@@ -116,12 +182,18 @@ export function fixtureSources(...names: string[]): SourceSet {
 }
 
 /** A v0.5.1 controller in wva-system with the default saturation ConfigMap (0.80/5/0.10/3). */
-export function controllerV051(options: {scaleToZero?: string; enableLimiter?: boolean; env?: Array<Record<string, unknown>>; image?: string} = {}): KubeObject[] {
+export function controllerV051(
+  options: {scaleToZero?: string; enableLimiter?: boolean; env?: Array<Record<string, unknown>>; image?: string} = {},
+): KubeObject[] {
   return [
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: {name: 'workload-variant-autoscaler-controller-manager', namespace: 'wva-system', labels: {'control-plane': 'controller-manager'}},
+      metadata: {
+        name: 'workload-variant-autoscaler-controller-manager',
+        namespace: 'wva-system',
+        labels: {'control-plane': 'controller-manager'},
+      },
       spec: {
         template: {
           spec: {
@@ -129,7 +201,12 @@ export function controllerV051(options: {scaleToZero?: string; enableLimiter?: b
               {
                 name: 'manager',
                 image: options.image ?? 'ghcr.io/llm-d/llm-d-workload-variant-autoscaler:v0.5.0',
-                env: [...(options.scaleToZero === undefined ? [] : [{name: 'WVA_SCALE_TO_ZERO', value: options.scaleToZero}]), ...(options.env ?? [])],
+                env: [
+                  ...(options.scaleToZero === undefined
+                    ? []
+                    : [{name: 'WVA_SCALE_TO_ZERO', value: options.scaleToZero}]),
+                  ...(options.env ?? []),
+                ],
               },
             ],
           },

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {parseReleaseTag, readControllerEnv, readControllerImageTag, type ControllerEnv} from '../../../src/core/model/controller.js'
+import {
+  parseReleaseTag,
+  readControllerEnv,
+  readControllerImageTag,
+  type ControllerEnv,
+} from '../../../src/core/model/controller.js'
 import {detectCrdShape} from '../../../src/core/model/shape.js'
 import {normalizeVariantAutoscaling} from '../../../src/core/model/variant-autoscaling.js'
 import {selectEngine} from '../../../src/core/decide/engine-select.js'
@@ -10,7 +15,8 @@ import {shapeAVa, shapeCVa} from './builders.js'
 
 const crd = (name: string) => detectCrdShape(clusterFixture(name)[0])
 const env = (hybridOptimization?: string): ControllerEnv => ({referencedConfigMaps: [], hybridOptimization})
-const vaOf = (fixture: string) => normalizeVariantAutoscaling(clusterFixture(fixture).find((object) => object.kind === 'VariantAutoscaling')!)
+const vaOf = (fixture: string) =>
+  normalizeVariantAutoscaling(clusterFixture(fixture).find((object) => object.kind === 'VariantAutoscaling')!)
 
 test('each CRD shape and release picks the engine its controller runs', () => {
   const cases: Array<[string, string, string]> = [
@@ -32,18 +38,30 @@ test('the hybrid flag sends shape A v0.4.x to the queueing model only when it is
   assert.equal(selectEngine(va, {crdShape, env: env('model-only')}).engine, 'queueing-model')
   const helmBoolean = selectEngine(va, {crdShape, env: env('true')})
   assert.equal(helmBoolean.engine, 'capacity-v0.4.2')
-  assert.equal(helmBoolean.why, 'the CRD schema is shape A v0.4.x, and EXPERIMENTAL_HYBRID_OPTIMIZATION is "true", which is not on or model-only')
+  assert.equal(
+    helmBoolean.why,
+    'the CRD schema is shape A v0.4.x, and EXPERIMENTAL_HYBRID_OPTIMIZATION is "true", which is not on or model-only',
+  )
   assert.equal(selectEngine(va, {crdShape, env: env('off')}).engine, 'capacity-v0.4.2')
   // v0.0.1-v0.0.4 only have the queueing model, whatever the flag says.
-  assert.equal(selectEngine(vaOf('shape-a-v0.0.4'), {crdShape: crd('crd-a-v0.0.4'), env: env('off')}).engine, 'queueing-model')
+  assert.equal(
+    selectEngine(vaOf('shape-a-v0.0.4'), {crdShape: crd('crd-a-v0.0.4'), env: env('off')}).engine,
+    'queueing-model',
+  )
 })
 
 test('the hybrid flag read from the v0.4.2 controller fixture keeps the capacity analyzer', () => {
   const objects = clusterFixture('controller-v0.4.2')
   const controller = objects.find((object) => object.kind === 'Deployment')
-  const controllerEnv = readControllerEnv(controller, objects.filter((object) => object.kind === 'ConfigMap'))
+  const controllerEnv = readControllerEnv(
+    controller,
+    objects.filter((object) => object.kind === 'ConfigMap'),
+  )
   assert.equal(controllerEnv.hybridOptimization, 'off')
-  assert.deepEqual(selectEngine(vaOf('shape-a-v0.4.2'), {crdShape: crd('crd-a-v0.4.2'), env: controllerEnv}).engine, 'capacity-v0.4.2')
+  assert.deepEqual(
+    selectEngine(vaOf('shape-a-v0.4.2'), {crdShape: crd('crd-a-v0.4.2'), env: controllerEnv}).engine,
+    'capacity-v0.4.2',
+  )
 })
 
 test('without the CRD the controller image tag decides, and latest says nothing', () => {
@@ -60,20 +78,49 @@ test('as a last resort the VA fields decide: variantCost means v0.0.5+, a profil
   const capacity = selectEngine(withCost, {})
   assert.equal(capacity.engine, 'capacity-v0.4.2')
   assert.match(capacity.why, /controller env unknown/)
-  const profile = normalizeVariantAutoscaling({...shapeAVa('b', {cost: null}), spec: {modelID: 'm', modelProfile: {accelerators: []}}}, 'A')
-  assert.equal(selectEngine({...profile, profiles: [{accelerator: 'H100', acceleratorCount: 1, maxBatchSize: 8, decodeParms: {}, prefillParms: {}}]}, {}).engine, 'queueing-model')
+  const profile = normalizeVariantAutoscaling(
+    {...shapeAVa('b', {cost: null}), spec: {modelID: 'm', modelProfile: {accelerators: []}}},
+    'A',
+  )
+  assert.equal(
+    selectEngine(
+      {
+        ...profile,
+        profiles: [{accelerator: 'H100', acceleratorCount: 1, maxBatchSize: 8, decodeParms: {}, prefillParms: {}}],
+      },
+      {},
+    ).engine,
+    'queueing-model',
+  )
   assert.equal(selectEngine(normalizeVariantAutoscaling(shapeCVa('c')), {}).engine, 'saturation-v0.5.1')
 })
 
 test('an explicit override wins over every piece of evidence', () => {
   const va = vaOf('shape-c')
-  assert.deepEqual(selectEngine(va, {crdShape: crd('crd-c'), override: 'capacity'}), {engine: 'capacity-v0.4.2', why: '--engine capacity'})
-  assert.equal(selectEngine(vaOf('shape-a-v0.4.2'), {crdShape: crd('crd-a-v0.4.2'), override: 'saturation'}).engine, 'saturation-v0.5.1')
+  assert.deepEqual(selectEngine(va, {crdShape: crd('crd-c'), override: 'capacity'}), {
+    engine: 'capacity-v0.4.2',
+    why: '--engine capacity',
+  })
+  assert.equal(
+    selectEngine(vaOf('shape-a-v0.4.2'), {crdShape: crd('crd-a-v0.4.2'), override: 'saturation'}).engine,
+    'saturation-v0.5.1',
+  )
   assert.equal(selectEngine(va, {override: 'queueing-model'}).engine, 'queueing-model')
 })
 
 test('the image tag is read from the manager container, ignoring registry ports and digests', () => {
-  const controller = (image: string) => ({spec: {template: {spec: {containers: [{name: 'kube-rbac-proxy', image: 'proxy:v1'}, {name: 'manager', image}]}}}})
+  const controller = (image: string) => ({
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {name: 'kube-rbac-proxy', image: 'proxy:v1'},
+            {name: 'manager', image},
+          ],
+        },
+      },
+    },
+  })
   assert.equal(readControllerImageTag(controller('ghcr.io/llm-d/llm-d-workload-variant-autoscaler:v0.4.2')), 'v0.4.2')
   assert.equal(readControllerImageTag(controller('registry:5000/wva:v0.5.0@sha256:abc')), 'v0.5.0')
   assert.equal(readControllerImageTag(controller('registry:5000/wva')), undefined)

@@ -18,7 +18,13 @@ interface GoldenCase {
   id: string
   engine: 'capacity-v0.4.2' | 'saturation-v0.5.1'
   input: ModelGroupInput
-  expected: {analysis: unknown; targets: Record<string, number>; decisions: unknown[]; engineSkipsModel: boolean; enforcer?: {targets: Record<string, number>} | null}
+  expected: {
+    analysis: unknown
+    targets: Record<string, number>
+    decisions: unknown[]
+    engineSkipsModel: boolean
+    enforcer?: {targets: Record<string, number>} | null
+  }
   orderVariation?: {decisionsOrderDependent: boolean}
 }
 
@@ -34,7 +40,11 @@ function isExpressible(testCase: GoldenCase): boolean {
     (metric) =>
       names.includes(metric.variantName) &&
       metric.acceleratorName !== '' &&
-      replicaMetrics.every((other) => other.variantName !== metric.variantName || (other.cost === metric.cost && other.acceleratorName === metric.acceleratorName)),
+      replicaMetrics.every(
+        (other) =>
+          other.variantName !== metric.variantName ||
+          (other.cost === metric.cost && other.acceleratorName === metric.acceleratorName),
+      ),
   )
 }
 
@@ -47,20 +57,40 @@ function rebuild(testCase: GoldenCase): {objects: KubeObject[]; pods: PodMetrics
   const objects: KubeObject[] = []
   for (const state of variantStates) {
     const first = replicaMetrics.find((metric) => metric.variantName === state.variantName)
-    const options = {namespace, modelID: modelId, accelerator: first?.acceleratorName ?? 'H100', cost: String(first?.cost ?? 10), desired: state.desiredReplicas}
+    const options = {
+      namespace,
+      modelID: modelId,
+      accelerator: first?.acceleratorName ?? 'H100',
+      cost: String(first?.cost ?? 10),
+      desired: state.desiredReplicas,
+    }
     const current = state.currentReplicas
     const target = isSaturation ? `${state.variantName}-decode` : state.variantName
     objects.push(isSaturation ? shapeCVa(state.variantName, options) : shapeAVa(state.variantName, options))
-    objects.push(deployment(target, {namespace, replicas: current, ready: current - (state.pendingReplicas ?? 0), gpus: {'nvidia.com/gpu': String(state.gpusPerReplica ?? 1)}}))
+    objects.push(
+      deployment(target, {
+        namespace,
+        replicas: current,
+        ready: current - (state.pendingReplicas ?? 0),
+        gpus: {'nvidia.com/gpu': String(state.gpusPerReplica ?? 1)},
+      }),
+    )
   }
-  const yaml = Object.entries(config).map(([key, value]) => `${key}: ${value}`).join('\n')
+  const yaml = Object.entries(config)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n')
   let overrides: SaturationOverrides = {}
   if (isSaturation) {
     objects.push(...clusterFixture('crd-c'), ...controllerV051().filter((object) => object.kind === 'Deployment'))
-    if (validateSaturationConfigV051(config).kind === 'valid') objects.push(configMap('wva-saturation-scaling-config', 'wva-system', {default: yaml}))
+    if (validateSaturationConfigV051(config).kind === 'valid')
+      objects.push(configMap('wva-saturation-scaling-config', 'wva-system', {default: yaml}))
     else overrides = config
   } else {
-    objects.push(...clusterFixture('crd-a-v0.4.2', 'controller-v0.4.2').filter((object) => object.kind !== 'ConfigMap' || object.metadata?.name !== 'capacity-scaling-config'))
+    objects.push(
+      ...clusterFixture('crd-a-v0.4.2', 'controller-v0.4.2').filter(
+        (object) => object.kind !== 'ConfigMap' || object.metadata?.name !== 'capacity-scaling-config',
+      ),
+    )
     if (allPositive(config) && validateCapacityConfigV042(config).kind === 'valid') {
       objects.push(configMap('capacity-scaling-config', 'workload-variant-autoscaler-system', {default: yaml}))
     } else overrides = config
@@ -94,9 +124,17 @@ test('golden cases rebuilt as objects and pods give the golden analysis, targets
     assert.deepEqual({...result.targets}, testCase.expected.targets, `${testCase.id}: targets`)
     assert.deepEqual(result.decisions, testCase.expected.decisions, `${testCase.id}: decisions`)
     if (testCase.expected.enforcer != null && group.outcome!.engine === 'saturation-v0.5.1') {
-      assert.deepEqual({...(group.outcome!.result.enforcement?.targets ?? {})}, testCase.expected.enforcer.targets, `${testCase.id}: enforced targets`)
+      assert.deepEqual(
+        {...(group.outcome!.result.enforcement?.targets ?? {})},
+        testCase.expected.enforcer.targets,
+        `${testCase.id}: enforced targets`,
+      )
     }
-    for (const decision of testCase.expected.decisions as Array<{variantName: string; targetReplicas: number; action: string}>) {
+    for (const decision of testCase.expected.decisions as Array<{
+      variantName: string
+      targetReplicas: number
+      action: string
+    }>) {
       const variant = run.variants.find((candidate) => candidate.name === decision.variantName)!
       assert.equal(variant.targetReplicas, decision.targetReplicas, `${testCase.id}: ${decision.variantName} target`)
       assert.equal(variant.action, decision.action, `${testCase.id}: ${decision.variantName} action`)
@@ -104,7 +142,10 @@ test('golden cases rebuilt as objects and pods give the golden analysis, targets
   }
   t.diagnostic(`${cases.length} of ${golden.cases.length} cases rebuilt, ${viaConfigMap} through a ConfigMap`)
   // Enough of both engines, and of both threshold sources, to mean something.
-  assert.ok(cases.filter((testCase) => testCase.engine === 'saturation-v0.5.1').length >= 80, `saturation cases: ${cases.length}`)
+  assert.ok(
+    cases.filter((testCase) => testCase.engine === 'saturation-v0.5.1').length >= 80,
+    `saturation cases: ${cases.length}`,
+  )
   assert.ok(cases.filter((testCase) => testCase.engine === 'capacity-v0.4.2').length >= 80)
   assert.ok(viaConfigMap >= 100, `cases through a ConfigMap: ${viaConfigMap}`)
 })
@@ -114,7 +155,13 @@ test('the golden edge case "pending on cheapest" reads the same from objects: v0
   const {objects, pods} = rebuild(testCase)
   const run = runSaturationEngines({sources: sourcesOf(objects), pods})
   const byName = Object.fromEntries(run.variants.map((variant) => [variant.name, variant]))
-  assert.deepEqual(Object.fromEntries(run.variants.map((variant) => [variant.name, variant.targetReplicas])), testCase.expected.enforcer!.targets)
+  assert.deepEqual(
+    Object.fromEntries(run.variants.map((variant) => [variant.name, variant.targetReplicas])),
+    testCase.expected.enforcer!.targets,
+  )
   assert.equal(byName['llama-8b-h100']!.action, 'scale-up')
-  assert.ok(byName['llama-8b-a100']!.sentences.includes('blocked: 1 replica pending'), byName['llama-8b-a100']!.sentences.join(' | '))
+  assert.ok(
+    byName['llama-8b-a100']!.sentences.includes('blocked: 1 replica pending'),
+    byName['llama-8b-a100']!.sentences.join(' | '),
+  )
 })

@@ -96,7 +96,7 @@ describe('load what-ifs on the v0.5.1 saturation engine (two variants, 2 + 2 rep
     assert.deepEqual(desired(twoVariants, {arrivalRateRpm: 0}), {'granite-8b-h100': 1, 'granite-8b-l40s': 1})
   })
 
-  test('monotone: more load never lowers any VA\'s desired replicas', () => {
+  test("monotone: more load never lowers any VA's desired replicas", () => {
     let previous: Record<string, number | null> = {}
     for (let step = 0; step <= 120; step++) {
       const scale = step / 10
@@ -145,7 +145,10 @@ describe('load what-ifs on the v0.5.1 saturation engine (two variants, 2 + 2 rep
     const withoutModels: SourceSet = {...twoVariants, metricsSnapshots: snapshots}
     const result = simulate(withoutModels, {whatIf: {arrivalRateRpm: 5000}})
     const expected = /^model ibm\/granite-3\.3-8b in llm: no measured arrival rate, so .*; use --load-scale$/
-    assert.ok(result.warnings.some((warning) => expected.test(warning)), result.warnings.join('\n'))
+    assert.ok(
+      result.warnings.some((warning) => expected.test(warning)),
+      result.warnings.join('\n'),
+    )
     assert.equal(result.items[0]!.saturation?.load?.scale, 1)
   })
 })
@@ -168,7 +171,10 @@ describe('load what-ifs on the v0.4.2 capacity engine and on idle models', () =>
     }
     const result = simulate(idle, {whatIf: {arrivalRateRpm: 600}})
     const expected = /the measured arrival rate is 0, .* use a snapshot taken under load$/
-    assert.ok(result.warnings.some((warning) => expected.test(warning)), result.warnings.join('\n'))
+    assert.ok(
+      result.warnings.some((warning) => expected.test(warning)),
+      result.warnings.join('\n'),
+    )
     assert.equal(result.items[0]!.saturation?.load?.scale, 1)
     assert.equal(simulate(idle, {whatIf: {arrivalRateRpm: 0}}).items[0]!.saturation?.load?.scale, 0)
   })
@@ -218,7 +224,7 @@ describe('what-if flags that cannot apply', () => {
     assert.deepEqual(inapplicableWhatIfWarnings({sloTtftMs: 200}, {queueing: ['llama'], saturation: []}), [])
   })
 
-  test('for simulate\'s items, by their engine', () => {
+  test("for simulate's items, by their engine", () => {
     const whatIf = {sloTtftMs: 200}
     const warnings = whatIfWarningsFor(whatIf, simulate(twoVariants, {whatIf}).items)
     assert.equal(warnings.length, 1)

@@ -25,7 +25,13 @@ test('v0.5 follows the owner chain of the shape C fixture: pod, ReplicaSet, Depl
     [{deployment: 'qwen3-0-6b-decode', method: 'owner-chain', variantName: 'qwen3-va'}],
   )
   assert.deepEqual(mapping.podsWithoutMetrics, [
-    {namespace: 'llm', name: 'qwen3-0-6b-decode-7c9d8f6b5d-fghij', deployment: 'qwen3-0-6b-decode', variantName: 'qwen3-va', phase: 'Pending'},
+    {
+      namespace: 'llm',
+      name: 'qwen3-0-6b-decode-7c9d8f6b5d-fghij',
+      deployment: 'qwen3-0-6b-decode',
+      variantName: 'qwen3-va',
+      phase: 'Pending',
+    },
   ])
 })
 
@@ -46,7 +52,10 @@ test('the owner chain ignores pod names: a pod named like another Deployment sti
       [undefined, 'pod not found in the cluster (deleted since Prometheus scraped it?)'],
     ],
   )
-  assert.deepEqual(mapping.unknownDeploymentPods.map((assignment) => assignment.pod.name), ['orphan-1', 'gone-1'])
+  assert.deepEqual(
+    mapping.unknownDeploymentPods.map((assignment) => assignment.pod.name),
+    ['orphan-1', 'gone-1'],
+  )
 })
 
 test('two VAs on one Deployment leave its pods unassigned and are reported (upstream issue #948)', () => {
@@ -58,17 +67,28 @@ test('two VAs on one Deployment leave its pods unassigned and are reported (upst
     deployments: [deployment('shared')],
     variantAutoscalings: cVas(shapeCVa('b', {deployment: 'shared'}), shapeCVa('a', {deployment: 'shared'})),
   })
-  assert.deepEqual(mapping.sharedDeployments, [{namespace: 'llm', deployment: 'shared', variantAutoscalings: ['a', 'b']}])
+  assert.deepEqual(mapping.sharedDeployments, [
+    {namespace: 'llm', deployment: 'shared', variantAutoscalings: ['a', 'b']},
+  ])
   assert.equal(mapping.assignments[0]!.variantName, undefined)
   assert.equal(mapping.assignments[0]!.unassignedReason, 'VAs a, b all target Deployment shared')
 })
 
 test('v0.4 selects pods with the Deployment selector, including matchExpressions', () => {
-  const selector = {matchLabels: {app: 'llama'}, matchExpressions: [{key: 'role', operator: 'In', values: ['decode']}, {key: 'canary', operator: 'DoesNotExist'}]}
+  const selector = {
+    matchLabels: {app: 'llama'},
+    matchExpressions: [
+      {key: 'role', operator: 'In', values: ['decode']},
+      {key: 'canary', operator: 'DoesNotExist'},
+    ],
+  }
   const mapping = mapPodsToVariants({
     rule: 'selector',
     pods: [podMetrics('x-1', 0.3, 0), podMetrics('x-2', 0.3, 0), podMetrics('llama-h100-zz', 0.3, 0)],
-    podObjects: [podObject('x-1', {labels: {app: 'llama', role: 'decode'}}), podObject('x-2', {labels: {app: 'llama', role: 'decode', canary: 'yes'}})],
+    podObjects: [
+      podObject('x-1', {labels: {app: 'llama', role: 'decode'}}),
+      podObject('x-2', {labels: {app: 'llama', role: 'decode', canary: 'yes'}}),
+    ],
     deployments: [deployment('llama-h100', {selector})],
     variantAutoscalings: [normalizeVariantAutoscaling(shapeAVa('llama-h100'), 'A')],
   })
@@ -89,18 +109,28 @@ test('label selectors follow Kubernetes: NotIn accepts a missing key, Exists nee
   assert.equal(matchLabelSelector({matchExpressions: [{key: 'tier', operator: 'Exists'}]}, {}).kind, 'no-match')
   assert.equal(matchLabelSelector({}, {any: 'thing'}).kind, 'matches')
   assert.equal(matchLabelSelector(undefined, {}).kind, 'invalid')
-  assert.equal(matchLabelSelector({matchExpressions: [{key: 'a', operator: 'Gt', values: ['1']}]}, {a: '2'}).kind, 'invalid')
+  assert.equal(
+    matchLabelSelector({matchExpressions: [{key: 'a', operator: 'Gt', values: ['1']}]}, {a: '2'}).kind,
+    'invalid',
+  )
 })
 
 test('the name-prefix fallback takes the longest Deployment name followed by a dash', () => {
-  assert.equal(matchNamePrefix('llama-8b-h100-7c9d-abcde', ['llama-8b', 'llama-8b-h100', 'llama-8b-h1']), 'llama-8b-h100')
+  assert.equal(
+    matchNamePrefix('llama-8b-h100-7c9d-abcde', ['llama-8b', 'llama-8b-h100', 'llama-8b-h1']),
+    'llama-8b-h100',
+  )
   assert.equal(matchNamePrefix('llama-8b', ['llama-8b']), undefined)
 })
 
 test('offline, a snapshot pod maps through its deployment field, else through the name prefix', () => {
   const mapping = mapPodsToVariants({
     rule: 'owner-chain',
-    pods: [podMetrics('p-1', 0.5, 1, {deployment: 'big-decode'}), podMetrics('small-decode-7c-x', 0.5, 1), podMetrics('stray', 0.1, 0)],
+    pods: [
+      podMetrics('p-1', 0.5, 1, {deployment: 'big-decode'}),
+      podMetrics('small-decode-7c-x', 0.5, 1),
+      podMetrics('stray', 0.1, 0),
+    ],
     deployments: [deployment('small-decode'), deployment('big-decode')],
     variantAutoscalings: cVas(shapeCVa('small'), shapeCVa('big')),
   })

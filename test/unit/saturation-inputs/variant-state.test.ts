@@ -2,7 +2,11 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {normalizeVariantAutoscaling} from '../../../src/core/model/variant-autoscaling.js'
-import {buildVariantState, gpusPerReplicaOf, readDeploymentReplicas} from '../../../src/core/decide/saturation/groups/variant-state.js'
+import {
+  buildVariantState,
+  gpusPerReplicaOf,
+  readDeploymentReplicas,
+} from '../../../src/core/decide/saturation/groups/variant-state.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {deployment, shapeCVa} from './builders.js'
 
@@ -45,6 +49,12 @@ test('the shape C fixture has one of its two replicas pending and desired 2 from
   const objects = clusterFixture('shape-c')
   const va = normalizeVariantAutoscaling(objects.find((object) => object.kind === 'VariantAutoscaling')!)
   const target = objects.find((object) => object.kind === 'Deployment')!
-  assert.deepEqual(buildVariantState(va, target), {variantName: 'qwen3-va', currentReplicas: 2, desiredReplicas: 2, pendingReplicas: 1, gpusPerReplica: 1})
+  assert.deepEqual(buildVariantState(va, target), {
+    variantName: 'qwen3-va',
+    currentReplicas: 2,
+    desiredReplicas: 2,
+    pendingReplicas: 1,
+    gpusPerReplica: 1,
+  })
   assert.equal(buildVariantState(normalizeVariantAutoscaling(shapeCVa('v')), deployment('v-decode')).desiredReplicas, 0)
 })

@@ -13,7 +13,12 @@ import {
   type SaturationThresholds,
 } from '../../../src/core/decide/saturation/index.js'
 
-const defaults: SaturationThresholds = {kvCacheThreshold: 0.8, queueLengthThreshold: 5, kvSpareTrigger: 0.1, queueSpareTrigger: 3}
+const defaults: SaturationThresholds = {
+  kvCacheThreshold: 0.8,
+  queueLengthThreshold: 5,
+  kvSpareTrigger: 0.1,
+  queueSpareTrigger: 3,
+}
 
 function pod(podName: string, variantName: string, kvCacheUsage: number, queueLength = 0, cost = 10): ReplicaMetric {
   return {podName, variantName, kvCacheUsage, queueLength, acceleratorName: 'H100', cost}
@@ -37,8 +42,14 @@ test('the two engines disagree at the scale-down boundary because they round dif
   assert.equal(v051.analysis.scaleDownSafe, false)
   assert.equal(v042.scaleDownCheck.kind === 'simulated' && v042.scaleDownCheck.remainingSpareKv, 0.10000000000000009)
   assert.equal(v051.scaleDownCheck.kind === 'simulated' && v051.scaleDownCheck.remainingSpareKv, 0.09999999999999998)
-  assert.deepEqual(v042.decisions.map((decision) => decision.action), ['scale-down'])
-  assert.deepEqual(v051.decisions.map((decision) => decision.action), ['no-change'])
+  assert.deepEqual(
+    v042.decisions.map((decision) => decision.action),
+    ['scale-down'],
+  )
+  assert.deepEqual(
+    v051.decisions.map((decision) => decision.action),
+    ['no-change'],
+  )
 })
 
 test('a model without metrics is skipped by both engines but still reports what the functions return', () => {
@@ -55,7 +66,10 @@ test('each replica reports whether it is saturated and its spare capacity', () =
   const result = analyzeSaturationV051(group([pod('a', 'v', 0.8), pod('b', 'v', 0.5, 2)], 2))
   assert.deepEqual(
     result.replicas.map((replica) => [replica.podName, replica.isSaturated, replica.spareQueueLength]),
-    [['a', true, 5], ['b', false, 3]],
+    [
+      ['a', true, 5],
+      ['b', false, 3],
+    ],
   )
 })
 
@@ -70,7 +84,10 @@ test('scale-to-zero with no recent requests sets every target to 0 and exposes t
     'sum(increase(vllm:request_success_total{namespace="llm",model_name="m"}[90m]))',
   )
   assert.deepEqual(result.enforcement?.outcome, {kind: 'scaled-to-zero', requests: 0})
-  assert.deepEqual(result.decisions.map((decision) => [decision.targetReplicas, decision.action]), [[0, 'scale-down']])
+  assert.deepEqual(
+    result.decisions.map((decision) => [decision.targetReplicas, decision.action]),
+    [[0, 'scale-down']],
+  )
 })
 
 test('the minimum rule never raises a variant named with the empty string', () => {
@@ -104,7 +121,10 @@ test('the GPU limiter keeps input order on full ties even beyond twelve candidat
     cost: 10,
   }))
   const result = limitDecisionsByGpu({kind: 'ok', nodes: {n1: {'NVIDIA-H100-80GB-HBM3': {count: 5}}}}, decisions)
-  assert.deepEqual(result.allocationOrder, decisions.map((decision) => decision.variantName))
+  assert.deepEqual(
+    result.allocationOrder,
+    decisions.map((decision) => decision.variantName),
+  )
   assert.deepEqual(
     result.decisions.filter((decision) => decision.targetReplicas === 1).map((decision) => decision.variantName),
     ['v0', 'v1', 'v2', 'v3', 'v4'],

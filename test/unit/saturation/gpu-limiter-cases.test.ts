@@ -39,7 +39,15 @@ describe('gpu-limiter-cases.json cases', () => {
               totalUsed: result.inventory.totalUsed,
               totalAvailable: result.inventory.totalAvailable,
             }
-          : {error: result.error, limitByType: {}, usedByType: {}, availableByType: {}, totalLimit: 0, totalUsed: 0, totalAvailable: 0}
+          : {
+              error: result.error,
+              limitByType: {},
+              usedByType: {},
+              availableByType: {},
+              totalLimit: 0,
+              totalUsed: 0,
+              totalAvailable: 0,
+            }
       for (const [field, value] of Object.entries(inventory)) assertExact(value, expected[field], id, field)
       assertExact(result.allocationOrder, expected['allocationOrder'], id, 'allocationOrder')
       const decisions = result.decisions.map((decision) => ({

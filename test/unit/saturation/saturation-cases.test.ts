@@ -49,7 +49,12 @@ type ConfigCase =
         possibleEffective?: SaturationThresholds[]
       }
     }
-  | {id: string; engine: 'saturation-v0.5.1'; input: {entry: SaturationConfigEntry}; expected: {valid: boolean; error: string}}
+  | {
+      id: string
+      engine: 'saturation-v0.5.1'
+      input: {entry: SaturationConfigEntry}
+      expected: {valid: boolean; error: string}
+    }
 
 const golden = readGolden<{cases: SaturationCase[]; arbitrationCases: ArbitrationCase[]; configCases: ConfigCase[]}>(
   'saturation-cases.json',
@@ -72,8 +77,18 @@ function assertAnalysis(actual: ModelSaturationAnalysis, testCase: SaturationCas
     assertExact(actual, expected.analysis, id, 'analysis')
     return
   }
-  assertOneOf(actual.avgSpareKvCapacity, [expected.analysis.avgSpareKvCapacity, ...orderVariation.distinctAvgSpareKvCapacity], id, 'avgSpareKvCapacity')
-  assertOneOf(actual.avgSpareQueueLength, [expected.analysis.avgSpareQueueLength, ...orderVariation.distinctAvgSpareQueueLength], id, 'avgSpareQueueLength')
+  assertOneOf(
+    actual.avgSpareKvCapacity,
+    [expected.analysis.avgSpareKvCapacity, ...orderVariation.distinctAvgSpareKvCapacity],
+    id,
+    'avgSpareKvCapacity',
+  )
+  assertOneOf(
+    actual.avgSpareQueueLength,
+    [expected.analysis.avgSpareQueueLength, ...orderVariation.distinctAvgSpareQueueLength],
+    id,
+    'avgSpareQueueLength',
+  )
   assertExact(
     {...actual, avgSpareKvCapacity: 0, avgSpareQueueLength: 0},
     {...expected.analysis, avgSpareKvCapacity: 0, avgSpareQueueLength: 0},
@@ -102,7 +117,12 @@ describe('saturation-cases.json cases', () => {
           assertAnalysis(result.analysis, testCase)
           assertExact(result.modelInTransition, expected['modelInTransition'], id, 'modelInTransition')
           assertExact(result.transitionReasons, expected['transitionReasons'], id, 'transitionReasons')
-          assertExact(result.skippedForPendingReplicas, expected['skippedForPendingReplicas'], id, 'skippedForPendingReplicas')
+          assertExact(
+            result.skippedForPendingReplicas,
+            expected['skippedForPendingReplicas'],
+            id,
+            'skippedForPendingReplicas',
+          )
           assertExact(result.scaledVariant ?? null, expected['scaledVariant'], id, 'scaledVariant')
           assertExact(result.targets, expected['targets'], id, 'targets')
           assertExact(result.engineSkip !== undefined, expected['engineSkipsModel'], id, 'engineSkipsModel')
@@ -150,7 +170,9 @@ describe('saturation-cases.json configCases', () => {
         case 'capacity-v0.4.2': {
           const {input, expected, id} = testCase
           const resolution = resolveCapacityConfigV042(input.entries ?? undefined, input.modelId, input.namespace)
-          const checks = Object.fromEntries([...resolution.entryChecks].map(([key, check]) => [key, toGoldenCheck(check)]))
+          const checks = Object.fromEntries(
+            [...resolution.entryChecks].map(([key, check]) => [key, toGoldenCheck(check)]),
+          )
           assertExact(checks, expected.entryChecks, id, 'entryChecks')
           assertExact(!resolution.isOrderDependent, expected.deterministic, id, 'deterministic')
           if (expected.deterministic) assertExact(resolution.effective, expected.effective, id, 'effective')
@@ -168,7 +190,12 @@ describe('saturation-cases.json configCases', () => {
           return
         }
         case 'saturation-v0.5.1':
-          assertExact(toGoldenCheck(validateSaturationConfigV051(testCase.input.entry)), testCase.expected, testCase.id, 'validation')
+          assertExact(
+            toGoldenCheck(validateSaturationConfigV051(testCase.input.entry)),
+            testCase.expected,
+            testCase.id,
+            'validation',
+          )
           return
       }
     })

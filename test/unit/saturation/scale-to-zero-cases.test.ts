@@ -18,7 +18,10 @@ interface ScaleToZeroCase {
     namespace: string
     targets: Array<{variantName: string; replicas: number}>
     variantAnalyses: VariantCost[]
-    scaleToZeroConfigData: Record<string, {modelId: string; namespace: string; enableScaleToZero: boolean | null; retentionPeriod: string}>
+    scaleToZeroConfigData: Record<
+      string,
+      {modelId: string; namespace: string; enableScaleToZero: boolean | null; retentionPeriod: string}
+    >
     envWvaScaleToZero: string | null
     requestCount: number | null
     requestCountError?: string
@@ -40,7 +43,10 @@ const golden = readGolden<{cases: ScaleToZeroCase[]}>('scale-to-zero-cases.json'
 /** JSON null means "unset" in the golden file; the port uses undefined. */
 function toConfig(data: ScaleToZeroCase['input']['scaleToZeroConfigData']): ScaleToZeroConfig {
   return Object.fromEntries(
-    Object.entries(data).map(([key, entry]) => [key, {...entry, enableScaleToZero: entry.enableScaleToZero ?? undefined}]),
+    Object.entries(data).map(([key, entry]) => [
+      key,
+      {...entry, enableScaleToZero: entry.enableScaleToZero ?? undefined},
+    ]),
   )
 }
 
@@ -86,15 +92,28 @@ describe('scale-to-zero-cases.json', () => {
         'query',
       )
       if (testCase.deterministic) {
-        assertExact({targets: result.targets, applied: result.applied}, {targets: expected.targets, applied: expected.applied}, id, 'enforcement')
+        assertExact(
+          {targets: result.targets, applied: result.applied},
+          {targets: expected.targets, applied: expected.applied},
+          id,
+          'enforcement',
+        )
         return
       }
       const outcome = JSON.stringify({targets: result.targets, applied: result.applied})
       const possible = testCase.possibleOutcomes!.map((candidate) =>
-        JSON.stringify({targets: Object.fromEntries(Object.entries(candidate.targets).sort()), applied: candidate.applied}),
+        JSON.stringify({
+          targets: Object.fromEntries(Object.entries(candidate.targets).sort()),
+          applied: candidate.applied,
+        }),
       )
       assertExact(possible.includes(outcome), true, id, `outcome ${outcome} is one of possibleOutcomes`)
-      assertExact(result.outcome.kind === 'minimum-preserved' && result.outcome.isOrderDependent, true, id, 'isOrderDependent')
+      assertExact(
+        result.outcome.kind === 'minimum-preserved' && result.outcome.isOrderDependent,
+        true,
+        id,
+        'isOrderDependent',
+      )
     })
   }
 })

@@ -10,7 +10,9 @@ import {MAX_SWEEP_POINTS, parseSweepSpec} from '../../../src/core/simulate/sweep
 import {fixturePath, repoRoot} from '../../support/paths.js'
 
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
-const withBroken = (await readManifests([`${repoRoot}/examples/quickstart.yaml`, fixturePath('manifests', 'broken.yaml')])).sources
+const withBroken = (
+  await readManifests([`${repoRoot}/examples/quickstart.yaml`, fixturePath('manifests', 'broken.yaml')])
+).sources
 const saturation = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 describe('parseSweepSpec', () => {
@@ -43,12 +45,18 @@ describe('parseSweepSpec', () => {
   ]
   for (const [spec, message] of invalid) {
     test(`rejects "${spec}" with a usage error that says what is accepted`, () => {
-      assert.throws(() => parseSweepSpec(spec), (error: unknown) => error instanceof UsageError && message.test(error.message) && error.hint !== undefined)
+      assert.throws(
+        () => parseSweepSpec(spec),
+        (error: unknown) => error instanceof UsageError && message.test(error.message) && error.hint !== undefined,
+      )
     })
   }
 
   test('a point-count error suggests a step that fits', () => {
-    assert.throws(() => parseSweepSpec('arrival-rate=0:100000:1'), (error: unknown) => error instanceof UsageError && error.hint === 'use a larger STEP, e.g. 200')
+    assert.throws(
+      () => parseSweepSpec('arrival-rate=0:100000:1'),
+      (error: unknown) => error instanceof UsageError && error.hint === 'use a larger STEP, e.g. 200',
+    )
   })
 })
 
@@ -58,17 +66,25 @@ describe('runSweep', () => {
     const result = runSweep(quickstart, {name: 'llama-8b-h100'}, spec, {})
     assert.equal(result.rows.length, 20)
     for (const row of result.rows) {
-      const item = simulate(quickstart, {whatIf: {arrivalRateRpm: row.value}}).items.find((i) => i.name === 'llama-8b-h100')!
+      const item = simulate(quickstart, {whatIf: {arrivalRateRpm: row.value}}).items.find(
+        (i) => i.name === 'llama-8b-h100',
+      )!
       assert.equal(row.desiredReplicas, item.desired?.replicas, `at ${row.value} rpm`)
       assert.equal(row.ttftMs, item.prediction?.ttftMs ?? null)
       assert.equal(row.cost, item.desired?.cost ?? null)
     }
-    assert.deepEqual(result.rows.map((row) => row.desiredReplicas), [1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6])
+    assert.deepEqual(
+      result.rows.map((row) => row.desiredReplicas),
+      [1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5, 6, 6],
+    )
   })
 
   test('without a name every VA is swept, ordered by namespace, name and value', () => {
     const result = runSweep(quickstart, {}, parseSweepSpec('slo-itl=20:30:10'), {loadScale: 1})
-    assert.deepEqual(result.rows.map((row) => `${row.name}@${row.value}`), ['granite-13b-l40s@20', 'granite-13b-l40s@30', 'llama-8b-h100@20', 'llama-8b-h100@30'])
+    assert.deepEqual(
+      result.rows.map((row) => `${row.name}@${row.value}`),
+      ['granite-13b-l40s@20', 'granite-13b-l40s@30', 'llama-8b-h100@20', 'llama-8b-h100@30'],
+    )
   })
 
   test('an unsatisfiable SLO is an infeasible row with the reason, not an error', () => {
@@ -80,9 +96,18 @@ describe('runSweep', () => {
 
   test('an unknown VA is an input error; a sweep that contradicts a what-if is a usage error', () => {
     const spec = parseSweepSpec('arrival-rate=1:2:1')
-    assert.throws(() => runSweep(quickstart, {name: 'nope'}, spec, {}), (error: unknown) => error instanceof InputError && /variantautoscaling "nope" not found/.test(error.message))
-    assert.throws(() => runSweep(quickstart, {name: 'llama-8b-h100', namespace: 'other'}, spec, {}), /not found in namespace other/)
-    assert.throws(() => runSweep(quickstart, {}, spec, {arrivalRateRpm: 5}), (error: unknown) => error instanceof UsageError && /--sweep arrival-rate and --arrival-rate/.test(error.message))
+    assert.throws(
+      () => runSweep(quickstart, {name: 'nope'}, spec, {}),
+      (error: unknown) => error instanceof InputError && /variantautoscaling "nope" not found/.test(error.message),
+    )
+    assert.throws(
+      () => runSweep(quickstart, {name: 'llama-8b-h100', namespace: 'other'}, spec, {}),
+      /not found in namespace other/,
+    )
+    assert.throws(
+      () => runSweep(quickstart, {}, spec, {arrivalRateRpm: 5}),
+      (error: unknown) => error instanceof UsageError && /--sweep arrival-rate and --arrival-rate/.test(error.message),
+    )
   })
 
   test('a VA skipped at every point yields one note; the table and CSV render every row', () => {
@@ -92,34 +117,45 @@ describe('runSweep', () => {
     const table = renderSweepTable(result)
     assert.match(table.split('\n')[0]!, /^NAME\s+MAX-BATCH\(REQUESTS\)\s+DESIRED/)
     const csv = renderSweepCsv(result).trimEnd().split('\n')
-    assert.equal(csv[0], 'namespace,name,max-batch_requests,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,max_rpm_per_replica,bound_by,reason')
+    assert.equal(
+      csv[0],
+      'namespace,name,max-batch_requests,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,max_rpm_per_replica,bound_by,reason',
+    )
     assert.equal(csv.length, result.rows.length + 1)
   })
 
   test('a sweep of one VA prints no NAME column and right-aligns numbers', () => {
-    const table = renderSweepTable(runSweep(quickstart, {name: 'llama-8b-h100'}, parseSweepSpec('arrival-rate=1000:3000:1000'), {}))
-    assert.equal(table, [
-      'ARRIVAL-RATE(RPM)   DESIRED   TTFT(MS)   ITL(MS)   UTIL   COST   BOUND-BY   OUTCOME',
-      '             1000         1       22.2       9.2     8%    100   itl        allocated',
-      '             2000         1       32.8      11.9    20%    100   itl        allocated',
-      '             3000         1       52.3      16.9    42%    100   itl        allocated',
-      '',
-    ].join('\n'))
+    const table = renderSweepTable(
+      runSweep(quickstart, {name: 'llama-8b-h100'}, parseSweepSpec('arrival-rate=1000:3000:1000'), {}),
+    )
+    assert.equal(
+      table,
+      [
+        'ARRIVAL-RATE(RPM)   DESIRED   TTFT(MS)   ITL(MS)   UTIL   COST   BOUND-BY   OUTCOME',
+        '             1000         1       22.2       9.2     8%    100   itl        allocated',
+        '             2000         1       32.8      11.9    20%    100   itl        allocated',
+        '             3000         1       52.3      16.9    42%    100   itl        allocated',
+        '',
+      ].join('\n'),
+    )
   })
 })
 
 describe('runSweep on the saturation engines', () => {
   test('a load-scale sweep of a shape C VA decides every point, as simulate does at that load', () => {
     const result = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('load-scale=0:3:0.5'), {})
-    assert.deepEqual(result.rows.map((row) => [row.value, row.outcome, row.desiredReplicas, row.engine]), [
-      [0, 'allocated', 1, 'saturation'],
-      [0.5, 'allocated', 2, 'saturation'],
-      [1, 'allocated', 3, 'saturation'],
-      [1.5, 'allocated', 5, 'saturation'],
-      [2, 'allocated', 8, 'saturation'],
-      [2.5, 'allocated', 10, 'saturation'],
-      [3, 'allocated', 12, 'saturation'],
-    ])
+    assert.deepEqual(
+      result.rows.map((row) => [row.value, row.outcome, row.desiredReplicas, row.engine]),
+      [
+        [0, 'allocated', 1, 'saturation'],
+        [0.5, 'allocated', 2, 'saturation'],
+        [1, 'allocated', 3, 'saturation'],
+        [1.5, 'allocated', 5, 'saturation'],
+        [2, 'allocated', 8, 'saturation'],
+        [2.5, 'allocated', 10, 'saturation'],
+        [3, 'allocated', 12, 'saturation'],
+      ],
+    )
     for (const row of result.rows) {
       const items = simulate(saturation, {whatIf: {loadScale: row.value}}).items
       const item = items.find((candidate) => candidate.name === 'granite-8b-l40s')!
@@ -128,21 +164,53 @@ describe('runSweep on the saturation engines', () => {
     }
     assert.deepEqual(result.warnings, [])
     assert.deepEqual(sweepNotes(result), [])
-    assert.deepEqual(Object.keys(result.rows[0]!), [
-      'namespace', 'name', 'value', 'outcome', 'reason', 'desiredReplicas', 'ttftMs', 'itlMs', 'utilization', 'cost',
-      'maxRpmPerReplica', 'boundBy', 'engine', 'saturation',
-    ], 'the JSON row fields, listed deliberately')
+    assert.deepEqual(
+      Object.keys(result.rows[0]!),
+      [
+        'namespace',
+        'name',
+        'value',
+        'outcome',
+        'reason',
+        'desiredReplicas',
+        'ttftMs',
+        'itlMs',
+        'utilization',
+        'cost',
+        'maxRpmPerReplica',
+        'boundBy',
+        'engine',
+        'saturation',
+      ],
+      'the JSON row fields, listed deliberately',
+    )
     assert.deepEqual(Object.keys(result.rows[0]!.saturation!), [
-      'loadScale', 'maxKvCacheUsage', 'maxQueueLength', 'saturatedReplicas', 'reportingReplicas', 'avgSpareKvCapacity',
-      'kvSpareTrigger', 'avgSpareQueueLength', 'queueSpareTrigger', 'action', 'settleCycles', 'settleStatus',
+      'loadScale',
+      'maxKvCacheUsage',
+      'maxQueueLength',
+      'saturatedReplicas',
+      'reportingReplicas',
+      'avgSpareKvCapacity',
+      'kvSpareTrigger',
+      'avgSpareQueueLength',
+      'queueSpareTrigger',
+      'action',
+      'settleCycles',
+      'settleStatus',
     ])
   })
 
   test('the sibling variant still takes part: an arrival-rate sweep matches the load scale over 900 rpm', () => {
     const byRate = runSweep(saturation, {name: 'granite-8b-h100'}, parseSweepSpec('arrival-rate=0:2700:900'), {})
     const byScale = runSweep(saturation, {name: 'granite-8b-h100'}, parseSweepSpec('load-scale=0:3:1'), {})
-    assert.deepEqual(byRate.rows.map((row) => row.desiredReplicas), byScale.rows.map((row) => row.desiredReplicas))
-    assert.deepEqual(byRate.rows.map((row) => row.saturation?.loadScale), [0, 1, 2, 3])
+    assert.deepEqual(
+      byRate.rows.map((row) => row.desiredReplicas),
+      byScale.rows.map((row) => row.desiredReplicas),
+    )
+    assert.deepEqual(
+      byRate.rows.map((row) => row.saturation?.loadScale),
+      [0, 1, 2, 3],
+    )
   })
 
   test('threshold sweeps run, are fractions where the flag is, and a queueing-only sweep warns once', () => {
@@ -156,19 +224,25 @@ describe('runSweep on the saturation engines', () => {
     assert.match(slo.warnings[0]!, /^--slo-ttft does not apply to VA granite-8b-l40s: .*; use --load-scale, /)
   })
 
-  test('the table shows the engine\'s own columns; the CSV appends them', () => {
+  test("the table shows the engine's own columns; the CSV appends them", () => {
     const result = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('load-scale=1:2:1'), {})
-    assert.equal(renderSweepTable(result), [
-      'LOAD-SCALE(X)   DESIRED   COST   MAX-KV   MAX-QUEUE   SATURATED   SPARE-KV    SPARE-QUEUE   OUTCOME',
-      '            1         3     30      83%           4         1/2   0.04<0.10   3.5>=3.0      allocated',
-      '            2         8     80     100%         193         2/2   0.00<0.10   0.0<3.0       allocated',
-      '',
-    ].join('\n'))
+    assert.equal(
+      renderSweepTable(result),
+      [
+        'LOAD-SCALE(X)   DESIRED   COST   MAX-KV   MAX-QUEUE   SATURATED   SPARE-KV    SPARE-QUEUE   OUTCOME',
+        '            1         3     30      83%           4         1/2   0.04<0.10   3.5>=3.0      allocated',
+        '            2         8     80     100%         193         2/2   0.00<0.10   0.0<3.0       allocated',
+        '',
+      ].join('\n'),
+    )
     const csv = renderSweepCsv(result).trimEnd().split('\n')
-    assert.equal(csv[0], 'namespace,name,load-scale_x,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,' +
-      'max_rpm_per_replica,bound_by,reason,engine,load_scale,max_kv_cache_usage,max_queue_length,saturated_replicas,' +
-      'reporting_replicas,avg_spare_kv,kv_spare_trigger,' +
-      'avg_spare_queue,queue_spare_trigger,next_action,settle_cycles,settle_status')
+    assert.equal(
+      csv[0],
+      'namespace,name,load-scale_x,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,' +
+        'max_rpm_per_replica,bound_by,reason,engine,load_scale,max_kv_cache_usage,max_queue_length,saturated_replicas,' +
+        'reporting_replicas,avg_spare_kv,kv_spare_trigger,' +
+        'avg_spare_queue,queue_spare_trigger,next_action,settle_cycles,settle_status',
+    )
     const queueingPart = 'llm,granite-8b-l40s,2,allocated,8,,,,80,,,,'
     assert.equal(csv[2], `${queueingPart}saturation,2,1,193,2,2,0,0.1,0,3,scale-up,6,settled`)
   })

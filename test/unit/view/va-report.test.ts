@@ -13,7 +13,10 @@ test('the quickstart gives one report per VA, sorted, with the snapshot load and
   const list = inspectAll(quickstart)
   assert.equal(list.kind, 'VariantAutoscalingReportList')
   assert.deepEqual(list.warnings, [])
-  assert.deepEqual(list.items.map((item) => item.name), ['granite-13b-l40s', 'llama-8b-h100'])
+  assert.deepEqual(
+    list.items.map((item) => item.name),
+    ['granite-13b-l40s', 'llama-8b-h100'],
+  )
   const llama = list.items[1]!
   assert.deepEqual(
     [llama.namespace, llama.shape, llama.engine, llama.modelID, llama.accelerator, llama.cost],
@@ -21,8 +24,12 @@ test('the quickstart gives one report per VA, sorted, with the snapshot load and
   )
   assert.deepEqual(llama.slo, {ttftMs: 500, itlMs: 24, serviceClass: 'Premium'})
   assert.deepEqual(llama.metrics, {
-    source: 'snapshot', arrivalRateRpm: 8200.5, avgInputTokens: 512.3, avgOutputTokens: 250.9,
-    ttftMs: 210.4, itlMs: 23.1,
+    source: 'snapshot',
+    arrivalRateRpm: 8200.5,
+    avgInputTokens: 512.3,
+    avgOutputTokens: 250.9,
+    ttftMs: 210.4,
+    itlMs: 23.1,
   })
   assert.deepEqual(llama.replicas, {desired: 2, current: null, ready: null})
   assert.deepEqual(
@@ -39,7 +46,10 @@ test('the quickstart gives one report per VA, sorted, with the snapshot load and
 
 test('a what-if reaches the report: double the load, more replicas', () => {
   const doubled = inspectAll(quickstart, {whatIf: {loadScale: 2}})
-  assert.deepEqual(doubled.items.map((item) => item.recomputed.replicas), [1, 5])
+  assert.deepEqual(
+    doubled.items.map((item) => item.recomputed.replicas),
+    [1, 5],
+  )
   assert.equal(doubled.items[1]!.recomputed.outcome, 'allocated')
 })
 
@@ -47,7 +57,11 @@ test('a v0.5 setup is reported with the saturation engine and its reasoning', ()
   const list = inspectAll(saturation)
   assert.deepEqual(
     list.items.map((item) => [
-      item.name, item.shape, item.engine, item.recomputed.replicas, item.recomputed.saturation?.action,
+      item.name,
+      item.shape,
+      item.engine,
+      item.recomputed.replicas,
+      item.recomputed.saturation?.action,
     ]),
     [
       ['granite-8b-h100', 'C', 'saturation', 2, 'no-change'],

@@ -115,7 +115,7 @@ export function stabilizeLegacy(
   })
   const next = record(recommendations, oldIndex, {replicas: desired, timeMs: nowMs})
   if (highest === desired) return {replicas: highest, recommendations: next, why: {kind: 'none'}}
-  const boundTimeMs = boundBy(recommendations, highest, rec => rec.timeMs >= cutoff)
+  const boundTimeMs = boundBy(recommendations, highest, (rec) => rec.timeMs >= cutoff)
   return {
     replicas: highest,
     recommendations: next,
@@ -175,7 +175,7 @@ export function stabilizeWithBehavior(
     // Above the new recommendation: the scale-down window holds it up; below: the scale-up window holds it down.
     if (replicas > desired) {
       const bound = Math.min(current, downRecommendation)
-      const time = boundBy(recommendations, downRecommendation, rec => rec.timeMs > downCutoff)
+      const time = boundBy(recommendations, downRecommendation, (rec) => rec.timeMs > downCutoff)
       why = {
         kind: 'scale-down-window',
         windowSeconds: downWindow,
@@ -184,7 +184,7 @@ export function stabilizeWithBehavior(
       }
     } else {
       const bound = Math.max(current, upRecommendation)
-      const time = boundBy(recommendations, upRecommendation, rec => rec.timeMs > upCutoff)
+      const time = boundBy(recommendations, upRecommendation, (rec) => rec.timeMs > upCutoff)
       why = {
         kind: 'scale-up-window',
         windowSeconds: upWindow,
@@ -321,7 +321,7 @@ export function storeScaleEvent(
   nowMs: number,
 ): TimestampedScaleEvent[] {
   const cutoff = nowMs - longestPeriod(rules) * 1000
-  const next = events.map(event => (event.timeMs < cutoff && !event.outdated ? {...event, outdated: true} : event))
+  const next = events.map((event) => (event.timeMs < cutoff && !event.outdated ? {...event, outdated: true} : event))
   let oldIndex = -1
   next.forEach((event, index) => {
     if (event.outdated) oldIndex = index

@@ -47,8 +47,27 @@ const functions = new Map<string, {readonly min: number; readonly max: number}>(
 ])
 
 const operators = [
-  '??', '**', '==', '!=', '<=', '>=', '&&', '||',
-  '+', '-', '*', '/', '^', '<', '>', '!', '?', ':', '(', ')', ',',
+  '??',
+  '**',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '&&',
+  '||',
+  '+',
+  '-',
+  '*',
+  '/',
+  '^',
+  '<',
+  '>',
+  '!',
+  '?',
+  ':',
+  '(',
+  ')',
+  ',',
 ]
 /** Bound on formula length and nesting so that parsing stays linear and the stack shallow. */
 const maxFormulaLength = 10_000
@@ -79,7 +98,7 @@ function tokenize(formula: string, fail: (message: string) => never): Token[] {
       at += nameMatch[0].length
       continue
     }
-    const op = operators.find(candidate => formula.startsWith(candidate, at))
+    const op = operators.find((candidate) => formula.startsWith(candidate, at))
     if (op === undefined) fail(`unexpected character ${JSON.stringify(char)} at position ${at + 1}`)
     tokens.push({kind: 'op', value: op, at})
     at += op.length
@@ -158,7 +177,7 @@ class Parser {
     if (level >= binaryLevels.length) return this.unary()
     let left = this.binary(level + 1)
     for (let guard = 0; guard < this.tokens.length; guard++) {
-      const op = binaryLevels[level]!.find(candidate => this.isOp(candidate))
+      const op = binaryLevels[level]!.find((candidate) => this.isOp(candidate))
       if (op === undefined) break
       this.index++
       const right = this.binary(level + 1)
@@ -343,13 +362,13 @@ function evaluateNode(
         ? evaluateNode(node.then, values, fail)
         : evaluateNode(node.otherwise, values, fail)
     case 'call': {
-      const args = node.args.map(arg => evaluateNode(arg, values, fail))
+      const args = node.args.map((arg) => evaluateNode(arg, values, fail))
       if (node.name === 'float' || node.name === 'int') {
         const value = args[0] ?? null
         if (typeof value !== 'number') fail(`invalid argument for ${node.name} (type ${typeName(value)})`)
         return node.name === 'int' ? Math.trunc(value as number) : (value as number)
       }
-      const numbers = args.map(arg => asNumber(arg, node.name, fail))
+      const numbers = args.map((arg) => asNumber(arg, node.name, fail))
       switch (node.name) {
         case 'min':
           return numbers.reduce((a, b) => (b < a ? b : a))

@@ -165,7 +165,7 @@ export function resolveScaledObject(spec: ScaledObjectSpec, options: HpaControll
   if (modifiers !== undefined) {
     if (modifiers.formula === '') fail('scalingModifiers.formula is mandatory')
     if (modifiers.target === '') fail('scalingModifiers.target is empty but a formula is given')
-    const formulaNames = spec.triggers.filter(trigger => !isResourceTrigger(trigger)).map(trigger => trigger.name)
+    const formulaNames = spec.triggers.filter((trigger) => !isResourceTrigger(trigger)).map((trigger) => trigger.name)
     formula = compileFormula(spec.name, modifiers.formula, formulaNames)
     compositeTarget = parseFloatStrict(modifiers.target)
     if (compositeTarget === null || !(compositeTarget > 0)) {
@@ -370,7 +370,7 @@ export function kedaStep(
     }
   } else {
     active = evaluation.outcomes.some(
-      outcome => (outcome.kind === 'value' && outcome.active) || outcome.kind === 'fallback',
+      (outcome) => (outcome.kind === 'value' && outcome.active) || outcome.kind === 'fallback',
     )
   }
   const resourceCount = spec.triggers.filter(isResourceTrigger).length

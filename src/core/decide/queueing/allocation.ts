@@ -162,7 +162,10 @@ export function replicaMaxBatchSize(
  * core.CreateAllocation (lookups of missing objects are the caller's, see system.ts). Infeasible when the
  * load is negative, the analyzer cannot be built, the SLOs cannot be met, or the per-replica analysis fails.
  */
-export function createAllocation(context: AllocationContext, hooks: AnalyzerHooks = DIRECT_ANALYZER_HOOKS): CreateAllocationResult {
+export function createAllocation(
+  context: AllocationContext,
+  hooks: AnalyzerHooks = DIRECT_ANALYZER_HOOKS,
+): CreateAllocationResult {
   const {load} = context
   if (load.arrivalRateRpm < 0 || load.avgInTokens < 0 || load.avgOutTokens < 0) {
     return {outcome: 'infeasible', reason: 'negative load'}
@@ -189,7 +192,11 @@ export function createAllocation(context: AllocationContext, hooks: AnalyzerHook
   }
   const targetEcho = {targetTTFTMs: targets.ttftMs, targetITLMs: targets.itlMs, targetTPS: targets.tps}
   if (!sized.ok) {
-    return {outcome: 'infeasible', reason: sized.error, sizing: {...base, size: {...targetEcho, ok: false, error: sized.error}}}
+    return {
+      outcome: 'infeasible',
+      reason: sized.error,
+      sizing: {...base, size: {...targetEcho, ok: false, error: sized.error}},
+    }
   }
   const size: SizeDetails = {
     ...targetEcho,

@@ -41,7 +41,8 @@ export function binarySearch(
   yTarget: number,
   evaluate: (x: number) => Evaluation,
 ): BisectionResult {
-  if (xMin > xMax) return {ok: false, xStar: 0, ind: 0, error: `invalid range [${formatGoFloat32(xMin)}, ${formatGoFloat32(xMax)}]`}
+  if (xMin > xMax)
+    return {ok: false, xStar: 0, ind: 0, error: `invalid range [${formatGoFloat32(xMin)}, ${formatGoFloat32(xMax)}]`}
   const ends: number[] = []
   for (const x of [xMin, xMax]) {
     const y = evaluate(x)

@@ -44,8 +44,21 @@ export function sizingKey(input: ModelBasedInput): string | undefined {
   if (load.arrivalRateRpm === 0 || load.avgOutTokens === 0) return undefined
   const {alpha, beta, gamma, delta} = perf.value
   // decideModelBased's batch size: the profile's maxBatchSize is both the override and the base, atTokens is 0.
-  const maxBatchSize = replicaMaxBatchSize({serverMaxBatchSize: input.maxBatchSize, perfMaxBatchSize: input.maxBatchSize, atTokens: 0}, load.avgOutTokens)
-  return [alpha, beta, gamma, delta, maxBatchSize, load.avgInTokens, load.avgOutTokens, f32(input.sloTtftMs), f32(input.sloTpotMs)].join(' ')
+  const maxBatchSize = replicaMaxBatchSize(
+    {serverMaxBatchSize: input.maxBatchSize, perfMaxBatchSize: input.maxBatchSize, atTokens: 0},
+    load.avgOutTokens,
+  )
+  return [
+    alpha,
+    beta,
+    gamma,
+    delta,
+    maxBatchSize,
+    load.avgInTokens,
+    load.avgOutTokens,
+    f32(input.sloTtftMs),
+    f32(input.sloTpotMs),
+  ].join(' ')
 }
 
 /** A decider with a bounded least-recently-used cache of sizings. One per replay or sweep; not shared globally. */

@@ -1,5 +1,19 @@
-import {type Allocation, allocationCost, type AnalyzerHooks, createAllocation, DIRECT_ANALYZER_HOOKS, type SizingDetails, transitionPenalty} from './allocation.js'
-import {type CollectedLoad, collectLoad, currentCostOf, parseAcceleratorCost, parsePerfParms} from './controller-inputs.js'
+import {
+  type Allocation,
+  allocationCost,
+  type AnalyzerHooks,
+  createAllocation,
+  DIRECT_ANALYZER_HOOKS,
+  type SizingDetails,
+  transitionPenalty,
+} from './allocation.js'
+import {
+  type CollectedLoad,
+  collectLoad,
+  currentCostOf,
+  parseAcceleratorCost,
+  parsePerfParms,
+} from './controller-inputs.js'
 import {f32, parseGoFloat32} from './float32.js'
 import {selectUnlimited} from './solver-unlimited.js'
 
@@ -134,7 +148,10 @@ function isShapeB(input: ModelBasedInput): boolean {
  * Pure: no clock, environment or I/O. `hooks` replace the analyzer's sizing and per-replica analysis, e.g. with
  * cached ones (memo.ts); the decision is the same.
  */
-export function decideModelBased(input: ModelBasedInput, hooks: AnalyzerHooks = DIRECT_ANALYZER_HOOKS): ModelBasedDecision {
+export function decideModelBased(
+  input: ModelBasedInput,
+  hooks: AnalyzerHooks = DIRECT_ANALYZER_HOOKS,
+): ModelBasedDecision {
   const perf = parsePerfParms(input.decodeParms, input.prefillParms)
   if (!perf.ok) return skipped(perf.reason)
   const unitCost = parseAcceleratorCost(input.acceleratorUnitCost)
@@ -166,18 +183,21 @@ export function decideModelBased(input: ModelBasedInput, hooks: AnalyzerHooks = 
     serverMaxBatchSize: input.maxBatchSize > 0 ? input.maxBatchSize : 0,
     ...current,
   }
-  const created = createAllocation({
-    acceleratorName: input.accelerator,
-    unitCost: resolved.acceleratorCost,
-    numInstances: resolved.numInstances,
-    serviceParms,
-    perfMaxBatchSize: input.maxBatchSize,
-    atTokens: 0,
-    serverMaxBatchSize: resolved.serverMaxBatchSize,
-    minNumReplicas: resolved.minNumReplicas,
-    load: {arrivalRateRpm: load.arrivalRateRpm, avgInTokens: load.avgInTokens, avgOutTokens: load.avgOutTokens},
-    targets: {ttftMs: resolved.sloTtftMs, itlMs: resolved.sloItlMs, tps: 0},
-  }, hooks)
+  const created = createAllocation(
+    {
+      acceleratorName: input.accelerator,
+      unitCost: resolved.acceleratorCost,
+      numInstances: resolved.numInstances,
+      serviceParms,
+      perfMaxBatchSize: input.maxBatchSize,
+      atTokens: 0,
+      serverMaxBatchSize: resolved.serverMaxBatchSize,
+      minNumReplicas: resolved.minNumReplicas,
+      load: {arrivalRateRpm: load.arrivalRateRpm, avgInTokens: load.avgInTokens, avgOutTokens: load.avgOutTokens},
+      targets: {ttftMs: resolved.sloTtftMs, itlMs: resolved.sloItlMs, tps: 0},
+    },
+    hooks,
+  )
   if (created.outcome === 'infeasible') {
     return {
       outcome: 'infeasible',
@@ -190,12 +210,24 @@ export function decideModelBased(input: ModelBasedInput, hooks: AnalyzerHooks = 
       ...(created.sizing ? {sizing: created.sizing} : {}),
     }
   }
-  const currentAllocation = {accelerator: input.accelerator, numReplicas: input.currentReplicas, cost: resolved.currentCost}
+  const currentAllocation = {
+    accelerator: input.accelerator,
+    numReplicas: input.currentReplicas,
+    cost: resolved.currentCost,
+  }
   const candidate = {...created.allocation, value: transitionPenalty(currentAllocation, created.allocation)}
   // With keepAccelerator there is one candidate; the solver still drops it when its value is not below MaxFloat32.
   const chosen = selectUnlimited(new Map([[input.accelerator, candidate]]))
   if (!chosen) {
-    return {outcome: 'infeasible', reason: NO_FEASIBLE_ALLOCATIONS, cause: 'transition penalty not below the largest float32', desired: null, cost: null, resolved, allocation: null}
+    return {
+      outcome: 'infeasible',
+      reason: NO_FEASIBLE_ALLOCATIONS,
+      cause: 'transition penalty not below the largest float32',
+      desired: null,
+      cost: null,
+      resolved,
+      allocation: null,
+    }
   }
   let desired: DesiredAllocation = {accelerator: chosen.accelerator, numReplicas: chosen.numReplicas}
   let cost = chosen.cost
@@ -204,11 +236,18 @@ export function decideModelBased(input: ModelBasedInput, hooks: AnalyzerHooks = 
     const adjusted = applyShapeBRules(input, resolved, chosen.numReplicas)
     shapeBAdjustment = adjusted.adjustment
     desired = {accelerator: input.accelerator, numReplicas: adjusted.numReplicas}
-    cost = adjusted.numReplicas === chosen.numReplicas && chosen.accelerator === input.accelerator
-      ? chosen.cost
-      : allocationCost(resolved.acceleratorCost, resolved.numInstances, adjusted.numReplicas)
+    cost =
+      adjusted.numReplicas === chosen.numReplicas && chosen.accelerator === input.accelerator
+        ? chosen.cost
+        : allocationCost(resolved.acceleratorCost, resolved.numInstances, adjusted.numReplicas)
   }
-  const fields = {desired, cost, resolved, allocation: candidate, ...(shapeBAdjustment ? {shapeB: shapeBAdjustment} : {})}
+  const fields = {
+    desired,
+    cost,
+    resolved,
+    allocation: candidate,
+    ...(shapeBAdjustment ? {shapeB: shapeBAdjustment} : {}),
+  }
   if (created.outcome === 'zeroLoad') return {outcome: 'zeroLoad', ...fields}
   return {
     outcome: 'allocated',
@@ -248,7 +287,9 @@ export function applyShapeBRules(
   solverReplicas: number,
 ): {numReplicas: number; adjustment: ShapeBAdjustment} {
   const noRequests =
-    input.requestsInRetentionWindow === undefined ? resolved.arrivalRateRpm === 0 : input.requestsInRetentionWindow === 0
+    input.requestsInRetentionWindow === undefined
+      ? resolved.arrivalRateRpm === 0
+      : input.requestsInRetentionWindow === 0
   let numReplicas = solverReplicas
   let zeroRate: ShapeBAdjustment['zeroRate']
   if (input.scaleToZero && noRequests) {

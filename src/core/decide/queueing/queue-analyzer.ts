@@ -193,7 +193,11 @@ function solveAt(analyzer: QueueAnalyzer, lambdaPerMs: number): ModelAtRate {
 }
 
 function ttftOf(analyzer: QueueAnalyzer, model: WaitAndConcurrency): number {
-  const prefill = prefillTimeMs(analyzer.config.serviceParms, analyzer.request.avgInputTokens, model.effectiveConcurrency)
+  const prefill = prefillTimeMs(
+    analyzer.config.serviceParms,
+    analyzer.request.avgInputTokens,
+    model.effectiveConcurrency,
+  )
   return f32(model.avgWaitTimeMs + prefill)
 }
 
@@ -214,7 +218,11 @@ export function analyzeRate(analyzer: QueueAnalyzer, rateRps: number): AnalyzeRe
   if (!solved.ok) return solved
   const model = solved.model
   const maxBatch = analyzer.config.maxBatchSize
-  const prefill = prefillTimeMs(analyzer.config.serviceParms, analyzer.request.avgInputTokens, model.effectiveConcurrency)
+  const prefill = prefillTimeMs(
+    analyzer.config.serviceParms,
+    analyzer.request.avgInputTokens,
+    model.effectiveConcurrency,
+  )
   return {
     ok: true,
     model,

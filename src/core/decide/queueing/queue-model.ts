@@ -114,10 +114,7 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
   const p = scratchP
   const muTail = servRatePerMs[maxBatch - 1]
   const cutFactor =
-    cutTail &&
-    lambdaPerMs >= CUT_RATE_MIN &&
-    muTail <= CUT_RATE_MAX &&
-    lambdaPerMs <= muTail * CUT_LOAD_MAX
+    cutTail && lambdaPerMs >= CUT_RATE_MIN && muTail <= CUT_RATE_MAX && lambdaPerMs <= muTail * CUT_LOAD_MAX
       ? CUT_BELOW_SUM / limit
       : -1
   p[0] = 1
@@ -403,7 +400,8 @@ export function solveStateDependentQueueReference(
     p[k + 1] = (p[k] * lambdaPerMs) / mu
     let rescales = 0
     while (p[k + 1] < 0 || !Number.isFinite(p[k + 1])) {
-      if (++rescales > MAX_RESCALES_PER_STATE) return {ok: false, error: `queue model did not converge at state ${k + 1}`}
+      if (++rescales > MAX_RESCALES_PER_STATE)
+        return {ok: false, error: `queue model did not converge at state ${k + 1}`}
       for (let j = 0; j <= k; j++) p[j] /= scale
       p[k + 1] = (p[k] * lambdaPerMs) / mu
     }

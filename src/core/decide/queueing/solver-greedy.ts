@@ -43,7 +43,9 @@ function insertionIndex(entries: readonly ServerEntry[], target: ServerEntry): n
 }
 
 function isSaturationPolicy(policy: string): policy is SaturationPolicy {
-  return policy === 'None' || policy === 'PriorityExhaustive' || policy === 'PriorityRoundRobin' || policy === 'RoundRobin'
+  return (
+    policy === 'None' || policy === 'PriorityExhaustive' || policy === 'PriorityRoundRobin' || policy === 'RoundRobin'
+  )
 }
 
 /** Runs of equal priority, in order. Mirrors upstream makePriorityGroups. */
@@ -91,7 +93,8 @@ export function solveGreedy(
   }
   entries.sort(compareEntries)
   const policy = isSaturationPolicy(system.optimizer.saturationPolicy) ? system.optimizer.saturationPolicy : 'None'
-  const units = (entry: ServerEntry, allocation: Allocation) => unitsPerReplica(system, entry.server, allocation.accelerator)
+  const units = (entry: ServerEntry, allocation: Allocation) =>
+    unitsPerReplica(system, entry.server, allocation.accelerator)
 
   const allocate = (queue: ServerEntry[]): ServerEntry[] => {
     const unallocated: ServerEntry[] = []
@@ -147,7 +150,9 @@ export function solveGreedy(
       perReplica: number
       numReplicas: number
     }
-    const tickets = new Map<string, Ticket>(group.map((entry) => [entry.server.name, {type: '', perReplica: 0, numReplicas: 0}]))
+    const tickets = new Map<string, Ticket>(
+      group.map((entry) => [entry.server.name, {type: '', perReplica: 0, numReplicas: 0}]),
+    )
     const allocated = new Map<string, Ticket>()
     while (tickets.size > 0) {
       for (const entry of group) {

@@ -19,7 +19,9 @@ export function selectUnlimited(candidates: ReadonlyMap<string, Allocation>): Al
 }
 
 /** Every server independently gets its cheapest transition; servers without a candidate are left out. */
-export function solveUnlimited(candidatesByServer: ReadonlyMap<string, ReadonlyMap<string, Allocation>>): Map<string, Allocation> {
+export function solveUnlimited(
+  candidatesByServer: ReadonlyMap<string, ReadonlyMap<string, Allocation>>,
+): Map<string, Allocation> {
   const solution = new Map<string, Allocation>()
   for (const [serverName, candidates] of candidatesByServer) {
     const chosen = selectUnlimited(candidates)

@@ -1,4 +1,11 @@
-import {type Allocation, createAllocation, type CreateAllocationResult, type CurrentAllocation, type ServerLoad, transitionPenalty} from './allocation.js'
+import {
+  type Allocation,
+  createAllocation,
+  type CreateAllocationResult,
+  type CurrentAllocation,
+  type ServerLoad,
+  transitionPenalty,
+} from './allocation.js'
 import {f32} from './float32.js'
 import type {TargetPerf} from './queue-analyzer.js'
 import type {ServiceParms} from './service-time.js'
@@ -41,7 +48,12 @@ export interface ModelPerfSpec {
 export interface ServiceClassSpec {
   readonly name: string
   readonly priority: number
-  readonly modelTargets: readonly {readonly model: string; readonly 'slo-itl': number; readonly 'slo-ttft': number; readonly 'slo-tps': number}[]
+  readonly modelTargets: readonly {
+    readonly model: string
+    readonly 'slo-itl': number
+    readonly 'slo-ttft': number
+    readonly 'slo-tps': number
+  }[]
 }
 
 export interface ServerSpec {
@@ -119,7 +131,9 @@ function byName<T>(entries: Iterable<[string, T]>): Map<string, T> {
 
 /** Valid service class priority or the default. Mirrors upstream NewServiceClass. */
 export function normalizePriority(priority: number): number {
-  return priority >= MIN_SERVICE_CLASS_PRIORITY && priority <= MAX_SERVICE_CLASS_PRIORITY ? priority : DEFAULT_SERVICE_CLASS_PRIORITY
+  return priority >= MIN_SERVICE_CLASS_PRIORITY && priority <= MAX_SERVICE_CLASS_PRIORITY
+    ? priority
+    : DEFAULT_SERVICE_CLASS_PRIORITY
 }
 
 /**
@@ -156,7 +170,10 @@ export function buildSystem(spec: SystemSpec): OptimizerSystem {
         name: c.name,
         priority: normalizePriority(c.priority),
         targets: new Map(
-          c.modelTargets.map((t) => [t.model, {ttftMs: f32(t['slo-ttft']), itlMs: f32(t['slo-itl']), tps: f32(t['slo-tps'])}]),
+          c.modelTargets.map((t) => [
+            t.model,
+            {ttftMs: f32(t['slo-ttft']), itlMs: f32(t['slo-itl']), tps: f32(t['slo-tps'])},
+          ]),
         ),
       },
     ]),
@@ -176,7 +193,11 @@ export function buildSystem(spec: SystemSpec): OptimizerSystem {
           avgInTokens: s.currentAlloc.load.avgInTokens,
           avgOutTokens: s.currentAlloc.load.avgOutTokens,
         },
-        current: {accelerator: s.currentAlloc.accelerator, numReplicas: s.currentAlloc.numReplicas, cost: f32(s.currentAlloc.cost)},
+        current: {
+          accelerator: s.currentAlloc.accelerator,
+          numReplicas: s.currentAlloc.numReplicas,
+          cost: f32(s.currentAlloc.cost),
+        },
       },
     ]),
   )
@@ -206,13 +227,21 @@ export function unitsPerReplica(system: OptimizerSystem, server: Server, acceler
  * CreateAllocation for a server on a named accelerator, after upstream's lookups: no accelerator, profile,
  * service class or class target for the model means no allocation.
  */
-export function createServerAllocation(system: OptimizerSystem, server: Server, acceleratorName: string): CreateAllocationResult {
+export function createServerAllocation(
+  system: OptimizerSystem,
+  server: Server,
+  acceleratorName: string,
+): CreateAllocationResult {
   const acc = system.accelerators.get(acceleratorName)
   if (!acc) return {outcome: 'infeasible', reason: `accelerator ${acceleratorName} not found`}
   const perf = system.models.get(server.modelName)?.get(acceleratorName)
   if (!perf) return {outcome: 'infeasible', reason: `no profile of model ${server.modelName} on ${acceleratorName}`}
   const targets = system.serviceClasses.get(server.serviceClassName)?.targets.get(server.modelName)
-  if (!targets) return {outcome: 'infeasible', reason: `no target for model ${server.modelName} in class ${server.serviceClassName}`}
+  if (!targets)
+    return {
+      outcome: 'infeasible',
+      reason: `no target for model ${server.modelName} in class ${server.serviceClassName}`,
+    }
   return createAllocation({
     acceleratorName,
     unitCost: acc.unitCost,

@@ -4,7 +4,14 @@
  * upstream (saturation-algorithm.md section 3.1).
  */
 import {deriveScalingAction} from './scaling-action.js'
-import {targetOf, type CapacityDecision, type ModelSaturationAnalysis, type ReplicaTargets, type ScalingAction, type VariantState} from './types.js'
+import {
+  targetOf,
+  type CapacityDecision,
+  type ModelSaturationAnalysis,
+  type ReplicaTargets,
+  type ScalingAction,
+  type VariantState,
+} from './types.js'
 
 /** Which rule of the arbitration table decided. */
 export type ArbitrationRule =
@@ -79,7 +86,13 @@ export function arbitrateWithModelBased(
       )
     }
     if (capacityAction === 'scale-up' && modelBasedAction === 'no-change') {
-      return decide('capacity-driven-scale-up', 'scale-up', capacityTarget, `capacity-driven scale-up to ${capacityTarget}`, [true, false, false])
+      return decide(
+        'capacity-driven-scale-up',
+        'scale-up',
+        capacityTarget,
+        `capacity-driven scale-up to ${capacityTarget}`,
+        [true, false, false],
+      )
     }
     if (modelBasedAction !== 'no-change') {
       return decide(

@@ -63,7 +63,9 @@ export function validateCapacityConfigV042(entry: SaturationConfigEntry): Config
   }
   if (queueSpareTrigger < 0) return invalid(`queueSpareTrigger must be >= 0, got ${fixed1(queueSpareTrigger)}`)
   if (kvCacheThreshold < kvSpareTrigger) {
-    return invalid(`kvCacheThreshold (${fixed2(kvCacheThreshold)}) should be >= kvSpareTrigger (${fixed2(kvSpareTrigger)})`)
+    return invalid(
+      `kvCacheThreshold (${fixed2(kvCacheThreshold)}) should be >= kvSpareTrigger (${fixed2(kvSpareTrigger)})`,
+    )
   }
   return {kind: 'valid'}
 }
@@ -85,14 +87,17 @@ export function validateSaturationConfigV051(entry: SaturationConfigEntry): Conf
     return invalid(`scaleDownBoundary must be in (0, 1], got ${fixed2(scaleDownBoundary)}`)
   }
   if (scaleUpThreshold <= scaleDownBoundary) {
-    return invalid(`scaleUpThreshold (${fixed2(scaleUpThreshold)}) must be > scaleDownBoundary (${fixed2(scaleDownBoundary)})`)
+    return invalid(
+      `scaleUpThreshold (${fixed2(scaleUpThreshold)}) must be > scaleDownBoundary (${fixed2(scaleDownBoundary)})`,
+    )
   }
   return {kind: 'valid'}
 }
 
 /** Mirrors v0.4.2 `Merge`: only non-zero fields overwrite, so a 0 can never be configured. */
 export function mergeNonZeroThresholds(base: SaturationThresholds, entry: SaturationConfigEntry): SaturationThresholds {
-  const pick = (value: number | undefined, fallback: number): number => (value === undefined || value === 0 ? fallback : value)
+  const pick = (value: number | undefined, fallback: number): number =>
+    value === undefined || value === 0 ? fallback : value
   return {
     kvCacheThreshold: pick(entry.kvCacheThreshold, base.kvCacheThreshold),
     queueLengthThreshold: pick(entry.queueLengthThreshold, base.queueLengthThreshold),
@@ -134,10 +139,16 @@ export function resolveCapacityConfigV042(
   }
   const defaultEntry = valid.get(saturationConfigDefaultKey)
   const matchingOverrides = [...valid]
-    .filter(([key, entry]) => key !== saturationConfigDefaultKey && (entry.modelId ?? '') === modelId && (entry.namespace ?? '') === namespace)
+    .filter(
+      ([key, entry]) =>
+        key !== saturationConfigDefaultKey &&
+        (entry.modelId ?? '') === modelId &&
+        (entry.namespace ?? '') === namespace,
+    )
     .map(([key]) => key)
   const appliedOverride = matchingOverrides[0]
-  let configured = defaultEntry === undefined ? hardCodedThresholds : mergeNonZeroThresholds(hardCodedThresholds, defaultEntry)
+  let configured =
+    defaultEntry === undefined ? hardCodedThresholds : mergeNonZeroThresholds(hardCodedThresholds, defaultEntry)
   if (appliedOverride !== undefined) configured = mergeNonZeroThresholds(configured, valid.get(appliedOverride)!)
   return {
     entryChecks,
@@ -160,7 +171,10 @@ export type SaturationConfigResolution =
  * absent or invalid `default` makes the engine skip the model.
  */
 export function resolveSaturationConfigV051(entries: SaturationConfigEntries): SaturationConfigResolution {
-  const entry = entries !== undefined && Object.hasOwn(entries, saturationConfigDefaultKey) ? entries[saturationConfigDefaultKey] : undefined
+  const entry =
+    entries !== undefined && Object.hasOwn(entries, saturationConfigDefaultKey)
+      ? entries[saturationConfigDefaultKey]
+      : undefined
   if (entry === undefined) return {kind: 'missing'}
   const check = validateSaturationConfigV051(entry)
   switch (check.kind) {

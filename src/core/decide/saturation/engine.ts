@@ -57,7 +57,8 @@ export function analyzeCapacityV042(input: ModelGroupInput): CapacityResultV042 
     ...detail,
     ...targets,
     engineSkip,
-    decisions: engineSkip === undefined ? toCapacityDecisions(targets.targets, detail.analysis, input.variantStates) : [],
+    decisions:
+      engineSkip === undefined ? toCapacityDecisions(targets.targets, detail.analysis, input.variantStates) : [],
   }
 }
 

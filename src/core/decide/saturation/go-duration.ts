@@ -29,7 +29,10 @@ const isDigit = (char: string | undefined): boolean => char !== undefined && cha
 
 /** Mirrors Go's `time.ParseDuration`, error texts included: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`. */
 export function parseGoDuration(text: string): GoDurationParse {
-  const invalid = (why: string, quoted = text): GoDurationParse => ({kind: 'invalid', error: `time: ${why} ${JSON.stringify(quoted)}`})
+  const invalid = (why: string, quoted = text): GoDurationParse => ({
+    kind: 'invalid',
+    error: `time: ${why} ${JSON.stringify(quoted)}`,
+  })
   let rest = text
   let isNegative = false
   if (rest.startsWith('-') || rest.startsWith('+')) {

@@ -200,7 +200,8 @@ export function limitDecisionsByGpu(
     const gpusPerReplica = candidate.gpusPerReplica > 0 ? candidate.gpusPerReplica : 1
     const requestedGpus = needReplicas * gpusPerReplica
     const free = freeByType.get(candidate.acceleratorName) ?? 0
-    const grantedGpus = requestedGpus <= 0 || candidate.acceleratorName === '' || free <= 0 ? 0 : Math.min(requestedGpus, free)
+    const grantedGpus =
+      requestedGpus <= 0 || candidate.acceleratorName === '' || free <= 0 ? 0 : Math.min(requestedGpus, free)
     // A partial grant consumes every granted GPU, even the remainder that makes no whole replica.
     if (grantedGpus > 0) freeByType.set(candidate.acceleratorName, free - grantedGpus)
     const addedReplicas = Math.floor(grantedGpus / gpusPerReplica)

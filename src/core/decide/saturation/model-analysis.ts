@@ -248,7 +248,12 @@ function analyzeModel(
   checkScaleDown: (totals: ModelTotals, replicas: readonly ReplicaAssessment[]) => ScaleDownCheck,
 ): ModelAnalysisDetail<ModelSaturationAnalysis> {
   if (metrics.length === 0) {
-    return {analysis: emptyAnalysis, replicas: [], scaleUpCheck: undefined, scaleDownCheck: {kind: 'too-few-non-saturated', nonSaturatedCount: 0}}
+    return {
+      analysis: emptyAnalysis,
+      replicas: [],
+      scaleUpCheck: undefined,
+      scaleDownCheck: {kind: 'too-few-non-saturated', nonSaturatedCount: 0},
+    }
   }
   const replicas = metrics.map((metric) => assessReplica(metric, thresholds))
   const totals = totalModel(metrics, thresholds)

@@ -2,7 +2,12 @@
  * saturation V1 v0.5.1: `CalculateSaturationTargets` (internal/saturation/analyzer.go) and the engine's
  * `convertSaturationTargetsToDecisions`. Spec: saturation-algorithm.md sections 4 and 5 (decisions).
  */
-import {compareCheapestFirst, compareMostExpensiveFirst, decisionsFromTargets, isDesiredPending} from './capacity-targets.js'
+import {
+  compareCheapestFirst,
+  compareMostExpensiveFirst,
+  decisionsFromTargets,
+  isDesiredPending,
+} from './capacity-targets.js'
 import {deriveScalingAction} from './scaling-action.js'
 import {
   compareNames,
@@ -112,8 +117,14 @@ export function toSaturationDecisions(
   analysis: ModelSaturationAnalysis,
   variantStates: readonly VariantState[],
 ): SaturationDecision[] {
-  return decisionsFromTargets(targets, analysis, variantStates, 'saturation-only mode').map(({decision, state, variant}) => {
-    const gpusPerReplica = state.gpusPerReplica ?? 0
-    return {...decision, gpusPerReplica: gpusPerReplica > 0 ? gpusPerReplica : 1, spareCapacity: variant?.avgSpareKvCapacity ?? 0}
-  })
+  return decisionsFromTargets(targets, analysis, variantStates, 'saturation-only mode').map(
+    ({decision, state, variant}) => {
+      const gpusPerReplica = state.gpusPerReplica ?? 0
+      return {
+        ...decision,
+        gpusPerReplica: gpusPerReplica > 0 ? gpusPerReplica : 1,
+        spareCapacity: variant?.avgSpareKvCapacity ?? 0,
+      }
+    },
+  )
 }

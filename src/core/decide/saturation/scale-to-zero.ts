@@ -161,7 +161,12 @@ export type EnforcementOutcome =
   | {readonly kind: 'scaled-to-zero'; readonly requests: number}
   | {readonly kind: 'kept-recent-requests'; readonly requests: number}
   | {readonly kind: 'kept-request-count-unknown'; readonly message: string}
-  | {readonly kind: 'minimum-preserved'; readonly variantName: string; readonly cost: number; readonly isOrderDependent: boolean}
+  | {
+      readonly kind: 'minimum-preserved'
+      readonly variantName: string
+      readonly cost: number
+      readonly isOrderDependent: boolean
+    }
   | {readonly kind: 'kept-has-replicas'}
   | {readonly kind: 'kept-no-targets'}
 
@@ -215,7 +220,10 @@ export function enforceScaleToZeroPolicy(input: {
  * the pick. This port scans in name order: the (cost, name) minimum for costs >= 0, and one of upstream's possible
  * outcomes otherwise (reported as `isOrderDependent`).
  */
-export function preserveMinimumReplica(targets: ReplicaTargets, variantCosts: readonly VariantCost[]): EnforcementResult {
+export function preserveMinimumReplica(
+  targets: ReplicaTargets,
+  variantCosts: readonly VariantCost[],
+): EnforcementResult {
   const names = Object.keys(targets).sort(compareNames)
   let totalReplicas = 0
   for (const name of names) totalReplicas += targetOf(targets, name)!

@@ -153,7 +153,8 @@ export function compareNumbers(left: number, right: number): number {
 /** An object map built without a prototype chain to trip over, returned as a plain record. */
 export function toTargets(entries: Iterable<readonly [string, number]>): ReplicaTargets {
   const targets: Record<string, number> = {}
-  for (const [name, replicas] of entries) Object.defineProperty(targets, name, {value: replicas, enumerable: true, writable: true, configurable: true})
+  for (const [name, replicas] of entries)
+    Object.defineProperty(targets, name, {value: replicas, enumerable: true, writable: true, configurable: true})
   return targets
 }
 

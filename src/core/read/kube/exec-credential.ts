@@ -68,7 +68,8 @@ function runPlugin(exec: KubeconfigExec): Promise<ExecCredentialStatus> {
     child.on('error', (error) => (spawnError = error))
     child.on('close', (code, signal) => {
       if (spawnError) return reject(spawnError)
-      if (code !== 0) return reject(new Error(stderr.trim() || (signal ? `killed by ${signal}` : `exit status ${code}`)))
+      if (code !== 0)
+        return reject(new Error(stderr.trim() || (signal ? `killed by ${signal}` : `exit status ${code}`)))
       try {
         resolve(parseExecCredential(stdout))
       } catch (error) {
@@ -87,7 +88,8 @@ export function parseExecCredential(stdout: string): ExecCredentialStatus {
     throw new Error('its output is not ExecCredential JSON')
   }
   const status = (credential as {status?: unknown} | null)?.status
-  if (status === null || typeof status !== 'object' || Array.isArray(status)) throw new Error('its ExecCredential has no status')
+  if (status === null || typeof status !== 'object' || Array.isArray(status))
+    throw new Error('its ExecCredential has no status')
   const result: ExecCredentialStatus = {}
   for (const field of ['token', 'clientCertificateData', 'clientKeyData', 'expirationTimestamp'] as const) {
     const value = (status as Record<string, unknown>)[field]
@@ -95,7 +97,10 @@ export function parseExecCredential(stdout: string): ExecCredentialStatus {
     if (typeof value !== 'string') throw new Error(`its ExecCredential status.${field} is not a string`)
     result[field] = value
   }
-  if (result.token === undefined && (result.clientCertificateData === undefined || result.clientKeyData === undefined)) {
+  if (
+    result.token === undefined &&
+    (result.clientCertificateData === undefined || result.clientKeyData === undefined)
+  ) {
     throw new Error('its ExecCredential status has neither a token nor a client certificate and key')
   }
   return result

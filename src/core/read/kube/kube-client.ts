@@ -42,7 +42,10 @@ export interface KubeReader {
  * `x-kubernetes-*` schema keys: we want the objects exactly as the server sent them). `requestTimeoutMs` 0 or
  * undefined means no timeout, as kubectl's `0`.
  */
-export async function createKubeReader(connection: ClusterConnection, options: {requestTimeoutMs?: number | undefined} = {}): Promise<KubeReader> {
+export async function createKubeReader(
+  connection: ClusterConnection,
+  options: {requestTimeoutMs?: number | undefined} = {},
+): Promise<KubeReader> {
   const send = await requestSender(connection, options.requestTimeoutMs)
   let requestCount = 0
   return {
@@ -52,7 +55,8 @@ export async function createKubeReader(connection: ClusterConnection, options: {
     },
     async get(path, query = {}) {
       const url = new URL(connection.server + path)
-      for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') url.searchParams.set(key, value)
+      for (const [key, value] of Object.entries(query))
+        if (value !== undefined && value !== '') url.searchParams.set(key, value)
       requestCount++
       let response: {status: number; text: string}
       try {
@@ -82,7 +86,10 @@ export async function createKubeReader(connection: ClusterConnection, options: {
         }
         return {kind: 'ok', body}
       }
-      const status: KubeStatus = body && typeof body === 'object' && body.kind === 'Status' ? body : {code: response.status, message: firstLine(text)}
+      const status: KubeStatus =
+        body && typeof body === 'object' && body.kind === 'Status'
+          ? body
+          : {code: response.status, message: firstLine(text)}
       return {kind: 'error', code: response.status, status}
     },
   }
@@ -113,16 +120,24 @@ async function requestSender(connection: ClusterConnection, requestTimeoutMs: nu
   // Not import(): the ESM facade of node:http reads its lazy exports, which load Node's bundled undici.
   const http = isHttps ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http')
   // One keep-alive connection serves the reader's parallel GETs (TLS handshake once), as kubectl does.
-  const agent = isHttps ? new (http as typeof import('node:https')).Agent({keepAlive: true, ...resolved.tls}) : new http.Agent({keepAlive: true})
+  const agent = isHttps
+    ? new (http as typeof import('node:https')).Agent({keepAlive: true, ...resolved.tls})
+    : new http.Agent({keepAlive: true})
   return (url) =>
     new Promise((resolve, reject) => {
-      const request = http.request(url, {method: 'GET', headers, agent, ...(requestTimeoutMs ? {signal: AbortSignal.timeout(requestTimeoutMs)} : {})}, (response) => {
-        const chunks: Buffer[] = []
-        response.on('data', (chunk: Buffer) => chunks.push(chunk))
-        // Idle keep-alive sockets are unref'd by the agent (keepSocketAlive), so they never hold the process open.
-        response.on('end', () => resolve({status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8')}))
-        response.on('error', reject)
-      })
+      const request = http.request(
+        url,
+        {method: 'GET', headers, agent, ...(requestTimeoutMs ? {signal: AbortSignal.timeout(requestTimeoutMs)} : {})},
+        (response) => {
+          const chunks: Buffer[] = []
+          response.on('data', (chunk: Buffer) => chunks.push(chunk))
+          // Idle keep-alive sockets are unref'd by the agent (keepSocketAlive), so they never hold the process open.
+          response.on('end', () =>
+            resolve({status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8')}),
+          )
+          response.on('error', reject)
+        },
+      )
       request.on('error', reject)
       request.on('socket', (socket) => boundHandshake(request, socket, isHttps))
       request.end()
@@ -181,8 +196,7 @@ function isConnectionFailure(error: unknown): boolean {
   const codes = causes(error).map((item) => (item as NodeJS.ErrnoException).code)
   return codes.some(
     (code) =>
-      code !== undefined &&
-      (connectTimeoutCodes.includes(code) || code in unreachableCodes || tlsCodes.has(code)),
+      code !== undefined && (connectTimeoutCodes.includes(code) || code in unreachableCodes || tlsCodes.has(code)),
   )
 }
 
@@ -215,9 +229,15 @@ const unreachableCodes: Record<string, string> = {
 }
 
 /** Maps a failed fetch (network, TLS, timeout) to a one-line ClusterError that names the server and the fix. */
-export function transportError(connection: Pick<ClusterConnection, 'server'>, error: unknown, requestTimeoutMs?: number): ClusterError {
+export function transportError(
+  connection: Pick<ClusterConnection, 'server'>,
+  error: unknown,
+  requestTimeoutMs?: number,
+): ClusterError {
   const chain = causes(error)
-  const codes = chain.map((item) => (item as NodeJS.ErrnoException).code).filter((code): code is string => typeof code === 'string')
+  const codes = chain
+    .map((item) => (item as NodeJS.ErrnoException).code)
+    .filter((code): code is string => typeof code === 'string')
   if (codes.includes('KVA_TLS_HANDSHAKE_TIMEOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
     const handshake = codes.includes('KVA_TLS_HANDSHAKE_TIMEOUT')
     const failed = handshake ? 'the TLS handshake did not finish' : 'no connection (TCP and TLS)'
@@ -248,7 +268,14 @@ export function transportError(connection: Pick<ClusterConnection, 'server'>, er
       cause: error,
     })
   }
-  const detail = redactSecrets(firstLine(chain.map((item) => item.message).filter((message) => message && message !== 'fetch failed').pop() ?? errorMessage(error)))
+  const detail = redactSecrets(
+    firstLine(
+      chain
+        .map((item) => item.message)
+        .filter((message) => message && message !== 'fetch failed')
+        .pop() ?? errorMessage(error),
+    ),
+  )
   return new ClusterError(`cannot reach the API server ${connection.server}: ${detail}`, {
     hint: "check the kubeconfig's server URL (clusters[].cluster.server), and that the cluster is up",
     cause: error,
@@ -264,7 +291,8 @@ function causes(error: unknown): Error[] {
   let current: unknown = error
   while (current instanceof Error && chain.length < 8) {
     chain.push(current)
-    if (current instanceof AggregateError) chain.push(...current.errors.filter((item): item is Error => item instanceof Error))
+    if (current instanceof AggregateError)
+      chain.push(...current.errors.filter((item): item is Error => item instanceof Error))
     current = (current as {cause?: unknown}).cause
   }
   return chain

@@ -7,7 +7,12 @@ import {ClusterError, errorMessage, fileProblem} from '../../errors.js'
 import {redactSecrets} from '../../redact.js'
 import {execCredential} from './exec-credential.js'
 import {environmentProxy} from '../proxy.js'
-import {type ClusterConnection, clientNodeKubeConfig, type KubeconfigCluster, type KubeconfigUser} from './kubeconfig.js'
+import {
+  type ClusterConnection,
+  clientNodeKubeConfig,
+  type KubeconfigCluster,
+  type KubeconfigUser,
+} from './kubeconfig.js'
 
 /** Headers and an undici dispatcher (undefined: the global one) that carry a kubeconfig user's credentials. */
 export interface KubeTransport {
@@ -106,7 +111,10 @@ export function checkTlsMaterial(connection: Pick<ClusterConnection, 'cluster' |
     )
   }
   if (tls.cert === undefined || tls.key === undefined) return
-  for (const [name, options] of [['client-certificate', {cert: tls.cert}], ['client-key', {key: tls.key}]] as const) {
+  for (const [name, options] of [
+    ['client-certificate', {cert: tls.cert}],
+    ['client-key', {key: tls.key}],
+  ] as const) {
     try {
       createSecureContext(options)
     } catch (error) {
@@ -143,7 +151,8 @@ export async function credentials(
   const isHttps = !cluster.server.startsWith('http://')
   if (isHttps) {
     if (cluster['insecure-skip-tls-verify'] === true) tls.rejectUnauthorized = false
-    if (typeof cluster['tls-server-name'] === 'string' && cluster['tls-server-name'] !== '') tls.servername = cluster['tls-server-name']
+    if (typeof cluster['tls-server-name'] === 'string' && cluster['tls-server-name'] !== '')
+      tls.servername = cluster['tls-server-name']
     const ca = fileOrData(cluster['certificate-authority'], cluster['certificate-authority-data'])
     if (ca) tls.ca = ca
   }
@@ -210,7 +219,10 @@ function fileOrData(file: unknown, data: unknown): Buffer | undefined {
 
 /** The legacy path, for auth-provider users and SOCKS proxies: client-node's applySecurityAuthentication. */
 async function clientNodeTransport(connection: ClusterConnection): Promise<KubeTransport> {
-  const [kubeConfig, {RequestContext, HttpMethod}] = await Promise.all([clientNodeKubeConfig(connection), import('@kubernetes/client-node')])
+  const [kubeConfig, {RequestContext, HttpMethod}] = await Promise.all([
+    clientNodeKubeConfig(connection),
+    import('@kubernetes/client-node'),
+  ])
   const context = new RequestContext(connection.server, HttpMethod.GET)
   try {
     await kubeConfig.applySecurityAuthentication(context)
@@ -272,7 +284,6 @@ export function credentialError(
     cause: error,
   })
 }
-
 
 function firstLine(text: string): string {
   return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 300)

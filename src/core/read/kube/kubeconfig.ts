@@ -115,10 +115,14 @@ export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/servicea
 export function kubeconfigFiles(options: KubeconfigOptions): {files: string[]; explicit: boolean} {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
-  if (options.kubeconfig !== undefined && options.kubeconfig !== '') return {files: [resolve(cwd, options.kubeconfig)], explicit: true}
+  if (options.kubeconfig !== undefined && options.kubeconfig !== '')
+    return {files: [resolve(cwd, options.kubeconfig)], explicit: true}
   const list = env.KUBECONFIG
   if (list !== undefined && list !== '') {
-    const files = list.split(delimiter).filter((file) => file !== '').map((file) => resolve(cwd, file))
+    const files = list
+      .split(delimiter)
+      .filter((file) => file !== '')
+      .map((file) => resolve(cwd, file))
     return {files: [...new Set(files)], explicit: false}
   }
   const home = env.HOME ?? homedir()
@@ -130,15 +134,24 @@ export function kubeconfigFiles(options: KubeconfigOptions): {files: string[]; e
  * is never changed (a later file's cluster, user or context of the same name is ignored entirely).
  */
 export function mergeKubeconfigs(configs: readonly RawKubeconfig[]): RawKubeconfig {
-  const merged: Required<Pick<RawKubeconfig, 'clusters' | 'users' | 'contexts'>> & RawKubeconfig = {clusters: [], users: [], contexts: []}
+  const merged: Required<Pick<RawKubeconfig, 'clusters' | 'users' | 'contexts'>> & RawKubeconfig = {
+    clusters: [],
+    users: [],
+    contexts: [],
+  }
   for (const config of configs) {
-    if (merged['current-context'] === undefined && typeof config['current-context'] === 'string' && config['current-context'] !== '') {
+    if (
+      merged['current-context'] === undefined &&
+      typeof config['current-context'] === 'string' &&
+      config['current-context'] !== ''
+    ) {
       merged['current-context'] = config['current-context']
     }
     for (const section of ['clusters', 'users', 'contexts'] as const) {
       for (const entry of config[section] ?? []) {
         const target = merged[section] as Array<{name: string}>
-        if (entry && typeof entry.name === 'string' && !target.some((existing) => existing.name === entry.name)) target.push(entry)
+        if (entry && typeof entry.name === 'string' && !target.some((existing) => existing.name === entry.name))
+          target.push(entry)
       }
     }
   }
@@ -147,18 +160,26 @@ export function mergeKubeconfigs(configs: readonly RawKubeconfig[]): RawKubeconf
 
 /** Relative paths inside a kubeconfig resolve against that file's directory (client-go ResolveLocalPaths). */
 export function resolveKubeconfigPaths(config: RawKubeconfig, directory: string): RawKubeconfig {
-  const absolute = (path: unknown) => (typeof path === 'string' && path !== '' && !isAbsolute(path) ? join(directory, path) : path)
+  const absolute = (path: unknown) =>
+    typeof path === 'string' && path !== '' && !isAbsolute(path) ? join(directory, path) : path
   return {
     ...config,
     clusters: (config.clusters ?? []).map((entry) =>
-      entry?.cluster ? {...entry, cluster: {...entry.cluster, 'certificate-authority': absolute(entry.cluster['certificate-authority'])}} : entry,
+      entry?.cluster
+        ? {
+            ...entry,
+            cluster: {...entry.cluster, 'certificate-authority': absolute(entry.cluster['certificate-authority'])},
+          }
+        : entry,
     ),
     users: (config.users ?? []).map((entry) => {
       if (!entry?.user) return entry
       const user = {...entry.user}
-      for (const key of ['client-certificate', 'client-key', 'token-file']) if (user[key] !== undefined) user[key] = absolute(user[key])
+      for (const key of ['client-certificate', 'client-key', 'token-file'])
+        if (user[key] !== undefined) user[key] = absolute(user[key])
       // A command with a path separator is relative to the kubeconfig; a bare name is looked up on PATH.
-      if (user.exec?.command && typeof user.exec.command === 'string' && user.exec.command.includes('/')) user.exec = {...user.exec, command: absolute(user.exec.command)}
+      if (user.exec?.command && typeof user.exec.command === 'string' && user.exec.command.includes('/'))
+        user.exec = {...user.exec, command: absolute(user.exec.command)}
       return {...entry, user}
     }),
   }
@@ -184,12 +205,16 @@ export async function readKubeconfigFile(file: string): Promise<RawKubeconfig | 
   if (problem || (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value)))) {
     // Only the first line of the parser's message: later lines quote the file, which may hold a token.
     const reason = problem ? redactSecrets(problem.message.split('\n')[0] ?? 'invalid YAML') : 'not a YAML mapping'
-    throw new ClusterError(`kubeconfig ${file}: cannot parse it: ${reason}`, {hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one'})
+    throw new ClusterError(`kubeconfig ${file}: cannot parse it: ${reason}`, {
+      hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one',
+    })
   }
   const config = (value ?? {}) as RawKubeconfig
   for (const section of ['clusters', 'users', 'contexts'] as const) {
     if (config[section] !== undefined && config[section] !== null && !Array.isArray(config[section])) {
-      throw new ClusterError(`kubeconfig ${file}: cannot parse it: "${section}" is not a list`, {hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one'})
+      throw new ClusterError(`kubeconfig ${file}: cannot parse it: "${section}" is not a list`, {
+        hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one',
+      })
     }
   }
   return resolveKubeconfigPaths(config, dirname(file))
@@ -228,9 +253,12 @@ export async function loadKubeconfig(options: KubeconfigOptions = {}): Promise<C
 
 function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: string): ClusterConnection {
   const contextName = options.context || merged['current-context'] || undefined
-  const rawContext = contextName === undefined ? undefined : merged.contexts!.find((entry) => entry.name === contextName)
+  const rawContext =
+    contextName === undefined ? undefined : merged.contexts!.find((entry) => entry.name === contextName)
   if (contextName === undefined && !options.cluster) {
-    throw new ClusterError(`kubeconfig ${source}: no current context is set`, {hint: 'pass --context NAME, or run "kubectl config use-context NAME"'})
+    throw new ClusterError(`kubeconfig ${source}: no current context is set`, {
+      hint: 'pass --context NAME, or run "kubectl config use-context NAME"',
+    })
   }
   if (contextName !== undefined && !rawContext && options.context) {
     throw new ClusterError(`kubeconfig ${source}: context "${contextName}" not found`, {
@@ -249,7 +277,9 @@ function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: stri
   const rawCluster = merged.clusters!.find((entry) => entry.name === clusterName)
   if (!clusterName || !rawCluster) {
     throw new ClusterError(`kubeconfig ${source}: cluster "${clusterName ?? ''}"${what} not found`, {
-      hint: options.cluster ? 'list the clusters with "kubectl config get-clusters"' : 'fix the context, or pass --cluster or --context',
+      hint: options.cluster
+        ? 'list the clusters with "kubectl config get-clusters"'
+        : 'fix the context, or pass --cluster or --context',
     })
   }
   if (!rawCluster.cluster?.server) {
@@ -317,7 +347,9 @@ async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise
   const {KubeConfig} = await import('@kubernetes/client-node')
   const kubeConfig = new KubeConfig()
   // client-node refuses http:// servers unless TLS verification is off; kubectl talks plain HTTP to them (kubectl proxy).
-  const cluster = connection.cluster.server.startsWith('http://') ? {...connection.cluster, 'insecure-skip-tls-verify': true} : connection.cluster
+  const cluster = connection.cluster.server.startsWith('http://')
+    ? {...connection.cluster, 'insecure-skip-tls-verify': true}
+    : connection.cluster
   const {user, userName, clusterName, contextName, namespace} = connection
   try {
     kubeConfig.loadFromString(
@@ -329,7 +361,10 @@ async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise
       }),
     )
   } catch (error) {
-    throw new ClusterError(`kubeconfig ${connection.source}: ${redactSecrets(errorMessage(error))} (context "${contextName}")`, {hint: 'fix the file, or pass another --context'})
+    throw new ClusterError(
+      `kubeconfig ${connection.source}: ${redactSecrets(errorMessage(error))} (context "${contextName}")`,
+      {hint: 'fix the file, or pass another --context'},
+    )
   }
   return kubeConfig
 }
@@ -338,7 +373,11 @@ async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise
  * Inlines a token-file (trimmed, as client-go does; client-node would
  * send its trailing newline), and gives exec plugins the KUBERNETES_EXEC_INFO that client-node does not set.
  */
-function prepareUser(entry: {name: string; user?: Record<string, any>} | undefined, cluster: Record<string, any>, source: string): KubeconfigUser | undefined {
+function prepareUser(
+  entry: {name: string; user?: Record<string, any>} | undefined,
+  cluster: Record<string, any>,
+  source: string,
+): KubeconfigUser | undefined {
   if (!entry) return undefined
   const user: Record<string, any> = {...(entry.user ?? {})}
   if (typeof user['token-file'] === 'string' && !user.token) {
@@ -362,11 +401,20 @@ function prepareUser(entry: {name: string; user?: Record<string, any>} | undefin
         // The plugin's stdin is not a terminal (kube-transport.ts does not pass ours on), so it can never prompt.
         interactive: false,
         ...(user.exec.provideClusterInfo
-          ? {cluster: {server: cluster.server, 'certificate-authority-data': cluster['certificate-authority-data'], 'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'], 'tls-server-name': cluster['tls-server-name']}}
+          ? {
+              cluster: {
+                server: cluster.server,
+                'certificate-authority-data': cluster['certificate-authority-data'],
+                'insecure-skip-tls-verify': cluster['insecure-skip-tls-verify'],
+                'tls-server-name': cluster['tls-server-name'],
+              },
+            }
           : {}),
       },
     }
-    const env = Array.isArray(user.exec.env) ? user.exec.env.filter((item: {name?: string}) => item?.name !== 'KUBERNETES_EXEC_INFO') : []
+    const env = Array.isArray(user.exec.env)
+      ? user.exec.env.filter((item: {name?: string}) => item?.name !== 'KUBERNETES_EXEC_INFO')
+      : []
     user.exec = {...user.exec, env: [...env, {name: 'KUBERNETES_EXEC_INFO', value: JSON.stringify(execInfo)}]}
   }
   return user
@@ -390,7 +438,8 @@ function loadInCluster(options: KubeconfigOptions): ClusterConnection | undefine
   const secrets = options.secrets ?? new Secrets()
   secrets.add(token)
   const namespaceFile = join(dir, 'namespace')
-  const namespace = options.namespace || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : '') || 'default'
+  const namespace =
+    options.namespace || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : '') || 'default'
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
   return {
     server,

@@ -27,8 +27,14 @@ export async function findPrometheusServices(reader: KubeReader): Promise<Servic
     const objects: any[] = Array.isArray(answer.body?.items) ? answer.body.items : [answer.body]
     for (const object of objects) {
       if (typeof object?.metadata?.name !== 'string' || typeof object?.metadata?.namespace !== 'string') continue
-      const ports = Array.isArray(object.spec?.ports) ? object.spec.ports.filter((port: any) => typeof port?.port === 'number') : []
-      services.push({namespace: object.metadata.namespace, name: object.metadata.name, ports: ports.map((port: any) => ({name: port.name, port: port.port}))})
+      const ports = Array.isArray(object.spec?.ports)
+        ? object.spec.ports.filter((port: any) => typeof port?.port === 'number')
+        : []
+      services.push({
+        namespace: object.metadata.namespace,
+        name: object.metadata.name,
+        ports: ports.map((port: any) => ({name: port.name, port: port.port})),
+      })
     }
   }
   if (services.length === 0 && failures.length > 0) {

@@ -64,21 +64,46 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   const problems: NonNullable<SourceSet['problems']> = []
   const controllerNamespaceGuess = options.controllerNamespace ?? defaultControllerNamespace
 
-  const vaPath = namespace === undefined ? `/apis/${vaGroup}/${vaVersion}/${vaPlural}` : `/apis/${vaGroup}/${vaVersion}/namespaces/${namespace}/${vaPlural}`
-  const deploymentsPath = namespace === undefined ? '/apis/apps/v1/deployments' : `/apis/apps/v1/namespaces/${namespace}/deployments`
+  const vaPath =
+    namespace === undefined
+      ? `/apis/${vaGroup}/${vaVersion}/${vaPlural}`
+      : `/apis/${vaGroup}/${vaVersion}/namespaces/${namespace}/${vaPlural}`
+  const deploymentsPath =
+    namespace === undefined ? '/apis/apps/v1/deployments' : `/apis/apps/v1/namespaces/${namespace}/deployments`
   const controllerDeploymentsPath = `/apis/apps/v1/namespaces/${controllerNamespaceGuess}/deployments`
 
   // Wave 1: everything whose path is known up front, in parallel.
-  const vaRequest = names.length === 1 && namespace !== undefined ? reader.get(`${vaPath}/${names[0]}`) : reader.get(vaPath, {labelSelector: options.labelSelector})
+  const vaRequest =
+    names.length === 1 && namespace !== undefined
+      ? reader.get(`${vaPath}/${names[0]}`)
+      : reader.get(vaPath, {labelSelector: options.labelSelector})
   const crdRequest = reader.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${vaCrdName}`)
   const deploymentsRequest = reader.get(deploymentsPath)
-  const controllerRequest = allNamespaces || controllerDeploymentsPath === deploymentsPath ? deploymentsRequest : reader.get(controllerDeploymentsPath)
-  const podsRequest = options.includePods ? reader.get(namespace === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${namespace}/pods`) : undefined
-  const replicaSetsRequest = options.includePods ? reader.get(namespace === undefined ? '/apis/apps/v1/replicasets' : `/apis/apps/v1/namespaces/${namespace}/replicasets`) : undefined
-  const settled = await Promise.allSettled([vaRequest, crdRequest, deploymentsRequest, controllerRequest, podsRequest, replicaSetsRequest])
+  const controllerRequest =
+    allNamespaces || controllerDeploymentsPath === deploymentsPath
+      ? deploymentsRequest
+      : reader.get(controllerDeploymentsPath)
+  const podsRequest = options.includePods
+    ? reader.get(namespace === undefined ? '/api/v1/pods' : `/api/v1/namespaces/${namespace}/pods`)
+    : undefined
+  const replicaSetsRequest = options.includePods
+    ? reader.get(
+        namespace === undefined ? '/apis/apps/v1/replicasets' : `/apis/apps/v1/namespaces/${namespace}/replicasets`,
+      )
+    : undefined
+  const settled = await Promise.allSettled([
+    vaRequest,
+    crdRequest,
+    deploymentsRequest,
+    controllerRequest,
+    podsRequest,
+    replicaSetsRequest,
+  ])
   // Auth and transport failures affect every request: report the VA request's, which matters most.
   for (const result of settled) if (result.status === 'rejected') throw result.reason
-  const [vaResult, crdResult, deploymentsResult, controllerResult, podsResult, replicaSetsResult] = settled.map((result) => (result as PromiseFulfilledResult<KubeResponse | undefined>).value)
+  const [vaResult, crdResult, deploymentsResult, controllerResult, podsResult, replicaSetsResult] = settled.map(
+    (result) => (result as PromiseFulfilledResult<KubeResponse | undefined>).value,
+  )
 
   // A 404 for the VAs is "no such VA" or "no such resource type": decide from the CRD (or discovery) just read, not
   // from the 404's optional `details`, which some proxies and aggregators strip.
@@ -92,14 +117,31 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
 
   let crd: KubeObject | undefined
   if (crdResult!.kind === 'ok') crd = crdResult!.body
-  else warnings.push(`cannot read CustomResourceDefinition ${vaCrdName} (${describe(crdResult!)}); detecting the VA shape from each object instead`)
+  else
+    warnings.push(
+      `cannot read CustomResourceDefinition ${vaCrdName} (${describe(crdResult!)}); detecting the VA shape from each object instead`,
+    )
   const crdShape = detectCrdShape(crd)
-  if (crd && !crdShape) warnings.push(`CustomResourceDefinition ${vaCrdName} has a schema of no known WVA release; detecting the VA shape from each object instead`)
+  if (crd && !crdShape)
+    warnings.push(
+      `CustomResourceDefinition ${vaCrdName} has a schema of no known WVA release; detecting the VA shape from each object instead`,
+    )
 
   const list = (response: KubeResponse, what: string, consequence: string) =>
     listItems(response, what, warnings, consequence, problems)
-  const deployments = list(deploymentsResult!, `deployments ${scope(namespace)}`, 'the target Deployments are unknown; grant "list deployments"')
-  const controllerCandidates = controllerResult === deploymentsResult ? deployments : list(controllerResult!, `deployments in namespace "${controllerNamespaceGuess}"`, 'the controller settings are unknown; pass --controller-namespace or grant "list deployments" there')
+  const deployments = list(
+    deploymentsResult!,
+    `deployments ${scope(namespace)}`,
+    'the target Deployments are unknown; grant "list deployments"',
+  )
+  const controllerCandidates =
+    controllerResult === deploymentsResult
+      ? deployments
+      : list(
+          controllerResult!,
+          `deployments in namespace "${controllerNamespaceGuess}"`,
+          'the controller settings are unknown; pass --controller-namespace or grant "list deployments" there',
+        )
   let controllerDeployment = findControllerDeployment(controllerCandidates)
 
   // Wave 2: the controller may live elsewhere (Helm into any namespace); its ConfigMaps follow it.
@@ -111,25 +153,44 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   }
   const controllerNamespace = controllerDeployment?.metadata?.namespace ?? controllerNamespaceGuess
   if (!controllerDeployment) {
-    warnings.push(`WVA controller Deployment not found ${options.controllerNamespace === undefined && !allNamespaces ? 'in any namespace you can read' : scope(allNamespaces ? undefined : controllerNamespace)}; assuming namespace "${controllerNamespace}" and the default ConfigMap names`)
+    warnings.push(
+      `WVA controller Deployment not found ${options.controllerNamespace === undefined && !allNamespaces ? 'in any namespace you can read' : scope(allNamespaces ? undefined : controllerNamespace)}; assuming namespace "${controllerNamespace}" and the default ConfigMap names`,
+    )
   }
   let controllerEnv = readControllerEnv(controllerDeployment)
   const configMapsResult = await reader.get(`/api/v1/namespaces/${controllerNamespace}/configmaps`)
-  const controllerConfigMaps = list(configMapsResult, `configmaps in namespace "${controllerNamespace}"`, 'the controller configuration is unknown; grant "list configmaps" there')
+  const controllerConfigMaps = list(
+    configMapsResult,
+    `configmaps in namespace "${controllerNamespace}"`,
+    'the controller configuration is unknown; grant "list configmaps" there',
+  )
   controllerEnv = readControllerEnv(controllerDeployment, controllerConfigMaps)
-  const configMaps = controllerConfigMaps.filter((configMap) => isControllerConfigMap(configMap.metadata?.name ?? '', controllerEnv))
+  const configMaps = controllerConfigMaps.filter((configMap) =>
+    isControllerConfigMap(configMap.metadata?.name ?? '', controllerEnv),
+  )
 
   // v0.5.1 lets a VA namespace override the saturation and scale-to-zero ConfigMaps with one of the same name.
-  const mayOverride = crdShape ? crdShape.shape === 'C' : variantAutoscalings.some((va) => detectObjectShape(va) === 'C')
+  const mayOverride = crdShape
+    ? crdShape.shape === 'C'
+    : variantAutoscalings.some((va) => detectObjectShape(va) === 'C')
   const localNamespaces = [...vaNamespaces].filter((ns): ns is string => ns !== undefined && ns !== controllerNamespace)
   if (mayOverride && localNamespaces.length > 0) {
     const localPath = namespace === undefined ? '/api/v1/configmaps' : `/api/v1/namespaces/${namespace}/configmaps`
     const local = await reader.get(localPath)
     if (local.kind === 'ok') {
       const items: KubeObject[] = listObjects(local.body?.items, 'configmaps').objects
-      configMaps.push(...items.filter((item) => inVaNamespaces(item) && item.metadata?.namespace !== controllerNamespace && isNamespaceLocalConfigMapName(item.metadata?.name ?? '', controllerEnv)))
+      configMaps.push(
+        ...items.filter(
+          (item) =>
+            inVaNamespaces(item) &&
+            item.metadata?.namespace !== controllerNamespace &&
+            isNamespaceLocalConfigMapName(item.metadata?.name ?? '', controllerEnv),
+        ),
+      )
     } else if (local.code !== 404) {
-      warnings.push(`cannot list configmaps ${scope(namespace)} (${describe(local)}): namespace-local saturation and scale-to-zero ConfigMaps are ignored`)
+      warnings.push(
+        `cannot list configmaps ${scope(namespace)} (${describe(local)}): namespace-local saturation and scale-to-zero ConfigMaps are ignored`,
+      )
     }
   }
 
@@ -148,8 +209,18 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
     problems,
     requestCount: 0,
   }
-  if (podsResult) sources.pods = list(podsResult, `pods ${scope(namespace)}`, 'pending and per-pod metrics are unknown; grant "list pods"').filter(inVaNamespaces)
-  if (replicaSetsResult) sources.replicaSets = list(replicaSetsResult, `replicasets ${scope(namespace)}`, 'pods cannot be mapped to Deployments; grant "list replicasets"').filter(inVaNamespaces)
+  if (podsResult)
+    sources.pods = list(
+      podsResult,
+      `pods ${scope(namespace)}`,
+      'pending and per-pod metrics are unknown; grant "list pods"',
+    ).filter(inVaNamespaces)
+  if (replicaSetsResult)
+    sources.replicaSets = list(
+      replicaSetsResult,
+      `replicasets ${scope(namespace)}`,
+      'pods cannot be mapped to Deployments; grant "list replicasets"',
+    ).filter(inVaNamespaces)
   sources.requestCount = reader.requestCount
   return sources
 }
@@ -173,16 +244,24 @@ function readVariantAutoscalings(
     const isMissingObject = vaTypeServed ?? response.status.details?.name === names[0]
     if (response.code === 404 && isNamedGet && isMissingObject) throw notFound(names[0]!, namespace)
     if (response.code === 404 && vaTypeServed !== true) {
-      throw new ClusterError(`the server has no resource type "${vaCrdName}": the VariantAutoscaling CRD is not installed on ${context.connection.server}`, {
-        hint: `is WVA installed? Check with "kubectl get crd ${vaCrdName}", or pick another --context`,
-      })
+      throw new ClusterError(
+        `the server has no resource type "${vaCrdName}": the VariantAutoscaling CRD is not installed on ${context.connection.server}`,
+        {
+          hint: `is WVA installed? Check with "kubectl get crd ${vaCrdName}", or pick another --context`,
+        },
+      )
     }
     if (response.code === 403) {
-      throw new ClusterError(`cannot ${isNamedGet ? 'get' : 'list'} ${vaCrdName} ${scope(namespace)}: ${response.status.message ?? 'forbidden'}`, {
-        hint: `ask for RBAC "${isNamedGet ? 'get' : 'list'} ${vaCrdName}"; check with "kubectl auth can-i list ${vaCrdName}${namespace ? ` -n ${namespace}` : ' -A'}"`,
-      })
+      throw new ClusterError(
+        `cannot ${isNamedGet ? 'get' : 'list'} ${vaCrdName} ${scope(namespace)}: ${response.status.message ?? 'forbidden'}`,
+        {
+          hint: `ask for RBAC "${isNamedGet ? 'get' : 'list'} ${vaCrdName}"; check with "kubectl auth can-i list ${vaCrdName}${namespace ? ` -n ${namespace}` : ' -A'}"`,
+        },
+      )
     }
-    throw new ClusterError(`reading ${vaCrdName} ${scope(namespace)} failed: ${describe(response)}`, {hint: 'retry, or check the API server health'})
+    throw new ClusterError(`reading ${vaCrdName} ${scope(namespace)} failed: ${describe(response)}`, {
+      hint: 'retry, or check the API server health',
+    })
   }
   const body = response.body
   const single = names.length === 1 && namespace !== undefined
@@ -224,9 +303,10 @@ async function isVaTypeServed(reader: KubeReader, crdResult: KubeResponse): Prom
 function notFound(name: string, namespace: string | undefined): InputError {
   // kubectl's words after the scope: `namespace "llm": variantautoscalings.llmd.ai "nope" not found`.
   const where = namespace === undefined ? 'all namespaces' : `namespace "${namespace}"`
-  const hint = namespace === undefined
-    ? 'list them with "kubectl get va -A"'
-    : `list them with "kubectl get va -n ${namespace}", or pass -n or -A`
+  const hint =
+    namespace === undefined
+      ? 'list them with "kubectl get va -A"'
+      : `list them with "kubectl get va -n ${namespace}", or pass -n or -A`
   return new InputError(`${where}: ${vaCrdName} "${name}" not found`, {hint})
 }
 
@@ -244,7 +324,8 @@ function listItems(
 }
 
 function describe(response: Extract<KubeResponse, {kind: 'error'}>): string {
-  const reason = response.status.reason ?? ({403: 'Forbidden', 404: 'NotFound'} as Record<number, string>)[response.code] ?? 'Error'
+  const reason =
+    response.status.reason ?? ({403: 'Forbidden', 404: 'NotFound'} as Record<number, string>)[response.code] ?? 'Error'
   return `${response.code} ${reason}`
 }
 

@@ -101,8 +101,14 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
   retention.forEach((entry: unknown, index: number) => {
     const path = `requestsInRetention[${index}]`
     const requests = isRecord(entry) ? readNumber(entry.requests) : undefined
-    if (!isRecord(entry) || typeof entry.namespace !== 'string' || typeof entry.modelID !== 'string' ||
-      requests === undefined || !Number.isFinite(requests) || requests < 0) {
+    if (
+      !isRecord(entry) ||
+      typeof entry.namespace !== 'string' ||
+      typeof entry.modelID !== 'string' ||
+      requests === undefined ||
+      !Number.isFinite(requests) ||
+      requests < 0
+    ) {
       const message = 'needs namespace, modelID and requests (a number, zero or more); the entry is ignored'
       return problems.push({path, message})
     }

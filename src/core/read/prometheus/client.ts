@@ -181,7 +181,12 @@ const connectionCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOS
 connectionCodes.add('UND_ERR_CONNECT_TIMEOUT')
 /** Node's http/https client: no TCP connection and TLS handshake within the connect bound (undici's own code). */
 const connectTimeoutCode = 'UND_ERR_CONNECT_TIMEOUT'
-const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT'])
+const timeoutCodes = new Set([
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'ETIMEDOUT',
+])
 const tlsCodes = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -204,7 +209,10 @@ function errorCode(error: unknown): string | undefined {
 
 /** One line of a response body, short and without secrets, for error messages. */
 function bodySnippet(body: string): string {
-  const line = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim()
+  const line = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
   return redactSecrets(line.length > 120 ? `${line.slice(0, 117)}...` : line)
 }
 
@@ -218,7 +226,9 @@ function hintForErrorType(errorType: string | undefined, status: number): string
     case 'canceled':
       return "Prometheus gave up on the query; narrow the scope or time range, or raise the server's query timeout"
     default:
-      return status >= 500 ? 'Prometheus or a proxy in front of it failed; retry, or check its logs' : 'check --prom-url and the query'
+      return status >= 500
+        ? 'Prometheus or a proxy in front of it failed; retry, or check its logs'
+        : 'check --prom-url and the query'
   }
 }
 
@@ -226,7 +236,8 @@ function hintForStatus(status: number): string {
   if (status === 401 || status === 403) {
     return 'pass credentials: --prom-token, --prom-token-file, an Authorization --prom-header, or a client certificate'
   }
-  if (status === 404) return '--prom-url must be the Prometheus root, the part before /api/v1 (keep any proxy path prefix)'
+  if (status === 404)
+    return '--prom-url must be the Prometheus root, the part before /api/v1 (keep any proxy path prefix)'
   if (status === 407) return 'the HTTP proxy wants credentials; put them in HTTPS_PROXY, or add the host to NO_PROXY'
   if (status >= 500) return 'Prometheus or a proxy in front of it failed; retry, or check its logs'
   return 'check --prom-url points at the Prometheus HTTP API'
@@ -414,14 +425,22 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       const shownSnippet = snippet === '' ? '' : `: ${snippet}`
       throw new PrometheusError(
         `${where}: answered HTTP ${status} with ${kind} body, not the Prometheus API${shownSnippet}`,
-        {hint: status >= 200 && status < 300 ? 'a proxy or web page answered; --prom-url must be the Prometheus root (before /api/v1)' : hintForStatus(status)},
+        {
+          hint:
+            status >= 200 && status < 300
+              ? 'a proxy or web page answered; --prom-url must be the Prometheus root (before /api/v1)'
+              : hintForStatus(status),
+        },
       )
     }
     let envelope
     try {
       envelope = parseEnvelope(json)
     } catch (error) {
-      const message = typeof (json as {message?: unknown})?.message === 'string' ? `: ${bodySnippet((json as {message: string}).message)}` : ''
+      const message =
+        typeof (json as {message?: unknown})?.message === 'string'
+          ? `: ${bodySnippet((json as {message: string}).message)}`
+          : ''
       const what = `answered HTTP ${status} with JSON, not a Prometheus API response${message}`
       throw new PrometheusError(`${where}: ${what}`, {
         hint: status >= 400 ? hintForStatus(status) : 'check --prom-url points at the Prometheus HTTP API',
@@ -460,7 +479,12 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       return send('api/v1/query', params)
     },
     queryRange(promql, {start, end, stepSeconds}) {
-      const params = new URLSearchParams({query: promql, start: formatApiTime(start), end: formatApiTime(end), step: String(stepSeconds)})
+      const params = new URLSearchParams({
+        query: promql,
+        start: formatApiTime(start),
+        end: formatApiTime(end),
+        step: String(stepSeconds),
+      })
       return send('api/v1/query_range', params)
     },
     async close() {

@@ -37,7 +37,8 @@ export function parsePromDurationMs(text: string): number {
  * way model.Duration.String() does. Used to put windows and retention periods into PromQL.
  */
 export function formatPromDuration(durationMs: number): string {
-  if (!Number.isInteger(durationMs) || durationMs <= 0) throw new RangeError(`duration must be a positive integer of ms: ${durationMs}`)
+  if (!Number.isInteger(durationMs) || durationMs <= 0)
+    throw new RangeError(`duration must be a positive integer of ms: ${durationMs}`)
   let rest = durationMs
   let out = ''
   for (const unit of unitOrder) {

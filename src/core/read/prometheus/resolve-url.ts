@@ -68,7 +68,10 @@ export function parseInClusterServiceUrl(
 }
 
 /** The API server's proxy URL for a Service port: `<api>/api/v1/namespaces/<ns>/services/<scheme>:<svc>:<port>/proxy/`. */
-export function serviceProxyUrl(apiServerUrl: string, service: {scheme: 'http' | 'https'; service: string; namespace: string; port: number; path?: string}): string {
+export function serviceProxyUrl(
+  apiServerUrl: string,
+  service: {scheme: 'http' | 'https'; service: string; namespace: string; port: number; path?: string},
+): string {
   const base = apiServerUrl.replace(/\/+$/, '')
   const ns = encodeURIComponent(service.namespace)
   const name = `${service.scheme}:${encodeURIComponent(service.service)}:${service.port}`
@@ -78,7 +81,13 @@ export function serviceProxyUrl(apiServerUrl: string, service: {scheme: 'http' |
 }
 
 /** Known Prometheus-compatible Services, most specific first. */
-const wellKnownServices: ReadonlyArray<{matches: (svc: ServiceRef) => boolean; scheme: 'http' | 'https'; portName: string; defaultPort: number; label: string}> = [
+const wellKnownServices: ReadonlyArray<{
+  matches: (svc: ServiceRef) => boolean
+  scheme: 'http' | 'https'
+  portName: string
+  defaultPort: number
+  label: string
+}> = [
   {
     matches: (svc) => svc.namespace === 'openshift-monitoring' && svc.name === 'thanos-querier',
     scheme: 'https',
@@ -86,7 +95,13 @@ const wellKnownServices: ReadonlyArray<{matches: (svc: ServiceRef) => boolean; s
     defaultPort: 9091,
     label: 'OpenShift thanos-querier',
   },
-  {matches: (svc) => svc.name === 'prometheus-operated', scheme: 'http', portName: 'web', defaultPort: 9090, label: 'Prometheus Operator'},
+  {
+    matches: (svc) => svc.name === 'prometheus-operated',
+    scheme: 'http',
+    portName: 'web',
+    defaultPort: 9090,
+    label: 'Prometheus Operator',
+  },
   {
     matches: (svc) => svc.name.endsWith('-kube-prometheus-prometheus') || svc.name === 'kube-prometheus-prometheus',
     scheme: 'http',
@@ -135,9 +150,16 @@ export function resolvePrometheusUrl(inputs: PrometheusUrlInputs): ResolvedProme
   const configMap = inputs.controllerConfigMap
   const fromConfigMap = configMap?.data.PROMETHEUS_BASE_URL?.trim()
   if (configMap !== undefined && fromConfigMap) {
-    return viaProxyIfInCluster(fromConfigMap, 'configmap', `ConfigMap ${configMap.namespace}/${configMap.name} PROMETHEUS_BASE_URL`, inputs)
+    return viaProxyIfInCluster(
+      fromConfigMap,
+      'configmap',
+      `ConfigMap ${configMap.namespace}/${configMap.name} PROMETHEUS_BASE_URL`,
+      inputs,
+    )
   }
-  const services = [...(inputs.services ?? [])].sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`))
+  const services = [...(inputs.services ?? [])].sort((a, b) =>
+    `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`),
+  )
   for (const known of wellKnownServices) {
     const svc = services.find(known.matches)
     if (svc === undefined) continue

@@ -46,7 +46,8 @@ export function parseSampleValue(text: unknown): number {
       return Number.NEGATIVE_INFINITY
     default: {
       const value = Number(text)
-      if (text.trim() === '' || Number.isNaN(value)) throw new ResponseShapeError(`sample value "${text}" is not a number`)
+      if (text.trim() === '' || Number.isNaN(value))
+        throw new ResponseShapeError(`sample value "${text}" is not a number`)
       return value
     }
   }
@@ -60,7 +61,8 @@ function parsePair(pair: unknown): {timeMs: number; value: string | unknown} {
 }
 
 function parseLabels(metric: unknown): Labels {
-  if (metric === null || typeof metric !== 'object' || Array.isArray(metric)) throw new ResponseShapeError('series has no metric object')
+  if (metric === null || typeof metric !== 'object' || Array.isArray(metric))
+    throw new ResponseShapeError('series has no metric object')
   for (const [name, value] of Object.entries(metric)) {
     if (typeof value !== 'string') {
       throw new ResponseShapeError(`label ${JSON.stringify(name)} is ${jsonType(value)}, not a string`)
@@ -142,9 +144,11 @@ export interface ApiEnvelope {
 }
 
 export function parseEnvelope(body: unknown): ApiEnvelope {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ResponseShapeError('body is not a JSON object')
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw new ResponseShapeError('body is not a JSON object')
   const raw = body as Record<string, unknown>
-  if (raw.status !== 'success' && raw.status !== 'error') throw new ResponseShapeError('body has no "status" of success or error')
+  if (raw.status !== 'success' && raw.status !== 'error')
+    throw new ResponseShapeError('body has no "status" of success or error')
   return {
     status: raw.status,
     data: raw.data,

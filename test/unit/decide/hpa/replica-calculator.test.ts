@@ -88,17 +88,31 @@ describe('computeReplicasForMetrics (horizontal.go)', () => {
     {name: 'b', source: 'External', targetType: 'AverageValue', targetMilli: 1_000},
   ] as const
   test('takes the largest proposal and names its metric', () => {
-    const outcome = computeReplicasForMetrics(metrics, new Map([['a', 50], ['b', 3]]), 2, tolerance)
+    const outcome = computeReplicasForMetrics(
+      metrics,
+      new Map([
+        ['a', 50],
+        ['b', 3],
+      ]),
+      2,
+      tolerance,
+    )
     assert.equal(outcome.replicas, 5)
     assert.equal(outcome.metric, 'a')
   })
   test('a failed metric is ignored when the others scale up', () => {
-    const readings = new Map<string, MetricReading>([['a', 50], ['b', readingError('down')]])
+    const readings = new Map<string, MetricReading>([
+      ['a', 50],
+      ['b', readingError('down')],
+    ])
     const outcome = computeReplicasForMetrics(metrics, readings, 2, tolerance)
     assert.equal(outcome.replicas, 5)
   })
   test('a failed metric blocks a scale-down (returns -1)', () => {
-    const readings = new Map<string, MetricReading>([['a', 1], ['b', readingError('down')]])
+    const readings = new Map<string, MetricReading>([
+      ['a', 1],
+      ['b', readingError('down')],
+    ])
     const outcome = computeReplicasForMetrics(metrics, readings, 4, tolerance)
     assert.equal(outcome.replicas, -1)
   })

@@ -27,23 +27,38 @@ describe('plain HPA replay', () => {
   test('an HPA on wva_desired_replicas follows it within the legacy limits', () => {
     const series = [4, 4, 6, 6, 2, 2]
     const steps = replayScaler(hpa, desired(series), t0, t0 + 75_000, 15_000)
-    assert.deepEqual(steps.map(step => step.replicas), [4, 4, 6, 6, 6, 6])
-    assert.ok(steps.every(step => step.keda === null && step.hpa !== null))
+    assert.deepEqual(
+      steps.map((step) => step.replicas),
+      [4, 4, 6, 6, 6, 6],
+    )
+    assert.ok(steps.every((step) => step.keda === null && step.hpa !== null))
   })
   test('a step finer than the 15 s sync period carries the count between syncs', () => {
     const series = [4, 4, 4, 8, 8, 8]
     const steps = replayScaler(hpa, desired(series), t0, t0 + 25_000, 5_000)
-    assert.deepEqual(steps.map(step => step.hpa !== null), [true, false, false, true, false, false])
-    assert.deepEqual(steps.map(step => step.replicas), [4, 4, 4, 8, 8, 8])
+    assert.deepEqual(
+      steps.map((step) => step.hpa !== null),
+      [true, false, false, true, false, false],
+    )
+    assert.deepEqual(
+      steps.map((step) => step.replicas),
+      [4, 4, 4, 8, 8, 8],
+    )
   })
   test('a step coarser than 15 s syncs once per step (sampled approximation)', () => {
     const series = [4, 8]
     const steps = replayScaler(hpa, desired(series), t0, t0 + 60_000, 60_000)
-    assert.deepEqual(steps.map(step => step.replicas), [4, 8])
+    assert.deepEqual(
+      steps.map((step) => step.replicas),
+      [4, 8],
+    )
   })
   test('a missing sample is a failed metric for that sync only', () => {
     const steps = replayScaler(hpa, desired([4]), t0, t0 + 15_000, 15_000)
-    assert.deepEqual(steps.map(step => step.hpa?.kind), ['computed', 'metrics-failed'])
+    assert.deepEqual(
+      steps.map((step) => step.hpa?.kind),
+      ['computed', 'metrics-failed'],
+    )
   })
 })
 
@@ -55,7 +70,7 @@ describe('KEDA polling alignment', () => {
   const polls = (spec: ScalerSpec, stepMs: number, count: number): boolean[] => {
     const samples = {initialReplicas: 1, readings: new Map([['q', Array<number>(count).fill(1)]])}
     const steps = replayScaler(spec, samples, t0, t0 + (count - 1) * stepMs, stepMs)
-    return steps.map(step => step.keda !== null)
+    return steps.map((step) => step.keda !== null)
   }
   test('default 30 s at 15 s steps: every other step, starting at --from', () => {
     assert.deepEqual(polls(keda(30), 15_000, 5), [true, false, true, false, true])

@@ -25,7 +25,7 @@ function replay(
   initial: number,
   readings: Record<string, readonly MetricReading[]>,
 ): ReplayStep[] {
-  const length = Math.max(...Object.values(readings).map(series => series.length))
+  const length = Math.max(...Object.values(readings).map((series) => series.length))
   return replayScaler(
     {kind: 'keda', scaledObject: spec},
     {initialReplicas: initial, readings: new Map(Object.entries(readings))},
@@ -44,11 +44,15 @@ describe('activation, 0 ↔ 1 and cooldown', () => {
     triggers: [{name: 'queue', type: 'prometheus', threshold: 10, activationThreshold: 0.5}],
   }
   const steps = replay(spec, 0, {queue: [0, 0, 25, 25, 0.4, 0.4, 0.4, 0.4, 0.4, 0.4]})
-  test('replicas per step', () => assert.deepEqual(steps.map(step => step.replicas), [0, 0, 3, 3, 3, 3, 3, 3, 0, 0]))
+  test('replicas per step', () =>
+    assert.deepEqual(
+      steps.map((step) => step.replicas),
+      [0, 0, 3, 3, 3, 3, 3, 3, 0, 0],
+    ))
   test('KEDA polls every 30 s from --from, the HPA syncs every 15 s', () => {
-    const polled = steps.map(step => step.keda !== null)
+    const polled = steps.map((step) => step.keda !== null)
     assert.deepEqual(polled, [true, false, true, false, true, false, true, false, true, false])
-    assert.ok(steps.every(step => step.hpa !== null))
+    assert.ok(steps.every((step) => step.hpa !== null))
   })
   test('t=0: inactive at 0 replicas, the HPA is disabled', () => {
     assert.equal(steps[0]!.keda?.action.kind, 'none')
@@ -69,12 +73,18 @@ describe('activation, 0 ↔ 1 and cooldown', () => {
   })
   test('with lastActiveTime unknown at --from, an inactive object above 0 deactivates at the first poll', () => {
     const result = replay(spec, 2, {queue: [0, 0]})
-    assert.deepEqual(result.map(step => step.replicas), [0, 0])
+    assert.deepEqual(
+      result.map((step) => step.replicas),
+      [0, 0],
+    )
   })
   test('idleReplicaCount: inactive goes to idle, active comes back to minReplicaCount', () => {
     const idle = {...spec, minReplicaCount: 2, idleReplicaCount: 0, cooldownPeriodSeconds: 0}
     const result = replay(idle, 2, {queue: [0, 0, 5, 5]})
-    assert.deepEqual(result.map(step => step.replicas), [0, 0, 2, 2])
+    assert.deepEqual(
+      result.map((step) => step.replicas),
+      [0, 0, 2, 2],
+    )
     assert.deepEqual(result[2]!.keda?.action, {kind: 'activate', from: 0, to: 2})
   })
 })
@@ -89,7 +99,11 @@ describe('fallback', () => {
   }
   const down = readingError('prometheus: connection refused')
   const steps = replay(spec, 2, {queue: [down, down, down, 10]})
-  test('replicas per step', () => assert.deepEqual(steps.map(step => step.replicas), [2, 4, 5, 5]))
+  test('replicas per step', () =>
+    assert.deepEqual(
+      steps.map((step) => step.replicas),
+      [2, 4, 5, 5],
+    ))
   test('t=0: the poll counts failure 1 and holds; the HPA read counts failure 2 and fails', () => {
     const trigger = steps[0]!.keda?.triggers[0]
     assert.deepEqual(trigger?.kind === 'error' ? trigger.failures : -1, 1)
@@ -188,7 +202,10 @@ describe('the HPA KEDA creates (controllers/keda/hpa.go)', () => {
     const so = {name: 'so-cpu', minReplicaCount: 1, triggers: [{name: 'cpu', type: 'cpu', threshold: 50}]}
     const result = replay(so, 2, {cpu: [100, 100]})
     assert.equal(result[0]!.keda?.active, true)
-    assert.deepEqual(result.map(step => step.replicas), [4, 8])
+    assert.deepEqual(
+      result.map((step) => step.replicas),
+      [4, 8],
+    )
   })
 })
 

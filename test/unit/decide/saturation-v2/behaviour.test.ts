@@ -174,11 +174,17 @@ describe('Go semantics', () => {
   test('sort.Slice keeps equal keys in order up to 12 elements', () => {
     const items = Array.from({length: 12}, (_, index) => ({key: index % 2, index}))
     const sorted = goSortSlice(items, (left, right) => left.key < right.key)
-    assert.deepEqual(sorted.map((item) => item.index), [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11])
+    assert.deepEqual(
+      sorted.map((item) => item.index),
+      [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11],
+    )
   })
   test('sort.Slice sorts longer slices by key', () => {
     const items = Array.from({length: 100}, (_, index) => (index * 37) % 101)
-    assert.deepEqual(goSortSlice(items, (left, right) => left < right), [...items].sort((left, right) => left - right))
+    assert.deepEqual(
+      goSortSlice(items, (left, right) => left < right),
+      [...items].sort((left, right) => left - right),
+    )
   })
   test('int64 conversions and sums follow Go on amd64', () => {
     assert.equal(int64FromFloat(Number.NaN), -(2 ** 63))

@@ -59,7 +59,10 @@ export interface ConfigLocation {
 export function resolveConfigLocation(sources: SourceSet): ConfigLocation {
   const env = readControllerEnv(sources.controllerDeployment, sources.configMaps)
   const controllerNamespace =
-    sources.controllerNamespace ?? sources.controllerDeployment?.metadata?.namespace ?? env.podNamespace ?? defaultControllerNamespace
+    sources.controllerNamespace ??
+    sources.controllerDeployment?.metadata?.namespace ??
+    env.podNamespace ??
+    defaultControllerNamespace
   return {controllerNamespace, env, configMaps: sources.configMaps}
 }
 
@@ -68,18 +71,28 @@ function namespaceOf(configMap: KubeObject, location: ConfigLocation): string {
 }
 
 function findConfigMap(location: ConfigLocation, namespace: string, name: string): KubeObject | undefined {
-  return location.configMaps.find((configMap) => configMap.metadata?.name === name && namespaceOf(configMap, location) === namespace)
+  return location.configMaps.find(
+    (configMap) => configMap.metadata?.name === name && namespaceOf(configMap, location) === namespace,
+  )
 }
 
 /** The name the controller reads, and the ConfigMap of that name in the controller namespace (if any). */
-function findGlobal(location: ConfigLocation, exactNames: readonly string[], prefixedSuffix: string | undefined): {name: string; configMap: KubeObject | undefined} {
+function findGlobal(
+  location: ConfigLocation,
+  exactNames: readonly string[],
+  prefixedSuffix: string | undefined,
+): {name: string; configMap: KubeObject | undefined} {
   for (const name of exactNames) {
     const configMap = findConfigMap(location, location.controllerNamespace, name)
     if (configMap !== undefined) return {name, configMap}
   }
   if (prefixedSuffix !== undefined) {
     const prefixed = location.configMaps
-      .filter((configMap) => namespaceOf(configMap, location) === location.controllerNamespace && (configMap.metadata?.name ?? '').endsWith(prefixedSuffix))
+      .filter(
+        (configMap) =>
+          namespaceOf(configMap, location) === location.controllerNamespace &&
+          (configMap.metadata?.name ?? '').endsWith(prefixedSuffix),
+      )
       .sort((left, right) => compareNames(left.metadata?.name ?? '', right.metadata?.name ?? ''))[0]
     if (prefixed !== undefined) return {name: prefixed.metadata!.name!, configMap: prefixed}
   }
@@ -119,7 +132,10 @@ function readEntry(
     const value = document[field]
     if (value === undefined || value === null) continue
     if (typeof value !== kind || (kind === 'number' && !Number.isFinite(value))) {
-      report(field, `${field} must be a ${kind}, got ${typeName(value)} ${JSON.stringify(value)}; the controller cannot parse the entry and ignores it`)
+      report(
+        field,
+        `${field} must be a ${kind}, got ${typeName(value)} ${JSON.stringify(value)}; the controller cannot parse the entry and ignores it`,
+      )
       isBroken = true
       continue
     }
@@ -153,10 +169,17 @@ export function parseSaturationConfigMap(configMap: KubeObject, namespace: strin
   const entries: Record<string, SaturationConfigEntry> = {}
   const name = configMap.metadata?.name ?? ''
   for (const [key, text] of stringData(configMap)) {
-    const read = readEntry(text, saturationFields, (field, message) => problems.push({namespace, configMap: name, key, field, message}))
+    const read = readEntry(text, saturationFields, (field, message) =>
+      problems.push({namespace, configMap: name, key, field, message}),
+    )
     if (read === undefined) continue
     const {model_id: modelId, ...rest} = read
-    Object.defineProperty(entries, key, {value: {...rest, modelId} as SaturationConfigEntry, enumerable: true, writable: true, configurable: true})
+    Object.defineProperty(entries, key, {
+      value: {...rest, modelId} as SaturationConfigEntry,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
   }
   return {entries, problems}
 }
@@ -175,18 +198,34 @@ export interface CapacityThresholds {
 }
 
 /** capacity v0.4.2: `capacity-scaling-config` resolved for one model and VA namespace. */
-export function resolveCapacityThresholds(location: ConfigLocation, modelId: string, namespace: string): CapacityThresholds {
+export function resolveCapacityThresholds(
+  location: ConfigLocation,
+  modelId: string,
+  namespace: string,
+): CapacityThresholds {
   const found = findGlobal(location, [capacityConfigMapName], `-${capacityConfigMapName}`)
-  const parsed = found.configMap === undefined ? undefined : parseSaturationConfigMap(found.configMap, location.controllerNamespace)
+  const parsed =
+    found.configMap === undefined ? undefined : parseSaturationConfigMap(found.configMap, location.controllerNamespace)
   const resolution = resolveCapacityConfigV042(parsed?.entries, modelId, namespace)
   const validationProblems = [...resolution.entryChecks].flatMap(([key, check]): ConfigEntryProblem[] =>
     check.kind === 'invalid'
-      ? [{namespace: location.controllerNamespace, configMap: found.name, key, field: fieldOfValidationError(check.error), message: `${check.error}; the controller ignores the entry`}]
+      ? [
+          {
+            namespace: location.controllerNamespace,
+            configMap: found.name,
+            key,
+            field: fieldOfValidationError(check.error),
+            message: `${check.error}; the controller ignores the entry`,
+          },
+        ]
       : [],
   )
   return {
     thresholds: resolution.effective,
-    configMap: found.configMap === undefined ? undefined : {namespace: location.controllerNamespace, name: found.name, scope: 'global'},
+    configMap:
+      found.configMap === undefined
+        ? undefined
+        : {namespace: location.controllerNamespace, name: found.name, scope: 'global'},
     resolution,
     problems: [...(parsed?.problems ?? []), ...validationProblems],
   }
@@ -209,14 +248,25 @@ export type SaturationThresholdsResolution =
       readonly problems: readonly ConfigEntryProblem[]
     }
 
-function validateEntries(parsed: ParsedSaturationConfigMap, namespace: string, name: string): {valid: Map<string, SaturationConfigEntry>; problems: ConfigEntryProblem[]} {
+function validateEntries(
+  parsed: ParsedSaturationConfigMap,
+  namespace: string,
+  name: string,
+): {valid: Map<string, SaturationConfigEntry>; problems: ConfigEntryProblem[]} {
   const valid = new Map<string, SaturationConfigEntry>()
   const problems: ConfigEntryProblem[] = [...parsed.problems]
   for (const key of Object.keys(parsed.entries)) {
     const entry = parsed.entries[key]!
     const check = validateSaturationConfigV051(entry)
     if (check.kind === 'valid') valid.set(key, entry)
-    else problems.push({namespace, configMap: name, key, field: fieldOfValidationError(check.error), message: `${check.error}; the controller ignores the entry`})
+    else
+      problems.push({
+        namespace,
+        configMap: name,
+        key,
+        field: fieldOfValidationError(check.error),
+        message: `${check.error}; the controller ignores the entry`,
+      })
   }
   return {valid, problems}
 }
@@ -224,21 +274,39 @@ function validateEntries(parsed: ParsedSaturationConfigMap, namespace: string, n
 /** The saturation ConfigMap name the controller uses, and the global ConfigMap if present. */
 export function findSaturationConfigMap(location: ConfigLocation): {name: string; configMap: KubeObject | undefined} {
   const envName = location.env.saturationConfigMapName
-  if (envName !== undefined) return {name: envName, configMap: findConfigMap(location, location.controllerNamespace, envName)}
+  if (envName !== undefined)
+    return {name: envName, configMap: findConfigMap(location, location.controllerNamespace, envName)}
   return findGlobal(location, saturationConfigMapNames, '-saturation-scaling-config')
 }
 
 /** saturation v0.5.1: the `default` entry, as written, of the namespace-local ConfigMap or else the global one. */
-export function resolveSaturationThresholds(location: ConfigLocation, namespace: string): SaturationThresholdsResolution {
+export function resolveSaturationThresholds(
+  location: ConfigLocation,
+  namespace: string,
+): SaturationThresholdsResolution {
   const global = findSaturationConfigMap(location)
-  const globalChecked = global.configMap === undefined ? undefined : validateEntries(parseSaturationConfigMap(global.configMap, location.controllerNamespace), location.controllerNamespace, global.name)
+  const globalChecked =
+    global.configMap === undefined
+      ? undefined
+      : validateEntries(
+          parseSaturationConfigMap(global.configMap, location.controllerNamespace),
+          location.controllerNamespace,
+          global.name,
+        )
   const enableLimiter = globalChecked?.valid.get(saturationConfigDefaultKey)?.enableLimiter ?? false
   const local = namespace === location.controllerNamespace ? undefined : findConfigMap(location, namespace, global.name)
-  const chosen = local !== undefined
-    ? {ref: {namespace, name: global.name, scope: 'namespace-local' as const}, checked: validateEntries(parseSaturationConfigMap(local, namespace), namespace, global.name)}
-    : globalChecked === undefined
-      ? undefined
-      : {ref: {namespace: location.controllerNamespace, name: global.name, scope: 'global' as const}, checked: globalChecked}
+  const chosen =
+    local !== undefined
+      ? {
+          ref: {namespace, name: global.name, scope: 'namespace-local' as const},
+          checked: validateEntries(parseSaturationConfigMap(local, namespace), namespace, global.name),
+        }
+      : globalChecked === undefined
+        ? undefined
+        : {
+            ref: {namespace: location.controllerNamespace, name: global.name, scope: 'global' as const},
+            checked: globalChecked,
+          }
   if (chosen === undefined) {
     return {
       kind: 'missing',
@@ -314,7 +382,10 @@ export function parseScaleToZeroConfigMap(configMap: KubeObject, namespace: stri
       }
       const earlier = keyOfModel.get(entry.modelId)
       if (earlier !== undefined) {
-        report('model_id', `model ${entry.modelId} is also configured by key ${earlier}; the controller's choice depends on map order (using ${earlier})`)
+        report(
+          'model_id',
+          `model ${entry.modelId} is also configured by key ${earlier}; the controller's choice depends on map order (using ${earlier})`,
+        )
         continue
       }
       keyOfModel.set(entry.modelId, key)
@@ -335,7 +406,12 @@ export interface ScaleToZeroConfigResolution {
 /** The scale-to-zero config for VAs in `namespace`: the namespace-local ConfigMap, else the global one. */
 export function resolveScaleToZeroConfig(location: ConfigLocation, namespace: string): ScaleToZeroConfigResolution {
   const global = findGlobal(location, scaleToZeroConfigMapNames, undefined)
-  const local = namespace === location.controllerNamespace ? undefined : scaleToZeroConfigMapNames.map((name) => findConfigMap(location, namespace, name)).find((found) => found !== undefined)
+  const local =
+    namespace === location.controllerNamespace
+      ? undefined
+      : scaleToZeroConfigMapNames
+          .map((name) => findConfigMap(location, namespace, name))
+          .find((found) => found !== undefined)
   if (local !== undefined) {
     const parsed = parseScaleToZeroConfigMap(local, namespace)
     return {...parsed, configMap: {namespace, name: local.metadata!.name!, scope: 'namespace-local'}}

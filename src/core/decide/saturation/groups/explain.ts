@@ -26,7 +26,14 @@ export function formatAgainst(value: number, bound: number, decimals: number): [
 }
 
 /** "average spare KV 0.04 < trigger 0.10" (KV with 2 decimals, queue with 1). */
-function compare(label: string, value: number, operator: '<' | '>=', bound: number, decimals: number, boundLabel = ''): string {
+function compare(
+  label: string,
+  value: number,
+  operator: '<' | '>=',
+  bound: number,
+  decimals: number,
+  boundLabel = '',
+): string {
   const [left, right] = formatAgainst(value, bound, decimals)
   return `${label} ${left} ${operator === '>=' ? '≥' : '<'} ${boundLabel}${right}`
 }
@@ -67,8 +74,21 @@ export interface VariantFacts {
 function scaleUpTriggers(facts: GroupFacts): string {
   const {analysis} = facts.detail
   const parts: string[] = []
-  if (facts.detail.scaleUpCheck?.kvSpareTriggered) parts.push(compare('average spare KV', analysis.avgSpareKvCapacity, '<', facts.thresholds.kvSpareTrigger, 2, 'trigger '))
-  if (facts.detail.scaleUpCheck?.queueSpareTriggered) parts.push(compare('average spare queue', analysis.avgSpareQueueLength, '<', facts.thresholds.queueSpareTrigger, 1, 'trigger '))
+  if (facts.detail.scaleUpCheck?.kvSpareTriggered)
+    parts.push(
+      compare('average spare KV', analysis.avgSpareKvCapacity, '<', facts.thresholds.kvSpareTrigger, 2, 'trigger '),
+    )
+  if (facts.detail.scaleUpCheck?.queueSpareTriggered)
+    parts.push(
+      compare(
+        'average spare queue',
+        analysis.avgSpareQueueLength,
+        '<',
+        facts.thresholds.queueSpareTrigger,
+        1,
+        'trigger ',
+      ),
+    )
   const saturated = analysis.totalReplicas - analysis.nonSaturatedCount
   const tail = saturated > 0 ? `, ${saturated}/${analysis.totalReplicas} replicas saturated` : ''
   return parts.join(' and ') + tail
@@ -85,8 +105,20 @@ function scaleDownSentence(facts: GroupFacts): string | undefined {
     case 'too-few-non-saturated':
       return `no scale-down: ${plural(check.nonSaturatedCount, 'replica')} not saturated, it takes 2`
     case 'simulated': {
-      const kv = compare('spare KV', check.remainingSpareKv, check.remainingSpareKv >= facts.thresholds.kvSpareTrigger ? '>=' : '<', facts.thresholds.kvSpareTrigger, 2)
-      const queue = compare('spare queue', check.remainingSpareQueue, check.remainingSpareQueue >= facts.thresholds.queueSpareTrigger ? '>=' : '<', facts.thresholds.queueSpareTrigger, 1)
+      const kv = compare(
+        'spare KV',
+        check.remainingSpareKv,
+        check.remainingSpareKv >= facts.thresholds.kvSpareTrigger ? '>=' : '<',
+        facts.thresholds.kvSpareTrigger,
+        2,
+      )
+      const queue = compare(
+        'spare queue',
+        check.remainingSpareQueue,
+        check.remainingSpareQueue >= facts.thresholds.queueSpareTrigger ? '>=' : '<',
+        facts.thresholds.queueSpareTrigger,
+        1,
+      )
       if (check.isSafe) return undefined
       const failing = [
         ...(check.remainingSpareKv >= facts.thresholds.kvSpareTrigger ? [] : [kv]),
@@ -124,13 +156,19 @@ function enforcementSentence(facts: GroupFacts, variant: VariantFacts): string |
   }
 }
 
-function describeOtherScale(facts: GroupFacts, variant: VariantFacts, scaled: ScaledVariant, costOf: (name: string) => number): string {
+function describeOtherScale(
+  facts: GroupFacts,
+  variant: VariantFacts,
+  scaled: ScaledVariant,
+  costOf: (name: string) => number,
+): string {
   const otherCost = costOf(scaled.variant)
   const costs = `cost ${formatGoFixed(otherCost, 2)} vs ${formatGoFixed(variant.cost, 2)} here`
   if (scaled.action === 'scale-up') {
     return `no change: the scale-up goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, smaller name)` : `cheaper ${scaled.variant} (${costs})`}`
   }
-  if (variant.reportingPods <= 1) return `no change: the scale-down goes to ${scaled.variant}; a variant at 1 replica is never scaled down`
+  if (variant.reportingPods <= 1)
+    return `no change: the scale-down goes to ${scaled.variant}; a variant at 1 replica is never scaled down`
   return `no change: the scale-down goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, larger name)` : `more expensive ${scaled.variant} (${costs})`}`
 }
 
@@ -142,9 +180,13 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
   const scaled = facts.scaledVariant
   const pending = state.pendingReplicas ?? 0
   if (facts.engine === 'saturation-v0.5.1' && facts.transitionReasons.length > 0) {
-    sentences.push(`blocked: model ${facts.modelId} is in transition (${facts.transitionReasons.join('; ')}), so every variant holds its desired or current replicas this cycle`)
+    sentences.push(
+      `blocked: model ${facts.modelId} is in transition (${facts.transitionReasons.join('; ')}), so every variant holds its desired or current replicas this cycle`,
+    )
   } else if (facts.preservedVariants.includes(variant.name)) {
-    sentences.push(`keeps desired ${state.desiredReplicas} (current ${state.currentReplicas}) until the Deployment converges; v0.4.2 leaves it out of the ±1 step`)
+    sentences.push(
+      `keeps desired ${state.desiredReplicas} (current ${state.currentReplicas}) until the Deployment converges; v0.4.2 leaves it out of the ±1 step`,
+    )
   } else if (scaled?.variant === variant.name) {
     // Both engines step from the pods reporting (v0.5.1 only moves a stable model, where that equals current).
     const from = variant.reportingPods
@@ -167,19 +209,33 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
     sentences.push(noScaleUp(facts))
     const down = scaleDownSentence(facts)
     if (down !== undefined) sentences.push(down)
-    else if (analysis.scaleDownSafe) sentences.push(`no scale-down: ${scaleDownSafeText(facts)}, but every variant is at 1 replica`)
+    else if (analysis.scaleDownSafe)
+      sentences.push(`no scale-down: ${scaleDownSafeText(facts)}, but every variant is at 1 replica`)
   }
-  if (facts.skippedForPendingReplicas.includes(variant.name)) sentences.push(`blocked: ${plural(pending, 'replica')} pending`)
-  else if (pending > 0 && facts.engine === 'saturation-v0.5.1' && !sentences.some((sentence) => sentence.startsWith('blocked'))) {
+  if (facts.skippedForPendingReplicas.includes(variant.name))
+    sentences.push(`blocked: ${plural(pending, 'replica')} pending`)
+  else if (
+    pending > 0 &&
+    facts.engine === 'saturation-v0.5.1' &&
+    !sentences.some((sentence) => sentence.startsWith('blocked'))
+  ) {
     sentences.push(`${plural(pending, 'replica')} pending (not ready)`)
   }
-  if (facts.engine === 'capacity-v0.4.2' && variant.reportingPods !== state.currentReplicas && !facts.preservedVariants.includes(variant.name)) {
-    sentences.push(`v0.4.2 counts the ${plural(variant.reportingPods, 'pod')} reporting metrics, not the ${plural(state.currentReplicas, 'replica')} the Deployment has`)
+  if (
+    facts.engine === 'capacity-v0.4.2' &&
+    variant.reportingPods !== state.currentReplicas &&
+    !facts.preservedVariants.includes(variant.name)
+  ) {
+    sentences.push(
+      `v0.4.2 counts the ${plural(variant.reportingPods, 'pod')} reporting metrics, not the ${plural(state.currentReplicas, 'replica')} the Deployment has`,
+    )
   }
   const enforced = enforcementSentence(facts, variant)
   if (enforced !== undefined) sentences.push(enforced)
   if (facts.enableLimiter && variant.action === 'scale-up') {
-    sentences.push('the GPU limiter is enabled (default.enableLimiter): free GPUs of this accelerator may cut the scale-up; not simulated')
+    sentences.push(
+      'the GPU limiter is enabled (default.enableLimiter): free GPUs of this accelerator may cut the scale-up; not simulated',
+    )
   }
   if (facts.variantNames.length > 1) sentences.push('the controller moves one variant by one replica per cycle')
   return sentences

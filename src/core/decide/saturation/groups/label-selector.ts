@@ -12,7 +12,10 @@ export type LabelSelectorMatch =
   | {readonly kind: 'invalid'; readonly reason: string}
 
 /** Whether `labels` satisfy `selector`. An empty selector ({}) matches everything, a missing one nothing. */
-export function matchLabelSelector(selector: unknown, labels: Readonly<Record<string, string>> | undefined): LabelSelectorMatch {
+export function matchLabelSelector(
+  selector: unknown,
+  labels: Readonly<Record<string, string>> | undefined,
+): LabelSelectorMatch {
   if (!isRecord(selector)) return {kind: 'invalid', reason: 'no spec.selector'}
   const podLabels = labels ?? {}
   const has = (key: string): boolean => Object.hasOwn(podLabels, key)
@@ -29,11 +32,13 @@ export function matchLabelSelector(selector: unknown, labels: Readonly<Record<st
     const {key} = expression
     switch (expression.operator) {
       case 'In':
-        if (values.length === 0) return {kind: 'invalid', reason: `spec.selector.matchExpressions[${index}]: In needs values`}
+        if (values.length === 0)
+          return {kind: 'invalid', reason: `spec.selector.matchExpressions[${index}]: In needs values`}
         if (!has(key) || !values.includes(podLabels[key]!)) return {kind: 'no-match'}
         break
       case 'NotIn':
-        if (values.length === 0) return {kind: 'invalid', reason: `spec.selector.matchExpressions[${index}]: NotIn needs values`}
+        if (values.length === 0)
+          return {kind: 'invalid', reason: `spec.selector.matchExpressions[${index}]: NotIn needs values`}
         // Kubernetes: a pod without the key satisfies NotIn.
         if (has(key) && values.includes(podLabels[key]!)) return {kind: 'no-match'}
         break
@@ -44,7 +49,10 @@ export function matchLabelSelector(selector: unknown, labels: Readonly<Record<st
         if (has(key)) return {kind: 'no-match'}
         break
       default:
-        return {kind: 'invalid', reason: `spec.selector.matchExpressions[${index}].operator: unknown ${JSON.stringify(expression.operator)}`}
+        return {
+          kind: 'invalid',
+          reason: `spec.selector.matchExpressions[${index}].operator: unknown ${JSON.stringify(expression.operator)}`,
+        }
     }
   }
   return {kind: 'matches'}

@@ -79,7 +79,9 @@ const separator = '\u0000'
 const keyOf = (namespace: string, name: string): string => `${namespace}${separator}${name}`
 
 /** Deployment -> the VAs targeting it (same namespace), VA names sorted. */
-export function indexDeploymentTargets(variantAutoscalings: readonly VariantAutoscaling[]): ReadonlyMap<string, readonly string[]> {
+export function indexDeploymentTargets(
+  variantAutoscalings: readonly VariantAutoscaling[],
+): ReadonlyMap<string, readonly string[]> {
   const index = new Map<string, string[]>()
   for (const va of variantAutoscalings) {
     const key = keyOf(va.namespace, va.target.name)
@@ -93,7 +95,9 @@ export function deploymentKey(namespace: string, deployment: string): string {
   return keyOf(namespace, deployment)
 }
 
-function controllerOwner(object: KubeObject | undefined): {kind: string | undefined; name: string | undefined} | undefined {
+function controllerOwner(
+  object: KubeObject | undefined,
+): {kind: string | undefined; name: string | undefined} | undefined {
   const owner = object?.metadata?.ownerReferences?.find((reference) => reference.controller === true)
   return owner === undefined ? undefined : {kind: owner.kind, name: owner.name}
 }
@@ -102,7 +106,8 @@ function controllerOwner(object: KubeObject | undefined): {kind: string | undefi
 export function matchNamePrefix(podName: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined
   for (const deployment of candidates) {
-    if (podName.startsWith(`${deployment}-`) && (best === undefined || deployment.length > best.length)) best = deployment
+    if (podName.startsWith(`${deployment}-`) && (best === undefined || deployment.length > best.length))
+      best = deployment
   }
   return best
 }
@@ -116,26 +121,37 @@ interface ObjectIndex {
 
 function indexObjects(objects: readonly KubeObject[] | undefined): ReadonlyMap<string, KubeObject> | undefined {
   if (objects === undefined) return undefined
-  return new Map(objects.map((object) => [keyOf(object.metadata?.namespace ?? 'default', object.metadata?.name ?? ''), object]))
+  return new Map(
+    objects.map((object) => [keyOf(object.metadata?.namespace ?? 'default', object.metadata?.name ?? ''), object]),
+  )
 }
 
-function indexCandidates(deployments: readonly KubeObject[], targets: ReadonlyMap<string, readonly string[]>): ReadonlyMap<string, readonly KubeObject[]> {
+function indexCandidates(
+  deployments: readonly KubeObject[],
+  targets: ReadonlyMap<string, readonly string[]>,
+): ReadonlyMap<string, readonly KubeObject[]> {
   const byNamespace = new Map<string, KubeObject[]>()
   for (const deployment of deployments) {
     const namespace = deployment.metadata?.namespace ?? 'default'
     if (!targets.has(keyOf(namespace, deployment.metadata?.name ?? ''))) continue
     byNamespace.set(namespace, [...(byNamespace.get(namespace) ?? []), deployment])
   }
-  for (const list of byNamespace.values()) list.sort((left, right) => compareNames(left.metadata?.name ?? '', right.metadata?.name ?? ''))
+  for (const list of byNamespace.values())
+    list.sort((left, right) => compareNames(left.metadata?.name ?? '', right.metadata?.name ?? ''))
   return byNamespace
 }
 
 function fallbackMatch(pod: PodMetrics, index: ObjectIndex, problem?: string): PodDeploymentMatch {
-  if (pod.deployment !== undefined && pod.deployment !== '') return {deployment: pod.deployment, method: 'snapshot-deployment', problem: undefined}
+  if (pod.deployment !== undefined && pod.deployment !== '')
+    return {deployment: pod.deployment, method: 'snapshot-deployment', problem: undefined}
   const names = (index.candidates.get(pod.namespace) ?? []).map((deployment) => deployment.metadata?.name ?? '')
   const prefix = matchNamePrefix(pod.name, names)
   if (prefix !== undefined) return {deployment: prefix, method: 'name-prefix', problem: undefined}
-  return {deployment: undefined, method: undefined, problem: problem ?? `no VA's Deployment name is a prefix of the pod name`}
+  return {
+    deployment: undefined,
+    method: undefined,
+    problem: problem ?? `no VA's Deployment name is a prefix of the pod name`,
+  }
 }
 
 function ownerChainMatch(pod: PodMetrics, index: ObjectIndex): PodDeploymentMatch {
@@ -143,11 +159,13 @@ function ownerChainMatch(pod: PodMetrics, index: ObjectIndex): PodDeploymentMatc
   const podObject = index.pods!.get(keyOf(pod.namespace, pod.name))
   if (podObject === undefined) return none('pod not found in the cluster (deleted since Prometheus scraped it?)')
   const owner = controllerOwner(podObject)
-  if (owner?.kind !== 'ReplicaSet' || owner.name === undefined) return none(`pod has no controller ReplicaSet${owner?.kind ? ` (controller: ${owner.kind})` : ''}`)
+  if (owner?.kind !== 'ReplicaSet' || owner.name === undefined)
+    return none(`pod has no controller ReplicaSet${owner?.kind ? ` (controller: ${owner.kind})` : ''}`)
   const replicaSet = index.replicaSets!.get(keyOf(pod.namespace, owner.name))
   if (replicaSet === undefined) return none(`ReplicaSet ${owner.name} not found`)
   const rsOwner = controllerOwner(replicaSet)
-  if (rsOwner?.kind !== 'Deployment' || rsOwner.name === undefined) return none(`ReplicaSet ${owner.name} has no controller Deployment`)
+  if (rsOwner?.kind !== 'Deployment' || rsOwner.name === undefined)
+    return none(`ReplicaSet ${owner.name} has no controller Deployment`)
   return {deployment: rsOwner.name, method: 'owner-chain', problem: undefined}
 }
 
@@ -155,14 +173,20 @@ function selectorMatch(pod: PodMetrics, index: ObjectIndex): PodDeploymentMatch 
   const podObject = index.pods!.get(keyOf(pod.namespace, pod.name))
   if (podObject !== undefined) {
     // Several selectors may select one pod; upstream's map order decides, here the first by name.
-    const selected = (index.candidates.get(pod.namespace) ?? []).find((deployment) => isSelectedBy(deployment.spec?.selector, podObject.metadata?.labels))
+    const selected = (index.candidates.get(pod.namespace) ?? []).find((deployment) =>
+      isSelectedBy(deployment.spec?.selector, podObject.metadata?.labels),
+    )
     if (selected !== undefined) return {deployment: selected.metadata?.name, method: 'selector', problem: undefined}
   }
   // Upstream falls back to the name prefix, never to a snapshot's annotation, when it listed the pods.
   const names = (index.candidates.get(pod.namespace) ?? []).map((deployment) => deployment.metadata?.name ?? '')
   const prefix = matchNamePrefix(pod.name, names)
   if (prefix !== undefined) return {deployment: prefix, method: 'name-prefix', problem: undefined}
-  return {deployment: undefined, method: undefined, problem: 'no VA Deployment selects the pod and none is a prefix of its name'}
+  return {
+    deployment: undefined,
+    method: undefined,
+    problem: 'no VA Deployment selects the pod and none is a prefix of its name',
+  }
 }
 
 function usesClusterObjects(rule: PodMappingRule, index: ObjectIndex): boolean {
@@ -187,8 +211,14 @@ export function mapPodsToVariants(input: PodMappingInput): PodMapping {
     const base = {pod, deployment: match.deployment, method: match.method}
     if (match.deployment === undefined) return {...base, variantName: undefined, unassignedReason: match.problem}
     const vas = targets.get(keyOf(pod.namespace, match.deployment)) ?? []
-    if (vas.length === 0) return {...base, variantName: undefined, unassignedReason: `no VA targets Deployment ${match.deployment}`}
-    if (vas.length > 1) return {...base, variantName: undefined, unassignedReason: `VAs ${vas.join(', ')} all target Deployment ${match.deployment}`}
+    if (vas.length === 0)
+      return {...base, variantName: undefined, unassignedReason: `no VA targets Deployment ${match.deployment}`}
+    if (vas.length > 1)
+      return {
+        ...base,
+        variantName: undefined,
+        unassignedReason: `VAs ${vas.join(', ')} all target Deployment ${match.deployment}`,
+      }
     return {...base, variantName: vas[0], unassignedReason: undefined}
   }
   const assignments = input.pods.map(assign)
@@ -198,18 +228,27 @@ export function mapPodsToVariants(input: PodMappingInput): PodMapping {
       const [namespace, deployment] = key.split(separator) as [string, string]
       return {namespace, deployment, variantAutoscalings: vas}
     })
-    .sort((left, right) => compareNames(left.namespace, right.namespace) || compareNames(left.deployment, right.deployment))
+    .sort(
+      (left, right) => compareNames(left.namespace, right.namespace) || compareNames(left.deployment, right.deployment),
+    )
   return {
     rule: input.rule,
     usedClusterObjects: usesClusterObjects(input.rule, index),
     assignments,
-    unknownDeploymentPods: assignments.filter((assignment) => assignment.deployment === undefined || !targets.has(keyOf(assignment.pod.namespace, assignment.deployment))),
+    unknownDeploymentPods: assignments.filter(
+      (assignment) =>
+        assignment.deployment === undefined || !targets.has(keyOf(assignment.pod.namespace, assignment.deployment)),
+    ),
     sharedDeployments,
     podsWithoutMetrics: findPodsWithoutMetrics(input, index, targets),
   }
 }
 
-function findPodsWithoutMetrics(input: PodMappingInput, index: ObjectIndex, targets: ReadonlyMap<string, readonly string[]>): PodWithoutMetrics[] {
+function findPodsWithoutMetrics(
+  input: PodMappingInput,
+  index: ObjectIndex,
+  targets: ReadonlyMap<string, readonly string[]>,
+): PodWithoutMetrics[] {
   if (input.podObjects === undefined || !usesClusterObjects(input.rule, index)) return []
   const reported = new Set(input.pods.map((pod) => keyOf(pod.namespace, pod.name)))
   const silent: PodWithoutMetrics[] = []
@@ -222,7 +261,15 @@ function findPodsWithoutMetrics(input: PodMappingInput, index: ObjectIndex, targ
     const vas = targets.get(keyOf(namespace, match.deployment)) ?? []
     // Name-prefix guesses for unrelated pods are not evidence enough to call them silent.
     if (vas.length !== 1 || match.method === 'name-prefix') continue
-    silent.push({namespace, name, deployment: match.deployment, variantName: vas[0]!, phase: typeof podObject.status?.phase === 'string' ? podObject.status.phase : undefined})
+    silent.push({
+      namespace,
+      name,
+      deployment: match.deployment,
+      variantName: vas[0]!,
+      phase: typeof podObject.status?.phase === 'string' ? podObject.status.phase : undefined,
+    })
   }
-  return silent.sort((left, right) => compareNames(left.namespace, right.namespace) || compareNames(left.name, right.name))
+  return silent.sort(
+    (left, right) => compareNames(left.namespace, right.namespace) || compareNames(left.name, right.name),
+  )
 }

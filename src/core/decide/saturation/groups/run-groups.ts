@@ -13,7 +13,11 @@ import {detectCrdShape} from '../../../model/shape.js'
 import {describeProblems} from '../../../model/field-problems.js'
 import type {KubeObject} from '../../../model/kube-object.js'
 import type {PodMetrics} from '../../../model/metrics.js'
-import {acceleratorLabel, normalizeVariantAutoscaling, type VariantAutoscaling} from '../../../model/variant-autoscaling.js'
+import {
+  acceleratorLabel,
+  normalizeVariantAutoscaling,
+  type VariantAutoscaling,
+} from '../../../model/variant-autoscaling.js'
 import {
   analyzeCapacityV042,
   analyzeSaturationV051,
@@ -59,7 +63,14 @@ import {
   type GroupLoadScaling,
   type PodDemand,
 } from './load-model.js'
-import {deploymentKey, indexDeploymentTargets, mapPodsToVariants, type PodAssignment, type PodWithoutMetrics, type SharedDeployment} from './pod-mapping.js'
+import {
+  deploymentKey,
+  indexDeploymentTargets,
+  mapPodsToVariants,
+  type PodAssignment,
+  type PodWithoutMetrics,
+  type SharedDeployment,
+} from './pod-mapping.js'
 import {buildVariantState, readDeploymentReplicas} from './variant-state.js'
 
 /** What-if overrides from the command line; thresholds replace the configured ones field by field. */
@@ -273,14 +284,23 @@ function applyThresholdOverrides(
   if (configured === undefined) {
     // Without a config, only a complete set of overrides gives something to run.
     if (overridden.length < thresholdNames.length) return {thresholds: undefined, overridden}
-    return {thresholds: Object.fromEntries(thresholdNames.map((name) => [name, overrides[name]!])) as unknown as SaturationThresholds, overridden}
+    return {
+      thresholds: Object.fromEntries(
+        thresholdNames.map((name) => [name, overrides[name]!]),
+      ) as unknown as SaturationThresholds,
+      overridden,
+    }
   }
   const thresholds = {...configured}
   for (const name of overridden) thresholds[name] = overrides[name]!
   return {thresholds, overridden}
 }
 
-function applyScaleToZeroOverrides(config: ScaleToZeroConfig, modelId: string, overrides: SaturationOverrides): ScaleToZeroConfig {
+function applyScaleToZeroOverrides(
+  config: ScaleToZeroConfig,
+  modelId: string,
+  overrides: SaturationOverrides,
+): ScaleToZeroConfig {
   if (overrides.scaleToZero === undefined && overrides.retention === undefined) return config
   const existing = Object.hasOwn(config, modelId) ? config[modelId] : undefined
   const entry = {
@@ -290,19 +310,28 @@ function applyScaleToZeroOverrides(config: ScaleToZeroConfig, modelId: string, o
     retentionPeriod: overrides.retention ?? existing?.retentionPeriod,
   }
   const copy: Record<string, (typeof config)[string]> = {}
-  for (const key of Object.keys(config)) Object.defineProperty(copy, key, {value: config[key], enumerable: true, writable: true, configurable: true})
+  for (const key of Object.keys(config))
+    Object.defineProperty(copy, key, {value: config[key], enumerable: true, writable: true, configurable: true})
   Object.defineProperty(copy, modelId, {value: entry, enumerable: true, writable: true, configurable: true})
   return copy
 }
 
-const byNamespaceAndName = (left: {namespace: string; name: string}, right: {namespace: string; name: string}): number =>
-  compareNames(left.namespace, right.namespace) || compareNames(left.name, right.name)
+const byNamespaceAndName = (
+  left: {namespace: string; name: string},
+  right: {namespace: string; name: string},
+): number => compareNames(left.namespace, right.namespace) || compareNames(left.name, right.name)
 
-function exclusionOf(va: VariantAutoscaling, engine: SaturationEngine, deployment: KubeObject | undefined, location: ConfigLocation): SaturationSkip | undefined {
+function exclusionOf(
+  va: VariantAutoscaling,
+  engine: SaturationEngine,
+  deployment: KubeObject | undefined,
+  location: ConfigLocation,
+): SaturationSkip | undefined {
   if (va.problems.length > 0) return {kind: 'invalid-va', message: describeProblems(va.problems)}
   if (engine === 'saturation-v0.5.1') {
     const instance = location.env.controllerInstance
-    if (instance !== undefined && va.labels['wva.llmd.ai/controller-instance'] !== instance) return {kind: 'other-controller-instance', controllerInstance: instance}
+    if (instance !== undefined && va.labels['wva.llmd.ai/controller-instance'] !== instance)
+      return {kind: 'other-controller-instance', controllerInstance: instance}
     const watched = location.env.watchNamespace
     if (watched !== undefined && va.namespace !== watched) return {kind: 'not-watched', watchNamespace: watched}
   } else {
@@ -311,7 +340,8 @@ function exclusionOf(va: VariantAutoscaling, engine: SaturationEngine, deploymen
     if (va.variantCost === undefined || va.variantCost === '') return {kind: 'no-variant-cost'}
   }
   if (deployment === undefined) return {kind: 'deployment-not-found', deployment: va.target.name}
-  if (engine === 'saturation-v0.5.1' && readDeploymentReplicas(deployment).isScaledToZero) return {kind: 'deployment-at-zero', deployment: va.target.name}
+  if (engine === 'saturation-v0.5.1' && readDeploymentReplicas(deployment).isScaledToZero)
+    return {kind: 'deployment-at-zero', deployment: va.target.name}
   return undefined
 }
 
@@ -324,8 +354,15 @@ function planRun(sources: SourceSet, overrides: SaturationOverrides): Plan {
     env: sources.controllerDeployment === undefined ? undefined : location.env,
     override: overrides.engine,
   }
-  const deployments = new Map(sources.deployments.map((deployment) => [deploymentKey(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''), deployment]))
-  const vas = sources.variantAutoscalings.map((object) => normalizeVariantAutoscaling(object, crdShape?.shape)).sort(byNamespaceAndName)
+  const deployments = new Map(
+    sources.deployments.map((deployment) => [
+      deploymentKey(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''),
+      deployment,
+    ]),
+  )
+  const vas = sources.variantAutoscalings
+    .map((object) => normalizeVariantAutoscaling(object, crdShape?.shape))
+    .sort(byNamespaceAndName)
   const members: Member[] = []
   const queueing: {namespace: string; name: string; why: string}[] = []
   for (const va of vas) {
@@ -335,7 +372,13 @@ function planRun(sources: SourceSet, overrides: SaturationOverrides): Plan {
       continue
     }
     const deployment = deployments.get(deploymentKey(va.namespace, va.target.name))
-    members.push({va, engine: selection.engine, why: selection.why, deployment, exclusion: exclusionOf(va, selection.engine, deployment, location)})
+    members.push({
+      va,
+      engine: selection.engine,
+      why: selection.why,
+      deployment,
+      exclusion: exclusionOf(va, selection.engine, deployment, location),
+    })
   }
   const keyed = new Map<string, Member[]>()
   for (const member of members) {
@@ -376,7 +419,9 @@ function planRun(sources: SourceSet, overrides: SaturationOverrides): Plan {
     for (const problem of scaleToZero?.problems ?? []) configProblems.set(JSON.stringify(problem), problem)
     const scaleToZeroConfig = applyScaleToZeroOverrides(scaleToZero?.config ?? {}, modelId, overrides)
     const scaleToZeroPolicy =
-      engine === 'saturation-v0.5.1' ? resolveScaleToZeroPolicy({modelId, namespace, scaleToZeroConfig, envWvaScaleToZero: location.env.scaleToZero}) : undefined
+      engine === 'saturation-v0.5.1'
+        ? resolveScaleToZeroPolicy({modelId, namespace, scaleToZeroConfig, envWvaScaleToZero: location.env.scaleToZero})
+        : undefined
     return {
       key,
       engine,
@@ -386,15 +431,25 @@ function planRun(sources: SourceSet, overrides: SaturationOverrides): Plan {
       thresholds,
       configMap,
       overriddenThresholds: overridden,
-      configSkip: thresholds === undefined ? {kind: 'no-config', reason: missingReason ?? 'no saturation config'} : undefined,
+      configSkip:
+        thresholds === undefined ? {kind: 'no-config', reason: missingReason ?? 'no saturation config'} : undefined,
       enableLimiter,
       scaleToZeroConfig,
       scaleToZeroConfigMap: scaleToZero?.configMap,
       scaleToZeroPolicy,
     }
   })
-  if (overrides.retention !== undefined && groups.some((group) => group.scaleToZeroPolicy?.retention.source === 'default-entry' || group.scaleToZeroPolicy?.retention.source === 'built-in')) {
-    warnings.push(`retention ${JSON.stringify(overrides.retention)} is not a positive Go duration (like 15m or 1h30m); the configured retention applies`)
+  if (
+    overrides.retention !== undefined &&
+    groups.some(
+      (group) =>
+        group.scaleToZeroPolicy?.retention.source === 'default-entry' ||
+        group.scaleToZeroPolicy?.retention.source === 'built-in',
+    )
+  ) {
+    warnings.push(
+      `retention ${JSON.stringify(overrides.retention)} is not a positive Go duration (like 15m or 1h30m); the configured retention applies`,
+    )
   }
   return {location, groups, members, queueing, configProblems: [...configProblems.values()], warnings}
 }
@@ -426,14 +481,19 @@ function readingFor(input: SaturationRunInput, namespace: string, modelId: strin
     return requests === undefined ? undefined : {kind: 'count', requests}
   }
   for (const snapshot of input.sources.metricsSnapshots) {
-    const found = snapshot.requestsInRetention?.find((entry) => entry.namespace === namespace && entry.modelID === modelId)
+    const found = snapshot.requestsInRetention?.find(
+      (entry) => entry.namespace === namespace && entry.modelID === modelId,
+    )
     if (found !== undefined) return {kind: 'count', requests: found.requests}
   }
   return undefined
 }
 
 function podRow(pod: PodMetrics, isSaturated: boolean | undefined): SaturationPodRow {
-  const missing = [...(pod.kvCacheUsage === undefined ? ['kvCacheUsage' as const] : []), ...(pod.queueLength === undefined ? ['queueLength' as const] : [])]
+  const missing = [
+    ...(pod.kvCacheUsage === undefined ? ['kvCacheUsage' as const] : []),
+    ...(pod.queueLength === undefined ? ['queueLength' as const] : []),
+  ]
   const dropped = missing.length === 2
   return {
     pod: pod.name,
@@ -444,7 +504,12 @@ function podRow(pod: PodMetrics, isSaturated: boolean | undefined): SaturationPo
   }
 }
 
-function skipSentence(skip: SaturationSkip, va: VariantAutoscaling, group: GroupPlan | undefined, computed: number | undefined): string {
+function skipSentence(
+  skip: SaturationSkip,
+  va: VariantAutoscaling,
+  group: GroupPlan | undefined,
+  computed: number | undefined,
+): string {
   const desired = va.status.desiredReplicas
   const keeps = desired === undefined ? 'its desired replicas stay unset' : `desired stays ${desired}`
   switch (skip.kind) {
@@ -502,7 +567,9 @@ export function runSaturationEngines(input: SaturationRunInput): SaturationRun {
   const plan = planRun(input.sources, overrides)
   const {sources} = input
   const mappings = (['capacity-v0.4.2', 'saturation-v0.5.1'] as const).map((engine) => {
-    const vas = plan.members.filter((member) => member.engine === engine && member.exclusion?.kind !== 'invalid-va').map((member) => member.va)
+    const vas = plan.members
+      .filter((member) => member.engine === engine && member.exclusion?.kind !== 'invalid-va')
+      .map((member) => member.va)
     return vas.length === 0
       ? undefined
       : mapPodsToVariants({
@@ -516,7 +583,8 @@ export function runSaturationEngines(input: SaturationRunInput): SaturationRun {
   })
   const assignments = new Map<string, readonly PodAssignment[]>()
   mappings.forEach((mapping, index) => {
-    if (mapping !== undefined) assignments.set(index === 0 ? 'capacity-v0.4.2' : 'saturation-v0.5.1', mapping.assignments)
+    if (mapping !== undefined)
+      assignments.set(index === 0 ? 'capacity-v0.4.2' : 'saturation-v0.5.1', mapping.assignments)
   })
   const sharedBy = new Map<string, SharedDeployment>()
   for (const shared of mappings[1]?.sharedDeployments ?? []) {
@@ -535,15 +603,24 @@ export function runSaturationEngines(input: SaturationRunInput): SaturationRun {
   for (const member of plan.members) {
     if (grouped.has(member)) continue
     const skip = member.exclusion!
-    variants.push(emptyResult(member, member.engine === 'capacity-v0.4.2' ? member.va.modelID : `${member.va.modelID}|${member.va.namespace}`, skip, [skipSentence(skip, member.va, undefined, undefined)]))
+    variants.push(
+      emptyResult(
+        member,
+        member.engine === 'capacity-v0.4.2' ? member.va.modelID : `${member.va.modelID}|${member.va.namespace}`,
+        skip,
+        [skipSentence(skip, member.va, undefined, undefined)],
+      ),
+    )
   }
   const seen = new Set<string>()
-  const podsOfUnknownDeployments = mappings.flatMap((mapping) => mapping?.unknownDeploymentPods ?? []).filter((assignment) => {
-    const key = deploymentKey(assignment.pod.namespace, assignment.pod.name)
-    if (seen.has(key)) return false
-    seen.add(key)
-    return true
-  })
+  const podsOfUnknownDeployments = mappings
+    .flatMap((mapping) => mapping?.unknownDeploymentPods ?? [])
+    .filter((assignment) => {
+      const key = deploymentKey(assignment.pod.namespace, assignment.pod.name)
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
   return {
     variants: variants.sort(byNamespaceAndName),
     groups,
@@ -551,7 +628,9 @@ export function runSaturationEngines(input: SaturationRunInput): SaturationRun {
     requestCountQueries: collectQueries(plan.groups),
     // A pod maps to no VA of either engine only if both mappings left it out.
     podsOfUnknownDeployments: mappings.every((mapping) => mapping !== undefined)
-      ? podsOfUnknownDeployments.filter((assignment) => mappings.every((mapping) => mapping!.unknownDeploymentPods.some((other) => other.pod === assignment.pod)))
+      ? podsOfUnknownDeployments.filter((assignment) =>
+          mappings.every((mapping) => mapping!.unknownDeploymentPods.some((other) => other.pod === assignment.pod)),
+        )
       : podsOfUnknownDeployments,
     sharedDeployments: mappings[1]?.sharedDeployments ?? [],
     podsWithoutMetrics: mappings.flatMap((mapping) => mapping?.podsWithoutMetrics ?? []),
@@ -560,7 +639,12 @@ export function runSaturationEngines(input: SaturationRunInput): SaturationRun {
   }
 }
 
-function emptyResult(member: Member, groupKey: string, skip: SaturationSkip, sentences: string[]): SaturationVariantResult {
+function emptyResult(
+  member: Member,
+  groupKey: string,
+  skip: SaturationSkip,
+  sentences: string[],
+): SaturationVariantResult {
   return {
     namespace: member.va.namespace,
     name: member.va.name,
@@ -593,8 +677,13 @@ function runGroup(
 ): {results: SaturationVariantResult[]; groupResult: SaturationGroupResult} {
   const memberSkip = (member: Member): SaturationSkip | undefined => {
     if (member.exclusion !== undefined) return member.exclusion
-    const shared = group.engine === 'saturation-v0.5.1' ? sharedBy.get(deploymentKey(member.va.namespace, member.va.name)) : undefined
-    return shared === undefined ? undefined : {kind: 'shared-deployment', deployment: shared.deployment, variantAutoscalings: shared.variantAutoscalings}
+    const shared =
+      group.engine === 'saturation-v0.5.1'
+        ? sharedBy.get(deploymentKey(member.va.namespace, member.va.name))
+        : undefined
+    return shared === undefined
+      ? undefined
+      : {kind: 'shared-deployment', deployment: shared.deployment, variantAutoscalings: shared.variantAutoscalings}
   }
   // Members whose state and pods reach the engine (v0.5.1 keeps shared-Deployment VAs as states without pods).
   const analysed = group.members.filter((member) => member.exclusion === undefined)
@@ -603,9 +692,13 @@ function runGroup(
     const {pod, variantName} = assignment
     if (variantName === undefined || pod.namespace !== group.namespace) continue
     if (pod.modelID !== undefined && pod.modelID !== group.modelId) continue
-    podsOf.set(`${pod.namespace}\u0000${variantName}`, [...(podsOf.get(`${pod.namespace}\u0000${variantName}`) ?? []), pod])
+    podsOf.set(`${pod.namespace}\u0000${variantName}`, [
+      ...(podsOf.get(`${pod.namespace}\u0000${variantName}`) ?? []),
+      pod,
+    ])
   }
-  const feeds = (member: Member): readonly PodMetrics[] => (memberSkip(member) === undefined ? (podsOf.get(`${member.va.namespace}\u0000${member.va.name}`) ?? []) : [])
+  const feeds = (member: Member): readonly PodMetrics[] =>
+    memberSkip(member) === undefined ? (podsOf.get(`${member.va.namespace}\u0000${member.va.name}`) ?? []) : []
   const replicaMetrics: ReplicaMetric[] = []
   const memberOfPod = new Map<PodMetrics, Member>()
   for (const member of analysed) for (const pod of feeds(member)) memberOfPod.set(pod, member)
@@ -623,9 +716,8 @@ function runGroup(
   reporting.forEach(({pod, member}, index) => {
     const demand = load?.demands[index]?.demand
     const reading = demand === undefined ? undefined : readingFromDemand(demand, load!.requestsPerKv)
-    const scaled = reading === undefined
-      ? pod
-      : {...pod, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength}
+    const scaled =
+      reading === undefined ? pod : {...pod, kvCacheUsage: reading.kvCacheUsage, queueLength: reading.queueLength}
     fed.set(pod, scaled)
     replicaMetrics.push({
       podName: pod.name,
@@ -654,19 +746,30 @@ function runGroup(
   if (group.configSkip !== undefined) {
     const skip = group.configSkip
     return {
-      results: group.members.map((member) => emptyResult(member, group.key, memberSkip(member) ?? skip, [skipSentence(memberSkip(member) ?? skip, member.va, group, undefined)])),
+      results: group.members.map((member) =>
+        emptyResult(member, group.key, memberSkip(member) ?? skip, [
+          skipSentence(memberSkip(member) ?? skip, member.va, group, undefined),
+        ]),
+      ),
       groupResult: {...base, skip, outcome: undefined, engineInput: undefined},
     }
   }
-  const groupInput = {modelId: group.modelId, namespace: group.namespace, config: group.thresholds!, replicaMetrics, variantStates}
-  const engineInput: SaturationGroupInput = group.engine === 'capacity-v0.4.2'
-    ? groupInput
-    : {
-        ...groupInput,
-        scaleToZeroConfig: group.scaleToZeroConfig,
-        envWvaScaleToZero: plan.location.env.scaleToZero,
-        requestCount: scaleRequestCount(readingFor(input, group.namespace, group.modelId), scaling),
-      }
+  const groupInput = {
+    modelId: group.modelId,
+    namespace: group.namespace,
+    config: group.thresholds!,
+    replicaMetrics,
+    variantStates,
+  }
+  const engineInput: SaturationGroupInput =
+    group.engine === 'capacity-v0.4.2'
+      ? groupInput
+      : {
+          ...groupInput,
+          scaleToZeroConfig: group.scaleToZeroConfig,
+          envWvaScaleToZero: plan.location.env.scaleToZero,
+          requestCount: scaleRequestCount(readingFor(input, group.namespace, group.modelId), scaling),
+        }
   const outcome: SaturationGroupOutcome =
     group.engine === 'capacity-v0.4.2'
       ? {engine: 'capacity-v0.4.2', result: analyzeCapacityV042(engineInput)}
@@ -692,18 +795,26 @@ function runGroup(
     enableLimiter: group.enableLimiter,
   }
   const analyses = new Map(result.analysis.variantAnalyses.map((variant) => [variant.variantName, variant]))
-  const decisions = new Map<string, (typeof result.decisions)[number]>(result.decisions.map((decision) => [decision.variantName, decision]))
+  const decisions = new Map<string, (typeof result.decisions)[number]>(
+    result.decisions.map((decision) => [decision.variantName, decision]),
+  )
   const assessed = new Map(result.replicas.map((replica) => [replica.podName, replica.isSaturated]))
   const costOf = (name: string): number => analyses.get(name)?.cost ?? defaultVariantCost
   const results = group.members.map((member): SaturationVariantResult => {
     const skip = memberSkip(member)
-    const ownPods = (member.exclusion === undefined ? (podsOf.get(`${member.va.namespace}\u0000${member.va.name}`) ?? []) : []).map((pod) =>
-      podRow(fed.get(pod) ?? pod, skip === undefined ? assessed.get(pod.name) : undefined),
-    )
-    if (member.exclusion !== undefined) return emptyResult(member, group.key, member.exclusion, [skipSentence(member.exclusion, member.va, group, undefined)])
+    const ownPods = (
+      member.exclusion === undefined ? (podsOf.get(`${member.va.namespace}\u0000${member.va.name}`) ?? []) : []
+    ).map((pod) => podRow(fed.get(pod) ?? pod, skip === undefined ? assessed.get(pod.name) : undefined))
+    if (member.exclusion !== undefined)
+      return emptyResult(member, group.key, member.exclusion, [
+        skipSentence(member.exclusion, member.va, group, undefined),
+      ])
     const state = variantStates.find((candidate) => candidate.variantName === member.va.name)!
     const decision = groupSkip === undefined ? decisions.get(member.va.name) : undefined
-    const noDecision: SaturationSkip | undefined = skip?.kind === 'shared-deployment' ? skip : (groupSkip ?? (decision === undefined ? {kind: 'variant-no-metrics'} : undefined))
+    const noDecision: SaturationSkip | undefined =
+      skip?.kind === 'shared-deployment'
+        ? skip
+        : (groupSkip ?? (decision === undefined ? {kind: 'variant-no-metrics'} : undefined))
     const guards: SaturationGuards = {
       pendingReplicas: state.pendingReplicas ?? 0,
       modelInTransition: saturation?.modelInTransition ?? false,
@@ -725,7 +836,14 @@ function runGroup(
     }
     const sentences = explainDecision(
       facts,
-      {name: member.va.name, state, targetReplicas: decision.targetReplicas, action: decision.action, reportingPods: analyses.get(member.va.name)?.replicaCount ?? 0, cost: costOf(member.va.name)},
+      {
+        name: member.va.name,
+        state,
+        targetReplicas: decision.targetReplicas,
+        action: decision.action,
+        reportingPods: analyses.get(member.va.name)?.replicaCount ?? 0,
+        cost: costOf(member.va.name),
+      },
       costOf,
     )
     // v0.5.1 computes a target for a VA without the accelerator label but never writes it.
@@ -739,7 +857,9 @@ function runGroup(
       decisionReason: decision.reason,
       analysis: analyses.get(member.va.name),
       skip: unwritten,
-      sentences: isUnwritten ? [skipSentence(unwritten!, member.va, group, decision.targetReplicas), ...sentences] : sentences,
+      sentences: isUnwritten
+        ? [skipSentence(unwritten!, member.va, group, decision.targetReplicas), ...sentences]
+        : sentences,
     }
   })
   return {results, groupResult: {...base, skip: groupSkip, outcome, engineInput}}
@@ -773,4 +893,3 @@ function scaleRequestCount(
   if (reading === undefined || scaling === undefined || reading.kind !== 'count') return reading
   return {...reading, requests: reading.requests * scaling.scale}
 }
-

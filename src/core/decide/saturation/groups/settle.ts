@@ -106,9 +106,8 @@ export function settleGroup(
   const history: Map<string, number>[] = [snapshot(states)]
   for (let cycle = 1; cycle <= maxCycles; cycle++) {
     const cycleInput = simulatedInput(input, states, gpus, demands, reporting, requestsPerKv)
-    const result = group.engine === 'capacity-v0.4.2'
-      ? analyzeCapacityV042(cycleInput)
-      : analyzeSaturationV051(cycleInput)
+    const result =
+      group.engine === 'capacity-v0.4.2' ? analyzeCapacityV042(cycleInput) : analyzeSaturationV051(cycleInput)
     analysis = cycleInput.replicaMetrics.length === 0 ? undefined : result.analysis
     if (!apply(result.decisions)) return finish('settled', cycles, states, analysis)
     cycles = cycle
@@ -163,7 +162,11 @@ function simulatedInput(
     return {podName: name, variantName, kvCacheUsage: reading.kvCacheUsage, queueLength, acceleratorName, cost}
   }
   const replicaMetrics: ReplicaMetric[] = []
-  const spread = spreadDemands(demands, counts.reduce((sum, count) => sum + count, 0), '')
+  const spread = spreadDemands(
+    demands,
+    counts.reduce((sum, count) => sum + count, 0),
+    '',
+  )
   let next = 0
   ;[...reporting.values()].forEach((first, index) => {
     for (let pod = 0; pod < counts[index]!; pod++) {

@@ -38,7 +38,9 @@ function parseGpuQuantity(value: unknown): number {
 
 /** Sum of GPU requests (else limits, which Kubernetes copies into requests for extended resources); 1 when 0. */
 export function gpusPerReplicaOf(deployment: KubeObject): number {
-  const containers: unknown[] = Array.isArray(deployment.spec?.template?.spec?.containers) ? deployment.spec.template.spec.containers : []
+  const containers: unknown[] = Array.isArray(deployment.spec?.template?.spec?.containers)
+    ? deployment.spec.template.spec.containers
+    : []
   let total = 0
   for (const container of containers) {
     if (!isRecord(container) || !isRecord(container.resources)) continue
