@@ -415,7 +415,7 @@ function evaluateNode(
         case '/':
           return a / b
         case '**':
-          return Math.pow(a, b)
+          return a ** b
         case '<':
           return a < b
         case '<=':

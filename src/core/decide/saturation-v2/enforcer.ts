@@ -14,7 +14,7 @@ import {
   type Retention,
   type ScaleToZeroConfig,
 } from '../saturation/scale-to-zero.js'
-import {type SaturationV2Release} from './release.js'
+import type {SaturationV2Release} from './release.js'
 import {actionOf, optionalInt, type V2Decision, type V2VariantInput} from './types.js'
 
 /** Why the v0.9 engine did not run the enforcer ('' = it ran), checked in this order. */
