@@ -18,6 +18,7 @@ bash, zsh, fish and powershell print a script that completes kubectl-va when run
       description: '# Complete kubectl-va in bash, for the current shell',
       command: 'source <(<%= config.bin %> completion bash)',
     },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${fpath[1]} is zsh syntax in a shell example, not JS
     '# Install the zsh function\n<%= config.bin %> completion zsh > "${fpath[1]}/_kubectl-va"',
   ]
   static override args = {

@@ -31,13 +31,18 @@ const commands: CompletionCommand[] = [
 function recordingLookups() {
   const calls: string[] = []
   const lookups: CompletionLookups = {
-    contexts: async (s) => (
-      calls.push(`contexts ${JSON.stringify(s)}`), [{value: 'kind-dev', description: 'cluster kind'}, {value: 'prod'}]
-    ),
-    namespaces: async (s) => (calls.push(`namespaces ${JSON.stringify(s)}`), [{value: 'llm'}, {value: 'default'}]),
-    variantAutoscalings: async (s) => (
-      calls.push(`vas ${JSON.stringify(s)}`), [{value: 'granite-8b'}, {value: 'llama-70b'}]
-    ),
+    contexts: async (s) => {
+      calls.push(`contexts ${JSON.stringify(s)}`)
+      return [{value: 'kind-dev', description: 'cluster kind'}, {value: 'prod'}]
+    },
+    namespaces: async (s) => {
+      calls.push(`namespaces ${JSON.stringify(s)}`)
+      return [{value: 'llm'}, {value: 'default'}]
+    },
+    variantAutoscalings: async (s) => {
+      calls.push(`vas ${JSON.stringify(s)}`)
+      return [{value: 'granite-8b'}, {value: 'llama-70b'}]
+    },
   }
   return {calls, lookups}
 }

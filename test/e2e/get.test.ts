@@ -112,7 +112,7 @@ test('cluster faults: unknown context, unreachable server and forbidden ConfigMa
 test('a VA with wrong field types keeps its row, shows <error>, and exits 6', async (t) => {
   const objects = fixture().map((object) =>
     object.kind === 'VariantAutoscaling' && object.metadata?.name === 'granite-13b-l40s'
-      ? {...object, spec: {...object.spec, modelProfile: {accelerators: 'L40S'}}}
+      ? {...object, spec: {...(object.spec as object), modelProfile: {accelerators: 'L40S'}}}
       : object,
   )
   const api = await startFakeApiServer(t, objects)

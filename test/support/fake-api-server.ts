@@ -246,17 +246,16 @@ export async function startFakeApiServer(
       if (options.delayMs) setTimeout(reply, options.delayMs)
       else reply()
     }
-    if (request.headers.authorization !== `Bearer ${token}`)
-      return send(401, status(401, 'Unauthorized', 'Unauthorized'))
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      send(401, status(401, 'Unauthorized', 'Unauthorized'))
+      return
+    }
     if (request.method !== 'GET') {
-      return send(
-        405,
-        status(
-          405,
-          'MethodNotAllowed',
-          `the server does not allow this method on the requested resource (${request.method} ${url.pathname}); the fake API server is read-only`,
-        ),
-      )
+      const message =
+        'the server does not allow this method on the requested resource ' +
+        `(${request.method} ${url.pathname}); the fake API server is read-only`
+      send(405, status(405, 'MethodNotAllowed', message))
+      return
     }
     try {
       const [code, body, contentType] = route(url, String(request.headers.accept ?? ''))
@@ -489,25 +488,21 @@ export function kubeconfigYaml(
   namespace: string | undefined,
   contextName = 'fake',
 ): string {
-  return (
-    JSON.stringify(
-      {
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {name: 'fake', cluster: {server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64')}},
-        ],
-        users: [{name: 'fake-user', user: {token}}],
-        contexts: [
-          {name: contextName, context: {cluster: 'fake', user: 'fake-user', ...(namespace ? {namespace} : {})}},
-        ],
-        'current-context': contextName,
-        preferences: {},
-      },
-      null,
-      2,
-    ) + '\n'
-  )
+  return `${JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {name: 'fake', cluster: {server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64')}},
+      ],
+      users: [{name: 'fake-user', user: {token}}],
+      contexts: [{name: contextName, context: {cluster: 'fake', user: 'fake-user', ...(namespace ? {namespace} : {})}}],
+      'current-context': contextName,
+      preferences: {},
+    },
+    null,
+    2,
+  )}\n`
 }
 
 const aggregatedContentType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
@@ -564,7 +559,7 @@ function legacyResource(type: ResourceType): unknown {
 }
 
 function typesOfCrd(crd: KubeObject): ResourceType[] {
-  const spec = crd.spec ?? {}
+  const spec: any = crd.spec ?? {}
   return (spec.versions ?? [])
     .filter((version: any) => version.served !== false)
     .map((version: any) => ({

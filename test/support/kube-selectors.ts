@@ -61,6 +61,7 @@ export function matchesLabels(
       case 'notexists':
         return value === undefined
     }
+    return false
   })
 }
 

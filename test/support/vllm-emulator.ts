@@ -194,7 +194,7 @@ export function renderVllmMetrics(options: VllmEmulatorOptions, startMs: number,
     gpu_memory_utilization: '0.9',
     num_gpu_blocks: '850',
   })
-  return out.join('\n') + '\n'
+  return `${out.join('\n')}\n`
 }
 
 /** Starts the emulator; it stops in `t.after`. */

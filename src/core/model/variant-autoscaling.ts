@@ -161,13 +161,13 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
     maxReplicas = read.integer(spec.maxReplicas, 'spec.maxReplicas', {min: 1, max: MAX_INT32})
   }
 
-  profiles.forEach((profile, index) =>
+  for (const [index, profile] of profiles.entries()) {
     checkPerfParms(
       profile,
       shape === 'A' ? `spec.modelProfile.accelerators[${index}].perfParms` : 'spec.variantProfile.perfParms',
       read,
-    ),
-  )
+    )
+  }
   const name = typeof metadata.name === 'string' ? metadata.name : ''
   const scaleTargetRef = read.record(spec.scaleTargetRef, 'spec.scaleTargetRef', shape === 'C')
   const target = scaleTargetRef

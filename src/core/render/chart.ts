@@ -177,7 +177,7 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
   const gap = Math.max(1, columns.length - startLabel.length - endLabel.length + 1)
   lines.push(fit(`${' '.repeat(labelWidth)}${startLabel}${' '.repeat(gap)}${endLabel}`))
   lines.push(fit(`${glyphs.ours} ours  ${glyphs.controller} controller  ${glyphs.actual} actual  (blank: no data)`))
-  return escapeTerminal(lines.join('\n') + '\n', {keepNewlines: true})
+  return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
 }
 
 /** Every VA's chart, separated by a blank line. */

@@ -165,11 +165,10 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     )
   }
   const explanation = explainDecision(report, options.now)
-  explanation.forEach((sentence, index) =>
-    lines.push(
-      `${index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`,
-    ),
-  )
+  for (const [index, sentence] of explanation.entries()) {
+    const indent = index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)
+    lines.push(`${indent}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`)
+  }
 
   const compat = options.controllerInputs
   if (compat && compat.replicas !== ours.replicas) {
@@ -195,7 +194,7 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     }
   }
   // Names, model IDs and condition messages come from the cluster: escape them as kubectl describe does.
-  return escapeTerminal(lines.join('\n') + '\n', {keepNewlines: true})
+  return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
 }
 
 function renderSaturation(

@@ -39,7 +39,7 @@ export function renderTable<Row>(
       })
       .join('   ')
   if (!options.noHeaders) lines.push(format(header, -1))
-  cells.forEach((row, index) => lines.push(format(row, index)))
+  for (const [index, row] of cells.entries()) lines.push(format(row, index))
   return lines.join('\n') + (lines.length > 0 ? '\n' : '')
 }
 

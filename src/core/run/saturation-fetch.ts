@@ -17,6 +17,7 @@ import {
   runSaturationEngines,
   type SaturationOverrides,
 } from '../decide/saturation/groups/run-groups.js'
+import {field, recordOr} from '../model/kube-object.js'
 import type {SourceSet} from '../model/sources.js'
 import {fetchReplayHistory, type ReplayRange, replayGrid, type ReplaySeriesTarget} from './fetch-history.js'
 import type {ReplayGrid} from '../simulate/replay.js'
@@ -112,11 +113,12 @@ export async function collectRequestCountHistory(
 function withEveryTargetRunning(sources: SourceSet): SourceSet {
   return {
     ...sources,
-    deployments: sources.deployments.map((deployment) =>
-      typeof deployment.spec?.replicas === 'number' && deployment.spec.replicas <= 0
-        ? {...deployment, spec: {...deployment.spec, replicas: 1}}
-        : deployment,
-    ),
+    deployments: sources.deployments.map((deployment) => {
+      const replicas = field(deployment.spec, 'replicas')
+      return typeof replicas === 'number' && replicas <= 0
+        ? {...deployment, spec: {...recordOr(deployment.spec), replicas: 1}}
+        : deployment
+    }),
   }
 }
 

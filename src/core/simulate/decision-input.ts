@@ -5,7 +5,7 @@ import {
   type ControllerConfig,
 } from '../model/controller-config.js'
 import {describeProblems} from '../model/field-problems.js'
-import type {KubeObject} from '../model/kube-object.js'
+import {field, type KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics, RejectedModelEntry} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {ModelBasedDecision, ModelBasedInput} from '../decide/queueing/model-based.js'
@@ -316,7 +316,7 @@ function currentReplicas(
   deployment: KubeObject | undefined,
   whatIf: WhatIf,
 ): SimulationItem['current'] {
-  const specReplicas = deployment?.spec?.replicas
+  const specReplicas = field(deployment?.spec, 'replicas')
   if (typeof specReplicas === 'number') return {replicas: specReplicas, source: 'deployment'}
   // A Deployment without spec.replicas runs 1 (the API server defaults it).
   if (deployment) return {replicas: 1, source: 'deployment'}

@@ -1,6 +1,6 @@
 import type {ModelMetricsPoint} from '../collect/history.js'
 import type {PodSeries} from '../collect/pod-history.js'
-import type {KubeObject} from '../model/kube-object.js'
+import {field, type KubeObject, recordOr} from '../model/kube-object.js'
 import type {PodMetrics} from '../model/metrics.js'
 import {readControllerConfig} from '../model/controller-config.js'
 import {acceleratorLabel} from '../model/variant-autoscaling.js'
@@ -270,7 +270,7 @@ function buildMembers(
     const actual = valueAt(options.series?.get(key)?.actualReplicas, grid.startMs)
     const initialReplicas =
       actual ?? (deployment === undefined ? 0 : readDeploymentReplicas(deployment).currentReplicas)
-    const rawCost = vas.get(key)?.spec?.variantCost
+    const rawCost = field(vas.get(key)?.spec, 'variantCost')
     return {
       result,
       key,
@@ -560,17 +560,18 @@ function withSimulatedState(sources: SourceSet, members: readonly Member[]): Sou
       const replicas = member.replicas
       return {
         ...deployment,
-        spec: {...deployment.spec, replicas},
-        status: {...deployment.status, replicas, readyReplicas: replicas - member.pending.length},
+        spec: {...recordOr(deployment.spec), replicas},
+        status: {...recordOr(deployment.status), replicas, readyReplicas: replicas - member.pending.length},
       }
     }),
     variantAutoscalings: sources.variantAutoscalings.map((va) => {
       const member = byVa.get(va)
       if (member === undefined) return va
-      const status = va.status ?? {}
+      const status = recordOr(va.status)
+      const desiredOptimizedAlloc = {...recordOr(status.desiredOptimizedAlloc), numReplicas: member.desired}
       return {
         ...va,
-        status: {...status, desiredOptimizedAlloc: {...status.desiredOptimizedAlloc, numReplicas: member.desired}},
+        status: {...status, desiredOptimizedAlloc},
       }
     }),
   }

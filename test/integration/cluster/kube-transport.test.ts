@@ -234,7 +234,13 @@ async function startVerifyingServer(
     },
   )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   return {url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caCertPem: pki.caCertPem, seen}
 }
 
@@ -307,7 +313,13 @@ test('a plain http:// server is reached without TLS, as through kubectl proxy', 
     response.end('{"gitVersion":"v1.32.4"}')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   const dir = tempDir(t)
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   assert.equal(
@@ -334,7 +346,13 @@ test('proxy-url tunnels to the fake API server through an HTTP CONNECT proxy', a
     socket.on('error', () => upstream.destroy())
   })
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (proxy.closeAllConnections(), proxy.close(() => resolve()))))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        proxy.closeAllConnections()
+        proxy.close(() => resolve())
+      }),
+  )
   const dir = tempDir(t)
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
   assert.equal(

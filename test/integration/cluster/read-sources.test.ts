@@ -44,7 +44,7 @@ test('shape A v0.0.4: VAs, their Deployments, the CRD, controller and its Config
   ])
   assert.equal(sources.controllerEnv.scaleToZero, 'false')
   assert.deepEqual(sources.warnings, [])
-  assert.equal(sources.variantAutoscalings[1]?.status?.currentAlloc?.load?.arrivalRate, '120.00')
+  assert.equal((sources.variantAutoscalings[1]?.status as any)?.currentAlloc?.load?.arrivalRate, '120.00')
   assert.deepEqual(
     api.requests.filter((request) => request.method !== 'GET'),
     [],
@@ -66,7 +66,7 @@ test('shapes B0 and B1 are told apart by the CRD schema', async (t) => {
   assert.deepEqual(b0.sources.crdShape, {shape: 'B0', hasReplicaBounds: false})
   const b1 = await read(t, clusterFixture('crd-b1', 'shape-b1', 'controller-v0.0.4'))
   assert.deepEqual(b1.sources.crdShape, {shape: 'B1', hasReplicaBounds: true})
-  assert.equal(b1.sources.variantAutoscalings[0]?.spec.maxReplicas, 4)
+  assert.equal((b1.sources.variantAutoscalings[0]?.spec as any)?.maxReplicas, 4)
 })
 
 test('shape C: the controller is found outside the default namespace, with its env-named and namespace-local ConfigMaps', async (t) => {
@@ -266,16 +266,14 @@ test('a plain-HTTP server such as kubectl proxy is reachable', async (t) => {
   const paths: string[] = []
   const server = createHttpServer((request, response) => {
     paths.push(request.url ?? '')
-    response
-      .writeHead(404, {'Content-Type': 'application/json'})
-      .end(
-        JSON.stringify({
-          kind: 'Status',
-          code: 404,
-          reason: 'NotFound',
-          message: 'the server could not find the requested resource',
-        }),
-      )
+    response.writeHead(404, {'Content-Type': 'application/json'}).end(
+      JSON.stringify({
+        kind: 'Status',
+        code: 404,
+        reason: 'NotFound',
+        message: 'the server could not find the requested resource',
+      }),
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))

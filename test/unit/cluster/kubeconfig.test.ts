@@ -211,7 +211,7 @@ test('exec plugins get KUBERNETES_EXEC_INFO and a relative command resolved agai
       'current-context': 'x',
     }),
   )
-  const exec = (await loadKubeconfig({kubeconfig: file, env: {}})).user?.exec!
+  const exec = (await loadKubeconfig({kubeconfig: file, env: {}})).user!.exec!
   assert.equal(exec.command, join(dir, 'bin', 'get-token'))
   const info = JSON.parse(exec.env.find((item: {name: string}) => item.name === 'KUBERNETES_EXEC_INFO')!.value)
   assert.deepEqual(info, {

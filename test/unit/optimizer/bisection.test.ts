@@ -81,8 +81,14 @@ describe('binarySearch stops at its fixed point', () => {
       const yTarget = f32(slope * (xMin + (xMax - xMin) * next()) + offset)
       let upstreamCalls = 0
       let calls = 0
-      const expected = upstreamBinarySearch(xMin, xMax, yTarget, (x) => (upstreamCalls++, curve(x)))
-      const actual = binarySearch(xMin, xMax, yTarget, (x) => (calls++, curve(x)))
+      const expected = upstreamBinarySearch(xMin, xMax, yTarget, (x) => {
+        upstreamCalls++
+        return curve(x)
+      })
+      const actual = binarySearch(xMin, xMax, yTarget, (x) => {
+        calls++
+        return curve(x)
+      })
       assert.deepEqual(actual, expected, `curve #${index}`)
       assert.ok(calls <= upstreamCalls)
       saved += upstreamCalls - calls

@@ -4,13 +4,7 @@ import {f32, formatGoFloat32} from '../queueing/float32.js'
 import {formatGoFixed} from '../queueing/go-format.js'
 import {RATE_RANGE_EPSILON, STABILITY_SAFETY_FRACTION} from '../queueing/queue-analyzer.js'
 import {type QueueModelState, solveStateDependentQueue} from '../queueing/queue-model.js'
-import {
-  decodeTimeMs,
-  prefillTimeMs,
-  type RequestSizeV2,
-  type ServiceParmsV2,
-  serviceRatesPerMs,
-} from './service-time.js'
+import {prefillTimeMs, type RequestSizeV2, type ServiceParmsV2, serviceRatesPerMs} from './service-time.js'
 
 /**
  * The queue analyzer of the 3-parameter queueing model ("queueing-v2"). Mirrors upstream

@@ -156,12 +156,7 @@ function enforcementSentence(facts: GroupFacts, variant: VariantFacts): string |
   }
 }
 
-function describeOtherScale(
-  facts: GroupFacts,
-  variant: VariantFacts,
-  scaled: ScaledVariant,
-  costOf: (name: string) => number,
-): string {
+function describeOtherScale(variant: VariantFacts, scaled: ScaledVariant, costOf: (name: string) => number): string {
   const otherCost = costOf(scaled.variant)
   const costs = `cost ${formatGoFixed(otherCost, 2)} vs ${formatGoFixed(variant.cost, 2)} here`
   if (scaled.action === 'scale-up') {
@@ -197,7 +192,7 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
         : `scale down ${variant.name} by 1 (${from} → ${to}): ${scaleDownSafeText(facts)}`,
     )
   } else if (scaled !== undefined) {
-    sentences.push(describeOtherScale(facts, variant, scaled, costOf))
+    sentences.push(describeOtherScale(variant, scaled, costOf))
   } else if (analysis.shouldScaleUp) {
     const blocked = facts.skippedForPendingReplicas
     sentences.push(

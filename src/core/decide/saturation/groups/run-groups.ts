@@ -65,7 +65,6 @@ import {
 } from './load-model.js'
 import {
   deploymentKey,
-  indexDeploymentTargets,
   mapPodsToVariants,
   type PodAssignment,
   type PodWithoutMetrics,
