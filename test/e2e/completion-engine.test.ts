@@ -115,7 +115,8 @@ test('cluster lookups: names come from kubectl get -o name, and a failing kubect
   const fake = join(dir, 'kubectl')
   writeFileSync(
     fake,
-    '#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\necho variantautoscaling.llmd.ai/granite-8b\necho variantautoscaling.llmd.ai/llama-70b\n',
+    '#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\necho variantautoscaling.llmd.ai/granite-8b\necho ' +
+      'variantautoscaling.llmd.ai/llama-70b\n',
   )
   chmodSync(fake, 0o755)
   const lookups = clusterLookups({KUBECTL_VA_KUBECTL: fake, PATH: process.env.PATH})

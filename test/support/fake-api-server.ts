@@ -196,7 +196,8 @@ export async function startFakeApiServer(
     if (type) store.get(type)!.push(defaulted(object, type, index))
     else if (!allTypes.some(typeOf))
       throw new Error(
-        `fake API server: no resource serves ${object.apiVersion} ${object.kind} (fixture object ${index}); add its CRD`,
+        `fake API server: no resource serves ${object.apiVersion} ${object.kind} (fixture object ${index}); ` +
+          `add its CRD`,
       )
   })
   const namespaceType = types.find((type) => type.resource === 'namespaces')!
@@ -374,7 +375,8 @@ export async function startFakeApiServer(
         status(
           403,
           'Forbidden',
-          `${qualified(type)}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:test:reader" cannot ${verb} ${what} in API group "${type.group}" ${scope}`,
+          `${qualified(type)}${name ? ` "${name}"` : ''} is forbidden: User ` +
+            `"system:serviceaccount:test:reader" cannot ${verb} ${what} in API group "${type.group}" ${scope}`,
           {name, group: type.group, kind: type.resource},
         ),
       ]
@@ -590,7 +592,13 @@ function defaulted(object: KubeObject, type: ResourceType, index: number): KubeO
   if (type.namespaced) copy.metadata.namespace ??= 'default'
   const key = `${type.resource}/${copy.metadata.namespace ?? ''}/${copy.metadata.name ?? index}`
   const hash = createHash('sha256').update(key).digest('hex')
-  copy.metadata.uid ??= `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${hash.slice(20, 32)}`
+  copy.metadata.uid ??= [
+    hash.slice(0, 8),
+    hash.slice(8, 12),
+    hash.slice(12, 16),
+    hash.slice(16, 20),
+    hash.slice(20, 32),
+  ].join('-')
   copy.metadata.resourceVersion ??= String(100 + index)
   copy.metadata.creationTimestamp ??= '2025-11-20T10:00:00Z'
   return copy

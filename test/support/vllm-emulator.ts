@@ -68,7 +68,8 @@ function pyFloat(value: number): string {
 
 function labelText(labels: Record<string, string>): string {
   const names = Object.keys(labels).sort()
-  return `{${names.map((name) => `${name}="${labels[name]!.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`
+  const escaped = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+  return `{${names.map((name) => `${name}="${escaped(labels[name]!)}"`).join(',')}}`
 }
 
 export function renderVllmMetrics(options: VllmEmulatorOptions, startMs: number, nowMs: number): string {

@@ -68,7 +68,9 @@ export interface VariantAutoscaling {
     conditions: Condition[]
     load: StatusLoad | undefined
   }
-  /** Fields with the wrong type or missing: the VA is still listed, and the problems explain why it cannot be evaluated. */
+  /**
+   * Fields with the wrong type or missing: the VA is still listed, and the problems explain why it cannot be evaluated.
+   */
   problems: FieldProblem[]
 }
 

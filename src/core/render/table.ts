@@ -12,7 +12,9 @@ export interface Column<Row> {
 export interface TableOptions {
   wide?: boolean
   noHeaders?: boolean
-  /** Applied to a whole rendered cell (after padding would break alignment, so before): e.g. colour an over-SLO value. */
+  /**
+   * Applied to a whole rendered cell (after padding would break alignment, so before): e.g. colour an over-SLO value.
+   */
   decorate?: (header: string, cell: string, rowIndex: number) => string
 }
 

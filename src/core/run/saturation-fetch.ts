@@ -79,7 +79,8 @@ export async function collectRequestCountHistory(
   for (const [retention, scopes] of byRetention) {
     const distinct = uniqueScopes(scopes)
     const inScope = scopeKeySet(distinct)
-    const promql = `sum by (${modelGrouping}) (increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
+    const promql =
+      `sum by (${modelGrouping}) ` + `(increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
     out.queries.push({quantity: 'requestsInRetention', promql})
     for (const scope of distinct)
       out.values.set(requestCountKey(scope.namespace, scope.modelID), new Array(grid.count).fill(null))

@@ -51,7 +51,7 @@ test('shape A v0.0.4: VAs, their Deployments, the CRD, controller and its Config
   )
 })
 
-test('shape A v0.4.2: the hybrid flag and scale-to-zero come from the controller env through the main ConfigMap', async (t) => {
+test('shape A v0.4.2: hybrid flag and scale-to-zero come from the controller env via the main ConfigMap', async (t) => {
   const {sources} = await read(t, clusterFixture('crd-a-v0.4.2', 'shape-a-v0.4.2', 'controller-v0.4.2'))
   assert.deepEqual(sources.crdShape, {shape: 'A', release: 'v0.4.x', hasReplicaBounds: false})
   assert.equal(sources.controllerEnv.podNamespace, 'workload-variant-autoscaler-system')
@@ -69,7 +69,7 @@ test('shapes B0 and B1 are told apart by the CRD schema', async (t) => {
   assert.equal((b1.sources.variantAutoscalings[0]?.spec as any)?.maxReplicas, 4)
 })
 
-test('shape C: the controller is found outside the default namespace, with its env-named and namespace-local ConfigMaps', async (t) => {
+test('shape C: controller outside the default namespace, with env-named and namespace-local ConfigMaps', async (t) => {
   const {sources} = await read(t, clusterFixture('crd-c', 'shape-c', 'controller-v0.5.1'), {includePods: true})
   assert.deepEqual(sources.crdShape, {shape: 'C', hasReplicaBounds: false})
   assert.equal(sources.controllerNamespace, 'wva-system')
@@ -130,8 +130,10 @@ test('403 on ConfigMaps and on the CRD are warnings, and the shape falls back to
   assert.equal(sources.crd, undefined)
   assert.equal(sources.crdShape, undefined)
   assert.deepEqual(sources.warnings, [
-    'cannot read CustomResourceDefinition variantautoscalings.llmd.ai (403 Forbidden); detecting the VA shape from each object instead',
-    'cannot list configmaps in namespace "workload-variant-autoscaler-system" (403 Forbidden): the controller configuration is unknown; grant "list configmaps" there',
+    'cannot read CustomResourceDefinition variantautoscalings.llmd.ai (403 Forbidden); detecting the VA ' +
+      'shape from each object instead',
+    'cannot list configmaps in namespace "workload-variant-autoscaler-system" (403 Forbidden): the ' +
+      'controller configuration is unknown; grant "list configmaps" there',
   ])
 })
 

@@ -214,7 +214,9 @@ export function controllerV051(
       },
     },
     configMap('wva-saturation-scaling-config', 'wva-system', {
-      default: `kvCacheThreshold: 0.80\nqueueLengthThreshold: 5\nkvSpareTrigger: 0.1\nqueueSpareTrigger: 3\nenableLimiter: ${options.enableLimiter ?? false}\n`,
+      default:
+        `kvCacheThreshold: 0.80\nqueueLengthThreshold: 5\nkvSpareTrigger: 0.1\nqueueSpareTrigger: ` +
+        `3\nenableLimiter: ${options.enableLimiter ?? false}\n`,
     }),
   ]
 }
