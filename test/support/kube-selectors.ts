@@ -66,7 +66,10 @@ export function matchesLabels(
 }
 
 /** Field selectors: only metadata.name and metadata.namespace, with `=`, `==` and `!=`, as kubectl sends them. */
-export function matchesFields(selector: string, object: {metadata?: {name?: string; namespace?: string}}): boolean {
+export function matchesFields(
+  selector: string,
+  object: {metadata?: {name?: string | undefined; namespace?: string | undefined}},
+): boolean {
   for (const raw of selector.split(',')) {
     const term = raw.trim()
     if (term === '') continue

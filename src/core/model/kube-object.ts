@@ -5,12 +5,12 @@ export interface KubeObject {
   apiVersion?: string
   kind?: string
   metadata?: {
-    name?: string
-    namespace?: string
-    labels?: Record<string, string>
-    annotations?: Record<string, string>
-    creationTimestamp?: string
-    uid?: string
+    name?: string | undefined
+    namespace?: string | undefined
+    labels?: Record<string, string> | undefined
+    annotations?: Record<string, string> | undefined
+    creationTimestamp?: string | undefined
+    uid?: string | undefined
     ownerReferences?: Array<{apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean}>
     [key: string]: unknown
   }

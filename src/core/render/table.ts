@@ -15,7 +15,7 @@ export interface TableOptions {
   /**
    * Applied to a whole rendered cell (after padding would break alignment, so before): e.g. colour an over-SLO value.
    */
-  decorate?: (header: string, cell: string, rowIndex: number) => string
+  decorate?: ((header: string, cell: string, rowIndex: number) => string) | undefined
 }
 
 /** kubectl's printer: no borders, upper-case headers, columns separated by three spaces. */

@@ -27,7 +27,7 @@ function upstreamBinarySearch(
     if (withinTolerance(y.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: x, ind: 0, converged: true}
     ends.push(y.value)
   }
-  const [yMin, yMax] = ends
+  const [yMin = Number.NaN, yMax = Number.NaN] = ends // both pushed: the loop returns otherwise
   const increasing = yMin < yMax
   if ((increasing && yTarget < yMin) || (!increasing && yTarget > yMin)) {
     return {ok: true, xStar: xMin, ind: -1, converged: true}

@@ -26,7 +26,7 @@ const grid = (count: number, stepSeconds = 30): ReplayGrid => ({startMs, stepSec
 const timeAt = (index: number, stepSeconds = 30) => startMs + index * stepSeconds * 1000
 
 /** One VA `granite` (v0.5.1, thresholds 0.80/5/0.10/3) on Deployment granite-decode at `replicas`. */
-function graniteSources(options: {replicas?: number; scaleToZero?: string} = {}) {
+function graniteSources(options: {replicas?: number | undefined; scaleToZero?: string | undefined} = {}) {
   const replicas = options.replicas ?? 2
   return sourcesOf([
     ...controllerV051({scaleToZero: options.scaleToZero}),

@@ -41,7 +41,7 @@ export interface ManifestRead {
  */
 export async function readManifests(
   paths: readonly string[],
-  options: {recursive?: boolean; stdin?: () => Promise<string>} = {},
+  options: {recursive?: boolean | undefined; stdin?: () => Promise<string>} = {},
 ): Promise<ManifestRead> {
   const files: ManifestFile[] = []
   for (const path of paths) files.push(...(await expandPath(path, options.recursive ?? false)))
