@@ -42,7 +42,7 @@ function fleet(
     const namespace = `team-${index % namespaceCount}`
     const name = `variant-${String(index).padStart(4, '0')}`
     const model = `org/model-${index}`
-    const base = PROFILES[index % PROFILES.length]
+    const base = PROFILES[index % PROFILES.length]!
     const scale = distinct ? 1 + (index % 13) / 100 : 1
     const parm = (value: number, digits: number): string => (value * scale).toFixed(digits)
     const perfParms = {
@@ -77,7 +77,7 @@ function fleet(
           [24, 500],
           [30, 1000],
           [40, 2000],
-        ][index % 4]
+        ][index % 4]!
       : [24, 500]
     classes.push(`- {model: ${model}, slo-tpot: ${sloTpot}, slo-ttft: ${sloTtft}}`)
     const labels = {model_name: model, namespace, pod: `${name}-0`}
@@ -254,7 +254,7 @@ const t = {after: (fn: () => unknown) => cleanups.push(fn)}
 
 interface GetRun {
   ms: number
-  cpuMs?: number
+  cpuMs?: number | undefined
   apiRequests: number
   promRequests: number
 }
@@ -342,7 +342,7 @@ try {
     for (let round = 0; round < 3; round++) runs.push(await cluster.getAll(withMetrics))
     await cluster.close()
     const timings = runs.map((run) => run.ms)
-    const {apiRequests, promRequests} = runs[runs.length - 1]
+    const {apiRequests, promRequests} = runs[runs.length - 1]! // three rounds above
     const kind = saturation ? ` v0.5, ${vaCount * 4} pods` : withMetrics ? ' with metrics' : ''
     console.log(
       `get -A: ${String(vaCount).padStart(3)} VAs in ${String(namespaceCount).padStart(2)} namespaces${kind.padEnd(22)}: ` +

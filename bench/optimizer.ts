@@ -29,7 +29,7 @@ const solve = (input: ModelBasedInput): void => {
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor((sorted.length - 1) * p)]
+  return sorted[Math.floor((sorted.length - 1) * p)] ?? Number.NaN
 }
 const us = (value: number): string => `${value.toFixed(1)} us`
 

@@ -226,7 +226,7 @@ async function finalize({version, baseVersion, snapshot, outDir, staging, skipNp
     checksummed.push(`${await sha256(join(staging, tarball))}  ${tarball}`)
     log(`npm package ${tarball}${snapshot ? ` (version ${baseVersion}: npm pack uses package.json)` : ''}`)
   }
-  writeFileSync(join(staging, 'checksums.txt'), checksummed.join('\n') + '\n')
+  writeFileSync(join(staging, 'checksums.txt'), `${checksummed.join('\n')}\n`)
 }
 
 /** Moves finished files from the staging directory into --out, only once everything succeeded. */
@@ -249,7 +249,7 @@ function publishStaging(staging, outDir) {
 export async function release(argv) {
   const options = parseOptions(argv)
   if (options.help) {
-    process.stdout.write(usage + '\n')
+    process.stdout.write(`${usage}\n`)
     return
   }
   if (options['archives-only'] && options['finalize-only'])

@@ -10,7 +10,7 @@ import {crc32, createGzip, deflateRawSync, gunzipSync} from 'node:zlib'
 function tarHeader(name, size, mode, mtimeSeconds) {
   if (Buffer.byteLength(name) > 100) throw new Error(`tar entry name too long: ${name}`)
   const header = Buffer.alloc(512)
-  const octal = (value, length) => value.toString(8).padStart(length - 1, '0') + '\0'
+  const octal = (value, length) => `${value.toString(8).padStart(length - 1, '0')}\0`
   header.write(name, 0)
   header.write(octal(mode, 8), 100)
   header.write(octal(0, 8), 108) // uid
@@ -23,7 +23,7 @@ function tarHeader(name, size, mode, mtimeSeconds) {
   header.write('00', 263)
   let sum = 0
   for (const byte of header) sum += byte
-  header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148)
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148)
   return header
 }
 

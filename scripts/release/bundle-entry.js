@@ -56,7 +56,7 @@ async function runBundled(argv, config) {
   const showHelp = (helpArgv) => new KvaHelp(config, config.pjson.oclif.helpOptions ?? {}).showHelp(helpArgv)
   const [id, ...commandArgv] = normalizeArgv(config, argv)
   if (argv[0] === '--version') {
-    process.stdout.write(config.userAgent + '\n')
+    process.stdout.write(`${config.userAgent}\n`)
     return
   }
   const helpFlags = getHelpFlagAdditions(config)

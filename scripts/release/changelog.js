@@ -17,5 +17,5 @@ export function releaseNotes(changelog, version, {snapshot = false} = {}) {
   const body = sections.get(version) ?? (snapshot ? sections.get('unreleased') : undefined)
   if (body === undefined)
     throw new ReleaseError(`CHANGELOG.md has no "## [${version}]" section; add the release notes first`)
-  return body.join('\n').trim() + '\n'
+  return `${body.join('\n').trim()}\n`
 }

@@ -69,9 +69,9 @@ export function nodeBinaryFor({root, version, target, cacheDir}) {
         `no Node ${version} binary for ${target.id}: ${packageName}@${version} has no bin/${binaryName}`,
       )
     mkdirSync(join(cacheDir, `${packageName}-${version}`), {recursive: true})
-    writeFileSync(cached + '.partial', binary)
-    chmodSync(cached + '.partial', 0o755)
-    renameSync(cached + '.partial', cached)
+    writeFileSync(`${cached}.partial`, binary)
+    chmodSync(`${cached}.partial`, 0o755)
+    renameSync(`${cached}.partial`, cached)
     return cached
   } finally {
     rmSync(download, {recursive: true, force: true})

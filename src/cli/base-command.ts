@@ -57,7 +57,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected write(text: string): void {
-    process.stdout.write(text.endsWith('\n') || text === '' ? text : text + '\n')
+    process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
   }
 
   protected warnLine(text: string): void {

@@ -2,7 +2,9 @@ import type {Command} from '@oclif/core'
 
 import type {CompletionCommand, CompletionFlag} from './completion/complete.js'
 
-/** Reduces oclif's cached commands (built from oclif.manifest.json, no command file loaded) to what completion reads. */
+/**
+ * Reduces oclif's cached commands (built from oclif.manifest.json, no command file loaded) to what completion reads.
+ */
 export function completionCommandsFrom(commands: readonly Command.Loadable[]): CompletionCommand[] {
   return commands.map((command) => ({
     id: command.id,

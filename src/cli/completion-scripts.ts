@@ -15,7 +15,8 @@ export const kubectlShimName = 'kubectl_complete-va'
 
 /** POSIX shim: prefers the kubectl-va next to it (krew's bin/ or an archive), else the one on PATH. */
 export const kubectlCompletionShim = `#!/usr/bin/env sh
-# kubectl (>= 1.26) runs this file to complete "kubectl va ...". Written by "kubectl va completion install-kubectl-shim".
+# kubectl (>= 1.26) runs this file to complete "kubectl va ...". \
+Written by "kubectl va completion install-kubectl-shim".
 here=\${0%/*}
 if [ "$here" != "$0" ] && [ -x "$here/kubectl-va" ]; then exec "$here/kubectl-va" __complete -- "$@"; fi
 exec kubectl-va __complete -- "$@"

@@ -18,7 +18,8 @@ export const kubeFlags = {
   'all-namespaces': Flags.boolean({
     char: 'A',
     description:
-      'If present, list VariantAutoscalings across all namespaces. Namespace in current context is ignored even if specified with --namespace.',
+      'If present, list VariantAutoscalings across all namespaces. Namespace in current context is ignored ' +
+      'even if specified with --namespace.',
     helpGroup,
   }),
   selector: Flags.string({
@@ -29,13 +30,15 @@ export const kubeFlags = {
   }),
   'request-timeout': Flags.string({
     description:
-      "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.",
+      'The length of time to wait before giving up on a single server request. Non-zero values should ' +
+      "contain a corresponding time unit (e.g. 1s, 2m, 3h). A value of zero means don't timeout requests.",
     default: '0',
     helpGroup,
   }),
   'controller-namespace': Flags.string({
     description:
-      'Namespace of the WVA controller and its ConfigMaps, when it cannot be found (default: discovered, else workload-variant-autoscaler-system).',
+      'Namespace of the WVA controller and its ConfigMaps, when it cannot be found (default: discovered, ' +
+      'else workload-variant-autoscaler-system).',
     helpGroup,
   }),
 }

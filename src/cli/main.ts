@@ -76,7 +76,7 @@ export function reportError(error: unknown, verbose: boolean, commandId?: string
   process.stderr.write(
     `error: internal error: ${oneLine(redactSecrets(message))}; this is a bug, rerun with --verbose and report it\n`,
   )
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`)
   return exitCodeFor({kind: 'error', error: 'internal'})
 }
 
@@ -142,7 +142,7 @@ function writeVerbose(error: Error, secrets: Secrets): void {
     process.stderr.write(`  cause: ${oneLine(redactSecrets(text))}${typeof code === 'string' ? ` (${code})` : ''}\n`)
     cause = cause instanceof Error ? cause.cause : undefined
   }
-  if (error.stack) process.stderr.write(redactSecrets(error.stack) + '\n')
+  if (error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`)
 }
 
 // Help and examples print `config.bin`; kubectl users should read `kubectl va ...`. Reading package.json here

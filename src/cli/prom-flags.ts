@@ -11,7 +11,8 @@ const helpGroup = 'PROMETHEUS'
 export const promFlags = {
   'prom-url': Flags.string({
     description:
-      'Prometheus URL (default: $KUBECTL_VA_PROM_URL, else the controller ConfigMap PROMETHEUS_BASE_URL through the API server proxy, else a well-known monitoring Service).',
+      'Prometheus URL (default: $KUBECTL_VA_PROM_URL, else the controller ConfigMap PROMETHEUS_BASE_URL ' +
+      'through the API server proxy, else a well-known monitoring Service).',
     helpGroup,
   }),
   'prom-token': Flags.string({

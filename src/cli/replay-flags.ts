@@ -8,7 +8,9 @@ import {parseSweepSpec, type SweepSpec} from '../core/simulate/sweep-spec.js'
 
 const historyGroup = 'HISTORY'
 
-/** Replay (--since, or --from/--to, with --step) and sweep (--sweep) flags of `simulate`. -o csv is the output flag's. */
+/**
+ * Replay (--since, or --from/--to, with --step) and sweep (--sweep) flags of `simulate`. -o csv is the output flag's.
+ */
 export const replayFlags = {
   since: Flags.string({
     description: 'Replay the last DURATION of history (e.g. 1h, 1d, 7d) from Prometheus.',

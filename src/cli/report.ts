@@ -1,7 +1,6 @@
 import type {VaReport} from '../core/view/va-report.js'
 import type {CommandInputs} from './load-inputs.js'
 import {commandResult, type RunResult} from './exit-codes.js'
-import {redactSecrets} from '../core/redact.js'
 import {escapeTerminal} from '../core/render/format.js'
 
 /** Warnings and per-document problems on stderr, one line each, before the product goes to stdout. */

@@ -12,12 +12,14 @@ export default class Completion extends BaseCommand {
 install-kubectl-shim writes that file next to kubectl-va (krew's bin directory when installed with krew).
 bash, zsh, fish and powershell print a script that completes kubectl-va when run directly.`
   static override examples = [
-    '# Complete "kubectl va <TAB>" in any shell where kubectl completion works\n<%= config.bin %> completion install-kubectl-shim',
+    '# Complete "kubectl va <TAB>" in any shell where kubectl completion works\n<%= config.bin %> completion ' +
+      'install-kubectl-shim',
     // An object, so that --help shows the line as a command although it does not start with the binary's name.
     {
       description: '# Complete kubectl-va in bash, for the current shell',
       command: 'source <(<%= config.bin %> completion bash)',
     },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${fpath[1]} is zsh syntax in a shell example, not JS
     '# Install the zsh function\n<%= config.bin %> completion zsh > "${fpath[1]}/_kubectl-va"',
   ]
   static override args = {

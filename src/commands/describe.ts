@@ -1,5 +1,3 @@
-import {Flags} from '@oclif/core'
-
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'

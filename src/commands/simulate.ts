@@ -24,11 +24,15 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
   static override examples = [
     '# Simulate every VA in a manifest file\n<%= config.bin %> simulate -f examples/quickstart.yaml',
     '# What if traffic doubles?\n<%= config.bin %> simulate -f examples/quickstart.yaml --load-scale 2',
-    '# A tighter TTFT target and a smaller batch, for one VA\n<%= config.bin %> simulate llama-8b-h100 -f examples/ --slo-ttft 200 --max-batch 64',
+    '# A tighter TTFT target and a smaller batch, for one VA\n<%= config.bin %> simulate llama-8b-h100 -f ' +
+      'examples/ --slo-ttft 200 --max-batch 64',
     '# Machine-readable output for CI\n<%= config.bin %> simulate -f examples/quickstart.yaml -o json',
-    "# Live: today's load from Prometheus, doubled, for every VA in a namespace\n<%= config.bin %> simulate -n llm --load-scale 2",
-    '# Capacity planning: replicas from 100 to 5000 req/min, offline\n<%= config.bin %> simulate llama-8b-h100 -f examples/quickstart.yaml --sweep arrival-rate=100:5000:100',
-    '# What would WVA have done over the last day?\n<%= config.bin %> simulate llama-8b-h100 -n llm --since 1d --step 5m',
+    "# Live: today's load from Prometheus, doubled, for every VA in a namespace\n<%= config.bin %> simulate " +
+      '-n llm --load-scale 2',
+    '# Capacity planning: replicas from 100 to 5000 req/min, offline\n<%= config.bin %> simulate ' +
+      'llama-8b-h100 -f examples/quickstart.yaml --sweep arrival-rate=100:5000:100',
+    '# What would WVA have done over the last day?\n<%= config.bin %> simulate llama-8b-h100 -n llm --since ' +
+      '1d --step 5m',
   ]
 
   static override args = vaNamesArg

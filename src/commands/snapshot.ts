@@ -18,7 +18,8 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
   static override examples = [
     '# Snapshot every VA in a namespace\n<%= config.bin %> snapshot -n llm > snapshot.yaml',
     '# Then, anywhere, without a cluster\n<%= config.bin %> simulate -f snapshot.yaml',
-    '# Metrics as they were an hour ago\n<%= config.bin %> snapshot llama-8b-h100 -n llm --at=-1h --output-file snapshot.yaml',
+    '# Metrics as they were an hour ago\n<%= config.bin %> snapshot llama-8b-h100 -n llm --at=-1h ' +
+      '--output-file snapshot.yaml',
   ]
 
   static override args = vaNamesArg

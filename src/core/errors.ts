@@ -56,10 +56,10 @@ export function errorMessage(error: unknown): string {
 export function shownValue(value: string): string {
   if (/^[\w.:/@%+=,~*<>!-]{1,60}$/.test(value)) return value
   const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value
-  const escape = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  const escapeControl = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
   return JSON.stringify(cut)
     .replaceAll(';', '\\u003b')
-    .replace(/[\u007f-\u009f]/g, escape)
+    .replace(/[\u007f-\u009f]/g, escapeControl)
 }
 
 /** A bad flag value, in the documented form: `--flag value: what is wrong; how to fix it`. */

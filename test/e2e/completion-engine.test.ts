@@ -31,13 +31,18 @@ const commands: CompletionCommand[] = [
 function recordingLookups() {
   const calls: string[] = []
   const lookups: CompletionLookups = {
-    contexts: async (s) => (
-      calls.push(`contexts ${JSON.stringify(s)}`), [{value: 'kind-dev', description: 'cluster kind'}, {value: 'prod'}]
-    ),
-    namespaces: async (s) => (calls.push(`namespaces ${JSON.stringify(s)}`), [{value: 'llm'}, {value: 'default'}]),
-    variantAutoscalings: async (s) => (
-      calls.push(`vas ${JSON.stringify(s)}`), [{value: 'granite-8b'}, {value: 'llama-70b'}]
-    ),
+    contexts: async (s) => {
+      calls.push(`contexts ${JSON.stringify(s)}`)
+      return [{value: 'kind-dev', description: 'cluster kind'}, {value: 'prod'}]
+    },
+    namespaces: async (s) => {
+      calls.push(`namespaces ${JSON.stringify(s)}`)
+      return [{value: 'llm'}, {value: 'default'}]
+    },
+    variantAutoscalings: async (s) => {
+      calls.push(`vas ${JSON.stringify(s)}`)
+      return [{value: 'granite-8b'}, {value: 'llama-70b'}]
+    },
   }
   return {calls, lookups}
 }
@@ -110,7 +115,8 @@ test('cluster lookups: names come from kubectl get -o name, and a failing kubect
   const fake = join(dir, 'kubectl')
   writeFileSync(
     fake,
-    '#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\necho variantautoscaling.llmd.ai/granite-8b\necho variantautoscaling.llmd.ai/llama-70b\n',
+    '#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\necho variantautoscaling.llmd.ai/granite-8b\necho ' +
+      'variantautoscaling.llmd.ai/llama-70b\n',
   )
   chmodSync(fake, 0o755)
   const lookups = clusterLookups({KUBECTL_VA_KUBECTL: fake, PATH: process.env.PATH})

@@ -78,7 +78,8 @@ describe('kubectl va completion prints scripts', () => {
     // What bash does on `kubectl-va version -o <TAB>`.
     const run = await runCommand('bash', [
       '-c',
-      `source ${join(dir, 'completion.bash')}; COMP_WORDS=(kubectl-va version -o ''); COMP_CWORD=3; __kubectl_va_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      `source ${join(dir, 'completion.bash')}; COMP_WORDS=(kubectl-va version -o ''); COMP_CWORD=3; ` +
+        `__kubectl_va_complete; printf '%s\\n' "\${COMPREPLY[@]}"`,
     ])
     assert.equal(run.stderr, '')
     assert.equal(run.stdout, 'json\nyaml\n')

@@ -43,7 +43,9 @@ const notRunnable: ReadonlyArray<{command: string; reason: string; block?: boole
   {command: 'npm install -g kubectl-va', reason: 'installs from the npm registry'},
   {command: 'npm run release -- --snapshot', reason: releaseReason()},
   {command: 'npm run release -- --snapshot --targets linux/amd64', reason: releaseReason()},
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${fpath[1]} is zsh syntax in the README's example
   {command: 'kubectl-va completion zsh > "${fpath[1]}/_kubectl-va"', reason: 'zsh syntax; zsh is not installed here'},
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${fpath[1]} is zsh syntax in the README's example
   {command: 'kubectl va completion zsh > "${fpath[1]}/_kubectl-va"', reason: 'zsh syntax; zsh is not installed here'},
   {command: 'kubectl-va completion powershell | Out-String | Invoke-Expression', reason: 'PowerShell is not installed'},
 ]

@@ -144,11 +144,13 @@ describe('installing the linux/amd64 release archive as krew does', () => {
     )
   })
 
-  test('get loads the lazily compiled cluster client and reports an unreachable API server with exit code 4', async () => {
+  test('get loads the lazily compiled cluster client; an unreachable API server exits 4', async () => {
     const kubeconfig = join(work, 'unreachable.kubeconfig')
     writeFileSync(
       kubeconfig,
-      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u, namespace: llm}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n',
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster: {server: ' +
+        '"https://127.0.0.1:1"}\ncontexts:\n- name: c\n  context: {cluster: c, user: u, namespace: ' +
+        'llm}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: t}\n',
     )
     const run = await runCommand('kubectl', ['va', 'get'], {env: {...env, KUBECONFIG: kubeconfig}, cwd: repoRoot})
     assert.equal(run.code, 4, run.stderr)

@@ -13,6 +13,7 @@ import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '
 import {repoRoot} from '../support/paths.js'
 import {startPrometheus} from '../support/prometheus.js'
 import {cleanEnv, kubectlVa, runCommand} from '../support/run-cli.js'
+import {joinRegExp} from '../support/regexp.js'
 
 // The quickstart's cluster objects on a fake API server, and vLLM series in a real Prometheus whose rates at AT are
 // exactly the quickstart snapshot's, so live and offline runs must agree number for number.
@@ -280,7 +281,7 @@ test('live: Prometheus down keeps the cluster view, marks metrics unavailable an
   assert.match(run.stderr, /^error: .*127\.0\.0\.1:9.*\(metrics columns are unavailable\)$/m)
 })
 
-test('live: with no URL configured, a prometheus-operated Service is found and reached through the API server proxy', async (t) => {
+test('live: no URL configured: a prometheus-operated Service is found, via the API server proxy', async (t) => {
   const service: KubeObject = {
     apiVersion: 'v1',
     kind: 'Service',
@@ -294,7 +295,13 @@ test('live: with no URL configured, a prometheus-operated Service is found and r
   assert.equal(run.code, 5)
   assert.match(
     run.stdout,
-    /^ {2}Found by:\s+Prometheus Operator Service monitoring\/prometheus-operated, through the API server service proxy$/m,
+    joinRegExp(
+      [
+        /^ {2}Found by:\s+Prometheus Operator Service monitoring\/prometheus-operated, /,
+        /through the API server service proxy$/,
+      ],
+      'm',
+    ),
   )
   assert.ok(
     api.requests.some((request) =>

@@ -96,7 +96,7 @@ function manifestsFor(selected: readonly GoldenCase[]): string {
 
 for (const scaleToZero of [false, true]) {
   const selected = cases.filter((c) => c.input.scaleToZero === scaleToZero)
-  test(`simulate -f reproduces the golden desired replicas of ${selected.length} cases in one run (scale-to-zero ${scaleToZero})`, async () => {
+  test(`simulate -f: golden replicas of ${selected.length} cases, one run (scale-to-zero ${scaleToZero})`, async () => {
     const run = await kubectlVa(['simulate', '-f', '-', '-o', 'json', ...(scaleToZero ? ['--scale-to-zero'] : [])], {
       input: manifestsFor(selected),
     })

@@ -8,6 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js'
 import {assertPinnedOutput} from '../support/expected-output.js'
 import {fixturePath, repoRoot} from '../support/paths.js'
 import {kubectlVa, kubectlVaDirect} from '../support/run-cli.js'
+import {joinRegExp} from '../support/regexp.js'
 
 const saturationExample = join(repoRoot, 'examples', 'saturation-v0.5', 'granite-8b.yaml')
 const quickstart = join(repoRoot, 'examples', 'quickstart.yaml')
@@ -217,7 +218,13 @@ test('two VAs on one Deployment: both are undecided, and the warning says how to
   const run = await kubectlVaDirect(['simulate', '-f', '-', '-o', 'json'], {input: text})
   assert.match(
     run.stderr,
-    /^warning: Deployment llm\/granite-8b-h100-decode is the target of several VAs \(granite-8b-h100, granite-8b-l40s\): .*give each VA its own Deployment$/m,
+    joinRegExp(
+      [
+        /^warning: Deployment llm\/granite-8b-h100-decode is the target of several VAs /,
+        /\(granite-8b-h100, granite-8b-l40s\): .*give each VA its own Deployment$/,
+      ],
+      'm',
+    ),
   )
   const items = JSON.parse(run.stdout).items
   assert.deepEqual(

@@ -196,7 +196,8 @@ export async function startFakeApiServer(
     if (type) store.get(type)!.push(defaulted(object, type, index))
     else if (!allTypes.some(typeOf))
       throw new Error(
-        `fake API server: no resource serves ${object.apiVersion} ${object.kind} (fixture object ${index}); add its CRD`,
+        `fake API server: no resource serves ${object.apiVersion} ${object.kind} (fixture object ${index}); ` +
+          `add its CRD`,
       )
   })
   const namespaceType = types.find((type) => type.resource === 'namespaces')!
@@ -246,17 +247,16 @@ export async function startFakeApiServer(
       if (options.delayMs) setTimeout(reply, options.delayMs)
       else reply()
     }
-    if (request.headers.authorization !== `Bearer ${token}`)
-      return send(401, status(401, 'Unauthorized', 'Unauthorized'))
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      send(401, status(401, 'Unauthorized', 'Unauthorized'))
+      return
+    }
     if (request.method !== 'GET') {
-      return send(
-        405,
-        status(
-          405,
-          'MethodNotAllowed',
-          `the server does not allow this method on the requested resource (${request.method} ${url.pathname}); the fake API server is read-only`,
-        ),
-      )
+      const message =
+        'the server does not allow this method on the requested resource ' +
+        `(${request.method} ${url.pathname}); the fake API server is read-only`
+      send(405, status(405, 'MethodNotAllowed', message))
+      return
     }
     try {
       const [code, body, contentType] = route(url, String(request.headers.accept ?? ''))
@@ -375,7 +375,8 @@ export async function startFakeApiServer(
         status(
           403,
           'Forbidden',
-          `${qualified(type)}${name ? ` "${name}"` : ''} is forbidden: User "system:serviceaccount:test:reader" cannot ${verb} ${what} in API group "${type.group}" ${scope}`,
+          `${qualified(type)}${name ? ` "${name}"` : ''} is forbidden: User ` +
+            `"system:serviceaccount:test:reader" cannot ${verb} ${what} in API group "${type.group}" ${scope}`,
           {name, group: type.group, kind: type.resource},
         ),
       ]
@@ -489,25 +490,21 @@ export function kubeconfigYaml(
   namespace: string | undefined,
   contextName = 'fake',
 ): string {
-  return (
-    JSON.stringify(
-      {
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {name: 'fake', cluster: {server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64')}},
-        ],
-        users: [{name: 'fake-user', user: {token}}],
-        contexts: [
-          {name: contextName, context: {cluster: 'fake', user: 'fake-user', ...(namespace ? {namespace} : {})}},
-        ],
-        'current-context': contextName,
-        preferences: {},
-      },
-      null,
-      2,
-    ) + '\n'
-  )
+  return `${JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        {name: 'fake', cluster: {server, 'certificate-authority-data': Buffer.from(caCertPem).toString('base64')}},
+      ],
+      users: [{name: 'fake-user', user: {token}}],
+      contexts: [{name: contextName, context: {cluster: 'fake', user: 'fake-user', ...(namespace ? {namespace} : {})}}],
+      'current-context': contextName,
+      preferences: {},
+    },
+    null,
+    2,
+  )}\n`
 }
 
 const aggregatedContentType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList'
@@ -564,7 +561,7 @@ function legacyResource(type: ResourceType): unknown {
 }
 
 function typesOfCrd(crd: KubeObject): ResourceType[] {
-  const spec = crd.spec ?? {}
+  const spec: any = crd.spec ?? {}
   return (spec.versions ?? [])
     .filter((version: any) => version.served !== false)
     .map((version: any) => ({
@@ -595,7 +592,13 @@ function defaulted(object: KubeObject, type: ResourceType, index: number): KubeO
   if (type.namespaced) copy.metadata.namespace ??= 'default'
   const key = `${type.resource}/${copy.metadata.namespace ?? ''}/${copy.metadata.name ?? index}`
   const hash = createHash('sha256').update(key).digest('hex')
-  copy.metadata.uid ??= `${hash.slice(0, 8)}-${hash.slice(8, 12)}-${hash.slice(12, 16)}-${hash.slice(16, 20)}-${hash.slice(20, 32)}`
+  copy.metadata.uid ??= [
+    hash.slice(0, 8),
+    hash.slice(8, 12),
+    hash.slice(12, 16),
+    hash.slice(16, 20),
+    hash.slice(20, 32),
+  ].join('-')
   copy.metadata.resourceVersion ??= String(100 + index)
   copy.metadata.creationTimestamp ??= '2025-11-20T10:00:00Z'
   return copy

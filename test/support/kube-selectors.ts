@@ -61,11 +61,15 @@ export function matchesLabels(
       case 'notexists':
         return value === undefined
     }
+    return false
   })
 }
 
 /** Field selectors: only metadata.name and metadata.namespace, with `=`, `==` and `!=`, as kubectl sends them. */
-export function matchesFields(selector: string, object: {metadata?: {name?: string; namespace?: string}}): boolean {
+export function matchesFields(
+  selector: string,
+  object: {metadata?: {name?: string | undefined; namespace?: string | undefined}},
+): boolean {
   for (const raw of selector.split(',')) {
     const term = raw.trim()
     if (term === '') continue

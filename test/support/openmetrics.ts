@@ -113,7 +113,7 @@ export class OpenMetricsBuilder {
       for (const line of ordered) out.push(line.text)
     }
     out.push('# EOF')
-    return out.join('\n') + '\n'
+    return `${out.join('\n')}\n`
   }
 }
 

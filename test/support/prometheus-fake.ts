@@ -40,7 +40,9 @@ export interface TlsFiles {
   clientKeyFile: string
 }
 
-/** A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl; removed in t.after. */
+/**
+ * A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl; removed in t.after.
+ */
 export function makeTlsFiles(t: Cleanup): TlsFiles {
   const dir = mkdtempSync(join(tmpdir(), 'kva-tls-'))
   t.after(() => rmSync(dir, {recursive: true, force: true}))

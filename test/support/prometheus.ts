@@ -92,7 +92,7 @@ function configYaml(options: StartPrometheusOptions): string {
       }
     })
   }
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 /** The port Prometheus bound for --web.listen-address=127.0.0.1:0, from its "Listening on" log line. */

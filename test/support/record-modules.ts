@@ -14,5 +14,5 @@ if (logFile && registerHooks) {
       return result
     },
   })
-  process.on('exit', () => appendFileSync(logFile, [...seen].join('\n') + '\n'))
+  process.on('exit', () => appendFileSync(logFile, `${[...seen].join('\n')}\n`))
 }

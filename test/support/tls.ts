@@ -48,7 +48,8 @@ function generatePki(): TestPki {
     ])
     writeFileSync(
       join(dir, 'server.ext'),
-      'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' +
+        'keyUsage=critical,digitalSignature,keyEncipherment\n',
     )
     openssl(dir, [
       'x509',

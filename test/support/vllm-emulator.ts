@@ -68,7 +68,8 @@ function pyFloat(value: number): string {
 
 function labelText(labels: Record<string, string>): string {
   const names = Object.keys(labels).sort()
-  return `{${names.map((name) => `${name}="${labels[name]!.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`
+  const escaped = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')
+  return `{${names.map((name) => `${name}="${escaped(labels[name]!)}"`).join(',')}}`
 }
 
 export function renderVllmMetrics(options: VllmEmulatorOptions, startMs: number, nowMs: number): string {
@@ -194,7 +195,7 @@ export function renderVllmMetrics(options: VllmEmulatorOptions, startMs: number,
     gpu_memory_utilization: '0.9',
     num_gpu_blocks: '850',
   })
-  return out.join('\n') + '\n'
+  return `${out.join('\n')}\n`
 }
 
 /** Starts the emulator; it stops in `t.after`. */

@@ -102,7 +102,7 @@ export async function complete(
   for (const word of typed) {
     if (word.startsWith('-')) break
     const next = [...path, word].join(':')
-    if (!visible.some((command) => command.id === next || command.id.startsWith(next + ':'))) break
+    if (!visible.some((command) => command.id === next || command.id.startsWith(`${next}:`))) break
     path = [...path, word]
   }
   const command = visible.find((candidate) => candidate.id === path.join(':'))
@@ -121,7 +121,7 @@ export async function complete(
   if (toComplete.startsWith('--') && toComplete.includes('=')) {
     const equals = toComplete.indexOf('=')
     const flag = findFlag(command, toComplete.slice(0, equals))
-    if (!flag || flag.type !== 'option') return {candidates: [], directive: Directive.noFileComp}
+    if (flag?.type !== 'option') return {candidates: [], directive: Directive.noFileComp}
     return completeFlagValue(
       command,
       flag,
@@ -160,7 +160,7 @@ export function formatCompletion(result: CompletionResult, withDescriptions = tr
   const lines = result.candidates.map(({value, description}) =>
     withDescriptions && description ? `${value}\t${firstLine(description)}` : value,
   )
-  return [...lines, `:${result.directive}`].join('\n') + '\n'
+  return `${[...lines, `:${result.directive}`].join('\n')}\n`
 }
 
 function firstLine(text: string): string {
@@ -168,7 +168,7 @@ function firstLine(text: string): string {
 }
 
 function hasSubcommands(commands: readonly CompletionCommand[], path: readonly string[]): boolean {
-  const prefix = path.length === 0 ? '' : path.join(':') + ':'
+  const prefix = path.length === 0 ? '' : `${path.join(':')}:`
   return commands.some((command) => command.id.startsWith(prefix) && command.id !== path.join(':'))
 }
 
@@ -177,7 +177,7 @@ function subcommandCandidates(
   path: readonly string[],
   toComplete: string,
 ): Candidate[] {
-  const prefix = path.length === 0 ? '' : path.join(':') + ':'
+  const prefix = path.length === 0 ? '' : `${path.join(':')}:`
   const byWord = new Map<string, Candidate>()
   for (const command of commands) {
     if (!command.id.startsWith(prefix)) continue
@@ -270,7 +270,7 @@ function clusterSelection(command: CompletionCommand, rest: readonly string[]): 
       ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)]
       : [word, undefined]
     const flag = findFlag(command, name ?? '')
-    if (!flag || flag.type !== 'option') continue
+    if (flag?.type !== 'option') continue
     const value = inline ?? rest[index + 1]
     if (inline === undefined) index++
     if (value !== undefined) values[flag.name] = value

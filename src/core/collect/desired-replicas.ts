@@ -81,7 +81,8 @@ export async function collectDesiredReplicas(
         .map((c) => `${c.metricName}{accelerator_type="${c.acceleratorType ?? ''}"}=${c.desiredReplicas}`)
         .join(', ')
       result.warnings.push(
-        `desiredReplicas: ${variant.namespace}/${variant.variantName} has ${candidates.length} series (${listed}); using the first`,
+        `desiredReplicas: ${variant.namespace}/${variant.variantName} has ${candidates.length} series ` +
+          `(${listed}); using the first`,
       )
     }
     result.replicas.push(candidates[0]!)

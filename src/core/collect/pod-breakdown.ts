@@ -36,7 +36,8 @@ export async function collectPodBreakdown(
   const window = options.window ?? '1m'
   const selector = scopeSelector(distinct)
   const ratio = (histogram: string) =>
-    `sum ${byPod} (rate(${histogram}_sum{${selector}}[${window}])) / sum ${byPod} (rate(${histogram}_count{${selector}}[${window}])) * 1000`
+    `sum ${byPod} (rate(${histogram}_sum{${selector}}[${window}])) / sum ${byPod} ` +
+    `(rate(${histogram}_count{${selector}}[${window}])) * 1000`
   const itlSelector = `__name__=~"vllm:(inter_token_latency|time_per_output_token)_seconds_(sum|count)",${selector}`
   const queries: Array<{field: 'arrivalRateRpm' | 'ttftMs' | 'itlMs'; promql: string}> = [
     {field: 'arrivalRateRpm', promql: `sum ${byPod} (rate(vllm:request_success_total{${selector}}[${window}])) * 60`},
@@ -44,7 +45,9 @@ export async function collectPodBreakdown(
     {
       field: 'itlMs',
       // One query over both names: sum and count of whichever name the pod exposes.
-      promql: `sum ${byPod} (rate({${itlSelector.replace('(sum|count)', 'sum')}}[${window}])) / sum ${byPod} (rate({${itlSelector.replace('(sum|count)', 'count')}}[${window}])) * 1000`,
+      promql:
+        `sum ${byPod} (rate({${itlSelector.replace('(sum|count)', 'sum')}}[${window}])) / sum ${byPod} ` +
+        `(rate({${itlSelector.replace('(sum|count)', 'count')}}[${window}])) * 1000`,
     },
   ]
   result.queries = queries.map((query) => ({quantity: `per-pod ${query.field}`, promql: query.promql}))

@@ -32,7 +32,8 @@ export async function collectRequestCounts(
   const result: RequestCountsResult = {requestsInRetention: [], queries: [], warnings: []}
   if (distinct.length === 0) return result
   const retention = formatPromDuration(parsePromDurationMs(options.retention))
-  const promql = `sum by (${modelGrouping}) (increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
+  const promql =
+    `sum by (${modelGrouping}) ` + `(increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
   result.queries.push({quantity: 'requestsInRetention', promql})
   const answer = await client.query(promql, {time: options.at})
   for (const warning of answer.warnings) result.warnings.push(`requestsInRetention: ${warning}`)

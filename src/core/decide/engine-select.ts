@@ -36,7 +36,9 @@ export interface EngineContext {
   readonly override?: EngineOverride | undefined
 }
 
-/** The modes EXPERIMENTAL_HYBRID_OPTIMIZATION switches to the queueing model (exact match; Helm's "true" is not one). */
+/**
+ * The modes EXPERIMENTAL_HYBRID_OPTIMIZATION switches to the queueing model (exact match; Helm's "true" is not one).
+ */
 export const modelPathHybridValues: readonly string[] = ['on', 'model-only']
 
 const compareVersions = (left: ReleaseVersion, right: ReleaseVersion): number =>
@@ -116,7 +118,8 @@ export function selectEngine(va: VariantAutoscaling, context: EngineContext): En
     const evidence =
       compareVersions(version, v050) < 0
         ? `the controller image is ${context.controllerImageTag}`
-        : `the controller image is ${context.controllerImageTag} but the VA has shape A, so the capacity rules are assumed`
+        : `the controller image is ${context.controllerImageTag} but the VA has shape A, so the capacity rules ` +
+          `are assumed`
     return capacityOrModelOnly(evidence, context.env)
   }
   // Last resort: v0.0.1-v0.0.4 require modelProfile and know no variantCost; v0.0.5+ add variantCost.

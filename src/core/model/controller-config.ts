@@ -133,7 +133,8 @@ export function parseServiceClasses(data: Readonly<Record<string, string>>, prob
       ] as const) {
         if (typeof value !== 'number' || !Number.isInteger(value)) {
           report(
-            `data[${index}].${field}: must be an integer number of milliseconds, got ${JSON.stringify(value)} (the controller drops the whole class)`,
+            `data[${index}].${field}: must be an integer number of milliseconds, got ` +
+              `${JSON.stringify(value)} (the controller drops the whole class)`,
           )
           broken = true
         }

@@ -1,4 +1,4 @@
-import type {KubeObject} from './kube-object.js'
+import {type KubeObject, podTemplateContainers} from './kube-object.js'
 
 /** Where every WVA release installs by default (wva-controller reference, section 5.1). */
 export const defaultControllerNamespace = 'workload-variant-autoscaler-system'
@@ -77,8 +77,8 @@ export function findControllerDeployment(deployments: readonly KubeObject[]): Ku
 
 function wvaScore(deployment: KubeObject): number {
   const text = (value: unknown) => String(value ?? '').toLowerCase()
-  const containers: any[] = deployment.spec?.template?.spec?.containers ?? []
-  const envNames = new Set(containers.flatMap((container) => (container.env ?? []).map((item: any) => item?.name)))
+  const containers = podTemplateContainers(deployment)
+  const envNames = new Set(containers.flatMap((container) => (container.env ?? []).map((item) => item?.name)))
   let score = 0
   if (containers.some((container) => /workload-variant-autoscaler|inferno/.test(text(container.image)))) score += 4
   if (/workload-variant-autoscaler|variant-autoscal|wva/.test(text(deployment.metadata?.name))) score += 2
@@ -104,7 +104,7 @@ export function readControllerEnv(
 ): ControllerEnv {
   const env: ControllerEnv = {referencedConfigMaps: []}
   if (!deployment) return env
-  const containers: any[] = deployment.spec?.template?.spec?.containers ?? []
+  const containers = podTemplateContainers(deployment)
   const container = containers.find((candidate) => candidate?.name === 'manager') ?? containers[0]
   if (!container) return env
   const namespace = deployment.metadata?.namespace
@@ -118,7 +118,7 @@ export function readControllerEnv(
       const configMap = configMaps.find(
         (candidate) => candidate.metadata?.name === name && candidate.metadata?.namespace === namespace,
       )
-      values.set(item.name, configMap?.data?.[key])
+      values.set(item.name, configMap?.data?.[String(key)])
     } else if (item.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') values.set(item.name, namespace)
     else if (!item.valueFrom) values.set(item.name, '')
   }
@@ -165,9 +165,7 @@ export function parseReleaseTag(tag: string | undefined): ReleaseVersion | undef
 
 /** The tag of the controller's manager container image (`ghcr.io/...:v0.4.2@sha256:...` -> `v0.4.2`). */
 export function readControllerImageTag(controllerDeployment: KubeObject | undefined): string | undefined {
-  const containers: any[] = Array.isArray(controllerDeployment?.spec?.template?.spec?.containers)
-    ? controllerDeployment!.spec.template.spec.containers
-    : []
+  const containers = podTemplateContainers(controllerDeployment)
   const container = containers.find((candidate) => candidate?.name === 'manager') ?? containers[0]
   const image = typeof container?.image === 'string' ? (container.image as string).split('@')[0]! : undefined
   if (image === undefined) return undefined

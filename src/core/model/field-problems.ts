@@ -1,4 +1,6 @@
-/** A problem with one field of an untrusted object, reported with its path (`spec.modelProfile.accelerators[0].acc`). */
+/**
+ * A problem with one field of an untrusted object, reported with its path (`spec.modelProfile.accelerators[0].acc`).
+ */
 export interface FieldProblem {
   path: string
   message: string

@@ -5,19 +5,51 @@ export interface KubeObject {
   apiVersion?: string
   kind?: string
   metadata?: {
-    name?: string
-    namespace?: string
-    labels?: Record<string, string>
-    annotations?: Record<string, string>
-    creationTimestamp?: string
-    uid?: string
+    name?: string | undefined
+    namespace?: string | undefined
+    labels?: Record<string, string> | undefined
+    annotations?: Record<string, string> | undefined
+    creationTimestamp?: string | undefined
+    uid?: string | undefined
     ownerReferences?: Array<{apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean}>
     [key: string]: unknown
   }
-  spec?: any
-  status?: any
+  spec?: unknown
+  status?: unknown
   data?: Record<string, string>
   [key: string]: unknown
+}
+
+/** `value[key]` when `value` is a record (an object, not a list); undefined otherwise. */
+export function field(value: unknown, key: string): unknown {
+  return isRecord(value) ? value[key] : undefined
+}
+
+/** `value` when it is a record, else an empty one: for spreading a raw field that may be absent. */
+export function recordOr(value: unknown): Record<string, unknown> {
+  return isRecord(value) ? value : {}
+}
+
+/** The containers of a Deployment's pod template (`spec.template.spec.containers`); [] when absent or not a list. */
+export function podTemplateContainers(deployment: KubeObject | undefined): RawContainer[] {
+  const containers = field(field(field(deployment?.spec, 'template'), 'spec'), 'containers')
+  return Array.isArray(containers) ? containers : []
+}
+
+/** A container of a Deployment's pod template as read, unvalidated: the fields the controller readers look at. */
+export interface RawContainer {
+  name?: unknown
+  image?: unknown
+  env?: Array<RawEnvVar | null | undefined>
+  command?: unknown[]
+  args?: unknown[]
+}
+
+/** One `env` entry of a RawContainer, unvalidated. */
+export interface RawEnvVar {
+  name?: unknown
+  value?: unknown
+  valueFrom?: {configMapKeyRef?: {name?: unknown; key?: unknown}; fieldRef?: {fieldPath?: unknown}}
 }
 
 export function objectRef(object: KubeObject): string {

@@ -1,4 +1,4 @@
-import type {KubeObject} from './kube-object.js'
+import {field, type KubeObject} from './kube-object.js'
 import {detectShapeFromObject} from './variant-autoscaling.js'
 
 /**
@@ -19,17 +19,24 @@ export interface CrdShape {
   hasReplicaBounds: boolean
 }
 
+/** One `.spec.versions[]` entry of a CRD as read, unvalidated: the fields detectCrdShape looks at. */
+interface RawCrdVersion {
+  name?: unknown
+  schema?: {openAPIV3Schema?: {properties?: {spec?: {properties?: unknown}; status?: {properties?: unknown}}}}
+}
+
 /**
  * Shape of the installed CRD, from `.spec.versions[].schema.openAPIV3Schema.properties.spec.properties` of the
  * served v1alpha1 version (else the first). Undefined when the schema says nothing we recognise.
  */
 export function detectCrdShape(crd: KubeObject | undefined): CrdShape | undefined {
-  const versions: any[] = Array.isArray(crd?.spec?.versions) ? crd.spec.versions : []
+  const rawVersions = field(crd?.spec, 'versions')
+  const versions: Array<RawCrdVersion | null | undefined> = Array.isArray(rawVersions) ? rawVersions : []
   const version = versions.find((candidate) => candidate?.name === 'v1alpha1') ?? versions[0]
   const schema = version?.schema?.openAPIV3Schema?.properties
-  const spec: Record<string, unknown> | undefined = schema?.spec?.properties
+  const spec = schema?.spec?.properties
   if (!spec || typeof spec !== 'object') return undefined
-  const status: Record<string, unknown> = schema?.status?.properties ?? {}
+  const status = (schema?.status?.properties ?? {}) as object
   const has = (field: string) => Object.hasOwn(spec, field)
   const hasReplicaBounds = has('minReplicas') || has('maxReplicas')
   if (has('variantID')) return {shape: has('scaleTargetRef') ? 'B2' : hasReplicaBounds ? 'B1' : 'B0', hasReplicaBounds}

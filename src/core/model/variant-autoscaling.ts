@@ -68,7 +68,9 @@ export interface VariantAutoscaling {
     conditions: Condition[]
     load: StatusLoad | undefined
   }
-  /** Fields with the wrong type or missing: the VA is still listed, and the problems explain why it cannot be evaluated. */
+  /**
+   * Fields with the wrong type or missing: the VA is still listed, and the problems explain why it cannot be evaluated.
+   */
   problems: FieldProblem[]
 }
 
@@ -161,13 +163,13 @@ export function normalizeVariantAutoscaling(object: KubeObject, shapeHint?: VaSh
     maxReplicas = read.integer(spec.maxReplicas, 'spec.maxReplicas', {min: 1, max: MAX_INT32})
   }
 
-  profiles.forEach((profile, index) =>
+  for (const [index, profile] of profiles.entries()) {
     checkPerfParms(
       profile,
       shape === 'A' ? `spec.modelProfile.accelerators[${index}].perfParms` : 'spec.variantProfile.perfParms',
       read,
-    ),
-  )
+    )
+  }
   const name = typeof metadata.name === 'string' ? metadata.name : ''
   const scaleTargetRef = read.record(spec.scaleTargetRef, 'spec.scaleTargetRef', shape === 'C')
   const target = scaleTargetRef

@@ -1,10 +1,10 @@
 import {modelGrouping} from './scope.js'
 
 /**
- * Which PromQL the collector runs. The WVA profiles reproduce the controller's queries of that version (wva-controller.md
- * §7, vllm-metrics.md §1.2), batched over all scopes with `sum by (model_name, namespace)` instead of one query per
- * VA: per (namespace, model) pair the numbers are the same, because the controller's matchers are exactly those two
- * labels. `kubectl-va` is our default and measures what the names promise.
+ * Which PromQL the collector runs. The WVA profiles reproduce the controller's queries of that version
+ * (wva-controller.md §7, vllm-metrics.md §1.2), batched over all scopes with `sum by (model_name, namespace)`
+ * instead of one query per VA: per (namespace, model) pair the numbers are the same, because the controller's
+ * matchers are exactly those two labels. `kubectl-va` is our default and measures what the names promise.
  *
  * - `wva-v0.0.1`: v0.0.1 and v0.0.2. Arrival rate ×60 inside PromQL; avg input tokens hard-coded 0; "TTFT" is
  *   really the mean queue time (vllm:request_queue_time_seconds); ITL from vllm:time_per_output_token_seconds.
@@ -73,8 +73,10 @@ function guardedRatio(histogram: string) {
 /** Per-pod `or` between the ITL histogram and its deprecated name, then the ratio (vllm-metrics.md §4.2, item 10). */
 function itlWithFallback(selector: string, window: string): string {
   const perPod = (suffix: 'sum' | 'count') =>
-    `sum by (${modelGrouping}, pod, instance) (rate(vllm:inter_token_latency_seconds_${suffix}{${selector}}[${window}]))` +
-    ` or sum by (${modelGrouping}, pod, instance) (rate(vllm:time_per_output_token_seconds_${suffix}{${selector}}[${window}]))`
+    `sum by (${modelGrouping}, pod, instance) ` +
+    `(rate(vllm:inter_token_latency_seconds_${suffix}{${selector}}[${window}]))` +
+    ` or sum by (${modelGrouping}, pod, instance) ` +
+    `(rate(vllm:time_per_output_token_seconds_${suffix}{${selector}}[${window}]))`
   return `sum ${by} (${perPod('sum')}) / (sum ${by} (${perPod('count')}) > 0)`
 }
 

@@ -97,8 +97,6 @@ const modelSelector = 'namespace="{{.namespace}}",model_name="{{.modelID}}"'
 const podGrouping = 'pod'
 const instanceGrouping = 'instance, pod, llm_d_ai_variant'
 
-type EngineMetricPrefix = 'vllm' | 'sglang'
-
 const peakOverMinute = (grouping: string, metric: string) =>
   `max by (${grouping}) (max_over_time(${metric}{${modelSelector}}[1m]))`
 

@@ -132,7 +132,8 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
   const fit = (text: string) => fitWidth(text, options.width, glyphs.ellipsis)
   lines.push(
     fit(
-      `${title}  ${timeLabel(first, true)} ${glyphs.ellipsis} ${timeLabel(last, true)} UTC, step ${formatStep(va.summary.stepSeconds)}`,
+      `${title}  ${timeLabel(first, true)} ${glyphs.ellipsis} ${timeLabel(last, true)} UTC, step ` +
+        `${formatStep(va.summary.stepSeconds)}`,
     ),
   )
 
@@ -151,9 +152,8 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
       return ' '
     })
     const tick = row === 0 ? glyphs.axisCorner : glyphs.tick
-    lines.push(
-      `${label(row % 2 === 0 || rows <= 4 ? formatNumber(row * unit, unit % 1 === 0 ? 0 : 1) : '')}${tick}${cells.join('')}`.trimEnd(),
-    )
+    const value = row % 2 === 0 || rows <= 4 ? formatNumber(row * unit, unit % 1 === 0 ? 0 : 1) : ''
+    lines.push(`${label(value)}${tick}${cells.join('')}`.trimEnd())
   }
 
   // Load: eighth blocks (Unicode) or # (ASCII) per row; blank columns are gaps.
@@ -169,15 +169,14 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
     const scale = row === loadRows - 1 ? shortNumber(peakLoad) : ''
     lines.push(`${label(scale)}${glyphs.tick}${cells.join('')}`.trimEnd())
   }
-  lines.push(
-    `${label('0')}${glyphs.axisCorner}${columns.map((column) => (column.loadRpm === null ? ' ' : glyphs.axis)).join('')}`.trimEnd(),
-  )
+  const loadAxis = columns.map((column) => (column.loadRpm === null ? ' ' : glyphs.axis)).join('')
+  lines.push(`${label('0')}${glyphs.axisCorner}${loadAxis}`.trimEnd())
   const startLabel = timeLabel(first, withDate)
   const endLabel = timeLabel(last, withDate)
   const gap = Math.max(1, columns.length - startLabel.length - endLabel.length + 1)
   lines.push(fit(`${' '.repeat(labelWidth)}${startLabel}${' '.repeat(gap)}${endLabel}`))
   lines.push(fit(`${glyphs.ours} ours  ${glyphs.controller} controller  ${glyphs.actual} actual  (blank: no data)`))
-  return escapeTerminal(lines.join('\n') + '\n', {keepNewlines: true})
+  return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
 }
 
 /** Every VA's chart, separated by a blank line. */

@@ -13,7 +13,7 @@ export interface CsvColumn<Row> {
 export function renderCsv<Row>(rows: readonly Row[], columns: readonly CsvColumn<Row>[]): string {
   const lines = [columns.map((column) => csvField(column.header)).join(',')]
   for (const row of rows) lines.push(columns.map((column) => csvField(column.value(row))).join(','))
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }
 
 export function csvField(value: string | number | boolean | null | undefined): string {

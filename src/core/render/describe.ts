@@ -62,10 +62,10 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   }
   field('Cost per replica', report.cost ?? '<unset>')
 
-  if (modelBased)
-    lines.push(
-      `Service class:${' '.repeat(14)}${report.slo?.serviceClass ?? '<none> (no class in service-classes-config lists this model)'}`,
-    )
+  if (modelBased) {
+    const serviceClass = report.slo?.serviceClass ?? '<none> (no class in service-classes-config lists this model)'
+    lines.push(`Service class:${' '.repeat(14)}${serviceClass}`)
+  }
   const m = report.metrics
   const metricsWhere =
     m?.source === 'prometheus'
@@ -81,12 +81,14 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   field('Avg output tokens', m?.avgOutputTokens == null ? '<unknown>' : formatNumber(m.avgOutputTokens, 1), 2)
   field(
     'TTFT (current / target)',
-    `${m?.ttftMs == null ? '<unknown>' : `${formatNumber(m.ttftMs, 1)} ms`} / ${report.slo ? `${report.slo.ttftMs} ms` : '<none>'}`,
+    `${m?.ttftMs == null ? '<unknown>' : `${formatNumber(m.ttftMs, 1)} ms`} / ` +
+      `${report.slo ? `${report.slo.ttftMs} ms` : '<none>'}`,
     2,
   )
   field(
     'ITL (current / target)',
-    `${m?.itlMs == null ? '<unknown>' : `${formatNumber(m.itlMs, 1)} ms`} / ${report.slo ? `${report.slo.itlMs} ms` : '<none>'}`,
+    `${m?.itlMs == null ? '<unknown>' : `${formatNumber(m.itlMs, 1)} ms`} / ` +
+      `${report.slo ? `${report.slo.itlMs} ms` : '<none>'}`,
     2,
   )
   if (options.pods && options.pods.length > 0) {
@@ -105,7 +107,8 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     'Desired replicas',
     report.controller.desiredReplicas === null
       ? '<none>'
-      : `${report.controller.desiredReplicas}${report.controller.desiredAccelerator ? ` on ${report.controller.desiredAccelerator}` : ''}`,
+      : `${report.controller.desiredReplicas}` +
+          (report.controller.desiredAccelerator ? ` on ${report.controller.desiredAccelerator}` : ''),
     2,
   )
   field(
@@ -149,33 +152,37 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   if (ours.prediction) {
     field(
       'Max rate per replica',
-      `${formatNumber(ours.prediction.maxRatePerReplica, 1)} req/min (bound by ${ours.boundBy === 'itl' ? 'ITL' : 'TTFT'} SLO)`,
+      `${formatNumber(ours.prediction.maxRatePerReplica, 1)} req/min (bound by ` +
+        `${ours.boundBy === 'itl' ? 'ITL' : 'TTFT'} SLO)`,
       2,
     )
     if (current !== null)
       field(
         'Headroom',
-        `${current} current replica${current === 1 ? ' absorbs' : 's absorb'} up to ${formatNumber(ours.prediction.maxRatePerReplica * current, 1)} req/min`,
+        `${current} current replica${current === 1 ? ' absorbs' : 's absorb'} up to ` +
+          `${formatNumber(ours.prediction.maxRatePerReplica * current, 1)} req/min`,
         2,
       )
     field(
       'Predicted at desired',
-      `TTFT ${formatNumber(ours.prediction.ttftMs, 1)} ms, ITL ${formatNumber(ours.prediction.itlMs, 1)} ms, batch utilization ${formatPercent(ours.prediction.utilization)}`,
+      `TTFT ${formatNumber(ours.prediction.ttftMs, 1)} ms, ITL ${formatNumber(ours.prediction.itlMs, 1)} ms, ` +
+        `batch utilization ${formatPercent(ours.prediction.utilization)}`,
       2,
     )
   }
   const explanation = explainDecision(report, options.now)
-  explanation.forEach((sentence, index) =>
-    lines.push(
-      `${index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`,
-    ),
-  )
+  for (const [index, sentence] of explanation.entries()) {
+    const indent = index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)
+    lines.push(`${indent}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`)
+  }
 
   const compat = options.controllerInputs
   if (compat && compat.replicas !== ours.replicas) {
     field(
       'With controller inputs',
-      `${compat.replicas ?? '<none>'} (${compat.outcome}): the controller (${compat.profile} collector) reads other inputs than the real measurement (e.g. 0 input tokens, queue time as TTFT); rerun with --wva-compat to compute with them`,
+      `${compat.replicas ?? '<none>'} (${compat.outcome}): the controller (${compat.profile} collector) ` +
+        `reads other inputs than the real measurement (e.g. 0 input tokens, queue time as TTFT); rerun with ` +
+        `--wva-compat to compute with them`,
       2,
     )
   }
@@ -195,7 +202,7 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     }
   }
   // Names, model IDs and condition messages come from the cluster: escape them as kubectl describe does.
-  return escapeTerminal(lines.join('\n') + '\n', {keepNewlines: true})
+  return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
 }
 
 function renderSaturation(
@@ -208,7 +215,8 @@ function renderSaturation(
   if (model) {
     field(
       'Saturated at',
-      `KV cache >= ${formatNumber(model.kvCacheThreshold * 100, 1)}% or queue >= ${formatNumber(model.queueLengthThreshold, 1)}`,
+      `KV cache >= ${formatNumber(model.kvCacheThreshold * 100, 1)}% or queue >= ` +
+        `${formatNumber(model.queueLengthThreshold, 1)}`,
       2,
     )
     field(

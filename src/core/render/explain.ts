@@ -23,13 +23,16 @@ export function explainDecision(report: VaReport, now: Date): string[] {
       case 'allocated':
         if (prediction && rate !== null && rate !== undefined && ours.replicas !== null) {
           sentences.push(
-            `${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound by the ${(ours.boundBy ?? 'ttft').toUpperCase()} SLO) needs ${ours.replicas} replica${ours.replicas === 1 ? '' : 's'}`,
+            `${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound ` +
+              `by the ${(ours.boundBy ?? 'ttft').toUpperCase()} SLO) needs ${ours.replicas} ` +
+              `replica${ours.replicas === 1 ? '' : 's'}`,
           )
         }
         break
       case 'zeroLoad':
         sentences.push(
-          `no load (arrival rate or output tokens round to 0): the controller keeps its minimum of ${ours.replicas ?? 0} replica${ours.replicas === 1 ? '' : 's'}`,
+          `no load (arrival rate or output tokens round to 0): the controller keeps its minimum of ` +
+            `${ours.replicas ?? 0} replica${ours.replicas === 1 ? '' : 's'}`,
         )
         break
       case 'infeasible':
@@ -58,11 +61,13 @@ export function explainDecision(report: VaReport, now: Date): string[] {
       sentences.push('  - the load may have changed since the controller last ran (we use the load now)')
     if (report.metrics?.source === 'status')
       sentences.push(
-        '  - we computed from the load the controller last stored in status (Prometheus was not queried or not reachable)',
+        '  - we computed from the load the controller last stored in status (Prometheus was not queried or ' +
+          'not reachable)',
       )
     if (report.controller.gaugeDesiredReplicas !== null && report.controller.gaugeDesiredReplicas !== controller) {
       sentences.push(
-        `  - its gauge says ${report.controller.gaugeDesiredReplicas}: the status write may have failed (e.g. scale-to-zero with an empty accelerator)`,
+        `  - its gauge says ${report.controller.gaugeDesiredReplicas}: the status write may have failed ` +
+          `(e.g. scale-to-zero with an empty accelerator)`,
       )
     }
     if (!report.accelerator) sentences.push('  - the VA has no accelerator label, so the controller skips it')

@@ -9,7 +9,7 @@ export interface GetTableOptions {
   allNamespaces: boolean
   now: Date
   /** Wraps a cell that is over its SLO (colour on a TTY). */
-  highlight?: (text: string) => string
+  highlight?: ((text: string) => string) | undefined
 }
 
 /** `measured/target`, e.g. 212/500; `-` when nothing was measured. */

@@ -18,8 +18,10 @@ const columns: Column<VaReplay>[] = [
   {header: 'NO-DATA', value: (va) => String(va.summary.noDataSteps), align: 'right'},
   {
     header: 'REPLICA-H(OURS/ACTUAL)',
-    value: (va) =>
-      `${formatNumber(va.summary.ours.replicaHours, 1)}/${va.summary.actual ? formatNumber(va.summary.actual.replicaHours, 1) : '<unknown>'}`,
+    value: (va) => {
+      const actual = va.summary.actual ? formatNumber(va.summary.actual.replicaHours, 1) : '<unknown>'
+      return `${formatNumber(va.summary.ours.replicaHours, 1)}/${actual}`
+    },
   },
   {
     header: 'COST-H(OURS/ACTUAL)',
@@ -29,10 +31,10 @@ const columns: Column<VaReplay>[] = [
   {header: 'OVER-SLO', value: (va) => (va.summary.overSlo ? hours(va.summary.overSlo.eitherSeconds) : '<unknown>')},
   {
     header: 'LARGEST-GAP',
-    value: (va) =>
-      va.summary.largestGapVsActual
-        ? `${va.summary.largestGapVsActual.difference > 0 ? '+' : ''}${va.summary.largestGapVsActual.difference}@${csvTime(va.summary.largestGapVsActual.timeMs)}`
-        : '-',
+    value: (va) => {
+      const gap = va.summary.largestGapVsActual
+      return gap ? `${gap.difference > 0 ? '+' : ''}${gap.difference}@${csvTime(gap.timeMs)}` : '-'
+    },
   },
   {
     header: 'MAX(OURS/ACTUAL)',

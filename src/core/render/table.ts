@@ -12,8 +12,10 @@ export interface Column<Row> {
 export interface TableOptions {
   wide?: boolean
   noHeaders?: boolean
-  /** Applied to a whole rendered cell (after padding would break alignment, so before): e.g. colour an over-SLO value. */
-  decorate?: (header: string, cell: string, rowIndex: number) => string
+  /**
+   * Applied to a whole rendered cell (after padding would break alignment, so before): e.g. colour an over-SLO value.
+   */
+  decorate?: ((header: string, cell: string, rowIndex: number) => string) | undefined
 }
 
 /** kubectl's printer: no borders, upper-case headers, columns separated by three spaces. */
@@ -39,7 +41,7 @@ export function renderTable<Row>(
       })
       .join('   ')
   if (!options.noHeaders) lines.push(format(header, -1))
-  cells.forEach((row, index) => lines.push(format(row, index)))
+  for (const [index, row] of cells.entries()) lines.push(format(row, index))
   return lines.join('\n') + (lines.length > 0 ? '\n' : '')
 }
 

@@ -130,13 +130,16 @@ export async function fetchReplayHistory(
     'variant_name',
     targets.map((t) => t.name),
   )
-  const desiredQuery = `max by (__name__, variant_name, exported_namespace, namespace) ({${labelMatcher('__name__', controllerDesiredMetrics)},${variants}})`
+  const desiredQuery =
+    `max by (__name__, variant_name, exported_namespace, namespace) ` +
+    `({${labelMatcher('__name__', controllerDesiredMetrics)},${variants}})`
   const actualQuery =
     `max by (__name__, deployment, exported_namespace, namespace) (kube_deployment_status_replicas{${labelMatcher(
       'deployment',
       targets.map((t) => t.deploymentName),
     )}})` +
-    ` or max by (__name__, variant_name, exported_namespace, namespace) ({${labelMatcher('__name__', actualReplicaMetrics.slice(1))},${variants}})`
+    ` or max by (__name__, variant_name, exported_namespace, namespace) ` +
+    `({${labelMatcher('__name__', actualReplicaMetrics.slice(1))},${variants}})`
   fetched.queries.push(
     {quantity: 'controllerReplicas', promql: desiredQuery},
     {quantity: 'actualReplicas', promql: actualQuery},

@@ -41,7 +41,10 @@ export interface PrometheusRequest {
 export interface PrometheusOutcome {
   /** The URL queried (credentials never included); undefined when none was found or metrics are off. */
   url: string | undefined
-  /** How the URL was found, for describe: "flag --prom-url", "ConfigMap ns/name PROMETHEUS_BASE_URL via the API server proxy". */
+  /**
+   * How the URL was found, for describe: "flag --prom-url", "ConfigMap ns/name PROMETHEUS_BASE_URL via the API server
+   * proxy".
+   */
   foundBy: string | undefined
   window: string
   at: Date | undefined
@@ -67,7 +70,9 @@ export interface LiveGather {
   saturationPods: PodMetrics[] | undefined
   /** increase(vllm:request_success_total[retention]) per namespace\0model, for scale-to-zero. */
   requestCounts: Map<string, number> | undefined
-  /** With podBreakdown (describe): the metrics as the controller version in the cluster reads them, when that differs. */
+  /**
+   * With podBreakdown (describe): the metrics as the controller version in the cluster reads them, when that differs.
+   */
   compat: {profile: CollectorProfileName; metrics: ModelMetrics[]} | undefined
   /** The replayed history, with replay. */
   replay: Awaited<ReturnType<typeof import('./fetch-history.js').replayFromPrometheus>> | undefined
@@ -141,7 +146,8 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   }
   if (!resolved) {
     outcome.error = new PrometheusError(
-      'no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the controller ConfigMap, and no thanos-querier, prometheus-operated or kube-prometheus-stack Service',
+      'no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the ' +
+        'controller ConfigMap, and no thanos-querier, prometheus-operated or kube-prometheus-stack Service',
       {
         hint: 'pass --prom-url (or --no-metrics to skip live metrics)',
       },
@@ -279,13 +285,17 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
 function throughProxy(error: PrometheusError, inClusterUrl: string): PrometheusError {
   if (/HTTP 404\b/.test(error.message)) {
     return new PrometheusError(`${error.message} (through the API server's service proxy to ${inClusterUrl})`, {
-      hint: 'the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass --prom-url',
+      hint:
+        'the Service or port was not found: check PROMETHEUS_BASE_URL in the controller ConfigMap, or pass ' +
+        '--prom-url',
       cause: error,
     })
   }
   if (/HTTP 403\b/.test(error.message)) {
     return new PrometheusError(`${error.message} (through the API server's service proxy to ${inClusterUrl})`, {
-      hint: 'your user may not "get services/proxy" in that namespace; ask for it, or pass --prom-url (e.g. after kubectl port-forward)',
+      hint:
+        'your user may not "get services/proxy" in that namespace; ask for it, or pass --prom-url (e.g. after ' +
+        'kubectl port-forward)',
       cause: error,
     })
   }

@@ -17,6 +17,7 @@ import {
   runSaturationEngines,
   type SaturationOverrides,
 } from '../decide/saturation/groups/run-groups.js'
+import {field, recordOr} from '../model/kube-object.js'
 import type {SourceSet} from '../model/sources.js'
 import {fetchReplayHistory, type ReplayRange, replayGrid, type ReplaySeriesTarget} from './fetch-history.js'
 import type {ReplayGrid} from '../simulate/replay.js'
@@ -78,7 +79,8 @@ export async function collectRequestCountHistory(
   for (const [retention, scopes] of byRetention) {
     const distinct = uniqueScopes(scopes)
     const inScope = scopeKeySet(distinct)
-    const promql = `sum by (${modelGrouping}) (increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
+    const promql =
+      `sum by (${modelGrouping}) ` + `(increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
     out.queries.push({quantity: 'requestsInRetention', promql})
     for (const scope of distinct)
       out.values.set(requestCountKey(scope.namespace, scope.modelID), new Array(grid.count).fill(null))
@@ -112,11 +114,12 @@ export async function collectRequestCountHistory(
 function withEveryTargetRunning(sources: SourceSet): SourceSet {
   return {
     ...sources,
-    deployments: sources.deployments.map((deployment) =>
-      typeof deployment.spec?.replicas === 'number' && deployment.spec.replicas <= 0
-        ? {...deployment, spec: {...deployment.spec, replicas: 1}}
-        : deployment,
-    ),
+    deployments: sources.deployments.map((deployment) => {
+      const replicas = field(deployment.spec, 'replicas')
+      return typeof replicas === 'number' && replicas <= 0
+        ? {...deployment, spec: {...recordOr(deployment.spec), replicas: 1}}
+        : deployment
+    }),
   }
 }
 

@@ -5,7 +5,7 @@ import {
   type ControllerConfig,
 } from '../model/controller-config.js'
 import {describeProblems} from '../model/field-problems.js'
-import type {KubeObject} from '../model/kube-object.js'
+import {field, type KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics, RejectedModelEntry} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {ModelBasedDecision, ModelBasedInput} from '../decide/queueing/model-based.js'
@@ -31,7 +31,10 @@ export interface PreparedDecision {
   modelID: string
   /** the scale target (Deployment) name */
   deploymentName: string
-  /** The item before deciding: identity, load, SLOs, current replicas; `skipped` with the reason when it cannot be decided. */
+  /**
+   * The item before deciding: identity, load, SLOs, current replicas; `skipped` with the reason when it cannot be
+   * decided.
+   */
   skeleton: SimulationItem
   /** undefined when the VA itself or its config is unusable (the load does not matter) */
   template: DecisionTemplate | undefined
@@ -205,7 +208,8 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
   }
   if (!va.accelerator)
     return skip(
-      `label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which accelerator the variant runs on; add the label`,
+      `label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which ` +
+        `accelerator the variant runs on; add the label`,
     )
   if (!profile) {
     const declared = va.profiles.map((entry) => entry.accelerator).join(', ')
@@ -219,7 +223,8 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     if (dropped) return skip(`ConfigMap ${dropped.configMap}, key ${dropped.key}: ${dropped.message}; ${fix}`)
     return skip(
       config.found.serviceClasses
-        ? `no class in ConfigMap service-classes-config lists model "${va.modelID}"; add one, or pass --slo-ttft and --slo-itl`
+        ? `no class in ConfigMap service-classes-config lists model "${va.modelID}"; add one, or pass ` +
+            `--slo-ttft and --slo-itl`
         : 'ConfigMap service-classes-config not found; include it in the manifests, or pass --slo-ttft and --slo-itl',
     )
   }
@@ -316,7 +321,7 @@ function currentReplicas(
   deployment: KubeObject | undefined,
   whatIf: WhatIf,
 ): SimulationItem['current'] {
-  const specReplicas = deployment?.spec?.replicas
+  const specReplicas = field(deployment?.spec, 'replicas')
   if (typeof specReplicas === 'number') return {replicas: specReplicas, source: 'deployment'}
   // A Deployment without spec.replicas runs 1 (the API server defaults it).
   if (deployment) return {replicas: 1, source: 'deployment'}

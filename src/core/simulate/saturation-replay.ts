@@ -1,6 +1,6 @@
 import type {ModelMetricsPoint} from '../collect/history.js'
 import type {PodSeries} from '../collect/pod-history.js'
-import type {KubeObject} from '../model/kube-object.js'
+import {field, type KubeObject, recordOr} from '../model/kube-object.js'
 import type {PodMetrics} from '../model/metrics.js'
 import {readControllerConfig} from '../model/controller-config.js'
 import {acceleratorLabel} from '../model/variant-autoscaling.js'
@@ -64,7 +64,10 @@ import {mapReadingsToReplicas, type PodReading, type ReadingsModel} from '../mod
  *   the targets, as upstream does on a query error. The GPU limiter is not simulated.
  */
 
-/** v0.5.x: the saturation engine's polling executor runs every 30 s, whatever GLOBAL_OPT_INTERVAL says (wva-controller.md 6.4, 12). */
+/**
+ * v0.5.x: the saturation engine's polling executor runs every 30 s, whatever GLOBAL_OPT_INTERVAL says
+ * (wva-controller.md 6.4, 12).
+ */
 export const saturationV051CadenceSeconds = 30
 /** v0.4.x reconciles every GLOBAL_OPT_INTERVAL, 60 s when unset (wva-controller.md 6.2, 12). */
 export const defaultGlobalOptIntervalSeconds = 60
@@ -127,7 +130,9 @@ export interface SaturationReplayLoad {
   arrivalRateRpm?: number | undefined
 }
 
-/** Our action in the last cycle before a step: the engine's, or `scale-from-zero` (our approximation of that engine). */
+/**
+ * Our action in the last cycle before a step: the engine's, or `scale-from-zero` (our approximation of that engine).
+ */
 export type SimulatedAction = ScalingAction | 'scale-from-zero'
 
 /** What the simulation did up to a step, beyond the replicas. */
@@ -270,7 +275,7 @@ function buildMembers(
     const actual = valueAt(options.series?.get(key)?.actualReplicas, grid.startMs)
     const initialReplicas =
       actual ?? (deployment === undefined ? 0 : readDeploymentReplicas(deployment).currentReplicas)
-    const rawCost = vas.get(key)?.spec?.variantCost
+    const rawCost = field(vas.get(key)?.spec, 'variantCost')
     return {
       result,
       key,
@@ -464,7 +469,8 @@ function replayEngine(
         initialReplicas: member.initialReplicas,
         initialReplicasSource: member.initialReplicasSource,
         note:
-          `simulated controller cycles every ${cadence.seconds}s on our replicas; the KV and queue readings are those of the pods that actually ran, ` +
+          `simulated controller cycles every ${cadence.seconds}s on our replicas; the KV and queue readings ` +
+          `are those of the pods that actually ran, ` +
           (load === undefined ? '' : scaledNote) +
           `mapped onto our replicas (${readingsModel}), not readings of our hypothetical replicas`,
       },
@@ -560,17 +566,18 @@ function withSimulatedState(sources: SourceSet, members: readonly Member[]): Sou
       const replicas = member.replicas
       return {
         ...deployment,
-        spec: {...deployment.spec, replicas},
-        status: {...deployment.status, replicas, readyReplicas: replicas - member.pending.length},
+        spec: {...recordOr(deployment.spec), replicas},
+        status: {...recordOr(deployment.status), replicas, readyReplicas: replicas - member.pending.length},
       }
     }),
     variantAutoscalings: sources.variantAutoscalings.map((va) => {
       const member = byVa.get(va)
       if (member === undefined) return va
-      const status = va.status ?? {}
+      const status = recordOr(va.status)
+      const desiredOptimizedAlloc = {...recordOr(status.desiredOptimizedAlloc), numReplicas: member.desired}
       return {
         ...va,
-        status: {...status, desiredOptimizedAlloc: {...status.desiredOptimizedAlloc, numReplicas: member.desired}},
+        status: {...status, desiredOptimizedAlloc},
       }
     }),
   }

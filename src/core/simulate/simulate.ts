@@ -70,19 +70,24 @@ function saturationWarnings(run: SaturationRun): string[] {
     ...run.warnings,
     ...run.configProblems.map(
       (problem) =>
-        `ConfigMap ${problem.namespace}/${problem.configMap}, key ${problem.key}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`,
+        `ConfigMap ${problem.namespace}/${problem.configMap}, key ` +
+        `${problem.key}${problem.field ? `, ${problem.field}` : ''}: ${problem.message}`,
     ),
     ...run.sharedDeployments.map(
       (shared) =>
-        `Deployment ${shared.namespace}/${shared.deployment} is the target of several VAs (${shared.variantAutoscalings.join(', ')}): the v0.5 controller cannot map its pods and decides none of them; give each VA its own Deployment`,
+        `Deployment ${shared.namespace}/${shared.deployment} is the target of several VAs ` +
+        `(${shared.variantAutoscalings.join(', ')}): the v0.5 controller cannot map its pods and decides ` +
+        `none of them; give each VA its own Deployment`,
     ),
     ...run.podsOfUnknownDeployments.map(
       (assignment) =>
-        `pod ${assignment.pod.namespace}/${assignment.pod.name} reports metrics but feeds no VA (${assignment.unassignedReason ?? 'no Deployment found'})`,
+        `pod ${assignment.pod.namespace}/${assignment.pod.name} reports metrics but feeds no VA ` +
+        `(${assignment.unassignedReason ?? 'no Deployment found'})`,
     ),
     ...run.podsWithoutMetrics.map(
       (pod) =>
-        `pod ${pod.namespace}/${pod.name} of VA ${pod.variantName} reports no KV-cache or queue metrics${pod.phase && pod.phase !== 'Running' ? ` (phase ${pod.phase})` : ''}`,
+        `pod ${pod.namespace}/${pod.name} of VA ${pod.variantName} reports no KV-cache or queue ` +
+        `metrics${pod.phase && pod.phase !== 'Running' ? ` (phase ${pod.phase})` : ''}`,
     ),
   ]
 }

@@ -1,6 +1,6 @@
 import {readControllerConfig} from '../model/controller-config.js'
 import type {ControllerEnv} from '../model/controller.js'
-import type {KubeObject} from '../model/kube-object.js'
+import {type KubeObject, podTemplateContainers} from '../model/kube-object.js'
 import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics, type PodMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import {stripUrlUserinfo} from '../redact.js'
@@ -160,10 +160,8 @@ function decisionEnv(env: ControllerEnv): Array<{name: string; value: string}> {
 }
 
 function trimmedController(deployment: KubeObject, env: ControllerEnv): KubeObject {
-  const containers = deployment.spec?.template?.spec?.containers
-  const manager = Array.isArray(containers)
-    ? (containers.find((container: any) => container?.name === 'manager') ?? containers[0])
-    : undefined
+  const containers = podTemplateContainers(deployment)
+  const manager = containers.find((container) => container?.name === 'manager') ?? containers[0]
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',

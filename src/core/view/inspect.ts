@@ -1,6 +1,6 @@
 import {findServiceClass, readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
 import {describeProblems} from '../model/field-problems.js'
-import type {KubeObject} from '../model/kube-object.js'
+import {field, type KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics} from '../model/metrics.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../model/sources.js'
@@ -118,10 +118,10 @@ function deploymentReplicas(deployment: KubeObject | undefined): VaReport['repli
   if (!deployment) return {desired: null, current: null, ready: null}
   const number = (value: unknown) => (typeof value === 'number' ? value : null)
   return {
-    desired: number(deployment.spec?.replicas) ?? 1,
+    desired: number(field(deployment.spec, 'replicas')) ?? 1,
     // A Deployment's status omits zero counts.
-    current: deployment.status ? (number(deployment.status.replicas) ?? 0) : null,
-    ready: deployment.status ? (number(deployment.status.readyReplicas) ?? 0) : null,
+    current: deployment.status ? (number(field(deployment.status, 'replicas')) ?? 0) : null,
+    ready: deployment.status ? (number(field(deployment.status, 'readyReplicas')) ?? 0) : null,
   }
 }
 

@@ -53,7 +53,9 @@ export interface VaReport {
     reason: string | null
     boundBy: 'ttft' | 'itl' | null
     prediction: SimulationItem['prediction']
-    /** The saturation engines' reasoning (per-pod saturation, spare capacity vs triggers); null for the queueing model. */
+    /**
+     * The saturation engines' reasoning (per-pod saturation, spare capacity vs triggers); null for the queueing model.
+     */
     saturation: SimulationItem['saturation']
   }
   /** Problems with this VA's spec or config (the row still prints). */

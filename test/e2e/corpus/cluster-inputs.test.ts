@@ -33,18 +33,25 @@ function answer(objects: readonly KubeObject[], brk: Breaker, url: string, respo
   const {pathname} = new URL(url, 'https://127.0.0.1')
   if (pathname.startsWith('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/')) {
     const crd = objects.find((object) => object.kind === 'CustomResourceDefinition')
-    return crd ? sendJson(response, 200, crd) : notFound(response)
+    if (crd) sendJson(response, 200, crd)
+    else notFound(response)
+    return
   }
   const match = /^\/apis?\/(?:[^/]+\/)?v1(?:alpha1)?(?:\/namespaces\/([^/]+))?\/([a-z]+)(?:\/([^/]+))?$/.exec(pathname)
   const kind = match ? plurals[match[2]!] : undefined
-  if (!match || !kind) return notFound(response)
+  if (!match || !kind) {
+    notFound(response)
+    return
+  }
   const [, namespace, plural, name] = match
   const selected = objects.filter(
     (object) => object.kind === kind && (namespace === undefined || object.metadata?.namespace === namespace),
   )
   if (name !== undefined) {
     const object = selected.find((candidate) => candidate.metadata?.name === name)
-    return object ? sendJson(response, 200, object) : notFound(response)
+    if (object) sendJson(response, 200, object)
+    else notFound(response)
+    return
   }
   sendJson(response, 200, {
     apiVersion: 'v1',
@@ -189,7 +196,7 @@ corpusSuite('corpus: broken API lists and Prometheus answers', async (t) => {
     plural === 'deployments'
       ? items.map((item) =>
           (item as KubeObject).metadata?.name === 'vllme-deployment'
-            ? {...(item as KubeObject), spec: {...(item as KubeObject).spec, replicas: '2'}}
+            ? {...(item as KubeObject), spec: {...((item as KubeObject).spec as object), replicas: '2'}}
             : item,
         )
       : items
@@ -201,7 +208,10 @@ corpusSuite('corpus: broken API lists and Prometheus answers', async (t) => {
     plural === 'variantautoscalings'
       ? items.map((item) =>
           (item as KubeObject).metadata?.name === 'granite-13b-l40s'
-            ? {...(item as KubeObject), spec: {...(item as KubeObject).spec, modelID: '\u001b]0;pwned\u0007\u001b[2K'}}
+            ? {
+                ...(item as KubeObject),
+                spec: {...((item as KubeObject).spec as object), modelID: '\u001b]0;pwned\u0007\u001b[2K'},
+              }
             : item,
         )
       : items

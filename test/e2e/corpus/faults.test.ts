@@ -99,7 +99,13 @@ type Answer = (response: ServerResponse, request: IncomingMessage) => void
 async function httpServer(t: TestContext, answer: Answer): Promise<string> {
   const server = createHttpServer((request, response) => answer(response, request))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 }
 
@@ -213,7 +219,7 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
   const serve = async (objects: KubeObject[], options = {}) =>
     (await startFakeApiServer(t, objects, {token: apiToken, ...options})).writeKubeconfig({namespace: 'llm'})
   const injectionApi = (modelID: string) =>
-    serve(withObject(fixture(), isVa('vllme-deployment'), (va) => ({...va, spec: {...va.spec, modelID}})))
+    serve(withObject(fixture(), isVa('vllme-deployment'), (va) => ({...va, spec: {...(va.spec as object), modelID}})))
   const injections = [
     ['a quote', 'evil"} or vector(1) or {x="'],
     ['a backslash before the quote', 'evil\\"} or vector(1) or {x=\\"'],
@@ -221,7 +227,7 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
     ['a regex-looking value', 'evil.*"} or vector(1) #'],
   ] as const
   const injectionKubeconfigs = await Promise.all(injections.map(([, modelID]) => injectionApi(modelID)))
-  const broken: Change = (va) => ({...va, spec: {...va.spec, modelProfile: {accelerators: 'L40S'}}})
+  const broken: Change = (va) => ({...va, spec: {...(va.spec as object), modelProfile: {accelerators: 'L40S'}}})
   const brokenKubeconfig = await serve(withObject(fixture(), isVa('granite-13b-l40s'), broken))
   const leakyUrl = `https://admin:${urlPassword}@prom.example.com:9090`
   const leakyKubeconfig = await serve(withObject(fixture(), isMainConfigMap, withPrometheusUrl(leakyUrl)))

@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {type CorpusCase, corpusSuite} from '../../support/corpus.js'
 import {repoRoot} from '../../support/paths.js'
+import {joinRegExp} from '../../support/regexp.js'
 
 /**
  * Bad manifests, flags and files, judged by the shared corpus harness (test/support/corpus.ts): crashes, hangs,
@@ -128,7 +129,7 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
   )
   simulate(
     'manifest: a ConfigMap namespace is a list',
-    quickstart + '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: [a]\ndata: {}\n',
+    `${quickstart}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: [a]\ndata: {}\n`,
     {...keptLlama, stderr: /\(ConfigMap extra\): metadata\.namespace must be a string, got array/},
   )
   simulate(
@@ -136,18 +137,18 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
     'apiVersion: llmd.ai/v1alpha1\nkind: VariantAutoscaling\nmetadata:\n  name: 5\n',
     {code: 3, stderr: /metadata\.name must be a string/},
   )
-  simulate('manifest: a document is a plain string', quickstart + '---\njust a string\n', {
+  simulate('manifest: a document is a plain string', `${quickstart}---\njust a string\n`, {
     ...keptLlama,
     stderr: /a manifest document must be a map with apiVersion and kind, got string; /,
   })
-  simulate('manifest: a document is a list', quickstart + '---\n- a\n- b\n', {...keptLlama, stderr: /got array; /})
-  simulate('manifest: kind is a number', quickstart + '---\napiVersion: v1\nkind: 5\nmetadata: {name: x}\n', {
+  simulate('manifest: a document is a list', `${quickstart}---\n- a\n- b\n`, {...keptLlama, stderr: /got array; /})
+  simulate('manifest: kind is a number', `${quickstart}---\napiVersion: v1\nkind: 5\nmetadata: {name: x}\n`, {
     ...keptLlama,
     stderr: /kind must be a string, got number; /,
   })
   simulate(
     'manifest: apiVersion is a map',
-    quickstart + '---\napiVersion: {group: apps}\nkind: Deployment\nmetadata: {name: x}\n',
+    `${quickstart}---\napiVersion: {group: apps}\nkind: Deployment\nmetadata: {name: x}\n`,
     {...keptLlama, stderr: /apiVersion must be a string, got object; /},
   )
   simulate(
@@ -166,11 +167,11 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
       '-f',
       file(
         'numeric.json',
-        JSON.stringify({
+        `${JSON.stringify({
           apiVersion: 'v1',
           kind: 'List',
           items: [{apiVersion: 'llmd.ai/v1alpha1', kind: 'VariantAutoscaling', metadata: {name: 1e3}}],
-        }) + '\n',
+        })}\n`,
       ),
       '-f',
       file('good.yaml', quickstart),
@@ -268,8 +269,13 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
     args: ['simulate', '-R', '-f', join(dir, 'tree')],
     code: 6,
     stdout: /^deep\s+llama-8b-h100\s/m,
-    stderr:
-      /^error: \S+dangling\.yaml: cannot read: no such file \(a dangling symbolic link\?\); remove the link or restore/m,
+    stderr: joinRegExp(
+      [
+        /^error: \S+dangling\.yaml: cannot read: no such file /,
+        /\(a dangling symbolic link\?\); remove the link or restore/,
+      ],
+      'm',
+    ),
   })
   file('loop/a.yaml', quickstart)
   symlinkSync('b.yaml', join(dir, 'loop', 'b.yaml'))

@@ -172,7 +172,7 @@ corpusSuite('corpus: MetricsSnapshot, idle models and load arithmetic', (t) => {
     },
     {
       name: 'snapshot: a bad ttftMs is dropped alone: both models are still decided (exit 0)',
-      args: simulateFile('bad-ttft.yaml', withGranite(granite('arrivalRate: 300.2, ttftMs: -3, ' + tokens))),
+      args: simulateFile('bad-ttft.yaml', withGranite(granite(`arrivalRate: 300.2, ttftMs: -3, ${tokens}`))),
       code: 0,
       stderr: /^warning: .*MetricsSnapshot models\[1\]\.ttftMs: must not be negative, got -3; ignored$/m,
       stdout: /^granite-13b-l40s\s+ibm\/granite-13b\s+L40S\s+300\.2\s/m,

@@ -75,7 +75,7 @@ test('a bearer token and CA data reach the fake API server over verified TLS; a 
   await assert.rejects(versionThrough(wrongCa), tlsFailure)
 })
 
-test('a token-file, a CA file, insecure-skip-tls-verify and tls-server-name each work against the fake API server', async (t) => {
+test('token-file, CA file, insecure-skip-tls-verify, tls-server-name each work on the fake API server', async (t) => {
   const api = await startFakeApiServer(t, [])
   const dir = tempDir(t)
   writeFileSync(join(dir, 'token'), `${api.token}\n`)
@@ -113,7 +113,7 @@ test('a token-file, a CA file, insecure-skip-tls-verify and tls-server-name each
   )
 })
 
-test('an exec plugin printing an ExecCredential authenticates against the fake API server, with KUBERNETES_EXEC_INFO', async (t) => {
+test('an exec plugin ExecCredential authenticates on the fake API server, with KUBERNETES_EXEC_INFO', async (t) => {
   const api = await startFakeApiServer(t, [])
   const dir = tempDir(t)
   mkdirSync(join(dir, 'bin'))
@@ -121,7 +121,8 @@ test('an exec plugin printing an ExecCredential authenticates against the fake A
   // A relative command resolves against the kubeconfig's directory.
   writeFileSync(
     join(dir, 'bin', 'get-token'),
-    `#!/bin/sh\nprintf '%s' "$KUBERNETES_EXEC_INFO" > '${seen}'\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"'"$1"'"}}'\n`,
+    `#!/bin/sh\nprintf '%s' "$KUBERNETES_EXEC_INFO" > '${seen}'\necho ` +
+      `'{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"'"$1"'"}}'\n`,
   )
   chmodSync(join(dir, 'bin', 'get-token'), 0o755)
   const kubeconfig = kubeconfigWithUser(dir, api, {
@@ -234,7 +235,13 @@ async function startVerifyingServer(
     },
   )
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   return {url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, caCertPem: pki.caCertPem, seen}
 }
 
@@ -275,10 +282,8 @@ test('an exec plugin may return a client certificate and key instead of a token'
   const server = await startVerifyingServer(t, client.caPem)
   const plugin = join(dir, 'cert-plugin.sh')
   const status = {clientCertificateData: client.certPem, clientKeyData: client.keyPem}
-  writeFileSync(
-    plugin,
-    `#!/bin/sh\ncat <<'EOF'\n${JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status})}\nEOF\n`,
-  )
+  const credential = JSON.stringify({apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status})
+  writeFileSync(plugin, `#!/bin/sh\ncat <<'EOF'\n${credential}\nEOF\n`)
   chmodSync(plugin, 0o755)
   assert.equal(
     await versionThrough(
@@ -307,7 +312,13 @@ test('a plain http:// server is reached without TLS, as through kubectl proxy', 
     response.end('{"gitVersion":"v1.32.4"}')
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  )
   const dir = tempDir(t)
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   assert.equal(
@@ -334,7 +345,13 @@ test('proxy-url tunnels to the fake API server through an HTTP CONNECT proxy', a
     socket.on('error', () => upstream.destroy())
   })
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise<void>((resolve) => (proxy.closeAllConnections(), proxy.close(() => resolve()))))
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        proxy.closeAllConnections()
+        proxy.close(() => resolve())
+      }),
+  )
   const dir = tempDir(t)
   const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
   assert.equal(
@@ -366,7 +383,7 @@ async function modulesLoadedBy(
 const clientNode = (modules: string[]) =>
   modules.filter((url) => url.includes('/node_modules/@kubernetes/client-node/'))
 
-test("kubectl va get with token auth loads neither @kubernetes/client-node nor undici (Node's https suffices)", async (t) => {
+test("get with token auth loads neither @kubernetes/client-node nor undici (Node's https suffices)", async (t) => {
   const api = await startFakeApiServer(t, vaFixture())
   const modules = await modulesLoadedBy(t, api, ['get', '-A', '--no-metrics'], api.writeKubeconfig())
   assert.ok(

@@ -44,14 +44,14 @@ test('shape A v0.0.4: VAs, their Deployments, the CRD, controller and its Config
   ])
   assert.equal(sources.controllerEnv.scaleToZero, 'false')
   assert.deepEqual(sources.warnings, [])
-  assert.equal(sources.variantAutoscalings[1]?.status?.currentAlloc?.load?.arrivalRate, '120.00')
+  assert.equal((sources.variantAutoscalings[1]?.status as any)?.currentAlloc?.load?.arrivalRate, '120.00')
   assert.deepEqual(
     api.requests.filter((request) => request.method !== 'GET'),
     [],
   )
 })
 
-test('shape A v0.4.2: the hybrid flag and scale-to-zero come from the controller env through the main ConfigMap', async (t) => {
+test('shape A v0.4.2: hybrid flag and scale-to-zero come from the controller env via the main ConfigMap', async (t) => {
   const {sources} = await read(t, clusterFixture('crd-a-v0.4.2', 'shape-a-v0.4.2', 'controller-v0.4.2'))
   assert.deepEqual(sources.crdShape, {shape: 'A', release: 'v0.4.x', hasReplicaBounds: false})
   assert.equal(sources.controllerEnv.podNamespace, 'workload-variant-autoscaler-system')
@@ -66,10 +66,10 @@ test('shapes B0 and B1 are told apart by the CRD schema', async (t) => {
   assert.deepEqual(b0.sources.crdShape, {shape: 'B0', hasReplicaBounds: false})
   const b1 = await read(t, clusterFixture('crd-b1', 'shape-b1', 'controller-v0.0.4'))
   assert.deepEqual(b1.sources.crdShape, {shape: 'B1', hasReplicaBounds: true})
-  assert.equal(b1.sources.variantAutoscalings[0]?.spec.maxReplicas, 4)
+  assert.equal((b1.sources.variantAutoscalings[0]?.spec as any)?.maxReplicas, 4)
 })
 
-test('shape C: the controller is found outside the default namespace, with its env-named and namespace-local ConfigMaps', async (t) => {
+test('shape C: controller outside the default namespace, with env-named and namespace-local ConfigMaps', async (t) => {
   const {sources} = await read(t, clusterFixture('crd-c', 'shape-c', 'controller-v0.5.1'), {includePods: true})
   assert.deepEqual(sources.crdShape, {shape: 'C', hasReplicaBounds: false})
   assert.equal(sources.controllerNamespace, 'wva-system')
@@ -130,8 +130,10 @@ test('403 on ConfigMaps and on the CRD are warnings, and the shape falls back to
   assert.equal(sources.crd, undefined)
   assert.equal(sources.crdShape, undefined)
   assert.deepEqual(sources.warnings, [
-    'cannot read CustomResourceDefinition variantautoscalings.llmd.ai (403 Forbidden); detecting the VA shape from each object instead',
-    'cannot list configmaps in namespace "workload-variant-autoscaler-system" (403 Forbidden): the controller configuration is unknown; grant "list configmaps" there',
+    'cannot read CustomResourceDefinition variantautoscalings.llmd.ai (403 Forbidden); detecting the VA ' +
+      'shape from each object instead',
+    'cannot list configmaps in namespace "workload-variant-autoscaler-system" (403 Forbidden): the ' +
+      'controller configuration is unknown; grant "list configmaps" there',
   ])
 })
 
@@ -266,16 +268,14 @@ test('a plain-HTTP server such as kubectl proxy is reachable', async (t) => {
   const paths: string[] = []
   const server = createHttpServer((request, response) => {
     paths.push(request.url ?? '')
-    response
-      .writeHead(404, {'Content-Type': 'application/json'})
-      .end(
-        JSON.stringify({
-          kind: 'Status',
-          code: 404,
-          reason: 'NotFound',
-          message: 'the server could not find the requested resource',
-        }),
-      )
+    response.writeHead(404, {'Content-Type': 'application/json'}).end(
+      JSON.stringify({
+        kind: 'Status',
+        code: 404,
+        reason: 'NotFound',
+        message: 'the server could not find the requested resource',
+      }),
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())))

@@ -86,7 +86,7 @@ test('a model without traffic has arrival rate 0 and unknown averages; an unscra
   assert.deepEqual(find(models, 'llm', 'missing-model'), {namespace: 'llm', modelID: 'missing-model'})
 })
 
-test('the wva-v0.0.3 profile reads TPOT only, and NaN for an idle model is unknown until controllerValue makes it 0', async () => {
+test('wva-v0.0.3 reads TPOT only; NaN for an idle model is unknown until controllerValue makes it 0', async () => {
   const {models, queries} = await collectModelMetrics(client(), scopes, {at, profile: 'wva-v0.0.3'})
   assertClose(find(models, 'llm', 'llama-70b').itlMs, expected.llama.tpotOnlyItlMs, 'llama ITL from TPOT pods only')
   assertClose(find(models, 'llm', 'granite-8b').ttftMs, expected.granite.ttftMs, 'granite TTFT')
@@ -96,7 +96,7 @@ test('the wva-v0.0.3 profile reads TPOT only, and NaN for an idle model is unkno
   assert.match(queries.find((q) => q.quantity === 'ttft')!.promql, /\)\/sum by/)
 })
 
-test('the wva-v0.0.1 profile reports queue time as TTFT, input tokens as 0 and arrival in req/min from PromQL', async () => {
+test('wva-v0.0.1 reports queue time as TTFT, input tokens as 0 and arrival in req/min from PromQL', async () => {
   const c = client()
   const {models, queries} = await collectModelMetrics(c, scopes.slice(0, 1), {at, profile: 'wva-v0.0.1'})
   assert.equal(c.requestCount, 4)

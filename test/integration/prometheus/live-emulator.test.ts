@@ -48,7 +48,8 @@ test(measuresTheLoad, {timeout: 120_000}, async (t) => {
   // Wait until both pods have at least 6 scrapes inside an 8 s window (a 5 s rate window then holds ≥ 5 samples).
   for (;;) {
     const answer = await client.query(
-      'min(count_over_time(vllm:request_success_total{finished_reason="stop"}[8s])) and count(count by (pod) (vllm:request_success_total)) == 2',
+      'min(count_over_time(vllm:request_success_total{finished_reason="stop"}[8s])) and count(count by (pod) ' +
+        '(vllm:request_success_total)) == 2',
     )
     if (answer.data.kind === 'vector' && (answer.data.samples[0]?.value ?? 0) >= 6) break
     await sleep(250)

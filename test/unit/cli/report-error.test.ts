@@ -14,7 +14,10 @@ function report(
 ): {code: number; stderr: string} {
   const write = process.stderr.write
   let stderr = ''
-  process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write
+  process.stderr.write = ((chunk: string) => {
+    stderr += chunk
+    return true
+  }) as typeof process.stderr.write
   try {
     return {code: reportError(error, verbose, commandId, secrets), stderr}
   } finally {

@@ -37,7 +37,7 @@ const execInfo = (apiVersion = 'client.authentication.k8s.io/v1') => ({
   value: JSON.stringify({apiVersion, kind: 'ExecCredential', spec: {interactive: false}}),
 })
 
-test('an ExecCredential status gives its token or client certificate and key, and nothing of the output is quoted', () => {
+test('an ExecCredential status gives its token or client certificate and key; no output is quoted', () => {
   assert.deepEqual(
     parseExecCredential('{"status":{"token":"abc-token-1234","expirationTimestamp":"2030-01-01T00:00:00Z"}}'),
     {token: 'abc-token-1234', expirationTimestamp: '2030-01-01T00:00:00Z'},
@@ -66,7 +66,8 @@ test('a plugin runs once per process while its credential has no expiry, and its
   // Writes what it was given to a file, so the test sees what the plugin saw.
   writeFileSync(
     command,
-    `#!/bin/sh\nprintf '%s\\n%s\\n%s' "$1" "$EXTRA" "$KUBERNETES_EXEC_INFO" > '${seen}'\necho '{"status":{"token":"env-token-0001"}}'\n`,
+    `#!/bin/sh\nprintf '%s\\n%s\\n%s' "$1" "$EXTRA" "$KUBERNETES_EXEC_INFO" > '${seen}'\necho ` +
+      `'{"status":{"token":"env-token-0001"}}'\n`,
   )
   chmodSync(command, 0o755)
   const exec: KubeconfigExec = {command, args: ['arg-one'], env: [{name: 'EXTRA', value: 'extra-value'}, execInfo()]}
@@ -106,7 +107,8 @@ test('an expired credential runs the plugin again; a failure is not cached', asy
   const marker = join(dir, 'ran-once')
   writeFileSync(
     flaky,
-    `#!/bin/sh\nif [ ! -e '${marker}' ]; then touch '${marker}'; echo "first run fails" >&2; exit 3; fi\necho '{"status":{"token":"second-run-token"}}'\n`,
+    `#!/bin/sh\nif [ ! -e '${marker}' ]; then touch '${marker}'; echo "first run fails" >&2; exit 3; ` +
+      `fi\necho '{"status":{"token":"second-run-token"}}'\n`,
   )
   chmodSync(flaky, 0o755)
   const flakyExec: KubeconfigExec = {command: flaky, env: [execInfo()]}

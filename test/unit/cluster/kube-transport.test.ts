@@ -50,7 +50,8 @@ function tokenPlugin(dir: string, token: string): string {
   const command = join(dir, `plugin-${token}.sh`)
   writeFileSync(
     command,
-    `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`,
+    `#!/bin/sh\necho ` +
+      `'{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${token}"}}'\n`,
   )
   chmodSync(command, 0o755)
   return command
@@ -78,7 +79,7 @@ test('a static token wins over an exec token, which wins over basic auth, as wit
   assert.deepEqual(await credentials(cluster, undefined, run()), {headers: {}, tls: {}})
 })
 
-test('CA, client certificate and key come from files before data; skip-verify and tls-server-name set the TLS options', async (t) => {
+test('CA, client cert and key: files before data; skip-verify and tls-server-name set the TLS options', async (t) => {
   const dir = tempDir(t)
   writeFileSync(join(dir, 'ca.crt'), 'CA FROM FILE')
   writeFileSync(join(dir, 'client.crt'), 'CERT FROM FILE')
@@ -141,7 +142,7 @@ test('a plain http:// server gets no TLS options and no dispatcher, but keeps it
   assert.equal(await kubeDispatcher(cluster, tls), undefined)
 })
 
-test('the dispatcher is an Agent with the TLS options, a ProxyAgent for proxy-url, none without TLS settings', async (t) => {
+test('dispatcher: an Agent with the TLS options, a ProxyAgent for proxy-url, none without TLS settings', async (t) => {
   assert.equal(await kubeDispatcher({server: 'https://c:6443'}, {}), undefined)
   const agent = await kubeDispatcher({server: 'https://c:6443'}, {ca: Buffer.from('CA'), rejectUnauthorized: false})
   assert.ok(agent instanceof Agent)
@@ -151,7 +152,7 @@ test('the dispatcher is an Agent with the TLS options, a ProxyAgent for proxy-ur
   t.after(() => proxied.close())
 })
 
-test('kubeTransport returns a new dispatcher each time, because the Prometheus client closes the one it gets', async (t) => {
+test('kubeTransport returns a new dispatcher each time: the Prometheus client closes the one it gets', async (t) => {
   const target = connection({'certificate-authority-data': b64(testPki().caCertPem)}, {token: 'some-token-0001'})
   const first = await kubeTransport(target)
   const second = await kubeTransport(target)

@@ -166,7 +166,7 @@ test('--context, --cluster, --user and -n override the kubeconfig', async (t) =>
   assert.equal(await clientNodeKubeConfig(connection), kubeConfig, 'and is built once per connection')
 })
 
-test('relative certificate and token-file paths resolve against the kubeconfig directory; the token is trimmed', async (t) => {
+test('relative certificate and token-file paths resolve against the kubeconfig directory; token trimmed', async (t) => {
   const dir = tempDir(t)
   mkdirSync(join(dir, 'sub'))
   writeFileSync(join(dir, 'sub', 'token'), 'token-from-file-123456\n')
@@ -211,7 +211,7 @@ test('exec plugins get KUBERNETES_EXEC_INFO and a relative command resolved agai
       'current-context': 'x',
     }),
   )
-  const exec = (await loadKubeconfig({kubeconfig: file, env: {}})).user?.exec!
+  const exec = (await loadKubeconfig({kubeconfig: file, env: {}})).user!.exec!
   assert.equal(exec.command, join(dir, 'bin', 'get-token'))
   const info = JSON.parse(exec.env.find((item: {name: string}) => item.name === 'KUBERNETES_EXEC_INFO')!.value)
   assert.deepEqual(info, {
@@ -221,12 +221,14 @@ test('exec plugins get KUBERNETES_EXEC_INFO and a relative command resolved agai
   })
 })
 
-test('an exec plugin token authenticates requests and a failing plugin is a ClusterError with its install hint', async (t) => {
+test('an exec plugin token authenticates; a failing plugin is a ClusterError with its install hint', async (t) => {
   const dir = tempDir(t)
   const plugin = join(dir, 'plugin.sh')
   writeFileSync(
     plugin,
-    '#!/bin/sh\necho "{\\"apiVersion\\":\\"client.authentication.k8s.io/v1\\",\\"kind\\":\\"ExecCredential\\",\\"status\\":{\\"token\\":\\"exec-token-abcdef123\\"}}"\n',
+    '#!/bin/sh\necho ' +
+      '"{\\"apiVersion\\":\\"client.authentication.k8s.io/v1\\",\\"kind\\":\\"ExecCredential\\",' +
+      '\\"status\\":{\\"token\\":\\"exec-token-abcdef123\\"}}"\n',
   )
   chmodSync(plugin, 0o755)
   const failing = join(dir, 'failing.sh')

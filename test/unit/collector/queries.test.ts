@@ -5,6 +5,7 @@ import {chunkRange, maxPointsPerSeries} from '../../../src/core/collect/history.
 import {collectorProfiles, profileForControllerVersion} from '../../../src/core/plan/profiles.js'
 import {scopeSelector} from '../../../src/core/plan/scope.js'
 import {toModelMetricsUnit} from '../../../src/core/collect/units.js'
+import {joinRegExp} from '../../support/regexp.js'
 
 const single = scopeSelector([{namespace: 'llm', modelID: 'granite-8b'}])
 
@@ -29,7 +30,8 @@ test('for one scope the WVA profiles send the controller text plus a by clause',
   )
   assert.equal(
     controllerText(promql('wva-v0.0.3', 'ttft')),
-    `sum(rate(vllm:time_to_first_token_seconds_sum{${sel}}[1m]))/sum(rate(vllm:time_to_first_token_seconds_count{${sel}}[1m]))`,
+    `sum(rate(vllm:time_to_first_token_seconds_sum{${sel}}[1m]))` +
+      `/sum(rate(vllm:time_to_first_token_seconds_count{${sel}}[1m]))`,
   )
   assert.equal(
     controllerText(promql('wva-v0.0.1', 'arrivalRate')),
@@ -37,7 +39,8 @@ test('for one scope the WVA profiles send the controller text plus a by clause',
   )
   assert.equal(
     controllerText(promql('wva-v0.0.1', 'ttft')),
-    `sum(rate(vllm:request_queue_time_seconds_sum{${sel}}[1m]))/sum(rate(vllm:request_queue_time_seconds_count{${sel}}[1m]))`,
+    `sum(rate(vllm:request_queue_time_seconds_sum{${sel}}[1m]))` +
+      `/sum(rate(vllm:request_queue_time_seconds_count{${sel}}[1m]))`,
   )
   assert.deepEqual(collectorProfiles['wva-4cf6eb6'].quantities, collectorProfiles['wva-v0.0.1'].quantities)
   assert.deepEqual(
@@ -46,7 +49,8 @@ test('for one scope the WVA profiles send the controller text plus a by clause',
   )
   assert.equal(
     promql('wva-v0.5', 'avgOutputTokens', single, '5m'),
-    `max by (model_name, namespace) (rate(vllm:request_generation_tokens_sum{${sel}}[5m]) / rate(vllm:request_generation_tokens_count{${sel}}[5m]))`,
+    `max by (model_name, namespace) (rate(vllm:request_generation_tokens_sum{${sel}}[5m]) / ` +
+      `rate(vllm:request_generation_tokens_count{${sel}}[5m]))`,
   )
 })
 
@@ -54,11 +58,17 @@ test('the kubectl-va ITL prefers inter_token_latency per pod and guards the deno
   const itl = promql('kubectl-va', 'itl')
   assert.match(
     itl,
-    /^sum by \(model_name, namespace\) \(sum by \(model_name, namespace, pod, instance\) \(rate\(vllm:inter_token_latency_seconds_sum\{/,
+    joinRegExp([
+      /^sum by \(model_name, namespace\) /,
+      /\(sum by \(model_name, namespace, pod, instance\) \(rate\(vllm:inter_token_latency_seconds_sum\{/,
+    ]),
   )
   assert.match(
     itl,
-    / or sum by \(model_name, namespace, pod, instance\) \(rate\(vllm:time_per_output_token_seconds_count\{[^}]*\}\[1m\]\)\)\) > 0\)$/,
+    joinRegExp([
+      / or sum by \(model_name, namespace, pod, instance\) /,
+      /\(rate\(vllm:time_per_output_token_seconds_count\{[^}]*\}\[1m\]\)\)\) > 0\)$/,
+    ]),
   )
   assert.match(
     promql('kubectl-va', 'ttft'),

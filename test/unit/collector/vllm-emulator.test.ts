@@ -6,6 +6,7 @@ import {test} from 'node:test'
 import {parseExpositionFamilies} from '../../support/openmetrics-parse.js'
 import {fixturePath} from '../../support/paths.js'
 import {renderVllmMetrics} from '../../support/vllm-emulator.js'
+import {joinRegExp} from '../../support/regexp.js'
 
 // Vendored from ../shared/fixtures/vllm-metrics (test/unit/golden-vendored.test.ts keeps the copy identical).
 const fixtures = fixturePath('vllm-metrics')
@@ -39,7 +40,7 @@ test('the 0.10 emulator uses the names, types and label names of the real vLLM 0
   }
 })
 
-test('the 0.12 emulator replaces TPOT by inter_token_latency with the same shape and drops gpu_cache_usage_perc', () => {
+test('0.12 emulator replaces TPOT by inter_token_latency with the same shape, drops gpu_cache_usage_perc', () => {
   const real = families(readFileSync(join(fixtures, 'vllm-0.10-v1-ngc25.09-sample.prom'), 'utf8'))
   const emulated = vllmOnly(families(renderVllmMetrics({...options, version: '0.12'}, 0, 60_000)))
   assert.equal(emulated.has('vllm:time_per_output_token_seconds'), false)
@@ -70,7 +71,13 @@ test('emulated counters advance at the configured rate and histograms keep their
   const text = renderVllmMetrics({...options, version: '0.12', promptTokens: 100, ttftS: 0.25}, 1_000, 11_000)
   assert.match(
     text,
-    /^vllm:request_success_total\{engine="0",finished_reason="stop",model_name="Qwen\/Qwen3-4B-Instruct-2507-FP8"\} 30\.0$/m,
+    joinRegExp(
+      [
+        /^vllm:request_success_total\{engine="0",finished_reason="stop",/,
+        /model_name="Qwen\/Qwen3-4B-Instruct-2507-FP8"\} 30\.0$/,
+      ],
+      'm',
+    ),
   )
   assert.match(text, /^vllm:request_prompt_tokens_sum\{[^}]*\} 3000\.0$/m)
   assert.match(text, /^vllm:time_to_first_token_seconds_sum\{[^}]*\} 7\.5$/m)

@@ -81,7 +81,8 @@ describe('a known zero arrival rate', () => {
     assert.equal(
       item.reason,
       'no load for model "ibm/granite-13b" in namespace llm (missing arrival rate, average ' +
-        'input tokens, average output tokens): no MetricsSnapshot entry lists it; add one (docs/metrics-snapshot.md), ' +
+        'input tokens, average output tokens): no MetricsSnapshot entry lists it; add one ' +
+        '(docs/metrics-snapshot.md), ' +
         'or pass --arrival-rate, --input-tokens and --output-tokens',
     )
   })

@@ -27,7 +27,7 @@ function upstreamBinarySearch(
     if (withinTolerance(y.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: x, ind: 0, converged: true}
     ends.push(y.value)
   }
-  const [yMin, yMax] = ends
+  const [yMin = Number.NaN, yMax = Number.NaN] = ends // both pushed: the loop returns otherwise
   const increasing = yMin < yMax
   if ((increasing && yTarget < yMin) || (!increasing && yTarget > yMin)) {
     return {ok: true, xStar: xMin, ind: -1, converged: true}
@@ -81,8 +81,14 @@ describe('binarySearch stops at its fixed point', () => {
       const yTarget = f32(slope * (xMin + (xMax - xMin) * next()) + offset)
       let upstreamCalls = 0
       let calls = 0
-      const expected = upstreamBinarySearch(xMin, xMax, yTarget, (x) => (upstreamCalls++, curve(x)))
-      const actual = binarySearch(xMin, xMax, yTarget, (x) => (calls++, curve(x)))
+      const expected = upstreamBinarySearch(xMin, xMax, yTarget, (x) => {
+        upstreamCalls++
+        return curve(x)
+      })
+      const actual = binarySearch(xMin, xMax, yTarget, (x) => {
+        calls++
+        return curve(x)
+      })
       assert.deepEqual(actual, expected, `curve #${index}`)
       assert.ok(calls <= upstreamCalls)
       saved += upstreamCalls - calls

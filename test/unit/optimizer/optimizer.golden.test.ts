@@ -101,7 +101,7 @@ function coreSystem(input: CoreInput): SystemSpec {
 
 function runCoreCase(input: CoreInput): Record<string, unknown> {
   const system = buildSystem(coreSystem(input))
-  const server = system.servers[0]
+  const server = system.servers[0]!
   const acc = input.currentAccelerator || 'acc'
   const created = createServerAllocation(system, server, acc)
   const candidates = computeCandidates(system, server)

@@ -90,7 +90,7 @@ function runUnitCase(input: UnitCase['input']): Record<string, unknown> {
     case 'withinTolerance':
       return {result: withinTolerance(n('x'), n('value'), n('tolerance'))}
     case 'binarySearch': {
-      const found = binarySearch(n('xMin'), n('xMax'), n('yTarget'), SEARCH_FUNCTIONS[input.func as string])
+      const found = binarySearch(n('xMin'), n('xMax'), n('yTarget'), SEARCH_FUNCTIONS[input.func as string]!)
       return found.ok
         ? {ok: true, xStar: found.xStar, ind: found.ind}
         : {ok: false, xStar: found.xStar, ind: found.ind, error: found.error}

@@ -45,7 +45,7 @@ interface Chain {
 
 /** A replica as the analyzer builds it: float32 profile, K = N + Q, lambda anywhere in (0, 1.05 mu(N)). */
 function realisticChain(next: () => number): Chain {
-  const maxBatchSize = next() < 0.3 ? [64, 256, 512][Math.floor(next() * 3)] : 1 + Math.floor(next() * 600)
+  const maxBatchSize = next() < 0.3 ? [64, 256, 512][Math.floor(next() * 3)]! : 1 + Math.floor(next() * 600)
   const maxQueueSize = next() < 0.7 ? 10 * maxBatchSize : Math.floor(next() * 20 * maxBatchSize)
   const parms = {
     alpha: f32(1 + next() * 30),
@@ -55,7 +55,7 @@ function realisticChain(next: () => number): Chain {
   }
   const request = {avgInputTokens: Math.floor(next() * 4096), avgOutputTokens: 1 + Math.floor(next() * 2048)}
   const servRatePerMs = serviceRatesPerMs(parms, request, maxBatchSize)
-  const top = servRatePerMs[maxBatchSize - 1]
+  const top = servRatePerMs[maxBatchSize - 1]!
   // log-uniform over six decades below mu(N), or close to it, where the chains are long
   const lambda = next() < 0.5 ? top * 10 ** (-6 * next()) : top * (0.5 + 0.55 * next())
   return {lambdaPerMs: f32(lambda), servRatePerMs, occupancyLimit: maxBatchSize + maxQueueSize}
@@ -68,9 +68,9 @@ function adversarialChain(next: () => number): Chain {
   const maxBatch = 1 + Math.floor(next() * 40)
   const rates = new Float64Array(maxBatch)
   for (let i = 0; i < maxBatch; i++) {
-    rates[i] = next() < 0.1 ? EDGE_NUMBERS[Math.floor(next() * EDGE_NUMBERS.length)] : 10 ** (12 * next() - 6)
+    rates[i] = next() < 0.1 ? EDGE_NUMBERS[Math.floor(next() * EDGE_NUMBERS.length)]! : 10 ** (12 * next() - 6)
   }
-  const lambdaPerMs = next() < 0.2 ? EDGE_NUMBERS[Math.floor(next() * EDGE_NUMBERS.length)] : 10 ** (16 * next() - 8)
+  const lambdaPerMs = next() < 0.2 ? EDGE_NUMBERS[Math.floor(next() * EDGE_NUMBERS.length)]! : 10 ** (16 * next() - 8)
   const occupancyLimit = next() < 0.1 ? Math.floor(next() * maxBatch) : maxBatch + Math.floor(next() * 400)
   return {lambdaPerMs, servRatePerMs: rates, occupancyLimit}
 }
@@ -118,10 +118,10 @@ describe('the fast queue model and its times-only solve equal the reference bit 
     const chains = Array.from({length: 60}, () => realisticChain(next))
     const fresh = chains.map(referenceOf)
     // longest first, then the others twice in a shuffled order
-    const order = [...chains.keys()].sort((a, b) => chains[b].occupancyLimit - chains[a].occupancyLimit)
+    const order = [...chains.keys()].sort((a, b) => chains[b]!.occupancyLimit - chains[a]!.occupancyLimit)
     for (const index of [...order, ...order.reverse(), ...order.filter((i) => i % 3 === 0)]) {
-      const chain = chains[index]
-      assertSameSolve(fastOf(chain), fresh[index], `#${index}`)
+      const chain = chains[index]!
+      assertSameSolve(fastOf(chain), fresh[index]!, `#${index}`)
     }
   })
 
@@ -137,7 +137,7 @@ describe('the fast queue model and its times-only solve equal the reference bit 
       for (const [lambdaPerMs, mu] of [
         [1, 2],
         [3, 6],
-      ]) {
+      ] as const) {
         const chain = {lambdaPerMs, servRatePerMs: new Float64Array([mu]), occupancyLimit: limit}
         solveBoth(chain, `tie ${lambdaPerMs}/${mu}`)
       }
@@ -147,7 +147,7 @@ describe('the fast queue model and its times-only solve equal the reference bit 
   test('a tail that underflows to 0 is skipped, one that stays subnormal is followed, both as the reference', () => {
     const parms = {alpha: f32(7.47), beta: f32(0.044), gamma: f32(15.4), delta: f32(0.0003)}
     const rates = serviceRatesPerMs(parms, {avgInputTokens: 512, avgOutputTokens: 256}, 512)
-    const top = rates[511]
+    const top = rates[511]!
     const work = (chain: Chain): {states: number; subnormalStates: number} => {
       solveBoth(chain, `lambda ${chain.lambdaPerMs}`)
       const before = {...queueModelWork}

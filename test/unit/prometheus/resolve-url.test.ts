@@ -37,10 +37,13 @@ test('the flag wins over the env, the env over the ConfigMap', () => {
 
 test('an in-cluster ConfigMap URL goes through the API server service proxy unless we run in the cluster', () => {
   assert.deepEqual(resolvePrometheusUrl({controllerConfigMap: configMap, apiServerUrl: `${api}/`}), {
-    url: `${api}/api/v1/namespaces/workload-variant-autoscaler-monitoring/services/https:kube-prometheus-stack-prometheus:9090/proxy/`,
+    url:
+      `${api}/api/v1/namespaces/workload-variant-autoscaler-monitoring` +
+      '/services/https:kube-prometheus-stack-prometheus:9090/proxy/',
     source: 'configmap',
     description:
-      'ConfigMap workload-variant-autoscaler-system/workload-variant-autoscaler-variantautoscaling-config PROMETHEUS_BASE_URL, through the API server service proxy',
+      'ConfigMap workload-variant-autoscaler-system/workload-variant-autoscaler-variantautoscaling-config ' +
+      'PROMETHEUS_BASE_URL, through the API server service proxy',
     viaApiServer: true,
     inClusterUrl: configMap.data.PROMETHEUS_BASE_URL,
   })
@@ -55,7 +58,7 @@ test('an in-cluster ConfigMap URL goes through the API server service proxy unle
   )
 })
 
-test('well-known Services: OpenShift thanos-querier first, then prometheus-operated, then kube-prometheus-stack', () => {
+test('well-known Services: thanos-querier (OpenShift), then prometheus-operated, then kube-prometheus-stack', () => {
   const services = [
     {
       namespace: 'monitoring',

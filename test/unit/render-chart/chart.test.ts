@@ -89,8 +89,10 @@ describe('replay summary table and CSV', () => {
     assert.equal(
       table,
       [
-        'NAME            STEPS   NO-DATA   REPLICA-H(OURS/ACTUAL)   COST-H(OURS/ACTUAL)   CHANGES(OURS/CTRL/ACTUAL)   OVER-SLO    LARGEST-GAP',
-        'llama-8b-h100      40         6   1/1                      100/100               3/-/0                       <unknown>   +2@2023-11-14T22:13:20Z',
+        'NAME            STEPS   NO-DATA   REPLICA-H(OURS/ACTUAL)   COST-H(OURS/ACTUAL)   ' +
+          'CHANGES(OURS/CTRL/ACTUAL)   OVER-SLO    LARGEST-GAP',
+        'llama-8b-h100      40         6   1/1                      100/100               3/-/0              ' +
+          '         <unknown>   +2@2023-11-14T22:13:20Z',
         '',
       ].join('\n'),
     )
@@ -103,7 +105,8 @@ describe('replay summary table and CSV', () => {
     assert.equal(lines.length, 41)
     assert.equal(
       lines[0],
-      'time,namespace,name,arrival_rate_rpm,avg_input_tokens,avg_output_tokens,measured_ttft_ms,measured_itl_ms,outcome,desired_replicas,controller_replicas,actual_replicas,cost,predicted_ttft_ms,predicted_itl_ms',
+      'time,namespace,name,arrival_rate_rpm,avg_input_tokens,avg_output_tokens,measured_ttft_ms,measured_itl_ms,' +
+        'outcome,desired_replicas,controller_replicas,actual_replicas,cost,predicted_ttft_ms,predicted_itl_ms',
     )
     assert.equal(lines[18], '2023-11-14T22:30:20Z,llm,llama-8b-h100,,,,,,noData,,,2,,,')
     assert.deepEqual(replayNotes({items: [sampleReplay()]}), [])

@@ -8,7 +8,7 @@ import {readGolden} from '../optimizer/golden-compare.js'
 const golden = readGolden<{cases: Array<{id: string; input: ModelBasedInput}>}>('optimizer-cases.json')
 
 describe('the memoised decider returns exactly what decideModelBased returns', () => {
-  test('every golden case, first from a cold cache then from a warm one, equals the un-memoised decision deeply', () => {
+  test('every golden case, from a cold cache then a warm one, deeply equals the un-memoised decision', () => {
     const decider = createMemoisedDecider()
     for (const round of ['cold', 'warm']) {
       for (const c of golden.cases) {

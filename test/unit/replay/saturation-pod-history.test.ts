@@ -35,13 +35,16 @@ test('two batched queries, the same PromQL as the instant collector, with the gp
     {
       quantity: 'kvCacheUsage',
       promql:
-        'max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:kv_cache_usage_perc{model_name="ibm/granite-8b",namespace="llm"}[1m]))' +
-        ' or max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:gpu_cache_usage_perc{model_name="ibm/granite-8b",namespace="llm"}[1m]))',
+        'max by (pod, pod_name, model_name, namespace) ' +
+        '(max_over_time(vllm:kv_cache_usage_perc{model_name="ibm/granite-8b",namespace="llm"}[1m]))' +
+        ' or max by (pod, pod_name, model_name, namespace) ' +
+        '(max_over_time(vllm:gpu_cache_usage_perc{model_name="ibm/granite-8b",namespace="llm"}[1m]))',
     },
     {
       quantity: 'queueLength',
       promql:
-        'max by (pod, pod_name, model_name, namespace) (max_over_time(vllm:num_requests_waiting{model_name="ibm/granite-8b",namespace="llm"}[1m]))',
+        'max by (pod, pod_name, model_name, namespace) ' +
+        '(max_over_time(vllm:num_requests_waiting{model_name="ibm/granite-8b",namespace="llm"}[1m]))',
     },
   ])
 })

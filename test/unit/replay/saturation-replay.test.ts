@@ -18,6 +18,7 @@ import {
   shapeCVa,
   sourcesOf,
 } from '../saturation-inputs/builders.js'
+import {joinRegExp} from '../../support/regexp.js'
 
 const startMs = 1_700_000_000_000
 const granite = 'ibm/granite-8b'
@@ -25,7 +26,7 @@ const grid = (count: number, stepSeconds = 30): ReplayGrid => ({startMs, stepSec
 const timeAt = (index: number, stepSeconds = 30) => startMs + index * stepSeconds * 1000
 
 /** One VA `granite` (v0.5.1, thresholds 0.80/5/0.10/3) on Deployment granite-decode at `replicas`. */
-function graniteSources(options: {replicas?: number; scaleToZero?: string} = {}) {
+function graniteSources(options: {replicas?: number | undefined; scaleToZero?: string | undefined} = {}) {
   const replicas = options.replicas ?? 2
   return sourcesOf([
     ...controllerV051({scaleToZero: options.scaleToZero}),
@@ -204,7 +205,8 @@ test('the controller cadence: 30s for v0.5.x, GLOBAL_OPT_INTERVAL for v0.4.x (60
   assert.deepEqual(resolveSaturationCadence(v042, 'capacity-v0.4.2'), {
     seconds: 60,
     source:
-      'GLOBAL_OPT_INTERVAL in ConfigMap workload-variant-autoscaler-system/workload-variant-autoscaler-variantautoscaling-config (60s)',
+      'GLOBAL_OPT_INTERVAL in ConfigMap ' +
+      'workload-variant-autoscaler-system/workload-variant-autoscaler-variantautoscaling-config (60s)',
   })
   const withInterval = (value: string) => ({
     ...v042,
@@ -301,7 +303,10 @@ test('a VA the controller never decides is skipped for the whole range, its seri
   const va = only(replaySaturation(sources, {pods: [pod('a', [saturated])]}, grid(1)))
   assert.match(
     va.skipReason!,
-    /^label inference.optimization\/acceleratorName is missing, so the controller computes targets for this VA but never writes them$/,
+    joinRegExp([
+      /^label inference.optimization\/acceleratorName is missing, /,
+      /so the controller computes targets for this VA but never writes them$/,
+    ]),
   )
   assert.equal(va.steps[0]!.outcome, 'skipped')
   assert.equal(va.steps[0]!.desiredReplicas, null)

@@ -183,7 +183,12 @@ export function fixtureSources(...names: string[]): SourceSet {
 
 /** A v0.5.1 controller in wva-system with the default saturation ConfigMap (0.80/5/0.10/3). */
 export function controllerV051(
-  options: {scaleToZero?: string; enableLimiter?: boolean; env?: Array<Record<string, unknown>>; image?: string} = {},
+  options: {
+    scaleToZero?: string | undefined
+    enableLimiter?: boolean
+    env?: Array<Record<string, unknown>>
+    image?: string
+  } = {},
 ): KubeObject[] {
   return [
     {
@@ -214,7 +219,9 @@ export function controllerV051(
       },
     },
     configMap('wva-saturation-scaling-config', 'wva-system', {
-      default: `kvCacheThreshold: 0.80\nqueueLengthThreshold: 5\nkvSpareTrigger: 0.1\nqueueSpareTrigger: 3\nenableLimiter: ${options.enableLimiter ?? false}\n`,
+      default:
+        `kvCacheThreshold: 0.80\nqueueLengthThreshold: 5\nkvSpareTrigger: 0.1\nqueueSpareTrigger: ` +
+        `3\nenableLimiter: ${options.enableLimiter ?? false}\n`,
     }),
   ]
 }

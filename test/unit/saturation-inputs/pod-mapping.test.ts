@@ -102,7 +102,7 @@ test('v0.4 selects pods with the Deployment selector, including matchExpressions
   )
 })
 
-test('label selectors follow Kubernetes: NotIn accepts a missing key, Exists needs it, bad operators match nothing', () => {
+test('label selectors as Kubernetes: NotIn accepts a missing key, Exists needs it, bad operators match none', () => {
   const notIn = {matchExpressions: [{key: 'tier', operator: 'NotIn', values: ['cpu']}]}
   assert.equal(matchLabelSelector(notIn, {}).kind, 'matches')
   assert.equal(matchLabelSelector(notIn, {tier: 'cpu'}).kind, 'no-match')

@@ -43,7 +43,8 @@ test('shape C fixture: one of two pods reporting freezes the model in transition
   assert.deepEqual(va.pods, [{pod: abcde, kvCacheUsage: 0.5, queueLength: 1, isSaturated: false, missing: []}])
   assert.equal(va.model?.avgSpareQueueLength, 2)
   assert.deepEqual(va.sentences, [
-    'blocked: model Qwen/Qwen3-0.6B is in transition (qwen3-va: metrics(1)!=current(2)), so every variant holds its desired or current replicas this cycle',
+    'blocked: model Qwen/Qwen3-0.6B is in transition (qwen3-va: metrics(1)!=current(2)), so every variant ' +
+      'holds its desired or current replicas this cycle',
     'scale-to-zero is enabled but 120 requests arrived in the last 15m',
   ])
   assert.deepEqual(run.podsWithoutMetrics, [
@@ -68,7 +69,8 @@ test('shape C fixture: both pods saturated, but the only variant has a pending r
   assert.equal(va.guards?.isSkippedForPending, true)
   assert.equal(va.model?.scaleUpReason, 'both KV spare (0.000 < 0.150) and queue spare (0.0 < 2.0)')
   assert.deepEqual(va.sentences, [
-    'scale-up needed: average spare KV 0.00 < trigger 0.15 and average spare queue 0.0 < trigger 2.0, 2/2 replicas saturated; but every variant has pending replicas',
+    'scale-up needed: average spare KV 0.00 < trigger 0.15 and average spare queue 0.0 < trigger 2.0, 2/2 ' +
+      'replicas saturated; but every variant has pending replicas',
     'blocked: 1 replica pending',
     'scale-to-zero is enabled but 120 requests arrived in the last 15m',
   ])
@@ -102,7 +104,8 @@ test('shape C fixture: without a reading the request count is unknown and the ta
   assert.equal(variant(run, 'qwen3-va').targetReplicas, 1)
   assert.equal(
     variant(run, 'qwen3-va').sentences.at(-1),
-    'scale-to-zero is enabled but the request count over the last 15m is unknown (request count not queried); targets kept',
+    'scale-to-zero is enabled but the request count over the last 15m is unknown (request count not ' +
+      'queried); targets kept',
   )
 })
 
@@ -364,16 +367,19 @@ test('hand-built: every skip reason is reported with a sentence, and the others 
   )
   assert.equal(
     variant(run, 'granite-idle').sentences[0],
-    'not analysed: Deployment granite-idle-decode is at 0 replicas; the v0.5 scale-from-zero engine scales it to 1 once the EPP queues requests for ibm/granite-8b',
+    'not analysed: Deployment granite-idle-decode is at 0 replicas; the v0.5 scale-from-zero engine scales ' +
+      'it to 1 once the EPP queues requests for ibm/granite-8b',
   )
   assert.equal(
     variant(run, 'shared-a').sentences[0],
-    'skipped: VAs shared-a and shared-b all target Deployment shared, so the v0.5 controller cannot map its pods (upstream issue #948); its desired replicas stay unset',
+    'skipped: VAs shared-a and shared-b all target Deployment shared, so the v0.5 controller cannot map its ' +
+      'pods (upstream issue #948); its desired replicas stay unset',
   )
   assert.equal(variant(run, 'ghost').sentences[0], 'skipped: Deployment ghost-decode not found in llm')
   assert.equal(
     variant(run, 'quiet').sentences[0],
-    'no decision: no pod of org/quiet in quiet-ns reported KV-cache or queue metrics, so the controller skips the model; its desired replicas stay unset',
+    'no decision: no pod of org/quiet in quiet-ns reported KV-cache or queue metrics, so the controller ' +
+      'skips the model; its desired replicas stay unset',
   )
   assert.deepEqual(variant(run, 'quiet').pods, [
     {
@@ -407,7 +413,8 @@ test('hand-built: no saturation ConfigMap skips the model, unless all four thres
   assert.equal(variant(skipped, 'g').skip?.kind, 'no-config')
   assert.equal(
     variant(skipped, 'g').sentences[0],
-    'skipped: no saturation config (ConfigMap wva-saturation-scaling-config not found in wva-system or llm); the controller skips model ibm/granite-8b',
+    'skipped: no saturation config (ConfigMap wva-saturation-scaling-config not found in wva-system or llm); ' +
+      'the controller skips model ibm/granite-8b',
   )
   const overridden = runSaturationEngines({
     sources: sourcesOf(objects),
@@ -469,7 +476,8 @@ test('v0.4.2: VAs are grouped by model alone and only the first VA namespace is 
   assert.match(variant(run, 'nocost').sentences[0]!, /spec\.variantCost is empty/)
   assert.equal(
     run.variants[1]!.sentences[0],
-    "no decision: v0.4.2 queries model ibm/granite-8b only in namespace a-team (its first VA's), so this VA's pods are never read; its desired replicas stay unset",
+    "no decision: v0.4.2 queries model ibm/granite-8b only in namespace a-team (its first VA's), so this " +
+      "VA's pods are never read; its desired replicas stay unset",
   )
 })
 

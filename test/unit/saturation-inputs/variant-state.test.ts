@@ -38,7 +38,7 @@ test('GPUs per replica sum every vendor over the containers, requests before lim
   assert.equal(gpusPerReplicaOf(deployment('d', {gpus: {'nvidia.com/gpu': '2'}, limits: {'nvidia.com/gpu': '8'}})), 2)
   assert.equal(gpusPerReplicaOf(deployment('d', {gpus: {cpu: '4'}})), 1)
   const twoContainers = deployment('d')
-  twoContainers.spec.template.spec.containers = [
+  ;(twoContainers.spec as any).template.spec.containers = [
     {name: 'a', resources: {requests: {'nvidia.com/gpu': '1'}}},
     {name: 'b', resources: {limits: {'intel.com/gpu': '2'}}},
   ]

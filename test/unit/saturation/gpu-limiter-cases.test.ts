@@ -49,7 +49,7 @@ describe('gpu-limiter-cases.json cases', () => {
               totalAvailable: 0,
             }
       for (const [field, value] of Object.entries(inventory)) assertExact(value, expected[field], id, field)
-      assertExact(result.allocationOrder, expected['allocationOrder'], id, 'allocationOrder')
+      assertExact(result.allocationOrder, expected.allocationOrder, id, 'allocationOrder')
       const decisions = result.decisions.map((decision) => ({
         variantName: decision.variantName,
         currentReplicas: decision.currentReplicas,
@@ -64,7 +64,7 @@ describe('gpu-limiter-cases.json cases', () => {
         stepAction: decision.step?.action ?? '',
         stepTargetReplicas: decision.step?.targetReplicas ?? 0,
       }))
-      assertExact(decisions, expected['decisions'], id, 'decisions')
+      assertExact(decisions, expected.decisions, id, 'decisions')
     })
   }
 })

@@ -105,27 +105,27 @@ describe('saturation-cases.json cases', () => {
         case 'capacity-v0.4.2': {
           const result = analyzeCapacityV042(testCase.input)
           assertAnalysis(result.analysis, testCase)
-          assertExact(result.preservedVariants, expected['preservedVariants'], id, 'preservedVariants')
-          assertExact(result.scaledVariant ?? null, expected['scaledVariant'], id, 'scaledVariant')
-          assertExact(result.targets, expected['targets'], id, 'targets')
-          assertExact(result.engineSkip !== undefined, expected['engineSkipsModel'], id, 'engineSkipsModel')
-          assertExact(result.decisions, expected['decisions'], id, 'decisions')
+          assertExact(result.preservedVariants, expected.preservedVariants, id, 'preservedVariants')
+          assertExact(result.scaledVariant ?? null, expected.scaledVariant, id, 'scaledVariant')
+          assertExact(result.targets, expected.targets, id, 'targets')
+          assertExact(result.engineSkip !== undefined, expected.engineSkipsModel, id, 'engineSkipsModel')
+          assertExact(result.decisions, expected.decisions, id, 'decisions')
           return
         }
         case 'saturation-v0.5.1': {
           const result = analyzeSaturationV051(testCase.input)
           assertAnalysis(result.analysis, testCase)
-          assertExact(result.modelInTransition, expected['modelInTransition'], id, 'modelInTransition')
-          assertExact(result.transitionReasons, expected['transitionReasons'], id, 'transitionReasons')
+          assertExact(result.modelInTransition, expected.modelInTransition, id, 'modelInTransition')
+          assertExact(result.transitionReasons, expected.transitionReasons, id, 'transitionReasons')
           assertExact(
             result.skippedForPendingReplicas,
-            expected['skippedForPendingReplicas'],
+            expected.skippedForPendingReplicas,
             id,
             'skippedForPendingReplicas',
           )
-          assertExact(result.scaledVariant ?? null, expected['scaledVariant'], id, 'scaledVariant')
-          assertExact(result.targets, expected['targets'], id, 'targets')
-          assertExact(result.engineSkip !== undefined, expected['engineSkipsModel'], id, 'engineSkipsModel')
+          assertExact(result.scaledVariant ?? null, expected.scaledVariant, id, 'scaledVariant')
+          assertExact(result.targets, expected.targets, id, 'targets')
+          assertExact(result.engineSkip !== undefined, expected.engineSkipsModel, id, 'engineSkipsModel')
           const enforcer =
             result.enforcement === undefined
               ? null
@@ -134,8 +134,8 @@ describe('saturation-cases.json cases', () => {
                   minimumReplicaPreserved: result.enforcement.outcome.kind === 'minimum-preserved',
                   targets: result.enforcement.targets,
                 }
-          assertExact(enforcer, expected['enforcer'], id, 'enforcer')
-          assertExact(result.decisions, expected['decisions'], id, 'decisions')
+          assertExact(enforcer, expected.enforcer, id, 'enforcer')
+          assertExact(result.decisions, expected.decisions, id, 'decisions')
           return
         }
       }

@@ -119,7 +119,8 @@ describe('runSweep', () => {
     const csv = renderSweepCsv(result).trimEnd().split('\n')
     assert.equal(
       csv[0],
-      'namespace,name,max-batch_requests,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,max_rpm_per_replica,bound_by,reason',
+      'namespace,name,max-batch_requests,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,' +
+        'max_rpm_per_replica,bound_by,reason',
     )
     assert.equal(csv.length, result.rows.length + 1)
   })
@@ -239,8 +240,8 @@ describe('runSweep on the saturation engines', () => {
     assert.equal(
       csv[0],
       'namespace,name,load-scale_x,outcome,desired_replicas,ttft_ms,itl_ms,utilization,cost,' +
-        'max_rpm_per_replica,bound_by,reason,engine,load_scale,max_kv_cache_usage,max_queue_length,saturated_replicas,' +
-        'reporting_replicas,avg_spare_kv,kv_spare_trigger,' +
+        'max_rpm_per_replica,bound_by,reason,engine,load_scale,max_kv_cache_usage,max_queue_length,' +
+        'saturated_replicas,reporting_replicas,avg_spare_kv,kv_spare_trigger,' +
         'avg_spare_queue,queue_spare_trigger,next_action,settle_cycles,settle_status',
     )
     const queueingPart = 'llm,granite-8b-l40s,2,allocated,8,,,,80,,,,'

@@ -371,9 +371,9 @@ function evaluateNode(
       const numbers = args.map((arg) => asNumber(arg, node.name, fail))
       switch (node.name) {
         case 'min':
-          return numbers.reduce((a, b) => (b < a ? b : a))
+          return numbers.reduce((a, b) => Math.min(b, a))
         case 'max':
-          return numbers.reduce((a, b) => (b > a ? b : a))
+          return numbers.reduce((a, b) => Math.max(b, a))
         case 'abs':
           return Math.abs(numbers[0]!)
         case 'ceil':

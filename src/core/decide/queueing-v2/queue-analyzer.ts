@@ -4,13 +4,7 @@ import {f32, formatGoFloat32} from '../queueing/float32.js'
 import {formatGoFixed} from '../queueing/go-format.js'
 import {RATE_RANGE_EPSILON, STABILITY_SAFETY_FRACTION} from '../queueing/queue-analyzer.js'
 import {type QueueModelState, solveStateDependentQueue} from '../queueing/queue-model.js'
-import {
-  decodeTimeMs,
-  prefillTimeMs,
-  type RequestSizeV2,
-  type ServiceParmsV2,
-  serviceRatesPerMs,
-} from './service-time.js'
+import {prefillTimeMs, type RequestSizeV2, type ServiceParmsV2, serviceRatesPerMs} from './service-time.js'
 
 /**
  * The queue analyzer of the 3-parameter queueing model ("queueing-v2"). Mirrors upstream
@@ -153,8 +147,9 @@ export function buildQueueAnalyzerV2(config: QueueConfigV2, request: RequestSize
     }
   }
   const servRatePerMs = serviceRatesPerMs(parms, request, config.maxBatchSize)
-  const lambdaMinPerMs = f32(servRatePerMs[0] * RATE_RANGE_EPSILON)
-  const lambdaMaxPerMs = f32(servRatePerMs[config.maxBatchSize - 1] * f32(1 - RATE_RANGE_EPSILON))
+  // A batch size of 0 leaves no rate: NaN bounds, as the undefined rate gave before.
+  const lambdaMinPerMs = f32((servRatePerMs[0] ?? Number.NaN) * RATE_RANGE_EPSILON)
+  const lambdaMaxPerMs = f32((servRatePerMs[config.maxBatchSize - 1] ?? Number.NaN) * f32(1 - RATE_RANGE_EPSILON))
   return {
     ok: true,
     analyzer: {

@@ -50,7 +50,9 @@ export function binarySearch(
     if (withinTolerance(y.value, yTarget, BISECTION_TOLERANCE)) return {ok: true, xStar: x, ind: 0, converged: true}
     ends.push(y.value)
   }
-  const [yMin, yMax] = ends
+  // the loop pushed both ends (it returns otherwise)
+  const yMin = ends[0]!
+  const yMax = ends[1]!
   const increasing = yMin < yMax
   if ((increasing && yTarget < yMin) || (!increasing && yTarget > yMin)) {
     return {ok: true, xStar: xMin, ind: -1, converged: true}

@@ -19,20 +19,21 @@ export function parsePerfParms(
   decodeParms: Readonly<Record<string, string>>,
   prefillParms: Readonly<Record<string, string>>,
 ): Parsed<ServiceParms> {
-  const values: Record<string, number> = {}
+  const values: {-readonly [K in keyof ServiceParms]: number} = {alpha: 0, beta: 0, gamma: 0, delta: 0}
   for (const [mapName, map, keys] of [
     ['decodeParms', decodeParms, ['alpha', 'beta']],
     ['prefillParms', prefillParms, ['gamma', 'delta']],
   ] as const) {
     if (Object.keys(map).length < MIN_PERF_PARMS_KEYS) return {ok: false, reason: `length of ${mapName} should be 2`}
     for (const key of keys) {
-      // A missing key reads as "" in Go, which fails to parse.
-      const parsed = parseGoFloat32(Object.hasOwn(map, key) ? map[key] : '')
+      // A missing key reads as "" in Go, which fails to parse. An own key is present: hence the `!`.
+      const parsed = parseGoFloat32(Object.hasOwn(map, key) ? map[key]! : '')
       if (!parsed.ok) return {ok: false, reason: `${key}: ${parsed.error}`}
       values[key] = parsed.value
     }
   }
-  return {ok: true, value: {alpha: values.alpha, beta: values.beta, gamma: values.gamma, delta: values.delta}}
+  // every key was parsed (any failure returned above)
+  return {ok: true, value: values}
 }
 
 /** Unit cost from the accelerator-unit-costs ConfigMap entry (float32 decimal). */

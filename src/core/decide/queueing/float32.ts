@@ -21,14 +21,14 @@ const SPECIAL = /^([+-]?)(inf|infinity|nan)$/i
 export function parseGoFloat32(text: string): ParseResult {
   const special = SPECIAL.exec(text)
   if (special) {
-    const name = special[2].toLowerCase()
+    const name = special[2]!.toLowerCase() // group 2 takes part in every match
     if (name === 'nan') return {ok: true, value: Number.NaN}
     return {ok: true, value: special[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY}
   }
   let wide: number
   const hex = HEX.exec(text)
   if (hex) {
-    const [intPart, fracPart = ''] = hex[2].split('.')
+    const [intPart, fracPart = ''] = hex[2]!.split('.') // group 2 takes part in every match
     const mantissa = Number.parseInt((intPart || '0') + fracPart, 16)
     wide = mantissa * 2 ** (Number(hex[3]) - 4 * fracPart.length) * (hex[1] === '-' ? -1 : 1)
   } else if (DECIMAL.test(text)) {
@@ -66,7 +66,7 @@ export function formatGoFloat32(value: number): string {
       break
     }
   }
-  const [mantissa, exp] = text.split('e')
+  const [mantissa = '', exp] = text.split('e')
   const digits = mantissa.replace('.', '').replace(/0+$/, '') || '0'
   const exponent = Number(exp)
   const sign = value < 0 ? '-' : ''

@@ -22,6 +22,6 @@ export function formatGoFixed(value: number, decimals: number): string {
 
 // Go prints "-0.00" for negative values that round to zero, as toFixed does not.
 function negativeZeroAware(text: string, value: number): string {
-  if ((value < 0 || Object.is(value, -0)) && !text.startsWith('-')) return '-' + text
+  if ((value < 0 || Object.is(value, -0)) && !text.startsWith('-')) return `-${text}`
   return text
 }

@@ -180,7 +180,7 @@ export function decideModelBased(
     sloTtftMs: f32(input.sloTtftMs),
     sloItlMs: f32(input.sloTpotMs),
     minNumReplicas: shapeB ? (input.minReplicas ?? 0) : input.scaleToZero ? 0 : 1,
-    serverMaxBatchSize: input.maxBatchSize > 0 ? input.maxBatchSize : 0,
+    serverMaxBatchSize: Math.max(input.maxBatchSize, 0),
     ...current,
   }
   const created = createAllocation(

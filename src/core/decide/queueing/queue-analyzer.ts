@@ -123,8 +123,9 @@ export function createQueueAnalyzer(given: QueueConfig, request: RequestSize): Q
     }
   }
   const servRatePerMs = serviceRatesPerMs(parms, request, config.maxBatchSize)
-  const lambdaMin = f32(servRatePerMs[0] * RATE_RANGE_EPSILON)
-  const lambdaMax = f32(servRatePerMs[config.maxBatchSize - 1] * f32(1 - RATE_RANGE_EPSILON))
+  // A batch size of 0 leaves no rate: NaN bounds, as the undefined rate gave before.
+  const lambdaMin = f32((servRatePerMs[0] ?? Number.NaN) * RATE_RANGE_EPSILON)
+  const lambdaMax = f32((servRatePerMs[config.maxBatchSize - 1] ?? Number.NaN) * f32(1 - RATE_RANGE_EPSILON))
   return {
     ok: true,
     analyzer: {

@@ -111,8 +111,10 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
   const maxBatch = servRatePerMs.length
   if (limit < 2 || lambdaPerMs < 0 || limit < maxBatch) return false
   if (scratchP.length < limit + 1) scratchP = new Float64Array(Math.max(limit + 1, 2 * scratchP.length))
+  // p holds at least limit + 1 states (sized just above) and every p[j] below has 0 <= j <= limit, hence the `!`s;
+  // a missing rate (no servRatePerMs at all) is NaN, as undefined was, and the fast path then gives up.
   const p = scratchP
-  const muTail = servRatePerMs[maxBatch - 1]
+  const muTail = servRatePerMs[maxBatch - 1] ?? Number.NaN
   const cutFactor =
     cutTail && lambdaPerMs >= CUT_RATE_MIN && muTail <= CUT_RATE_MAX && lambdaPerMs <= muTail * CUT_LOAD_MAX
       ? CUT_BELOW_SUM / limit
@@ -129,7 +131,7 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
   let followSubnormal = true
   let skipZeros = true
   for (let k = 0; k < limit; k++) {
-    const mu = k < maxBatch ? servRatePerMs[k] : muTail
+    const mu = k < maxBatch ? servRatePerMs[k]! : muTail
     let next = (prev * lambdaPerMs) / mu
     if (!(next >= MIN_NORMAL && next <= Number.MAX_VALUE)) {
       if (next > 0 && next < MIN_NORMAL) {
@@ -155,7 +157,7 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
         next = rescaleBefore(p, k, lambdaPerMs, mu, limit)
         if (Number.isNaN(next)) return false
         sum = 0
-        for (let j = 0; j <= k; j++) sum += p[j]
+        for (let j = 0; j <= k; j++) sum += p[j]!
       }
     } else if (next <= sum * cutFactor && k >= maxBatch && sum >= 1) {
       tailFrom = k + 1
@@ -169,7 +171,7 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
   // The reference tests the running sum at every state; it only grows here, so testing the end is the same.
   if (sum === Number.POSITIVE_INFINITY) return false
 
-  const p0 = p[0] / sum
+  const p0 = p[0]! / sum
   let numInSystem = 0
   let numInServers = 0
   let sumP = p0
@@ -177,12 +179,12 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
   const serversEnd = Math.min(maxBatch, stored)
   let j = 1
   for (; j <= serversEnd; j++) {
-    const pj = p[j] / sum
+    const pj = p[j]! / sum
     numInSystem += j * pj
     numInServers += j * pj
     sumP += pj
   }
-  for (; j <= stored; j++) numInSystem += j * (p[j] / sum)
+  for (; j <= stored; j++) numInSystem += j * (p[j]! / sum)
   if (tailSubnormal) {
     // Each skipped term j * (p[j] / sum) < K * 2^-1022 (sum >= 1) must be below half an ulp of the sums it skips.
     const negligible = limit * NEGLIGIBLE_PER_STATE
@@ -192,7 +194,7 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
   if (tailCut && !(numInSystem >= CUT_MIN_NUM_IN_SYSTEM)) return false
   numInServers += maxBatch * (1 - sumP)
   solved.p0 = p0
-  solved.pK = tailFrom > limit ? p[limit] / sum : pLimit / sum
+  solved.pK = tailFrom > limit ? p[limit]! / sum : pLimit / sum
   solved.numInSystem = numInSystem
   solved.numInServers = numInServers
   queueModelWork.solves++
@@ -249,12 +251,12 @@ function followSubnormalTail(
   const maxBatch = servRatePerMs.length
   if (!(sum >= 1 && lambdaPerMs >= SCALED_RATE_MIN && lambdaPerMs <= SCALED_RATE_MAX)) return TAIL_NOT_FOLLOWED
   if (!ratesWithin(servRatePerMs, from, SCALED_RATE_MIN, SCALED_RATE_MAX)) return TAIL_NOT_FOLLOWED
-  const muTail = servRatePerMs[maxBatch - 1]
+  const muTail = servRatePerMs[maxBatch - 1] ?? Number.NaN
   // exact: an integer below 2^52
   let scaled = pFrom / Number.MIN_VALUE
   let k = from
   for (; k < limit && scaled !== 0; k++) {
-    const mu = k < maxBatch ? servRatePerMs[k] : muTail
+    const mu = k < maxBatch ? servRatePerMs[k]! : muTail
     // fl(p[k] * lambda), scaled
     const product = scaled * lambdaPerMs
     let arrivals = product
@@ -302,10 +304,11 @@ function productError(a: number, b: number, product: number): number {
  * then reports the error).
  */
 function rescaleBefore(p: Float64Array, k: number, lambdaPerMs: number, mu: number, limit: number): number {
+  // the caller's p holds limit + 1 states and k < limit: p[0..k] are in range
   const scale = Number.MAX_VALUE / limit
   for (let rescales = 1; rescales <= MAX_RESCALES_PER_STATE; rescales++) {
-    for (let j = 0; j <= k; j++) p[j] /= scale
-    const next = (p[k] * lambdaPerMs) / mu
+    for (let j = 0; j <= k; j++) p[j]! /= scale
+    const next = (p[k]! * lambdaPerMs) / mu
     if (next >= 0 && next <= Number.MAX_VALUE) return next
   }
   return Number.NaN
@@ -314,8 +317,9 @@ function rescaleBefore(p: Float64Array, k: number, lambdaPerMs: number, mu: numb
 /** min <= mu <= max (false for NaN) for every rate the states after `state` use. */
 function ratesWithin(servRatePerMs: Float64Array, state: number, min: number, max: number): boolean {
   const last = servRatePerMs.length - 1
+  // i <= last: in range
   for (let i = Math.min(state, last); i <= last; i++) {
-    const mu = servRatePerMs[i]
+    const mu = servRatePerMs[i]!
     if (!(mu >= min && mu <= max)) return false
   }
   return true
@@ -392,40 +396,41 @@ export function solveStateDependentQueueReference(
   const maxBatch = servRatePerMs.length
   queueModelWork.solves++
   queueModelWork.states += limit + 1
+  // Indices 0..limit are in range (hence the `!`s); p[k] for k <= maxBatch may not be when maxBatch > limit: NaN.
   const p = new Float64Array(limit + 1)
   const scale = Number.MAX_VALUE / limit
   p[0] = 1
   for (let k = 0; k < limit; k++) {
-    const mu = servRatePerMs[Math.min(k + 1, maxBatch) - 1]
-    p[k + 1] = (p[k] * lambdaPerMs) / mu
+    const mu = servRatePerMs[Math.min(k + 1, maxBatch) - 1] ?? Number.NaN
+    p[k + 1] = (p[k]! * lambdaPerMs) / mu
     let rescales = 0
-    while (p[k + 1] < 0 || !Number.isFinite(p[k + 1])) {
+    while (p[k + 1]! < 0 || !Number.isFinite(p[k + 1])) {
       if (++rescales > MAX_RESCALES_PER_STATE)
         return {ok: false, error: `queue model did not converge at state ${k + 1}`}
-      for (let j = 0; j <= k; j++) p[j] /= scale
-      p[k + 1] = (p[k] * lambdaPerMs) / mu
+      for (let j = 0; j <= k; j++) p[j]! /= scale
+      p[k + 1] = (p[k]! * lambdaPerMs) / mu
     }
   }
   let sum = 0
   for (let k = 0; k <= limit; k++) {
-    sum += p[k]
+    sum += p[k]!
     if (sum < 0 || sum === Number.POSITIVE_INFINITY || sum === Number.NEGATIVE_INFINITY) {
-      for (let j = 0; j <= limit; j++) p[j] /= scale
+      for (let j = 0; j <= limit; j++) p[j]! /= scale
       sum = 0
-      for (let j = 0; j <= k; j++) sum += p[j]
+      for (let j = 0; j <= k; j++) sum += p[j]!
     }
   }
-  for (let k = 0; k <= limit; k++) p[k] /= sum
+  for (let k = 0; k <= limit; k++) p[k]! /= sum
 
   let numInSystem = 0
-  for (let k = 1; k <= limit; k++) numInSystem += k * p[k]
+  for (let k = 1; k <= limit; k++) numInSystem += k * p[k]!
   let numInServers = 0
-  let sumP = p[0]
+  let sumP = p[0]!
   for (let k = 1; k <= maxBatch; k++) {
-    numInServers += k * p[k]
-    sumP += p[k]
+    numInServers += k * (p[k] ?? Number.NaN)
+    sumP += p[k] ?? Number.NaN
   }
   numInServers += maxBatch * (1 - sumP)
 
-  return queueStatistics(lambdaPerMs, p[0], p[limit], numInSystem, numInServers)
+  return queueStatistics(lambdaPerMs, p[0]!, p[limit]!, numInSystem, numInServers)
 }

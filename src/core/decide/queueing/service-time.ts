@@ -1,6 +1,9 @@
 import {f32} from './float32.js'
 
-/** Profile of one model on one accelerator. All in ms, float32: ITL = alpha + beta*batch, prefill = gamma + delta*in*batch. */
+/**
+ * Profile of one model on one accelerator. All in ms, float32: ITL = alpha + beta*batch, prefill = gamma +
+ * delta*in*batch.
+ */
 export interface ServiceParms {
   readonly alpha: number
   readonly beta: number

@@ -27,7 +27,16 @@ function compareFloat(a: number, b: number): number {
 function compareEntries(a: ServerEntry, b: ServerEntry): number {
   if (a.priority !== b.priority) return a.priority < b.priority ? -1 : 1
   if (a.delta !== b.delta) return compareFloat(b.delta, a.delta)
-  return compareFloat(b.allocations[b.curIndex].value, a.allocations[a.curIndex].value)
+  return compareFloat(currentOf(b).value, currentOf(a).value)
+}
+
+/** The candidate an entry is at. An entry leaves the queue when curIndex reaches the end, so it is in range. */
+function currentOf(entry: ServerEntry): Allocation {
+  const allocation = entry.allocations[entry.curIndex]
+  if (allocation === undefined) {
+    throw new Error(`solveGreedy: server ${entry.server.name} has no candidate ${entry.curIndex}`)
+  }
+  return allocation
 }
 
 /** Go's slices.BinarySearchFunc: the first index whose entry does not sort before `target`. */
@@ -36,7 +45,8 @@ function insertionIndex(entries: readonly ServerEntry[], target: ServerEntry): n
   let high = entries.length
   while (low < high) {
     const middle = (low + high) >>> 1
-    if (compareEntries(entries[middle], target) < 0) low = middle + 1
+    // low <= middle < high <= entries.length: in range
+    if (compareEntries(entries[middle]!, target) < 0) low = middle + 1
     else high = middle
   }
   return low
@@ -53,7 +63,7 @@ function priorityGroups(entries: readonly ServerEntry[]): ServerEntry[][] {
   const groups: ServerEntry[][] = []
   for (const entry of entries) {
     const last = groups.at(-1)
-    if (last && last[0].priority === entry.priority) last.push(entry)
+    if (last !== undefined && last[0]?.priority === entry.priority) last.push(entry)
     else groups.push([entry])
   }
   return groups
@@ -88,7 +98,7 @@ export function solveGreedy(
       priority: serverPriority(system, server),
       allocations,
       curIndex: 0,
-      delta: allocations.length > 1 ? f32(allocations[1].value - allocations[0].value) : MAX_FLOAT32,
+      delta: allocations.length > 1 ? f32(allocations[1]!.value - allocations[0]!.value) : MAX_FLOAT32,
     })
   }
   entries.sort(compareEntries)
@@ -100,7 +110,7 @@ export function solveGreedy(
     const unallocated: ServerEntry[] = []
     while (queue.length > 0) {
       const top = queue.shift() as ServerEntry
-      const allocation = top.allocations[top.curIndex]
+      const allocation = currentOf(top)
       const acc = system.accelerators.get(allocation.accelerator)
       // Upstream silently drops a server whose candidate has no known accelerator (the "" zero allocation).
       if (!acc) continue
@@ -113,7 +123,8 @@ export function solveGreedy(
       }
       top.curIndex++
       if (top.curIndex + 1 < top.allocations.length) {
-        top.delta = f32(top.allocations[top.curIndex + 1].value - top.allocations[top.curIndex].value)
+        // both indices are below top.allocations.length (tested just above)
+        top.delta = f32(top.allocations[top.curIndex + 1]!.value - top.allocations[top.curIndex]!.value)
       } else if (top.curIndex === top.allocations.length) {
         unallocated.push(top)
         continue

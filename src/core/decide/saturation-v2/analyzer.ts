@@ -79,7 +79,7 @@ class CapacityStore {
       acceleratorName,
       gpuCount,
       totalKvCapacityTokens,
-      effectiveCapacity: params.effectiveMaxBatchedTokens > 0 ? params.effectiveMaxBatchedTokens : 0,
+      effectiveCapacity: Math.max(params.effectiveMaxBatchedTokens, 0),
       engineParams: params,
       learnedFrom: 'deployment',
     })
@@ -142,7 +142,7 @@ export function estimateCapacityFromParams(
   let steadySeqs = (batchTokens * avgOutputTokens) / (avgInputTokens + avgOutputTokens)
   if (steadySeqs > maxSeqs) steadySeqs = maxSeqs
   const derived = int64FromFloat(steadySeqs * (avgInputTokens + avgOutputTokens / 2))
-  return derived > 0 ? derived : 0
+  return Math.max(derived, 0)
 }
 
 /**
@@ -246,7 +246,7 @@ function computeReplicaCapacity(
   const k1 = int64FromFloat(metric.totalKvCapacityTokens * config.kvCacheThreshold)
   const existing = store.get(metric.variantName)
   const {k2, source} = computeK2(state, metric, gpuCount, existing?.engineParams, k1)
-  const effectiveCapacity = k2 < k1 ? k2 : k1
+  const effectiveCapacity = Math.min(k2, k1)
   store.update(metric.variantName, {
     acceleratorName: metric.acceleratorName,
     gpuCount,

@@ -237,7 +237,7 @@ export function selectSaturationEngine(input: {
   /** v0.8+: false when there is no provider or every provider failed. Default true. */
   readonly constraintProvidersAnswered?: boolean | undefined
 }): SaturationEngineSelection {
-  const global = Object.hasOwn(input.globalEntries, 'default') ? input.globalEntries['default'] : undefined
+  const global = Object.hasOwn(input.globalEntries, 'default') ? input.globalEntries.default : undefined
   const resolved = global === undefined ? undefined : applySaturationDefaults(fromEntry(global), input.release)
   const wantsLimiter = resolved?.enableLimiter === true
   // v0.8+ `selectV2Optimizer` falls back to cost-aware; v0.6 runs GreedyByScore with no constraints (deny-all).

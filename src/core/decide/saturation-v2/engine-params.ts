@@ -229,7 +229,7 @@ function parseArgsWith(args: readonly string[], params: MutableParams, apply: ty
 function resolveEffectiveMaxBatchedTokens(params: MutableParams): void {
   if (params.maxNumBatchedTokens > 0) params.effectiveMaxBatchedTokens = params.maxNumBatchedTokens
   else if (params.chunkedPrefillEnabled) params.effectiveMaxBatchedTokens = params.isV1Engine ? 8192 : 2048
-  else params.effectiveMaxBatchedTokens = params.maxModelLen > 2048 ? params.maxModelLen : 2048
+  else params.effectiveMaxBatchedTokens = Math.max(params.maxModelLen, 2048)
 }
 
 /** One container of the scale target's (leader) pod template. */
@@ -254,7 +254,7 @@ export function parseEngineParams(containers: readonly EngineContainer[], detect
   const params = isSglang ? sglangDefaults() : vllmDefaults()
   for (const container of containers) {
     if (!isSglang && container.env !== undefined && Object.hasOwn(container.env, 'VLLM_USE_V1')) {
-      if (container.env['VLLM_USE_V1'] === '0') {
+      if (container.env.VLLM_USE_V1 === '0') {
         params.isV1Engine = false
         params.chunkedPrefillEnabled = false
       }

@@ -101,7 +101,7 @@ export function mergeNamespaceConstraints(
 function tighterBudget(left: number, right: number): number {
   if (left < 0) return right
   if (right < 0) return left
-  return right < left ? right : left
+  return Math.min(right, left)
 }
 
 /** Mirrors `effectiveAvailable`: the namespace's allow-list capped by the cluster budget, or the cluster budget. */

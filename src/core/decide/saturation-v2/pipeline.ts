@@ -312,7 +312,7 @@ function applyDeallocationForRole(ballot: BallotEntry[], variant: string, role: 
     const prc = prcOf(entry.result.variantCapacities, variant)
     if (prc <= 0) continue
     const spare = (entry.roleSpare.get(role) ?? 0) - replicas * prc
-    entry.roleSpare.set(role, spare < 0 ? 0 : spare)
+    entry.roleSpare.set(role, Math.max(spare, 0))
   }
 }
 

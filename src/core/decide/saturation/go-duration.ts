@@ -111,7 +111,7 @@ function formatFraction(value: bigint, precision: number): {readonly text: strin
     if (isPrinting) digits = digit.toString() + digits
     rest /= 10n
   }
-  return {text: isPrinting ? '.' + digits : '', rest}
+  return {text: isPrinting ? `.${digits}` : '', rest}
 }
 
 /** Mirrors Go's `Duration.String`, e.g. `1h30m0s`, `1.5s`, `500ms`, `0s`. */
@@ -130,12 +130,12 @@ export function formatGoDuration(nanoseconds: bigint): string {
     text = `${wholeSeconds % 60n}${fraction.text}s`
     const minutes = wholeSeconds / 60n
     if (minutes > 0n) {
-      text = `${minutes % 60n}m` + text
+      text = `${minutes % 60n}m${text}`
       const hours = minutes / 60n
-      if (hours > 0n) text = `${hours}h` + text
+      if (hours > 0n) text = `${hours}h${text}`
     }
   }
-  return isNegative ? '-' + text : text
+  return isNegative ? `-${text}` : text
 }
 
 /** Mirrors Go's `Duration.Seconds`: whole and fractional parts converted separately. */

@@ -8,12 +8,10 @@ import {
   decisionsFromTargets,
   isDesiredPending,
 } from './capacity-targets.js'
-import {deriveScalingAction} from './scaling-action.js'
 import {
   compareNames,
   indexVariantStates,
   stateOf,
-  targetOf,
   toTargets,
   type ModelSaturationAnalysis,
   type ReplicaTargets,

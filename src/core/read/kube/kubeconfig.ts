@@ -185,7 +185,9 @@ export function resolveKubeconfigPaths(config: RawKubeconfig, directory: string)
   }
 }
 
-/** Reads and parses one kubeconfig file; undefined when it does not exist (client-go skips missing KUBECONFIG files). */
+/**
+ * Reads and parses one kubeconfig file; undefined when it does not exist (client-go skips missing KUBECONFIG files).
+ */
 export async function readKubeconfigFile(file: string): Promise<RawKubeconfig | undefined> {
   let text: string
   try {
@@ -346,7 +348,8 @@ export function clientNodeKubeConfig(connection: ClusterConnection): Promise<Kub
 async function buildClientNodeKubeConfig(connection: ClusterConnection): Promise<KubeConfig> {
   const {KubeConfig} = await import('@kubernetes/client-node')
   const kubeConfig = new KubeConfig()
-  // client-node refuses http:// servers unless TLS verification is off; kubectl talks plain HTTP to them (kubectl proxy).
+  // client-node refuses http:// servers unless TLS verification is off; kubectl talks plain HTTP to them (kubectl
+  // proxy).
   const cluster = connection.cluster.server.startsWith('http://')
     ? {...connection.cluster, 'insecure-skip-tls-verify': true}
     : connection.cluster

@@ -119,12 +119,14 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   if (crdResult!.kind === 'ok') crd = crdResult!.body
   else
     warnings.push(
-      `cannot read CustomResourceDefinition ${vaCrdName} (${describe(crdResult!)}); detecting the VA shape from each object instead`,
+      `cannot read CustomResourceDefinition ${vaCrdName} (${describe(crdResult!)}); detecting the VA shape ` +
+        `from each object instead`,
     )
   const crdShape = detectCrdShape(crd)
   if (crd && !crdShape)
     warnings.push(
-      `CustomResourceDefinition ${vaCrdName} has a schema of no known WVA release; detecting the VA shape from each object instead`,
+      `CustomResourceDefinition ${vaCrdName} has a schema of no known WVA release; detecting the VA shape ` +
+        `from each object instead`,
     )
 
   const list = (response: KubeResponse, what: string, consequence: string) =>
@@ -153,8 +155,13 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   }
   const controllerNamespace = controllerDeployment?.metadata?.namespace ?? controllerNamespaceGuess
   if (!controllerDeployment) {
+    const where =
+      options.controllerNamespace === undefined && !allNamespaces
+        ? 'in any namespace you can read'
+        : scope(allNamespaces ? undefined : controllerNamespace)
     warnings.push(
-      `WVA controller Deployment not found ${options.controllerNamespace === undefined && !allNamespaces ? 'in any namespace you can read' : scope(allNamespaces ? undefined : controllerNamespace)}; assuming namespace "${controllerNamespace}" and the default ConfigMap names`,
+      `WVA controller Deployment not found ${where}; ` +
+        `assuming namespace "${controllerNamespace}" and the default ConfigMap names`,
     )
   }
   let controllerEnv = readControllerEnv(controllerDeployment)
@@ -189,7 +196,8 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
       )
     } else if (local.code !== 404) {
       warnings.push(
-        `cannot list configmaps ${scope(namespace)} (${describe(local)}): namespace-local saturation and scale-to-zero ConfigMaps are ignored`,
+        `cannot list configmaps ${scope(namespace)} (${describe(local)}): namespace-local saturation and ` +
+          `scale-to-zero ConfigMaps are ignored`,
       )
     }
   }
@@ -245,7 +253,8 @@ function readVariantAutoscalings(
     if (response.code === 404 && isNamedGet && isMissingObject) throw notFound(names[0]!, namespace)
     if (response.code === 404 && vaTypeServed !== true) {
       throw new ClusterError(
-        `the server has no resource type "${vaCrdName}": the VariantAutoscaling CRD is not installed on ${context.connection.server}`,
+        `the server has no resource type "${vaCrdName}": the VariantAutoscaling CRD is not installed on ` +
+          `${context.connection.server}`,
         {
           hint: `is WVA installed? Check with "kubectl get crd ${vaCrdName}", or pick another --context`,
         },
@@ -253,9 +262,12 @@ function readVariantAutoscalings(
     }
     if (response.code === 403) {
       throw new ClusterError(
-        `cannot ${isNamedGet ? 'get' : 'list'} ${vaCrdName} ${scope(namespace)}: ${response.status.message ?? 'forbidden'}`,
+        `cannot ${isNamedGet ? 'get' : 'list'} ${vaCrdName} ${scope(namespace)}: ` +
+          `${response.status.message ?? 'forbidden'}`,
         {
-          hint: `ask for RBAC "${isNamedGet ? 'get' : 'list'} ${vaCrdName}"; check with "kubectl auth can-i list ${vaCrdName}${namespace ? ` -n ${namespace}` : ' -A'}"`,
+          hint:
+            `ask for RBAC "${isNamedGet ? 'get' : 'list'} ${vaCrdName}"; check with "kubectl auth can-i list ` +
+            `${vaCrdName}${namespace ? ` -n ${namespace}` : ' -A'}"`,
         },
       )
     }

@@ -76,7 +76,8 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
   ;(Array.isArray(value.pods) ? value.pods : []).forEach((entry: unknown, index: number) => {
     const path = `pods[${index}]`
     if (!isRecord(entry) || typeof entry.name !== 'string') {
-      return problems.push({path: `${path}.name`, message: 'required string; the entry is ignored'})
+      problems.push({path: `${path}.name`, message: 'required string; the entry is ignored'})
+      return
     }
     const pod: PodMetrics = {namespace: typeof entry.namespace === 'string' ? entry.namespace : '', name: entry.name}
     if (typeof entry.deployment === 'string') pod.deployment = entry.deployment
@@ -89,7 +90,8 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
       else pod[field] = number
     }
     if (bad.length > 0) {
-      return problems.push({path: `${path}.${bad[0]}`, message: 'must be a non-negative number; the entry is ignored'})
+      problems.push({path: `${path}.${bad[0]}`, message: 'must be a non-negative number; the entry is ignored'})
+      return
     }
     pods.push(pod)
   })
@@ -110,7 +112,8 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
       requests < 0
     ) {
       const message = 'needs namespace, modelID and requests (a number, zero or more); the entry is ignored'
-      return problems.push({path, message})
+      problems.push({path, message})
+      return
     }
     requestsInRetention.push({namespace: entry.namespace, modelID: entry.modelID, requests})
   })

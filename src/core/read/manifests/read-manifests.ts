@@ -1,5 +1,5 @@
 import {readdir, readFile, stat} from 'node:fs/promises'
-import type {Dirent} from 'node:fs'
+import type {Dirent, Stats} from 'node:fs'
 import {extname, join} from 'node:path'
 import {LineCounter, parseAllDocuments} from 'yaml'
 
@@ -41,7 +41,7 @@ export interface ManifestRead {
  */
 export async function readManifests(
   paths: readonly string[],
-  options: {recursive?: boolean; stdin?: () => Promise<string>} = {},
+  options: {recursive?: boolean | undefined; stdin?: () => Promise<string>} = {},
 ): Promise<ManifestRead> {
   const files: ManifestFile[] = []
   for (const path of paths) files.push(...(await expandPath(path, options.recursive ?? false)))
@@ -90,7 +90,7 @@ export async function readManifests(
 
 async function expandPath(path: string, recursive: boolean): Promise<ManifestFile[]> {
   if (path === '-') return [{path: '-'}]
-  let info
+  let info: Stats
   try {
     info = await stat(path)
   } catch (error) {
@@ -134,7 +134,7 @@ async function expandDirectory(path: string, recursive: boolean): Promise<Manife
       continue
     }
     // A symbolic link (to a file: read it; to a directory: skipped, as kubectl's walk does) or a special file.
-    let target
+    let target: Stats
     try {
       target = await stat(full)
     } catch (error) {

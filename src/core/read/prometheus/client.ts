@@ -433,7 +433,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         },
       )
     }
-    let envelope
+    let envelope: ReturnType<typeof parseEnvelope>
     try {
       envelope = parseEnvelope(json)
     } catch (error) {

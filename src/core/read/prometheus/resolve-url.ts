@@ -40,7 +40,10 @@ export interface ResolvedPrometheusUrl {
   /** The URL to query (a service-proxy URL when `viaApiServer`). */
   url: string
   source: PrometheusUrlSource
-  /** One line for `describe`, e.g. `ConfigMap wva/workload-variant-autoscaler-variantautoscaling-config PROMETHEUS_BASE_URL`. */
+  /**
+   * One line for `describe`, e.g. `ConfigMap wva/workload-variant-autoscaler-variantautoscaling-config
+   * PROMETHEUS_BASE_URL`.
+   */
   description: string
   /** True when `url` goes through the API server: send the kube credentials and CA with it. */
   viaApiServer: boolean
@@ -67,7 +70,9 @@ export function parseInClusterServiceUrl(
   return {scheme, service: match[1]!, namespace: match[2]!, port, path: url.pathname.replace(/^\/+/, '')}
 }
 
-/** The API server's proxy URL for a Service port: `<api>/api/v1/namespaces/<ns>/services/<scheme>:<svc>:<port>/proxy/`. */
+/**
+ * The API server's proxy URL for a Service port: `<api>/api/v1/namespaces/<ns>/services/<scheme>:<svc>:<port>/proxy/`.
+ */
 export function serviceProxyUrl(
   apiServerUrl: string,
   service: {scheme: 'http' | 'https'; service: string; namespace: string; port: number; path?: string},

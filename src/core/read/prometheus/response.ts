@@ -137,8 +137,8 @@ export function parseQueryData(data: unknown): QueryData {
 export interface ApiEnvelope {
   status: 'success' | 'error'
   data?: unknown
-  errorType?: string
-  error?: string
+  errorType?: string | undefined
+  error?: string | undefined
   warnings: string[]
   infos: string[]
 }

@@ -71,7 +71,7 @@ describe('analyzeQueueingModel', () => {
   test('sizes a variant from its pods as the golden sizing step does', () => {
     const analysis = analyzeQueueingModel(modelInput())
     assert.ok(analysis.ok)
-    const [capacity] = analysis.variantCapacities
+    const capacity = analysis.variantCapacities[0]!
     assert.equal(capacity.sizing.kind, 'sized')
     assert.equal(capacity.perReplicaCapacityRps, ZERO_INPUT_PER_REPLICA_RPS)
     if (capacity.sizing.kind === 'sized') assert.equal(capacity.sizing.desiredReplicas, 3)
@@ -107,11 +107,11 @@ describe('analyzeQueueingModel', () => {
       ['untuned', 'no-parameters', 0, ''],
       ['no-pods', 'no-replicas', 0, 'prefill'],
     ])
-    const untuned = analysis.variantCapacities[2]
+    const untuned = analysis.variantCapacities[2]!
     assert.deepEqual([untuned.acceleratorName, untuned.cost, untuned.totalCapacityRps], ['A100', 20, 0])
-    const noPods = analysis.variantCapacities[3]
+    const noPods = analysis.variantCapacities[3]!
     assert.deepEqual([noPods.acceleratorName, noPods.cost, noPods.totalDemandRps], ['', 0, 0])
-    const sized = analysis.variantCapacities[0]
+    const sized = analysis.variantCapacities[0]!
     assert.equal(analysis.totalSupplyRps, sized.totalCapacityRps)
     assert.equal(analysis.totalDemandRps, sized.totalDemandRps)
   })

@@ -67,7 +67,7 @@ describe('saturation-v2-scale-to-zero-cases.json (v0.9.0 gates and enforcer afte
         scaleToZeroConfig: toConfig(input.scaleToZeroConfigData),
         envWvaScaleToZero: input.envWvaScaleToZero ?? undefined,
         inline: {
-          defaultEntry: toBlock(entries['default']),
+          defaultEntry: toBlock(entries.default),
           modelEntry: toBlock(entries[`${input.modelId}#${input.namespace}`]),
         },
       })

@@ -134,7 +134,8 @@ function readEntry(
     if (typeof value !== kind || (kind === 'number' && !Number.isFinite(value))) {
       report(
         field,
-        `${field} must be a ${kind}, got ${typeName(value)} ${JSON.stringify(value)}; the controller cannot parse the entry and ignores it`,
+        `${field} must be a ${kind}, got ${typeName(value)} ${JSON.stringify(value)}; the controller cannot ` +
+          `parse the entry and ignores it`,
       )
       isBroken = true
       continue
@@ -184,7 +185,9 @@ export function parseSaturationConfigMap(configMap: KubeObject, namespace: strin
   return {entries, problems}
 }
 
-/** The field a Go `Validate` message starts with (`kvCacheThreshold must be ...`, `kvCacheThreshold (0.05) should ...`). */
+/**
+ * The field a Go `Validate` message starts with (`kvCacheThreshold must be ...`, `kvCacheThreshold (0.05) should ...`).
+ */
 function fieldOfValidationError(error: string): string | undefined {
   return /^([A-Za-z]+)\b/.exec(error)?.[1]
 }
@@ -310,7 +313,9 @@ export function resolveSaturationThresholds(
   if (chosen === undefined) {
     return {
       kind: 'missing',
-      reason: `ConfigMap ${global.name} not found in ${location.controllerNamespace}${namespace === location.controllerNamespace ? '' : ` or ${namespace}`}`,
+      reason:
+        `ConfigMap ${global.name} not found in ` +
+        `${location.controllerNamespace}${namespace === location.controllerNamespace ? '' : ` or ${namespace}`}`,
       enableLimiter,
       problems: [],
     }
@@ -320,7 +325,9 @@ export function resolveSaturationThresholds(
     const isInvalid = chosen.checked.problems.some((problem) => problem.key === saturationConfigDefaultKey)
     return {
       kind: 'missing',
-      reason: `ConfigMap ${chosen.ref.namespace}/${chosen.ref.name} has ${isInvalid ? 'an invalid' : 'no'} "${saturationConfigDefaultKey}" entry`,
+      reason:
+        `ConfigMap ${chosen.ref.namespace}/${chosen.ref.name} has ${isInvalid ? 'an invalid' : 'no'} ` +
+        `"${saturationConfigDefaultKey}" entry`,
       enableLimiter,
       problems: chosen.checked.problems,
     }
@@ -384,7 +391,8 @@ export function parseScaleToZeroConfigMap(configMap: KubeObject, namespace: stri
       if (earlier !== undefined) {
         report(
           'model_id',
-          `model ${entry.modelId} is also configured by key ${earlier}; the controller's choice depends on map order (using ${earlier})`,
+          `model ${entry.modelId} is also configured by key ${earlier}; the controller's choice depends on ` +
+            `map order (using ${earlier})`,
         )
         continue
       }

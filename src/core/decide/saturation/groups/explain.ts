@@ -96,7 +96,11 @@ function scaleUpTriggers(facts: GroupFacts): string {
 
 function noScaleUp(facts: GroupFacts): string {
   const {analysis} = facts.detail
-  return `no scale-up: ${compare('average spare KV', analysis.avgSpareKvCapacity, '>=', facts.thresholds.kvSpareTrigger, 2)} and ${compare('spare queue', analysis.avgSpareQueueLength, '>=', facts.thresholds.queueSpareTrigger, 1)}`
+  return (
+    `no scale-up: ` +
+    `${compare('average spare KV', analysis.avgSpareKvCapacity, '>=', facts.thresholds.kvSpareTrigger, 2)} and ` +
+    `${compare('spare queue', analysis.avgSpareQueueLength, '>=', facts.thresholds.queueSpareTrigger, 1)}`
+  )
 }
 
 function scaleDownSentence(facts: GroupFacts): string | undefined {
@@ -132,7 +136,11 @@ function scaleDownSentence(facts: GroupFacts): string | undefined {
 function scaleDownSafeText(facts: GroupFacts): string {
   const check = facts.detail.scaleDownCheck
   if (check.kind !== 'simulated') return ''
-  return `removing one replica leaves ${compare('spare KV', check.remainingSpareKv, '>=', facts.thresholds.kvSpareTrigger, 2)} and ${compare('spare queue', check.remainingSpareQueue, '>=', facts.thresholds.queueSpareTrigger, 1)}`
+  return (
+    `removing one replica leaves ` +
+    `${compare('spare KV', check.remainingSpareKv, '>=', facts.thresholds.kvSpareTrigger, 2)} and ` +
+    `${compare('spare queue', check.remainingSpareQueue, '>=', facts.thresholds.queueSpareTrigger, 1)}`
+  )
 }
 
 function enforcementSentence(facts: GroupFacts, variant: VariantFacts): string | undefined {
@@ -141,11 +149,20 @@ function enforcementSentence(facts: GroupFacts, variant: VariantFacts): string |
   if (enforcement === undefined) return undefined
   switch (enforcement.outcome.kind) {
     case 'scaled-to-zero':
-      return `scale to zero: ${formatGoFixed(enforcement.outcome.requests, 0)} requests for ${facts.modelId} in the last ${retention}`
+      return (
+        `scale to zero: ${formatGoFixed(enforcement.outcome.requests, 0)} requests for ${facts.modelId} in the ` +
+        `last ${retention}`
+      )
     case 'kept-recent-requests':
-      return `scale-to-zero is enabled but ${formatGoFixed(enforcement.outcome.requests, 0)} requests arrived in the last ${retention}`
+      return (
+        `scale-to-zero is enabled but ${formatGoFixed(enforcement.outcome.requests, 0)} requests arrived in ` +
+        `the last ${retention}`
+      )
     case 'kept-request-count-unknown':
-      return `scale-to-zero is enabled but the request count over the last ${retention} is unknown (${enforcement.outcome.message}); targets kept`
+      return (
+        `scale-to-zero is enabled but the request count over the last ${retention} is unknown ` +
+        `(${enforcement.outcome.message}); targets kept`
+      )
     case 'minimum-preserved':
       return enforcement.outcome.variantName === variant.name
         ? `raised to 1: scale-to-zero is disabled, so the model keeps one replica on its cheapest variant`
@@ -156,20 +173,23 @@ function enforcementSentence(facts: GroupFacts, variant: VariantFacts): string |
   }
 }
 
-function describeOtherScale(
-  facts: GroupFacts,
-  variant: VariantFacts,
-  scaled: ScaledVariant,
-  costOf: (name: string) => number,
-): string {
+function describeOtherScale(variant: VariantFacts, scaled: ScaledVariant, costOf: (name: string) => number): string {
   const otherCost = costOf(scaled.variant)
   const costs = `cost ${formatGoFixed(otherCost, 2)} vs ${formatGoFixed(variant.cost, 2)} here`
   if (scaled.action === 'scale-up') {
-    return `no change: the scale-up goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, smaller name)` : `cheaper ${scaled.variant} (${costs})`}`
+    const target =
+      otherCost === variant.cost
+        ? `${scaled.variant} (same cost, smaller name)`
+        : `cheaper ${scaled.variant} (${costs})`
+    return `no change: the scale-up goes to ${target}`
   }
   if (variant.reportingPods <= 1)
     return `no change: the scale-down goes to ${scaled.variant}; a variant at 1 replica is never scaled down`
-  return `no change: the scale-down goes to ${otherCost === variant.cost ? `${scaled.variant} (same cost, larger name)` : `more expensive ${scaled.variant} (${costs})`}`
+  const target =
+    otherCost === variant.cost
+      ? `${scaled.variant} (same cost, larger name)`
+      : `more expensive ${scaled.variant} (${costs})`
+  return `no change: the scale-down goes to ${target}`
 }
 
 /** The sentences for a VA the engine decided on. */
@@ -181,11 +201,13 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
   const pending = state.pendingReplicas ?? 0
   if (facts.engine === 'saturation-v0.5.1' && facts.transitionReasons.length > 0) {
     sentences.push(
-      `blocked: model ${facts.modelId} is in transition (${facts.transitionReasons.join('; ')}), so every variant holds its desired or current replicas this cycle`,
+      `blocked: model ${facts.modelId} is in transition (${facts.transitionReasons.join('; ')}), so every ` +
+        `variant holds its desired or current replicas this cycle`,
     )
   } else if (facts.preservedVariants.includes(variant.name)) {
     sentences.push(
-      `keeps desired ${state.desiredReplicas} (current ${state.currentReplicas}) until the Deployment converges; v0.4.2 leaves it out of the ±1 step`,
+      `keeps desired ${state.desiredReplicas} (current ${state.currentReplicas}) until the Deployment ` +
+        `converges; v0.4.2 leaves it out of the ±1 step`,
     )
   } else if (scaled?.variant === variant.name) {
     // Both engines step from the pods reporting (v0.5.1 only moves a stable model, where that equals current).
@@ -197,7 +219,7 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
         : `scale down ${variant.name} by 1 (${from} → ${to}): ${scaleDownSafeText(facts)}`,
     )
   } else if (scaled !== undefined) {
-    sentences.push(describeOtherScale(facts, variant, scaled, costOf))
+    sentences.push(describeOtherScale(variant, scaled, costOf))
   } else if (analysis.shouldScaleUp) {
     const blocked = facts.skippedForPendingReplicas
     sentences.push(
@@ -227,14 +249,16 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
     !facts.preservedVariants.includes(variant.name)
   ) {
     sentences.push(
-      `v0.4.2 counts the ${plural(variant.reportingPods, 'pod')} reporting metrics, not the ${plural(state.currentReplicas, 'replica')} the Deployment has`,
+      `v0.4.2 counts the ${plural(variant.reportingPods, 'pod')} reporting metrics, not the ` +
+        `${plural(state.currentReplicas, 'replica')} the Deployment has`,
     )
   }
   const enforced = enforcementSentence(facts, variant)
   if (enforced !== undefined) sentences.push(enforced)
   if (facts.enableLimiter && variant.action === 'scale-up') {
     sentences.push(
-      'the GPU limiter is enabled (default.enableLimiter): free GPUs of this accelerator may cut the scale-up; not simulated',
+      'the GPU limiter is enabled (default.enableLimiter): free GPUs of this accelerator may cut the ' +
+        'scale-up; not simulated',
     )
   }
   if (facts.variantNames.length > 1) sentences.push('the controller moves one variant by one replica per cycle')

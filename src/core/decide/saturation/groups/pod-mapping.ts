@@ -8,7 +8,7 @@
  * Without Pod objects (or, for the owner chain, ReplicaSets), e.g. from an offline MetricsSnapshot, the snapshot's
  * `PodMetrics.deployment` is used, else the name-prefix rule.
  */
-import type {KubeObject} from '../../../model/kube-object.js'
+import {field, type KubeObject} from '../../../model/kube-object.js'
 import type {PodMetrics} from '../../../model/metrics.js'
 import type {VariantAutoscaling} from '../../../model/variant-autoscaling.js'
 import {compareNames} from '../types.js'
@@ -174,7 +174,7 @@ function selectorMatch(pod: PodMetrics, index: ObjectIndex): PodDeploymentMatch 
   if (podObject !== undefined) {
     // Several selectors may select one pod; upstream's map order decides, here the first by name.
     const selected = (index.candidates.get(pod.namespace) ?? []).find((deployment) =>
-      isSelectedBy(deployment.spec?.selector, podObject.metadata?.labels),
+      isSelectedBy(field(deployment.spec, 'selector'), podObject.metadata?.labels),
     )
     if (selected !== undefined) return {deployment: selected.metadata?.name, method: 'selector', problem: undefined}
   }
@@ -261,12 +261,13 @@ function findPodsWithoutMetrics(
     const vas = targets.get(keyOf(namespace, match.deployment)) ?? []
     // Name-prefix guesses for unrelated pods are not evidence enough to call them silent.
     if (vas.length !== 1 || match.method === 'name-prefix') continue
+    const phase = field(podObject.status, 'phase')
     silent.push({
       namespace,
       name,
       deployment: match.deployment,
       variantName: vas[0]!,
-      phase: typeof podObject.status?.phase === 'string' ? podObject.status.phase : undefined,
+      phase: typeof phase === 'string' ? phase : undefined,
     })
   }
   return silent.sort(

@@ -65,7 +65,6 @@ import {
 } from './load-model.js'
 import {
   deploymentKey,
-  indexDeploymentTargets,
   mapPodsToVariants,
   type PodAssignment,
   type PodWithoutMetrics,
@@ -448,7 +447,8 @@ function planRun(sources: SourceSet, overrides: SaturationOverrides): Plan {
     )
   ) {
     warnings.push(
-      `retention ${JSON.stringify(overrides.retention)} is not a positive Go duration (like 15m or 1h30m); the configured retention applies`,
+      `retention ${JSON.stringify(overrides.retention)} is not a positive Go duration (like 15m or 1h30m); ` +
+        `the configured retention applies`,
     )
   }
   return {location, groups, members, queueing, configProblems: [...configProblems.values()], warnings}
@@ -524,21 +524,34 @@ function skipSentence(
     case 'deployment-not-found':
       return `skipped: Deployment ${skip.deployment} not found in ${va.namespace}`
     case 'deployment-at-zero':
-      return `not analysed: Deployment ${skip.deployment} is at 0 replicas; the v0.5 scale-from-zero engine scales it to 1 once the EPP queues requests for ${va.modelID}`
+      return (
+        `not analysed: Deployment ${skip.deployment} is at 0 replicas; the v0.5 scale-from-zero engine scales ` +
+        `it to 1 once the EPP queues requests for ${va.modelID}`
+      )
     case 'shared-deployment':
-      return `skipped: VAs ${skip.variantAutoscalings.join(' and ')} all target Deployment ${skip.deployment}, so the v0.5 controller cannot map its pods (upstream issue #948); ${keeps}`
+      return (
+        `skipped: VAs ${skip.variantAutoscalings.join(' and ')} all target Deployment ${skip.deployment}, so ` +
+        `the v0.5 controller cannot map its pods (upstream issue #948); ${keeps}`
+      )
     case 'not-watched':
       return `skipped: the controller only watches namespace ${skip.watchNamespace}`
     case 'other-controller-instance':
-      return `skipped: the controller only handles VAs labelled wva.llmd.ai/controller-instance=${skip.controllerInstance}`
+      return (
+        `skipped: the controller only handles VAs labelled ` +
+        `wva.llmd.ai/controller-instance=${skip.controllerInstance}`
+      )
     case 'no-config':
       return `skipped: no saturation config (${skip.reason}); the controller skips model ${va.modelID}`
     case 'no-metrics':
-      return `no decision: no pod of ${va.modelID} in ${group?.namespace ?? va.namespace} reported KV-cache or queue metrics, so the controller skips the model; ${keeps}`
+      return (
+        `no decision: no pod of ${va.modelID} in ${group?.namespace ?? va.namespace} reported KV-cache or ` +
+        `queue metrics, so the controller skips the model; ${keeps}`
+      )
     case 'variant-no-metrics': {
       const elsewhere = group !== undefined && group.engine === 'capacity-v0.4.2' && va.namespace !== group.namespace
       return elsewhere
-        ? `no decision: v0.4.2 queries model ${va.modelID} only in namespace ${group.namespace} (its first VA's), so this VA's pods are never read; ${keeps}`
+        ? `no decision: v0.4.2 queries model ${va.modelID} only in namespace ${group.namespace} (its first ` +
+            `VA's), so this VA's pods are never read; ${keeps}`
         : `no decision: none of its pods reported metrics while its siblings did; ${keeps}`
     }
   }

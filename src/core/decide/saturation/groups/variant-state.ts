@@ -3,7 +3,7 @@
  * `BuildVariantStates` v0.5.1; saturation-algorithm.md section 1, wva-controller.md 6.4 step e).
  */
 import {isRecord} from '../../../model/field-problems.js'
-import type {KubeObject} from '../../../model/kube-object.js'
+import {field, type KubeObject, podTemplateContainers} from '../../../model/kube-object.js'
 import type {VariantAutoscaling} from '../../../model/variant-autoscaling.js'
 import type {VariantState} from '../types.js'
 
@@ -38,9 +38,7 @@ function parseGpuQuantity(value: unknown): number {
 
 /** Sum of GPU requests (else limits, which Kubernetes copies into requests for extended resources); 1 when 0. */
 export function gpusPerReplicaOf(deployment: KubeObject): number {
-  const containers: unknown[] = Array.isArray(deployment.spec?.template?.spec?.containers)
-    ? deployment.spec.template.spec.containers
-    : []
+  const containers: unknown[] = podTemplateContainers(deployment)
   let total = 0
   for (const container of containers) {
     if (!isRecord(container) || !isRecord(container.resources)) continue
@@ -52,10 +50,11 @@ export function gpusPerReplicaOf(deployment: KubeObject): number {
 }
 
 export function readDeploymentReplicas(deployment: KubeObject): DeploymentReplicas {
-  const specReplicas = typeof deployment.spec?.replicas === 'number' ? deployment.spec.replicas : 1
-  const statusReplicas = count(deployment.status?.replicas)
+  const rawSpecReplicas = field(deployment.spec, 'replicas')
+  const specReplicas = typeof rawSpecReplicas === 'number' ? rawSpecReplicas : 1
+  const statusReplicas = count(field(deployment.status, 'replicas'))
   const currentReplicas = statusReplicas !== 0 ? statusReplicas : specReplicas
-  const readyReplicas = count(deployment.status?.readyReplicas)
+  const readyReplicas = count(field(deployment.status, 'readyReplicas'))
   return {
     specReplicas,
     statusReplicas,
