@@ -1,5 +1,5 @@
 import {InputError} from '../../errors.js'
-import {binarySearch, type Evaluation} from '../queueing/bisection.js'
+import {type Evaluation, searchLambdaStar} from '../queueing/bisection.js'
 import {f32, formatGoFloat32} from '../queueing/float32.js'
 import {formatGoFixed} from '../queueing/go-format.js'
 import {RATE_RANGE_EPSILON, STABILITY_SAFETY_FRACTION} from '../queueing/queue-analyzer.js'
@@ -258,29 +258,15 @@ export function sizeForTargetsV2(analyzer: QueueAnalyzerV2, targets: TargetPerfV
   const range = `range=[${formatGoFixed(analyzer.rateRangeMinRps, 3)}, ${formatGoFixed(analyzer.rateRangeMaxRps, 3)}]`
   let converged = true
 
-  const searchTarget = (
-    name: 'TTFT' | 'ITL',
-    targetMs: number,
-    latencyOf: (derived: Derived) => number,
-  ): {ok: true; lambdaPerMs: number} | {ok: false; error: string} => {
-    if (!(targetMs > 0)) return {ok: true, lambdaPerMs: lambdaMaxPerMs}
+  const searchTarget = (name: 'TTFT' | 'ITL', targetMs: number, latencyOf: (derived: Derived) => number) => {
     const evaluate = (lambdaPerMs: number): Evaluation => {
       const solved = solveStateDependentQueue(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit)
       if (!solved.ok) return {ok: false, error: solved.error}
       return {ok: true, value: latencyOf(deriveLatencies(analyzer, solved.state))}
     }
-    const found = binarySearch(lambdaMinPerMs, lambdaMaxPerMs, targetMs, evaluate)
-    if (!found.ok || found.ind < 0) {
-      const cause = found.ok ? 'target is below the bounded region' : found.error
-      return {
-        ok: false,
-        error:
-          `failed to calculate lambdaStar${name}, target${name}=${formatGoFloat32(targetMs)}, ${range}, ` +
-          `ind=${found.ind}, err=${cause}`,
-      }
-    }
-    if (!found.converged) converged = false
-    return {ok: true, lambdaPerMs: found.xStar}
+    const found = searchLambdaStar(name, targetMs, lambdaMinPerMs, lambdaMaxPerMs, range, evaluate)
+    if (found.ok && !found.converged) converged = false
+    return found
   }
 
   const ttft = searchTarget('TTFT', targetTTFTMs, (derived) => derived.ttftMs)
@@ -289,7 +275,7 @@ export function sizeForTargetsV2(analyzer: QueueAnalyzerV2, targets: TargetPerfV
   if (!itl.ok) return itl
   const lambdaTPSPerMs = targetTPS > 0 ? f32(lambdaMaxPerMs * f32(1 - STABILITY_SAFETY_FRACTION)) : lambdaMaxPerMs
 
-  const lambdaPerMs = Math.min(ttft.lambdaPerMs, itl.lambdaPerMs, lambdaTPSPerMs)
+  const lambdaPerMs = Math.min(ttft.lambda, itl.lambda, lambdaTPSPerMs)
   const analyzed = analyzeRateV2(analyzer, perMsToPerSecond(lambdaPerMs))
   if (!analyzed.ok) return analyzed
   const metrics = analyzed.metrics
@@ -297,8 +283,8 @@ export function sizeForTargetsV2(analyzer: QueueAnalyzerV2, targets: TargetPerfV
     ok: true,
     converged,
     targetRate: {
-      rateTargetTTFTRps: perMsToPerSecond(ttft.lambdaPerMs),
-      rateTargetITLRps: perMsToPerSecond(itl.lambdaPerMs),
+      rateTargetTTFTRps: perMsToPerSecond(ttft.lambda),
+      rateTargetITLRps: perMsToPerSecond(itl.lambda),
       rateTargetTPSRps: perMsToPerSecond(lambdaTPSPerMs),
     },
     metrics,

@@ -78,3 +78,33 @@ export function binarySearch(
   }
   return {ok: true, xStar: x, ind: 0, converged: false}
 }
+
+export type LambdaStarResult = {ok: true; lambda: number; converged: boolean} | {ok: false; error: string}
+
+/**
+ * The largest arrival rate in [low, high] at which a latency stays at `target` (upstream's lambdaStarTTFT and
+ * lambdaStarITL in Analyzer.Size, the same in the 4-parameter and the v0.6+ queueing models): a target of 0 or less
+ * sets no bound (high); a target below the bounded region or a failed evaluation is an error with upstream's text.
+ * `range` is upstream's `range=[min, max]` in the message.
+ */
+export function searchLambdaStar(
+  name: 'TTFT' | 'ITL',
+  target: number,
+  low: number,
+  high: number,
+  range: string,
+  evaluate: (lambda: number) => Evaluation,
+): LambdaStarResult {
+  if (!(target > 0)) return {ok: true, lambda: high, converged: true}
+  const found = binarySearch(low, high, target, evaluate)
+  if (!found.ok || found.ind < 0) {
+    const cause = found.ok ? 'target is below the bounded region' : found.error
+    return {
+      ok: false,
+      error:
+        `failed to calculate lambdaStar${name}, target${name}=${formatGoFloat32(target)}, ${range}, ` +
+        `ind=${found.ind}, err=${cause}`,
+    }
+  }
+  return {ok: true, lambda: found.xStar, converged: found.converged}
+}

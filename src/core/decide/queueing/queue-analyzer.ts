@@ -1,4 +1,4 @@
-import {binarySearch, type Evaluation} from './bisection.js'
+import {type Evaluation, searchLambdaStar} from './bisection.js'
 import {f32, formatGoFloat32} from './float32.js'
 import {formatGoFixed} from './go-format.js'
 import {type QueueModelState, solveStateDependentQueue, solveStateDependentQueueTimes} from './queue-model.js'
@@ -261,28 +261,14 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   let converged = true
   const solveTimes = memoisedTimesAt()
 
-  const searchTarget = (
-    name: 'TTFT' | 'ITL',
-    target: number,
-    metricOf: (model: WaitAndConcurrency) => number,
-  ): {ok: true; lambda: number} | {ok: false; error: string} => {
-    if (target <= 0) return {ok: true, lambda: lambdaHigh}
+  const searchTarget = (name: 'TTFT' | 'ITL', target: number, metricOf: (model: WaitAndConcurrency) => number) => {
     const evaluate = (lambda: number): Evaluation => {
       const solved = solveTimes(analyzer, lambda)
       return solved.ok ? {ok: true, value: metricOf(solved)} : solved
     }
-    const found = binarySearch(lambdaLow, lambdaHigh, target, evaluate)
-    if (!found.ok || found.ind < 0) {
-      const cause = found.ok ? 'target is below the bounded region' : found.error
-      return {
-        ok: false,
-        error:
-          `failed to calculate lambdaStar${name}, target${name}=${formatGoFloat32(target)}, ${range}, ` +
-          `ind=${found.ind}, err=${cause}`,
-      }
-    }
-    if (!found.converged) converged = false
-    return {ok: true, lambda: found.xStar}
+    const found = searchLambdaStar(name, target, lambdaLow, lambdaHigh, range, evaluate)
+    if (found.ok && !found.converged) converged = false
+    return found
   }
 
   const ttft = searchTarget('TTFT', targets.ttftMs, (model) => ttftOf(analyzer, model))

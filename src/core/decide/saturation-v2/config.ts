@@ -5,6 +5,7 @@
  * (`optimize` / `selectV2Optimizer`). Entries arrive parsed (YAML parsing, including v0.9's folding of analyzer
  * `parameters` into the typed fields, belongs to the ConfigMap reader).
  */
+import type {SaturationConfigEntry as SaturationConfigEntryV1} from '../saturation/config.js'
 import type {SaturationV2Release} from './release.js'
 import type {SaturationV2Config} from './types.js'
 
@@ -32,18 +33,11 @@ export interface AnalyzerScoreConfig {
   readonly scaleDownBoundary?: number | undefined
 }
 
-/** One entry of `wva-saturation-scaling-config` (0 / "" / undefined = omitted, as Go's zero values). */
-export interface SaturationConfigEntry {
-  readonly modelId?: string | undefined
-  readonly namespace?: string | undefined
-  readonly kvCacheThreshold?: number | undefined
-  readonly queueLengthThreshold?: number | undefined
-  readonly kvSpareTrigger?: number | undefined
-  readonly queueSpareTrigger?: number | undefined
-  readonly enableLimiter?: boolean | undefined
-  readonly analyzerName?: string | undefined
-  readonly scaleUpThreshold?: number | undefined
-  readonly scaleDownBoundary?: number | undefined
+/**
+ * One entry of `wva-saturation-scaling-config` (0 / "" / undefined = omitted, as Go's zero values): V1's entry, plus
+ * the V2 fields.
+ */
+export interface SaturationConfigEntry extends SaturationConfigEntryV1 {
   readonly priority?: number | undefined
   readonly analyzers?: readonly AnalyzerScoreConfig[] | undefined
   /** v0.9 inline `scaleToZero:` block. */
