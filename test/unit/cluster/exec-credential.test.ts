@@ -9,7 +9,7 @@ import {
   type ExecCredentialCache,
   parseExecCredential,
 } from '../../../src/core/read/kube/exec-credential.js'
-import type {KubeconfigExec} from '../../../src/core/read/kube/kubeconfig.js'
+import type {KubeconfigExec} from '../../../src/core/read/kube/kubeconfig-parse.js'
 
 function tempDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'kva-exec-test-'))

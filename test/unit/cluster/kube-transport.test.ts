@@ -12,7 +12,8 @@ import {
   kubeTransport,
   needsClientNode,
 } from '../../../src/core/read/kube/kube-transport.js'
-import type {ClusterConnection, KubeconfigCluster, KubeconfigUser} from '../../../src/core/read/kube/kubeconfig.js'
+import type {KubeconfigCluster, KubeconfigUser} from '../../../src/core/read/kube/kubeconfig-parse.js'
+import type {ClusterConnection} from '../../../src/core/read/kube/kubeconfig.js'
 import {ClusterError} from '../../../src/core/errors.js'
 import {redactSecrets, Secrets} from '../../../src/core/redact.js'
 

@@ -4,12 +4,8 @@ import {tmpdir} from 'node:os'
 import {delimiter, join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
-import {
-  clientNodeKubeConfig,
-  kubeconfigFiles,
-  loadKubeconfig,
-  mergeKubeconfigs,
-} from '../../../src/core/read/kube/kubeconfig.js'
+import {clientNodeKubeConfig, kubeconfigFiles, loadKubeconfig} from '../../../src/core/read/kube/kubeconfig.js'
+import {mergeKubeconfigs} from '../../../src/core/read/kube/kubeconfig-parse.js'
 import {ClusterError} from '../../../src/core/errors.js'
 
 function tempDir(t: TestContext): string {

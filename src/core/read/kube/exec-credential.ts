@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
 
-import type {KubeconfigExec} from './kubeconfig.js'
+import type {KubeconfigExec} from './kubeconfig-parse.js'
 
 /** What an exec credential plugin prints in `status` (client.authentication.k8s.io v1 and v1beta1 alike). */
 export interface ExecCredentialStatus {

@@ -7,12 +7,8 @@ import {ClusterError, errorMessage, fileProblem} from '../../errors.js'
 import {redactSecrets} from '../../redact.js'
 import {execCredential} from './exec-credential.js'
 import {environmentProxy} from '../proxy.js'
-import {
-  type ClusterConnection,
-  clientNodeKubeConfig,
-  type KubeconfigCluster,
-  type KubeconfigUser,
-} from './kubeconfig.js'
+import {type ClusterConnection, clientNodeKubeConfig} from './kubeconfig.js'
+import type {KubeconfigCluster, KubeconfigUser} from './kubeconfig-parse.js'
 
 /** Headers and an undici dispatcher (undefined: the global one) that carry a kubeconfig user's credentials. */
 export interface KubeTransport {

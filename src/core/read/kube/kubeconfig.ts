@@ -1,12 +1,20 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
-import {delimiter, dirname, isAbsolute, join, resolve} from 'node:path'
+import {delimiter, dirname, join, resolve} from 'node:path'
 
 import type {KubeConfig} from '@kubernetes/client-node'
 
 import {ClusterError, errorMessage, fileProblem, shownValue} from '../../errors.js'
 import {redactSecrets, Secrets} from '../../redact.js'
 import type {ExecCredentialCache} from './exec-credential.js'
+import {
+  type KubeconfigCluster,
+  type KubeconfigUser,
+  mergeKubeconfigs,
+  parseKubeconfig,
+  type RawKubeconfig,
+  resolveKubeconfigPaths,
+} from './kubeconfig-parse.js'
 
 /** What kubectl's kubeconfig flags and environment say; every field optional, as on the command line. */
 export interface KubeconfigOptions {
@@ -25,52 +33,6 @@ export interface KubeconfigOptions {
   cwd?: string | undefined
   /** The run's secrets: the user's token, password and key are added (a new registry when omitted). */
   secrets?: Secrets | undefined
-}
-
-/** The fields of a kubeconfig `clusters[].cluster` that requests use, in the kubeconfig's spelling. */
-export interface KubeconfigCluster {
-  server: string
-  /** Absolute path (resolved against the kubeconfig's directory). */
-  'certificate-authority'?: string
-  /** Base64 of the PEM. */
-  'certificate-authority-data'?: string
-  'insecure-skip-tls-verify'?: boolean
-  'tls-server-name'?: string
-  'proxy-url'?: string
-  [key: string]: unknown
-}
-
-/** A kubeconfig `users[].user.exec`: an exec credential plugin (client.authentication.k8s.io v1 or v1beta1). */
-export interface KubeconfigExec {
-  apiVersion?: string
-  /** Absolute when the kubeconfig gave a path; a bare name is looked up on PATH. */
-  command?: string
-  args?: string[]
-  /** Added to the process environment; always holds KUBERNETES_EXEC_INFO. */
-  env: Array<{name: string; value: string}>
-  installHint?: string
-  provideClusterInfo?: boolean
-  interactiveMode?: string
-  [key: string]: unknown
-}
-
-/** The fields of a kubeconfig `users[].user`, token-file already read into `token`, paths absolute. */
-export interface KubeconfigUser {
-  token?: string
-  username?: string
-  password?: string
-  'client-certificate'?: string
-  /** Base64 of the PEM. */
-  'client-certificate-data'?: string
-  'client-key'?: string
-  /** Base64 of the PEM. */
-  'client-key-data'?: string
-  /** Impersonate-User. */
-  as?: string
-  exec?: KubeconfigExec
-  /** Legacy gcp/oidc/azure providers; only client-node handles these. */
-  'auth-provider'?: unknown
-  [key: string]: unknown
 }
 
 /**
@@ -97,15 +59,6 @@ export interface ClusterConnection {
   clientNode: {config?: Promise<KubeConfig>}
 }
 
-/** The kubeconfig file format, as far as merging needs to know it. */
-export interface RawKubeconfig {
-  clusters?: Array<{name: string; cluster?: Record<string, any>}>
-  users?: Array<{name: string; user?: Record<string, any>}>
-  contexts?: Array<{name: string; context?: Record<string, any>}>
-  'current-context'?: string
-  [key: string]: unknown
-}
-
 export const defaultServiceAccountDir = '/var/run/secrets/kubernetes.io/serviceaccount'
 
 /**
@@ -130,62 +83,6 @@ export function kubeconfigFiles(options: KubeconfigOptions): {files: string[]; e
 }
 
 /**
- * client-go's merge of several kubeconfig files: the first file to set a value or a named entry wins, and that value
- * is never changed (a later file's cluster, user or context of the same name is ignored entirely).
- */
-export function mergeKubeconfigs(configs: readonly RawKubeconfig[]): RawKubeconfig {
-  const merged: Required<Pick<RawKubeconfig, 'clusters' | 'users' | 'contexts'>> & RawKubeconfig = {
-    clusters: [],
-    users: [],
-    contexts: [],
-  }
-  for (const config of configs) {
-    if (
-      merged['current-context'] === undefined &&
-      typeof config['current-context'] === 'string' &&
-      config['current-context'] !== ''
-    ) {
-      merged['current-context'] = config['current-context']
-    }
-    for (const section of ['clusters', 'users', 'contexts'] as const) {
-      for (const entry of config[section] ?? []) {
-        const target = merged[section] as Array<{name: string}>
-        if (entry && typeof entry.name === 'string' && !target.some((existing) => existing.name === entry.name))
-          target.push(entry)
-      }
-    }
-  }
-  return merged
-}
-
-/** Relative paths inside a kubeconfig resolve against that file's directory (client-go ResolveLocalPaths). */
-export function resolveKubeconfigPaths(config: RawKubeconfig, directory: string): RawKubeconfig {
-  const absolute = (path: unknown) =>
-    typeof path === 'string' && path !== '' && !isAbsolute(path) ? join(directory, path) : path
-  return {
-    ...config,
-    clusters: (config.clusters ?? []).map((entry) =>
-      entry?.cluster
-        ? {
-            ...entry,
-            cluster: {...entry.cluster, 'certificate-authority': absolute(entry.cluster['certificate-authority'])},
-          }
-        : entry,
-    ),
-    users: (config.users ?? []).map((entry) => {
-      if (!entry?.user) return entry
-      const user = {...entry.user}
-      for (const key of ['client-certificate', 'client-key', 'token-file'])
-        if (user[key] !== undefined) user[key] = absolute(user[key])
-      // A command with a path separator is relative to the kubeconfig; a bare name is looked up on PATH.
-      if (user.exec?.command && typeof user.exec.command === 'string' && user.exec.command.includes('/'))
-        user.exec = {...user.exec, command: absolute(user.exec.command)}
-      return {...entry, user}
-    }),
-  }
-}
-
-/**
  * Reads and parses one kubeconfig file; undefined when it does not exist (client-go skips missing KUBECONFIG files).
  */
 export async function readKubeconfigFile(file: string): Promise<RawKubeconfig | undefined> {
@@ -200,26 +97,13 @@ export async function readKubeconfigFile(file: string): Promise<RawKubeconfig | 
       hint: 'check the file permissions, or point --kubeconfig or KUBECONFIG at another file',
     })
   }
-  const {parseDocument} = await import('yaml')
-  const document = parseDocument(text, {prettyErrors: false})
-  const problem = document.errors[0]
-  const value: unknown = problem ? undefined : document.toJS()
-  if (problem || (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value)))) {
-    // Only the first line of the parser's message: later lines quote the file, which may hold a token.
-    const reason = problem ? redactSecrets(problem.message.split('\n')[0] ?? 'invalid YAML') : 'not a YAML mapping'
-    throw new ClusterError(`kubeconfig ${file}: cannot parse it: ${reason}`, {
+  const parsed = await parseKubeconfig(text)
+  if (!parsed.ok) {
+    throw new ClusterError(`kubeconfig ${file}: cannot parse it: ${parsed.problem}`, {
       hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one',
     })
   }
-  const config = (value ?? {}) as RawKubeconfig
-  for (const section of ['clusters', 'users', 'contexts'] as const) {
-    if (config[section] !== undefined && config[section] !== null && !Array.isArray(config[section])) {
-      throw new ClusterError(`kubeconfig ${file}: cannot parse it: "${section}" is not a list`, {
-        hint: 'fix the file, or point --kubeconfig or KUBECONFIG at another one',
-      })
-    }
-  }
-  return resolveKubeconfigPaths(config, dirname(file))
+  return resolveKubeconfigPaths(parsed.config, dirname(file))
 }
 
 /**
@@ -250,10 +134,19 @@ export async function loadKubeconfig(options: KubeconfigOptions = {}): Promise<C
       hint: 'pass --kubeconfig, set KUBECONFIG, or create ~/.kube/config (e.g. with your cloud CLI)',
     })
   }
-  return connect(merged, options, read.join(delimiter))
+  return resolveConnection(merged, options, read.join(delimiter))
 }
 
-function connect(merged: RawKubeconfig, options: KubeconfigOptions, source: string): ClusterConnection {
+/**
+ * Selects the context, cluster and user of a merged kubeconfig (--context, --cluster, --user over the current
+ * context), checks the server URL, reads a user's token-file and gives exec plugins KUBERNETES_EXEC_INFO; the
+ * namespace from -n, else the context's, else "default". `source` names the files in messages.
+ */
+export function resolveConnection(
+  merged: RawKubeconfig,
+  options: KubeconfigOptions,
+  source: string,
+): ClusterConnection {
   const contextName = options.context || merged['current-context'] || undefined
   const rawContext =
     contextName === undefined ? undefined : merged.contexts!.find((entry) => entry.name === contextName)

@@ -8,7 +8,8 @@ import type {Dispatcher} from 'undici'
 import {PrometheusError, errorMessage, fileProblem, shownValue} from '../../errors.js'
 import {redactSecrets, Secrets, stripUrlUserinfo} from '../../redact.js'
 import {formatApiTime} from './time.js'
-import {ResponseShapeError, parseEnvelope, parseQueryData, type QueryResult} from './response.js'
+import {interpretResponse} from './interpret.js'
+import type {QueryResult} from './response.js'
 
 /** Default per-request timeout, ms. WVA v0.5 uses 10 s per query; a CLI can afford a little more. */
 export const defaultPrometheusTimeoutMs = 30_000
@@ -207,42 +208,6 @@ function errorCode(error: unknown): string | undefined {
   return undefined
 }
 
-/** One line of a response body, short and without secrets, for error messages. */
-function bodySnippet(body: string): string {
-  const line = body
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-  return redactSecrets(line.length > 120 ? `${line.slice(0, 117)}...` : line)
-}
-
-function hintForErrorType(errorType: string | undefined, status: number): string {
-  switch (errorType) {
-    case 'bad_data':
-      return 'the query was rejected as invalid; run it with --verbose and check the model ID and namespace it contains'
-    case 'execution':
-      return 'the query failed while running; narrow the scope (-n, fewer VAs) or the time range'
-    case 'timeout':
-    case 'canceled':
-      return "Prometheus gave up on the query; narrow the scope or time range, or raise the server's query timeout"
-    default:
-      return status >= 500
-        ? 'Prometheus or a proxy in front of it failed; retry, or check its logs'
-        : 'check --prom-url and the query'
-  }
-}
-
-function hintForStatus(status: number): string {
-  if (status === 401 || status === 403) {
-    return 'pass credentials: --prom-token, --prom-token-file, an Authorization --prom-header, or a client certificate'
-  }
-  if (status === 404)
-    return '--prom-url must be the Prometheus root, the part before /api/v1 (keep any proxy path prefix)'
-  if (status === 407) return 'the HTTP proxy wants credentials; put them in HTTPS_PROXY, or add the host to NO_PROXY'
-  if (status >= 500) return 'Prometheus or a proxy in front of it failed; retry, or check its logs'
-  return 'check --prom-url points at the Prometheus HTTP API'
-}
-
 /**
  * A Prometheus HTTP API client over Node's http/https, or over undici when a proxy applies (HTTPS_PROXY etc., as
  * kubectl reads them) or the API server's transport is given; undici is imported then only. Queries are POSTed as
@@ -410,61 +375,9 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         method = 'GET'
         continue
       }
-      return interpret(status, response.contentType, response.text, shownUrl)
-    }
-  }
-
-  function interpret(status: number, contentType: string, text: string, shownUrl: string): QueryResult {
-    const where = `Prometheus at ${shownUrl}`
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      const kind = contentType === '' ? 'a non-JSON' : `a ${contentType.split(';')[0]}`
-      const snippet = bodySnippet(text)
-      const shownSnippet = snippet === '' ? '' : `: ${snippet}`
-      throw new PrometheusError(
-        `${where}: answered HTTP ${status} with ${kind} body, not the Prometheus API${shownSnippet}`,
-        {
-          hint:
-            status >= 200 && status < 300
-              ? 'a proxy or web page answered; --prom-url must be the Prometheus root (before /api/v1)'
-              : hintForStatus(status),
-        },
-      )
-    }
-    let envelope: ReturnType<typeof parseEnvelope>
-    try {
-      envelope = parseEnvelope(json)
-    } catch (error) {
-      const message =
-        typeof (json as {message?: unknown})?.message === 'string'
-          ? `: ${bodySnippet((json as {message: string}).message)}`
-          : ''
-      const what = `answered HTTP ${status} with JSON, not a Prometheus API response${message}`
-      throw new PrometheusError(`${where}: ${what}`, {
-        hint: status >= 400 ? hintForStatus(status) : 'check --prom-url points at the Prometheus HTTP API',
-        cause: error,
-      })
-    }
-    if (envelope.status === 'error') {
-      const type = envelope.errorType ?? 'unknown'
-      const reason = bodySnippet(envelope.error ?? 'no message')
-      throw new PrometheusError(`${where}: the query was rejected (HTTP ${status}, ${type}): ${reason}`, {
-        hint: status === 401 || status === 403 ? hintForStatus(status) : hintForErrorType(envelope.errorType, status),
-      })
-    }
-    if (status < 200 || status >= 300) {
-      throw new PrometheusError(`${where}: answered HTTP ${status}`, {hint: hintForStatus(status)})
-    }
-    try {
-      return {data: parseQueryData(envelope.data), warnings: envelope.warnings, infos: envelope.infos}
-    } catch (error) {
-      if (!(error instanceof ResponseShapeError)) throw error
-      throw new PrometheusError(`${where}: unexpected result: ${error.message}`, {
-        hint: 'check --prom-url points at Prometheus or a compatible API (Thanos, Mimir)',
-        cause: error,
-      })
+      const interpreted = interpretResponse({status, contentType: response.contentType, body: response.text}, shownUrl)
+      if (!interpreted.ok) throw interpreted.error
+      return interpreted.result
     }
   }
 
