@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 // Entry for npm installs and for the shell shim bin/kubectl-va.
-import {main} from '../dist/src/cli/main.js'
+import {main} from '#dist/src/cli/main.js'
 
 await main(process.argv.slice(2))

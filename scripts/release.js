@@ -30,16 +30,22 @@ import {writeTarGz, writeZip} from './release/archive.js'
 import {bundleCli} from './release/bundle.js'
 import {releaseNotes} from './release/changelog.js'
 import {ReleaseError} from './release/errors.js'
+import {readJsonObject, stringField} from './release/json.js'
 import {completionShimName, renderKrewManifest} from './release/krew.js'
 import {buildNodeFor, nodeBinaryFor, pinnedNodeVersion} from './release/node-binaries.js'
 import {buildSeaBinary} from './release/sea.js'
 import {archiveName, defaultTargetIds, findTarget, hostTargetId, parseArchiveName} from './release/targets.js'
 
+/** @typedef {import('./release/targets.js').Target} Target */
+
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
 const defaultHomepage = 'https://github.com/llm-d-incubation/kubectl-va'
 
-const usage = `usage: node scripts/release.js [--snapshot] [--targets os/arch,...] [--out dir] [--skip-build] [--skip-npm] [--archives-only|--finalize-only] [--gzip-level 1-9]`
+const usage =
+  'usage: node scripts/release.js [--snapshot] [--targets os/arch,...] [--out dir] [--skip-build] [--skip-npm] ' +
+  '[--archives-only|--finalize-only] [--gzip-level 1-9]'
 
+/** @param {string[]} argv */
 function parseOptions(argv) {
   try {
     const {values} = parseArgs({
@@ -60,10 +66,13 @@ function parseOptions(argv) {
     })
     return values
   } catch (error) {
-    throw new ReleaseError(`${error.message}; see node scripts/release.js --help`)
+    throw new ReleaseError(
+      `${error instanceof Error ? error.message : String(error)}; see node scripts/release.js --help`,
+    )
   }
 }
 
+/** @param {string} text */
 function parseGzipLevel(text) {
   const level = Number(text)
   if (!Number.isInteger(level) || level < 1 || level > 9)
@@ -71,6 +80,10 @@ function parseGzipLevel(text) {
   return level
 }
 
+/**
+ * @param {string[]} args
+ * @returns {string}
+ */
 function git(args) {
   const done = spawnSync('git', args, {cwd: root, encoding: 'utf8'})
   if (done.status !== 0)
@@ -78,9 +91,14 @@ function git(args) {
   return done.stdout.trim()
 }
 
-/** The version to release: package.json's, checked against a vX.Y.Z tag on HEAD; snapshots add the commit. */
+/**
+ * The version to release: package.json's, checked against a vX.Y.Z tag on HEAD; snapshots add the commit.
+ * @param {{snapshot: boolean}} options
+ * @returns {{version: string, baseVersion: string, commit: string}}
+ */
 export function resolveVersion({snapshot}) {
-  const packageVersion = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
+  const packageFile = join(root, 'package.json')
+  const packageVersion = stringField(readJsonObject(packageFile), 'version', packageFile)
   const tags = git(['tag', '--points-at', 'HEAD', '--list', 'v[0-9]*']).split('\n').filter(Boolean)
   const refTag = process.env.GITHUB_REF_TYPE === 'tag' ? process.env.GITHUB_REF_NAME : undefined
   for (const tag of [...tags, ...(refTag ? [refTag] : [])]) {
@@ -104,6 +122,10 @@ export function resolveVersion({snapshot}) {
   return {version: `${packageVersion}-snapshot.${commit.slice(0, 7)}`, baseVersion: packageVersion, commit}
 }
 
+/**
+ * @param {string} file
+ * @returns {Promise<string>}
+ */
 function sha256(file) {
   return new Promise((resolvePromise, reject) => {
     const hash = createHash('sha256')
@@ -114,20 +136,29 @@ function sha256(file) {
   })
 }
 
+/** @param {string} message */
 function log(message) {
   process.stderr.write(`release: ${message}\n`)
 }
 
+/** @type {(bytes: number) => string} */
 const mib = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
+/**
+ * Builds the bundle, then one SEA binary and one archive per target, in `staging`.
+ * @param {{version: string, targets: Target[], staging: string, skipBuild: boolean, mtimeSeconds: number,
+ *   gzipLevel: number}} options
+ * @returns {Promise<string[]>} the archives' names
+ */
 async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds, gzipLevel}) {
   const nodeVersion = pinnedNodeVersion(root)
   const buildNode = buildNodeFor(root, nodeVersion)
   const cacheDir = join(root, 'node_modules', '.cache', 'kubectl-va-release')
   // Every Node binary first, so a missing one stops the release before any archive exists.
-  const nodeBinaries = new Map(
-    targets.map((target) => [target.id, nodeBinaryFor({root, version: nodeVersion, target, cacheDir})]),
-  )
+  const withNode = targets.map((target) => ({
+    target,
+    nodeBinary: nodeBinaryFor({root, version: nodeVersion, target, cacheDir}),
+  }))
 
   if (!skipBuild) {
     log('building dist/ and oclif.manifest.json')
@@ -138,6 +169,7 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
     if (built.status !== 0) throw new ReleaseError('scripts/build.js failed (see above)')
   }
   // One source for the shim: the one `kubectl va completion install-kubectl-shim` writes.
+  /** @type {typeof import('#dist/src/cli/completion-scripts.js')} */
   const {kubectlCompletionShim, kubectlCompletionShimCmd} = await import(
     pathToFileURL(join(root, 'dist', 'src', 'cli', 'completion-scripts.js')).href
   )
@@ -145,20 +177,22 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
   const bundle = await bundleCli({root, outfile: bundleFile, version})
   if (bundle.eagerHeavyModules.length > 0)
     throw new ReleaseError(
-      `the bundle loads ${bundle.eagerHeavyModules.join(', ')} on every run; import it with await import() inside run()`,
+      `the bundle loads ${bundle.eagerHeavyModules.join(', ')} on every run; ` +
+        'import it with await import() inside run()',
     )
   log(`bundle ${mib(bundle.bytes)}, of which ${mib(bundle.lazyBytes)} compiled on first use (node ${nodeVersion})`)
 
   const host = hostTargetId()
+  /** @type {string[]} */
   const built = []
-  for (const target of targets) {
+  for (const {target, nodeBinary} of withNode) {
     const dir = join(staging, `${target.os}_${target.arch}`)
     mkdirSync(dir, {recursive: true})
     const binary = join(dir, `kubectl-va${target.exe}`)
     const started = Date.now()
     const {signed} = await buildSeaBinary({
       bundleFile,
-      nodeBinary: nodeBinaries.get(target.id),
+      nodeBinary,
       buildNode,
       target,
       useCodeCache: target.id === host,
@@ -181,8 +215,10 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
       target.id === host ? 'code cache' : 'no code cache',
       ...(target.os === 'darwin' && !signed ? ['unsigned: sign on macOS'] : []),
     ]
+    const seconds = ((Date.now() - started) / 1000).toFixed(1)
     log(
-      `${name}: binary ${mib(statSync(binary).size)}, archive ${mib(statSync(archive).size)} (${notes.join(', ')}; ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `${name}: binary ${mib(statSync(binary).size)}, archive ${mib(statSync(archive).size)} ` +
+        `(${notes.join(', ')}; ${seconds} s)`,
     )
     built.push(name)
   }
@@ -190,14 +226,21 @@ async function buildArchives({version, targets, staging, skipBuild, mtimeSeconds
   return built
 }
 
+/**
+ * Checksums, the krew manifest, release notes and the npm tarball for the archives in `outDir`, in `staging`.
+ * @param {{version: string, baseVersion: string, snapshot: boolean, outDir: string, staging: string,
+ *   skipNpm: boolean}} options
+ */
 async function finalize({version, baseVersion, snapshot, outDir, staging, skipNpm}) {
+  /** @type {{name: string, target: Target, sha256: string}[]} */
   const archives = []
   for (const name of readdirSync(outDir).sort()) {
     const target = parseArchiveName(name, version)
     if (target) archives.push({name, target, sha256: await sha256(join(outDir, name))})
   }
   if (archives.length === 0) throw new ReleaseError(`no kubectl-va_${version}_* archives in ${outDir}`)
-  const homepage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).homepage ?? defaultHomepage
+  const packageHomepage = readJsonObject(join(root, 'package.json')).homepage
+  const homepage = typeof packageHomepage === 'string' ? packageHomepage : defaultHomepage
   const manifest = renderKrewManifest({
     version,
     homepage,
@@ -229,8 +272,13 @@ async function finalize({version, baseVersion, snapshot, outDir, staging, skipNp
   writeFileSync(join(staging, 'checksums.txt'), `${checksummed.join('\n')}\n`)
 }
 
-/** Moves finished files from the staging directory into --out, only once everything succeeded. */
+/**
+ * Moves finished files from the staging directory into --out, only once everything succeeded.
+ * @param {string} staging
+ * @param {string} outDir
+ */
 function publishStaging(staging, outDir) {
+  /** @type {(from: string, to: string) => void} */
   const move = (from, to) => {
     for (const name of readdirSync(from)) {
       const source = join(from, name)
@@ -246,6 +294,7 @@ function publishStaging(staging, outDir) {
   move(staging, outDir)
 }
 
+/** @param {string[]} argv */
 export async function release(argv) {
   const options = parseOptions(argv)
   if (options.help) {

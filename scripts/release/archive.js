@@ -7,9 +7,16 @@ import {crc32, createGzip, deflateRawSync, gunzipSync} from 'node:zlib'
 
 /** @typedef {{name: string, source: string, mode: number}} ArchiveEntry */
 
+/**
+ * @param {string} name
+ * @param {number} size
+ * @param {number} mode
+ * @param {number} mtimeSeconds
+ */
 function tarHeader(name, size, mode, mtimeSeconds) {
   if (Buffer.byteLength(name) > 100) throw new Error(`tar entry name too long: ${name}`)
   const header = Buffer.alloc(512)
+  /** @type {(value: number, length: number) => string} */
   const octal = (value, length) => `${value.toString(8).padStart(length - 1, '0')}\0`
   header.write(name, 0)
   header.write(octal(mode, 8), 100)
@@ -27,6 +34,11 @@ function tarHeader(name, size, mode, mtimeSeconds) {
   return header
 }
 
+/**
+ * @param {ArchiveEntry[]} entries
+ * @param {number} mtimeSeconds
+ * @returns {AsyncGenerator<Buffer>}
+ */
 async function* tarStream(entries, mtimeSeconds) {
   for (const entry of entries) {
     const size = statSync(entry.source).size
@@ -37,11 +49,18 @@ async function* tarStream(entries, mtimeSeconds) {
   yield Buffer.alloc(1024)
 }
 
-/** Writes a .tar.gz of files at the archive's top level (krew's default `files` copies "*" to "."). */
+/**
+ * Writes a .tar.gz of files at the archive's top level (krew's default `files` copies "*" to ".").
+ * @param {string} output
+ * @param {ArchiveEntry[]} entries
+ * @param {number} mtimeSeconds
+ * @param {number} [level]
+ */
 export async function writeTarGz(output, entries, mtimeSeconds, level = 9) {
   await pipeline(Readable.from(tarStream(entries, mtimeSeconds)), createGzip({level}), createWriteStream(output))
 }
 
+/** @param {number} mtimeSeconds */
 function dosDateTime(mtimeSeconds) {
   const date = new Date(Math.max(mtimeSeconds, 315532800) * 1000) // zip dates start in 1980
   const time = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1)
@@ -49,10 +68,18 @@ function dosDateTime(mtimeSeconds) {
   return {time, day}
 }
 
-/** Writes a .zip (deflate, no zip64: each file must stay under 4 GiB). Windows archives use it. */
+/**
+ * Writes a .zip (deflate, no zip64: each file must stay under 4 GiB). Windows archives use it.
+ * @param {string} output
+ * @param {ArchiveEntry[]} entries
+ * @param {number} mtimeSeconds
+ * @param {number} [level]
+ */
 export async function writeZip(output, entries, mtimeSeconds, level = 9) {
   const {time, day} = dosDateTime(mtimeSeconds)
+  /** @type {Buffer[]} */
   const parts = []
+  /** @type {Buffer[]} */
   const central = []
   let offset = 0
   for (const entry of entries) {
@@ -99,16 +126,22 @@ export async function writeZip(output, entries, mtimeSeconds, level = 9) {
   await pipeline(Readable.from([...parts, ...central, end]), createWriteStream(output))
 }
 
-/** Reads regular files out of a .tgz (npm's package tarballs): name → contents. */
+/**
+ * Reads regular files out of a .tgz (npm's package tarballs): name → contents.
+ * @param {string} file
+ * @param {(name: string) => boolean} [wanted]
+ */
 export function readTarGz(file, wanted = () => true) {
   const tar = gunzipSync(readFileSync(file))
   /** @type {Map<string, Buffer>} */
   const files = new Map()
   let position = 0
+  /** @type {string | undefined} */
   let longName
   while (position + 512 <= tar.length) {
     const header = tar.subarray(position, position + 512)
     if (header.every((byte) => byte === 0)) break
+    /** @type {(start: number, length: number) => string} */
     const field = (start, length) =>
       header
         .subarray(start, start + length)

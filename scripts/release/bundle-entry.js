@@ -8,16 +8,29 @@ import {getHelpFlagAdditions, normalizeArgv} from '@oclif/core/help'
 import {commandLoaders, manifest, pjson} from 'kubectl-va:bundle'
 import {dirname} from 'node:path'
 
-import KvaHelp from '../../dist/src/cli/help.js'
-import {reportError} from '../../dist/src/cli/main.js'
-import {displayName, isPluginMode} from '../../dist/src/cli/plugin-mode.js'
+import KvaHelp from '#dist/src/cli/help.js'
+import {reportError} from '#dist/src/cli/main.js'
+import {displayName, isPluginMode} from '#dist/src/cli/plugin-mode.js'
+
+/** @import {Command, Interfaces} from '@oclif/core' */
+/** @typedef {Interfaces.PJSON} PJSON */
 
 class BundledPlugin extends Plugin {
+  /** @type {PJSON} */
+  #pjson
+
+  /** @param {Interfaces.PluginOptions & {pjson: PJSON}} options */
+  constructor(options) {
+    super(options)
+    this.#pjson = options.pjson
+  }
+
+  /** @override */
   async load() {
     this.type = 'core'
     this.isRoot = true
     this.root = this.options.root
-    this.pjson = this.options.pjson
+    this.pjson = this.#pjson
     this.name = this.pjson.name
     this.alias = this.pjson.name
     this.version = this.pjson.version
@@ -25,34 +38,41 @@ class BundledPlugin extends Plugin {
     this.moduleType = 'commonjs'
     this.hooks = {}
     this.hasManifest = true
-    this.flexibleTaxonomy = false
     this.manifest = {...manifest, version: this.version}
     this.commandIDs = Object.keys(manifest.commands)
     this.commands = Object.entries(manifest.commands)
       .map(([id, command]) => ({
         ...command,
-        load: async () => this.findCommand(id, {must: true}),
+        load: async () => loadCommand(id, this),
         pluginAlias: this.alias,
         pluginType: 'core',
       }))
       .sort((a, b) => a.id.localeCompare(b.id))
   }
-
-  async findCommand(id, options = {}) {
-    const loadModule = commandLoaders[id]
-    if (!loadModule) {
-      if (options.must) throw new Errors.CLIError(`command ${id} not found`)
-      return undefined
-    }
-    const command = (await loadModule()).default
-    command.id = id
-    command.plugin = this
-    return command
-  }
 }
 
-// oclif's run() minus hooks (there are none) and with the help class passed in rather than loaded from a path.
+/**
+ * The command `id` from the bundle (oclif's Plugin.findCommand with must: true; nothing else calls it for this plugin).
+ * @param {string} id
+ * @param {Plugin} plugin
+ * @returns {Promise<Command.Class>}
+ */
+async function loadCommand(id, plugin) {
+  const loadModule = commandLoaders[id]
+  if (!loadModule) throw new Errors.CLIError(`command ${id} not found`)
+  const command = (await loadModule()).default
+  command.id = id
+  command.plugin = plugin
+  return command
+}
+
+/**
+ * oclif's run() minus hooks (there are none) and with the help class passed in rather than loaded from a path.
+ * @param {string[]} argv
+ * @param {Config} config
+ */
 async function runBundled(argv, config) {
+  /** @type {(helpArgv: string[]) => Promise<void>} */
   const showHelp = (helpArgv) => new KvaHelp(config, config.pjson.oclif.helpOptions ?? {}).showHelp(helpArgv)
   const [id, ...commandArgv] = normalizeArgv(config, argv)
   if (argv[0] === '--version') {
@@ -62,7 +82,8 @@ async function runBundled(argv, config) {
   const helpFlags = getHelpFlagAdditions(config)
   const endOfFlags = argv.indexOf('--')
   const beforeEnd = endOfFlags === -1 ? argv : argv.slice(0, endOfFlags)
-  if (argv.length === 0 || beforeEnd.some((arg) => helpFlags.includes(arg))) {
+  // No id: no arguments.
+  if (id === undefined || beforeEnd.some((arg) => helpFlags.includes(arg))) {
     await showHelp(argv)
     return
   }
@@ -74,10 +95,11 @@ async function runBundled(argv, config) {
   await config.runCommand(id, commandArgv, command)
 }
 
+/** @param {string[]} argv */
 export async function main(argv) {
   const verbose = argv.includes('--verbose')
   process.stdout.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+    if ('code' in error && error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
     throw error
   })
   try {

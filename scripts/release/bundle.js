@@ -1,29 +1,35 @@
 // Bundles kubectl-va (the compiled dist/ tree) into one CommonJS file that runs without node_modules, package.json
 // or oclif.manifest.json: the form a Node SEA needs (Node 22 SEAs run one CJS script and require() only builtins).
 import {build} from 'esbuild'
-import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+
+import {ReleaseError} from './errors.js'
+import {isObject, isStringArray, readJsonObject} from './json.js'
 
 /** Modules that must never be compiled for --help, version or completion: the bundle's lazily compiled part. */
 export const lazyModules = ['@kubernetes/client-node', 'undici']
 
 /**
  * @param {{root: string, outfile: string, version: string, minify?: boolean}} options
- * @returns {Promise<{outfile: string, bytes: number, eagerHeavyModules: string[]}>}
+ * @returns {Promise<{outfile: string, bytes: number, lazyBytes: number, eagerHeavyModules: string[]}>}
  */
 export async function bundleCli({root, outfile, version, minify = true}) {
-  const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  const manifest = JSON.parse(readFileSync(join(root, 'oclif.manifest.json'), 'utf8'))
+  const pjson = readJsonObject(join(root, 'package.json'))
+  const manifestFile = join(root, 'oclif.manifest.json')
+  const manifest = readJsonObject(manifestFile)
   const inlinedPjson = {
     name: pjson.name,
     version,
     description: pjson.description,
     license: pjson.license,
     type: 'commonjs',
-    oclif: {...pjson.oclif, helpClass: undefined},
+    oclif: {...(isObject(pjson.oclif) ? pjson.oclif : {}), helpClass: undefined},
   }
+  if (!isObject(manifest.commands)) throw new ReleaseError(`${manifestFile} has no commands`)
   const loaders = Object.entries(manifest.commands).map(([id, command]) => {
-    const file = join(root, ...command.relativePath).replaceAll('\\', '/')
+    const relativePath = isObject(command) ? command.relativePath : undefined
+    if (!isStringArray(relativePath)) throw new ReleaseError(`${manifestFile}: command ${id} has no relativePath`)
+    const file = join(root, ...relativePath).replaceAll('\\', '/')
     return `  ${JSON.stringify(id)}: () => import(${JSON.stringify(file)}),`
   })
   const virtualModule = [
@@ -36,7 +42,9 @@ export async function bundleCli({root, outfile, version, minify = true}) {
   // import(): V8 scans every function of a script it compiles, and these megabytes cost --help and version ~100 ms
   // otherwise. One script per library, because most cluster commands need undici (17 ms) and not client-node.
   const lazySources = Object.fromEntries(
-    await Promise.all(lazyModules.map(async (name) => [name, await bundleLazyModule(name, {root, minify})])),
+    await Promise.all(
+      lazyModules.map(async (name) => /** @type {const} */ ([name, await bundleLazyModule(name, {root, minify})])),
+    ),
   )
   const lazyModule = [
     `const sources = ${JSON.stringify(lazySources)}`,
@@ -44,7 +52,9 @@ export async function bundleCli({root, outfile, version, minify = true}) {
     `export function loadLazyModule(name) {`,
     `  if (!loaded.has(name)) {`,
     `    const module = {exports: {}}`,
-    `    const compiled = require('node:vm').compileFunction(sources[name], ['exports', 'require', 'module', '__filename', '__dirname'], {filename: \`kubectl-va-lazy-\${name.replace(/\\W/g, '_')}.js\`})`,
+    `    const compiled = require('node:vm').compileFunction(sources[name], ` +
+      `['exports', 'require', 'module', '__filename', '__dirname'], ` +
+      `{filename: \`kubectl-va-lazy-\${name.replace(/\\W/g, '_')}.js\`})`,
     `    compiled(module.exports, require, module, __filename, __dirname)`,
     `    loaded.set(name, module.exports)`,
     `  }`,
@@ -82,7 +92,9 @@ export async function bundleCli({root, outfile, version, minify = true}) {
             return {path: args.path, namespace: 'kubectl-va-lazy'}
           })
           b.onLoad({filter: /.*/, namespace: 'kubectl-va-lazy'}, (args) => ({
-            contents: `import {loadLazyModule} from 'kubectl-va:lazy'\nmodule.exports = loadLazyModule(${JSON.stringify(args.path)})`,
+            contents:
+              `import {loadLazyModule} from 'kubectl-va:lazy'\n` +
+              `module.exports = loadLazyModule(${JSON.stringify(args.path)})`,
             loader: 'js',
             resolveDir: root,
           }))
@@ -95,14 +107,20 @@ export async function bundleCli({root, outfile, version, minify = true}) {
       },
     ],
   })
-  const output = Object.values(result.metafile.outputs)[0]
+  const [output] = Object.values(result.metafile.outputs)
+  if (!output) throw new ReleaseError('esbuild wrote no bundle')
   const lazyBytes = Object.values(lazySources).reduce((total, source) => total + Buffer.byteLength(source), 0)
   return {outfile, bytes: output.bytes, lazyBytes, eagerHeavyModules: findEagerHeavyModules(result.metafile)}
 }
 
 const lazyModulePattern = new RegExp(`^(${lazyModules.map((name) => name.replace(/[/.]/g, '\\$&')).join('|')})$`)
 
-/** One CJS script exporting one library, evaluated only when first imported. */
+/**
+ * One CJS script exporting one library, evaluated only when first imported.
+ * @param {string} name
+ * @param {{root: string, minify: boolean}} options
+ * @returns {Promise<string>}
+ */
 async function bundleLazyModule(name, {root, minify}) {
   const entry = `module.exports = require(${JSON.stringify(name)})`
   const result = await build({
@@ -119,11 +137,14 @@ async function bundleLazyModule(name, {root, minify}) {
     define: {'import.meta.url': '__kubectlVaImportMetaUrl'},
     banner: {js: `var __kubectlVaImportMetaUrl = require('node:url').pathToFileURL(__filename).href;`},
   })
-  return result.outputFiles[0].text
+  const [output] = result.outputFiles
+  if (!output) throw new ReleaseError(`esbuild wrote no bundle for ${name}`)
+  return output.text
 }
 /**
  * Heavy modules that ended up in the eagerly compiled part of the bundle (e.g. through a deep import such as
  * '@kubernetes/client-node/dist/gen'); the bare names are already routed to the lazy part or refused when static.
+ * @param {import('esbuild').Metafile} metafile
  */
 function findEagerHeavyModules(metafile) {
   return lazyModules.filter((name) =>

@@ -1,17 +1,24 @@
 // Release notes come from CHANGELOG.md (Keep a Changelog: "## [0.1.0] - 2026-11-28" sections).
 import {ReleaseError} from './errors.js'
 
-/** The body of the section for `version` ("Unreleased" for snapshots without one), without its heading. */
+/**
+ * The body of the section for `version` ("Unreleased" for snapshots without one), without its heading.
+ * @param {string} changelog
+ * @param {string} version
+ * @param {{snapshot?: boolean}} [options]
+ */
 export function releaseNotes(changelog, version, {snapshot = false} = {}) {
+  /** @type {Map<string, string[]>} */
   const sections = new Map()
+  /** @type {string[] | undefined} */
   let current
   for (const line of changelog.split('\n')) {
     const heading = /^## \[?v?([^\]\s]+)\]?/.exec(line)
-    if (heading) {
-      current = heading[1].toLowerCase()
-      sections.set(current, [])
+    if (heading?.[1] !== undefined) {
+      current = []
+      sections.set(heading[1].toLowerCase(), current)
     } else if (current && !/^\[[^\]]+\]: /.test(line)) {
-      sections.get(current).push(line)
+      current.push(line)
     }
   }
   const body = sections.get(version) ?? (snapshot ? sections.get('unreleased') : undefined)

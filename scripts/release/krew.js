@@ -28,6 +28,7 @@ Completion of "kubectl va" in your shell needs one more file on PATH:
  *   archives: {name: string, sha256: string, target: import('./targets.js').Target}[]}} options
  */
 export function renderKrewManifest({version, homepage, downloadUrl, archives}) {
+  /** @type {(text: string, spaces: number) => string} */
   const indent = (text, spaces) =>
     text
       .trimEnd()
@@ -74,7 +75,10 @@ export function renderKrewManifest({version, homepage, downloadUrl, archives}) {
   ].join('\n')
 }
 
-/** kubectl (>= 1.26) runs `kubectl_complete-va` to complete `kubectl va ...`; Windows gets a .cmd. */
+/**
+ * kubectl (>= 1.26) runs `kubectl_complete-va` to complete `kubectl va ...`; Windows gets a .cmd.
+ * @param {import('./targets.js').Target} target
+ */
 export function completionShimName(target) {
   return target.os === 'windows' ? 'kubectl_complete-va.cmd' : 'kubectl_complete-va'
 }

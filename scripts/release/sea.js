@@ -62,6 +62,10 @@ export async function buildSeaBinary({bundleFile, nodeBinary, buildNode, target,
   return {output, signed: signable}
 }
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ */
 function run(command, args) {
   const done = spawnSync(command, args, {encoding: 'utf8'})
   if (done.status !== 0)
