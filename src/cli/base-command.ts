@@ -2,6 +2,7 @@ import {Command, type Config, Flags} from '@oclif/core'
 
 import {flagValueError} from '../core/errors.js'
 import {Secrets} from '../core/redact.js'
+import {OutputWriter} from './output.js'
 
 const secretsOfRun = Symbol('kubectl-va secrets of this run')
 
@@ -42,8 +43,8 @@ export function parseOutputFormat<T extends OutputFormat>(value: string, allowed
 }
 
 /**
- * Base of every command: writes the product to stdout and everything else to stderr, and never decides exit codes
- * (main() does, from typed errors).
+ * Base of every command: writes the product to stdout through `out` (cli/output.ts) and everything else to stderr,
+ * and never decides exit codes (main() does, from typed errors).
  */
 export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
@@ -56,9 +57,8 @@ export abstract class BaseCommand extends Command {
     return this.#secrets
   }
 
-  protected write(text: string): void {
-    process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`)
-  }
+  /** The one writer of the product (cli/output.ts). */
+  protected readonly out = new OutputWriter()
 
   protected warnLine(text: string): void {
     process.stderr.write(`warning: ${text}\n`)
@@ -67,7 +67,7 @@ export abstract class BaseCommand extends Command {
   protected useColor(noColorFlag: boolean): boolean {
     if (noColorFlag) return false
     if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false
-    return process.stdout.isTTY === true
+    return this.out.isTerminal
   }
 
   // oclif would print its own error and exit; main() handles errors instead.

@@ -8,6 +8,7 @@ import {exitCodeFor, isRunResult} from './exit-codes.js'
 import {displayName, isPluginMode} from './plugin-mode.js'
 import {Secrets} from '../core/redact.js'
 import {attachSecrets} from './base-command.js'
+import {guardPipe} from './output.js'
 import {escapeTerminal} from '../core/render/format.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..')
@@ -18,11 +19,8 @@ export async function main(argv: string[]): Promise<void> {
   escapeStderr()
   let commandId: string | undefined
   const secrets = new Secrets()
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // `kubectl va get | head` closes the pipe early; that is not an error.
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
-    throw error
-  })
+  // `kubectl va get | head` closes the pipe early; that is not an error.
+  guardPipe(process.stdout)
   try {
     const config = await Config.load({root, pjson: readPackageJson(displayName(isPluginMode()))})
     attachSecrets(config, secrets)

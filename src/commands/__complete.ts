@@ -1,6 +1,7 @@
 import {Command} from '@oclif/core'
 
 import {completionCommandsFrom} from '../cli/completion-manifest.js'
+import {OutputWriter} from '../cli/output.js'
 import {Directive, complete, formatCompletion, type CompletionResult} from '../cli/completion/complete.js'
 
 /**
@@ -27,6 +28,6 @@ export default class Complete extends Command {
       // Never print an error into the user's shell.
       result = {candidates: [], directive: Directive.error}
     }
-    process.stdout.write(formatCompletion(result, process.env.KUBECTL_VA_COMPLETION_DESCRIPTIONS !== '0'))
+    new OutputWriter().writeRaw(formatCompletion(result, process.env.KUBECTL_VA_COMPLETION_DESCRIPTIONS !== '0'))
   }
 }

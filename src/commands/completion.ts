@@ -44,7 +44,7 @@ bash, zsh, fish and powershell print a script that completes kubectl-va when run
       if (flags.dir !== undefined) {
         throw new UsageError('--dir: only applies to install-kubectl-shim', {hint: 'drop --dir'})
       }
-      this.write(completionScript(args.shell))
+      this.out.write(completionScript(args.shell))
       return
     }
     const dir = flags.dir ?? findPluginDir()
@@ -53,6 +53,6 @@ bash, zsh, fish and powershell print a script that completes kubectl-va when run
         hint: 'pass --dir with a directory on your PATH',
       })
     }
-    this.write(`${installKubectlShim(dir)} written; "kubectl va <TAB>" now completes (kubectl 1.26 or later)`)
+    this.out.write(`${installKubectlShim(dir)} written; "kubectl va <TAB>" now completes (kubectl 1.26 or later)`)
   }
 }

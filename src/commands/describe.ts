@@ -48,51 +48,23 @@ and the decision of the controller's optimizer recomputed here, with the reason 
         : undefined
     }
 
-    if (output === 'json' || output === 'yaml') {
-      const {serialize} = await import('../core/render/serialize.js')
-      const {explainDecision} = await import('../core/render/explain.js')
-      const prometheus = inputs.prometheus
-        ? {
-            url: inputs.prometheus.url ?? null,
-            foundBy: inputs.prometheus.foundBy ?? null,
-            window: inputs.prometheus.window,
-            at: inputs.prometheus.at?.toISOString() ?? null,
-            queries: inputs.prometheus.queries,
-            error: inputs.prometheus.error?.message ?? null,
-          }
-        : null
-      this.write(
-        serialize(
-          {
-            ...list,
-            items: items.map((item) => ({
-              ...item,
-              explanation: explainDecision(item, now),
-              withControllerInputs: controllerInputs(item.name, item.namespace) ?? null,
-              pods:
-                inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID) ?? null,
-            })),
-            prometheus,
-          },
-          output,
-        ),
-      )
-    } else {
-      const {renderDescribe} = await import('../core/render/describe.js')
-      this.write(
-        items
-          .map((item) =>
-            renderDescribe(item, {
-              now,
-              prometheus: inputs.prometheus,
-              showQueries: flags['show-queries'],
-              pods: inputs.pods?.filter((pod) => pod.namespace === item.namespace && pod.modelID === item.modelID),
-              controllerInputs: controllerInputs(item.name, item.namespace),
-            }),
-          )
-          .join('\n\n'),
-      )
-    }
+    const {explainDecision} = await import('../core/render/explain.js')
+    const {buildDescribeView} = await import('../core/view/describe.js')
+    const view = buildDescribeView({
+      list,
+      items,
+      prometheus: inputs.prometheus,
+      pods: inputs.pods,
+      controllerInputs,
+      explain: (report) => explainDecision(report, now),
+    })
+    await this.out.print(output, {
+      data: () => view,
+      text: async () => {
+        const {renderDescribeView} = await import('../core/render/describe.js')
+        return renderDescribeView(view, {now, showQueries: flags['show-queries']})
+      },
+    })
     // Exit 6 always says why on stderr, one line per problem, as get does.
     for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
     return inspectResult(inputs, items, missing)

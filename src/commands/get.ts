@@ -44,34 +44,23 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
     const {inputs, list, items, missing} = await inspectInputs(flags, names, now, {secrets: this.secrets})
-    switch (output) {
-      case 'json':
-      case 'yaml': {
-        const {serialize} = await import('../core/render/serialize.js')
-        this.write(serialize({...list, items}, output))
-        break
-      }
-      case 'name': {
-        const {renderNames} = await import('../core/render/get.js')
-        this.write(renderNames(items))
-        break
-      }
-      default: {
-        if (items.length === 0) break
-        const {renderGetTable} = await import('../core/render/get.js')
+    await this.out.print(output, {
+      data: () => ({...list, items}),
+      text: async (format) => {
+        const {renderGetTable, renderNames} = await import('../core/render/get.js')
+        if (format === 'name') return renderNames(items)
+        if (items.length === 0) return ''
         const color = this.useColor(flags['no-color'])
         const chalk = color ? (await import('chalk')).default : undefined
-        this.write(
-          renderGetTable(items, {
-            wide: output === 'wide',
-            noHeaders: flags['no-headers'],
-            allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1,
-            now,
-            highlight: chalk ? (text) => chalk.red(text) : undefined,
-          }),
-        )
-      }
-    }
+        return renderGetTable(items, {
+          wide: format === 'wide',
+          noHeaders: flags['no-headers'],
+          allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1,
+          now,
+          highlight: chalk ? (text) => chalk.red(text) : undefined,
+        })
+      },
+    })
     for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
     return inspectResult(inputs, items, missing)
   }

@@ -12,6 +12,8 @@ import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/model/what-if.js'
 import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 
+type SimulateFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
+
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAME...] [flags]'
   static override summary = 'Dry-run WVA scaling decisions at another load, other SLOs or another batch size'
@@ -59,7 +61,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Simulate)
-    const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml', 'csv'])
+    const output = parseOutputFormat<SimulateFormat>(flags.output, ['table', 'wide', 'json', 'yaml', 'csv'])
     const whatIf = toWhatIf(flags)
     const names = argv as string[]
     const now = new Date()
@@ -105,19 +107,18 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       this.warnLine('--replicas applies only to VAs whose inputs give no current replicas (no Deployment, no status)')
     }
     const {renderSimulationTable, simulationNotes} = await import('../core/render/simulation.js')
-    if (output === 'json' || output === 'yaml') {
-      const {serialize} = await import('../core/render/serialize.js')
-      this.write(serialize({...result, items}, output))
-    } else if (items.length > 0) {
-      const namespaces = new Set(items.map((item) => item.namespace))
-      this.write(
-        renderSimulationTable(items, {
-          wide: output === 'wide',
+    await this.out.print(output, {
+      data: () => ({...result, items}),
+      text: (format) => {
+        if (items.length === 0) return ''
+        const namespaces = new Set(items.map((item) => item.namespace))
+        return renderSimulationTable(items, {
+          wide: format === 'wide',
           noHeaders: flags['no-headers'],
           showNamespace: flags['all-namespaces'] || namespaces.size > 1,
-        }),
-      )
-    }
+        })
+      },
+    })
     for (const note of simulationNotes(items)) process.stderr.write(`${note}\n`)
 
     const failed = inputs.problems.length > 0 || missing.length > 0 || items.some((item) => item.outcome === 'skipped')
@@ -131,7 +132,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     whatIf: WhatIf,
     names: string[],
     flags: {namespace?: string | undefined; 'no-headers': boolean},
-    output: string,
+    output: SimulateFormat,
   ): Promise<RunResult> {
     if (names.length > 1) {
       throw new UsageError('--sweep: takes one VariantAutoscaling name', {
@@ -146,10 +147,13 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     })
     for (const warning of result.warnings) this.warnLine(warning)
     const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
-    if (output === 'json' || output === 'yaml')
-      this.write((await import('../core/render/serialize.js')).serialize(result, output))
-    else if (output === 'csv') this.write(renderSweepCsv(result))
-    else this.write(renderSweepTable(result, {wide: output === 'wide', noHeaders: flags['no-headers']}))
+    await this.out.print(output, {
+      data: () => result,
+      text: (format) =>
+        format === 'csv'
+          ? renderSweepCsv(result)
+          : renderSweepTable(result, {wide: format === 'wide', noHeaders: flags['no-headers']}),
+    })
     for (const note of sweepNotes(result)) process.stderr.write(`${note}\n`)
     const prometheusFailed = Boolean(inputs.prometheus?.error)
     if (result.rows.length > 0 && result.rows.every((row) => row.outcome === 'skipped')) {
@@ -159,7 +163,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     return commandResult(prometheusFailed, inputs.problems.length > 0 ? 'partial' : 'all')
   }
 
-  private async printReplay(inputs: CommandInputs, output: string, chart: boolean | undefined): Promise<RunResult> {
+  private async printReplay(
+    inputs: CommandInputs,
+    output: SimulateFormat,
+    chart: boolean | undefined,
+  ): Promise<RunResult> {
     const replay = inputs.replay
     if (!replay) {
       // Prometheus could not be reached or found: reportInputProblems said why.
@@ -167,16 +175,15 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     }
     const {renderReplaySummaryTable, renderReplayCsv, replayNotes} = await import('../core/render/replay.js')
     if (output === 'json' || output === 'yaml') {
-      const {serialize} = await import('../core/render/serialize.js')
       const {queries: _queries, warnings: _warnings, requests: _requests, ...result} = replay
-      this.write(serialize(result, output))
-    } else if (output === 'csv') this.write(renderReplayCsv(replay))
+      await this.out.data(result, output)
+    } else if (output === 'csv') this.out.write(renderReplayCsv(replay))
     else {
       if (chart !== false) {
         const {renderReplayCharts, chartOptionsFor} = await import('../core/render/chart.js')
-        this.write(renderReplayCharts(replay.items, chartOptionsFor(process.stdout, process.env)))
+        this.out.write(renderReplayCharts(replay.items, chartOptionsFor(this.out.stream, process.env)))
       }
-      this.write(renderReplaySummaryTable(replay, {wide: output === 'wide'}))
+      this.out.write(renderReplaySummaryTable(replay, {wide: output === 'wide'}))
     }
     for (const note of replayNotes(replay)) process.stderr.write(`${note}\n`)
     return commandResult(Boolean(inputs.prometheus?.error), 'all')

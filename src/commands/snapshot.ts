@@ -65,7 +65,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
         throw outputFileError(outputFile, error)
       }
       process.stderr.write(`wrote ${objects.length} objects to ${outputFile}\n`)
-    } else this.write(text)
+    } else this.out.write(text)
     return inspectResult(inputs, [], [])
   }
 }

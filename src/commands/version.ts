@@ -19,13 +19,15 @@ export default class Version extends BaseCommand {
     }
     switch (parseOutputFormat(flags.output, ['table', 'json', 'yaml'])) {
       case 'json':
-        this.write(JSON.stringify(info, null, 2))
+        await this.out.data(info, 'json')
         break
       case 'yaml':
-        this.write(`clientVersion: ${info.clientVersion}\nnodeVersion: ${info.nodeVersion}\nplatform: ${info.platform}`)
+        this.out.write(
+          `clientVersion: ${info.clientVersion}\nnodeVersion: ${info.nodeVersion}\nplatform: ${info.platform}`,
+        )
         break
       default:
-        this.write(`kubectl-va version ${info.clientVersion} (node ${info.nodeVersion}, ${info.platform})`)
+        this.out.write(`kubectl-va version ${info.clientVersion} (node ${info.nodeVersion}, ${info.platform})`)
     }
   }
 }

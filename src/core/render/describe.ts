@@ -1,18 +1,12 @@
-import {explainDecision} from './explain.js'
-import type {PodBreakdown} from '../collect/pod-breakdown.js'
-import type {PrometheusOutcome} from '../run/gather.js'
+import type {DescribeItem, DescribePrometheus, DescribeView} from '../view/describe.js'
 import type {VaReport} from '../view/va-report.js'
 import {age} from './age.js'
 import {escapeTerminal, formatNumber, formatPercent} from './format.js'
 
 export interface DescribeOptions {
   now: Date
-  prometheus?: PrometheusOutcome | undefined
+  prometheus?: DescribePrometheus | null | undefined
   showQueries?: boolean
-  /** Pods serving this VA's model in its namespace (all variants of the model: the controller aggregates them). */
-  pods?: readonly PodBreakdown[] | undefined
-  /** The decision from the metrics exactly as the controller version in the cluster collects them. */
-  controllerInputs?: {profile: string; replicas: number | null; outcome: string} | undefined
 }
 
 const shapeNames: Record<string, string> = {
@@ -23,8 +17,16 @@ const shapeNames: Record<string, string> = {
   C: 'C (WVA v0.5.x: scaleTargetRef, saturation engine)',
 }
 
+/** The text of `describe`: one block per VA, a blank line between them. */
+export function renderDescribeView(view: DescribeView, options: {now: Date; showQueries?: boolean}): string {
+  const blocks = view.items.map((item) =>
+    renderDescribe(item, {now: options.now, prometheus: view.prometheus, showQueries: options.showQueries === true}),
+  )
+  return blocks.join('\n\n')
+}
+
 /** kubectl-describe-style text: `Name:` and `Namespace:` first, metrics as `current / target`, then the decision. */
-export function renderDescribe(report: VaReport, options: DescribeOptions): string {
+export function renderDescribe(report: DescribeItem, options: DescribeOptions): string {
   const lines: string[] = []
   const field = (label: string, value: string, indent = 0) =>
     lines.push(`${' '.repeat(indent)}${`${label}:`.padEnd(28 - indent)}${value}`)
@@ -69,7 +71,7 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
   const m = report.metrics
   const metricsWhere =
     m?.source === 'prometheus'
-      ? `Prometheus, window ${options.prometheus?.window ?? '1m'}, at ${options.prometheus?.at?.toISOString() ?? 'now'}`
+      ? `Prometheus, window ${options.prometheus?.window ?? '1m'}, at ${options.prometheus?.at ?? 'now'}`
       : m?.source === 'snapshot'
         ? 'MetricsSnapshot'
         : m?.source === 'status'
@@ -91,11 +93,11 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
       `${report.slo ? `${report.slo.itlMs} ms` : '<none>'}`,
     2,
   )
-  if (options.pods && options.pods.length > 0) {
+  if (report.pods && report.pods.length > 0) {
     lines.push('  Per pod (all variants of the model):')
     const rows = [
       ['Pod', 'Rate (req/min)', 'TTFT (ms)', 'ITL (ms)'],
-      ...options.pods.map((pod) => [pod.pod, num(pod.arrivalRateRpm, 2), num(pod.ttftMs, 1), num(pod.itlMs, 1)]),
+      ...report.pods.map((pod) => [pod.pod, num(pod.arrivalRateRpm, 2), num(pod.ttftMs, 1), num(pod.itlMs, 1)]),
     ]
     const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
     for (const row of rows)
@@ -170,13 +172,12 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
       2,
     )
   }
-  const explanation = explainDecision(report, options.now)
-  for (const [index, sentence] of explanation.entries()) {
+  for (const [index, sentence] of report.explanation.entries()) {
     const indent = index === 0 ? `  ${'Reason:'.padEnd(26)}` : ' '.repeat(28)
     lines.push(`${indent}${sentence.trimStart().startsWith('- ') ? sentence.trim() : sentence}`)
   }
 
-  const compat = options.controllerInputs
+  const compat = report.withControllerInputs
   if (compat && compat.replicas !== ours.replicas) {
     field(
       'With controller inputs',
@@ -195,7 +196,7 @@ export function renderDescribe(report: VaReport, options: DescribeOptions): stri
     const p = options.prometheus
     lines.push(`Prometheus:${' '.repeat(17)}${p.url ?? '<none>'}`)
     if (p.foundBy) field('Found by', p.foundBy, 2)
-    if (p.error) field('Error', p.error.message, 2)
+    if (p.error) field('Error', p.error, 2)
     if (options.showQueries && p.queries.length > 0) {
       lines.push('  Queries:')
       for (const query of p.queries) lines.push(`    # ${query.quantity}`, `    ${query.promql}`)

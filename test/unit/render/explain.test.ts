@@ -3,6 +3,7 @@ import {test} from 'node:test'
 
 import {inspectAll} from '../../../src/core/view/inspect.js'
 import type {VaReport} from '../../../src/core/view/va-report.js'
+import {describeItem} from '../../../src/core/view/describe.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {renderDescribe} from '../../../src/core/render/describe.js'
 import {explainDecision} from '../../../src/core/render/explain.js'
@@ -50,7 +51,8 @@ test('infeasible and skipped decisions say why', () => {
 })
 
 test('describe renders the decision block with the replicas and the explanation', () => {
-  const text = renderDescribe(withController({desiredReplicas: 3, lastRunTime: '2026-11-01T23:59:00Z'}), {now})
+  const report = withController({desiredReplicas: 3, lastRunTime: '2026-11-01T23:59:00Z'})
+  const text = renderDescribe(describeItem(report, {explain: (item) => explainDecision(item, now)}), {now})
   const decision = text.slice(text.indexOf('Controller:\n'))
   assert.equal(
     decision,
