@@ -121,16 +121,17 @@ test('golden cases rebuilt as objects and pods give the golden analysis, targets
     const run = runSaturationEngines({sources: sourcesOf(objects), pods, overrides})
     assert.equal(run.groups.length, 1, `${testCase.id}: groups`)
     const group = run.groups[0]!
+    if (group.status !== 'ran') assert.fail(`${testCase.id}: the group did not run (${group.skip.reason})`)
     assert.equal(group.engine, testCase.engine, `${testCase.id}: engine`)
     assert.deepEqual(group.thresholds, testCase.input.config, `${testCase.id}: thresholds`)
-    const result = group.outcome!.result
+    const result = group.outcome.result
     assert.deepEqual(result.analysis, testCase.expected.analysis, `${testCase.id}: analysis`)
     assert.equal(group.skip?.kind === 'no-metrics', testCase.expected.engineSkipsModel, `${testCase.id}: skip`)
     assert.deepEqual({...result.targets}, testCase.expected.targets, `${testCase.id}: targets`)
     assert.deepEqual(result.decisions, testCase.expected.decisions, `${testCase.id}: decisions`)
-    if (testCase.expected.enforcer != null && group.outcome!.engine === 'saturation-v0.5.1') {
+    if (testCase.expected.enforcer != null && group.outcome.engine === 'saturation-v0.5.1') {
       assert.deepEqual(
-        {...(group.outcome!.result.enforcement?.targets ?? {})},
+        {...(group.outcome.result.enforcement?.targets ?? {})},
         testCase.expected.enforcer.targets,
         `${testCase.id}: enforced targets`,
       )

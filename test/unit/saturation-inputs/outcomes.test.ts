@@ -181,6 +181,13 @@ test('every outcome is tagged: decided, unwritten, undecided, skipped, invalid, 
     ],
   })
   const outcomes = Object.fromEntries(run.variants.map((result) => [result.name, result.outcome]))
+  assert.deepEqual(
+    run.groups.map((group) => [group.key, group.status, group.skip?.kind]),
+    [
+      ['ibm/granite-8b|llm', 'ran', undefined],
+      ['ibm/granite-8b|other-ns', 'ran', 'no-metrics'],
+    ],
+  )
   assert.deepEqual(outcomes, {
     a: 'decided',
     b: 'unwritten',

@@ -422,6 +422,10 @@ test('hand-built: no saturation ConfigMap skips the model, unless all four thres
   const pods = [podMetrics('g-decode-1-x', 0.9, 0, {deployment: 'g-decode'})]
   const skipped = runSaturationEngines({sources: sourcesOf(objects), pods})
   assert.equal(skipOf(variant(skipped, 'g'))?.kind, 'no-config')
+  assert.deepEqual(
+    skipped.groups.map((group) => [group.status, group.thresholds, group.outcome, variant(skipped, 'g').outcome]),
+    [['no-config', undefined, undefined, 'skipped']],
+  )
   assert.equal(
     variant(skipped, 'g').sentences[0],
     'skipped: no saturation config (ConfigMap wva-saturation-scaling-config not found in wva-system or llm); ' +

@@ -142,7 +142,6 @@ function runGroup(
     modelId: group.modelId,
     namespace: group.namespace,
     variantAutoscalings: group.members.map((member) => member.va.name),
-    thresholds: group.config.kind === 'ok' ? group.config.thresholds : undefined,
     configMap: group.configMap,
     overriddenThresholds: group.overriddenThresholds,
     enableLimiter: group.enableLimiter,
@@ -156,7 +155,14 @@ function runGroup(
       results: group.members.map((member) =>
         unanalysedResult(member, group.key, memberSkip(group, member, sharedBy) ?? skip, group),
       ),
-      groupResult: {...base, skip, outcome: undefined, engineInput: undefined},
+      groupResult: {
+        ...base,
+        status: 'no-config',
+        thresholds: undefined,
+        skip,
+        outcome: undefined,
+        engineInput: undefined,
+      },
     }
   }
   const {thresholds} = group.config
@@ -168,6 +174,6 @@ function runGroup(
   const groupSkip = outcome.result.engineSkip === undefined ? undefined : ({kind: 'no-metrics'} as const)
   return {
     results: analysedResults(group, thresholds, feed, outcome, sharedBy),
-    groupResult: {...base, skip: groupSkip, outcome, engineInput},
+    groupResult: {...base, status: 'ran', thresholds, skip: groupSkip, outcome, engineInput},
   }
 }

@@ -60,9 +60,8 @@ export function settleGroup(
   variants: readonly SaturationVariantResult[],
   maxCycles = maxSettleCycles,
 ): GroupSettle | undefined {
+  if (group.status !== 'ran' || group.outcome.result.engineSkip !== undefined) return undefined
   const input = group.engineInput
-  const outcome = group.outcome
-  if (input === undefined || outcome === undefined || outcome.result.engineSkip !== undefined) return undefined
   const isWritten = (variant: SaturationVariantResult) =>
     variant.groupKey === group.key && variant.outcome === 'decided'
   const written = new Set(variants.filter(isWritten).map((variant) => variant.name))

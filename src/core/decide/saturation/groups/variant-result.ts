@@ -186,7 +186,8 @@ export type SaturationGroupOutcome =
   | {readonly engine: 'capacity-v0.4.2'; readonly result: CapacityResultV042}
   | {readonly engine: 'saturation-v0.5.1'; readonly result: SaturationResultV051}
 
-export interface SaturationGroupResult {
+/** What every group result says. */
+interface GroupIdentity {
   readonly key: string
   readonly engine: SaturationEngine
   readonly modelId: string
@@ -194,7 +195,6 @@ export interface SaturationGroupResult {
   readonly namespace: string
   /** VAs of the group, sorted by namespace and name. */
   readonly variantAutoscalings: readonly string[]
-  readonly thresholds: SaturationThresholds | undefined
   /** undefined: hard-coded thresholds (v0.4.2 without ConfigMap) or none (v0.5.1 no config). */
   readonly configMap: ConfigMapRef | undefined
   /** Names of the thresholds the overrides replaced. */
@@ -202,14 +202,30 @@ export interface SaturationGroupResult {
   readonly enableLimiter: boolean
   readonly scaleToZeroConfigMap: ConfigMapRef | undefined
   readonly scaleToZeroPolicy: ScaleToZeroPolicy | undefined
-  readonly skip: SkipOf<'no-config' | 'no-metrics'> | undefined
-  /** undefined when the group was not run (no config). */
-  readonly outcome: SaturationGroupOutcome | undefined
-  /** Exactly what the engine was given (v0.4.2 ignores the scale-to-zero fields); undefined when not run. */
-  readonly engineInput: SaturationGroupInput | undefined
   /** The load model's scaling of this group's readings; undefined without a load what-if. */
   readonly load: GroupLoadApplied | undefined
 }
+
+/** The group's engine ran (`skip` says when it then skipped the model for want of metrics). */
+export interface RanGroup extends GroupIdentity {
+  readonly status: 'ran'
+  readonly thresholds: SaturationThresholds
+  readonly skip: SkipOf<'no-metrics'> | undefined
+  readonly outcome: SaturationGroupOutcome
+  /** Exactly what the engine was given (v0.4.2 ignores the scale-to-zero fields). */
+  readonly engineInput: SaturationGroupInput
+}
+
+/** No thresholds to run with: the controller skips the model. */
+export interface NoConfigGroup extends GroupIdentity {
+  readonly status: 'no-config'
+  readonly thresholds: undefined
+  readonly skip: SkipOf<'no-config'>
+  readonly outcome: undefined
+  readonly engineInput: undefined
+}
+
+export type SaturationGroupResult = RanGroup | NoConfigGroup
 
 export interface SaturationRun {
   /** Sorted by namespace and name. */
