@@ -5,7 +5,7 @@
 import {acceleratorLabel, type VariantAutoscaling} from '../../../model/variant-autoscaling.js'
 import type {SaturationEngine} from '../../engine-select.js'
 import {defaultVariantCost} from '../scale-to-zero.js'
-import type {SaturationThresholds} from '../types.js'
+import type {SaturationThresholds, VariantSaturationAnalysis} from '../types.js'
 import {explainDecision, type GroupFacts} from './explain.js'
 import {memberPodsKey, memberSkip, type AnalysedMember, type GroupFeed} from './engine-input.js'
 import type {GroupPlan, Member} from './plan-groups.js'
@@ -55,6 +55,24 @@ export function unanalysedResult(
   return skip.kind === 'invalid-va' ? {...base, outcome: 'invalid', skip} : {...base, outcome: 'skipped', skip}
 }
 
+/** What the engine's outcome says of the whole group, read once for all its VAs. */
+interface GroupReading {
+  readonly group: GroupPlan
+  readonly feed: GroupFeed
+  readonly sharedBy: ReadonlyMap<string, SharedDeployment>
+  readonly outcome: SaturationGroupOutcome
+  readonly groupSkip: {readonly kind: 'no-metrics'} | undefined
+  readonly model: SaturationModelSummary
+  readonly facts: GroupFacts
+  readonly analyses: ReadonlyMap<string, VariantSaturationAnalysis>
+  readonly decisions: ReadonlyMap<string, SaturationOutcomeDecision>
+  /** Whether each pod the engine assessed is saturated, by pod name. */
+  readonly assessed: ReadonlyMap<string, boolean>
+  readonly costOf: (name: string) => number
+}
+
+type SaturationOutcomeDecision = SaturationGroupOutcome['result']['decisions'][number]
+
 /** The results of a group whose engine ran, in member order. */
 export function analysedResults(
   group: GroupPlan,
@@ -64,11 +82,44 @@ export function analysedResults(
   sharedBy: ReadonlyMap<string, SharedDeployment>,
 ): SaturationVariantResult[] {
   const {result} = outcome
-  const groupSkip = result.engineSkip === undefined ? undefined : ({kind: 'no-metrics'} as const)
-  const model = summarize(thresholds, outcome)
+  const analyses = new Map(result.analysis.variantAnalyses.map((variant) => [variant.variantName, variant]))
+  const reading: GroupReading = {
+    group,
+    feed,
+    sharedBy,
+    outcome,
+    groupSkip: result.engineSkip === undefined ? undefined : {kind: 'no-metrics'},
+    model: summarize(thresholds, outcome),
+    facts: groupFacts(group, thresholds, feed, outcome),
+    analyses,
+    decisions: new Map<string, SaturationOutcomeDecision>(
+      result.decisions.map((decision) => [decision.variantName, decision]),
+    ),
+    assessed: new Map(result.replicas.map((replica) => [replica.podName, replica.isSaturated])),
+    costOf: (name) => analyses.get(name)?.cost ?? defaultVariantCost,
+  }
+  const analysedBy = new Map<Member, AnalysedMember>(feed.analysed.map((entry) => [entry.member, entry]))
+  return group.members.map((member): SaturationVariantResult => {
+    const entry = analysedBy.get(member)
+    if (member.exclusion !== undefined || entry === undefined) {
+      const exclusion = member.exclusion ?? {kind: 'deployment-not-found', deployment: member.va.target.name}
+      return unanalysedResult(member, group.key, exclusion, group)
+    }
+    return memberResult(entry, reading)
+  })
+}
+
+/** The facts the decision sentences are written from. */
+function groupFacts(
+  group: GroupPlan,
+  thresholds: SaturationThresholds,
+  feed: GroupFeed,
+  outcome: SaturationGroupOutcome,
+): GroupFacts {
+  const {result} = outcome
   const saturation = outcome.engine === 'saturation-v0.5.1' ? outcome.result : undefined
   const capacity = outcome.engine === 'capacity-v0.4.2' ? outcome.result : undefined
-  const facts: GroupFacts = {
+  return {
     engine: group.engine,
     modelId: group.modelId,
     namespace: group.namespace,
@@ -83,80 +134,72 @@ export function analysedResults(
     scaleToZeroPolicy: saturation?.scaleToZeroPolicy,
     enableLimiter: group.enableLimiter,
   }
-  const analyses = new Map(result.analysis.variantAnalyses.map((variant) => [variant.variantName, variant]))
-  const decisions = new Map<string, (typeof result.decisions)[number]>(
-    result.decisions.map((decision) => [decision.variantName, decision]),
+}
+
+/** One fed VA's result: decided, unwritten, or undecided with why. */
+function memberResult({member, state}: AnalysedMember, reading: GroupReading): SaturationVariantResult {
+  const {group, feed, outcome, groupSkip, model, analyses, costOf} = reading
+  const {va} = member
+  const saturation = outcome.engine === 'saturation-v0.5.1' ? outcome.result : undefined
+  const capacity = outcome.engine === 'capacity-v0.4.2' ? outcome.result : undefined
+  const shared = memberSkip(group, member, reading.sharedBy)
+  const pods = (feed.podsOf.get(memberPodsKey(member)) ?? []).map((pod) =>
+    podRow(feed.fed.get(pod) ?? pod, shared === undefined ? reading.assessed.get(pod.name) : undefined),
   )
-  const assessed = new Map(result.replicas.map((replica) => [replica.podName, replica.isSaturated]))
-  const costOf = (name: string): number => analyses.get(name)?.cost ?? defaultVariantCost
-  const analysedBy = new Map<Member, AnalysedMember>(feed.analysed.map((entry) => [entry.member, entry]))
-  return group.members.map((member): SaturationVariantResult => {
-    const entry = analysedBy.get(member)
-    if (member.exclusion !== undefined || entry === undefined) {
-      const exclusion = member.exclusion ?? {kind: 'deployment-not-found', deployment: member.va.target.name}
-      return unanalysedResult(member, group.key, exclusion, group)
-    }
-    const {state} = entry
-    const {va} = member
-    const shared = memberSkip(group, member, sharedBy)
-    const pods = (feed.podsOf.get(memberPodsKey(member)) ?? []).map((pod) =>
-      podRow(feed.fed.get(pod) ?? pod, shared === undefined ? assessed.get(pod.name) : undefined),
-    )
-    const guards: SaturationGuards = {
-      pendingReplicas: state.pendingReplicas ?? 0,
-      modelInTransition: saturation?.modelInTransition ?? false,
-      transitionReasons: saturation?.transitionReasons ?? [],
-      isSkippedForPending: saturation?.skippedForPendingReplicas.includes(va.name) ?? false,
-      isDesiredPreserved: capacity?.preservedVariants.includes(va.name) ?? false,
-    }
-    const evidence = {...identity(member, group.key), state, pods, guards, enforcement: saturation?.enforcement}
-    const decision = groupSkip === undefined ? decisions.get(va.name) : undefined
-    const noDecision: UndecidedVariant['skip'] | undefined =
-      shared?.kind === 'shared-deployment'
-        ? shared
-        : (groupSkip ?? (decision === undefined ? {kind: 'variant-no-metrics'} : undefined))
-    if (noDecision !== undefined || decision === undefined) {
-      const skip: UndecidedVariant['skip'] = noDecision ?? {kind: 'variant-no-metrics'}
-      return {
-        ...evidence,
-        outcome: 'undecided',
-        skip,
-        model: groupSkip === undefined ? model : undefined,
-        sentences: [skipSentence(skip, va, group, undefined)],
-      }
-    }
-    const sentences = explainDecision(
-      facts,
-      {
-        name: va.name,
-        state,
-        targetReplicas: decision.targetReplicas,
-        action: decision.action,
-        reportingPods: analyses.get(va.name)?.replicaCount ?? 0,
-        cost: costOf(va.name),
-      },
-      costOf,
-    )
-    const decided = {
+  const guards: SaturationGuards = {
+    pendingReplicas: state.pendingReplicas ?? 0,
+    modelInTransition: saturation?.modelInTransition ?? false,
+    transitionReasons: saturation?.transitionReasons ?? [],
+    isSkippedForPending: saturation?.skippedForPendingReplicas.includes(va.name) ?? false,
+    isDesiredPreserved: capacity?.preservedVariants.includes(va.name) ?? false,
+  }
+  const evidence = {...identity(member, group.key), state, pods, guards, enforcement: saturation?.enforcement}
+  const decision = groupSkip === undefined ? reading.decisions.get(va.name) : undefined
+  const noDecision: UndecidedVariant['skip'] | undefined =
+    shared?.kind === 'shared-deployment'
+      ? shared
+      : (groupSkip ?? (decision === undefined ? {kind: 'variant-no-metrics'} : undefined))
+  if (noDecision !== undefined || decision === undefined) {
+    const skip: UndecidedVariant['skip'] = noDecision ?? {kind: 'variant-no-metrics'}
+    return {
       ...evidence,
+      outcome: 'undecided',
+      skip,
+      model: groupSkip === undefined ? model : undefined,
+      sentences: [skipSentence(skip, va, group, undefined)],
+    }
+  }
+  const sentences = explainDecision(
+    reading.facts,
+    {
+      name: va.name,
+      state,
+      targetReplicas: decision.targetReplicas,
       action: decision.action,
-      decisionReason: decision.reason,
-      analysis: analyses.get(va.name),
-      model,
+      reportingPods: analyses.get(va.name)?.replicaCount ?? 0,
+      cost: costOf(va.name),
+    },
+    costOf,
+  )
+  const decided = {
+    ...evidence,
+    action: decision.action,
+    decisionReason: decision.reason,
+    analysis: analyses.get(va.name),
+    model,
+  }
+  // v0.5.1 computes a target for a VA without the accelerator label but never writes it.
+  if (group.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
+    const skip = {kind: 'no-accelerator-label'} as const
+    return {
+      ...decided,
+      outcome: 'unwritten',
+      computedTargetReplicas: decision.targetReplicas,
+      skip,
+      sentences: [skipSentence(skip, va, group, decision.targetReplicas), ...sentences],
     }
-    // v0.5.1 computes a target for a VA without the accelerator label but never writes it.
-    if (group.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
-      const skip = {kind: 'no-accelerator-label'} as const
-      return {
-        ...decided,
-        outcome: 'unwritten',
-        computedTargetReplicas: decision.targetReplicas,
-        skip,
-        sentences: [skipSentence(skip, va, group, decision.targetReplicas), ...sentences],
-      }
-    }
-    return {...decided, outcome: 'decided', targetReplicas: decision.targetReplicas, sentences}
-  })
+  }
+  return {...decided, outcome: 'decided', targetReplicas: decision.targetReplicas, sentences}
 }
 
 function summarize(thresholds: SaturationThresholds, outcome: SaturationGroupOutcome): SaturationModelSummary {
