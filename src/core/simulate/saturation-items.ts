@@ -1,4 +1,12 @@
-import type {GroupLoadApplied, SaturationRun, SaturationVariantResult} from '../decide/saturation/groups/run-groups.js'
+import type {GroupLoadApplied} from '../decide/saturation/groups/load-model.js'
+import {
+  computedTarget,
+  decisionOf,
+  isAnalysed,
+  writtenTarget,
+  type SaturationRun,
+  type SaturationVariantResult,
+} from '../decide/saturation/groups/variant-result.js'
 import type {GroupSettle} from '../decide/saturation/groups/settle.js'
 import type {SaturationDetail, SimulationItem} from './simulation-result.js'
 
@@ -18,11 +26,11 @@ export function saturationItem(
   skeleton: SimulationItem,
   context: SaturationItemContext = {},
 ): SimulationItem {
-  const next = result.targetReplicas
+  const next = writtenTarget(result)
   const settled = next === undefined ? undefined : context.settle?.replicas.get(result.name)
   const target = settled ?? next
   // Per-replica spec.variantCost (10 when unset), as the engine weighs variants.
-  const perReplicaCost = result.analysis?.cost
+  const perReplicaCost = decisionOf(result)?.analysis?.cost
   return {
     ...skeleton,
     engine: result.engine === 'capacity-v0.4.2' ? 'capacity' : 'saturation',
@@ -50,6 +58,7 @@ export function saturationDetail(
   const settle = context.settle
   const settledReplicas = settle?.replicas.get(result.name)
   const explanation = [...result.sentences]
+  const model = isAnalysed(result) ? result.model : undefined
   if (settle !== undefined && settledReplicas !== undefined) {
     explanation.push(settleSentence(result, settledReplicas, settle, load))
   }
@@ -57,28 +66,28 @@ export function saturationDetail(
     engine: result.engine,
     engineWhy: result.engineWhy,
     group: result.groupKey,
-    action: result.action ?? null,
-    computedReplicas: result.computedTargetReplicas ?? null,
+    action: decisionOf(result)?.action ?? null,
+    computedReplicas: computedTarget(result) ?? null,
     currentReplicas: result.state?.currentReplicas ?? null,
-    pendingReplicas: result.guards?.pendingReplicas ?? null,
+    pendingReplicas: isAnalysed(result) ? result.guards.pendingReplicas : null,
     pods: result.pods.map((pod) => ({
       name: pod.pod,
       kvCacheUsage: pod.kvCacheUsage ?? null,
       queueLength: pod.queueLength ?? null,
       isSaturated: pod.isSaturated ?? null,
     })),
-    model: result.model
+    model: model
       ? {
-          avgSpareKvCapacity: result.model.avgSpareKvCapacity,
-          kvSpareTrigger: result.model.kvSpareTrigger,
-          avgSpareQueueLength: result.model.avgSpareQueueLength,
-          queueSpareTrigger: result.model.queueSpareTrigger,
-          kvCacheThreshold: result.model.thresholds.kvCacheThreshold,
-          queueLengthThreshold: result.model.thresholds.queueLengthThreshold,
-          nonSaturatedReplicas: result.model.nonSaturatedCount,
-          totalReplicas: result.model.totalReplicas,
-          shouldScaleUp: result.model.shouldScaleUp,
-          scaleDownSafe: result.model.scaleDownSafe,
+          avgSpareKvCapacity: model.avgSpareKvCapacity,
+          kvSpareTrigger: model.kvSpareTrigger,
+          avgSpareQueueLength: model.avgSpareQueueLength,
+          queueSpareTrigger: model.queueSpareTrigger,
+          kvCacheThreshold: model.thresholds.kvCacheThreshold,
+          queueLengthThreshold: model.thresholds.queueLengthThreshold,
+          nonSaturatedReplicas: model.nonSaturatedCount,
+          totalReplicas: model.totalReplicas,
+          shouldScaleUp: model.shouldScaleUp,
+          scaleDownSafe: model.scaleDownSafe,
         }
       : null,
     explanation,

@@ -14,9 +14,14 @@ import {
   requestCountKey,
   runSaturationEngines,
   type SaturationOverrides,
+} from '../decide/saturation/groups/run-groups.js'
+import {
+  decisionOf,
+  skipOf,
+  writtenTarget,
   type SaturationSkip,
   type SaturationVariantResult,
-} from '../decide/saturation/groups/run-groups.js'
+} from '../decide/saturation/groups/variant-result.js'
 import {readDeploymentReplicas} from '../decide/saturation/groups/variant-state.js'
 import type {SourceSet} from '../model/sources.js'
 import {
@@ -244,7 +249,8 @@ function valueAt(series: readonly TimedValue[] | undefined, timeMs: number): num
 }
 
 function staticSkipOf(result: SaturationVariantResult, va: KubeObject | undefined): string | undefined {
-  if (result.skip !== undefined && staticSkipKinds.has(result.skip.kind)) return result.sentences[0] ?? result.skip.kind
+  const skip = skipOf(result)
+  if (skip !== undefined && staticSkipKinds.has(skip.kind)) return result.sentences[0] ?? skip.kind
   // Without pods the baseline run reports no-metrics before it gets to the missing label, so look at the label.
   const label = va?.metadata?.labels?.[acceleratorLabel]
   if (result.engine === 'saturation-v0.5.1' && (typeof label !== 'string' || label === '')) {
@@ -389,12 +395,14 @@ function replayEngine(
       const outcome = byKey.get(member.key)
       let target = member.replicas
       member.lastAction = null
-      member.lastNoDecision = outcome?.skip?.kind ?? null
-      if (outcome?.targetReplicas !== undefined) {
-        target = outcome.targetReplicas
-        member.lastAction = outcome.action ?? null
+      const skip = outcome === undefined ? undefined : skipOf(outcome)
+      const written = outcome === undefined ? undefined : writtenTarget(outcome)
+      member.lastNoDecision = skip?.kind ?? null
+      if (outcome !== undefined && written !== undefined) {
+        target = written
+        member.lastAction = decisionOf(outcome)?.action ?? null
         member.lastNoDecision = null
-      } else if (outcome?.skip?.kind === 'deployment-at-zero') {
+      } else if (skip?.kind === 'deployment-at-zero') {
         // Scale-from-zero (v0.5.x) fires when the EPP queues a request for the model; requests in the retention
         // window are the nearest thing a replay can read.
         const requests = requestCounts.get(requestCountKey(member.result.namespace, member.result.modelId))

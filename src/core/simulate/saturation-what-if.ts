@@ -61,7 +61,7 @@ export function runSaturationWhatIf(sources: SourceSet, options: SaturationWhatI
     const result = settleGroup(group, run.variants)
     if (result !== undefined) settles.set(group.key, result)
     const note = scaling?.notes.get(requestCountKey(group.namespace, group.modelId))
-    if (note !== undefined && group.outcome !== undefined) warnings.push(note)
+    if (note !== undefined && group.status === 'ran') warnings.push(note)
     if (result?.status === 'cycle-limit') {
       warnings.push(
         `model ${group.modelId} in ${group.namespace}: still scaling after ${result.cycles} controller cycles; ` +

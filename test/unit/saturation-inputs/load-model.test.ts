@@ -17,7 +17,7 @@ import {
   scaleDemand,
   spreadDemands,
 } from '../../../src/core/decide/saturation/groups/load-model.js'
-import {runSaturationEngines} from '../../../src/core/decide/saturation/groups/run-groups.js'
+import {runSaturationEngines, writtenTarget} from '../../../src/core/decide/saturation/groups/run-groups.js'
 import {settleGroup} from '../../../src/core/decide/saturation/groups/settle.js'
 import type {SourceSet} from '../../../src/core/model/sources.js'
 import {fixturePath} from '../../support/paths.js'
@@ -199,7 +199,7 @@ describe('settling', () => {
     const load = new Map([['llm\u0000ibm/granite-3.3-8b', {scale: 1, observedRateRpm: 900}]])
     const scaled = runSaturationEngines({sources: twoVariants, pods, load})
     assert.deepEqual(scaled.groups[0]!.engineInput, plain.groups[0]!.engineInput)
-    const targets = (run: typeof plain) => run.variants.map((variant) => variant.targetReplicas)
+    const targets = (run: typeof plain) => run.variants.map((variant) => writtenTarget(variant))
     assert.deepEqual(targets(scaled), targets(plain))
   })
 })

@@ -2,10 +2,16 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {
+  computedTarget,
+  decisionOf,
+  isAnalysed,
   planRequestCounts,
   requestCountKey,
   runSaturationEngines,
   type SaturationRun,
+  type SaturationVariantResult,
+  skipOf,
+  writtenTarget,
 } from '../../../src/core/decide/saturation/groups/index.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {
@@ -26,6 +32,11 @@ const shapeC = () => fixtureSources('crd-c', 'controller-v0.5.1', 'shape-c')
 const qwenPod = (name: string, kv: number | undefined, queue: number | undefined) =>
   podMetrics(name, kv, queue, {modelID: qwen})
 const variant = (run: SaturationRun, name: string) => run.variants.find((candidate) => candidate.name === name)!
+/** The result of a VA the engine was fed; fails the test otherwise. */
+function analysed(result: SaturationVariantResult) {
+  if (!isAnalysed(result)) assert.fail(`${result.name}: ${result.outcome}, not analysed`)
+  return result
+}
 
 test('shape C fixture: one of two pods reporting freezes the model in transition at current', () => {
   const run = runSaturationEngines({
@@ -36,12 +47,12 @@ test('shape C fixture: one of two pods reporting freezes the model in transition
   const va = variant(run, 'qwen3-va')
   assert.equal(va.engine, 'saturation-v0.5.1')
   assert.equal(va.groupKey, 'Qwen/Qwen3-0.6B|llm')
-  assert.equal(va.targetReplicas, 2)
-  assert.equal(va.action, 'no-change')
-  assert.equal(va.decisionReason, 'saturation-only mode: no-change')
+  assert.equal(writtenTarget(va), 2)
+  assert.equal(decisionOf(va)?.action, 'no-change')
+  assert.equal(decisionOf(va)?.decisionReason, 'saturation-only mode: no-change')
   // The queue length is truncated to an integer, as the controller does.
   assert.deepEqual(va.pods, [{pod: abcde, kvCacheUsage: 0.5, queueLength: 1, isSaturated: false, missing: []}])
-  assert.equal(va.model?.avgSpareQueueLength, 2)
+  assert.equal(analysed(va).model?.avgSpareQueueLength, 2)
   assert.deepEqual(va.sentences, [
     'blocked: model Qwen/Qwen3-0.6B is in transition (qwen3-va: metrics(1)!=current(2)), so every variant ' +
       'holds its desired or current replicas this cycle',
@@ -65,9 +76,9 @@ test('shape C fixture: both pods saturated, but the only variant has a pending r
     requestCounts: new Map([[requestCountKey('llm', qwen), 120]]),
   })
   const va = variant(run, 'qwen3-va')
-  assert.equal(va.targetReplicas, 2)
-  assert.equal(va.guards?.isSkippedForPending, true)
-  assert.equal(va.model?.scaleUpReason, 'both KV spare (0.000 < 0.150) and queue spare (0.0 < 2.0)')
+  assert.equal(writtenTarget(va), 2)
+  assert.equal(analysed(va).guards.isSkippedForPending, true)
+  assert.equal(analysed(va).model?.scaleUpReason, 'both KV spare (0.000 < 0.150) and queue spare (0.0 < 2.0)')
   assert.deepEqual(va.sentences, [
     'scale-up needed: average spare KV 0.00 < trigger 0.15 and average spare queue 0.0 < trigger 2.0, 2/2 ' +
       'replicas saturated; but every variant has pending replicas',
@@ -89,8 +100,8 @@ test('shape C fixture: an idle model with no requests in the retention window sc
     requestCounts: new Map([[requestCountKey('llm', qwen), 0]]),
   })
   const va = variant(run, 'qwen3-va')
-  assert.equal(va.targetReplicas, 0)
-  assert.equal(va.action, 'scale-down')
+  assert.equal(writtenTarget(va), 0)
+  assert.equal(decisionOf(va)?.action, 'scale-down')
   assert.deepEqual(va.sentences, [
     'scale down qwen3-va by 1 (2 → 1): removing one replica leaves spare KV 0.50 ≥ 0.15 and spare queue 3.0 ≥ 2.0',
     '1 replica pending (not ready)',
@@ -101,7 +112,7 @@ test('shape C fixture: an idle model with no requests in the retention window sc
 
 test('shape C fixture: without a reading the request count is unknown and the targets are kept', () => {
   const run = runSaturationEngines({sources: shapeC(), pods: [qwenPod(abcde, 0.1, 0), qwenPod(fghij, 0.1, 0)]})
-  assert.equal(variant(run, 'qwen3-va').targetReplicas, 1)
+  assert.equal(writtenTarget(variant(run, 'qwen3-va')), 1)
   assert.equal(
     variant(run, 'qwen3-va').sentences.at(-1),
     'scale-to-zero is enabled but the request count over the last 15m is unknown (request count not ' +
@@ -126,9 +137,9 @@ test('shape A v0.4.2 fixture: desired 3 differs from current 2, so v0.4.2 keeps 
     'the CRD schema is shape A v0.4.x, and EXPERIMENTAL_HYBRID_OPTIMIZATION is "off", which is not on or model-only',
   )
   assert.equal(va.groupKey, model)
-  assert.equal(va.targetReplicas, 3)
-  assert.equal(va.action, 'scale-up')
-  assert.equal(va.decisionReason, 'capacity-only mode: scale-up')
+  assert.equal(writtenTarget(va), 3)
+  assert.equal(decisionOf(va)?.action, 'scale-up')
+  assert.equal(decisionOf(va)?.decisionReason, 'capacity-only mode: scale-up')
   assert.deepEqual(
     va.pods.map((pod) => pod.isSaturated),
     [true, false],
@@ -192,7 +203,7 @@ test('hand-built: low spare KV scales up the cheaper variant by one, and the oth
   const l40s = variant(run, 'granite-l40s')
   const h100 = variant(run, 'granite-h100')
   assert.deepEqual(
-    [l40s.targetReplicas, l40s.action, h100.targetReplicas, h100.action],
+    [writtenTarget(l40s), decisionOf(l40s)?.action, writtenTarget(h100), decisionOf(h100)?.action],
     [3, 'scale-up', 2, 'no-change'],
   )
   assert.deepEqual(l40s.sentences, [
@@ -203,8 +214,8 @@ test('hand-built: low spare KV scales up the cheaper variant by one, and the oth
     'no change: the scale-up goes to cheaper granite-l40s (cost 5.00 vs 20.00 here)',
     'the controller moves one variant by one replica per cycle',
   ])
-  assert.equal(l40s.model?.kvSpareTrigger, 0.1)
-  assert.equal(l40s.enforcement?.outcome.kind, 'kept-has-replicas')
+  assert.equal(analysed(l40s).model?.kvSpareTrigger, 0.1)
+  assert.equal(analysed(l40s).enforcement?.outcome.kind, 'kept-has-replicas')
 })
 
 test('hand-built: a scale-down that would leave too little spare queue is refused, with the numbers', () => {
@@ -222,7 +233,7 @@ test('hand-built: a scale-down that would leave too little spare queue is refuse
     ),
   })
   const h100 = variant(run, 'granite-h100')
-  assert.equal(h100.targetReplicas, 2)
+  assert.equal(writtenTarget(h100), 2)
   assert.deepEqual(h100.sentences, [
     'no scale-up: average spare KV 0.70 ≥ 0.10 and spare queue 3.0 ≥ 3.0',
     'no scale-down: removing one replica would leave spare queue 2.3 < 3.0',
@@ -244,7 +255,7 @@ test('hand-built: a safe scale-down takes the most expensive variant', () => {
       ],
     ),
   })
-  assert.deepEqual([variant(run, 'granite-h100').targetReplicas, variant(run, 'granite-l40s').targetReplicas], [1, 2])
+  assert.deepEqual([writtenTarget(variant(run, 'granite-h100')), writtenTarget(variant(run, 'granite-l40s'))], [1, 2])
   assert.equal(
     variant(run, 'granite-h100').sentences[0],
     'scale down granite-h100 by 1 (2 → 1): removing one replica leaves spare KV 0.67 ≥ 0.10 and spare queue 5.0 ≥ 3.0',
@@ -277,7 +288,7 @@ test('hand-built: threshold overrides replace the configured values field by fie
     queueSpareTrigger: 3,
   })
   assert.deepEqual(run.groups[0]!.overriddenThresholds, ['kvCacheThreshold'])
-  assert.equal(variant(run, 'granite-l40s').action, 'scale-up')
+  assert.equal(decisionOf(variant(run, 'granite-l40s'))?.action, 'scale-up')
 })
 
 test('hand-built: the scale-to-zero override enables it with its own retention and asks for the query', () => {
@@ -304,7 +315,7 @@ test('hand-built: the scale-to-zero override enables it with its own retention a
     overrides: {scaleToZero: true, retention: '5m'},
   })
   assert.deepEqual(
-    run.variants.map((result) => result.targetReplicas),
+    run.variants.map((result) => writtenTarget(result)),
     [0, 0],
   )
 })
@@ -348,7 +359,7 @@ test('hand-built: every skip reason is reported with a sentence, and the others 
     }),
   ]
   const run = runSaturationEngines({sources, pods})
-  const skips = Object.fromEntries(run.variants.map((result) => [result.name, result.skip?.kind]))
+  const skips = Object.fromEntries(run.variants.map((result) => [result.name, skipOf(result)?.kind]))
   assert.deepEqual(skips, {
     'granite-h100': undefined,
     'granite-idle': 'deployment-at-zero',
@@ -359,8 +370,8 @@ test('hand-built: every skip reason is reported with a sentence, and the others 
     'shared-a': 'shared-deployment',
     'shared-b': 'shared-deployment',
   })
-  assert.equal(variant(run, 'granite-nolabel').targetReplicas, undefined)
-  assert.equal(variant(run, 'granite-nolabel').computedTargetReplicas, 1)
+  assert.equal(writtenTarget(variant(run, 'granite-nolabel')), undefined)
+  assert.equal(computedTarget(variant(run, 'granite-nolabel')), 1)
   assert.equal(
     variant(run, 'granite-nolabel').sentences[0],
     'the controller computes 1 but never writes it: label inference.optimization/acceleratorName is missing',
@@ -398,7 +409,7 @@ test('hand-built: every skip reason is reported with a sentence, and the others 
     [['stray-1-x', 'no VA targets Deployment not-autoscaled']],
   )
   // The label-less VA (cost 30, one replica) still takes part: the scale-down passes over it to granite-h100.
-  assert.equal(variant(run, 'granite-h100').targetReplicas, 1)
+  assert.equal(writtenTarget(variant(run, 'granite-h100')), 1)
 })
 
 test('hand-built: no saturation ConfigMap skips the model, unless all four thresholds are overridden', () => {
@@ -410,7 +421,11 @@ test('hand-built: no saturation ConfigMap skips the model, unless all four thres
   ]
   const pods = [podMetrics('g-decode-1-x', 0.9, 0, {deployment: 'g-decode'})]
   const skipped = runSaturationEngines({sources: sourcesOf(objects), pods})
-  assert.equal(variant(skipped, 'g').skip?.kind, 'no-config')
+  assert.equal(skipOf(variant(skipped, 'g'))?.kind, 'no-config')
+  assert.deepEqual(
+    skipped.groups.map((group) => [group.status, group.thresholds, group.outcome, variant(skipped, 'g').outcome]),
+    [['no-config', undefined, undefined, 'skipped']],
+  )
   assert.equal(
     variant(skipped, 'g').sentences[0],
     'skipped: no saturation config (ConfigMap wva-saturation-scaling-config not found in wva-system or llm); ' +
@@ -421,7 +436,7 @@ test('hand-built: no saturation ConfigMap skips the model, unless all four thres
     pods,
     overrides: {kvCacheThreshold: 0.8, queueLengthThreshold: 5, kvSpareTrigger: 0.1, queueSpareTrigger: 3},
   })
-  assert.equal(variant(overridden, 'g').targetReplicas, 2)
+  assert.equal(writtenTarget(variant(overridden, 'g')), 2)
 })
 
 test('hand-built: invalid config entries are reported with ConfigMap, key and field', () => {
@@ -438,7 +453,7 @@ test('hand-built: invalid config entries are reported with ConfigMap, key and fi
       message: 'kvSpareTrigger must be between 0 and 1, got 1.20; the controller ignores the entry',
     },
   ])
-  assert.equal(variant(run, 'granite-l40s').skip?.kind, 'no-config')
+  assert.equal(skipOf(variant(run, 'granite-l40s'))?.kind, 'no-config')
 })
 
 test('v0.4.2: VAs are grouped by model alone and only the first VA namespace is read', () => {
@@ -464,8 +479,8 @@ test('v0.4.2: VAs are grouped by model alone and only the first VA namespace is 
       result.namespace,
       result.name,
       result.groupKey,
-      result.targetReplicas,
-      result.skip?.kind,
+      writtenTarget(result),
+      skipOf(result)?.kind,
     ]),
     [
       ['a-team', 'llama-a', 'ibm/granite-8b', 1, undefined],
@@ -487,7 +502,7 @@ test('the engine override runs shape C objects through the v0.4.2 capacity rules
   assert.equal(va.engine, 'capacity-v0.4.2')
   assert.equal(va.groupKey, qwen)
   // v0.4.2 bases the target on the one pod reporting, not the two replicas.
-  assert.equal(va.targetReplicas, 1)
+  assert.equal(writtenTarget(va), 1)
   assert.ok(
     va.sentences.includes('v0.4.2 counts the 1 pod reporting metrics, not the 2 replicas the Deployment has'),
     va.sentences.join(' | '),

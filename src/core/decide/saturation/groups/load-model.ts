@@ -33,6 +33,14 @@ export interface GroupLoadScaling {
   readonly observedRateRpm: number | undefined
 }
 
+/** The load model as applied to one group's readings. */
+export interface GroupLoadApplied extends GroupLoadScaling {
+  /** Requests per minute per unit of KV turning overflow into queue; undefined when not known. */
+  readonly requestsPerKv: number | undefined
+  /** The demands of the pods fed to the engine, in collector order, with their variant. */
+  readonly demands: readonly {readonly variantName: string; readonly demand: PodDemand}[]
+}
+
 /** A pod's load before the KV cache caps it: the demand form of a PodReading. */
 export interface PodDemand {
   readonly name: string

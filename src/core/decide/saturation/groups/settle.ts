@@ -16,7 +16,7 @@
 import {analyzeCapacityV042, analyzeSaturationV051, type SaturationGroupInput} from '../engine.js'
 import type {ModelSaturationAnalysis, ReplicaMetric, VariantState} from '../types.js'
 import {readingFromDemand, spreadDemands, type PodDemand} from './load-model.js'
-import type {SaturationGroupResult, SaturationVariantResult} from './run-groups.js'
+import type {SaturationGroupResult, SaturationVariantResult} from './variant-result.js'
 
 /** Most cycles one settle runs: 500 cycles are 4 hours of a v0.5 controller (30 s each) and +500 replicas. */
 export const maxSettleCycles = 500
@@ -60,11 +60,10 @@ export function settleGroup(
   variants: readonly SaturationVariantResult[],
   maxCycles = maxSettleCycles,
 ): GroupSettle | undefined {
+  if (group.status !== 'ran' || group.outcome.result.engineSkip !== undefined) return undefined
   const input = group.engineInput
-  const outcome = group.outcome
-  if (input === undefined || outcome === undefined || outcome.result.engineSkip !== undefined) return undefined
   const isWritten = (variant: SaturationVariantResult) =>
-    variant.groupKey === group.key && variant.targetReplicas !== undefined
+    variant.groupKey === group.key && variant.outcome === 'decided'
   const written = new Set(variants.filter(isWritten).map((variant) => variant.name))
   // A stable start: today's replicas, desired = current, nothing pending.
   const states = new Map<string, SimState>(

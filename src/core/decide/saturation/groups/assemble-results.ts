@@ -1,0 +1,274 @@
+/**
+ * Each VA's tagged result from its group's engine outcome: the decision, or why there is none, with the evidence
+ * (pods, model figures, guards) and the sentences that explain it.
+ */
+import {acceleratorLabel, type VariantAutoscaling} from '../../../model/variant-autoscaling.js'
+import type {SaturationEngine} from '../../engine-select.js'
+import {defaultVariantCost} from '../scale-to-zero.js'
+import type {SaturationThresholds, VariantSaturationAnalysis} from '../types.js'
+import {explainDecision, type GroupFacts} from './explain.js'
+import {memberPodsKey, memberSkip, type AnalysedMember, type GroupFeed} from './engine-input.js'
+import type {GroupPlan, Member} from './plan-groups.js'
+import type {SharedDeployment} from './pod-mapping.js'
+import {
+  podRow,
+  type ExclusionSkip,
+  type InvalidVariant,
+  type SaturationGroupOutcome,
+  type SaturationGuards,
+  type SaturationModelSummary,
+  type SaturationSkip,
+  type SaturationVariantResult,
+  type SkippedVariant,
+  type UndecidedVariant,
+} from './variant-result.js'
+import {buildVariantState} from './variant-state.js'
+
+/** The group a sentence speaks of: the namespace its engine reads. */
+type SentenceGroup = {readonly engine: SaturationEngine; readonly namespace: string}
+
+function identity(member: Member, groupKey: string) {
+  return {
+    namespace: member.va.namespace,
+    name: member.va.name,
+    modelId: member.va.modelID,
+    engine: member.engine,
+    engineWhy: member.why,
+    groupKey,
+    deployment: member.va.target.name,
+  }
+}
+
+/** A VA left out before the engine: its state from its Deployment, no pods, one sentence. */
+export function unanalysedResult(
+  member: Member,
+  groupKey: string,
+  skip: ExclusionSkip,
+  group: SentenceGroup | undefined,
+): SkippedVariant | InvalidVariant {
+  const base = {
+    ...identity(member, groupKey),
+    state: member.deployment === undefined ? undefined : buildVariantState(member.va, member.deployment),
+    pods: [] as const,
+    sentences: [skipSentence(skip, member.va, group, undefined)],
+  }
+  return skip.kind === 'invalid-va' ? {...base, outcome: 'invalid', skip} : {...base, outcome: 'skipped', skip}
+}
+
+/** What the engine's outcome says of the whole group, read once for all its VAs. */
+interface GroupReading {
+  readonly group: GroupPlan
+  readonly feed: GroupFeed
+  readonly sharedBy: ReadonlyMap<string, SharedDeployment>
+  readonly outcome: SaturationGroupOutcome
+  readonly groupSkip: {readonly kind: 'no-metrics'} | undefined
+  readonly model: SaturationModelSummary
+  readonly facts: GroupFacts
+  readonly analyses: ReadonlyMap<string, VariantSaturationAnalysis>
+  readonly decisions: ReadonlyMap<string, SaturationOutcomeDecision>
+  /** Whether each pod the engine assessed is saturated, by pod name. */
+  readonly assessed: ReadonlyMap<string, boolean>
+  readonly costOf: (name: string) => number
+}
+
+type SaturationOutcomeDecision = SaturationGroupOutcome['result']['decisions'][number]
+
+/** The results of a group whose engine ran, in member order. */
+export function analysedResults(
+  group: GroupPlan,
+  thresholds: SaturationThresholds,
+  feed: GroupFeed,
+  outcome: SaturationGroupOutcome,
+  sharedBy: ReadonlyMap<string, SharedDeployment>,
+): SaturationVariantResult[] {
+  const {result} = outcome
+  const analyses = new Map(result.analysis.variantAnalyses.map((variant) => [variant.variantName, variant]))
+  const reading: GroupReading = {
+    group,
+    feed,
+    sharedBy,
+    outcome,
+    groupSkip: result.engineSkip === undefined ? undefined : {kind: 'no-metrics'},
+    model: summarize(thresholds, outcome),
+    facts: groupFacts(group, thresholds, feed, outcome),
+    analyses,
+    decisions: new Map<string, SaturationOutcomeDecision>(
+      result.decisions.map((decision) => [decision.variantName, decision]),
+    ),
+    assessed: new Map(result.replicas.map((replica) => [replica.podName, replica.isSaturated])),
+    costOf: (name) => analyses.get(name)?.cost ?? defaultVariantCost,
+  }
+  const analysedBy = new Map<Member, AnalysedMember>(feed.analysed.map((entry) => [entry.member, entry]))
+  return group.members.map((member): SaturationVariantResult => {
+    const entry = analysedBy.get(member)
+    if (member.exclusion !== undefined || entry === undefined) {
+      const exclusion = member.exclusion ?? {kind: 'deployment-not-found', deployment: member.va.target.name}
+      return unanalysedResult(member, group.key, exclusion, group)
+    }
+    return memberResult(entry, reading)
+  })
+}
+
+/** The facts the decision sentences are written from. */
+function groupFacts(
+  group: GroupPlan,
+  thresholds: SaturationThresholds,
+  feed: GroupFeed,
+  outcome: SaturationGroupOutcome,
+): GroupFacts {
+  const {result} = outcome
+  const saturation = outcome.engine === 'saturation-v0.5.1' ? outcome.result : undefined
+  const capacity = outcome.engine === 'capacity-v0.4.2' ? outcome.result : undefined
+  return {
+    engine: group.engine,
+    modelId: group.modelId,
+    namespace: group.namespace,
+    thresholds,
+    detail: result,
+    variantNames: feed.analysed.map(({member}) => member.va.name),
+    scaledVariant: result.scaledVariant,
+    transitionReasons: saturation?.transitionReasons ?? [],
+    skippedForPendingReplicas: saturation?.skippedForPendingReplicas ?? [],
+    preservedVariants: capacity?.preservedVariants ?? [],
+    enforcement: saturation?.enforcement,
+    scaleToZeroPolicy: saturation?.scaleToZeroPolicy,
+    enableLimiter: group.enableLimiter,
+  }
+}
+
+/** One fed VA's result: decided, unwritten, or undecided with why. */
+function memberResult({member, state}: AnalysedMember, reading: GroupReading): SaturationVariantResult {
+  const {group, feed, outcome, groupSkip, model, analyses, costOf} = reading
+  const {va} = member
+  const saturation = outcome.engine === 'saturation-v0.5.1' ? outcome.result : undefined
+  const capacity = outcome.engine === 'capacity-v0.4.2' ? outcome.result : undefined
+  const shared = memberSkip(group, member, reading.sharedBy)
+  const pods = (feed.podsOf.get(memberPodsKey(member)) ?? []).map((pod) =>
+    podRow(feed.fed.get(pod) ?? pod, shared === undefined ? reading.assessed.get(pod.name) : undefined),
+  )
+  const guards: SaturationGuards = {
+    pendingReplicas: state.pendingReplicas ?? 0,
+    modelInTransition: saturation?.modelInTransition ?? false,
+    transitionReasons: saturation?.transitionReasons ?? [],
+    isSkippedForPending: saturation?.skippedForPendingReplicas.includes(va.name) ?? false,
+    isDesiredPreserved: capacity?.preservedVariants.includes(va.name) ?? false,
+  }
+  const evidence = {...identity(member, group.key), state, pods, guards, enforcement: saturation?.enforcement}
+  const decision = groupSkip === undefined ? reading.decisions.get(va.name) : undefined
+  const noDecision: UndecidedVariant['skip'] | undefined =
+    shared?.kind === 'shared-deployment'
+      ? shared
+      : (groupSkip ?? (decision === undefined ? {kind: 'variant-no-metrics'} : undefined))
+  if (noDecision !== undefined || decision === undefined) {
+    const skip: UndecidedVariant['skip'] = noDecision ?? {kind: 'variant-no-metrics'}
+    return {
+      ...evidence,
+      outcome: 'undecided',
+      skip,
+      model: groupSkip === undefined ? model : undefined,
+      sentences: [skipSentence(skip, va, group, undefined)],
+    }
+  }
+  const sentences = explainDecision(
+    reading.facts,
+    {
+      name: va.name,
+      state,
+      targetReplicas: decision.targetReplicas,
+      action: decision.action,
+      reportingPods: analyses.get(va.name)?.replicaCount ?? 0,
+      cost: costOf(va.name),
+    },
+    costOf,
+  )
+  const decided = {
+    ...evidence,
+    action: decision.action,
+    decisionReason: decision.reason,
+    analysis: analyses.get(va.name),
+    model,
+  }
+  // v0.5.1 computes a target for a VA without the accelerator label but never writes it.
+  if (group.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
+    const skip = {kind: 'no-accelerator-label'} as const
+    return {
+      ...decided,
+      outcome: 'unwritten',
+      computedTargetReplicas: decision.targetReplicas,
+      skip,
+      sentences: [skipSentence(skip, va, group, decision.targetReplicas), ...sentences],
+    }
+  }
+  return {...decided, outcome: 'decided', targetReplicas: decision.targetReplicas, sentences}
+}
+
+function summarize(thresholds: SaturationThresholds, outcome: SaturationGroupOutcome): SaturationModelSummary {
+  const {analysis, scaleDownCheck} = outcome.result
+  return {
+    thresholds,
+    totalReplicas: analysis.totalReplicas,
+    nonSaturatedCount: analysis.nonSaturatedCount,
+    avgSpareKvCapacity: analysis.avgSpareKvCapacity,
+    kvSpareTrigger: thresholds.kvSpareTrigger,
+    avgSpareQueueLength: analysis.avgSpareQueueLength,
+    queueSpareTrigger: thresholds.queueSpareTrigger,
+    shouldScaleUp: analysis.shouldScaleUp,
+    scaleUpReason: analysis.scaleUpReason,
+    scaleDownSafe: analysis.scaleDownSafe,
+    scaleDownCheck,
+  }
+}
+
+/** The sentence that says why a VA gets no (written) target; `computed` is the unwritten target, if any. */
+export function skipSentence(
+  skip: SaturationSkip,
+  va: VariantAutoscaling,
+  group: SentenceGroup | undefined,
+  computed: number | undefined,
+): string {
+  const desired = va.status.desiredReplicas
+  const keeps = desired === undefined ? 'its desired replicas stay unset' : `desired stays ${desired}`
+  switch (skip.kind) {
+    case 'invalid-va':
+      return `skipped: the VA is invalid (${skip.message})`
+    case 'no-accelerator-label':
+      return computed === undefined
+        ? `skipped: label ${acceleratorLabel} is missing, and v0.4.2 requires it`
+        : `the controller computes ${computed} but never writes it: label ${acceleratorLabel} is missing`
+    case 'no-variant-cost':
+      return 'skipped: spec.variantCost is empty, and the v0.4.2 capacity path requires it'
+    case 'deployment-not-found':
+      return `skipped: Deployment ${skip.deployment} not found in ${va.namespace}`
+    case 'deployment-at-zero':
+      return (
+        `not analysed: Deployment ${skip.deployment} is at 0 replicas; the v0.5 scale-from-zero engine scales ` +
+        `it to 1 once the EPP queues requests for ${va.modelID}`
+      )
+    case 'shared-deployment':
+      return (
+        `skipped: VAs ${skip.variantAutoscalings.join(' and ')} all target Deployment ${skip.deployment}, so ` +
+        `the v0.5 controller cannot map its pods (upstream issue #948); ${keeps}`
+      )
+    case 'not-watched':
+      return `skipped: the controller only watches namespace ${skip.watchNamespace}`
+    case 'other-controller-instance':
+      return (
+        `skipped: the controller only handles VAs labelled ` +
+        `wva.llmd.ai/controller-instance=${skip.controllerInstance}`
+      )
+    case 'no-config':
+      return `skipped: no saturation config (${skip.reason}); the controller skips model ${va.modelID}`
+    case 'no-metrics':
+      return (
+        `no decision: no pod of ${va.modelID} in ${group?.namespace ?? va.namespace} reported KV-cache or ` +
+        `queue metrics, so the controller skips the model; ${keeps}`
+      )
+    case 'variant-no-metrics': {
+      const elsewhere = group !== undefined && group.engine === 'capacity-v0.4.2' && va.namespace !== group.namespace
+      return elsewhere
+        ? `no decision: v0.4.2 queries model ${va.modelID} only in namespace ${group.namespace} (its first ` +
+            `VA's), so this VA's pods are never read; ${keeps}`
+        : `no decision: none of its pods reported metrics while its siblings did; ${keeps}`
+    }
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Which VAs the saturation engines decide, and in which model groups, with each group's resolved config
+ * (wva-controller.md 6.2, 6.4).
+ *
+ * Grouping: capacity v0.4.2 groups the VAs by `spec.modelID` alone and queries Prometheus in the namespace of the
+ * group's first VA (first by namespace, then name: the API's list order), so same-model VAs in other namespaces
+ * get no pods. saturation v0.5.1 groups by `modelID|namespace`.
+ */
+import {detectCrdShape} from '../../../model/shape.js'
+import {describeProblems} from '../../../model/field-problems.js'
+import type {KubeObject} from '../../../model/kube-object.js'
+import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../../../model/variant-autoscaling.js'
+import type {SourceSet} from '../../../model/sources.js'
+import {readControllerImageTag} from '../../../model/controller.js'
+import {selectEngine, type SaturationEngine} from '../../engine-select.js'
+import {
+  resolveScaleToZeroPolicy,
+  type RequestCountQuery,
+  type ScaleToZeroConfig,
+  type ScaleToZeroPolicy,
+} from '../scale-to-zero.js'
+import {compareNames, type SaturationThresholds} from '../types.js'
+import {
+  resolveCapacityThresholds,
+  resolveConfigLocation,
+  resolveSaturationThresholds,
+  resolveScaleToZeroConfig,
+  type ConfigEntryProblem,
+  type ConfigLocation,
+  type ConfigMapRef,
+} from './config.js'
+import {applyScaleToZeroOverrides, applyThresholdOverrides, type SaturationOverrides} from './overrides.js'
+import {deploymentKey} from './pod-mapping.js'
+import type {ExclusionSkip} from './variant-result.js'
+import {readDeploymentReplicas} from './variant-state.js'
+
+/** A saturation-engine VA, with what leaves it out of the analysis. */
+export interface Member {
+  readonly va: VariantAutoscaling
+  readonly engine: SaturationEngine
+  readonly why: string
+  readonly deployment: KubeObject | undefined
+  /** Excluded from the analysis (its pods and state do not reach the engine). */
+  readonly exclusion: ExclusionSkip | undefined
+}
+
+/** The config a group runs with, or why it has none. */
+export type GroupConfig =
+  | {readonly kind: 'ok'; readonly thresholds: SaturationThresholds}
+  | {readonly kind: 'no-config'; readonly skip: {readonly kind: 'no-config'; readonly reason: string}}
+
+export interface GroupPlan {
+  readonly key: string
+  readonly engine: SaturationEngine
+  readonly modelId: string
+  readonly namespace: string
+  /** All members with this key, sorted; some may be excluded. */
+  readonly members: readonly Member[]
+  readonly config: GroupConfig
+  readonly configMap: ConfigMapRef | undefined
+  readonly overriddenThresholds: readonly (keyof SaturationThresholds)[]
+  readonly enableLimiter: boolean
+  readonly scaleToZeroConfig: ScaleToZeroConfig
+  readonly scaleToZeroConfigMap: ConfigMapRef | undefined
+  readonly scaleToZeroPolicy: ScaleToZeroPolicy | undefined
+}
+
+export interface RunPlan {
+  readonly location: ConfigLocation
+  readonly groups: readonly GroupPlan[]
+  readonly members: readonly Member[]
+  readonly queueing: readonly {namespace: string; name: string; why: string}[]
+  readonly configProblems: readonly ConfigEntryProblem[]
+  readonly warnings: readonly string[]
+}
+
+/** Key of a request-count reading: `namespace\0modelId`. */
+export function requestCountKey(namespace: string, modelId: string): string {
+  return `${namespace}\u0000${modelId}`
+}
+
+/** `modelId` (v0.4.2) or `modelId|namespace` (v0.5.1). */
+export function groupKeyOf(engine: SaturationEngine, va: VariantAutoscaling): string {
+  return engine === 'capacity-v0.4.2' ? va.modelID : `${va.modelID}|${va.namespace}`
+}
+
+export const byNamespaceAndName = (
+  left: {namespace: string; name: string},
+  right: {namespace: string; name: string},
+): number => compareNames(left.namespace, right.namespace) || compareNames(left.name, right.name)
+
+/** Why the controller leaves a VA out before the engine runs; undefined when it does not. */
+export function exclusionOf(
+  va: VariantAutoscaling,
+  engine: SaturationEngine,
+  deployment: KubeObject | undefined,
+  location: ConfigLocation,
+): ExclusionSkip | undefined {
+  if (va.problems.length > 0) return {kind: 'invalid-va', message: describeProblems(va.problems)}
+  if (engine === 'saturation-v0.5.1') {
+    const instance = location.env.controllerInstance
+    if (instance !== undefined && va.labels['wva.llmd.ai/controller-instance'] !== instance)
+      return {kind: 'other-controller-instance', controllerInstance: instance}
+    const watched = location.env.watchNamespace
+    if (watched !== undefined && va.namespace !== watched) return {kind: 'not-watched', watchNamespace: watched}
+  } else {
+    // v0.4.2 collectMetricsForCapacityMode requires the label and a non-empty cost before anything else.
+    if (va.acceleratorLabel === undefined) return {kind: 'no-accelerator-label'}
+    if (va.variantCost === undefined || va.variantCost === '') return {kind: 'no-variant-cost'}
+  }
+  if (deployment === undefined) return {kind: 'deployment-not-found', deployment: va.target.name}
+  if (engine === 'saturation-v0.5.1' && readDeploymentReplicas(deployment).isScaledToZero)
+    return {kind: 'deployment-at-zero', deployment: va.target.name}
+  return undefined
+}
+
+/** Every VA's engine and exclusion, and the model groups with their config. */
+export function planRun(sources: SourceSet, overrides: SaturationOverrides): RunPlan {
+  const location = resolveConfigLocation(sources)
+  const {members, queueing} = selectMembers(sources, overrides, location)
+  const configProblems = new Map<string, ConfigEntryProblem>()
+  const groups = groupMembers(members).map((groupMembers) =>
+    planGroup(groupMembers, location, overrides, (problems) => {
+      for (const problem of problems) configProblems.set(JSON.stringify(problem), problem)
+    }),
+  )
+  const warnings: string[] = []
+  if (
+    overrides.retention !== undefined &&
+    groups.some(
+      (group) =>
+        group.scaleToZeroPolicy?.retention.source === 'default-entry' ||
+        group.scaleToZeroPolicy?.retention.source === 'built-in',
+    )
+  ) {
+    warnings.push(
+      `retention ${JSON.stringify(overrides.retention)} is not a positive Go duration (like 15m or 1h30m); ` +
+        `the configured retention applies`,
+    )
+  }
+  return {location, groups, members, queueing, configProblems: [...configProblems.values()], warnings}
+}
+
+/** The VAs in list order (namespace, name), each with its engine: saturation members, or queueing-model VAs. */
+function selectMembers(
+  sources: SourceSet,
+  overrides: SaturationOverrides,
+  location: ConfigLocation,
+): {members: Member[]; queueing: {namespace: string; name: string; why: string}[]} {
+  const crdShape = detectCrdShape(sources.crd)
+  const context = {
+    crdShape,
+    controllerImageTag: readControllerImageTag(sources.controllerDeployment),
+    env: sources.controllerDeployment === undefined ? undefined : location.env,
+    override: overrides.engine,
+  }
+  const deployments = new Map(
+    sources.deployments.map((deployment) => [
+      deploymentKey(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''),
+      deployment,
+    ]),
+  )
+  const vas = sources.variantAutoscalings
+    .map((object) => normalizeVariantAutoscaling(object, crdShape?.shape))
+    .sort(byNamespaceAndName)
+  const members: Member[] = []
+  const queueing: {namespace: string; name: string; why: string}[] = []
+  for (const va of vas) {
+    const selection = selectEngine(va, context)
+    if (selection.engine === 'queueing-model') {
+      queueing.push({namespace: va.namespace, name: va.name, why: selection.why})
+      continue
+    }
+    const deployment = deployments.get(deploymentKey(va.namespace, va.target.name))
+    members.push({
+      va,
+      engine: selection.engine,
+      why: selection.why,
+      deployment,
+      exclusion: exclusionOf(va, selection.engine, deployment, location),
+    })
+  }
+  return {members, queueing}
+}
+
+/** The members of each group, in first-member order; invalid VAs, and v0.5.1's inactive ones, join none. */
+export function groupMembers(members: readonly Member[]): (readonly [Member, ...Member[]])[] {
+  const keyed = new Map<string, [Member, ...Member[]]>()
+  for (const member of members) {
+    if (member.exclusion?.kind === 'invalid-va') continue
+    // v0.5.1 never lists inactive VAs, so they join no group.
+    if (member.engine === 'saturation-v0.5.1' && member.exclusion !== undefined) continue
+    const key = `${member.engine}\u0000${groupKeyOf(member.engine, member.va)}`
+    const existing = keyed.get(key)
+    if (existing === undefined) keyed.set(key, [member])
+    else existing.push(member)
+  }
+  return [...keyed.values()]
+}
+
+/** One group's thresholds, limiter and scale-to-zero config, as the controller resolves them, after the overrides. */
+function planGroup(
+  members: readonly [Member, ...Member[]],
+  location: ConfigLocation,
+  overrides: SaturationOverrides,
+  report: (problems: readonly ConfigEntryProblem[]) => void,
+): GroupPlan {
+  const first = members[0]
+  const {engine} = first
+  const modelId = first.va.modelID
+  const namespace = first.va.namespace
+  let configured: SaturationThresholds | undefined
+  let configMap: ConfigMapRef | undefined
+  let missingReason: string | undefined
+  let enableLimiter = false
+  if (engine === 'capacity-v0.4.2') {
+    const resolved = resolveCapacityThresholds(location, modelId, namespace)
+    configured = resolved.thresholds
+    configMap = resolved.configMap
+    report(resolved.problems)
+  } else {
+    const resolved = resolveSaturationThresholds(location, namespace)
+    enableLimiter = resolved.enableLimiter
+    report(resolved.problems)
+    if (resolved.kind === 'ok') {
+      configured = resolved.thresholds
+      configMap = resolved.configMap
+    } else missingReason = resolved.reason
+  }
+  const {thresholds, overridden} = applyThresholdOverrides(configured, overrides)
+  const scaleToZero = engine === 'saturation-v0.5.1' ? resolveScaleToZeroConfig(location, namespace) : undefined
+  report(scaleToZero?.problems ?? [])
+  const scaleToZeroConfig = applyScaleToZeroOverrides(scaleToZero?.config ?? {}, modelId, overrides)
+  const scaleToZeroPolicy =
+    engine === 'saturation-v0.5.1'
+      ? resolveScaleToZeroPolicy({modelId, namespace, scaleToZeroConfig, envWvaScaleToZero: location.env.scaleToZero})
+      : undefined
+  return {
+    key: groupKeyOf(engine, first.va),
+    engine,
+    modelId,
+    namespace,
+    members,
+    config:
+      thresholds === undefined
+        ? {kind: 'no-config', skip: {kind: 'no-config', reason: missingReason ?? 'no saturation config'}}
+        : {kind: 'ok', thresholds},
+    configMap,
+    overriddenThresholds: overridden,
+    enableLimiter,
+    scaleToZeroConfig,
+    scaleToZeroConfigMap: scaleToZero?.configMap,
+    scaleToZeroPolicy,
+  }
+}
+
+/** Phase 1: the scale-to-zero request-count queries the run will need, before any metric is read. */
+export function planRequestCounts(sources: SourceSet, overrides: SaturationOverrides = {}): RequestCountQuery[] {
+  return collectQueries(planRun(sources, overrides).groups)
+}
+
+/** The request-count queries of the groups that run, one per namespace and model. */
+export function collectQueries(groups: readonly GroupPlan[]): RequestCountQuery[] {
+  const queries = new Map<string, RequestCountQuery>()
+  for (const group of groups) {
+    const query = group.config.kind === 'ok' ? group.scaleToZeroPolicy?.requestCountQuery : undefined
+    if (query !== undefined) queries.set(requestCountKey(query.namespace, query.modelId), query)
+  }
+  return [...queries.values()]
+}
