@@ -291,7 +291,6 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       env: at({server: `https://127.0.0.1:${silent}`}, 'silent-1s.yaml'),
       code: 4,
       stderr: /^error: API server https:\/\/127\.0\.0\.1:\d+: no answer within 1s; .*--request-timeout/m,
-      hangAfterMs: 8000,
     },
     {
       name: 'API server never finishes TLS, snapshot --request-timeout 2',
@@ -299,7 +298,6 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       env: at({server: `https://127.0.0.1:${silent}`}, 'silent-2.yaml'),
       code: 4,
       stderr: /no answer within 2s/,
-      hangAfterMs: 8000,
     },
     {
       name: 'API server never finishes TLS, through proxy-url',
@@ -314,7 +312,6 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       env: at({server: `http://127.0.0.1:${silent}`}, 'silent-http.yaml'),
       code: 4,
       stderr: /no answer within 500ms/,
-      hangAfterMs: 8000,
     },
     {
       name: 'Prometheus never finishes TLS, default --prom-timeout',
@@ -331,7 +328,6 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       code: 5,
       stderr: /within 2s/,
       stdout: rows,
-      hangAfterMs: 8000,
     },
     {
       name: 'Prometheus accepts TCP and never answers HTTP, --prom-timeout 1s',
@@ -340,7 +336,6 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       code: 5,
       stderr: /no answer within 1s/,
       stdout: rows,
-      hangAfterMs: 8000,
     },
     {
       name: 'Prometheus never answers a query, --prom-timeout 1s',
@@ -349,7 +344,6 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       code: 5,
       stderr: /no answer within 1s/,
       stdout: rows,
-      hangAfterMs: 8000,
     },
     {
       name: 'describe: Prometheus never answers, --prom-timeout 1s',
@@ -358,7 +352,6 @@ async function prepare(t: TestContext): Promise<CorpusCase[]> {
       code: 5,
       stderr: /no answer within 1s/,
       stdout: /vllme-deployment/,
-      hangAfterMs: 8000,
     },
     // Refused, reset, unreachable
     {
