@@ -1,7 +1,7 @@
 /** The userinfo of a URL with a scheme: everything between `scheme://` and the last `@` before the host. */
 const urlUserinfo = /\b([a-z][a-z0-9+.-]*:\/\/)[^/\s?#"'<>]*@/gi
 
-/** Every URL in `text` without its userinfo (`https://u:p@host/` → `https://host/`), for what is written or printed. */
+/** Every URL in `text` without its userinfo (`https://u:p@host/` becomes `https://host/`), for output. */
 export function stripUrlUserinfo(text: string): string {
   return text.replace(urlUserinfo, '$1')
 }

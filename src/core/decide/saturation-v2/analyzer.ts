@@ -2,7 +2,7 @@
  * Saturation V2 analyzer (upstream internal/engines/analyzers/saturation_v2 analyzer.go, capacity_store.go,
  * history.go, and internal/engines/aggregation) plus the engine's pre-population of the capacity store from the scale
  * targets (engine_v2.go `runV2AnalysisOnly`) and the RC/SC threshold step (`applyUniversalThreshold`; inside the
- * analyzer at v0.6, same formula). Spec: /work/shared/reference/saturation-v2-algorithm.md sections 0-4.
+ * analyzer at v0.6, same formula). Spec: ../shared/reference/saturation-v2-algorithm.md sections 0-4.
  *
  * Every call starts from a fresh capacity store and k2 history, as one cycle of a freshly started controller (and
  * the golden harness) does. Cross-cycle history is not modelled.

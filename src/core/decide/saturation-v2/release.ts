@@ -1,7 +1,7 @@
 /**
  * What changes between the releases of saturation V2, one named field per difference that moves a number.
  * Sources: `git diff v0.6.0 v0.8.0 -- internal/engines`, `git diff v0.8.0 d5d58640 -- internal/engines` in the
- * upstream repository, and /work/shared/reference/wva-v0.6-v0.9.md section 6.2. v0.7.0 behaves as v0.6.0 (its diff
+ * upstream repository, and ../shared/reference/wva-v0.6-v0.9.md section 6.2. v0.7.0 behaves as v0.6.0 (its diff
  * only turns literals into constants), so it has no entry of its own.
  */
 
