@@ -97,6 +97,36 @@ export const builtinColumns: Record<string, TableColumn[]> = {
     ageColumn,
   ],
   namespaces: [nameColumn, {name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? 'Active'}, ageColumn],
+  // pkg/printers/internalversion printHorizontalPodAutoscaler (Kubernetes 1.32).
+  horizontalpodautoscalers: [
+    nameColumn,
+    {
+      name: 'Reference',
+      type: 'string',
+      description: 'Reference to the scale target.',
+      cell: (o) => `${o.spec?.scaleTargetRef?.kind ?? ''}/${o.spec?.scaleTargetRef?.name ?? ''}`,
+    },
+    {name: 'Targets', type: 'string', description: 'Current and target metric values.', cell: (o) => hpaTargets(o)},
+    {
+      name: 'MinPods',
+      type: 'string',
+      description: 'Lower limit for the number of pods.',
+      cell: (o) => (o.spec?.minReplicas === undefined ? '<unset>' : String(o.spec.minReplicas)),
+    },
+    {
+      name: 'MaxPods',
+      type: 'integer',
+      description: 'Upper limit for the number of pods.',
+      cell: (o) => o.spec?.maxReplicas ?? 0,
+    },
+    {
+      name: 'Replicas',
+      type: 'integer',
+      description: 'Current number of replicas.',
+      cell: (o) => o.status?.currentReplicas ?? 0,
+    },
+    ageColumn,
+  ],
   customresourcedefinitions: [
     nameColumn,
     {name: 'Created At', type: 'date', cell: (o) => o.metadata?.creationTimestamp},
@@ -223,4 +253,42 @@ function podReady(object: any): string {
   const statuses: any[] = object.status?.containerStatuses ?? []
   const total = (object.spec?.containers ?? []).length
   return `${statuses.filter((status) => status.ready).length}/${total}`
+}
+
+/** formatHPAMetrics of the Kubernetes printers: `current/target` per metric, at most three, then `+ N more...`. */
+function hpaTargets(object: any): string {
+  const specs: any[] = object.spec?.metrics ?? []
+  if (specs.length === 0) return '<none>'
+  const statuses: any[] = object.status?.currentMetrics ?? []
+  const current = (index: number, type: string): any => (statuses[index]?.type === type ? statuses[index] : undefined)
+  const list = specs.map((metric, index) => {
+    const unknown = '<unknown>'
+    switch (metric.type) {
+      case 'External':
+      case 'Pods':
+      case 'Object': {
+        const key = metric.type === 'External' ? 'external' : metric.type === 'Pods' ? 'pods' : 'object'
+        const target = metric[key]?.target ?? {}
+        const now = current(index, metric.type)?.[key]?.current ?? {}
+        if (target.averageValue !== undefined && metric.type !== 'Pods')
+          return `${now.averageValue ?? unknown}/${target.averageValue} (avg)`
+        if (target.averageValue !== undefined) return `${now.averageValue ?? unknown}/${target.averageValue}`
+        return `${now.value ?? unknown}/${target.value ?? unknown}`
+      }
+      case 'Resource':
+      case 'ContainerResource': {
+        const key = metric.type === 'Resource' ? 'resource' : 'containerResource'
+        const target = metric[key]?.target ?? {}
+        const now = current(index, metric.type)?.[key]?.current ?? {}
+        const name = metric[key]?.name ?? ''
+        const prefix = metric.type === 'Resource' ? `${name}: ` : `${name} (${metric[key]?.container ?? ''}): `
+        if (target.averageValue !== undefined) return `${prefix}${now.averageValue ?? unknown}/${target.averageValue}`
+        const utilization = now.averageUtilization === undefined ? unknown : `${now.averageUtilization}%`
+        return `${prefix}${utilization}/${target.averageUtilization ?? unknown}%`
+      }
+      default:
+        return '<unknown type>'
+    }
+  })
+  return list.length > 3 ? `${list.slice(0, 3).join(', ')} + ${list.length - 3} more...` : list.join(', ')
 }
