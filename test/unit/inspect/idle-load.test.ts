@@ -11,6 +11,7 @@ import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {simulationNotes} from '../../../src/core/render/simulation.js'
 import {stepLoad} from '../../../src/core/simulate/replay.js'
 import {repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 // The quickstart's VAs, ConfigMaps and Deployments, with our own MetricsSnapshot instead of its own.
 const quickstart = readFileSync(`${repoRoot}/examples/quickstart.yaml`, 'utf8').replace(
@@ -30,7 +31,7 @@ const graniteEntry = (fields: string) => `- {namespace: llm, modelID: ibm/granit
 
 async function run(models: string, whatIf: WhatIf = {}): Promise<{items: SimulationItem[]; warnings: string[]}> {
   const {sources} = await readManifests(['-'], {stdin: async () => `${quickstart}${snapshot(models)}`})
-  return {items: simulate(sources, {whatIf}).items, warnings: sources.warnings}
+  return {items: simulate(parseClusterState(sources), {whatIf}).items, warnings: sources.warnings}
 }
 
 function granite(items: readonly SimulationItem[]): SimulationItem {
@@ -110,7 +111,7 @@ describe('a known zero arrival rate', () => {
     const {sources} = await readManifests(['-'], {stdin: async () => `${text}\n---\n${costs}---\n${models}`})
     const slo = {sloTtftMs: 500, sloItlMs: 24}
     const decide = (scaleToZero: boolean) => {
-      const [item] = simulate(sources, {whatIf: {...slo, scaleToZero}}).items
+      const [item] = simulate(parseClusterState(sources), {whatIf: {...slo, scaleToZero}}).items
       return [item!.name, item!.outcome, item!.desired?.replicas]
     }
     assert.deepEqual(decide(false), ['llama-8b-a100', 'zeroLoad', 1])

@@ -9,8 +9,10 @@ import {renderDescribe} from '../../../src/core/render/describe.js'
 import {explainDecision} from '../../../src/core/render/explain.js'
 import {serialize} from '../../../src/core/render/serialize.js'
 import {repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
-const llama = inspectAll((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources).items[1]!
+const llama = inspectAll(parseClusterState((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources))
+  .items[1]!
 const now = new Date('2026-11-02T00:00:00Z')
 
 function withController(change: Partial<VaReport['controller']>, metrics = llama.metrics): VaReport {

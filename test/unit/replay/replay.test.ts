@@ -8,9 +8,12 @@ import {resolveDecisionTargets} from '../../../src/core/simulate/decision-templa
 import {MAX_REPLAY_STEPS, replayGrid} from '../../../src/core/run/fetch-history.js'
 import {replayHistory, type VaReplayInput} from '../../../src/core/simulate/replay.js'
 import {repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const sources = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
-const llama = resolveDecisionTargets(sources, {}, {probeLoad: true}).find((t) => t.name === 'llama-8b-h100')!
+const llama = resolveDecisionTargets(parseClusterState(sources), {}, {probeLoad: true}).find(
+  (t) => t.name === 'llama-8b-h100',
+)!
 const T0 = 1_700_000_000_000
 const minute = 60_000
 

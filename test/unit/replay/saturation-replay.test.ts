@@ -19,6 +19,7 @@ import {
   sourcesOf,
 } from '../saturation-inputs/builders.js'
 import {joinRegExp} from '../../support/regexp.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const startMs = 1_700_000_000_000
 const granite = 'ibm/granite-8b'
@@ -66,7 +67,7 @@ function replayTwoPods(
   const pods = [pod('aaaaa', readings), pod('bbbbb', readings)]
   return only(
     replaySaturation(
-      graniteSources({replicas: options.replicas}),
+      parseClusterState(graniteSources({replicas: options.replicas})),
       {pods},
       grid(readings.length, options.stepSeconds),
       options,
@@ -164,7 +165,7 @@ test('steps without pod data are noData and carry the replicas over; the summary
 
 test('a pod missing one metric counts 0 for it; a pod with neither does not report', () => {
   const pods = [pod('aaaaa', [[0.9, 0]]), {...pod('bbbbb', [null]), queueLength: [0]}]
-  const va = only(replaySaturation(graniteSources(), {pods}, grid(1), {readings: 'as-observed'}))
+  const va = only(replaySaturation(parseClusterState(graniteSources()), {pods}, grid(1), {readings: 'as-observed'}))
   assert.equal(va.steps[0]!.saturation.reportingPods, 2)
   // Pod bbbbb reads KV 0 and queue 0: spare, so the model is not short of KV (0.8 spare of the one idle pod ≥ 0.1).
   assert.deepEqual(replicas(va), [2])
@@ -200,9 +201,9 @@ test('cycles that would repeat the last one are skipped without changing the res
 })
 
 test('the controller cadence: 30s for v0.5.x, GLOBAL_OPT_INTERVAL for v0.4.x (60s by default)', () => {
-  assert.deepEqual(resolveSaturationCadence(graniteSources(), 'saturation-v0.5.1').seconds, 30)
+  assert.deepEqual(resolveSaturationCadence(parseClusterState(graniteSources()), 'saturation-v0.5.1').seconds, 30)
   const v042 = fixtureSources('crd-a-v0.4.2', 'controller-v0.4.2', 'shape-a-v0.4.2')
-  assert.deepEqual(resolveSaturationCadence(v042, 'capacity-v0.4.2'), {
+  assert.deepEqual(resolveSaturationCadence(parseClusterState(v042), 'capacity-v0.4.2'), {
     seconds: 60,
     source:
       'GLOBAL_OPT_INTERVAL in ConfigMap ' +
@@ -216,10 +217,10 @@ test('the controller cadence: 30s for v0.5.x, GLOBAL_OPT_INTERVAL for v0.4.x (60
         : cm,
     ),
   })
-  assert.equal(resolveSaturationCadence(withInterval('2m30s'), 'capacity-v0.4.2').seconds, 150)
-  assert.equal(resolveSaturationCadence(withInterval('soon'), 'capacity-v0.4.2').seconds, 60)
+  assert.equal(resolveSaturationCadence(parseClusterState(withInterval('2m30s')), 'capacity-v0.4.2').seconds, 150)
+  assert.equal(resolveSaturationCadence(parseClusterState(withInterval('soon')), 'capacity-v0.4.2').seconds, 60)
   assert.match(
-    resolveSaturationCadence(withInterval('soon'), 'capacity-v0.4.2').source,
+    resolveSaturationCadence(parseClusterState(withInterval('soon')), 'capacity-v0.4.2').source,
     /not a positive duration: default 60s$/,
   )
 })
@@ -230,7 +231,7 @@ test('v0.4.2 replays at its GLOBAL_OPT_INTERVAL: one cycle per two 30s steps, sc
   const pods = ['aaaaa', 'bbbbb'].map((suffix) =>
     pod(suffix, readings, {deployment: 'llama-3-1-8b-decode', modelID: 'meta-llama/Llama-3.1-8B-Instruct'}),
   )
-  const va = only(replaySaturation(sources, {pods}, grid(6), {readings: 'as-observed'}))
+  const va = only(replaySaturation(parseClusterState(sources), {pods}, grid(6), {readings: 'as-observed'}))
   assert.equal(va.name, 'llama-3-1-8b-decode')
   assert.equal(va.simulation.engine, 'capacity-v0.4.2')
   assert.equal(va.simulation.cadenceSeconds, 60)
@@ -255,7 +256,7 @@ test('the first step starts from the actual replicas; controller and actual seri
     ],
   ])
   const pods = ['a', 'b', 'c', 'd'].map((suffix) => pod(suffix, repeat(idle, 3)))
-  const va = only(replaySaturation(graniteSources({replicas: 2}), {pods}, grid(3), {series}))
+  const va = only(replaySaturation(parseClusterState(graniteSources({replicas: 2})), {pods}, grid(3), {series}))
   assert.equal(va.simulation.initialReplicas, 4)
   assert.equal(va.simulation.initialReplicasSource, 'actual')
   assert.deepEqual(replicas(va), [3, 2, 1])
@@ -274,7 +275,9 @@ test('the first step starts from the actual replicas; controller and actual seri
 test('scale-to-zero: an idle model with no requests goes to 0, and back to 1 when requests arrive', () => {
   const requestCounts = new Map([[requestCountKey('llm', granite), [0, 0, 3, 3]]])
   const pods = ['a', 'b'].map((suffix) => pod(suffix, repeat(idle, 4)))
-  const va = only(replaySaturation(graniteSources({scaleToZero: 'true'}), {pods}, grid(4), {requestCounts}))
+  const va = only(
+    replaySaturation(parseClusterState(graniteSources({scaleToZero: 'true'})), {pods}, grid(4), {requestCounts}),
+  )
   assert.deepEqual(replicas(va), [0, 0, 1, 1])
   assert.deepEqual(
     va.steps.map((step) => step.saturation.action),
@@ -286,7 +289,7 @@ test('scale-to-zero: an idle model with no requests goes to 0, and back to 1 whe
 test('scale-to-zero with no request-count reading keeps the replicas, as upstream does on a failed query', () => {
   const pods = ['a', 'b'].map((suffix) => pod(suffix, repeat(idle, 2)))
   const va = only(
-    replaySaturation(graniteSources({scaleToZero: 'true'}), {pods}, grid(2), {
+    replaySaturation(parseClusterState(graniteSources({scaleToZero: 'true'})), {pods}, grid(2), {
       requestCounts: new Map([[requestCountKey('llm', granite), [null, null]]]),
     }),
   )
@@ -300,7 +303,7 @@ test('a VA the controller never decides is skipped for the whole range, its seri
     shapeCVa('granite', {modelID: granite, accelerator: null}),
     deployment('granite-decode', {replicas: 2}),
   ])
-  const va = only(replaySaturation(sources, {pods: [pod('a', [saturated])]}, grid(1)))
+  const va = only(replaySaturation(parseClusterState(sources), {pods: [pod('a', [saturated])]}, grid(1)))
   assert.match(
     va.skipReason!,
     joinRegExp([
@@ -324,7 +327,7 @@ test('siblings of one model share each cycle: only the cheapest variant scales u
     pod('a', repeat(saturated, 3), {deployment: 'cheap-decode'}),
     pod('b', repeat(saturated, 3), {deployment: 'dear-decode'}),
   ]
-  const items = replaySaturation(sources, {pods}, grid(3), {readings: 'as-observed'})
+  const items = replaySaturation(parseClusterState(sources), {pods}, grid(3), {readings: 'as-observed'})
   assert.deepEqual(
     items.map((item) => [item.name, replicas(item)]),
     [
@@ -333,7 +336,9 @@ test('siblings of one model share each cycle: only the cheapest variant scales u
     ],
   )
   assert.deepEqual(
-    replaySaturation(sources, {pods}, grid(3), {readings: 'as-observed', names: ['dear']}).map((item) => item.name),
+    replaySaturation(parseClusterState(sources), {pods}, grid(3), {readings: 'as-observed', names: ['dear']}).map(
+      (item) => item.name,
+    ),
     ['dear'],
   )
   // Cost per step is the variant cost per replica.

@@ -10,6 +10,7 @@ import {
   type ConfigLocation,
 } from '../../../src/core/decide/saturation/groups/config.js'
 import {configMap, fixtureSources} from './builders.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const location = (configMaps: ConfigLocation['configMaps'], saturationConfigMapName?: string): ConfigLocation => ({
   controllerNamespace: 'wva-system',
@@ -18,7 +19,7 @@ const location = (configMaps: ConfigLocation['configMaps'], saturationConfigMapN
 })
 
 test('v0.5.1: a same-name ConfigMap in the VA namespace replaces the global one (controller fixture)', () => {
-  const where = resolveConfigLocation(fixtureSources('controller-v0.5.1'))
+  const where = resolveConfigLocation(parseClusterState(fixtureSources('controller-v0.5.1')))
   assert.equal(where.controllerNamespace, 'wva-system')
   const local = resolveSaturationThresholds(where, 'llm')
   assert.equal(local.kind, 'ok')
@@ -211,7 +212,7 @@ test('scale-to-zero: snake_case entries are keyed by model_id; overrides without
 })
 
 test('scale-to-zero: the global v0.5.1 ConfigMap of the fixture, and a namespace-local one replacing it', () => {
-  const where = resolveConfigLocation(fixtureSources('controller-v0.5.1'))
+  const where = resolveConfigLocation(parseClusterState(fixtureSources('controller-v0.5.1')))
   const global = resolveScaleToZeroConfig(where, 'llm')
   assert.deepEqual(global.configMap, {namespace: 'wva-system', name: 'wva-model-scale-to-zero-config', scope: 'global'})
   assert.equal(global.config.default?.retentionPeriod, '15m')

@@ -18,6 +18,7 @@ import {
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {readGolden} from '../saturation/golden.js'
 import {configMap, controllerV051, deployment, shapeAVa, shapeCVa, sourcesOf} from './builders.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 interface GoldenCase {
   id: string
@@ -118,7 +119,7 @@ test('golden cases rebuilt as objects and pods give the golden analysis, targets
   for (const testCase of cases) {
     const {objects, pods, overrides} = rebuild(testCase)
     if (overrides.kvCacheThreshold === undefined) viaConfigMap++
-    const run = runSaturationEngines({sources: sourcesOf(objects), pods, overrides})
+    const run = runSaturationEngines({state: parseClusterState(sourcesOf(objects)), pods, overrides})
     assert.equal(run.groups.length, 1, `${testCase.id}: groups`)
     const group = run.groups[0]!
     if (group.status !== 'ran') assert.fail(`${testCase.id}: the group did not run (${group.skip.reason})`)
@@ -159,7 +160,7 @@ test('golden cases rebuilt as objects and pods give the golden analysis, targets
 test('the golden edge case "pending on cheapest" reads the same from objects: v0.5.1 skips the pending variant', () => {
   const testCase = golden.cases.find((candidate) => candidate.id === 'sat-edge-pending-on-cheapest')!
   const {objects, pods} = rebuild(testCase)
-  const run = runSaturationEngines({sources: sourcesOf(objects), pods})
+  const run = runSaturationEngines({state: parseClusterState(sourcesOf(objects)), pods})
   const byName = Object.fromEntries(run.variants.map((variant) => [variant.name, variant]))
   assert.deepEqual(
     Object.fromEntries(run.variants.map((variant) => [variant.name, writtenTarget(variant)])),

@@ -21,16 +21,17 @@ import {runSaturationEngines, writtenTarget} from '../../../src/core/decide/satu
 import {settleGroup} from '../../../src/core/decide/saturation/groups/settle.js'
 import type {SourceSet} from '../../../src/core/model/sources.js'
 import {fixturePath} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const twoVariants = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 function desired(sources: SourceSet, whatIf: WhatIf): Record<string, number | null> {
-  const items = simulate(sources, {whatIf}).items
+  const items = simulate(parseClusterState(sources), {whatIf}).items
   return Object.fromEntries(items.map((item) => [item.name, item.desired?.replicas ?? null]))
 }
 
 function item(sources: SourceSet, whatIf: WhatIf, name: string): SimulationItem {
-  return simulate(sources, {whatIf}).items.find((candidate) => candidate.name === name)!
+  return simulate(parseClusterState(sources), {whatIf}).items.find((candidate) => candidate.name === name)!
 }
 
 describe('the load model of one pod', () => {
@@ -143,7 +144,7 @@ describe('load what-ifs on the v0.5.1 saturation engine (two variants, 2 + 2 rep
   test('--arrival-rate without a measured rate warns and leaves the readings alone', () => {
     const snapshots = twoVariants.metricsSnapshots.map((snapshot) => ({...snapshot, models: []}))
     const withoutModels: SourceSet = {...twoVariants, metricsSnapshots: snapshots}
-    const result = simulate(withoutModels, {whatIf: {arrivalRateRpm: 5000}})
+    const result = simulate(parseClusterState(withoutModels), {whatIf: {arrivalRateRpm: 5000}})
     const expected = /^model ibm\/granite-3\.3-8b in llm: no measured arrival rate, so .*; use --load-scale$/
     assert.ok(
       result.warnings.some((warning) => expected.test(warning)),
@@ -169,21 +170,21 @@ describe('load what-ifs on the v0.4.2 capacity engine and on idle models', () =>
         models: snapshot.models.map((model) => ({...model, arrivalRateRpm: 0})),
       })),
     }
-    const result = simulate(idle, {whatIf: {arrivalRateRpm: 600}})
+    const result = simulate(parseClusterState(idle), {whatIf: {arrivalRateRpm: 600}})
     const expected = /the measured arrival rate is 0, .* use a snapshot taken under load$/
     assert.ok(
       result.warnings.some((warning) => expected.test(warning)),
       result.warnings.join('\n'),
     )
     assert.equal(result.items[0]!.saturation?.load?.scale, 1)
-    assert.equal(simulate(idle, {whatIf: {arrivalRateRpm: 0}}).items[0]!.saturation?.load?.scale, 0)
+    assert.equal(simulate(parseClusterState(idle), {whatIf: {arrivalRateRpm: 0}}).items[0]!.saturation?.load?.scale, 0)
   })
 })
 
 describe('settling', () => {
   test('stops at the cycle limit and says so', () => {
     const run = runSaturationEngines({
-      sources: twoVariants,
+      state: parseClusterState(twoVariants),
       pods: twoVariants.metricsSnapshots.flatMap((snapshot) => snapshot.pods ?? []),
       load: new Map([['llm\u0000ibm/granite-3.3-8b', {scale: 10, observedRateRpm: 900}]]),
     })
@@ -195,9 +196,9 @@ describe('settling', () => {
 
   test('the engine input and its result stay those of the golden-tested engine at 1x', () => {
     const pods = twoVariants.metricsSnapshots.flatMap((snapshot) => snapshot.pods ?? [])
-    const plain = runSaturationEngines({sources: twoVariants, pods})
+    const plain = runSaturationEngines({state: parseClusterState(twoVariants), pods})
     const load = new Map([['llm\u0000ibm/granite-3.3-8b', {scale: 1, observedRateRpm: 900}]])
-    const scaled = runSaturationEngines({sources: twoVariants, pods, load})
+    const scaled = runSaturationEngines({state: parseClusterState(twoVariants), pods, load})
     assert.deepEqual(scaled.groups[0]!.engineInput, plain.groups[0]!.engineInput)
     const targets = (run: typeof plain) => run.variants.map((variant) => writtenTarget(variant))
     assert.deepEqual(targets(scaled), targets(plain))
@@ -226,7 +227,7 @@ describe('what-if flags that cannot apply', () => {
 
   test("for simulate's items, by their engine", () => {
     const whatIf = {sloTtftMs: 200}
-    const warnings = whatIfWarningsFor(whatIf, simulate(twoVariants, {whatIf}).items)
+    const warnings = whatIfWarningsFor(whatIf, simulate(parseClusterState(twoVariants), {whatIf}).items)
     assert.equal(warnings.length, 1)
     assert.ok(warnings[0]!.startsWith('--slo-ttft does not apply to VAs granite-8b-h100, granite-8b-l40s: '))
     assert.deepEqual(whatIfWarningsFor(whatIf, []), [])

@@ -24,6 +24,7 @@ import {
 } from '../../../src/core/decide/saturation/groups/variant-result.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {controllerV051, deployment, podMetrics, shapeAVa, shapeCVa, sourcesOf} from './builders.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const thresholds = {kvCacheThreshold: 0.8, queueLengthThreshold: 5, kvSpareTrigger: 0.1, queueSpareTrigger: 3}
 
@@ -70,7 +71,7 @@ function mixed() {
 }
 
 test('planRun: v0.5.1 groups by model and namespace; excluded VAs join no group', () => {
-  const plan = planRun(mixed(), {})
+  const plan = planRun(parseClusterState(mixed()), {})
   assert.deepEqual(
     plan.groups.map((group) => [group.key, group.members.map((member) => member.va.name), group.config.kind]),
     [
@@ -85,7 +86,7 @@ test('planRun: v0.5.1 groups by model and namespace; excluded VAs join no group'
 })
 
 test('collectQueries: one request-count query per namespace and model, none for a group without config', () => {
-  const plan = planRun(mixed(), {scaleToZero: true})
+  const plan = planRun(parseClusterState(mixed()), {scaleToZero: true})
   assert.deepEqual(
     collectQueries(plan.groups).map((query) => requestCountKey(query.namespace, query.modelId)),
     [requestCountKey('llm', 'ibm/granite-8b'), requestCountKey('other-ns', 'ibm/granite-8b')],
@@ -98,7 +99,7 @@ test('collectQueries: one request-count query per namespace and model, none for 
 })
 
 test('feedGroup: pods in collector order, silent pods not fed, readings scaled by the load model', () => {
-  const plan = planRun(mixed(), {})
+  const plan = planRun(parseClusterState(mixed()), {})
   const group = plan.groups[0]!
   const pods = [
     podMetrics('b-decode-1-x', 0.4, 1, {deployment: 'b-decode'}),
@@ -112,7 +113,7 @@ test('feedGroup: pods in collector order, silent pods not fed, readings scaled b
     variantName: pod.deployment?.replace(/-decode$/, ''),
     unassignedReason: undefined,
   }))
-  const plain = feedGroup(group, {sources: {metricsSnapshots: []}}, assignments, new Map())
+  const plain = feedGroup(group, {metricsSnapshots: []}, assignments, new Map())
   assert.deepEqual(
     plain.replicaMetrics.map((metric) => [metric.podName, metric.variantName, metric.kvCacheUsage, metric.cost]),
     [
@@ -129,7 +130,7 @@ test('feedGroup: pods in collector order, silent pods not fed, readings scaled b
   )
   assert.equal(plain.load, undefined)
   const load = new Map([[requestCountKey('llm', 'ibm/granite-8b'), {scale: 2, observedRateRpm: undefined}]])
-  const doubled = feedGroup(group, {sources: {metricsSnapshots: []}, load}, assignments, new Map())
+  const doubled = feedGroup(group, {metricsSnapshots: [], load}, assignments, new Map())
   assert.deepEqual(
     doubled.replicaMetrics.map((metric) => metric.kvCacheUsage),
     [0.8, 0.4],
@@ -144,7 +145,7 @@ test('feedGroup: pods in collector order, silent pods not fed, readings scaled b
     [`llm\u0000${member.va.name}`, {namespace: 'llm', deployment: 'b-decode', variantAutoscalings: ['b', 'c']}],
   ])
   assert.equal(memberSkip(group, member, shared)?.kind, 'shared-deployment')
-  const withShared = feedGroup(group, {sources: {metricsSnapshots: []}}, assignments, shared)
+  const withShared = feedGroup(group, {metricsSnapshots: []}, assignments, shared)
   assert.deepEqual(
     withShared.replicaMetrics.map((metric) => metric.variantName),
     ['a'],
@@ -174,7 +175,7 @@ test('every outcome is tagged: decided, unwritten, undecided, skipped, invalid, 
     },
   ])
   const run = runSaturationEngines({
-    sources,
+    state: parseClusterState(sources),
     pods: [
       podMetrics('a-decode-1-x', 0.2, 0, {deployment: 'a-decode'}),
       podMetrics('b-decode-1-x', 0.2, 0, {deployment: 'b-decode'}),
@@ -243,7 +244,7 @@ test('capacity v0.4.2 reads a model only in its first VA namespace: a later name
     deployment('first', {namespace: 'a-ns'}),
     deployment('second', {namespace: 'b-ns'}),
   ])
-  const plan = planRun(sources, {})
+  const plan = planRun(parseClusterState(sources), {})
   assert.deepEqual(
     plan.groups.map((group) => [group.key, group.namespace, group.members.length]),
     [['ibm/granite-8b', 'a-ns', 2]],

@@ -24,6 +24,7 @@ import {
   shapeCVa,
   sourcesOf,
 } from './builders.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const qwen = 'Qwen/Qwen3-0.6B'
 const abcde = 'qwen3-0-6b-decode-7c9d8f6b5d-abcde'
@@ -40,7 +41,7 @@ function analysed(result: SaturationVariantResult) {
 
 test('shape C fixture: one of two pods reporting freezes the model in transition at current', () => {
   const run = runSaturationEngines({
-    sources: shapeC(),
+    state: parseClusterState(shapeC()),
     pods: [qwenPod(abcde, 0.5, 1.9)],
     requestCounts: new Map([[requestCountKey('llm', qwen), 120]]),
   })
@@ -71,7 +72,7 @@ test('shape C fixture: one of two pods reporting freezes the model in transition
 
 test('shape C fixture: both pods saturated, but the only variant has a pending replica, so nothing scales', () => {
   const run = runSaturationEngines({
-    sources: shapeC(),
+    state: parseClusterState(shapeC()),
     pods: [qwenPod(abcde, 0.75, 1), qwenPod(fghij, 0.72, 0)],
     requestCounts: new Map([[requestCountKey('llm', qwen), 120]]),
   })
@@ -89,13 +90,13 @@ test('shape C fixture: both pods saturated, but the only variant has a pending r
 
 test('shape C fixture: an idle model with no requests in the retention window scales to zero', () => {
   const sources = shapeC()
-  const queries = planRequestCounts(sources)
+  const queries = planRequestCounts(parseClusterState(sources))
   assert.deepEqual(
     queries.map((query) => query.promql),
     ['sum(increase(vllm:request_success_total{namespace="llm",model_name="Qwen/Qwen3-0.6B"}[15m]))'],
   )
   const run = runSaturationEngines({
-    sources,
+    state: parseClusterState(sources),
     pods: [qwenPod(abcde, 0.1, 0), qwenPod(fghij, 0.1, 0)],
     requestCounts: new Map([[requestCountKey('llm', qwen), 0]]),
   })
@@ -111,7 +112,10 @@ test('shape C fixture: an idle model with no requests in the retention window sc
 })
 
 test('shape C fixture: without a reading the request count is unknown and the targets are kept', () => {
-  const run = runSaturationEngines({sources: shapeC(), pods: [qwenPod(abcde, 0.1, 0), qwenPod(fghij, 0.1, 0)]})
+  const run = runSaturationEngines({
+    state: parseClusterState(shapeC()),
+    pods: [qwenPod(abcde, 0.1, 0), qwenPod(fghij, 0.1, 0)],
+  })
   assert.equal(writtenTarget(variant(run, 'qwen3-va')), 1)
   assert.equal(
     variant(run, 'qwen3-va').sentences.at(-1),
@@ -124,7 +128,7 @@ test('shape A v0.4.2 fixture: desired 3 differs from current 2, so v0.4.2 keeps 
   const sources = fixtureSources('crd-a-v0.4.2', 'controller-v0.4.2', 'shape-a-v0.4.2')
   const model = 'meta-llama/Llama-3.1-8B-Instruct'
   const run = runSaturationEngines({
-    sources,
+    state: parseClusterState(sources),
     pods: [
       podMetrics('llama-3-1-8b-decode-5d-aaaaa', 0.85, 0, {modelID: model}),
       podMetrics('llama-3-1-8b-decode-5d-bbbbb', 0.5, 0, {modelID: model}),
@@ -157,7 +161,7 @@ test('shape A v0.4.2 fixture: desired 3 differs from current 2, so v0.4.2 keeps 
 
 test('shape A v0.0.4 fixture: the queueing model handles it, not the saturation engines', () => {
   const run = runSaturationEngines({
-    sources: fixtureSources('crd-a-v0.0.4', 'controller-v0.0.4', 'shape-a-v0.0.4'),
+    state: parseClusterState(fixtureSources('crd-a-v0.0.4', 'controller-v0.0.4', 'shape-a-v0.0.4')),
     pods: [],
   })
   assert.deepEqual(run.variants, [])
@@ -188,7 +192,7 @@ const granitePods = (l40s: [number, number][], h100: [number, number][]) => [
 
 test('hand-built: low spare KV scales up the cheaper variant by one, and the other explains why not', () => {
   const run = runSaturationEngines({
-    sources: granite(),
+    state: parseClusterState(granite()),
     pods: granitePods(
       [
         [0.78, 0],
@@ -220,7 +224,7 @@ test('hand-built: low spare KV scales up the cheaper variant by one, and the oth
 
 test('hand-built: a scale-down that would leave too little spare queue is refused, with the numbers', () => {
   const run = runSaturationEngines({
-    sources: granite(),
+    state: parseClusterState(granite()),
     pods: granitePods(
       [
         [0.1, 2],
@@ -243,7 +247,7 @@ test('hand-built: a scale-down that would leave too little spare queue is refuse
 
 test('hand-built: a safe scale-down takes the most expensive variant', () => {
   const run = runSaturationEngines({
-    sources: granite(),
+    state: parseClusterState(granite()),
     pods: granitePods(
       [
         [0.1, 0],
@@ -268,7 +272,7 @@ test('hand-built: a safe scale-down takes the most expensive variant', () => {
 
 test('hand-built: threshold overrides replace the configured values field by field', () => {
   const run = runSaturationEngines({
-    sources: granite(),
+    state: parseClusterState(granite()),
     pods: granitePods(
       [
         [0.5, 0],
@@ -293,14 +297,14 @@ test('hand-built: threshold overrides replace the configured values field by fie
 
 test('hand-built: the scale-to-zero override enables it with its own retention and asks for the query', () => {
   const sources = granite()
-  assert.deepEqual(planRequestCounts(sources), [])
-  const queries = planRequestCounts(sources, {scaleToZero: true, retention: '5m'})
+  assert.deepEqual(planRequestCounts(parseClusterState(sources)), [])
+  const queries = planRequestCounts(parseClusterState(sources), {scaleToZero: true, retention: '5m'})
   assert.deepEqual(
     queries.map((query) => query.promql),
     ['sum(increase(vllm:request_success_total{namespace="llm",model_name="ibm/granite-8b"}[5m]))'],
   )
   const run = runSaturationEngines({
-    sources,
+    state: parseClusterState(sources),
     pods: granitePods(
       [
         [0.1, 0],
@@ -358,7 +362,7 @@ test('hand-built: every skip reason is reported with a sentence, and the others 
       deployment: 'quiet-decode',
     }),
   ]
-  const run = runSaturationEngines({sources, pods})
+  const run = runSaturationEngines({state: parseClusterState(sources), pods})
   const skips = Object.fromEntries(run.variants.map((result) => [result.name, skipOf(result)?.kind]))
   assert.deepEqual(skips, {
     'granite-h100': undefined,
@@ -420,7 +424,7 @@ test('hand-built: no saturation ConfigMap skips the model, unless all four thres
     deployment('g-decode', {replicas: 1}),
   ]
   const pods = [podMetrics('g-decode-1-x', 0.9, 0, {deployment: 'g-decode'})]
-  const skipped = runSaturationEngines({sources: sourcesOf(objects), pods})
+  const skipped = runSaturationEngines({state: parseClusterState(sourcesOf(objects)), pods})
   assert.equal(skipOf(variant(skipped, 'g'))?.kind, 'no-config')
   assert.deepEqual(
     skipped.groups.map((group) => [group.status, group.thresholds, group.outcome, variant(skipped, 'g').outcome]),
@@ -432,7 +436,7 @@ test('hand-built: no saturation ConfigMap skips the model, unless all four thres
       'the controller skips model ibm/granite-8b',
   )
   const overridden = runSaturationEngines({
-    sources: sourcesOf(objects),
+    state: parseClusterState(sourcesOf(objects)),
     pods,
     overrides: {kvCacheThreshold: 0.8, queueLengthThreshold: 5, kvSpareTrigger: 0.1, queueSpareTrigger: 3},
   })
@@ -443,7 +447,7 @@ test('hand-built: invalid config entries are reported with ConfigMap, key and fi
   const sources = granite([
     configMap('wva-saturation-scaling-config', 'llm', {default: 'kvCacheThreshold: 0.8\nkvSpareTrigger: 1.2\n'}),
   ])
-  const run = runSaturationEngines({sources, pods: granitePods([[0.3, 0]], [[0.3, 0]])})
+  const run = runSaturationEngines({state: parseClusterState(sources), pods: granitePods([[0.3, 0]], [[0.3, 0]])})
   assert.deepEqual(run.configProblems, [
     {
       namespace: 'llm',
@@ -467,7 +471,7 @@ test('v0.4.2: VAs are grouped by model alone and only the first VA namespace is 
     deployment('nocost', {replicas: 1}),
   ])
   const run = runSaturationEngines({
-    sources,
+    state: parseClusterState(sources),
     pods: [
       podMetrics('llama-a-5d-a', 0.3, 0, {namespace: 'a-team'}),
       podMetrics('llama-b-5d-b', 0.3, 0, {namespace: 'b-team'}),
@@ -497,7 +501,11 @@ test('v0.4.2: VAs are grouped by model alone and only the first VA namespace is 
 })
 
 test('the engine override runs shape C objects through the v0.4.2 capacity rules', () => {
-  const run = runSaturationEngines({sources: shapeC(), pods: [qwenPod(abcde, 0.1, 0)], overrides: {engine: 'capacity'}})
+  const run = runSaturationEngines({
+    state: parseClusterState(shapeC()),
+    pods: [qwenPod(abcde, 0.1, 0)],
+    overrides: {engine: 'capacity'},
+  })
   const va = variant(run, 'qwen3-va')
   assert.equal(va.engine, 'capacity-v0.4.2')
   assert.equal(va.groupKey, qwen)

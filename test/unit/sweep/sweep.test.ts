@@ -8,6 +8,7 @@ import {renderSweepCsv, renderSweepTable, sweepNotes} from '../../../src/core/re
 import {runSweep} from '../../../src/core/simulate/run-sweep.js'
 import {MAX_SWEEP_POINTS, parseSweepSpec} from '../../../src/core/simulate/sweep-spec.js'
 import {fixturePath, repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
 const withBroken = (
@@ -63,10 +64,10 @@ describe('parseSweepSpec', () => {
 describe('runSweep', () => {
   test('an arrival-rate sweep of the quickstart gives, at each point, the replicas simulate gives', () => {
     const spec = parseSweepSpec('arrival-rate=1000:20000:1000')
-    const result = runSweep(quickstart, {name: 'llama-8b-h100'}, spec, {})
+    const result = runSweep(parseClusterState(quickstart), {name: 'llama-8b-h100'}, spec, {})
     assert.equal(result.rows.length, 20)
     for (const row of result.rows) {
-      const item = simulate(quickstart, {whatIf: {arrivalRateRpm: row.value}}).items.find(
+      const item = simulate(parseClusterState(quickstart), {whatIf: {arrivalRateRpm: row.value}}).items.find(
         (i) => i.name === 'llama-8b-h100',
       )!
       assert.equal(row.desiredReplicas, item.desired?.replicas, `at ${row.value} rpm`)
@@ -80,7 +81,7 @@ describe('runSweep', () => {
   })
 
   test('without a name every VA is swept, ordered by namespace, name and value', () => {
-    const result = runSweep(quickstart, {}, parseSweepSpec('slo-itl=20:30:10'), {loadScale: 1})
+    const result = runSweep(parseClusterState(quickstart), {}, parseSweepSpec('slo-itl=20:30:10'), {loadScale: 1})
     assert.deepEqual(
       result.rows.map((row) => `${row.name}@${row.value}`),
       ['granite-13b-l40s@20', 'granite-13b-l40s@30', 'llama-8b-h100@20', 'llama-8b-h100@30'],
@@ -88,7 +89,7 @@ describe('runSweep', () => {
   })
 
   test('an unsatisfiable SLO is an infeasible row with the reason, not an error', () => {
-    const result = runSweep(quickstart, {name: 'llama-8b-h100'}, parseSweepSpec('slo-itl=1:9:8'), {})
+    const result = runSweep(parseClusterState(quickstart), {name: 'llama-8b-h100'}, parseSweepSpec('slo-itl=1:9:8'), {})
     assert.equal(result.rows[0]!.outcome, 'infeasible')
     assert.match(result.rows[0]!.reason!, /no feasible allocations/)
     assert.equal(result.rows[1]!.outcome, 'allocated')
@@ -97,21 +98,21 @@ describe('runSweep', () => {
   test('an unknown VA is an input error; a sweep that contradicts a what-if is a usage error', () => {
     const spec = parseSweepSpec('arrival-rate=1:2:1')
     assert.throws(
-      () => runSweep(quickstart, {name: 'nope'}, spec, {}),
+      () => runSweep(parseClusterState(quickstart), {name: 'nope'}, spec, {}),
       (error: unknown) => error instanceof InputError && /variantautoscaling "nope" not found/.test(error.message),
     )
     assert.throws(
-      () => runSweep(quickstart, {name: 'llama-8b-h100', namespace: 'other'}, spec, {}),
+      () => runSweep(parseClusterState(quickstart), {name: 'llama-8b-h100', namespace: 'other'}, spec, {}),
       /not found in namespace other/,
     )
     assert.throws(
-      () => runSweep(quickstart, {}, spec, {arrivalRateRpm: 5}),
+      () => runSweep(parseClusterState(quickstart), {}, spec, {arrivalRateRpm: 5}),
       (error: unknown) => error instanceof UsageError && /--sweep arrival-rate and --arrival-rate/.test(error.message),
     )
   })
 
   test('a VA skipped at every point yields one note; the table and CSV render every row', () => {
-    const result = runSweep(withBroken, {}, parseSweepSpec('max-batch=64:128:64'), {})
+    const result = runSweep(parseClusterState(withBroken), {}, parseSweepSpec('max-batch=64:128:64'), {})
     const notes = sweepNotes(result)
     assert.ok(notes.length >= 1 && notes.every((note) => /: skipped: /.test(note)))
     const table = renderSweepTable(result)
@@ -127,7 +128,12 @@ describe('runSweep', () => {
 
   test('a sweep of one VA prints no NAME column and right-aligns numbers', () => {
     const table = renderSweepTable(
-      runSweep(quickstart, {name: 'llama-8b-h100'}, parseSweepSpec('arrival-rate=1000:3000:1000'), {}),
+      runSweep(
+        parseClusterState(quickstart),
+        {name: 'llama-8b-h100'},
+        parseSweepSpec('arrival-rate=1000:3000:1000'),
+        {},
+      ),
     )
     assert.equal(
       table,
@@ -144,7 +150,12 @@ describe('runSweep', () => {
 
 describe('runSweep on the saturation engines', () => {
   test('a load-scale sweep of a shape C VA decides every point, as simulate does at that load', () => {
-    const result = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('load-scale=0:3:0.5'), {})
+    const result = runSweep(
+      parseClusterState(saturation),
+      {name: 'granite-8b-l40s'},
+      parseSweepSpec('load-scale=0:3:0.5'),
+      {},
+    )
     assert.deepEqual(
       result.rows.map((row) => [row.value, row.outcome, row.desiredReplicas, row.engine]),
       [
@@ -158,7 +169,7 @@ describe('runSweep on the saturation engines', () => {
       ],
     )
     for (const row of result.rows) {
-      const items = simulate(saturation, {whatIf: {loadScale: row.value}}).items
+      const items = simulate(parseClusterState(saturation), {whatIf: {loadScale: row.value}}).items
       const item = items.find((candidate) => candidate.name === 'granite-8b-l40s')!
       assert.equal(row.desiredReplicas, item.desired?.replicas, `at ${row.value}x`)
       assert.equal(row.cost, item.desired?.cost)
@@ -202,8 +213,18 @@ describe('runSweep on the saturation engines', () => {
   })
 
   test('the sibling variant still takes part: an arrival-rate sweep matches the load scale over 900 rpm', () => {
-    const byRate = runSweep(saturation, {name: 'granite-8b-h100'}, parseSweepSpec('arrival-rate=0:2700:900'), {})
-    const byScale = runSweep(saturation, {name: 'granite-8b-h100'}, parseSweepSpec('load-scale=0:3:1'), {})
+    const byRate = runSweep(
+      parseClusterState(saturation),
+      {name: 'granite-8b-h100'},
+      parseSweepSpec('arrival-rate=0:2700:900'),
+      {},
+    )
+    const byScale = runSweep(
+      parseClusterState(saturation),
+      {name: 'granite-8b-h100'},
+      parseSweepSpec('load-scale=0:3:1'),
+      {},
+    )
     assert.deepEqual(
       byRate.rows.map((row) => row.desiredReplicas),
       byScale.rows.map((row) => row.desiredReplicas),
@@ -215,18 +236,28 @@ describe('runSweep on the saturation engines', () => {
   })
 
   test('threshold sweeps run, are fractions where the flag is, and a queueing-only sweep warns once', () => {
-    const result = runSweep(saturation, {}, parseSweepSpec('kv-threshold=0.5:1:0.25'), {})
+    const result = runSweep(parseClusterState(saturation), {}, parseSweepSpec('kv-threshold=0.5:1:0.25'), {})
     assert.equal(result.rows.length, 6)
     assert.ok(result.rows.every((row) => row.outcome === 'allocated' && row.saturation?.settleStatus === 'settled'))
     assert.throws(() => parseSweepSpec('kv-spare-trigger=0:2:1'), /kv-spare-trigger is a fraction between 0 and 1/)
-    const slo = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('slo-ttft=100:300:100'), {})
+    const slo = runSweep(
+      parseClusterState(saturation),
+      {name: 'granite-8b-l40s'},
+      parseSweepSpec('slo-ttft=100:300:100'),
+      {},
+    )
     assert.ok(slo.rows.every((row) => row.outcome === 'allocated'))
     assert.equal(slo.warnings.length, 1)
     assert.match(slo.warnings[0]!, /^--slo-ttft does not apply to VA granite-8b-l40s: .*; use --load-scale, /)
   })
 
   test("the table shows the engine's own columns; the CSV appends them", () => {
-    const result = runSweep(saturation, {name: 'granite-8b-l40s'}, parseSweepSpec('load-scale=1:2:1'), {})
+    const result = runSweep(
+      parseClusterState(saturation),
+      {name: 'granite-8b-l40s'},
+      parseSweepSpec('load-scale=1:2:1'),
+      {},
+    )
     assert.equal(
       renderSweepTable(result),
       [

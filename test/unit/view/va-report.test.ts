@@ -4,13 +4,14 @@ import {test} from 'node:test'
 import {inspectAll} from '../../../src/core/view/inspect.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {fixturePath, repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 // The view model behind get and describe (docs/va-report.md), built from fixed manifests and checked field by field.
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
 const saturation = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 test('the quickstart gives one report per VA, sorted, with the snapshot load and our decision', () => {
-  const list = inspectAll(quickstart)
+  const list = inspectAll(parseClusterState(quickstart))
   assert.equal(list.kind, 'VariantAutoscalingReportList')
   assert.deepEqual(list.warnings, [])
   assert.deepEqual(
@@ -45,7 +46,7 @@ test('the quickstart gives one report per VA, sorted, with the snapshot load and
 })
 
 test('a what-if reaches the report: double the load, more replicas', () => {
-  const doubled = inspectAll(quickstart, {whatIf: {loadScale: 2}})
+  const doubled = inspectAll(parseClusterState(quickstart), {whatIf: {loadScale: 2}})
   assert.deepEqual(
     doubled.items.map((item) => item.recomputed.replicas),
     [1, 5],
@@ -54,7 +55,7 @@ test('a what-if reaches the report: double the load, more replicas', () => {
 })
 
 test('a v0.5 setup is reported with the saturation engine and its reasoning', () => {
-  const list = inspectAll(saturation)
+  const list = inspectAll(parseClusterState(saturation))
   assert.deepEqual(
     list.items.map((item) => [
       item.name,
