@@ -33,7 +33,7 @@ test('parseClusterState: the CRD shape, the controller (image tag, env, namespac
   assert.equal(state.variants[0]?.object, state.sources.variantAutoscalings[0])
 })
 
-test('parseClusterState: the CRD shape wins over the fields of one VA; without a CRD each VA is read by its fields', () => {
+test('parseClusterState: the CRD shape wins over the VA fields; without a CRD each VA is read by its own', () => {
   // A bare modelID reads as shape A by its fields; the shape-C CRD makes it C (and so its missing scaleTargetRef a
   // problem of that VA alone).
   const bare = va('llm', 'bare', {modelID: 'm'})
@@ -67,7 +67,7 @@ test('parseClusterState: one broken VA keeps its problems and hides none of the 
   assert.equal(objectKey(broken), namespacedKey('b', 'broken'))
 })
 
-test('deriveClusterState keeps the parse of unchanged VAs and the controller; filterVariants keeps objects in step', () => {
+test('deriveClusterState keeps the parse of unchanged VAs and the controller; filterVariants keeps objects', () => {
   const state = parseClusterState(fixtureSources('crd-c', 'controller-v0.5.1', 'shape-c'))
   const object = state.sources.variantAutoscalings[0]!
   const changed: KubeObject = {...object, status: {desiredOptimizedAlloc: {numReplicas: 7}}}

@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/decide/queueing/bisection.js'
 import {f32} from '../../../src/core/decide/queueing/float32.js'
 import {analyzeRate, createQueueAnalyzer, sizeForTargets} from '../../../src/core/decide/queueing/queue-analyzer.js'
-import {queueModelWork} from '../../../src/core/decide/queueing/queue-model.js'
+import {createQueueModelWork, createQueueWorkspace} from '../../../src/core/decide/queueing/queue-model.js'
 
 /** Upstream analyzer.BinarySearch as written: always runs the 100 steps unless a midpoint is within tolerance. */
 function upstreamBinarySearch(
@@ -125,9 +125,9 @@ describe('sizing memo', () => {
 
   test('two searches solve the ends of the rate range once', () => {
     const solves = (targets: {ttftMs: number; itlMs: number; tps: number}): number => {
-      const before = queueModelWork.solves
-      sizeForTargets(analyzer, targets)
-      return queueModelWork.solves - before
+      const work = createQueueModelWork()
+      sizeForTargets(analyzer, targets, createQueueWorkspace(work))
+      return work.solves
     }
     const both = solves({ttftMs: 500, itlMs: 24, tps: 0})
     assert.ok(both <= solves({ttftMs: 500, itlMs: 0, tps: 0}) + solves({ttftMs: 0, itlMs: 24, tps: 0}) - 2)

@@ -3,7 +3,8 @@ import {describe, test} from 'node:test'
 
 import {f32} from '../../../src/core/decide/queueing/float32.js'
 import {
-  queueModelWork,
+  createQueueModelWork,
+  createQueueWorkspace,
   type QueueSolveResult,
   type QueueTimesResult,
   solveStateDependentQueue,
@@ -11,6 +12,10 @@ import {
   solveStateDependentQueueTimes,
 } from '../../../src/core/decide/queueing/queue-model.js'
 import {serviceRatesPerMs} from '../../../src/core/decide/queueing/service-time.js'
+
+// One workspace for the whole file (reused buffer), counting the work of every solve through it.
+const queueModelWork = createQueueModelWork()
+const workspace = createQueueWorkspace(queueModelWork)
 
 /** Deterministic PRNG (mulberry32), so that a failure names a reproducible seed. */
 function random(seed: number): () => number {
@@ -76,11 +81,11 @@ function adversarialChain(next: () => number): Chain {
 }
 
 const fastOf = (chain: Chain): QueueSolveResult =>
-  solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+  solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit, workspace)
 const referenceOf = (chain: Chain): QueueSolveResult =>
-  solveStateDependentQueueReference(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+  solveStateDependentQueueReference(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit, queueModelWork)
 const timesOf = (chain: Chain): QueueTimesResult =>
-  solveStateDependentQueueTimes(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+  solveStateDependentQueueTimes(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit, workspace)
 
 /** Fast solve and times-only solve against the reference; returns the fast solve. */
 function solveBoth(chain: Chain, label: string): QueueSolveResult {
@@ -151,7 +156,7 @@ describe('the fast queue model and its times-only solve equal the reference bit 
     const work = (chain: Chain): {states: number; subnormalStates: number} => {
       solveBoth(chain, `lambda ${chain.lambdaPerMs}`)
       const before = {...queueModelWork}
-      solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit)
+      solveStateDependentQueue(chain.lambdaPerMs, chain.servRatePerMs, chain.occupancyLimit, workspace)
       const states = queueModelWork.states - before.states
       return {states, subnormalStates: queueModelWork.subnormalStates - before.subnormalStates}
     }
