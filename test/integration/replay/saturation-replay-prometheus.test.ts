@@ -3,7 +3,7 @@ import {after, test} from 'node:test'
 
 import {createPrometheusClient} from '../../../src/core/read/prometheus/client.js'
 import {replaySaturationFromPrometheus} from '../../../src/core/run/saturation-fetch.js'
-import {sourcesOf} from '../../unit/saturation-inputs/builders.js'
+import {sourcesOf} from '../../unit/decide/saturation/groups/builders.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {OpenMetricsBuilder, type Point} from '../../support/openmetrics.js'
 import {startPrometheus} from '../../support/prometheus.js'

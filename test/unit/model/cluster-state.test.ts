@@ -10,7 +10,7 @@ import {
   sortedVariants,
 } from '../../../src/core/model/cluster-state.js'
 import type {KubeObject} from '../../../src/core/model/kube-object.js'
-import {fixtureSources, sourcesOf} from '../saturation-inputs/builders.js'
+import {fixtureSources, sourcesOf} from '../decide/saturation/groups/builders.js'
 
 const va = (namespace: string, name: string, spec: unknown): KubeObject => ({
   apiVersion: 'llmd.ai/v1alpha1',

@@ -18,7 +18,7 @@ import {type AnalyzeResult, analyzeRate, type QueueAnalyzer} from './queue-analy
  * depend on the arrival rate. Its inputs are the key: float32 alpha, beta, gamma, delta; the batch size N; the
  * truncated input and output tokens (after the collector's 2-decimal round trip); the float32 TTFT and ITL targets.
  * A decision is decideModelBased itself, with analyzer hooks that reuse a cached sizing and, on a hit, cached
- * per-replica analyses; so results are identical (test/unit/replay/memo.test.ts runs every golden case twice).
+ * per-replica analyses; so results are identical (test/unit/decide/queueing/memo.test.ts runs every golden case twice).
  */
 
 /** Default bound on cached sizings: one per distinct (profile, tokens, SLO) combination; a week of 1m steps with
