@@ -6,7 +6,7 @@ import type {ModelMetrics} from '../model/metrics.js'
 import type {VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {simulate, type SimulateOptions} from '../simulate/simulate.js'
 import type {SimulationItem} from '../simulate/simulation-result.js'
-import type {VaReport, VaReportList} from './va-report.js'
+import {reasonCodeOf, type VaReport, type VaReportList} from './va-report.js'
 import type {WhatIf} from '../model/what-if.js'
 
 export interface InspectOptions {
@@ -92,7 +92,7 @@ export function inspectAll(state: ClusterState, options: InspectOptions = {}): V
         metrics.get(key(va.namespace, va.modelID)),
         options.metrics ? 'prometheus' : 'snapshot',
       ),
-      recomputed: recomputed(item),
+      ...recomputedAndReason(item),
       problems,
     }
   })
@@ -140,6 +140,11 @@ function reportMetrics(
     ttftMs: load.ttftMs ?? null,
     itlMs: load.itlMs ?? null,
   }
+}
+
+function recomputedAndReason(item: SimulationItem | undefined): Pick<VaReport, 'recomputed' | 'reason'> {
+  const ours = recomputed(item)
+  return {recomputed: ours, reason: reasonCodeOf(ours)}
 }
 
 function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {
