@@ -6,7 +6,7 @@ import type {WhatIf} from '../model/what-if.js'
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import {formatPromDuration} from '../read/prometheus/duration.js'
 import {labelMatcher} from '../read/prometheus/label-value.js'
-import type {SourceSet} from '../model/sources.js'
+import type {ClusterState} from '../model/cluster-state.js'
 import {resolveDecisionTargets} from '../simulate/decision-template.js'
 import {
   type ReplayGrid,
@@ -238,13 +238,13 @@ export interface ReplayFromPrometheusOptions {
  */
 export async function replayFromPrometheus(
   client: PrometheusClient,
-  sources: SourceSet,
+  state: ClusterState,
   range: ReplayRange,
   options: ReplayFromPrometheusOptions,
 ): Promise<ReplayResult & {queries: IssuedQuery[]; warnings: string[]; requests: number}> {
   const grid = replayGrid(range)
   const names = options.names && options.names.length > 0 ? new Set(options.names) : undefined
-  const targets = resolveDecisionTargets(sources, options.whatIf, {probeLoad: true}).filter(
+  const targets = resolveDecisionTargets(state, options.whatIf, {probeLoad: true}).filter(
     (target) => names === undefined || names.has(target.name),
   )
   const fetched = await fetchReplayHistory(client, targets, range, {window: options.window, profile: options.profile})
