@@ -5,7 +5,7 @@ import {PrometheusError} from '../errors.js'
 import {readControllerImageTag} from '../model/controller.js'
 import {readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
-import type {PrometheusClient} from '../read/prometheus/client.js'
+import type {PrometheusClient, PrometheusTuning} from '../read/prometheus/client.js'
 import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {SourceSet} from '../model/sources.js'
 import type {ReplayRange} from './fetch-history.js'
@@ -27,6 +27,8 @@ export interface PrometheusRequest {
   keyFile: string | undefined
   insecureSkipTlsVerify: boolean
   timeoutMs: number
+  /** --prom-timeout as given, --prom-max-points, --prom-retries: passed to the client as they are. */
+  tuning?: PrometheusTuning | undefined
   window: string
   at: Date | undefined
   wvaCompat: boolean
@@ -171,6 +173,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     keyFile: prometheus.keyFile,
     insecureSkipTlsVerify: prometheus.insecureSkipTlsVerify,
     timeoutMs: prometheus.timeoutMs,
+    ...prometheus.tuning,
     transport,
     readOnlyMethods: resolved.viaApiServer,
   })

@@ -1,0 +1,100 @@
+import {defaultMaxPointsPerRequest, type PrometheusClient} from '../read/prometheus/client.js'
+import type {RangeSeries} from '../read/prometheus/response.js'
+
+/** Prometheus' limit of points per series in one range request; the default of --prom-max-points. */
+export const maxPointsPerSeries = defaultMaxPointsPerRequest
+
+export interface TimeRange {
+  start: Date
+  end: Date
+  stepSeconds: number
+}
+
+/**
+ * The range with start and end moved back to a multiple of the step since the epoch (Grafana's alignment): every run
+ * over the same history evaluates at the same times, whatever the clock's milliseconds, and backends that cache by
+ * step (VictoriaMetrics) see the times they align to themselves. The end never moves past the time asked for.
+ */
+export function alignRange(range: TimeRange): TimeRange {
+  const stepMs = Math.round(range.stepSeconds * 1000)
+  if (!(stepMs > 0)) throw new RangeError(`step must be positive: ${range.stepSeconds}`)
+  const floor = (date: Date) => new Date(Math.floor(date.getTime() / stepMs) * stepMs)
+  return {start: floor(range.start), end: floor(range.end), stepSeconds: range.stepSeconds}
+}
+
+/** Splits [start, end] into ranges of at most maxPoints points; each chunk starts one step after the last. */
+export function chunkRange(
+  start: Date,
+  end: Date,
+  stepSeconds: number,
+  maxPoints = maxPointsPerSeries,
+): Array<{start: Date; end: Date}> {
+  if (!(stepSeconds > 0)) throw new RangeError(`step must be positive: ${stepSeconds}`)
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 1)) throw new RangeError(`max points must be ≥ 1: ${maxPoints}`)
+  if (end.getTime() < start.getTime()) throw new RangeError('end is before start')
+  const stepMs = stepSeconds * 1000
+  const chunks: Array<{start: Date; end: Date}> = []
+  for (let index = 0; ; index += maxPoints) {
+    // From the start and a step count, not by adding up chunk lengths: a fractional step cannot drift.
+    const chunkStartMs = start.getTime() + Math.round(index * stepMs)
+    if (chunkStartMs > end.getTime()) break
+    const chunkEndMs = Math.min(start.getTime() + Math.round((index + maxPoints - 1) * stepMs), end.getTime())
+    chunks.push({start: new Date(chunkStartMs), end: new Date(chunkEndMs)})
+  }
+  return chunks
+}
+
+export interface StitchedRange {
+  /** One series per label set over the whole range, points in time order, each step at most once. */
+  series: RangeSeries[]
+  /** The server's warnings and infos, each once, in the order first seen. */
+  warnings: string[]
+  /** The [start, end] of each request sent. */
+  chunks: Array<{start: Date; end: Date}>
+}
+
+/**
+ * One range query over [start, end] (already aligned by the caller when it builds a grid on it), sent as chunks of at
+ * most the client's maxPointsPerRequest points each, then stitched: the series of every chunk merged by label set,
+ * each time once (the first answer wins should a backend repeat a boundary step). A non-matrix answer is a warning
+ * naming the quantity.
+ */
+export async function queryRangeStitched(
+  client: PrometheusClient,
+  promql: string,
+  range: TimeRange,
+  quantity: string,
+): Promise<StitchedRange> {
+  const chunks = chunkRange(range.start, range.end, range.stepSeconds, client.maxPointsPerRequest)
+  const bySeries = new Map<string, {labels: RangeSeries['labels']; points: Map<number, number>}>()
+  const warnings = new Set<string>()
+  for (const chunk of chunks) {
+    const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds})
+    for (const note of [...answer.warnings, ...answer.infos]) warnings.add(`${quantity}: ${note}`)
+    if (answer.data.kind !== 'matrix') {
+      warnings.add(`${quantity}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
+      continue
+    }
+    for (const series of answer.data.series) {
+      const key = labelKey(series.labels)
+      let stitched = bySeries.get(key)
+      if (stitched === undefined) {
+        stitched = {labels: series.labels, points: new Map()}
+        bySeries.set(key, stitched)
+      }
+      for (const {timeMs, value} of series.points) if (!stitched.points.has(timeMs)) stitched.points.set(timeMs, value)
+    }
+  }
+  return {
+    series: [...bySeries.values()].map(({labels, points}) => ({
+      labels,
+      points: [...points].sort((a, b) => a[0] - b[0]).map(([timeMs, value]) => ({timeMs, value})),
+    })),
+    warnings: [...warnings],
+    chunks,
+  }
+}
+
+function labelKey(labels: RangeSeries['labels']): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+}
