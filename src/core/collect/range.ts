@@ -1,5 +1,5 @@
 import {defaultMaxPointsPerRequest, type PrometheusClient} from '../read/prometheus/client.js'
-import type {RangeSeries} from '../read/prometheus/response.js'
+import type {QueryData, RangeSeries} from '../read/prometheus/response.js'
 
 /** Prometheus' limit of points per series in one range request; the default of --prom-max-points. */
 export const maxPointsPerSeries = defaultMaxPointsPerRequest
@@ -57,7 +57,8 @@ export interface StitchedRange {
  * One range query over [start, end] (already aligned by the caller when it builds a grid on it), sent as chunks of at
  * most the client's maxPointsPerRequest points each, then stitched: the series of every chunk merged by label set,
  * each time once (the first answer wins should a backend repeat a boundary step). A non-matrix answer is a warning
- * naming the quantity.
+ * naming the quantity. An answer off the grid start + k × step (VictoriaMetrics aligns start to a multiple of the
+ * step for ranges of more than 50 points) is asked again with exactTimes, and the rest of the range with it.
  */
 export async function queryRangeStitched(
   client: PrometheusClient,
@@ -68,8 +69,27 @@ export async function queryRangeStitched(
   const chunks = chunkRange(range.start, range.end, range.stepSeconds, client.maxPointsPerRequest)
   const bySeries = new Map<string, {labels: RangeSeries['labels']; points: Map<number, number>}>()
   const warnings = new Set<string>()
+  const stepMs = range.stepSeconds * 1000
+  const onGrid = (timeMs: number) => {
+    const steps = (timeMs - range.start.getTime()) / stepMs
+    return Math.abs(steps - Math.round(steps)) < 1e-6
+  }
+  let exactTimes = false
   for (const chunk of chunks) {
-    const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds})
+    const ask = () =>
+      client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds, exactTimes})
+    let answer = await ask()
+    if (!exactTimes && offGrid(answer.data, onGrid)) {
+      // VictoriaMetrics moved start back to a multiple of the step (its cache); ask again for the times asked for.
+      exactTimes = true
+      answer = await ask()
+    }
+    if (offGrid(answer.data, onGrid)) {
+      warnings.add(
+        `${quantity}: the backend answered at other times than start + k × step; ` +
+          'use --from and --to on multiples of --step',
+      )
+    }
     for (const note of [...answer.warnings, ...answer.infos]) warnings.add(`${quantity}: ${note}`)
     if (answer.data.kind !== 'matrix') {
       warnings.add(`${quantity}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
@@ -93,6 +113,10 @@ export async function queryRangeStitched(
     warnings: [...warnings],
     chunks,
   }
+}
+
+function offGrid(data: QueryData, onGrid: (timeMs: number) => boolean): boolean {
+  return data.kind === 'matrix' && data.series.some((series) => series.points.some((point) => !onGrid(point.timeMs)))
 }
 
 function labelKey(labels: RangeSeries['labels']): string {

@@ -118,6 +118,11 @@ export interface RangeQueryOptions {
   start: Date
   end: Date
   stepSeconds: number
+  /**
+   * Ask for the evaluation times start + k × step exactly: sends `nocache=1`, which VictoriaMetrics needs to not
+   * move start back to a multiple of the step (its result cache); Prometheus, Thanos and Mimir ignore the parameter.
+   */
+  exactTimes?: boolean | undefined
 }
 
 export interface PrometheusClient {
@@ -463,13 +468,14 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       if (queryOptions.time !== undefined) params.set('time', formatApiTime(queryOptions.time))
       return send('api/v1/query', params)
     },
-    queryRange(promql, {start, end, stepSeconds}) {
+    queryRange(promql, {start, end, stepSeconds, exactTimes}) {
       const params = new URLSearchParams({
         query: promql,
         start: formatApiTime(start),
         end: formatApiTime(end),
         step: String(stepSeconds),
       })
+      if (exactTimes === true) params.set('nocache', '1')
       return send('api/v1/query_range', params)
     },
     async close() {
