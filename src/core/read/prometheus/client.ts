@@ -440,7 +440,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
           unreachable = failure
           gaveUp.abort(failure)
         }
-        throw withAttempts(failure, attempts())
+        throw withAttempts(failure, attempts(), secrets)
       }
       const status = response.statusCode
       if (method === 'POST' && (status === 405 || status === 501)) {
@@ -452,7 +452,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
         if (await retryAfter(asked)) continue
       }
       const interpreted = interpretResponse({status, contentType: response.contentType, body: response.text}, shownUrl)
-      if (!interpreted.ok) throw withAttempts(interpreted.error, attempts())
+      // The body may quote the token (a gateway's "token … has expired"): redacted with this run's secrets.
+      if (!interpreted.ok) throw withAttempts(interpreted.error, attempts(), secrets)
       return interpreted.result
     }
   }
@@ -488,10 +489,11 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   }
 }
 
-/** The error of the last attempt, saying how many were made when it was retried. */
-function withAttempts(error: PrometheusError, attempts: string): PrometheusError {
-  if (attempts === '') return error
-  return new PrometheusError(`${error.message}${attempts}`, {
+/** The error of the last attempt, saying how many were made when it was retried, without the run's secrets. */
+function withAttempts(error: PrometheusError, attempts: string, secrets: Secrets): PrometheusError {
+  const message = secrets.redact(`${error.message}${attempts}`)
+  if (message === error.message) return error
+  return new PrometheusError(message, {
     ...(error.hint === undefined ? {} : {hint: error.hint}),
     cause: error.cause,
   })
