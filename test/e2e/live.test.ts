@@ -340,7 +340,7 @@ test('live: a Prometheus-Service lookup that times out says so, not that there i
   assert.doesNotMatch(run.stderr, /no thanos-querier, prometheus-operated or kube-prometheus-stack Service/)
 })
 
-test('live on VictoriaMetrics: get and simulate print what they print on Prometheus; a replay reads the same steps', async (t) => {
+test('live on VictoriaMetrics: get and simulate print the Prometheus outputs; replays read the same', async (t) => {
   // The same series imported into VictoriaMetrics: rates at AT need no extrapolation (samples line up with the
   // window), so the pinned Prometheus outputs hold; the replay's 61 steps exceed the 50 points from which
   // VictoriaMetrics would move the evaluation times to multiples of the step, so this also checks they are not moved.

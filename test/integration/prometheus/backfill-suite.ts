@@ -71,7 +71,7 @@ function defineTests(backend: BackendName, url: string): void {
     {namespace: 'llm', modelID: 'missing-model'},
   ]
 
-  test(`${backend}: the kubectl-va profile measures exact rates and request-weighted means per namespace and model`, async () => {
+  test(`${backend}: the kubectl-va profile: exact rates and request-weighted means per model`, async () => {
     const c = client()
     const {models, queries, warnings} = await collectModelMetrics(c, scopes, {at})
     assert.deepEqual(warnings, [])
@@ -100,7 +100,7 @@ function defineTests(backend: BackendName, url: string): void {
     assertClose(teamB.itlMs, expected.graniteTeamB.itlMs, 'team-b granite ITL')
   })
 
-  test(`${backend}: a model without traffic has arrival rate 0 and unknown averages; an unscraped model is all unknown`, async () => {
+  test(`${backend}: no traffic: arrival rate 0 and unknown averages; an unscraped model is all unknown`, async () => {
     const {models} = await collectModelMetrics(client(), scopes, {at})
     assert.deepEqual(find(models, 'team-b', 'idle-model'), {
       namespace: 'team-b',
@@ -110,7 +110,7 @@ function defineTests(backend: BackendName, url: string): void {
     assert.deepEqual(find(models, 'llm', 'missing-model'), {namespace: 'llm', modelID: 'missing-model'})
   })
 
-  test(`${backend}: wva-v0.0.3 reads TPOT only; NaN for an idle model is unknown until controllerValue makes it 0`, async () => {
+  test(`${backend}: wva-v0.0.3 reads TPOT only; idle NaN is unknown until controllerValue makes it 0`, async () => {
     const {models, queries} = await collectModelMetrics(client(), scopes, {at, profile: 'wva-v0.0.3'})
     assertClose(find(models, 'llm', 'llama-70b').itlMs, expected.llama.tpotOnlyItlMs, 'llama ITL from TPOT pods only')
     assertClose(find(models, 'llm', 'granite-8b').ttftMs, expected.granite.ttftMs, 'granite TTFT')
@@ -120,7 +120,7 @@ function defineTests(backend: BackendName, url: string): void {
     assert.match(queries.find((q) => q.quantity === 'ttft')!.promql, /\)\/sum by/)
   })
 
-  test(`${backend}: wva-v0.0.1 reports queue time as TTFT, input tokens as 0 and arrival in req/min from PromQL`, async () => {
+  test(`${backend}: wva-v0.0.1: queue time as TTFT, input tokens 0, arrival in req/min from PromQL`, async () => {
     const c = client()
     const {models, queries} = await collectModelMetrics(c, scopes.slice(0, 1), {at, profile: 'wva-v0.0.1'})
     assert.equal(c.requestCount, 4)
@@ -136,7 +136,7 @@ function defineTests(backend: BackendName, url: string): void {
     assert.deepEqual(models[0], {namespace: 'llm', modelID: 'granite-8b', avgInputTokens: 400, avgOutputTokens: 80})
   })
 
-  test(`${backend}: label values with quotes, backslashes and regex metacharacters match exactly, decoys excluded`, async () => {
+  test(`${backend}: label values with quotes, backslashes and regex metacharacters match exactly`, async () => {
     const c = client()
     const weirdScopes = [
       {namespace: 'quotes', modelID: steadyLoad.weirdModel},
@@ -171,7 +171,7 @@ function defineTests(backend: BackendName, url: string): void {
     assert.equal(large.models.length, 200)
   })
 
-  test(`${backend}: per-pod KV usage and queue length take the 1m peak; KV falls back to gpu_cache_usage_perc by pod`, async () => {
+  test(`${backend}: per-pod KV usage and queue take the 1m peak; KV falls back to gpu_cache_usage_perc`, async () => {
     const c = client()
     const scope = [{namespace: 'llm', modelID: 'granite-8b'}]
     const {pods, warnings} = await collectPodMetrics(c, scope, {at})
@@ -185,7 +185,7 @@ function defineTests(backend: BackendName, url: string): void {
     assert.equal(controller.pods.find((p) => p.name === 'granite-p1')!.kvCacheUsage, undefined)
   })
 
-  test(`${backend}: desired replicas come from wva_ and inferno_ gauges in one query, keyed by exported_namespace`, async () => {
+  test(`${backend}: desired replicas: wva_ and inferno_ gauges in one query, by exported_namespace`, async () => {
     const c = client()
     const {replicas, warnings} = await collectDesiredReplicas(
       c,
@@ -264,7 +264,7 @@ function defineTests(backend: BackendName, url: string): void {
     assert.equal(models[0]!.points.length, 11_201)
   })
 
-  test(`${backend}: a range split at any points limit stitches to the one-request answer, on the step grid`, async () => {
+  test(`${backend}: a range split at any limit stitches to the one-request answer, on the grid`, async () => {
     // 61 steps from a start 5 s off the epoch's 15 s multiples: more than the 50 points from which VictoriaMetrics
     // moves start back to a multiple of the step (asked again with nocache=1), and 9 chunks at a limit of 7.
     const range = {start: new Date(at.getTime() - 900_000), end: at, stepSeconds: 15}
@@ -322,7 +322,7 @@ function defineTests(backend: BackendName, url: string): void {
     assert.equal(proxy.requests.length, 6)
   })
 
-  test(`${backend}: a tenant header (X-Scope-OrgID) and a tenant path prefix reach the server on every request`, async () => {
+  test(`${backend}: a tenant header (X-Scope-OrgID) and tenant path reach the server every time`, async () => {
     // The proxy stands in for a Mimir/Cortex gateway (tenant in a header) and for vmselect (tenant in the path).
     const proxy = await startFlakyProxy({after}, url, () => undefined, {pathPrefix: '/select/42/prometheus/'})
     const c = createPrometheusClient({

@@ -142,7 +142,7 @@ test('warnings and infos are returned and reach the collector warnings', async (
   assert.equal(collected.models[0]!.arrivalRateRpm, undefined)
 })
 
-test('reset connections are retried like 5xx; past the retries the error says how many attempts were made', async (t) => {
+test('resets are retried like 5xx; past the retries the error says how many attempts were made', async (t) => {
   let resets = 2
   const fake = await startFakePrometheus(t, (_request, response) => {
     if (resets-- > 0) {
@@ -253,7 +253,7 @@ test('--prom-token-file: read by each run (a refreshed token is used), its token
   )
 })
 
-test('range warnings and infos (Thanos partial responses) reach the history once per quantity, not per chunk', async (t) => {
+test('range warnings and infos (Thanos partial responses) reach the history once per quantity', async (t) => {
   const fake = await startFakePrometheus(t, (_request, response) =>
     sendJson(response, 200, {
       status: 'success',

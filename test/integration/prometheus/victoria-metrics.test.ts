@@ -39,7 +39,7 @@ const clientOf = (url: string, maxPointsPerRequest?: number) => {
   return c
 }
 
-test('rate() of a series that starts inside the window: Prometheus extrapolates, VictoriaMetrics does not', async () => {
+test('rate() of a series starting in the window: Prometheus extrapolates, VictoriaMetrics does not', async () => {
   const [prom, vm] = await Promise.all(
     [prometheus.url, victoria.url].map((url) => collectModelMetrics(clientOf(url), [scope], {at})),
   )
