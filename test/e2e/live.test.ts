@@ -11,6 +11,7 @@ import {clusterFixture} from '../support/kube-fixtures.js'
 import {assertPinnedOutput} from '../support/expected-output.js'
 import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../support/openmetrics.js'
 import {repoRoot} from '../support/paths.js'
+import {sendJson, startFakePrometheus} from '../support/prometheus-fake.js'
 import {startPrometheus} from '../support/prometheus.js'
 import {startVictoriaMetrics} from '../support/victoria-metrics.js'
 import {cleanEnv, kubectlVa, runCommand} from '../support/run-cli.js'
@@ -375,4 +376,35 @@ test('live on VictoriaMetrics: get and simulate print the Prometheus outputs; re
       .items[0].steps
   assert.equal(steps(onVm).length, 61)
   assert.deepEqual(steps(onVm), steps(onProm))
+})
+
+test('live: Prometheus warnings and infos (a Thanos partial response) go to stderr once per query', async (t) => {
+  const [api, thanos] = await Promise.all([
+    startFakeApiServer(t, quickstartClusterObjects()),
+    startFakePrometheus(t, (request, response) =>
+      sendJson(response, 200, {
+        status: 'success',
+        warnings: ['partial response: store 10.0.0.7:10901 unavailable'],
+        infos: ['PromQL info: metric might not be a counter'],
+        data: {resultType: request.url.includes('query_range') ? 'matrix' : 'vector', result: []},
+      }),
+    ),
+  ])
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: thanos.url})
+  const lines = (stderr: string, quantity: string) => stderr.split('\n').filter((l) => l.includes(`: ${quantity}: `))
+  const get = await kubectlVa(['get', `--at=${at.toISOString()}`], {env})
+  assert.equal(get.code, 0, get.stderr)
+  assert.deepEqual(lines(get.stderr, 'arrivalRate'), [
+    'warning: prometheus: arrivalRate: partial response: store 10.0.0.7:10901 unavailable',
+    'warning: prometheus: arrivalRate: PromQL info: metric might not be a counter',
+  ])
+  // A replay of 11 steps in chunks of 5: three requests per query, each warning still once.
+  const from = new Date(at.getTime() - 10 * 60_000).toISOString()
+  const range = ['--from', from, '--to', at.toISOString(), '--step', '1m', '--prom-max-points', '5']
+  const before = thanos.requests.length
+  const replay = await kubectlVa(['simulate', 'llama-8b-h100', ...range, '-o', 'json'], {env})
+  assert.equal(replay.code, 0, replay.stderr)
+  assert.deepEqual(lines(replay.stderr, 'arrivalRate'), lines(get.stderr, 'arrivalRate'))
+  const rangeRequests = thanos.requests.slice(before).filter((r) => r.url.endsWith('query_range'))
+  assert.ok(rangeRequests.length >= 3 && rangeRequests.length % 3 === 0, `${rangeRequests.length} range requests`)
 })

@@ -1,5 +1,5 @@
 import {defaultMaxPointsPerRequest, type PrometheusClient} from '../read/prometheus/client.js'
-import type {QueryData, RangeSeries} from '../read/prometheus/response.js'
+import {answerNotes, type QueryData, type RangeSeries} from '../read/prometheus/response.js'
 
 /** Prometheus' limit of points per series in one range request; the default of --prom-max-points. */
 export const maxPointsPerSeries = defaultMaxPointsPerRequest
@@ -90,7 +90,7 @@ export async function queryRangeStitched(
           'use --from and --to on multiples of --step',
       )
     }
-    for (const note of [...answer.warnings, ...answer.infos]) warnings.add(`${quantity}: ${note}`)
+    for (const note of answerNotes(answer)) warnings.add(`${quantity}: ${note}`)
     if (answer.data.kind !== 'matrix') {
       warnings.add(`${quantity}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
       continue
