@@ -48,8 +48,8 @@ export const promFlags = {
   }),
   'prom-max-points': Flags.string({
     description:
-      'Most points per series in one range request; longer ranges are split and stitched (Prometheus refuses ' +
-      'more than 11,000; VictoriaMetrics 30,000 by default).',
+      'Most points per series in one range request; longer ranges are split and stitched (Prometheus allows ' +
+      '11,000 steps, VictoriaMetrics 30,000 points by default; see docs/backends.md).',
     default: '11000',
     helpGroup,
   }),

@@ -18,8 +18,9 @@ export const defaultPrometheusTimeoutMs = 30_000
 export const connectTimeoutMs = 10_000
 
 /**
- * Prometheus refuses a range query with more than 11,000 points per series (web/api/v1/api.go: "exceeded maximum
- * resolution of 11,000 points per timeseries"); VictoriaMetrics' default is 30,000 (-search.maxPointsPerTimeseries).
+ * Points per series in one range request, by default: Prometheus refuses more than 11,000 steps, i.e. 11,001 points
+ * (web/api/v1/api.go: "exceeded maximum resolution of 11,000 points per timeseries"); VictoriaMetrics more than
+ * 30,000 points (-search.maxPointsPerTimeseries).
  */
 export const defaultMaxPointsPerRequest = 11_000
 
@@ -410,7 +411,8 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     let method: 'POST' | 'GET' = options.readOnlyMethods ? 'GET' : 'POST'
     const firstMs = Date.now()
     let retries = 0
-    // Another try after `failure`, when the policy allows one: false when the attempts or the time budget are spent.
+    // Waits for the next attempt (the backoff, or longer if Retry-After asks) and says true; false without waiting
+    // when the retries or the time budget are spent.
     const retryAfter = async (waitAtLeastMs: number | undefined): Promise<boolean> => {
       if (retries >= retry.retries) return false
       const waitMs = Math.max(waitAtLeastMs ?? 0, backoffMs(retry, retries + 1))
