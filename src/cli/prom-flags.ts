@@ -21,8 +21,8 @@ export const promFlags = {
   }),
   'prom-token-file': Flags.string({
     description:
-      'File holding the bearer token (env KUBECTL_VA_PROM_TOKEN_FILE), read at each run: a token a sidecar or ' +
-      'script refreshes (managed Prometheus, see docs/backends.md) is picked up. Never printed.',
+      'File holding the bearer token (env KUBECTL_VA_PROM_TOKEN_FILE), read at each run and every minute: a ' +
+      'token a sidecar or script refreshes (managed Prometheus, see docs/backends.md) is picked up. Never printed.',
     helpGroup,
   }),
   'prom-header': Flags.string({

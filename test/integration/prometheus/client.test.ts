@@ -253,6 +253,37 @@ test('--prom-token-file: read by each run (a refreshed token is used), its token
   )
 })
 
+test('a long-lived client reads its token file again once the refresh period has passed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kva-token-'))
+  t.after(() => rmSync(dir, {recursive: true, force: true}))
+  const file = join(dir, 'token')
+  const fake = await startFakePrometheus(t, (_request, response) => sendJson(response, 200, emptyVector))
+  writeFileSync(file, 'first-token-1111\n')
+  // Period 0: every request reads the file (the default is 60 s, as client-go's cached token file).
+  const c = client(t, {url: fake.url, bearerTokenFile: file, tokenFileRefreshMs: 0})
+  await c.query('up')
+  writeFileSync(file, 'second-token-2222\n')
+  await c.query('up')
+  rmSync(file)
+  await c.query('up')
+  const cached = client(t, {url: fake.url, bearerTokenFile: join(dir, 'kept')})
+  writeFileSync(join(dir, 'kept'), 'kept-token-3333\n')
+  await cached.query('up')
+  writeFileSync(join(dir, 'kept'), 'newer-token-4444\n')
+  await cached.query('up')
+  assert.deepEqual(
+    fake.requests.map((r) => r.headers.authorization),
+    [
+      'Bearer first-token-1111',
+      'Bearer second-token-2222',
+      // The file is gone: the token read before is kept, as client-go keeps it.
+      'Bearer second-token-2222',
+      'Bearer kept-token-3333',
+      'Bearer kept-token-3333',
+    ],
+  )
+})
+
 test('range warnings and infos (Thanos partial responses) reach the history once per quantity', async (t) => {
   const fake = await startFakePrometheus(t, (_request, response) =>
     sendJson(response, 200, {

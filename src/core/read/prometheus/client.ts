@@ -74,8 +74,13 @@ export interface PrometheusClientOptions {
   url: string
   /** Sent as `Authorization: Bearer …`. Registered as a secret so no message can quote it. */
   bearerToken?: string | undefined
-  /** Read once, on the first request (rotated ServiceAccount tokens: create a new client). */
+  /**
+   * Read on the first request, then again once tokenFileRefreshMs has passed (client-go's cached token file): a long
+   * run (`-w`) picks up a token that a sidecar or script rotates. A failed re-read keeps the token read before.
+   */
   bearerTokenFile?: string | undefined
+  /** How long a token read from bearerTokenFile is used before the file is read again; default 60 s. */
+  tokenFileRefreshMs?: number | undefined
   /** Extra headers as `Name: value` (e.g. `X-Scope-OrgID: tenant-a`). */
   headers?: readonly string[] | undefined
   caFile?: string | undefined
@@ -296,6 +301,23 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   type Prepared = {send: Send; headers: Record<string, string>; close: (destroy: boolean) => Promise<void>}
   let prepared: Promise<Prepared> | undefined
 
+  let tokenReadMs = 0
+  const tokenFileRefreshMs = options.tokenFileRefreshMs ?? 60_000
+
+  /** Reads the token file again when the token in use is older than tokenFileRefreshMs. */
+  async function refreshToken(headers: Record<string, string>): Promise<void> {
+    if (options.bearerToken !== undefined || options.bearerTokenFile === undefined) return
+    if (Date.now() - tokenReadMs < tokenFileRefreshMs) return
+    tokenReadMs = Date.now()
+    const token = await readFile(options.bearerTokenFile, 'utf8').then(
+      (text) => text.trim(),
+      () => undefined,
+    )
+    if (token === undefined || token === '') return
+    secrets.add(token)
+    headers.authorization = `Bearer ${token}`
+  }
+
   async function prepare() {
     const [token, ca, cert, key] = await Promise.all([
       readOptionalFile(options.bearerTokenFile, 'bearer token file'),
@@ -306,6 +328,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     checkTlsFiles({ca, cert, key}, options)
     const bearer = options.bearerToken ?? token?.trim()
     secrets.add(bearer)
+    tokenReadMs = Date.now()
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...lowerCaseKeys(options.transport?.headers ?? {}),
@@ -405,6 +428,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   async function send(path: string, params: URLSearchParams): Promise<QueryResult> {
     prepared ??= prepare()
     const {send: sendRequest, headers} = await prepared
+    await refreshToken(headers)
     if (unreachable !== undefined) throw unreachable
     const url = endpoint(path)
     const shownUrl = displayUrl + path
