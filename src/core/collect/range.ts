@@ -1,8 +1,11 @@
-import {defaultMaxPointsPerRequest, type PrometheusClient} from '../read/prometheus/client.js'
+import type {PrometheusClient} from '../read/prometheus/client.js'
 import {answerNotes, type QueryData, type RangeSeries} from '../read/prometheus/response.js'
 
-/** Prometheus' limit of points per series in one range request; the default of --prom-max-points. */
-export const maxPointsPerSeries = defaultMaxPointsPerRequest
+/**
+ * The default of --prom-max-points (client.ts defaultMaxPointsPerRequest; not imported, so that `simulate`, which
+ * aligns --since with this module, does not load the client before it needs it).
+ */
+export const maxPointsPerSeries = 11_000
 
 export interface TimeRange {
   start: Date
