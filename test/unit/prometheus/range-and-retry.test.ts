@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {alignRange, chunkRange} from '../../../src/core/collect/range.js'
-import {backoffMs, defaultRetryPolicy, retryAfterMs} from '../../../src/core/read/prometheus/client.js'
+import {alignRange, chunkRange, maxPointsPerSeries} from '../../../src/core/collect/range.js'
+import {
+  backoffMs,
+  defaultMaxPointsPerRequest,
+  defaultRetryPolicy,
+  retryAfterMs,
+} from '../../../src/core/read/prometheus/client.js'
 
 test('alignRange moves start and end back to multiples of the step since the epoch', () => {
   const aligned = alignRange({
@@ -70,4 +75,9 @@ test('Retry-After is read as delta-seconds or an HTTP date; anything else is ign
   assert.equal(retryAfterMs('Tue, 04 Nov 2025 09:00:00 GMT', now), 0)
   assert.equal(retryAfterMs('soon', now), undefined)
   assert.equal(retryAfterMs(undefined, now), undefined)
+})
+
+test("the collector's default chunk size is the client's default points limit", () => {
+  assert.equal(maxPointsPerSeries, defaultMaxPointsPerRequest)
+  assert.equal(defaultMaxPointsPerRequest, 11_000)
 })
