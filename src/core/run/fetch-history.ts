@@ -1,4 +1,5 @@
-import {chunkRange, collectModelMetricsHistory, type ModelMetricsPoint} from '../collect/history.js'
+import {collectModelMetricsHistory, type ModelMetricsPoint} from '../collect/history.js'
+import {queryRangeStitched} from '../collect/range.js'
 import type {IssuedQuery} from '../collect/model-metrics.js'
 import type {CollectorProfileName} from '../plan/profiles.js'
 import {UsageError} from '../errors.js'
@@ -28,7 +29,8 @@ export interface ReplayRange {
 
 /**
  * The replay grid of a range, or a UsageError: end after start, a step no longer than the range, at most
- * MAX_REPLAY_STEPS steps. Range queries are chunked below Prometheus' 11,000 points per series, so the limit is ours.
+ * MAX_REPLAY_STEPS steps. Range queries are chunked below the backend's points per series (--prom-max-points), so
+ * the limit is ours.
  */
 export function replayGrid(range: ReplayRange): ReplayGrid {
   const {start, end, stepSeconds} = range
@@ -193,22 +195,12 @@ async function rangeSeries(
   quantity: string,
   warnings: string[],
 ): Promise<LabelledSeries[]> {
-  const out: LabelledSeries[] = []
-  for (const chunk of chunkRange(range.start, range.end, range.stepSeconds)) {
-    const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds})
-    for (const warning of answer.warnings) warnings.push(`${quantity}: ${warning}`)
-    if (answer.data.kind !== 'matrix') {
-      warnings.push(`${quantity}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
-      continue
-    }
-    for (const series of answer.data.series) {
-      out.push({
-        labels: series.labels,
-        points: series.points.filter((p) => Number.isFinite(p.value)).map((p) => ({timeMs: p.timeMs, value: p.value})),
-      })
-    }
-  }
-  return out
+  const answer = await queryRangeStitched(client, promql, range, quantity)
+  warnings.push(...answer.warnings)
+  return answer.series.map((series) => ({
+    labels: series.labels,
+    points: series.points.filter((p) => Number.isFinite(p.value)).map((p) => ({timeMs: p.timeMs, value: p.value})),
+  }))
 }
 
 // Several series of one name for one VA (chunks, or label changes): one value per time, the largest.

@@ -4,7 +4,7 @@ import {controllerValue, profileForControllerVersion, type CollectorProfileName}
 import {PrometheusError} from '../errors.js'
 import {type ClusterState, parseClusterState} from '../model/cluster-state.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
-import type {PrometheusClient} from '../read/prometheus/client.js'
+import type {PrometheusClient, PrometheusTuning} from '../read/prometheus/client.js'
 import type {ReplayRange} from './fetch-history.js'
 import type {WhatIf} from '../model/what-if.js'
 import {saturationOverrides} from '../simulate/simulate.js'
@@ -24,6 +24,8 @@ export interface PrometheusRequest {
   keyFile: string | undefined
   insecureSkipTlsVerify: boolean
   timeoutMs: number
+  /** --prom-timeout as given, --prom-max-points, --prom-retries: passed to the client as they are. */
+  tuning?: PrometheusTuning | undefined
   window: string
   at: Date | undefined
   wvaCompat: boolean
@@ -169,6 +171,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     keyFile: prometheus.keyFile,
     insecureSkipTlsVerify: prometheus.insecureSkipTlsVerify,
     timeoutMs: prometheus.timeoutMs,
+    ...prometheus.tuning,
     transport,
     readOnlyMethods: resolved.viaApiServer,
   })

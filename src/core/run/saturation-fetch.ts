@@ -1,4 +1,4 @@
-import {chunkRange} from '../collect/history.js'
+import {queryRangeStitched} from '../collect/range.js'
 import type {IssuedQuery} from '../collect/model-metrics.js'
 import {collectPodMetricsHistory} from '../collect/pod-history.js'
 import type {CollectorProfileName} from '../plan/profiles.js'
@@ -84,25 +84,15 @@ export async function collectRequestCountHistory(
     out.queries.push({quantity: 'requestsInRetention', promql})
     for (const scope of distinct)
       out.values.set(requestCountKey(scope.namespace, scope.modelID), new Array(grid.count).fill(null))
-    for (const chunk of chunkRange(range.start, range.end, range.stepSeconds)) {
-      const answer = await client.queryRange(promql, {
-        start: chunk.start,
-        end: chunk.end,
-        stepSeconds: range.stepSeconds,
-      })
-      for (const warning of answer.warnings) out.warnings.push(`requestsInRetention: ${warning}`)
-      if (answer.data.kind !== 'matrix') {
-        out.warnings.push(`requestsInRetention: expected a matrix, Prometheus returned a ${answer.data.kind}`)
-        continue
-      }
-      for (const series of answer.data.series) {
-        const key = seriesScopeKey(series.labels)
-        if (key === undefined || !inScope.has(key)) continue
-        const values = out.values.get(requestCountKey(series.labels.namespace!, series.labels.model_name!))!
-        for (const {timeMs, value} of series.points) {
-          const index = Math.round((timeMs - grid.startMs) / stepMs)
-          if (Number.isFinite(value) && index >= 0 && index < grid.count) values[index] = value
-        }
+    const answer = await queryRangeStitched(client, promql, range, 'requestsInRetention')
+    out.warnings.push(...answer.warnings)
+    for (const series of answer.series) {
+      const key = seriesScopeKey(series.labels)
+      if (key === undefined || !inScope.has(key)) continue
+      const values = out.values.get(requestCountKey(series.labels.namespace!, series.labels.model_name!))!
+      for (const {timeMs, value} of series.points) {
+        const index = Math.round((timeMs - grid.startMs) / stepMs)
+        if (Number.isFinite(value) && index >= 0 && index < grid.count) values[index] = value
       }
     }
   }

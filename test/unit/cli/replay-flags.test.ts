@@ -21,6 +21,23 @@ test('--since replays up to now at 1m by default; --from/--to and --step are par
   })
 })
 
+test('--since moves start and end back to multiples of the step; --from/--to stay as given', () => {
+  const clock = new Date('2025-11-04T12:09:59.720Z')
+  assert.deepEqual(toReplayOptions({since: '1h'}, clock), {
+    mode: 'replay',
+    range: {start: new Date('2025-11-04T11:09:00Z'), end: new Date('2025-11-04T12:09:00Z'), stepSeconds: 60},
+  })
+  assert.deepEqual(toReplayOptions({since: '1h', step: '5m'}, clock), {
+    mode: 'replay',
+    range: {start: new Date('2025-11-04T11:05:00Z'), end: new Date('2025-11-04T12:05:00Z'), stepSeconds: 300},
+  })
+  const from = '2025-11-04T11:09:59.720Z'
+  assert.deepEqual(toReplayOptions({from, to: clock.toISOString()}, clock), {
+    mode: 'replay',
+    range: {start: new Date(from), end: clock, stepSeconds: 60},
+  })
+})
+
 test('--sweep is parsed and excludes replay flags', () => {
   const options = toReplayOptions({sweep: 'arrival-rate=100:300:100'}, now)
   assert.equal(options.mode, 'sweep')

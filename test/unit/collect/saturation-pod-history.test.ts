@@ -13,6 +13,7 @@ function fakeClient(answer: (promql: string, options: RangeQueryOptions) => Rang
   const requests: Array<{promql: string; options: RangeQueryOptions}> = []
   const client: PrometheusClient = {
     displayUrl: 'http://fake/',
+    maxPointsPerRequest: 11_000,
     get requestCount() {
       return requests.length
     },
