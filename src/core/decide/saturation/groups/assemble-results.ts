@@ -22,7 +22,7 @@ import {
   type SkippedVariant,
   type UndecidedVariant,
 } from './variant-result.js'
-import {buildVariantState} from './variant-state.js'
+import {variantStateOf} from './variant-state.js'
 
 /** The group a sentence speaks of: the namespace its engine reads. */
 type SentenceGroup = {readonly engine: SaturationEngine; readonly namespace: string}
@@ -48,7 +48,10 @@ export function unanalysedResult(
 ): SkippedVariant | InvalidVariant {
   const base = {
     ...identity(member, groupKey),
-    state: member.deployment === undefined ? undefined : buildVariantState(member.va, member.deployment),
+    state:
+      member.replicas === undefined
+        ? undefined
+        : variantStateOf(member.va.name, member.replicas, member.desiredReplicas),
     pods: [] as const,
     sentences: [skipSentence(skip, member.va, group, undefined)],
   }
