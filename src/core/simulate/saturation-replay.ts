@@ -262,7 +262,7 @@ function staticSkipOf(result: SaturationVariantResult, va: VariantAutoscaling): 
   const skip = skipOf(result)
   // The skip as data, worded by the same function that wrote the result's first sentence (no prose read back).
   if (skip !== undefined && staticSkipKinds.has(skip.kind))
-    return skipSentence(skip, va, undefined, computedTarget(result))
+    return skipSentence(skip, {...result, readNamespace: undefined}, computedTarget(result))
   // Without pods the baseline run reports no-metrics before it gets to the missing label, so look at the label.
   if (result.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
     return `label ${acceleratorLabel} is missing, so the controller computes targets for this VA but never writes them`
