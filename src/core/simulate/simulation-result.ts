@@ -30,8 +30,9 @@ export type ReasonCode = (typeof reasonCodes)[number]
  * - queueing model, infeasible: `infeasible-ttft` / `infeasible-itl` (that target cannot be met at any load),
  *   `infeasible-other` (the sizing failed otherwise);
  * - queueing model, skipped: `invalid-va` (the VA's fields), `not-queueing-model` (a shape C VA),
- *   `no-accelerator-label`, `no-profile` (no perfParms for the accelerator), `no-slo` (no service class), `no-accelerator-cost`, `no-load`
- *   (no arrival rate or token averages), `invalid-inputs` (the optimizer rejected a parameter), `not-simulated`;
+ *   `no-accelerator-label`, `no-profile` (no perfParms for the accelerator), `no-slo` (no service class),
+ *   `no-accelerator-cost`, `no-load` (no arrival rate or token averages), `invalid-inputs` (the optimizer rejected
+ *   a parameter), `not-simulated` (get/describe: no simulation for the VA);
  * - saturation engines: the engine's skip kind (`SaturationSkip`, also `saturation.noDecision` in a replay):
  *   `invalid-va`, `no-accelerator-label`, `no-variant-cost`, `deployment-not-found`, `deployment-at-zero`,
  *   `shared-deployment`, `not-watched`, `other-controller-instance`, `no-config`, `no-metrics`, `variant-no-metrics`.
