@@ -1,4 +1,7 @@
+import type {FitPoint} from '../../model/fit-point.js'
 import {quantile} from './stats.js'
+
+export type {FitPoint} from '../../model/fit-point.js'
 import {type Design, robustWls, type WlsFit, type WlsResult} from './wls.js'
 
 /**
@@ -7,32 +10,6 @@ import {type Design, robustWls, type WlsFit, type WlsResult} from './wls.js'
  * weighted least squares with outlier rejection, with 95 % intervals, R², the residual spread, and a refusal for
  * every parameter the data cannot identify. Pure: no clock, no I/O. Times in ms, batch in requests.
  */
-
-/** One pod at one step: means over the rate window ending at `timeMs`. null = no data. */
-export interface FitPoint {
-  pod: string
-  timeMs: number
-  /** mean time between output tokens, ms */
-  itlMs: number | null
-  /** output-token intervals observed in the window (the ITL histogram's count increase) */
-  itlCount: number | null
-  /** mean running requests (vllm:num_requests_running averaged over the window) */
-  batch: number | null
-  /** max − min of the running requests within the window: a load change inside the window shows here */
-  batchSpread: number | null
-  /** mean prefill time per request, ms */
-  prefillMs: number | null
-  /** requests whose prefill was observed in the window */
-  prefillCount: number | null
-  /** mean input (prompt) tokens per request */
-  inputTokens: number | null
-  /** mean output (generation) tokens per request */
-  outputTokens: number | null
-  /** completed requests per second */
-  requestRate: number | null
-  /** mean tokens per engine iteration (vllm:iteration_tokens_total), for the batch cross-check */
-  iterationTokens: number | null
-}
 
 export type ProfileForm = 'v0.5' | 'v0.6'
 
@@ -79,6 +56,8 @@ export type FormResult = {kind: 'fitted'; fit: FormFit} | {kind: 'refused'; refu
 
 /** Points whose window saw the running batch move by more than this fraction of its mean are dropped. */
 export const MAX_RELATIVE_BATCH_SPREAD = 1
+/** Below that, a point weighs 1 / (1 + (this × relative spread)²): a 25 % move halves its weight. */
+export const LOAD_CHANGE_WEIGHT_SCALE = 4
 /** The ITL and prefill weights are capped at this many times their median, so a few huge windows cannot dominate. */
 export const WEIGHT_CAP_MEDIANS = 4
 /** A parameter whose 95 % interval half-width exceeds this fraction of |value| is not identified. */
@@ -105,7 +84,7 @@ export function weighStability(points: readonly FitPoint[]): PreparedPoints {
       dropped++
       continue
     }
-    stability[i] = 1 / (1 + relative * relative)
+    stability[i] = 1 / (1 + (LOAD_CHANGE_WEIGHT_SCALE * relative) ** 2)
   }
   return {points, stability, droppedLoadChange: dropped}
 }
@@ -236,6 +215,21 @@ function refusalOf(
   }
   if (result.kind === 'singular') {
     return {form, parameters: names, reason: singularReason, fix: singularFix}
+  }
+  const negative = names.filter((_, j) => result.intervals[j]![1] < 0)
+  if (negative.length > 0) {
+    const shown = negative
+      .map((name) => {
+        const j = names.indexOf(name)
+        return `${name} = ${round(result.coefficients[j]!)} ± ${round((result.intervals[j]![1] - result.intervals[j]![0]) / 2)}`
+      })
+      .join(', ')
+    return {
+      form,
+      parameters: negative,
+      reason: `negative (${shown}, R² ${result.r2.toFixed(2)}): the ${form} model does not describe this data`,
+      fix: 'compare with the other form, and see the limits in docs/fit.md',
+    }
   }
   const loose = names.filter((_, j) => {
     const value = result.coefficients[j]!
