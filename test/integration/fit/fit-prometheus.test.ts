@@ -80,7 +80,9 @@ test('the capture evaluated offline gives the fit Prometheus gives', async () =>
   // Prometheus 2.x range selectors include a sample exactly at the window's start ([t − 1m, t]); 3.x and the offline
   // evaluator do not ((t − 1m, t]). One millisecond more makes both select the same samples here (30 s scrapes on
   // the minute); with the plain 1m window β differs by 0.6 %.
-  const offline = fitProfile(evaluateFitSeries(samples, scope, {...range, windowMs: 60_001}).points, ['v0.5']).forms['v0.5']!
+  const offline = fitProfile(evaluateFitSeries(samples, scope, {...range, windowMs: 60_001}).points, ['v0.5']).forms[
+    'v0.5'
+  ]!
   assert.equal(online.kind, 'fitted')
   assert.equal(offline.kind, 'fitted')
   if (online.kind !== 'fitted' || offline.kind !== 'fitted') return
