@@ -206,9 +206,13 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
       this.out.write(renderFitText(view, residuals, chart))
     }
     for (const note of view.notes) process.stderr.write(`note: ${note}\n`)
+    // The refused form of a partial run: its one error line (the other form stands, exit 6).
     for (const fit of refused)
       if (fit.outcome === 'refused')
-        this.warnLine(`${fit.form} ${fit.parameters.join(', ')} not identifiable: ${fit.reason}; ${fit.fix}`)
+        process.stderr.write(
+          `error: model ${scope.namespace}/${scope.modelID}: ${fit.form} ${fit.parameters.join(', ')} not ` +
+            `identifiable: ${fit.reason}; ${fit.fix}\n`,
+        )
     return commandResult(false, refused.length > 0 ? 'partial' : 'all')
   }
 }

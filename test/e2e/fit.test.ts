@@ -142,5 +142,5 @@ test('fit of a capture with both forms: the form that does not fit is refused an
       ['v0.6', 'refused'],
     ],
   )
-  assert.match(run.stderr, /^warning: v0\.6 gamma not identifiable: negative/m)
+  assert.match(run.stderr, /^error: model llm\/granite-8b: v0\.6 gamma not identifiable: negative .*; compare/m)
 })
