@@ -481,14 +481,18 @@ export function fitV06(prepared: PreparedPoints): FormResult {
     const memory = input + output / 2
     const batch = point.batch ?? 0
     if (itlRows[i]) {
-      design.x.set([1, 1 + batch * compute, memory * (1 + batch)], 3 * i)
+      design.x[3 * i] = 1
+      design.x[3 * i + 1] = 1 + batch * compute
+      design.x[3 * i + 2] = memory * (1 + batch)
       design.y[i] = point.itlMs!
       design.w[i] = itlWeights[i]!
       rowBatches[i] = batch
     }
     if (prefillRows[i]) {
       const row = n + i
-      design.x.set([1, batch * compute + input, batch * memory + input], 3 * row)
+      design.x[3 * row] = 1
+      design.x[3 * row + 1] = batch * compute + input
+      design.x[3 * row + 2] = batch * memory + input
       design.y[row] = point.prefillMs!
       design.w[row] = prefillWeights[i]!
       rowBatches[row] = batch

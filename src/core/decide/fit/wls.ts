@@ -134,14 +134,45 @@ function residualsOf(design: Design, coefficients: readonly number[], out: Float
 }
 
 /** Median of |√w·r| over the masked rows, scaled to a normal standard deviation (1.4826 · MAD). */
-function robustScale(design: Design, residuals: Float64Array, mask: Uint8Array): number {
-  const values: number[] = []
-  for (let i = 0; i < residuals.length; i++)
-    if (mask[i] === 1) values.push(Math.abs(Math.sqrt(design.w[i]!) * residuals[i]!))
-  if (values.length === 0) return 0
-  values.sort((a, b) => a - b)
-  const middle = values.length >> 1
-  const median = values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2
+/** The k-th smallest of values[0..n) (quickselect; reorders values so that values[0..k) are not larger). */
+function select(values: Float64Array, n: number, k: number): number {
+  let low = 0
+  let high = n - 1
+  while (low < high) {
+    const pivot = values[(low + high) >> 1]!
+    let i = low
+    let j = high
+    while (i <= j) {
+      while (values[i]! < pivot) i++
+      while (values[j]! > pivot) j--
+      if (i <= j) {
+        const swap = values[i]!
+        values[i] = values[j]!
+        values[j] = swap
+        i++
+        j--
+      }
+    }
+    if (k <= j) high = j
+    else if (k >= i) low = i
+    else return values[k]!
+  }
+  return values[k]!
+}
+
+function max(values: Float64Array, n: number): number {
+  let best = Number.NEGATIVE_INFINITY
+  for (let i = 0; i < n; i++) best = Math.max(best, values[i]!)
+  return best
+}
+
+function robustScale(sqrtW: Float64Array, residuals: Float64Array, mask: Uint8Array, values: Float64Array): number {
+  let n = 0
+  for (let i = 0; i < residuals.length; i++) if (mask[i] === 1) values[n++] = Math.abs(sqrtW[i]! * residuals[i]!)
+  if (n === 0) return 0
+  const middle = n >> 1
+  const upper = select(values, n, middle)
+  const median = n % 2 === 1 ? upper : (upper + max(values, middle)) / 2
   return 1.4826 * median
 }
 
@@ -168,21 +199,27 @@ export function robustWls(design: Design, options: WlsOptions = {}): WlsResult {
   if (eligibleCount < needed) return {kind: 'too-few', used: eligibleCount, needed}
   let mask = eligible.slice()
   const residuals = new Float64Array(rows)
+  const sqrtW = w.map(Math.sqrt)
+  const scratch = new Float64Array(rows)
   let solved: Solved | undefined
   for (let iteration = 0; iteration <= maxIterations; iteration++) {
     const attempt = solve(design, mask)
     if ('singular' in attempt) return {kind: 'singular', rcond: attempt.singular, used: count(mask)}
     solved = attempt
     residualsOf(design, solved.coefficients, residuals)
-    const scale = robustScale(design, residuals, mask)
+    const scale = robustScale(sqrtW, residuals, mask, scratch)
     if (!(scale > 0)) break
     const next = new Uint8Array(rows)
-    let changed = false
+    let changed = 0
     for (let i = 0; i < rows; i++) {
-      next[i] = eligible[i] === 1 && Math.abs(Math.sqrt(w[i]!) * residuals[i]!) <= rejectAbove * scale ? 1 : 0
-      if (next[i] !== mask[i]) changed = true
+      next[i] = eligible[i] === 1 && Math.abs(sqrtW[i]! * residuals[i]!) <= rejectAbove * scale ? 1 : 0
+      if (next[i] !== mask[i]) changed++
     }
-    if (!changed) break
+    // Settled: no row changed sides, or so few (rows on the threshold flipping back and forth) that the fit cannot move.
+    if (changed <= eligibleCount * 1e-4) {
+      if (changed > 0) mask = next
+      break
+    }
     if (count(next) < needed) break
     mask = next
   }
