@@ -31,12 +31,11 @@ beside it, and the replicas the optimizer decides with each at the load at the e
 when the data cannot identify a parameter. -o yaml prints a patch to apply; nothing is ever written. See docs/fit.md.`
 
   static override examples = [
-    '# Fit a VA over the last day\n<%= config.bin %> fit llama-8b-h100 -n llm --since 1d',
-    '# A model without a VA, from Prometheus at a URL\n<%= config.bin %> fit --model ibm/granite-8b -n llm ' +
-      '--prom-url http://localhost:9090 --since 7d',
-    '# Offline from a capture\n<%= config.bin %> fit --model granite-8b -n llm -f examples/fit/granite-8b.om --no-chart',
-    '# The patch that would set the fitted profile\n<%= config.bin %> fit --model granite-8b -n llm ' +
-      '-f examples/fit/granite-8b.om --form v0.5 -o yaml',
+    '# Fit a model from Prometheus over the last 6 hours\n<%= config.bin %> fit --model ibm/granite-8b -n llm --since 6h',
+    '# Fit a VA offline: a capture, and the VA with its ConfigMaps\n<%= config.bin %> fit granite-8b-h100 -n llm ' +
+      '-f examples/fit/granite-8b.om.gz -f examples/fit/granite-8b.yaml --form v0.5',
+    '# The patch that would set the fitted profile (never applied)\n<%= config.bin %> fit granite-8b-h100 -n llm ' +
+      '-f examples/fit/granite-8b.om.gz -f examples/fit/granite-8b.yaml --form v0.5 -o yaml',
   ]
 
   static override args = {

@@ -65,7 +65,7 @@ test('fit a VA live: real kubectl, the fake API server and a real Prometheus', a
     assert.equal(document.source, 'prometheus')
     assertNearTruth(document)
     const alpha = document.fits[0]!.parameters.find((p) => p.name === 'alpha')!
-    assert.equal(alpha.configured, 6.9)
+    assert.equal(alpha.configured, 7.9)
     assert.deepEqual(
       document.decisions.map((d) => [d.profile, d.outcome]),
       [

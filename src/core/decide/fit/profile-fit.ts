@@ -381,9 +381,9 @@ export function fitV05(prepared: PreparedPoints): FormResult {
       form,
       parameters: [
         parameter('alpha', 'ms', decodeOk, 0),
-        parameter('beta', 'ms', decodeOk, 1),
+        parameter('beta', 'ms/request', decodeOk, 1),
         parameter('gamma', 'ms', prefillOk, 0),
-        parameter('delta', 'ms', prefillOk, 1),
+        parameter('delta', 'ms/token/request', prefillOk, 1),
       ],
       equations: [
         summarise(decodeOk, decode, decodeBatches, 'itl'),
