@@ -31,7 +31,8 @@ beside it, and the replicas the optimizer decides with each at the load at the e
 when the data cannot identify a parameter. -o yaml prints a patch to apply; nothing is ever written. See docs/fit.md.`
 
   static override examples = [
-    '# Fit a model from Prometheus over the last 6 hours\n<%= config.bin %> fit --model ibm/granite-8b -n llm --since 6h',
+    '# Fit a model from Prometheus over the last 6 hours\n' +
+      '<%= config.bin %> fit --model ibm/granite-8b -n llm --since 6h',
     '# Fit a VA offline: a capture, and the VA with its ConfigMaps\n<%= config.bin %> fit granite-8b-h100 -n llm ' +
       '-f examples/fit/granite-8b.om.gz -f examples/fit/granite-8b.yaml --form v0.5',
     '# The patch that would set the fitted profile (never applied)\n<%= config.bin %> fit granite-8b-h100 -n llm ' +
@@ -115,7 +116,8 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
         if (scopes.length !== 1) {
           const all = captureScopes(samples).map((s) => `${s.namespace}/${s.modelID}`)
           throw new InputError(
-            `${capture}: ${scopes.length === 0 ? 'no series of' : 'several models match'} ${flags.model ?? 'any model'}${flags.namespace ? ` in namespace ${flags.namespace}` : ''}`,
+            `${capture}: ${scopes.length === 0 ? 'no series of' : 'several models match'} ` +
+              `${flags.model ?? 'any model'}${flags.namespace ? ` in namespace ${flags.namespace}` : ''}`,
             {
               hint:
                 all.length === 0
@@ -189,7 +191,8 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
       const first = refused[0]!
       if (first.outcome === 'refused')
         throw new InputError(
-          `model ${scope.namespace}/${scope.modelID}: ${first.form} ${first.parameters.join(', ')} not identifiable: ${first.reason}`,
+          `model ${scope.namespace}/${scope.modelID}: ${first.form} ${first.parameters.join(', ')} not identifiable: ` +
+            first.reason,
           {hint: first.fix},
         )
     }

@@ -128,7 +128,7 @@ test('fit refuses data that cannot identify a parameter: exit 3, one line why', 
   )
 })
 
-test('fit of a capture with both forms: the form that does not fit is refused and the run is partial (exit 6)', async () => {
+test('both forms of a capture: the form that does not fit is refused, the run is partial (exit 6)', async () => {
   const run = await kubectlVa(['fit', '--model', 'granite-8b', '-n', 'llm', '-f', capture, '-o', 'json'], {
     env: cleanEnv(),
   })

@@ -67,7 +67,8 @@ function renderDecisions(view: FitView): string {
   if (view.decisions.length === 0 || view.load === null) return ''
   const load = view.load
   const lines = [
-    `DECISIONS at ${utc(load.time)} UTC: ${significant(load.arrivalRateRpm)} req/min, ${significant(load.avgInputTokens)} in / ` +
+    `DECISIONS at ${utc(load.time)} UTC: ${significant(load.arrivalRateRpm)} req/min, ` +
+      `${significant(load.avgInputTokens)} in / ` +
       `${significant(load.avgOutputTokens)} out tokens, ${load.busyPods} busy pods` +
       (view.slo
         ? `; SLO TTFT ${significant(view.slo.ttftMs)} ms, ITL ${significant(view.slo.itlMs)} ms (${view.slo.source})`
@@ -153,7 +154,8 @@ export function renderResidualChart(
   const lowLabel = significant(low)
   const highLabel = significant(high)
   lines.push(
-    `${' '.repeat(labelWidth + 1)}${lowLabel}${' '.repeat(Math.max(1, plotWidth - lowLabel.length - highLabel.length))}${highLabel}`,
+    `${' '.repeat(labelWidth + 1)}${lowLabel}` +
+      `${' '.repeat(Math.max(1, plotWidth - lowLabel.length - highLabel.length))}${highLabel}`,
   )
   lines.push(`${' '.repeat(labelWidth + 1)}running batch (${one} one point, ${many} several)`)
   return `${lines.join('\n')}\n`

@@ -333,7 +333,8 @@ export function configMapKey(namespace: string, modelID: string): string {
 }
 
 function interval(parameter: FitParameterView): string {
-  return `${profileString(parameter.value)} (95 % ${profileString(parameter.ci95[0])} … ${profileString(parameter.ci95[1])})`
+  const [low, high] = parameter.ci95
+  return `${profileString(parameter.value)} (95 % ${profileString(low)} … ${profileString(high)})`
 }
 
 export function buildFitPatch(view: FitView, sources: SourceSet | undefined): FitPatch | undefined {

@@ -147,7 +147,7 @@ corpusSuite('kubectl va fit: bad input', async (t) => {
       args: ['fit', '--model', 'granite-8b', '-n', 'llm', '-f', flat, '--form', 'v0.5'],
       code: 3,
       stderr:
-        /^error: model llm\/granite-8b: v0\.5 beta not identifiable: the running batch barely varies \(16 to 16 over \d+ points\); /m,
+        /^error: model llm\/granite-8b: v0\.5 beta not identifiable: the running batch barely varies \(16 to 16 over /m,
     },
     {
       name: 'no prefill time cannot identify γ, δ',

@@ -67,7 +67,7 @@ test('a day of 1-minute data from a 4-parameter profile: α, β, γ, δ within 5
   assert.ok(Math.abs(result.data.iterationTokensPerRunning! - 1) < 0.05, `${result.data.iterationTokensPerRunning}`)
 })
 
-test('a day of 1-minute data from the v0.6 model (old TPOT name, prefill from TTFT − queue): α, β, γ within 5 %', async () => {
+test('a day of 1-minute data from the v0.6 model (TPOT, prefill = TTFT − queue): α, β, γ within 5 %', async () => {
   const series = await collectFitSeries(client, {namespace: 'llm', modelID: 'llama-8b'}, range)
   const result = fitProfile(series.points, ['v0.6'])
   assertWithin5(result.forms['v0.6'], v06)

@@ -72,7 +72,7 @@ export interface PreparedPoints {
   droppedLoadChange: number
 }
 
-/** Marks the points whose window straddles a load change: dropped beyond MAX_RELATIVE_BATCH_SPREAD, down-weighted below. */
+/** Marks points whose window straddles a load change: dropped beyond MAX_RELATIVE_BATCH_SPREAD, down-weighted below. */
 export function weighStability(points: readonly FitPoint[]): PreparedPoints {
   const stability = new Float64Array(points.length)
   let dropped = 0
@@ -221,7 +221,8 @@ function refusalOf(
     const shown = negative
       .map((name) => {
         const j = names.indexOf(name)
-        return `${name} = ${round(result.coefficients[j]!)} ± ${round((result.intervals[j]![1] - result.intervals[j]![0]) / 2)}`
+        const halfWidth = (result.intervals[j]![1] - result.intervals[j]![0]) / 2
+        return `${name} = ${round(result.coefficients[j]!)} ± ${round(halfWidth)}`
       })
       .join(', ')
     return {
@@ -240,7 +241,8 @@ function refusalOf(
     const shown = loose
       .map((name) => {
         const j = names.indexOf(name)
-        return `${name} = ${round(result.coefficients[j]!)} ± ${round((result.intervals[j]![1] - result.intervals[j]![0]) / 2)}`
+        const halfWidth = (result.intervals[j]![1] - result.intervals[j]![0]) / 2
+        return `${name} = ${round(result.coefficients[j]!)} ± ${round(halfWidth)}`
       })
       .join(', ')
     return {

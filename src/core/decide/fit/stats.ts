@@ -3,7 +3,7 @@
  * summaries. Pure; double precision throughout (the fit is not part of the controller, so no float32 here).
  */
 
-/** The standard normal quantile (lower tail probability p in (0, 1)): Acklam's rational approximation, |error| < 1.2e-9. */
+/** The standard normal quantile (lower tail probability p in (0, 1)): Acklam's approximation, |error| < 1.2e-9. */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`probability must be in (0, 1): ${p}`)
   const a = [

@@ -215,7 +215,7 @@ export function robustWls(design: Design, options: WlsOptions = {}): WlsResult {
       next[i] = eligible[i] === 1 && Math.abs(sqrtW[i]! * residuals[i]!) <= rejectAbove * scale ? 1 : 0
       if (next[i] !== mask[i]) changed++
     }
-    // Settled: no row changed sides, or so few (rows on the threshold flipping back and forth) that the fit cannot move.
+    // Settled: no row changed sides, or so few (rows on the threshold flipping back and forth) that the fit stays.
     if (changed <= eligibleCount * 1e-4) {
       if (changed > 0) mask = next
       break

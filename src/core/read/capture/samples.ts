@@ -8,7 +8,8 @@ import {InputError} from '../../errors.js'
  * Reads a capture of raw samples for `kubectl va fit -f`: OpenMetrics text with timestamps (what
  * `promtool tsdb create-blocks-from openmetrics` takes: `name{labels} value unix-seconds`), or the output of
  * `promtool tsdb dump` (`{__name__="name", labels} value unix-milliseconds`). Comments and blank lines are skipped;
- * only the metric names asked for are kept. A name ending in .gz is gunzipped first. A line that cannot be read is an InputError naming the file and line.
+ * only the metric names asked for are kept. A name ending in .gz is gunzipped first. A line that cannot be read is
+ * an InputError naming the file and line.
  */
 export interface SampleSeries {
   name: string
