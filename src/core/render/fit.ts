@@ -97,7 +97,10 @@ export function renderFitText(view: FitView, residuals: FitResiduals, chart: Cha
     `MODEL ${view.target.modelID} (namespace ${view.target.namespace}${va}) from ${view.source}\n` +
       `RANGE ${utc(view.range.start)} … ${utc(view.range.end)} UTC, step ${view.range.stepSeconds}s, window ` +
       `${view.range.window}: ${data.pods} pods, ${data.points} points, batch ${significant(data.batchRange?.[0])}–` +
-      `${significant(data.batchRange?.[1])}, ${data.droppedLoadChange} dropped (load change)\n`,
+      `${significant(data.batchRange?.[1])}, ${data.droppedLoadChange} dropped (load change)` +
+      (data.iterationTokensPerRunning === null
+        ? '\n'
+        : `\nBATCH CHECK: ${significant(data.iterationTokensPerRunning)} tokens per iteration per running request\n`),
     ...view.fits.map(renderForm),
   ]
   const decisions = renderDecisions(view)

@@ -276,6 +276,12 @@ export function buildFitView(input: FitViewInput): {view: FitView; residuals: Fi
       )
     }
   }
+  const perRunning = result.data.iterationTokensPerRunning
+  if (perRunning !== null && (perRunning < 0.8 || perRunning > 4))
+    notes.push(
+      `vllm:iteration_tokens_total gives ${perRunning.toPrecision(3)} tokens per iteration per running request ` +
+        '(about 1 plus the prefill share expected): the running-batch gauge may not describe what ran',
+    )
   if (result.data.droppedLoadChange > 0)
     notes.push(`${result.data.droppedLoadChange} pod-steps dropped: the running batch moved within their window`)
   return {
