@@ -1,6 +1,7 @@
 // Times the profile fit over a week at 1-minute steps for 20 pods (201,600 points), both forms, from synthetic data
 // of known parameters; the goal (issue 15) is under 3 s. Prints, never asserts.
 // Run: npm run build && node_modules/.bin/node dist/bench/fit.js
+import {cpus, loadavg} from 'node:os'
 import {performance} from 'node:perf_hooks'
 
 import {fitProfile} from '../src/core/decide/fit/index.js'
@@ -34,5 +35,9 @@ console.log(`fit: ${points.length} points (${pods} pods × ${steps} steps), both
 console.log(
   `fit: wall ${runs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}; best ${(best / 1000).toFixed(2)} s ` +
     `(goal < 3 s); CPU ${cpu.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`,
+)
+console.log(
+  `fit: load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs while measuring ` +
+    '(wall time grows with the load; CPU time is what the fit costs)',
 )
 console.log(`fit: v0.5 ${shown} (truth alpha 7.47, beta 0.044, gamma 15.42, delta 0.000337)`)

@@ -526,7 +526,7 @@ export function fitV06(prepared: PreparedPoints): FormResult {
     if (itlVariance > 0 && prefillVariance > 0) {
       const reweighted = new Float64Array(design.w)
       for (let i = 0; i < 2 * n; i++) reweighted[i] = reweighted[i]! / (isItl(i) ? itlVariance : prefillVariance)
-      result = robustWls({...design, w: reweighted})
+      result = robustWls({...design, w: reweighted}, {initialMask: (result as WlsFit).inlier})
       if (result.kind === 'fit') Object.assign(design, {w: reweighted})
     }
   }

@@ -20,6 +20,8 @@ export interface WlsOptions {
   readonly maxIterations?: number
   /** two-sided level of the confidence intervals; default 0.95 */
   readonly confidence?: number
+  /** the rows to start from (e.g. the inliers of an earlier fit of the same rows); default all eligible rows */
+  readonly initialMask?: Uint8Array
 }
 
 export interface WlsFit {
@@ -166,9 +168,14 @@ function max(values: Float64Array, n: number): number {
   return best
 }
 
+/** Above this many rows the robust scale is taken from an evenly spaced sample of about this size (MAD ± ~1 %). */
+const SCALE_SAMPLE = 50_000
+
 function robustScale(sqrtW: Float64Array, residuals: Float64Array, mask: Uint8Array, values: Float64Array): number {
+  const stride = Math.max(1, Math.floor(residuals.length / SCALE_SAMPLE))
   let n = 0
-  for (let i = 0; i < residuals.length; i++) if (mask[i] === 1) values[n++] = Math.abs(sqrtW[i]! * residuals[i]!)
+  for (let i = 0; i < residuals.length; i += stride)
+    if (mask[i] === 1) values[n++] = Math.abs(sqrtW[i]! * residuals[i]!)
   if (n === 0) return 0
   const middle = n >> 1
   const upper = select(values, n, middle)
@@ -198,6 +205,10 @@ export function robustWls(design: Design, options: WlsOptions = {}): WlsResult {
   const needed = p + 2
   if (eligibleCount < needed) return {kind: 'too-few', used: eligibleCount, needed}
   let mask = eligible.slice()
+  if (options.initialMask !== undefined) {
+    const start = eligible.map((value, i) => (value === 1 && options.initialMask![i] === 1 ? 1 : 0))
+    if (count(start) >= needed) mask = start
+  }
   const residuals = new Float64Array(rows)
   const sqrtW = w.map(Math.sqrt)
   const scratch = new Float64Array(rows)
