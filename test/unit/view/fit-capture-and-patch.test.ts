@@ -4,6 +4,7 @@ import {parse as parseYaml} from 'yaml'
 
 import {evaluateFitSeries, windowRate} from '../../../src/core/collect/fit-series.js'
 import {fitProfile} from '../../../src/core/decide/fit/index.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 import {fitMetricNames, fitPromQL} from '../../../src/core/plan/fit-queries.js'
 import {parseSamples} from '../../../src/core/read/capture/samples.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
@@ -100,13 +101,13 @@ describe('the -o yaml patch', () => {
   const range = {start: '2025-12-01T00:00:00.000Z', end: '2025-12-01T05:00:00.000Z', stepSeconds: 60, window: '1m'}
 
   test("shape A: the accelerator list with this accelerator's perfParms replaced, the other entries kept", async () => {
-    const {sources} = await readManifests([`${repoRoot}/examples/quickstart.yaml`])
+    const state = parseClusterState((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources)
     const {view} = buildFitView({
       target: {namespace: 'llm', modelID: 'meta/llama-3.1-8b', variantAutoscaling: 'llama-8b-h100'},
       source: 'capture',
       range,
       result: fitProfile(points, ['v0.5']),
-      sources,
+      state,
       slo: {ttftMs: undefined, itlMs: undefined},
       maxBatchSize: undefined,
     })
@@ -115,7 +116,7 @@ describe('the -o yaml patch', () => {
       view.decisions.map((d) => d.profile),
       ['configured', 'fitted'],
     )
-    const patch = buildFitPatch(view, sources)!
+    const patch = buildFitPatch(view, state)!
     assert.equal(patch.kind, 'variantautoscaling')
     const document = parseYaml(renderFitPatch(patch)) as {
       spec: {modelProfile: {accelerators: Array<{acc: string; maxBatchSize: number; perfParms: unknown}>}}
@@ -138,7 +139,7 @@ describe('the -o yaml patch', () => {
       source: 'capture',
       range,
       result: fitProfile(v06, ['v0.6']),
-      sources: undefined,
+      state: undefined,
       slo: {ttftMs: 300, itlMs: 30},
       maxBatchSize: 64,
     })
