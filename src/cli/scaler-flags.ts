@@ -26,7 +26,8 @@ export const scalerFlags = {
     helpGroup: 'HISTORY',
   }),
   threshold: Flags.string({
-    description: 'What-if target of every metric (V) or of one (NAME=V); with scalingModifiers, V is the formula target.',
+    description:
+      'What-if target of every metric (V) or of one (NAME=V); with scalingModifiers, V is the formula target.',
     multiple: true,
     multipleNonGreedy: true,
     helpGroup: whatIfGroup,
@@ -115,7 +116,12 @@ export function toScalerOptions(flags: ScalerFlagValues): ScalerOptions {
     const raw = equals > 0 ? text.slice(equals + 1) : text
     const value = Number(raw)
     if (raw.trim() === '' || !Number.isFinite(value) || !(value > 0)) {
-      throw flagValueError('--threshold', text, 'not a positive number', 'use e.g. --threshold 0.8 or --threshold queue=10')
+      throw flagValueError(
+        '--threshold',
+        text,
+        'not a positive number',
+        'use e.g. --threshold 0.8 or --threshold queue=10',
+      )
     }
     return {metric, value}
   })
@@ -124,13 +130,19 @@ export function toScalerOptions(flags: ScalerFlagValues): ScalerOptions {
     const match = /^(\d+)(s|m|h)?$/.exec(flags.stabilization.trim())
     const seconds = match ? Number(match[1]) * durationUnits[match[2] ?? 's']! : Number.NaN
     if (!(seconds >= 0 && seconds <= 3600)) {
-      throw flagValueError('--stabilization', flags.stabilization, 'not a window of 0s to 1h', 'use e.g. --stabilization 5m')
+      throw flagValueError(
+        '--stabilization',
+        flags.stabilization,
+        'not a window of 0s to 1h',
+        'use e.g. --stabilization 5m',
+      )
     }
     stabilizationSeconds = seconds
   }
   const min = count('--min', flags.min)
   const max = count('--max', flags.max)
-  if (max !== undefined && max < 1) throw flagValueError('--max', flags.max ?? '', 'must be at least 1', 'use e.g. --max 8')
+  if (max !== undefined && max < 1)
+    throw flagValueError('--max', flags.max ?? '', 'must be at least 1', 'use e.g. --max 8')
   if (min !== undefined && max !== undefined && min > max) {
     throw new UsageError(`--min ${min}: greater than --max ${max}`, {hint: 'pass --min at most --max'})
   }

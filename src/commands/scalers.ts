@@ -7,6 +7,7 @@ import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 import {scalerFlags} from '../cli/scaler-flags.js'
 import {UsageError} from '../core/errors.js'
+import {policyNames} from '../core/plan/scaler-queries.js'
 
 type ScalersFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
 const formats: ScalersFormat[] = ['table', 'wide', 'json', 'yaml', 'csv']
@@ -32,9 +33,14 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
   ]
 
   static override args = {
-    names: Args.string({description: 'HPA or ScaledObject names (default: all in scope).', required: false, ignoreStdin: true}),
+    names: Args.string({
+      description: 'HPA or ScaledObject names (default: all in scope).',
+      required: false,
+      ignoreStdin: true,
+    }),
   }
   static override strict = false
+  static completionValues = {output: formats, policy: [...policyNames], why: ['changes', 'all', 'none']}
 
   static override flags = {
     ...manifestFlags,
@@ -56,12 +62,17 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
     const {toReplayOptions} = await import('../cli/replay-flags.js')
     const mode = toReplayOptions({since: flags.since, from: flags.from, to: flags.to, step: flags.step}, now)
     if (mode.mode !== 'replay' && options.anyWhatIf) {
-      throw new UsageError('--threshold/--min/--max/--stabilization/--policy/--scaler-file/--why: need --since or --from', {
-        hint: 'replay history, e.g. --since 1d',
-      })
+      throw new UsageError(
+        '--threshold/--min/--max/--stabilization/--policy/--scaler-file/--why: need --since or --from',
+        {
+          hint: 'replay history, e.g. --since 1d',
+        },
+      )
     }
     if (mode.mode === 'replay' && names.length === 0) {
-      throw new UsageError('--since/--from: name the scalers to replay', {hint: 'e.g. kubectl va scalers NAME --since 1d'})
+      throw new UsageError('--since/--from: name the scalers to replay', {
+        hint: 'e.g. kubectl va scalers NAME --since 1d',
+      })
     }
     if (flags.selector !== undefined && names.length > 0) {
       throw new UsageError('NAME: name cannot be provided when a selector is specified', {
@@ -99,7 +110,8 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
         warnings.push(...outcome.warnings)
         if (outcome.view.items.length === 0 && outcome.errors.length === 0) {
           process.stderr.write(
-            `No HPAs or ScaledObjects of vLLM workloads found${inputs.namespace ? ` in ${inputs.namespace} namespace` : ''}.\n`,
+            `No HPAs or ScaledObjects of vLLM workloads found` +
+              `${inputs.namespace ? ` in ${inputs.namespace} namespace` : ''}.\n`,
           )
         }
         this.report(errors, warnings, prometheusError?.message, prometheusError?.hint)
@@ -108,7 +120,8 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
       const grid = {
         startMs: mode.range.start.getTime(),
         stepMs: mode.range.stepSeconds * 1000,
-        count: Math.floor((mode.range.end.getTime() - mode.range.start.getTime()) / (mode.range.stepSeconds * 1000)) + 1,
+        count:
+          Math.floor((mode.range.end.getTime() - mode.range.start.getTime()) / (mode.range.stepSeconds * 1000)) + 1,
       }
       const scalerFiles = await this.readScalerFiles(options.scalerFiles)
       const outcome = await replayScalers(
@@ -198,7 +211,9 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
         }
       }
       const {readManifestObjects} = await import('../core/read/manifests/read-manifests.js')
-      const {isScalerMetrics, parseScalerMetrics, lastSampleMs} = await import('../core/read/manifests/scaler-metrics.js')
+      const {isScalerMetrics, parseScalerMetrics, lastSampleMs} = await import(
+        '../core/read/manifests/scaler-metrics.js'
+      )
       const {recordedSeriesReader} = await import('../core/collect/scaler-series.js')
       const read = await readManifestObjects(flags.filename, {recursive: flags.recursive})
       const problems = read.problems.map((problem) => `${problem.source}: ${problem.message}; ${problem.hint}`)
@@ -216,7 +231,9 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
         objects: read.objects.map((entry) => entry.object).filter((object) => !isScalerMetrics(object)),
         namespace,
         reader:
-          metricsDocuments === 0 || settings.enabled === false ? null : recordedSeriesReader(flags.filename.join(','), series),
+          metricsDocuments === 0 || settings.enabled === false
+            ? null
+            : recordedSeriesReader(flags.filename.join(','), series),
         prometheusError: null,
         atMs: at ?? lastSampleMs(series) ?? undefined,
         problems,

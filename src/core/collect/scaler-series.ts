@@ -75,7 +75,6 @@ export function prometheusSeriesReader(client: PrometheusClient): SeriesReader {
   }
 }
 
-
 /** Prometheus' lookback: a sample counts at a step when it is at most 5 minutes old. */
 export const lookbackMs = 5 * 60_000
 

@@ -120,7 +120,9 @@ export interface Scaler {
 export function parseQuantity(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null
   if (typeof value !== 'string') return null
-  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$/.exec(value.trim())
+  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:([eE][+-]?\d+)|(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei))?$/.exec(
+    value.trim(),
+  )
   if (!match) return null
   const base = Number(match[1])
   if (match[2] !== undefined) return Number(`${match[1]}${match[2]}`)
@@ -369,7 +371,12 @@ function kedaTrigger(entry: unknown, index: number): ScalerMetric {
   const name = typeof rawName === 'string' && rawName !== '' ? rawName : `s${index}-${type}`
   const metadata = field(entry, 'metadata')
   const metricType = field(entry, 'metricType')
-  if (metricType !== undefined && metricType !== 'AverageValue' && metricType !== 'Value' && metricType !== 'Utilization') {
+  if (
+    metricType !== undefined &&
+    metricType !== 'AverageValue' &&
+    metricType !== 'Value' &&
+    metricType !== 'Utilization'
+  ) {
     fail(`trigger ${name}: metricType ${JSON.stringify(metricType)} is not AverageValue, Value or Utilization`)
   }
   const resource = type === 'cpu' || type === 'memory'
@@ -397,7 +404,8 @@ function kedaTrigger(entry: unknown, index: number): ScalerMetric {
   } else {
     source = {kind: 'unavailable', reason: `a ${type} trigger is not read from Prometheus`}
   }
-  const targetType = (metricType as ScalerMetric['targetType'] | undefined) ?? (resource ? 'Utilization' : 'AverageValue')
+  const targetType =
+    (metricType as ScalerMetric['targetType'] | undefined) ?? (resource ? 'Utilization' : 'AverageValue')
   return {name, type, targetType, target: threshold, activationThreshold: activation, source}
 }
 
@@ -419,7 +427,8 @@ function parseScaledObject(object: KubeObject, base: ScalerBase): Scaler {
   const modifiers = field(advanced, 'scalingModifiers')
   let scalingModifiers: ParsedScaledObjectSpec['scalingModifiers']
   if (isRecord(modifiers) && modifiers.formula !== undefined) {
-    const text = (value: unknown) => (typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '')
+    const text = (value: unknown) =>
+      typeof value === 'number' ? String(value) : typeof value === 'string' ? value : ''
     const metricType = modifiers.metricType
     if (metricType !== undefined && metricType !== 'AverageValue' && metricType !== 'Value') {
       fail(`scalingModifiers.metricType ${JSON.stringify(metricType)} is not AverageValue or Value`)
@@ -523,7 +532,10 @@ export interface TargetInfo {
   readonly name: string
   readonly replicas: number | null
   readonly model: string | null
-  /** GPUs (any resource named `<vendor>/gpu`) per replica: per pod × pods per group for a LeaderWorkerSet; null when none found. */
+  /**
+   * GPUs (any resource named `<vendor>/gpu`) per replica: per pod × pods per group for a LeaderWorkerSet; null when
+   * none is requested.
+   */
   readonly acceleratorsPerReplica: number | null
   /** Looks like a vLLM / llm-d workload (image, args or llm-d.ai labels). */
   readonly llm: boolean
@@ -582,9 +594,13 @@ export function readTarget(object: KubeObject): TargetInfo {
       field(field(spec, 'leaderWorkerTemplate'), 'leaderTemplate'))
     : field(spec, 'template')
   const podSpec = podSpecOf(template)
-  const labels = {...stringRecord(object.metadata?.labels), ...stringRecord(field(field(template, 'metadata'), 'labels'))}
+  const labels = {
+    ...stringRecord(object.metadata?.labels),
+    ...stringRecord(field(field(template, 'metadata'), 'labels')),
+  }
   const annotations = stringRecord(object.metadata?.annotations)
-  const model = modelKeys.map((key) => annotations[key] ?? labels[key]).find((v) => v !== undefined) ?? modelFromArgs(podSpec)
+  const model =
+    modelKeys.map((key) => annotations[key] ?? labels[key]).find((v) => v !== undefined) ?? modelFromArgs(podSpec)
   const size = lws ? (numberOrNull(field(field(spec, 'leaderWorkerTemplate'), 'size')) ?? 1) : 1
   const gpus = gpusOf(podSpec)
   const images = containersOf(podSpec).map((container) => String(field(container, 'image') ?? ''))

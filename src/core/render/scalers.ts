@@ -64,7 +64,10 @@ export function renderScalerListCsv(view: ScalerListView): string {
     {header: 'namespace', value: (row) => row.item.namespace},
     {header: 'name', value: (row) => row.item.name},
     {header: 'kind', value: (row) => row.item.kind},
-    {header: 'target', value: (row) => (row.item.target === null ? null : `${row.item.target.kind}/${row.item.target.name}`)},
+    {
+      header: 'target',
+      value: (row) => (row.item.target === null ? null : `${row.item.target.kind}/${row.item.target.name}`),
+    },
     {header: 'model', value: (row) => row.item.model},
     {header: 'current_replicas', value: (row) => row.item.currentReplicas},
     {header: 'desired_replicas', value: (row) => row.item.desiredReplicas},
@@ -83,14 +86,18 @@ export function renderScalerListCsv(view: ScalerListView): string {
 function proposalText(proposal: MetricProposal): string {
   if (proposal.kind === 'error') return `${proposal.metric}: ${proposal.message}`
   const ratio = formatNumber(proposal.usageRatio, 3)
-  return `${proposal.metric}=${formatNumber(proposal.usage, 3)} (ratio ${ratio}${proposal.withinTolerance ? ', within tolerance' : ''}) → ${proposal.replicas}`
+  const tolerance = proposal.withinTolerance ? ', within tolerance' : ''
+  return `${proposal.metric}=${formatNumber(proposal.usage, 3)} (ratio ${ratio}${tolerance}) → ${proposal.replicas}`
 }
 
 function stabilizationText(why: StabilizationWhy): string | null {
   if (why.kind === 'none') return null
   const window = why.kind === 'scale-up-window' ? 'scale-up' : 'scale-down'
   const at = new Date(why.boundTimeMs).toISOString().slice(11, 19)
-  return `held at ${why.boundReplicas} by the ${why.windowSeconds}s ${window} stabilization window (recommendation of ${at})`
+  return (
+    `held at ${why.boundReplicas} by the ${why.windowSeconds}s ${window} stabilization window ` +
+    `(recommendation of ${at})`
+  )
 }
 
 function limitText(why: LimitWhy): string | null {
@@ -106,7 +113,11 @@ function limitText(why: LimitWhy): string | null {
     default: {
       if (why.policy === null) return `${why.kind === 'scale-up-policy' ? 'scale-up' : 'scale-down'} disabled`
       const policy = `${why.policy.type} ${why.policy.value}/${why.policy.periodSeconds}s`
-      return `limited to ${why.limit} by the ${why.kind === 'scale-up-policy' ? 'scale-up' : 'scale-down'} policy ${policy} (selectPolicy ${why.selectPolicy}, ${why.periodStartReplicas ?? '?'} replicas at the period start)`
+      const direction = why.kind === 'scale-up-policy' ? 'scale-up' : 'scale-down'
+      return (
+        `limited to ${why.limit} by the ${direction} policy ${policy} (selectPolicy ${why.selectPolicy}, ` +
+        `${why.periodStartReplicas ?? '?'} replicas at the period start)`
+      )
     }
   }
 }
@@ -120,7 +131,12 @@ export function hpaReason(why: HpaWhy): string {
     case 'below-min':
       return `below minReplicas: set to ${why.minReplicas}`
     case 'metrics-failed':
-      return `no change: ${why.proposals.filter((p) => p.kind === 'error').map(proposalText).join('; ') || 'metrics failed'}`
+      return `no change: ${
+        why.proposals
+          .filter((p) => p.kind === 'error')
+          .map(proposalText)
+          .join('; ') || 'metrics failed'
+      }`
     case 'computed': {
       const winner = why.proposals.find((p) => p.kind === 'ok' && p.metric === why.metric)
       const parts = [winner === undefined ? `proposal ${why.metricReplicas}` : proposalText(winner)]
@@ -181,7 +197,14 @@ function chartOf(item: ScalerReplayItemView, stepSeconds: number): VaReplay {
       actualReplicas: item.recordedReplicas[index] ?? null,
     }
   })
-  const empty = {knownSteps: 0, replicaHours: 0, costHours: null, scalingChanges: 0, minReplicas: null, maxReplicas: null}
+  const empty = {
+    knownSteps: 0,
+    replicaHours: 0,
+    costHours: null,
+    scalingChanges: 0,
+    minReplicas: null,
+    maxReplicas: null,
+  }
   return {
     namespace: item.namespace,
     name: item.name,
@@ -221,7 +244,8 @@ export function renderScalerCharts(view: ScalerReplayView, options: ChartOptions
     .join('\n')
 }
 
-const lagText = (summary: ScalerSummary) => (summary.maxLagSeconds === null ? '-' : `${formatNumber(summary.maxLagSeconds, 0)}s`)
+const lagText = (summary: ScalerSummary) =>
+  summary.maxLagSeconds === null ? '-' : `${formatNumber(summary.maxLagSeconds, 0)}s`
 const sloText = (value: number | null, estimate: boolean) =>
   value === null ? '-' : `${formatNumber(value, 1)}${estimate ? '~' : ''}`
 
@@ -292,4 +316,3 @@ export function renderScalerReplayCsv(view: ScalerReplayView): string {
     {header: 'why', value: (row) => stepReason(row.step)},
   ])
 }
-

@@ -105,7 +105,9 @@ function resolveScalers(inputs: ScalerInputs): {resolved: Resolved[]; missing: s
   }
   const scalers = inputs.objects
     .filter(isScalerObject)
-    .filter((object) => inputs.namespace === undefined || (object.metadata?.namespace ?? 'default') === inputs.namespace)
+    .filter(
+      (object) => inputs.namespace === undefined || (object.metadata?.namespace ?? 'default') === inputs.namespace,
+    )
     .map(parseScaler)
     .filter((scaler) => scaler.ownedBy === null)
   const named = new Set(inputs.names)
@@ -113,7 +115,9 @@ function resolveScalers(inputs: ScalerInputs): {resolved: Resolved[]; missing: s
   for (const scaler of scalers) {
     if (named.size > 0 && !named.has(scaler.name)) continue
     const target =
-      scaler.target === null ? null : (targets.get(`${scaler.namespace}/${scaler.target.kind}/${scaler.target.name}`) ?? null)
+      scaler.target === null
+        ? null
+        : (targets.get(`${scaler.namespace}/${scaler.target.kind}/${scaler.target.name}`) ?? null)
     if (named.size === 0 && !scalesLlmWorkload(scaler, target)) continue
     let problem = scaler.problem
     if (problem === null && scaler.target !== null && target === null) {
@@ -203,7 +207,11 @@ export async function listScalers(inputs: ScalerInputs, options: ListOptions): P
     const queries = resolved.flatMap((entry) =>
       entry.problem === null ? entry.scaler.metrics.map((metric) => metricQuery(entry.scaler, metric.name)) : [],
     )
-    const read = await readQueries(inputs.reader, queries.filter((query): query is string => query !== null), grid)
+    const read = await readQueries(
+      inputs.reader,
+      queries.filter((query): query is string => query !== null),
+      grid,
+    )
     series = read.series
     prometheusError = read.error
   }
@@ -306,9 +314,15 @@ export async function replayScalers(
         if (query !== null) queries.push(query)
       }
     }
-    if (scaler.target !== null) queries.push(recordedReplicasQuery(scaler.namespace, scaler.target.kind, scaler.target.name))
+    if (scaler.target !== null)
+      queries.push(recordedReplicasQuery(scaler.namespace, scaler.target.kind, scaler.target.name))
     const model = scalerModel(scaler, target)
-    if (model !== null) queries.push(loadQuery(scaler.namespace, model), ttftQuery(scaler.namespace, model), itlQuery(scaler.namespace, model))
+    if (model !== null)
+      queries.push(
+        loadQuery(scaler.namespace, model),
+        ttftQuery(scaler.namespace, model),
+        itlQuery(scaler.namespace, model),
+      )
   }
   let series = new Map<string, GridSeries[]>()
   let prometheusError: PrometheusError | null = null
@@ -328,7 +342,9 @@ export async function replayScalers(
     const {scaler, target} = plan.entry
     const model = scalerModel(scaler, target)
     const values = (query: string | null) =>
-      query === null ? new Array<number | null>(grid.count).fill(null) : singleValues(series.get(query) ?? [], grid.count)
+      query === null
+        ? new Array<number | null>(grid.count).fill(null)
+        : singleValues(series.get(query) ?? [], grid.count)
     const recorded = values(
       scaler.target === null ? null : recordedReplicasQuery(scaler.namespace, scaler.target.kind, scaler.target.name),
     )
@@ -395,7 +411,10 @@ export async function replayScalers(
     )
   }
   if (items.some((item) => item.variants.some((variant) => variant.summary.sloEstimate))) {
-    warnings.push('SLO minutes of a policy whose replicas differ from the recorded ones are estimates (latency measured at the recorded replicas)')
+    warnings.push(
+      'SLO minutes of a policy whose replicas differ from the recorded ones are estimates (latency measured at ' +
+        'the recorded replicas)',
+    )
   }
   return {
     view: {
@@ -417,7 +436,10 @@ export async function replayScalers(
 }
 
 /** The variants of one scaler: as configured, with the what-ifs, each --policy preset and each --scaler-file. */
-function planVariants(entry: Resolved, options: ReplayOptions): {entry: Resolved; variants: ScalerVariant[]; errors: string[]} {
+function planVariants(
+  entry: Resolved,
+  options: ReplayOptions,
+): {entry: Resolved; variants: ScalerVariant[]; errors: string[]} {
   const errors: string[] = []
   const variants: ScalerVariant[] = [{label: 'configured', scaler: entry.scaler}]
   if (entry.problem !== null) return {entry, variants, errors}
@@ -440,9 +462,7 @@ function planVariants(entry: Resolved, options: ReplayOptions): {entry: Resolved
   }
   for (const policy of options.policies) {
     if (model === null && policy !== 'wva-v0.9') {
-      errors.push(
-        `${entry.ref}: --policy ${policy}: the model is unknown; annotate the scaler with llm-d.ai/model-id`,
-      )
+      errors.push(`${entry.ref}: --policy ${policy}: the model is unknown; annotate the scaler with llm-d.ai/model-id`)
       continue
     }
     add(

@@ -58,8 +58,7 @@ export function applyScalerWhatIf(scaler: Scaler, whatIf: ScalerWhatIf, label: s
     }
   }
   const thresholdFor = (name: string): number | undefined =>
-    thresholds.find((entry) => entry.metric === name)?.value ??
-    thresholds.find((entry) => entry.metric === null)?.value
+    thresholds.find((entry) => entry.metric === name)?.value ?? thresholds.find((entry) => entry.metric === null)?.value
   const metrics: ScalerMetric[] = scaler.metrics.map((metric) => {
     const value = thresholdFor(metric.name)
     return value === undefined ? metric : {...metric, target: value}
@@ -288,7 +287,7 @@ function wantedReplicas(steps: readonly ScalerReplayStep[], scaler: Scaler): Arr
       last = Math.min(Math.max(why.metricReplicas, scaler.minReplicas), scaler.maxReplicas)
     } else if (step.keda?.action.kind === 'activate') {
       last = step.keda.action.to
-    } else if (step.keda !== null && step.keda.active && step.replicas === 0) {
+    } else if (step.keda?.active && step.replicas === 0) {
       last = Math.max(1, scaler.minReplicas)
     }
     return last

@@ -48,14 +48,14 @@ export async function readClusterScalers(options: ReadScalersOptions): Promise<C
   ])
   const warnings: string[] = []
   if (hpas.kind === 'error') {
-    throw new ClusterError(
-      `cannot list horizontalpodautoscalers.autoscaling ${scope(namespace)}: ${reason(hpas)}`,
-      {hint: 'ask for RBAC "list horizontalpodautoscalers", or pick another --context'},
-    )
+    throw new ClusterError(`cannot list horizontalpodautoscalers.autoscaling ${scope(namespace)}: ${reason(hpas)}`, {
+      hint: 'ask for RBAC "list horizontalpodautoscalers", or pick another --context',
+    })
   }
   const items = (response: KubeResponse, apiVersion: string, kind: string, what: string, optional: boolean) => {
     if (response.kind === 'error') {
-      if (!(optional && response.code === 404)) warnings.push(`cannot list ${what} ${scope(namespace)} (${reason(response)})`)
+      if (!(optional && response.code === 404))
+        warnings.push(`cannot list ${what} ${scope(namespace)} (${reason(response)})`)
       return []
     }
     const objects = listObjects(response.body?.items, what).objects
@@ -85,5 +85,6 @@ export async function readClusterScalers(options: ReadScalersOptions): Promise<C
 }
 
 function reason(response: Extract<KubeResponse, {kind: 'error'}>): string {
-  return `${response.code} ${response.status.reason ?? ({403: 'Forbidden', 404: 'NotFound'} as Record<number, string>)[response.code] ?? 'Error'}`
+  const known: Record<number, string> = {403: 'Forbidden', 404: 'NotFound'}
+  return `${response.code} ${response.status.reason ?? known[response.code] ?? 'Error'}`
 }
