@@ -118,7 +118,9 @@ function resolveScalers(inputs: ScalerInputs): {resolved: Resolved[]; missing: s
       scaler.target === null
         ? null
         : (targets.get(`${scaler.namespace}/${scaler.target.kind}/${scaler.target.name}`) ?? null)
-    if (named.size === 0 && !scalesLlmWorkload(scaler, target)) continue
+    // A scaler whose target is missing is shown (with its error): nothing says it is not an LLM's.
+    const targetMissing = scaler.target !== null && target === null
+    if (named.size === 0 && !targetMissing && !scalesLlmWorkload(scaler, target)) continue
     let problem = scaler.problem
     if (problem === null && scaler.target !== null && target === null) {
       problem =

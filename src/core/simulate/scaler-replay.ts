@@ -130,7 +130,12 @@ export type MetricSamples =
 export function metricSamples(metric: ScalerMetric, series: readonly GridSeries[], grid: Grid): MetricSamples {
   const source = metric.source
   if (source.kind === 'unavailable') {
-    return {kind: 'error', message: `metric ${metric.name}: ${source.reason}, which kubectl-va cannot read`}
+    return {
+      kind: 'error',
+      message:
+        `metric ${metric.name}: ${source.reason}, which kubectl-va cannot read; scale on an External metric or a ` +
+        'prometheus trigger to replay it',
+    }
   }
   const query = source.query
   if (series.length === 0) {
