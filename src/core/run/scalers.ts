@@ -412,7 +412,9 @@ export async function replayScalers(
         `step, a sampled approximation; use --step 15s to reproduce the controller sync for sync`,
     )
   }
-  if (items.some((item) => item.variants.some((variant) => variant.summary.sloEstimate))) {
+  const estimated = (summary: ScalerReplayItemView['recorded']) =>
+    summary.sloEstimate && (summary.minutesOverTtftSlo !== null || summary.minutesOverItlSlo !== null)
+  if (items.some((item) => item.variants.some((variant) => estimated(variant.summary)))) {
     warnings.push(
       'SLO minutes of a policy whose replicas differ from the recorded ones are estimates (latency measured at ' +
         'the recorded replicas)',
