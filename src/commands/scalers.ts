@@ -26,8 +26,8 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
   static override examples = [
     '# The scalers of vLLM workloads in every namespace, with their metric values now\n<%= config.bin %> scalers -A',
     '# Offline: manifests and recorded metrics\n<%= config.bin %> scalers -f examples/scalers/',
-    '# Replay one scaler over a day, and the saturation overlay on the same traffic\n<%= config.bin %> scalers ' +
-      'llama-8b -n llm --since 1d --policy saturation',
+    '# Replay a scaler over recorded history, and the saturation overlay on the same traffic\n<%= config.bin %> ' +
+      'scalers qwen-32b -f examples/scalers/ --from 2026-08-10T10:00:00Z --to 2026-08-10T12:00:00Z --policy saturation',
     '# Step for step as the HPA syncs, offline\n<%= config.bin %> scalers llama-8b -f examples/scalers/ ' +
       '--from 2026-08-10T10:00:00Z --to 2026-08-10T10:30:00Z --step 15s --no-chart',
   ]
@@ -139,14 +139,17 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
       const prometheusError = inputs.prometheusError ?? outcome.prometheusError
       const render = await import('../core/render/scalers.js')
       if (output === 'json' || output === 'yaml') await this.out.data(outcome.view, output)
-      else if (output === 'csv') this.out.write(render.renderScalerReplayCsv(outcome.view))
-      else if (prometheusError === null) {
+      else if (output === 'csv') {
+        this.out.write(render.renderScalerReplayCsv(outcome.view))
+        for (const note of outcome.notes) process.stderr.write(`note: ${note}\n`)
+      } else if (prometheusError === null) {
         if (flags.chart !== false) {
           const {chartOptionsFor} = await import('../core/render/chart.js')
           const charts = render.renderScalerCharts(outcome.view, chartOptionsFor(this.out.stream, process.env))
           if (charts !== '') this.out.write(`${charts}\n`)
         }
         this.out.write(render.renderComparisonTable(outcome.view, {noHeaders: flags['no-headers']}))
+        if (outcome.notes.length > 0) this.out.write(outcome.notes.map((note) => `note: ${note}\n`).join(''))
         if (options.why !== 'none') {
           const reasons = render.renderReasons(outcome.view, {all: options.why === 'all' || output === 'wide'})
           if (reasons !== '') this.out.write(`\n${reasons}`)

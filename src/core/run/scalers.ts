@@ -63,6 +63,8 @@ export interface ScalerOutcome<View> {
   /** One line each (`<object>: <what>; <fix>`), for stderr; the items concerned carry the same text. */
   readonly errors: string[]
   readonly warnings: string[]
+  /** What the figures mean here (a sampled replay, estimated SLO minutes): printed under the text output. */
+  readonly notes: string[]
   /** Items asked for that could be evaluated / that could not. */
   readonly evaluated: number
   readonly failed: number
@@ -277,6 +279,7 @@ export async function listScalers(inputs: ScalerInputs, options: ListOptions): P
     },
     errors,
     warnings,
+    notes: [],
     evaluated: items.length - (failed - missing.length),
     failed,
     prometheusError,
@@ -406,8 +409,9 @@ export async function replayScalers(
       error,
     })
   }
+  const notes: string[] = []
   if (grid.stepMs > hpaSyncSeconds * 1000) {
-    warnings.push(
+    notes.push(
       `step ${grid.stepMs / 1000}s is coarser than the HPA's ${hpaSyncSeconds}s sync: the replay syncs once per ` +
         `step, a sampled approximation; use --step 15s to reproduce the controller sync for sync`,
     )
@@ -415,9 +419,9 @@ export async function replayScalers(
   const estimated = (summary: ScalerReplayItemView['recorded']) =>
     summary.sloEstimate && (summary.minutesOverTtftSlo !== null || summary.minutesOverItlSlo !== null)
   if (items.some((item) => item.variants.some((variant) => estimated(variant.summary)))) {
-    warnings.push(
-      'SLO minutes of a policy whose replicas differ from the recorded ones are estimates (latency measured at ' +
-        'the recorded replicas)',
+    notes.push(
+      '~: an estimate: these replicas differ from the recorded ones, and latency was measured at the recorded ' +
+        'replicas',
     )
   }
   return {
@@ -433,6 +437,7 @@ export async function replayScalers(
     },
     errors,
     warnings,
+    notes,
     evaluated: items.length - (failed - missing.length),
     failed,
     prometheusError,
