@@ -134,6 +134,7 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
           sloTtftMs: options.sloTtftMs,
           sloItlMs: options.sloItlMs,
           acceleratorsPerReplica: options.acceleratorsPerReplica,
+          explain: options.why === 'all' || output === 'wide' ? 'all' : 'changes',
         },
       )
       const prometheusError = inputs.prometheusError ?? outcome.prometheusError

@@ -94,7 +94,7 @@ for (const stepSeconds of [15, 60]) {
     for (const item of replay.items) {
       const variant = item.variants[0]
       assert.equal(variant.label, 'configured')
-      assert.equal(variant.steps.length, (2 * 3600) / stepSeconds + 1)
+      assert.equal(variant.replicas.length, (2 * 3600) / stepSeconds + 1)
       const name = item.name === 'llama-8b' ? 'wva_desired_replicas' : 'saturation'
       const expected = referenceReplicas({
         min: 1,
@@ -105,14 +105,11 @@ for (const stepSeconds of [15, 60]) {
           {
             type: item.name === 'llama-8b' ? 'AverageValue' : 'Value',
             target: item.name === 'llama-8b' ? 1 : 0.7,
-            values: variant.steps.map((step: any) => step.metrics[name]),
+            values: variant.metricValues[name],
           },
         ],
       })
-      assert.deepEqual(
-        variant.steps.map((step: any) => step.replicas),
-        expected,
-      )
+      assert.deepEqual(variant.replicas, expected)
       // The count did move: up with the ramp, and down only after the 5-minute stabilization window.
       assert.ok(Math.max(...expected) >= 4)
       assert.ok(expected.some((replicas, index) => index > 0 && replicas < expected[index - 1]!))
@@ -147,10 +144,7 @@ test('the comparison sums GPU-hours, events, SLO minutes and lag for the recorde
   )
   assert.deepEqual(Object.keys(byLabel), ['recorded', 'configured', 'what-if', 'saturation'])
   // The preset is the same query and threshold as the configured ScaledObject: the same replicas.
-  assert.deepEqual(
-    item.variants[2].steps.map((s: any) => s.replicas),
-    item.variants[0].steps.map((s: any) => s.replicas),
-  )
+  assert.deepEqual(item.variants[2].replicas, item.variants[0].replicas)
   for (const summary of Object.values(byLabel) as any[]) {
     // 2 GPUs per replica (the target's nvidia.com/gpu limit), 1-minute steps.
     assert.ok(Math.abs(summary.gpuHours - summary.replicaHours * 2) < 0.002, JSON.stringify(summary))
@@ -166,7 +160,7 @@ test('the comparison sums GPU-hours, events, SLO minutes and lag for the recorde
   // A higher threshold and no scale-down window: fewer replica-hours than configured.
   assert.ok(byLabel['what-if'].replicaHours < byLabel.configured.replicaHours)
   const events = (replicas: number[]) => replicas.filter((r, i) => i > 0 && r !== replicas[i - 1]).length
-  assert.equal(byLabel.configured.scalingEvents, events(item.variants[0].steps.map((s: any) => s.replicas)))
+  assert.equal(byLabel.configured.scalingEvents, events(item.variants[0].replicas))
 })
 
 test('a replay prints a chart, the comparison table and why each change happened', async () => {

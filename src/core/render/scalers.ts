@@ -189,11 +189,11 @@ function chartOf(item: ScalerReplayItemView, stepSeconds: number): VaReplay {
       measuredTtftMs: item.ttftMs[index] ?? null,
       measuredItlMs: item.itlMs[index] ?? null,
       outcome: 'decided' as ReplayStep['outcome'],
-      desiredReplicas: first?.steps[index]?.replicas ?? null,
+      desiredReplicas: first?.replicas[index] ?? null,
       cost: null,
       predictedTtftMs: null,
       predictedItlMs: null,
-      controllerReplicas: second?.steps[index]?.replicas ?? null,
+      controllerReplicas: second?.replicas[index] ?? null,
       actualReplicas: item.recordedReplicas[index] ?? null,
     }
   })
@@ -271,48 +271,52 @@ export function renderComparisonTable(view: ScalerReplayView, options: {noHeader
   return renderTable(rows, columns, {noHeaders: options.noHeaders})
 }
 
-/** Per variant, each step where the replicas changed, and why; with `all`, every step a controller ran. */
+/** Per variant, each step where the replicas changed, and why; with `all`, every explained step. */
 export function renderReasons(view: ScalerReplayView, options: {all: boolean}): string {
   const lines: string[] = []
   for (const item of view.items) {
     for (const variant of item.variants) {
       lines.push(`${item.namespace}/${item.name} ${variant.label}:`)
-      let previous = variant.steps[0]?.replicas ?? null
       let shown = 0
-      for (const [index, step] of variant.steps.entries()) {
-        const changed = index > 0 && step.replicas !== previous
-        if (changed || (options.all && (step.hpa !== null || step.keda !== null))) {
-          const time = new Date(step.timeMs).toISOString().replace('.000Z', 'Z')
-          const move = changed ? `${previous} → ${step.replicas}` : `${step.replicas}`
-          lines.push(`  ${time}  ${move}  ${stepReason(step)}`)
-          shown++
-        }
-        previous = step.replicas
+      for (const step of variant.explanations) {
+        const changed = step.replicas !== step.from
+        if (!changed && !options.all) continue
+        const time = new Date(step.timeMs).toISOString().replace('.000Z', 'Z')
+        const move = changed ? `${step.from} → ${step.replicas}` : `${step.replicas}`
+        lines.push(`  ${time}  ${move}  ${stepReason(step)}`)
+        shown++
       }
-      if (shown === 0) lines.push(`  no change from ${variant.steps[0]?.replicas ?? '-'} replicas`)
+      if (shown === 0) lines.push(`  no change from ${variant.replicas[0] ?? '-'} replicas`)
     }
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`
 }
 
-/** One row per step per variant (the recorded replicas and load repeated on each). */
+/** One row per step per variant (the recorded replicas and load repeated on each); `why` where explained. */
 export function renderScalerReplayCsv(view: ScalerReplayView): string {
   const rows = view.items.flatMap((item) =>
-    item.variants.flatMap((variant) =>
-      variant.steps.map((step, index) => ({item, variant: variant.label, step, index})),
-    ),
+    item.variants.flatMap((variant) => {
+      const explained = new Map(variant.explanations.map((step) => [step.timeMs, step]))
+      const names = Object.keys(variant.metricValues)
+      return item.timesMs.map((timeMs, index) => {
+        const metrics: Record<string, number | null> = {}
+        for (const name of names) metrics[name] = variant.metricValues[name]?.[index] ?? null
+        const step = explained.get(timeMs)
+        return {item, variant, index, timeMs, metrics, why: step === undefined ? '' : stepReason(step)}
+      })
+    }),
   )
   return renderCsv(rows, [
-    {header: 'time', value: (row) => csvTime(row.step.timeMs)},
+    {header: 'time', value: (row) => csvTime(row.timeMs)},
     {header: 'namespace', value: (row) => row.item.namespace},
     {header: 'name', value: (row) => row.item.name},
-    {header: 'policy', value: (row) => row.variant},
-    {header: 'replicas', value: (row) => row.step.replicas},
-    {header: 'recorded_replicas', value: (row) => row.step.recordedReplicas},
+    {header: 'policy', value: (row) => row.variant.label},
+    {header: 'replicas', value: (row) => row.variant.replicas[row.index] ?? null},
+    {header: 'recorded_replicas', value: (row) => row.item.recordedReplicas[row.index] ?? null},
     {header: 'load_rpm', value: (row) => row.item.loadRpm[row.index] ?? null},
     {header: 'ttft_ms', value: (row) => row.item.ttftMs[row.index] ?? null},
     {header: 'itl_ms', value: (row) => row.item.itlMs[row.index] ?? null},
-    {header: 'metrics', value: (row) => JSON.stringify(row.step.metrics)},
-    {header: 'why', value: (row) => stepReason(row.step)},
+    {header: 'metrics', value: (row) => JSON.stringify(row.metrics)},
+    {header: 'why', value: (row) => row.why},
   ])
 }

@@ -28,6 +28,7 @@ import {
 import {
   applyScalerWhatIf,
   deciderSpec,
+  type ExplainSteps,
   hpaSyncSeconds,
   isEmptyWhatIf,
   type MetricSamples,
@@ -296,6 +297,8 @@ export interface ReplayOptions {
   readonly sloItlMs: number | null
   /** Accelerators per replica when the target does not say (--accelerators). */
   readonly acceleratorsPerReplica: number | null
+  /** Which steps keep their explanation (default: changes and held steps). */
+  readonly explain?: ExplainSteps
 }
 
 /** `kubectl va scalers NAME... --since/--from`: each named scaler, its what-ifs and the comparison. */
@@ -378,13 +381,15 @@ export async function replayScalers(
           continue
         }
         const ok = new Map([...samples].flatMap(([name, s]) => (s.kind === 'ok' ? [[name, s] as const] : [])))
-        const replay = replayVariant(variant, ok, input)
+        const replay = replayVariant(variant, ok, input, options.explain ?? 'changes')
         variants.push({
           label: variant.label,
           kind: variant.scaler.kind,
           metrics: metricViews(variant.scaler, samples, 0).map((view) => ({...view, value: null})),
           summary: replay.summary,
-          steps: replay.steps,
+          replicas: replay.replicas,
+          metricValues: replay.metricValues,
+          explanations: replay.explanations,
         })
       }
     }

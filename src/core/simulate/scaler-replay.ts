@@ -8,7 +8,7 @@ import type {Grid, GridSeries} from '../collect/scaler-series.js'
 import {gridTime} from '../collect/scaler-series.js'
 import {readingError, type HpaWhy, type MetricReading} from '../decide/hpa/types.js'
 import type {KedaPollWhy} from '../decide/keda/types.js'
-import {replayScaler, type ScalerSpec} from '../decide/keda/replay.js'
+import {iterateReplay, type ScalerSpec} from '../decide/keda/replay.js'
 import type {ParsedBehavior, ParsedScalerSpec, Scaler, ScalerMetric} from '../model/scaler.js'
 
 /** kube-controller-manager's default `--horizontal-pod-autoscaler-sync-period`. */
@@ -174,14 +174,35 @@ export function metricSamples(metric: ScalerMetric, series: readonly GridSeries[
   return {kind: 'ok', readings, values}
 }
 
-export interface ScalerReplayStep {
+/** One step's explanation: what KEDA and the HPA did, at a step worth explaining (or every step, on request). */
+export interface ScalerExplanation {
   readonly timeMs: number
+  /** The replicas before this step and after it. */
+  readonly from: number
   readonly replicas: number
-  readonly recordedReplicas: number | null
-  /** Each metric's value read at this step (null: none). */
-  readonly metrics: Readonly<Record<string, number | null>>
   readonly keda: KedaPollWhy | null
   readonly hpa: HpaWhy | null
+}
+
+/** Which steps keep their explanation: where the count changed or something bound it, or every step that ran. */
+export type ExplainSteps = 'changes' | 'all'
+
+/**
+ * A step worth explaining: the count changed, a stabilization window, a rate limit or policy held it, metrics failed,
+ * or KEDA did something of its own (activation, cooldown, a hold on error).
+ */
+function worthExplaining(from: number, replicas: number, keda: KedaPollWhy | null, hpa: HpaWhy | null): boolean {
+  if (replicas !== from) return true
+  const action = keda?.action.kind
+  if (action !== undefined && action !== 'active' && action !== 'none') return true
+  if (hpa === null) return false
+  if (hpa.kind === 'metrics-failed') return true
+  if (hpa.kind !== 'computed') return false
+  const limit = hpa.limit.kind
+  return (
+    hpa.stabilization.kind !== 'none' ||
+    (limit !== 'within-range' && limit !== 'too-few-replicas' && limit !== 'too-many-replicas')
+  )
 }
 
 export interface ScalerSummary {
@@ -217,7 +238,11 @@ export interface ScalerReplayInput {
 export interface VariantReplay {
   readonly label: string
   readonly kind: Scaler['kind']
-  readonly steps: ScalerReplayStep[]
+  /** The replicas after each step. */
+  readonly replicas: number[]
+  /** Each metric's value per step (null: none), as the scaler read it. */
+  readonly metricValues: Record<string, ReadonlyArray<number | null>>
+  readonly explanations: ScalerExplanation[]
   readonly summary: ScalerSummary
 }
 
@@ -241,15 +266,19 @@ export function replayVariant(
   variant: ScalerVariant,
   samples: ReadonlyMap<string, MetricSamples & {kind: 'ok'}>,
   input: ScalerReplayInput,
+  explain: ExplainSteps = 'changes',
 ): VariantReplay {
   const {grid} = input
   const readings = new Map<string, readonly MetricReading[]>()
+  const metricValues: Record<string, ReadonlyArray<number | null>> = {}
   for (const metric of variant.scaler.metrics) {
     const sample = samples.get(metric.name)
-    if (sample !== undefined) readings.set(metric.name, sample.readings)
+    if (sample === undefined) continue
+    readings.set(metric.name, sample.readings)
+    metricValues[metric.name] = sample.values
   }
   const initialReplicas = input.recorded[0] ?? input.fallbackInitialReplicas
-  const decided = replayScaler(
+  const steps = iterateReplay(
     deciderSpec(variant),
     {initialReplicas, readings},
     grid.startMs,
@@ -257,46 +286,38 @@ export function replayVariant(
     grid.stepMs,
     {hpaSyncPeriodSeconds: hpaSyncSeconds},
   )
-  const names = variant.scaler.metrics.map((metric) => metric.name)
-  const steps: ScalerReplayStep[] = decided.map((step, index) => {
-    const metrics: Record<string, number | null> = {}
-    for (const name of names) metrics[name] = samples.get(name)?.values[index] ?? null
-    return {
-      timeMs: step.timeMs,
-      replicas: step.replicas,
-      recordedReplicas: input.recorded[index] ?? null,
-      metrics,
-      keda: step.keda,
-      hpa: step.hpa,
+  const {minReplicas, maxReplicas} = variant.scaler
+  const replicas: number[] = []
+  const wanted: Array<number | null> = []
+  const explanations: ScalerExplanation[] = []
+  let from = initialReplicas
+  let want: number | null = null
+  for (const step of steps) {
+    // What the metrics asked for: the HPA's proposal within min/max; KEDA's count when it activates from 0.
+    const hpa = step.hpa
+    if (hpa?.kind === 'computed' && hpa.metric !== null) {
+      want = Math.min(Math.max(hpa.metricReplicas, minReplicas), maxReplicas)
+    } else if (step.keda?.action.kind === 'activate') {
+      want = step.keda.action.to
+    } else if (step.keda?.active && step.replicas === 0) {
+      want = Math.max(1, minReplicas)
     }
-  })
+    wanted.push(want)
+    replicas.push(step.replicas)
+    const ran = step.keda !== null || hpa !== null
+    if (ran && (explain === 'all' || worthExplaining(from, step.replicas, step.keda, hpa))) {
+      explanations.push({timeMs: step.timeMs, from, replicas: step.replicas, keda: step.keda, hpa})
+    }
+    from = step.replicas
+  }
   return {
     label: variant.label,
     kind: variant.scaler.kind,
-    steps,
-    summary: summarize(
-      variant.label,
-      steps.map((step) => step.replicas),
-      input,
-      wantedReplicas(steps, variant.scaler),
-    ),
+    replicas,
+    metricValues,
+    explanations,
+    summary: summarize(variant.label, replicas, input, wanted),
   }
-}
-
-/** What the metrics asked for at each step (the HPA's proposal within min/max; 1 when KEDA activates from 0). */
-function wantedReplicas(steps: readonly ScalerReplayStep[], scaler: Scaler): Array<number | null> {
-  let last: number | null = null
-  return steps.map((step) => {
-    const why = step.hpa
-    if (why?.kind === 'computed' && why.metric !== null) {
-      last = Math.min(Math.max(why.metricReplicas, scaler.minReplicas), scaler.maxReplicas)
-    } else if (step.keda?.action.kind === 'activate') {
-      last = step.keda.action.to
-    } else if (step.keda?.active && step.replicas === 0) {
-      last = Math.max(1, scaler.minReplicas)
-    }
-    return last
-  })
 }
 
 /** GPU-hours, events, SLO minutes and lag of a replica series (the recorded one too: `wanted` null). */

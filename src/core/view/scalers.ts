@@ -2,7 +2,7 @@
  * The documents `kubectl va scalers` prints (docs/schema/scaler-list.schema.json and scaler-replay.schema.json):
  * the list of scalers with their current metric values, and the replay of named scalers with the what-if comparison.
  */
-import type {ScalerReplayStep, ScalerSummary} from '../simulate/scaler-replay.js'
+import type {ScalerExplanation, ScalerSummary} from '../simulate/scaler-replay.js'
 
 export const scalerApiVersion = 'kubectl-va.llmd.ai/v1alpha1'
 
@@ -51,7 +51,15 @@ export interface ScalerVariantView {
   readonly kind: 'HorizontalPodAutoscaler' | 'ScaledObject'
   readonly metrics: readonly ScalerMetricView[]
   readonly summary: ScalerSummary
-  readonly steps: readonly ScalerReplayStep[]
+  /** The replicas after each step (aligned with the item's timesMs). */
+  readonly replicas: readonly number[]
+  /** Each metric's value per step as the scaler read it (null: no value). */
+  readonly metricValues: Readonly<Record<string, ReadonlyArray<number | null>>>
+  /**
+   * The controllers' explanations as data: by default at the steps where the count changed or a window, limit or
+   * policy held it, or KEDA acted on its own; at every step a controller ran with `--why all`.
+   */
+  readonly explanations: readonly ScalerExplanation[]
 }
 
 export interface ScalerReplayItemView {

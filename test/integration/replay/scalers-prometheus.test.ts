@@ -231,8 +231,8 @@ function served(value: number | null, keda: boolean): number | null {
 }
 
 function referenceMetrics(variant: any): ReferenceMetric[] {
-  const steps: any[] = variant.steps
-  const values = (name: string, keda: boolean) => steps.map((step) => served(step.metrics[name], keda))
+  const values = (name: string, keda: boolean) =>
+    (variant.metricValues[name] as Array<number | null>).map((value) => served(value, keda))
   if (variant.label === 'slo-aware') {
     const ttft = values('ttft', true)
     const tpot = values('tpot', true)
@@ -281,7 +281,7 @@ test('a day at 1m: the HPA on wva_desired_replicas and the four llm-d overlays f
   assert.equal(item.recordedReplicas[0], 1)
   assert.equal(item.recordedReplicas.length, 1441)
   for (const variant of item.variants) {
-    const replicas: number[] = variant.steps.map((step: any) => step.replicas)
+    const replicas: number[] = variant.replicas
     const expected = referenceReplicas({
       min: 1,
       max: 8,
@@ -305,10 +305,7 @@ test('a day at 1m: the HPA on wva_desired_replicas and the four llm-d overlays f
     assert.ok(summary.minutesOverTtftSlo > 0 && summary.minutesOverItlSlo > 0)
   }
   // The preset on wva_desired_replicas is the configured HPA: the same replicas.
-  assert.deepEqual(
-    item.variants[5].steps.map((step: any) => step.replicas),
-    item.variants[0].steps.map((step: any) => step.replicas),
-  )
+  assert.deepEqual(item.variants[5].replicas, item.variants[0].replicas)
   // The recorded replicas ran 3 minutes late: SLO minutes measured where load per replica was over 750 req/min.
   assert.ok(item.recorded.minutesOverTtftSlo > 0)
   assert.equal(item.recorded.maxLagSeconds, null)
@@ -317,7 +314,20 @@ test('a day at 1m: the HPA on wva_desired_replicas and the four llm-d overlays f
 test('the ScaledObject at --step 15s: KEDA polls every 30 s before the HPA syncs every 15 s, step for step', async () => {
   const from = dayStartS + 6 * 3600
   const run = await kubectlVa(
-    ['scalers', 'llama-8b-saturation', '--from', iso(from), '--to', iso(from + 7200), '--step', '15s', '-o', 'json'],
+    [
+      'scalers',
+      'llama-8b-saturation',
+      '--from',
+      iso(from),
+      '--to',
+      iso(from + 7200),
+      '--step',
+      '15s',
+      '--why',
+      'all',
+      '-o',
+      'json',
+    ],
     {env, timeoutMs: 120_000},
   )
   assert.equal(run.stderr, '')
@@ -325,14 +335,19 @@ test('the ScaledObject at --step 15s: KEDA polls every 30 s before the HPA syncs
   const replay = JSON.parse(run.stdout)
   assert.equal(replay.sampled, false)
   const [variant] = replay.items[0].variants
-  assert.equal(variant.steps.length, 481)
-  const polls = variant.steps.map((step: any, index: number) => (step.keda === null ? null : index))
+  assert.equal(variant.replicas.length, 481)
+  // --why all: every step a controller ran is explained; the HPA ran at every step, KEDA at every other one.
+  const times: number[] = replay.items[0].timesMs
   assert.deepEqual(
-    polls.filter((index: number | null) => index !== null),
+    variant.explanations.map((step: any) => step.timeMs),
+    times,
+  )
+  assert.ok(variant.explanations.every((step: any) => step.hpa !== null))
+  assert.deepEqual(
+    variant.explanations.flatMap((step: any, index: number) => (step.keda === null ? [] : [index])),
     Array.from({length: 241}, (_, i) => i * 2),
   )
-  assert.ok(variant.steps.every((step: any) => step.hpa !== null))
-  const replicas: number[] = variant.steps.map((step: any) => step.replicas)
+  const replicas: number[] = variant.replicas
   assert.deepEqual(
     replicas,
     referenceReplicas({

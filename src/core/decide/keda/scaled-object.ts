@@ -278,7 +278,8 @@ function evaluate(
   readings: ReadonlyMap<string, MetricReading>,
   state: KedaState,
 ): Evaluation {
-  const failures = new Map(state.failures)
+  // Failure counts change only with a valid fallback (readTrigger); without one the map is shared, not copied.
+  const failures = so.fallbackValid ? new Map(state.failures) : (state.failures as Map<string, number>)
   const outcomes: TriggerOutcome[] = []
   const served = new Map<string, MetricReading>()
   let error = false
