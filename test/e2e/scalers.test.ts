@@ -20,7 +20,7 @@ function validator(name: string) {
   return new (Ajv2020 as unknown as typeof Ajv2020.default)({allErrors: true, strict: false}).compile(schema)
 }
 
-test('kubectl va scalers -f lists both scalers with their metric values, through kubectl plugin discovery', async () => {
+test('scalers -f lists both scalers and their metric values, through kubectl plugin discovery', async () => {
   const run = await kubectlVa(['scalers', '-f', example])
   assert.equal(run.stderr, '')
   assert.equal(run.code, 0)
@@ -117,7 +117,7 @@ for (const stepSeconds of [15, 60]) {
   })
 }
 
-test('the comparison sums GPU-hours, events, SLO minutes and lag for the recorded replicas and each policy', async () => {
+test('the comparison sums GPU-hours, events, SLO minutes and lag for the recorded replicas and each row', async () => {
   const run = await kubectlVaDirect([
     'scalers',
     'qwen-32b',

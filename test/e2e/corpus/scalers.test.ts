@@ -47,7 +47,8 @@ corpusSuite('corpus: bad scalers', (t) => {
       args: ['scalers', ...inputs(workloads, severalSeries)],
       ...keptLlama,
       stderr: qwenError(
-        'trigger saturation: the query returned 2 series at 2026-08-10T12:00:00.000Z, the scaler reads one; aggregate it',
+        'trigger saturation: the query returned 2 series at 2026-08-10T12:00:00.000Z, the scaler reads one; ' +
+          'aggregate it',
       ),
     },
     {
@@ -125,10 +126,12 @@ corpusSuite('corpus: bad scalers', (t) => {
         ...inputs(
           edit(
             workloads,
-            '  - type: External\n    external:\n      metric:\n        name: wva_desired_replicas\n        selector:\n' +
+            '  - type: External\n    external:\n      metric:\n        name: wva_desired_replicas\n' +
+              '        selector:\n' +
               '          matchLabels: {variant_name: llama-8b, exported_namespace: llm}\n' +
               '      target: {type: AverageValue, averageValue: "1"}\n',
-            '  - type: Resource\n    resource:\n      name: cpu\n      target: {type: Utilization, averageUtilization: 80}\n',
+            '  - type: Resource\n    resource:\n      name: cpu\n' +
+              '      target: {type: Utilization, averageUtilization: 80}\n',
           ),
         ),
       ],

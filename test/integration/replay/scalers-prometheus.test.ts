@@ -250,7 +250,7 @@ function referenceMetrics(variant: any): ReferenceMetric[] {
   }))
 }
 
-test('a day at 1m: the HPA on wva_desired_replicas and the four llm-d overlays follow the documented algorithm', async () => {
+test('a day at 1m: the HPA on wva_desired_replicas and the four overlays follow the documented algorithm', async () => {
   const run = await kubectlVa(
     [
       'scalers',
@@ -311,7 +311,7 @@ test('a day at 1m: the HPA on wva_desired_replicas and the four llm-d overlays f
   assert.equal(item.recorded.maxLagSeconds, null)
 })
 
-test('the ScaledObject at --step 15s: KEDA polls every 30 s before the HPA syncs every 15 s, step for step', async () => {
+test('a ScaledObject at --step 15s: KEDA polls every 30 s, before the HPA syncs every 15 s', async () => {
   const from = dayStartS + 6 * 3600
   const run = await kubectlVa(
     [
