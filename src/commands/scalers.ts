@@ -10,6 +10,22 @@ import {UsageError} from '../core/errors.js'
 import {policyNames} from '../core/plan/scaler-queries.js'
 
 type ScalersFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
+
+// The shared kubeconfig, input and Prometheus flags, worded for scalers; the WVA-only ones left out.
+const {'controller-namespace': _controllerNamespace, ...scalerKubeFlags} = kubeFlags
+const {window: _window, 'wva-compat': _wvaCompat, 'show-queries': _showQueries, ...scalerPromFlags} = promFlags
+const scalerInputFlags = {
+  filename: Flags.string({
+    char: 'f',
+    description:
+      'Read scalers, their targets and ScalerMetrics (recorded query results) from manifest files or directories ' +
+      'instead of the cluster (repeatable; - for stdin).',
+    multiple: true,
+    multipleNonGreedy: true,
+    helpGroup: 'INPUT',
+  }),
+  recursive: manifestFlags.recursive,
+}
 const formats: ScalersFormat[] = ['table', 'wide', 'json', 'yaml', 'csv']
 
 export default class Scalers extends BaseCommand {
@@ -43,10 +59,15 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
   static completionValues = {output: formats, policy: [...policyNames], why: ['changes', 'all', 'none']}
 
   static override flags = {
-    ...manifestFlags,
+    ...scalerInputFlags,
     ...scalerFlags,
-    ...kubeFlags,
-    ...promFlags,
+    ...scalerKubeFlags,
+    'all-namespaces': Flags.boolean({
+      char: 'A',
+      description: 'List scalers across all namespaces. Namespace in current context is ignored.',
+      helpGroup: 'KUBECONFIG',
+    }),
+    ...scalerPromFlags,
     output: outputFlag(formats, 'Output format: wide|json|yaml|csv (default: table).'),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
   }

@@ -572,7 +572,8 @@ function modelFromArgs(podSpec: unknown): string | null {
       .flatMap((list) => (Array.isArray(list) ? list : []))
       .filter((word): word is string => typeof word === 'string')
       .flatMap((word) => word.split(/\s+/))
-    for (const flag of ['--served-model-name', '--model']) {
+    // vLLM's own arguments (not kubectl-va flags): --served-model-name, else --model.
+    for (const flag of ['served-model-name', 'model'].map((name) => `--${name}`)) {
       const index = words.findIndex((word) => word === flag || word.startsWith(`${flag}=`))
       if (index < 0) continue
       const word = words[index]!

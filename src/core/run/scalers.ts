@@ -340,7 +340,7 @@ export async function replayScalers(
     prometheusError = read.error
   } else {
     prometheusError = new PrometheusError('no metrics to replay from', {
-      hint: 'pass --prom-url, or --metrics FILE with -f',
+      hint: 'pass --prom-url, or -f with a ScalerMetrics document',
     })
   }
   const items: ScalerReplayItemView[] = []
