@@ -373,3 +373,17 @@ test('a missing scaler exits 3 and is named; named scalers are listed whatever t
   assert.match(named.stdout, /^llama-8b-saturation\s+ScaledObject\s+Deployment\/llama-8b\s/m)
   assert.match(named.stdout, /^llama-8b-wva\s+HPA\s+Deployment\/llama-8b\s/m)
 })
+
+test('without the KEDA CRD the ScaledObjects are not served: the HPAs are listed, without a warning', async () => {
+  const bare = await startFakeApiServer({after} as never, [deployment, hpa, plainWeb, webDeployment])
+  const run = await kubectlVa(['scalers', '-A', '--at', iso(dayStartS + 3600), '-o', 'json'], {
+    env: cleanEnv({KUBECONFIG: bare.writeKubeconfig({namespace}), KUBECTL_VA_PROM_URL: prom.url}),
+  })
+  assert.equal(run.stderr, '')
+  assert.equal(run.code, 0)
+  assert.deepEqual(
+    JSON.parse(run.stdout).items.map((item: any) => item.name),
+    ['llama-8b-wva'],
+  )
+  assert.ok(bare.requests.some((request) => request.path === '/apis/keda.sh/v1alpha1/scaledobjects'))
+})
