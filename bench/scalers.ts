@@ -24,8 +24,28 @@ function load(index: number, step: number): number {
 }
 
 const objects: KubeObject[] = []
-const series: RecordedSeries[] = []
 const names: string[] = []
+/** The recorded series, handed to the reader (which keeps them compact) and not kept here. */
+function recordedSeries(): RecordedSeries[] {
+  const series: RecordedSeries[] = []
+  for (let index = 0; index < scalerCount; index++) {
+    const name = `model-${index}`
+    const query = (trigger: string) => `sum(bench_${trigger}{deployment="${name}"})`
+    const points = (scale: number) =>
+      Array.from({length: steps}, (_, step) => ({
+        timeMs: startMs + step * stepMs,
+        value: Number((load(index, step) * scale).toFixed(3)),
+      }))
+    series.push({query: query('queue'), labels: {}, points: points(20)})
+    series.push({query: query('kv'), labels: {}, points: points(1.5)})
+    series.push({
+      query: recordedReplicasQuery(namespace, 'Deployment', name),
+      labels: {},
+      points: [{timeMs: startMs, value: 2}],
+    })
+  }
+  return series
+}
 for (let index = 0; index < scalerCount; index++) {
   const name = `model-${index}`
   names.push(name)
@@ -41,18 +61,6 @@ for (let index = 0; index < scalerCount; index++) {
     },
   })
   const query = (trigger: string) => `sum(bench_${trigger}{deployment="${name}"})`
-  const points = (scale: number) =>
-    Array.from({length: steps}, (_, step) => ({
-      timeMs: startMs + step * stepMs,
-      value: Number((load(index, step) * scale).toFixed(3)),
-    }))
-  series.push({query: query('queue'), labels: {}, points: points(20)})
-  series.push({query: query('kv'), labels: {}, points: points(1.5)})
-  series.push({
-    query: recordedReplicasQuery(namespace, 'Deployment', name),
-    labels: {},
-    points: [{timeMs: startMs, value: 2}],
-  })
   const target = {apiVersion: 'apps/v1', kind: 'Deployment', name}
   const trigger = (name: string, threshold: string) => ({
     type: 'prometheus',
@@ -136,7 +144,7 @@ for (let index = 0; index < scalerCount; index++) {
   }
 }
 
-const reader = recordedSeriesReader('memory', series)
+const reader = recordedSeriesReader('memory', recordedSeries())
 const grid = {startMs, stepMs, count: steps}
 const options = {
   grid,

@@ -83,8 +83,18 @@ export const lookbackMs = 5 * 60_000
  * Prometheus' lookback (the latest sample at or before the step, at most 5 minutes old).
  */
 export function recordedSeriesReader(origin: string, recorded: readonly RecordedSeries[]): SeriesReader {
-  const byQuery = new Map<string, RecordedSeries[]>()
-  for (const series of recorded) byQuery.set(series.query.trim(), [...(byQuery.get(series.query.trim()) ?? []), series])
+  // Kept as two typed arrays per series: a week of minutes for many series stays a few flat buffers.
+  type Compact = {readonly labels: Labels; readonly times: Float64Array; readonly values: Float64Array}
+  const byQuery = new Map<string, Compact[]>()
+  for (const series of recorded) {
+    const compact: Compact = {
+      labels: series.labels,
+      times: Float64Array.from(series.points, (point) => point.timeMs),
+      values: Float64Array.from(series.points, (point) => point.value),
+    }
+    const query = series.query.trim()
+    byQuery.set(query, [...(byQuery.get(query) ?? []), compact])
+  }
   return {
     origin,
     requestCount: 0,
@@ -94,11 +104,11 @@ export function recordedSeriesReader(origin: string, recorded: readonly Recorded
         let cursor = 0
         for (let index = 0; index < grid.count; index++) {
           const timeMs = gridTime(grid, index)
-          while (cursor < series.points.length && series.points[cursor]!.timeMs <= timeMs) cursor++
-          const latest = series.points[cursor - 1]
-          if (latest !== undefined && timeMs - latest.timeMs <= lookbackMs && Number.isFinite(latest.value)) {
-            values[index] = latest.value
-          }
+          while (cursor < series.times.length && series.times[cursor]! <= timeMs) cursor++
+          if (cursor === 0) continue
+          const latestMs = series.times[cursor - 1]!
+          const latest = series.values[cursor - 1]!
+          if (timeMs - latestMs <= lookbackMs && Number.isFinite(latest)) values[index] = latest
         }
         return {labels: series.labels, values}
       })
