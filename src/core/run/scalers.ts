@@ -2,7 +2,7 @@
  * `kubectl va scalers`: the scalers of a cluster (or manifests) with their current metric values, and the replay of
  * named scalers and their what-ifs over history. One broken scaler is one error line; the others are evaluated.
  */
-import {InputError, KvaError, PrometheusError} from '../errors.js'
+import {KvaError, PrometheusError} from '../errors.js'
 import {type Grid, type GridSeries, gridTime, type SeriesReader, singleValues} from '../collect/scaler-series.js'
 import {replayScaler} from '../decide/keda/replay.js'
 import {resolveHpa} from '../decide/hpa/controller.js'
@@ -220,6 +220,13 @@ export async function listScalers(inputs: ScalerInputs, options: ListOptions): P
     series = read.series
     prometheusError = read.error
   }
+  // The HPA KEDA created for each ScaledObject (its status holds the desired replicas), parsed once.
+  const kedaHpas = new Map<string, Scaler>()
+  for (const object of inputs.objects) {
+    if (object.kind !== 'HorizontalPodAutoscaler') continue
+    const hpa = parseScaler(object)
+    if (hpa.ownedBy !== null) kedaHpas.set(`${hpa.namespace}/${hpa.ownedBy}`, hpa)
+  }
   const items: ScalerItemView[] = []
   let failed = missing.length
   for (const entry of resolved) {
@@ -246,10 +253,7 @@ export async function listScalers(inputs: ScalerInputs, options: ListOptions): P
     }
     const desired =
       scaler.kind === 'ScaledObject'
-        ? (inputs.objects
-            .filter((object) => object.kind === 'HorizontalPodAutoscaler')
-            .map(parseScaler)
-            .find((hpa) => hpa.namespace === scaler.namespace && hpa.ownedBy === scaler.name)?.statusDesired ?? null)
+        ? (kedaHpas.get(`${scaler.namespace}/${scaler.name}`)?.statusDesired ?? null)
         : scaler.statusDesired
     if (error !== null) {
       errors.push(`${entry.ref}: ${error}`)
@@ -496,6 +500,3 @@ function planVariants(
   for (const object of options.scalerFiles) add(`file:${object.metadata?.name ?? '?'}`, object)
   return {entry, variants, errors}
 }
-
-/** Thrown when nothing can be listed because the input has no scalers at all (exit 3 is decided by the command). */
-export class NoScalersError extends InputError {}
