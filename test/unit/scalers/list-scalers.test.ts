@@ -35,7 +35,7 @@ const objects: KubeObject[] = [
   },
 ]
 
-test("a ScaledObject is listed once, with its KEDA HPA's desired replicas; without metrics nothing is read", async () => {
+test("a ScaledObject is listed once, with its KEDA HPA's desired replicas; no metrics, no values", async () => {
   const outcome = await listScalers({objects, names: [], namespace: undefined, reader: null}, {atMs: 0})
   assert.deepEqual(outcome.errors, [])
   assert.equal(outcome.view.at, null)
