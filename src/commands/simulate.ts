@@ -64,6 +64,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const output = parseOutputFormat<SimulateFormat>(flags.output, ['table', 'wide', 'json', 'yaml', 'csv'])
     const whatIf = toWhatIf(flags)
     const names = argv as string[]
+    // A scaler's name (an HPA or ScaledObject, not a VA) with --since/--from: `kubectl va scalers NAME --since`.
+    const scalers = await import('../cli/simulate-scalers.js')
+    const scalerFlags = new Set(Object.keys(this.config.findCommand('scalers')?.flags ?? {}))
+    if (await scalers.replaysScalers(this.argv, names, flags, scalerFlags))
+      return this.config.runCommand('scalers', this.argv)
     const now = new Date()
     const {toReplayOptions} = await import('../cli/replay-flags.js')
     const mode = toReplayOptions(flags, now)

@@ -241,3 +241,24 @@ test('the what-if flags apply to preset rows too; --threshold NAME=V only to the
   assert.equal(bad.code, 2)
   assert.match(bad.stderr, /^error: --threshold queue=5: llm\/qwen-32b has no metric queue; use one of saturation\n$/)
 })
+
+test('simulate NAME --from/--to with a scaler name (not a VA) replays it as scalers NAME does', async () => {
+  const args = ['llama-8b', '-f', example, '--from', '2026-08-10T10:15:00Z', '--to', '2026-08-10T10:45:00Z']
+  for (const extra of [
+    ['--step', '15s', '--no-chart'],
+    ['-o', 'json'],
+    ['-o', 'csv'],
+  ]) {
+    const scalers = await kubectlVaDirect(['scalers', ...args, ...extra])
+    const simulate = await kubectlVa(['simulate', ...args, ...extra])
+    assert.equal(scalers.code, 0, scalers.stderr)
+    assert.deepEqual(
+      {code: simulate.code, stdout: simulate.stdout, stderr: simulate.stderr},
+      {code: 0, stdout: scalers.stdout, stderr: scalers.stderr},
+    )
+  }
+  // A WVA what-if has no meaning for a scaler: a usage error that points at scalers' own what-ifs.
+  const whatIf = await kubectlVaDirect(['simulate', ...args, '--load-scale', '2'])
+  assert.equal(whatIf.code, 2)
+  assert.match(whatIf.stderr, /^error: --load-scale: not for a scaler; llama-8b is an HPA or ScaledObject, not a VA; /)
+})

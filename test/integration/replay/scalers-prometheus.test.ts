@@ -505,3 +505,20 @@ test('Prometheus: one query_range per distinct query and chunk, constant in the 
   for (const one of all.slice(1)) assert.deepEqual(paths(one), paths(list))
   assert.equal(list.apiServer.length, 4)
 })
+
+test('simulate NAME --from/--to, NAME a live HPA (no such VA): the scaler replay, as scalers NAME', async () => {
+  const args = ['llama-8b-wva', '--from', iso(dayStartS), '--to', iso(dayStartS + 7200), '-o', 'json']
+  const before = api.requests.length
+  const simulate = await kubectlVa(['simulate', ...args], {env})
+  assert.equal(simulate.stderr, '')
+  assert.equal(simulate.code, 0)
+  // Besides the scaler replay's four GETs, three to tell a scaler from a VA: VAs, HPAs and ScaledObjects.
+  const requests = api.requests.slice(before)
+  assert.deepEqual([...new Set(requests.map((r) => r.method))], ['GET'])
+  assert.ok(requests.some((r) => r.path === '/apis/llmd.ai/v1alpha1/namespaces/llm/variantautoscalings'))
+  assert.equal(requests.length, 7)
+  const scalers = await kubectlVa(['scalers', ...args], {env})
+  assert.equal(scalers.code, 0, scalers.stderr)
+  assert.deepEqual(JSON.parse(simulate.stdout), JSON.parse(scalers.stdout))
+  assert.equal(JSON.parse(simulate.stdout).kind, 'ScalerReplay')
+})
