@@ -429,7 +429,7 @@ async function recordingProxy(
   return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, requests}
 }
 
-test('Prometheus: one query_range per distinct query and chunk, constant in the steps; API: the same GETs', async () => {
+test('Prometheus: one query_range per distinct query and chunk, constant in steps; API: the same GETs', async () => {
   const proxy = await recordingProxy(prom.url)
   const proxied = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace}), KUBECTL_VA_PROM_URL: proxy.url})
   const run = async (args: string[]) => {
