@@ -1,4 +1,4 @@
-import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {BaseCommand, outputFlag} from '../cli/base-command.js'
 import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
@@ -31,12 +31,13 @@ and the decision of the controller's optimizer recomputed here, with the reason 
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Describe)
-    const output = parseOutputFormat(flags.output, ['table', 'json', 'yaml'])
-    const names = argv as string[]
     const now = new Date()
+    const {describeOptions} = await import('../cli/options/describe.js')
+    const options = describeOptions(flags, argv, now)
+    const output = options.output
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
-    const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {
+    const {inputs, list, items, missing, inspectWith} = await inspectInputs(options.inputs, {
       podBreakdown: true,
       secrets: this.secrets,
     })
@@ -62,7 +63,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
       data: () => view,
       text: async () => {
         const {renderDescribeView} = await import('../core/render/describe.js')
-        return renderDescribeView(view, {now, showQueries: flags['show-queries']})
+        return renderDescribeView(view, {now, showQueries: options.showQueries})
       },
     })
     // Exit 6 always says why on stderr, one line per problem, as get does.

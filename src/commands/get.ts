@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {BaseCommand, outputFlag} from '../cli/base-command.js'
 import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
@@ -38,24 +38,25 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Get)
-    const output = parseOutputFormat(flags.output, ['table', 'wide', 'json', 'yaml', 'name'])
-    const names = argv as string[]
     const now = new Date()
+    const {getOptions} = await import('../cli/options/get.js')
+    const options = getOptions(flags, argv, now)
+    const output = options.output
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
-    const {inputs, list, items, missing} = await inspectInputs(flags, names, now, {secrets: this.secrets})
+    const {inputs, list, items, missing} = await inspectInputs(options.inputs, {secrets: this.secrets})
     await this.out.print(output, {
       data: () => ({...list, items}),
       text: async (format) => {
         const {renderGetTable, renderNames} = await import('../core/render/get.js')
         if (format === 'name') return renderNames(items)
         if (items.length === 0) return ''
-        const color = this.useColor(flags['no-color'])
+        const color = this.useColor(options.noColor)
         const chalk = color ? (await import('chalk')).default : undefined
         return renderGetTable(items, {
           wide: format === 'wide',
-          noHeaders: flags['no-headers'],
-          allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1,
+          noHeaders: options.noHeaders,
+          allNamespaces: options.inputs.allNamespaces || new Set(items.map((item) => item.namespace)).size > 1,
           now,
           highlight: chalk ? (text) => chalk.red(text) : undefined,
         })

@@ -1,18 +1,18 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {BaseCommand, outputFlag} from '../cli/base-command.js'
 import {commandResult, type RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 import {replayFlags} from '../cli/replay-flags.js'
-import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
+import {whatIfFlags} from '../cli/what-if-flags.js'
 import type {CommandInputs} from '../cli/load-inputs.js'
 import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/model/what-if.js'
 import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 
-type SimulateFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
+import type {SimulateFormat, SimulateOptions} from '../cli/options/simulate.js'
 
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAME...] [flags]'
@@ -61,31 +61,25 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Simulate)
-    const output = parseOutputFormat<SimulateFormat>(flags.output, ['table', 'wide', 'json', 'yaml', 'csv'])
-    const whatIf = toWhatIf(flags)
-    const names = argv as string[]
     const now = new Date()
-    const {toReplayOptions} = await import('../cli/replay-flags.js')
-    const mode = toReplayOptions(flags, now)
-    if (output === 'csv' && mode.mode === 'instant') {
-      throw new UsageError('-o csv: only for --sweep and --since/--from output', {
-        hint: 'use -o json or -o yaml for a single instant',
-      })
-    }
+    const {simulateOptions} = await import('../cli/options/simulate.js')
+    const options = simulateOptions(flags, argv, now)
+    const {output, whatIf, mode} = options
+    const names = [...options.inputs.names]
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
     const replay = mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {}
-    const inputs = await loadInputs(flags, names, now, {...replay, whatIf, secrets: this.secrets})
+    const inputs = await loadInputs(options.inputs, {...replay, whatIf, secrets: this.secrets})
     const missing =
       inputs.mode === 'offline'
         ? names.filter((name) => !inputs.sources.variantAutoscalings.some((va) => va.metadata?.name === name))
         : []
     reportInputProblems(inputs, missing)
     if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0)
-      process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+      process.stderr.write(`${noResourcesMessage(inputs, options.inputs.allNamespaces)}\n`)
 
-    if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output)
-    if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
+    if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, options, output)
+    if (mode.mode === 'replay') return this.printReplay(inputs, output, options.chart)
 
     const {simulate} = await import('../core/simulate/simulate.js')
     const result = simulate(inputs.state, {
@@ -113,8 +107,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
         const namespaces = new Set(items.map((item) => item.namespace))
         return renderSimulationTable(items, {
           wide: format === 'wide',
-          noHeaders: flags['no-headers'],
-          showNamespace: flags['all-namespaces'] || namespaces.size > 1,
+          noHeaders: options.noHeaders,
+          showNamespace: options.inputs.allNamespaces || namespaces.size > 1,
         })
       },
     })
@@ -130,7 +124,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     spec: SweepSpec,
     whatIf: WhatIf,
     names: string[],
-    flags: {namespace?: string | undefined; 'no-headers': boolean},
+    options: SimulateOptions,
     output: SimulateFormat,
   ): Promise<RunResult> {
     if (names.length > 1) {
@@ -139,7 +133,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       })
     }
     const {runSweep} = await import('../core/simulate/run-sweep.js')
-    const result = runSweep(inputs.state, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
+    const result = runSweep(inputs.state, {name: names[0], namespace: options.inputs.namespace}, spec, whatIf, {
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,
@@ -151,7 +145,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       text: (format) =>
         format === 'csv'
           ? renderSweepCsv(result)
-          : renderSweepTable(result, {wide: format === 'wide', noHeaders: flags['no-headers']}),
+          : renderSweepTable(result, {wide: format === 'wide', noHeaders: options.noHeaders}),
     })
     for (const note of sweepNotes(result)) process.stderr.write(`${note}\n`)
     const prometheusFailed = Boolean(inputs.prometheus?.error)
