@@ -1,7 +1,7 @@
 import type {VaReport, VaReportList} from '../core/view/va-report.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
 import {type CommandInputs, loadInputs, type LoadOptions} from './load-inputs.js'
-import type {InputOptions} from './options/inputs.js'
+import type {InputOptions} from './input-options.js'
 import {noResourcesMessage, reportInputProblems} from './report.js'
 
 export interface InspectedInputs {

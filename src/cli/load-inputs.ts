@@ -3,7 +3,7 @@ import type {ManifestProblem} from '../core/read/manifests/read-manifests.js'
 import {type ClusterState, parseClusterState} from '../core/model/cluster-state.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
 import type {SourceSet} from '../core/model/sources.js'
-import type {InputOptions} from './options/inputs.js'
+import type {InputOptions} from './input-options.js'
 import {UsageError} from '../core/errors.js'
 import {Secrets} from '../core/redact.js'
 

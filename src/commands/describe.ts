@@ -32,7 +32,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Describe)
     const now = new Date()
-    const {describeOptions} = await import('../cli/options/describe.js')
+    const {describeOptions} = await import('../cli/describe-options.js')
     const options = describeOptions(flags, argv, now)
     const output = options.output
     const {inspectInputs} = await import('../cli/inspect-inputs.js')

@@ -54,7 +54,7 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
   async run(): Promise<RunResult> {
     const {args, flags} = await this.parse(Fit)
     const now = new Date()
-    const {fitOptions} = await import('../cli/options/fit.js')
+    const {fitOptions} = await import('../cli/fit-options.js')
     const command = fitOptions(flags, args.name, now)
     const {output, name, model, namespace} = command
     const options = command.fit

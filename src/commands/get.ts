@@ -39,7 +39,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Get)
     const now = new Date()
-    const {getOptions} = await import('../cli/options/get.js')
+    const {getOptions} = await import('../cli/get-options.js')
     const options = getOptions(flags, argv, now)
     const output = options.output
     const {inspectInputs} = await import('../cli/inspect-inputs.js')

@@ -9,7 +9,7 @@ import {scalerFlags} from '../cli/scaler-flags.js'
 import {UsageError} from '../core/errors.js'
 import {policyNames} from '../core/plan/scaler-queries.js'
 
-import type {ScalersFormat, ScalersOptions} from '../cli/options/scalers.js'
+import type {ScalersFormat, ScalersOptions} from '../cli/scalers-options.js'
 
 // The shared kubeconfig, input and Prometheus flags, worded for scalers; the WVA-only ones left out.
 const {'controller-namespace': _controllerNamespace, ...scalerKubeFlags} = kubeFlags
@@ -75,7 +75,7 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Scalers)
     const now = new Date()
-    const {scalersOptions} = await import('../cli/options/scalers.js')
+    const {scalersOptions} = await import('../cli/scalers-options.js')
     const options = scalersOptions(flags, argv, now)
     const {output, names, mode} = options
     const inputs = await this.readInputs(options)

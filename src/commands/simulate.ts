@@ -12,7 +12,7 @@ import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/model/what-if.js'
 import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 
-import type {SimulateFormat, SimulateOptions} from '../cli/options/simulate.js'
+import type {SimulateFormat, SimulateOptions} from '../cli/simulate-options.js'
 
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAME...] [flags]'
@@ -62,7 +62,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Simulate)
     const now = new Date()
-    const {simulateOptions} = await import('../cli/options/simulate.js')
+    const {simulateOptions} = await import('../cli/simulate-options.js')
     const options = simulateOptions(flags, argv, now)
     const {output, whatIf, mode} = options
     const names = [...options.inputs.names]

@@ -34,7 +34,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Snapshot)
     const now = new Date()
-    const {snapshotOptions} = await import('../cli/options/snapshot.js')
+    const {snapshotOptions} = await import('../cli/snapshot-options.js')
     const options = snapshotOptions(flags, argv, now)
     const outputFile = options.outputFile
     // Checked before the cluster is read: a bad path must not cost a snapshot's worth of requests first.

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {describeOptions} from '../../../../src/cli/options/describe.js'
-import {fitOptions} from '../../../../src/cli/options/fit.js'
-import {getOptions} from '../../../../src/cli/options/get.js'
-import {inputOptions} from '../../../../src/cli/options/inputs.js'
-import {scalersOptions} from '../../../../src/cli/options/scalers.js'
-import {simulateOptions} from '../../../../src/cli/options/simulate.js'
-import {snapshotOptions} from '../../../../src/cli/options/snapshot.js'
-import {UsageError} from '../../../../src/core/errors.js'
+import {describeOptions} from '../../../src/cli/describe-options.js'
+import {fitOptions} from '../../../src/cli/fit-options.js'
+import {getOptions} from '../../../src/cli/get-options.js'
+import {inputOptions} from '../../../src/cli/input-options.js'
+import {scalersOptions} from '../../../src/cli/scalers-options.js'
+import {simulateOptions} from '../../../src/cli/simulate-options.js'
+import {snapshotOptions} from '../../../src/cli/snapshot-options.js'
+import {UsageError} from '../../../src/core/errors.js'
 
 const now = new Date('2026-08-10T12:00:00Z')
 const noEnv: NodeJS.ProcessEnv = {}

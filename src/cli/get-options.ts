@@ -1,5 +1,5 @@
-import {parseOutputFormat} from '../base-command.js'
-import {type InputFlagValues, type InputOptions, inputOptions} from './inputs.js'
+import {parseOutputFormat} from './base-command.js'
+import {type InputFlagValues, type InputOptions, inputOptions} from './input-options.js'
 
 export const getFormats = ['table', 'wide', 'json', 'yaml', 'name'] as const
 export type GetFormat = (typeof getFormats)[number]

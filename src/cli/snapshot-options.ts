@@ -1,4 +1,4 @@
-import {type InputFlagValues, type InputOptions, inputOptions} from './inputs.js'
+import {type InputFlagValues, type InputOptions, inputOptions} from './input-options.js'
 
 export interface SnapshotFlagValues extends InputFlagValues {
   'output-file'?: string | undefined

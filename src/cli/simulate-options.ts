@@ -1,9 +1,9 @@
-import {UsageError} from '../../core/errors.js'
-import type {WhatIf} from '../../core/model/what-if.js'
-import {parseOutputFormat} from '../base-command.js'
-import {type ReplayFlagValues, type ReplayOptions, toReplayOptions} from '../replay-flags.js'
-import {toWhatIf, type WhatIfFlagValues} from '../what-if-flags.js'
-import {type InputFlagValues, type InputOptions, inputOptions} from './inputs.js'
+import {UsageError} from '../core/errors.js'
+import type {WhatIf} from '../core/model/what-if.js'
+import {parseOutputFormat} from './base-command.js'
+import {type ReplayFlagValues, type ReplayOptions, toReplayOptions} from './replay-flags.js'
+import {toWhatIf, type WhatIfFlagValues} from './what-if-flags.js'
+import {type InputFlagValues, type InputOptions, inputOptions} from './input-options.js'
 
 export const simulateFormats = ['table', 'wide', 'json', 'yaml', 'csv'] as const
 export type SimulateFormat = (typeof simulateFormats)[number]

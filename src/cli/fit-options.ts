@@ -1,9 +1,9 @@
-import {UsageError} from '../../core/errors.js'
-import type {ReadClusterOptions} from '../../core/read/kube/read-sources.js'
-import {parseOutputFormat} from '../base-command.js'
-import {type FitFlagValues, type FitOptions, toFitOptions} from '../fit-flags.js'
-import {type KubeFlagValues, toClusterReadOptions} from '../kube-flags.js'
-import {type PrometheusSettings, type PromFlagValues, toPrometheusSettings} from '../prom-flags.js'
+import {UsageError} from '../core/errors.js'
+import type {ReadClusterOptions} from '../core/read/kube/read-sources.js'
+import {parseOutputFormat} from './base-command.js'
+import {type FitFlagValues, type FitOptions, toFitOptions} from './fit-flags.js'
+import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
+import {type PrometheusSettings, type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
 
 export const fitFormats = ['table', 'json', 'yaml'] as const
 export type FitFormat = (typeof fitFormats)[number]

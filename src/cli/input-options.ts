@@ -1,8 +1,8 @@
-import {UsageError} from '../../core/errors.js'
-import type {ReadClusterOptions} from '../../core/read/kube/read-sources.js'
-import {parseEvaluationTime} from '../../core/read/prometheus/time.js'
-import {type KubeFlagValues, toClusterReadOptions} from '../kube-flags.js'
-import {type PrometheusSettings, type PromFlagValues, toPrometheusSettings} from '../prom-flags.js'
+import {UsageError} from '../core/errors.js'
+import type {ReadClusterOptions} from '../core/read/kube/read-sources.js'
+import {parseEvaluationTime} from '../core/read/prometheus/time.js'
+import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
+import {type PrometheusSettings, type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
 
 /** The parsed values of kubeFlags, promFlags and manifestFlags, as oclif returns them. */
 export interface InputFlagValues extends KubeFlagValues, PromFlagValues {

@@ -1,5 +1,5 @@
-import {parseOutputFormat} from '../base-command.js'
-import {type InputFlagValues, type InputOptions, inputOptions} from './inputs.js'
+import {parseOutputFormat} from './base-command.js'
+import {type InputFlagValues, type InputOptions, inputOptions} from './input-options.js'
 
 export const describeFormats = ['table', 'json', 'yaml'] as const
 export type DescribeFormat = (typeof describeFormats)[number]

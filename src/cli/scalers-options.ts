@@ -1,11 +1,11 @@
-import {UsageError} from '../../core/errors.js'
-import type {ReadClusterOptions} from '../../core/read/kube/read-sources.js'
-import {parseEvaluationTime} from '../../core/read/prometheus/time.js'
-import {parseOutputFormat} from '../base-command.js'
-import {type KubeFlagValues, toClusterReadOptions} from '../kube-flags.js'
-import {type PrometheusSettings, type PromFlagValues, toPrometheusSettings} from '../prom-flags.js'
-import {type ReplayFlagValues, type ReplayOptions, toReplayOptions} from '../replay-flags.js'
-import {checkScalerName, type ScalerFlagValues, type ScalerOptions, toScalerOptions} from '../scaler-flags.js'
+import {UsageError} from '../core/errors.js'
+import type {ReadClusterOptions} from '../core/read/kube/read-sources.js'
+import {parseEvaluationTime} from '../core/read/prometheus/time.js'
+import {parseOutputFormat} from './base-command.js'
+import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
+import {type PrometheusSettings, type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
+import {type ReplayFlagValues, type ReplayOptions, toReplayOptions} from './replay-flags.js'
+import {checkScalerName, type ScalerFlagValues, type ScalerOptions, toScalerOptions} from './scaler-flags.js'
 
 export const scalersFormats = ['table', 'wide', 'json', 'yaml', 'csv'] as const
 export type ScalersFormat = (typeof scalersFormats)[number]
