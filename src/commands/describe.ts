@@ -1,8 +1,11 @@
+import type {inspectInputs} from '../cli/inspect-inputs.js'
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
+import {watchFlags} from '../cli/watch.js'
+import {commandResult} from '../cli/exit-codes.js'
 
 export default class Describe extends BaseCommand {
   static override usage = 'describe [NAME...] [flags]'
@@ -17,6 +20,8 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     '# Also print the PromQL, to paste into Grafana\n<%= config.bin %> describe llama-8b-h100 -n llm --show-queries',
     '# Every VA matching a label\n<%= config.bin %> describe -l team=inference',
     '# Offline, from manifest files\n<%= config.bin %> describe llama-8b-h100 -f examples/quickstart.yaml',
+    '# Print it again whenever it changes, every controller cycle (Ctrl-C ends)\n<%= config.bin %> describe ' +
+      'llama-8b-h100 -n llm -w',
   ]
 
   static override args = vaNamesArg
@@ -27,15 +32,58 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     ...promFlags,
     ...manifestFlags,
     output: outputFlag(['table', 'json', 'yaml'], 'Output format: json|yaml (default: text).'),
+    ...watchFlags,
   }
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Describe)
     const output = parseOutputFormat(flags.output, ['table', 'json', 'yaml'])
     const names = argv as string[]
+    if (flags.watch) {
+      const {runWatch} = await import('../cli/watch-run.js')
+      const {vaProblemLine} = await import('../cli/report.js')
+      const {serialize} = await import('../core/render/serialize.js')
+      const {renderDescribeView} = await import('../core/render/describe.js')
+      await runWatch({
+        flags,
+        out: this.out,
+        evaluate: async (now, at) => {
+          const {inputs, view} = await this.evaluate({...flags, at}, names, now)
+          const entries = view.items.map((item) => {
+            const one = {...view, items: [item]}
+            const text =
+              output === 'table'
+                ? renderDescribeView(one, {now, showQueries: flags['show-queries']})
+                : serialize(item, output)
+            return {key: `${item.namespace}/${item.name}`, text}
+          })
+          return {
+            frame: {entries, separator: output === 'yaml' ? '---\n' : output === 'table' ? '\n' : ''},
+            stderr: view.items.flatMap((item) => item.problems.map((problem) => vaProblemLine(item, problem))),
+            sources: inputs.sources,
+            items: view.items,
+          }
+        },
+      })
+      return commandResult(false, 'all')
+    }
     const now = new Date()
-    const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
+    const {inputs, view, items, missing} = await this.evaluate(flags, names, now)
+    await this.out.print(output, {
+      data: () => view,
+      text: async () => {
+        const {renderDescribeView} = await import('../core/render/describe.js')
+        return renderDescribeView(view, {now, showQueries: flags['show-queries']})
+      },
+    })
+    // Exit 6 always says why on stderr, one line per problem, as get does.
+    for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
+    return inspectResult(inputs, items, missing)
+  }
+
+  private async evaluate(flags: Parameters<typeof inspectInputs>[0], names: string[], now: Date) {
+    const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {
       podBreakdown: true,
       secrets: this.secrets,
@@ -58,15 +106,6 @@ and the decision of the controller's optimizer recomputed here, with the reason 
       controllerInputs,
       explain: (report) => explainDecision(report, now),
     })
-    await this.out.print(output, {
-      data: () => view,
-      text: async () => {
-        const {renderDescribeView} = await import('../core/render/describe.js')
-        return renderDescribeView(view, {now, showQueries: flags['show-queries']})
-      },
-    })
-    // Exit 6 always says why on stderr, one line per problem, as get does.
-    for (const item of items) for (const problem of item.problems) process.stderr.write(vaProblemLine(item, problem))
-    return inspectResult(inputs, items, missing)
+    return {inputs, view, items, missing}
   }
 }

@@ -1,5 +1,6 @@
 import type {VaReport} from '../view/va-report.js'
 import {age} from './age.js'
+import {type CsvColumn, renderCsv} from './csv.js'
 import {escapeTerminal, formatNumber} from './format.js'
 import {type Column, renderTable} from './table.js'
 
@@ -10,6 +11,8 @@ export interface GetTableOptions {
   now: Date
   /** Wraps a cell that is over its SLO (colour on a TTY). */
   highlight?: ((text: string) => string) | undefined
+  /** Columns appended at the end (`-L`, `--show-labels`). */
+  extraColumns?: readonly Column<VaReport>[] | undefined
 }
 
 /** `measured/target`, e.g. 212/500; `-` when nothing was measured. */
@@ -75,7 +78,7 @@ function columns(options: GetTableOptions): Column<VaReport>[] {
 
 export function renderGetTable(reports: readonly VaReport[], options: GetTableOptions): string {
   const highlight = options.highlight
-  return renderTable(reports, columns(options), {
+  return renderTable(reports, [...columns(options), ...(options.extraColumns ?? [])], {
     wide: options.wide,
     noHeaders: options.noHeaders,
     decorate: highlight
@@ -95,4 +98,34 @@ export function renderGetTable(reports: readonly VaReport[], options: GetTableOp
 /** `-o name`, as kubectl prints it. */
 export function renderNames(reports: readonly VaReport[]): string {
   return reports.map((report) => `variantautoscaling.llmd.ai/${escapeTerminal(report.name)}\n`).join('')
+}
+
+/** `-o csv`: one line per VA, every value of the wide table at full precision, unknown values empty. */
+export function renderGetCsv(reports: readonly VaReport[]): string {
+  const csvColumns: CsvColumn<VaReport>[] = [
+    {header: 'namespace', value: (report) => report.namespace},
+    {header: 'name', value: (report) => report.name},
+    {header: 'model', value: (report) => report.modelID},
+    {header: 'accelerator', value: (report) => report.accelerator},
+    {header: 'shape', value: (report) => report.shape},
+    {header: 'engine', value: (report) => report.engine},
+    {header: 'arrival_rate_rpm', value: (report) => report.metrics?.arrivalRateRpm},
+    {header: 'ttft_ms', value: (report) => report.metrics?.ttftMs},
+    {header: 'ttft_slo_ms', value: (report) => report.slo?.ttftMs},
+    {header: 'itl_ms', value: (report) => report.metrics?.itlMs},
+    {header: 'itl_slo_ms', value: (report) => report.slo?.itlMs},
+    {header: 'current_replicas', value: (report) => report.replicas.desired},
+    {header: 'ready_replicas', value: (report) => report.replicas.ready},
+    {header: 'controller_desired_replicas', value: (report) => report.controller.desiredReplicas},
+    {header: 'recomputed_replicas', value: (report) => report.recomputed.replicas},
+    {
+      header: 'recomputed_outcome',
+      value: (report) => (report.problems.length > 0 ? 'error' : report.recomputed.outcome),
+    },
+    {header: 'bound_by', value: (report) => report.recomputed.boundBy},
+    {header: 'cost', value: (report) => report.cost},
+    {header: 'last_run_time', value: (report) => report.controller.lastRunTime},
+    {header: 'creation_timestamp', value: (report) => report.creationTimestamp},
+  ]
+  return renderCsv(reports, csvColumns)
 }

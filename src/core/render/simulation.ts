@@ -1,5 +1,6 @@
 import {saturationPodFigures} from '../simulate/saturation-items.js'
 import type {SaturationDetail, SimulationItem} from '../simulate/simulation-result.js'
+import {type CsvColumn, renderCsv} from './csv.js'
 import {formatNumber, formatPair, formatPercent} from './format.js'
 import {type Column, renderTable} from './table.js'
 
@@ -114,12 +115,44 @@ export function simulationColumns(items: readonly SimulationItem[]): Column<Simu
 
 export function renderSimulationTable(
   items: readonly SimulationItem[],
-  options: {wide?: boolean; noHeaders?: boolean; showNamespace?: boolean},
+  options: {
+    wide?: boolean
+    noHeaders?: boolean
+    showNamespace?: boolean
+    /** Columns appended at the end (`-L`, `--show-labels`). */
+    extraColumns?: readonly Column<SimulationItem>[]
+  },
 ): string {
   const shown = simulationColumns(items)
   const namespace: Column<SimulationItem> = {header: 'NAMESPACE', value: (item) => item.namespace}
   const withNamespace: Column<SimulationItem>[] = options.showNamespace ? [namespace, ...shown] : shown
-  return renderTable(items, withNamespace, options)
+  return renderTable(items, [...withNamespace, ...(options.extraColumns ?? [])], options)
+}
+
+/** `-o csv` of one instant: one line per VA, full precision, values that do not apply or are unknown empty. */
+export function renderSimulationCsv(items: readonly SimulationItem[]): string {
+  const columns: CsvColumn<SimulationItem>[] = [
+    {header: 'namespace', value: (item) => item.namespace},
+    {header: 'name', value: (item) => item.name},
+    {header: 'model', value: (item) => item.modelID},
+    {header: 'accelerator', value: (item) => item.accelerator},
+    {header: 'engine', value: (item) => item.engine},
+    {header: 'outcome', value: (item) => item.outcome},
+    {header: 'arrival_rate_rpm', value: (item) => item.load?.arrivalRate},
+    {header: 'avg_input_tokens', value: (item) => item.load?.avgInputTokens},
+    {header: 'avg_output_tokens', value: (item) => item.load?.avgOutputTokens},
+    {header: 'slo_ttft_ms', value: (item) => item.slo?.ttftMs},
+    {header: 'slo_itl_ms', value: (item) => item.slo?.itlMs},
+    {header: 'current_replicas', value: (item) => item.current.replicas},
+    {header: 'recomputed_replicas', value: (item) => item.desired?.replicas},
+    {header: 'predicted_ttft_ms', value: (item) => item.prediction?.ttftMs},
+    {header: 'predicted_itl_ms', value: (item) => item.prediction?.itlMs},
+    {header: 'utilization', value: (item) => item.prediction?.utilization},
+    {header: 'bound_by', value: (item) => item.boundBy},
+    {header: 'total_cost', value: (item) => item.desired?.cost},
+    {header: 'reason', value: (item) => item.reason},
+  ]
+  return renderCsv(items, columns)
 }
 
 // An idle model has no token averages: "-" (does not apply) at a zero rate, "<unknown>" otherwise.

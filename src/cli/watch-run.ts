@@ -1,0 +1,73 @@
+import {flagValueError, KvaError} from '../core/errors.js'
+import type {SourceSet} from '../core/model/sources.js'
+import type {OutputWriter} from './output.js'
+import {stopOnSignals, type WatchFrame, watchLoop} from './watch.js'
+
+/** One evaluation of a watched command: its frame, the error lines it has for stderr, and what it read. */
+export interface WatchEvaluation {
+  frame: WatchFrame
+  stderr: readonly string[]
+  sources: SourceSet
+  items: readonly {engine: string}[]
+}
+
+export interface WatchRunOptions {
+  flags: {interval?: string | undefined; at?: string | undefined}
+  out: OutputWriter
+  /** Evaluates at `now`; `at` is the --at of this evaluation (moved on by the interval each time), if any. */
+  evaluate: (now: Date, at: string | undefined) => Promise<WatchEvaluation>
+  /** Stops the loop (tests); SIGINT and SIGTERM by default. */
+  signal?: AbortSignal | undefined
+  sleep?: ((ms: number, signal: AbortSignal) => Promise<void>) | undefined
+}
+
+/**
+ * get -w and describe -w: the watch loop (cli/watch.ts) with the interval resolved (--interval, else the
+ * controller's cycle), --at moved on by the interval at each evaluation, and each stderr line printed once.
+ */
+export async function runWatch(options: WatchRunOptions): Promise<number> {
+  const {parsePromDurationMs} = await import('../core/read/prometheus/duration.js')
+  const {parseEvaluationTime} = await import('../core/read/prometheus/time.js')
+  let intervalMs: number | undefined
+  if (options.flags.interval !== undefined) {
+    try {
+      intervalMs = parsePromDurationMs(options.flags.interval)
+    } catch (error) {
+      if (!(error instanceof KvaError)) throw error
+      throw flagValueError('--interval', options.flags.interval, 'not a positive duration', 'use e.g. --interval 30s')
+    }
+  }
+  const start = new Date()
+  const baseAt = options.flags.at === undefined ? undefined : parseEvaluationTime(options.flags.at, start, '--at')
+  const printed = new Set<string>()
+  const stop = options.signal ? undefined : stopOnSignals()
+  const signal = options.signal ?? stop!.signal
+  try {
+    return await watchLoop({
+      intervalMs: () => intervalMs ?? 60_000,
+      signal,
+      sleep: options.sleep,
+      write: (text) => options.out.write(text),
+      evaluate: async (tick) => {
+        const at = baseAt === undefined ? undefined : new Date(baseAt.getTime() + tick * (intervalMs ?? 0))
+        const evaluation = await options.evaluate(new Date(), at?.toISOString())
+        intervalMs ??= await controllerCycleMs(evaluation)
+        for (const line of evaluation.stderr) {
+          if (printed.has(line)) continue
+          printed.add(line)
+          process.stderr.write(line)
+        }
+        return evaluation.frame
+      },
+    })
+  } finally {
+    stop?.dispose()
+  }
+}
+
+/** The controller's cycle: 30 s for the v0.5 saturation engine, else GLOBAL_OPT_INTERVAL (60 s when unset). */
+async function controllerCycleMs(evaluation: WatchEvaluation): Promise<number> {
+  const {resolveSaturationCadence, saturationV051CadenceSeconds} = await import('../core/simulate/saturation-replay.js')
+  if (evaluation.items.some((item) => item.engine === 'saturation')) return saturationV051CadenceSeconds * 1000
+  return resolveSaturationCadence(evaluation.sources, 'capacity-v0.4.2').seconds * 1000
+}
