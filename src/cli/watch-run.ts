@@ -39,9 +39,10 @@ export async function runWatch(options: WatchRunOptions): Promise<number> {
   }
   const start = new Date()
   const baseAt = options.flags.at === undefined ? undefined : parseEvaluationTime(options.flags.at, start, '--at')
-  const printed = new Set<string>()
   const stop = options.signal ? undefined : stopOnSignals()
   const signal = options.signal ?? stop!.signal
+  // Each evaluation reports its warnings and problems again: a line already on stderr is not repeated.
+  const restoreStderr = onceOnStderr()
   try {
     return await watchLoop({
       intervalMs: () => intervalMs ?? 60_000,
@@ -52,16 +53,29 @@ export async function runWatch(options: WatchRunOptions): Promise<number> {
         const at = baseAt === undefined ? undefined : new Date(baseAt.getTime() + tick * (intervalMs ?? 0))
         const evaluation = await options.evaluate(new Date(), at?.toISOString())
         intervalMs ??= await controllerCycleMs(evaluation)
-        for (const line of evaluation.stderr) {
-          if (printed.has(line)) continue
-          printed.add(line)
-          process.stderr.write(line)
-        }
+        for (const line of evaluation.stderr) process.stderr.write(line)
         return evaluation.frame
       },
     })
   } finally {
+    restoreStderr()
     stop?.dispose()
+  }
+}
+
+/** Until the returned function is called, a text written to stderr a second time is dropped. */
+function onceOnStderr(): () => void {
+  const stream = process.stderr
+  const write = stream.write
+  const seen = new Set<string>()
+  stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]): boolean {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8')
+    if (seen.has(text)) return true
+    seen.add(text)
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest)
+  } as typeof stream.write
+  return () => {
+    stream.write = write
   }
 }
 
