@@ -15,7 +15,8 @@ export const watchFlags = {
   }),
   interval: Flags.string({
     description:
-      "With --watch: how often to re-evaluate, a Prometheus duration (default: the controller's cycle, GLOBAL_OPT_INTERVAL or 60s; 30s for the v0.5 saturation engine).",
+      "With --watch: how often to re-evaluate, a Prometheus duration (default: the controller's cycle, " +
+      'GLOBAL_OPT_INTERVAL or 60s; 30s for the v0.5 saturation engine).',
     helpGroup: 'WATCH',
   }),
 }

@@ -123,7 +123,8 @@ test('get -w in a terminal: the table, then the row the cluster changed, and Ctr
   ])
   const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: prom.url})
   const session = inTerminal(
-    `kubectl va get -w --interval 200ms --at ${at.toISOString()} -o custom-columns=NAME:.name,CURRENT:.replicas.desired,RECOMPUTED:.recomputed.replicas`,
+    `kubectl va get -w --interval 200ms --at ${at.toISOString()} ` +
+      '-o custom-columns=NAME:.name,CURRENT:.replicas.desired,RECOMPUTED:.recomputed.replicas',
     env,
   )
   await session.waitFor(/llama-8b-h100 +2 +\d+\r?\n/)
