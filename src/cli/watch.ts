@@ -10,7 +10,8 @@ export const watchFlags = {
   watch: Flags.boolean({
     char: 'w',
     description:
-      'Watch: print the output, then re-evaluate every --interval and print what changed (Ctrl-C ends). With --at, each re-evaluation moves --at on by the interval.',
+      'Watch: print the output, then re-evaluate every --interval and print what changed (Ctrl-C ends). ' +
+      'With --at, each re-evaluation moves --at on by the interval.',
     helpGroup: 'WATCH',
   }),
   interval: Flags.string({

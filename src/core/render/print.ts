@@ -75,7 +75,7 @@ function compareKeys(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0
 }
 
-/** The header of a `-L` column, as kubectl's: the key's last segment in upper case (`app.kubernetes.io/name` → NAME). */
+/** A `-L` column's header, as kubectl's: the key's last segment in upper case (`app.kubernetes.io/name` → NAME). */
 export function labelHeader(key: string): string {
   return (key.split('/').pop() ?? key).toUpperCase()
 }
