@@ -4,12 +4,14 @@ import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js
 import {commandResult, type RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
+import {printFlags, templateFormatsHelp, toPrintOptions} from '../cli/print-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 import {replayFlags} from '../cli/replay-flags.js'
 import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
 import type {CommandInputs} from '../cli/load-inputs.js'
 import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/model/what-if.js'
+import type {SimulationItem} from '../core/simulate/simulation-result.js'
 import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 
 type SimulateFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
@@ -54,24 +56,36 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     ...promFlags,
     output: outputFlag(
       ['table', 'wide', 'json', 'yaml', 'csv'],
-      'Output format: wide|json|yaml|csv (csv for --sweep and --since; default: table).',
+      `Output format: wide|json|yaml|csv|${templateFormatsHelp} (templates for a single instant; default: table).`,
     ),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
+    ...printFlags,
   }
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Simulate)
-    const output = parseOutputFormat<SimulateFormat>(flags.output, ['table', 'wide', 'json', 'yaml', 'csv'])
+    const print = toPrintOptions(flags, (value) =>
+      parseOutputFormat<SimulateFormat>(value, ['table', 'wide', 'json', 'yaml', 'csv']),
+    )
     const whatIf = toWhatIf(flags)
     const names = argv as string[]
     const now = new Date()
     const {toReplayOptions} = await import('../cli/replay-flags.js')
     const mode = toReplayOptions(flags, now)
-    if (output === 'csv' && mode.mode === 'instant') {
-      throw new UsageError('-o csv: only for --sweep and --since/--from output', {
-        hint: 'use -o json or -o yaml for a single instant',
-      })
+    if (mode.mode !== 'instant') {
+      const used = [
+        print.format.kind !== 'builtin' ? `-o ${print.format.kind}` : undefined,
+        print.sortBy ? '--sort-by' : undefined,
+        print.labelKeys.length > 0 ? '-L' : undefined,
+        print.showLabels ? '--show-labels' : undefined,
+      ].filter((flag) => flag !== undefined)
+      if (used.length > 0) {
+        throw new UsageError(`${used[0]}: only for a single instant, not with --sweep or --since/--from`, {
+          hint: 'use -o csv or -o json for sweeps and replays',
+        })
+      }
     }
+    const output: SimulateFormat = print.format.kind === 'builtin' ? print.format.format : 'table'
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
     const replay = mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {}
@@ -95,7 +109,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       requestCounts: inputs.requestCounts,
       config: inputs.config,
     })
-    const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
+    const {sortItems} = await import('../cli/print-flags.js')
+    const items = sortItems(
+      names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items,
+      print,
+    )
     const {whatIfWarningsFor} = await import('../core/model/what-if.js')
     // Flags that cannot change the shown VAs' engines: one warning per engine family.
     result.warnings.push(...whatIfWarningsFor(whatIf, items))
@@ -106,19 +124,25 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     ) {
       this.warnLine('--replicas applies only to VAs whose inputs give no current replicas (no Deployment, no status)')
     }
-    const {renderSimulationTable, simulationNotes} = await import('../core/render/simulation.js')
-    await this.out.print(output, {
-      data: () => ({...result, items}),
-      text: (format) => {
-        if (items.length === 0) return ''
-        const namespaces = new Set(items.map((item) => item.namespace))
-        return renderSimulationTable(items, {
-          wide: format === 'wide',
-          noHeaders: flags['no-headers'],
-          showNamespace: flags['all-namespaces'] || namespaces.size > 1,
-        })
-      },
-    })
+    const {renderSimulationCsv, renderSimulationTable, simulationNotes} = await import('../core/render/simulation.js')
+    const {labelColumnsFor, renderTemplateFormat} = await import('../cli/print-flags.js')
+    if (print.format.kind !== 'builtin') {
+      this.out.write(renderTemplateFormat(print.format, {...result, items}, {noHeaders: flags['no-headers']}))
+    } else
+      await this.out.print(output, {
+        data: () => ({...result, items}),
+        text: (format) => {
+          if (format === 'csv') return renderSimulationCsv(items)
+          if (items.length === 0) return ''
+          const namespaces = new Set(items.map((item) => item.namespace))
+          return renderSimulationTable(items, {
+            wide: format === 'wide',
+            noHeaders: flags['no-headers'],
+            showNamespace: flags['all-namespaces'] || namespaces.size > 1,
+            extraColumns: labelColumnsFor<SimulationItem>(print, inputs.sources.variantAutoscalings),
+          })
+        },
+      })
     for (const note of simulationNotes(items)) process.stderr.write(`${note}\n`)
 
     const failed = inputs.problems.length > 0 || missing.length > 0 || items.some((item) => item.outcome === 'skipped')
