@@ -70,8 +70,17 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     const now = new Date()
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
     const {inputs, view, items, missing} = await this.evaluate(flags, names, now)
+    const {runContext} = await import('../cli/run-context.js')
+    const context = runContext(inputs, now, view.warnings)
+    const {warnings: _warnings, items: _items, prometheus, ...head} = view
     await this.out.print(output, {
-      data: () => view,
+      data: () => ({
+        ...head,
+        evaluationTime: context.evaluationTime,
+        prometheus,
+        items: view.items,
+        warnings: context.warnings,
+      }),
       text: async () => {
         const {renderDescribeView} = await import('../core/render/describe.js')
         return renderDescribeView(view, {now, showQueries: flags['show-queries']})

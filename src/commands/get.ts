@@ -85,9 +85,19 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     return inspectResult(inspected.inputs, inspected.items, inspected.missing)
   }
 
-  /** The list as `-o json|yaml` prints it. */
-  private listView(inspected: InspectedInputs) {
-    return {...inspected.list, items: inspected.items}
+  /** The list as `-o json|yaml` prints it, with the run's context (evaluation time, Prometheus, warnings). */
+  private async listView(inspected: InspectedInputs, now: Date) {
+    const {runContext} = await import('../cli/run-context.js')
+    const {list, items} = inspected
+    const context = runContext(inspected.inputs, now, list.warnings)
+    return {
+      apiVersion: list.apiVersion,
+      kind: list.kind,
+      evaluationTime: context.evaluationTime,
+      prometheus: context.prometheus,
+      items,
+      warnings: context.warnings,
+    }
   }
 
   private async text(
@@ -99,12 +109,12 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const {format} = print
     if (format.kind !== 'builtin') {
       const {renderTemplateFormat} = await import('../cli/print-flags.js')
-      return renderTemplateFormat(format, this.listView(inspected), {noHeaders: flags['no-headers']})
+      return renderTemplateFormat(format, await this.listView(inspected, now), {noHeaders: flags['no-headers']})
     }
     const {items} = inspected
     if (format.format === 'json' || format.format === 'yaml') {
       const {serialize} = await import('../core/render/serialize.js')
-      return serialize(this.listView(inspected), format.format)
+      return serialize(await this.listView(inspected, now), format.format)
     }
     const {renderGetCsv, renderGetTable, renderNames} = await import('../core/render/get.js')
     if (format.format === 'name') return renderNames(items)

@@ -98,8 +98,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0)
       process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
 
-    if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output)
-    if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
+    if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output, now)
+    if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart, now)
 
     const {simulate} = await import('../core/simulate/simulate.js')
     const result = simulate(inputs.sources, {
@@ -126,11 +126,24 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     }
     const {renderSimulationCsv, renderSimulationTable, simulationNotes} = await import('../core/render/simulation.js')
     const {labelColumnsFor, renderTemplateFormat} = await import('../cli/print-flags.js')
+    const {runContext} = await import('../cli/run-context.js')
     if (print.format.kind !== 'builtin') {
       this.out.write(renderTemplateFormat(print.format, {...result, items}, {noHeaders: flags['no-headers']}))
     } else
       await this.out.print(output, {
-        data: () => ({...result, items}),
+        data: () => {
+          const {apiVersion, kind, warnings, ...rest} = result
+          const context = runContext(inputs, now, warnings)
+          return {
+            apiVersion,
+            kind,
+            evaluationTime: context.evaluationTime,
+            prometheus: context.prometheus,
+            ...rest,
+            items,
+            warnings: context.warnings,
+          }
+        },
         text: (format) => {
           if (format === 'csv') return renderSimulationCsv(items)
           if (items.length === 0) return ''
@@ -157,6 +170,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     names: string[],
     flags: {namespace?: string | undefined; 'no-headers': boolean},
     output: SimulateFormat,
+    now: Date,
   ): Promise<RunResult> {
     if (names.length > 1) {
       throw new UsageError('--sweep: takes one VariantAutoscaling name', {
@@ -171,8 +185,20 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     })
     for (const warning of result.warnings) this.warnLine(warning)
     const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
+    const {runContext} = await import('../cli/run-context.js')
     await this.out.print(output, {
-      data: () => result,
+      data: () => {
+        const {apiVersion, kind, warnings, ...rest} = result
+        const context = runContext(inputs, now, warnings)
+        return {
+          apiVersion,
+          kind,
+          evaluationTime: context.evaluationTime,
+          prometheus: context.prometheus,
+          ...rest,
+          warnings: context.warnings,
+        }
+      },
       text: (format) =>
         format === 'csv'
           ? renderSweepCsv(result)
@@ -191,6 +217,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     inputs: CommandInputs,
     output: SimulateFormat,
     chart: boolean | undefined,
+    now: Date,
   ): Promise<RunResult> {
     const replay = inputs.replay
     if (!replay) {
@@ -199,8 +226,9 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     }
     const {renderReplaySummaryTable, renderReplayCsv, replayNotes} = await import('../core/render/replay.js')
     if (output === 'json' || output === 'yaml') {
-      const {queries: _queries, warnings: _warnings, requests: _requests, ...result} = replay
-      await this.out.data(result, output)
+      const {runContext} = await import('../cli/run-context.js')
+      const {buildReplayView} = await import('../core/view/replay.js')
+      await this.out.data(buildReplayView(replay, runContext(inputs, now)), output)
     } else if (output === 'csv') this.out.write(renderReplayCsv(replay))
     else {
       if (chart !== false) {
