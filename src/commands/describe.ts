@@ -20,8 +20,6 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     '# Also print the PromQL, to paste into Grafana\n<%= config.bin %> describe llama-8b-h100 -n llm --show-queries',
     '# Every VA matching a label\n<%= config.bin %> describe -l team=inference',
     '# Offline, from manifest files\n<%= config.bin %> describe llama-8b-h100 -f examples/quickstart.yaml',
-    '# Print it again whenever it changes, every controller cycle (Ctrl-C ends)\n<%= config.bin %> describe ' +
-      'llama-8b-h100 -n llm -w',
   ]
 
   static override args = vaNamesArg

@@ -29,7 +29,6 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     '# Offline, from manifest files\n<%= config.bin %> get -f examples/quickstart.yaml',
     '# Busiest first, names and rates only\n<%= config.bin %> get -f examples/quickstart.yaml --sort-by ' +
       ".metrics.arrivalRateRpm -o custom-columns='NAME:.name,RPM:.metrics.arrivalRateRpm'",
-    '# Watch the live decisions (Ctrl-C ends)\n<%= config.bin %> get -n llm -w',
   ]
 
   static override args = vaNamesArg

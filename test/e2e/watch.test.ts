@@ -4,14 +4,11 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test} from 'node:test'
-import {parseAllDocuments} from 'yaml'
 
-import type {KubeObject} from '../../src/core/model/kube-object.js'
 import {startFakeApiServer} from '../support/fake-api-server.js'
-import {clusterFixture} from '../support/kube-fixtures.js'
-import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../support/openmetrics.js'
 import {binDir, repoRoot} from '../support/paths.js'
 import {startPrometheus} from '../support/prometheus.js'
+import {quickstartAt as at, quickstartObjects, quickstartSeries as vllmSeries} from '../support/quickstart-live.js'
 import {cleanEnv} from '../support/run-cli.js'
 
 // -w/--watch: the first table in full, then only the rows that changed, until Ctrl-C (exit 0). The fixtures change
@@ -62,59 +59,6 @@ function inTerminal(command: string, env: NodeJS.ProcessEnv): Session {
 
 // What the terminal shows: CRLF line ends, and the ^C the terminal echoes.
 const screen = (text: string) => text.replaceAll('\r\n', '\n').replaceAll('^C', '')
-
-const at = new Date(1_700_003_600_000)
-const atS = at.getTime() / 1000
-
-function vllmSeries(): string {
-  const builder = new OpenMetricsBuilder()
-  const times = timesBetween(atS - 900, atS + 900, 15)
-  for (const pod of [
-    {
-      model: 'meta/llama-3.1-8b',
-      pod: 'llama-8b-h100-0',
-      rpm: 8200.5,
-      input: 512.3,
-      output: 250.9,
-      ttft: 0.21,
-      itl: 0.023,
-    },
-    {
-      model: 'ibm/granite-13b',
-      pod: 'granite-13b-l40s-0',
-      rpm: 300.2,
-      input: 1024,
-      output: 180.4,
-      ttft: 0.95,
-      itl: 0.06,
-    },
-  ]) {
-    const labels = {model_name: pod.model, namespace: 'llm', pod: pod.pod}
-    const requestsPerS = pod.rpm / 60
-    builder.counter('vllm:request_success', {...labels, finished_reason: 'stop'}, linearCounter(times, requestsPerS))
-    const histogram = (name: string, mean: number, perRequest = 1) =>
-      builder.histogram(
-        name,
-        labels,
-        linearHistogram(times, {requestsPerS, meanObservation: mean, observationsPerRequest: perRequest}),
-      )
-    histogram('vllm:request_prompt_tokens', pod.input)
-    histogram('vllm:request_generation_tokens', pod.output)
-    histogram('vllm:time_to_first_token_seconds', pod.ttft)
-    histogram('vllm:inter_token_latency_seconds', pod.itl, pod.output - 1)
-  }
-  return builder.toString()
-}
-
-function quickstartObjects(): KubeObject[] {
-  const text = readFileSync(join(repoRoot, 'examples', 'quickstart.yaml'), 'utf8')
-  return [
-    ...clusterFixture('crd-a-v0.0.4'),
-    ...parseAllDocuments(text)
-      .map((document) => document.toJS() as KubeObject)
-      .filter((object) => object.kind !== 'MetricsSnapshot'),
-  ]
-}
 
 test('get -w in a terminal: the table, then the row the cluster changed, and Ctrl-C exits 0', async (t) => {
   const [api, prom] = await Promise.all([
