@@ -135,6 +135,7 @@ export function runSweep(
             target.skeleton,
             target.load,
             decider.decide(decisionInput(target.template, target.load, target.skeleton.current.replicas)),
+            target.template,
           )
         : target.skeleton
     })

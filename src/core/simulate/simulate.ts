@@ -42,6 +42,7 @@ export function simulate(sources: SourceSet, options: SimulateOptions): Simulati
           prepared.skeleton,
           prepared.load,
           decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)),
+          prepared.template,
         )
       : prepared.skeleton
   })
