@@ -3,12 +3,12 @@ import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js
 import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
-import {promFlags} from '../cli/prom-flags.js'
+import {promFlags, showQueriesFlag} from '../cli/prom-flags.js'
 import {watchFlags} from '../cli/watch.js'
 import {commandResult} from '../cli/exit-codes.js'
 
 export default class Describe extends BaseCommand {
-  static override usage = 'describe [NAME...] [flags]'
+  static override usage = 'describe [NAMES...] [flags]'
   static override summary = 'Explain why a VariantAutoscaling has the replicas it has'
   static override description =
     `Shows one or more VariantAutoscalings in detail: spec and performance profile, service class and SLOs, the
@@ -28,6 +28,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
   static override flags = {
     ...kubeFlags,
     ...promFlags,
+    ...showQueriesFlag,
     ...manifestFlags,
     output: outputFlag(['table', 'json', 'yaml'], 'Output format: json|yaml (default: text).'),
     ...watchFlags,

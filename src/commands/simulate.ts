@@ -17,11 +17,13 @@ import type {SweepSpec} from '../core/simulate/sweep-spec.js'
 type SimulateFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
 
 export default class Simulate extends BaseCommand {
-  static override usage = 'simulate [NAME...] [flags]'
+  static override usage = 'simulate [NAMES...] [flags]'
   static override summary = 'Dry-run WVA scaling decisions at another load, other SLOs or another batch size'
   static override description =
-    `Runs the WVA controller's queueing-model optimizer locally, number for number, and prints the replicas it would
-decide for each VariantAutoscaling. With -f it works fully offline from manifest files: VariantAutoscalings, the
+    `Runs the WVA controller's decision engine locally, number for number, and prints the replicas it would decide
+for each VariantAutoscaling. Each VA gets the engine its controller version runs: the queueing-model optimizer (WVA
+v0.0.1-v0.0.4 and the single-variant branch), the capacity engine (v0.0.5-v0.4.2) or the saturation engine (v0.5).
+With -f it works fully offline from manifest files: VariantAutoscalings, the
 ConfigMaps service-classes-config and accelerator-unit-costs, optionally Deployments (current replicas) and a
 MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ever written to a cluster.`
 
@@ -89,7 +91,12 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
     const replay = mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {}
-    const inputs = await loadInputs(flags, names, now, {...replay, whatIf, secrets: this.secrets})
+    const {startProgress} = await import('../cli/progress.js')
+    const progress =
+      mode.mode === 'replay' ? startProgress('replaying (reading history, deciding each step)') : undefined
+    const inputs = await loadInputs(flags, names, now, {...replay, whatIf, secrets: this.secrets}).finally(() =>
+      progress?.stop(),
+    )
     const missing =
       inputs.mode === 'offline'
         ? names.filter((name) => !inputs.sources.variantAutoscalings.some((va) => va.metadata?.name === name))
@@ -178,11 +185,15 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       })
     }
     const {runSweep} = await import('../core/simulate/run-sweep.js')
+    const {startProgress} = await import('../cli/progress.js')
+    const progress = startProgress(`sweeping ${spec.parameter}`)
     const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,
+      onProgress: (done, total) => progress.update(done, total),
     })
+    progress.stop()
     for (const warning of result.warnings) this.warnLine(warning)
     const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
     const {runContext} = await import('../cli/run-context.js')
