@@ -78,12 +78,7 @@ export function toReplayOptions(flags: ReplayFlagValues, now: Date): ReplayOptio
       : flagTime('--from', flags.from!, now)
   const range = {start, end, stepSeconds: stepMs / 1000}
   replayGrid(range)
-  if (flags.since === undefined) return {mode: 'replay', range}
-  // --since is relative to now: its grid is aligned to the step (times on whole steps, as Grafana's), so that two
-  // runs a few seconds apart share their times. --from is kept as given.
-  const aligned = {...range, start: new Date(Math.floor(start.getTime() / stepMs) * stepMs)}
-  replayGrid(aligned)
-  return {mode: 'replay', range: aligned}
+  return {mode: 'replay', range}
 }
 
 /** A Prometheus duration flag, its error naming the flag. */

@@ -47,11 +47,3 @@ for (const [flags, message] of invalid) {
     )
   })
 }
-
-test('--since starts on a whole step (times aligned as Grafana aligns them); --from is kept as given', () => {
-  const at = new Date('2026-11-28T12:09:59.720Z')
-  const since = toReplayOptions({since: '1h', step: '5m'}, at)
-  assert.equal(since.mode === 'replay' && since.range.start.toISOString(), '2026-11-28T11:05:00.000Z')
-  const from = toReplayOptions({from: '2026-11-28T11:09:59Z', step: '5m'}, at)
-  assert.equal(from.mode === 'replay' && from.range.start.toISOString(), '2026-11-28T11:09:59.000Z')
-})
