@@ -44,6 +44,9 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     ...watchFlags,
   }
 
+  /** The colour legend, when the table coloured a cell (printed on stderr after it). */
+  private legend: string | undefined
+
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Get)
     const print = toPrintOptions(flags, (value) => parseOutputFormat(value, getFormats))
@@ -68,7 +71,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
           const frame = await this.frame(inspected, print, flags, now)
           return {
             frame,
-            stderr: problemLines(inspected.items),
+            stderr: [...problemLines(inspected.items), ...(this.legend ? [this.legend] : [])],
             sources: inspected.inputs.sources,
             items: inspected.items,
           }
@@ -80,6 +83,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     const now = new Date()
     const inspected = await evaluate(now, flags.at)
     this.out.write(await this.text(inspected, print, flags, now))
+    if (this.legend) process.stderr.write(this.legend)
     for (const line of problemLines(inspected.items)) process.stderr.write(line)
     return inspectResult(inspected.inputs, inspected.items, inspected.missing)
   }
@@ -115,13 +119,16 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
       const {serialize} = await import('../core/render/serialize.js')
       return serialize(await this.listView(inspected, now), format.format)
     }
-    const {renderGetCsv, renderGetTable, renderNames} = await import('../core/render/get.js')
+    const {isOverSlo, renderGetCsv, renderGetTable, renderNames} = await import('../core/render/get.js')
     if (format.format === 'name') return renderNames(items)
     if (format.format === 'csv') return renderGetCsv(items)
     if (items.length === 0) return ''
     const color = this.useColor(flags['no-color'])
     const chalk = color ? (await import('chalk')).default : undefined
     const {labelColumnsFor} = await import('../cli/print-flags.js')
+    // Colour marks something: say what after the table, on stderr (a terminal only, as the colour itself).
+    if (chalk && process.stderr.isTTY && items.some((item) => isOverSlo(item, 'ttft') || isOverSlo(item, 'itl')))
+      this.legend = `legend: ${chalk.red('red')} = measured latency over its SLO\n`
     return renderGetTable(items, {
       wide: format.format === 'wide',
       noHeaders: flags['no-headers'],

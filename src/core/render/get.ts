@@ -15,10 +15,12 @@ export interface GetTableOptions {
   extraColumns?: readonly Column<VaReport>[] | undefined
 }
 
-/** `measured/target`, e.g. 212/500; `-` when nothing was measured. */
+/** The measured value against its target, `measured/target` (212/500); `<unknown>` when nothing was measured. */
 function againstSlo(measured: number | null | undefined, target: number | undefined): string {
-  if (measured === null || measured === undefined) return target === undefined ? '-' : `-/${formatNumber(target, 0)}`
-  return target === undefined ? formatNumber(measured, 0) : `${formatNumber(measured, 0)}/${formatNumber(target, 0)}`
+  if (measured === null || measured === undefined) return '<unknown>'
+  return target === undefined || target === 0
+    ? formatNumber(measured, 0)
+    : `${formatNumber(measured, 0)}/${formatNumber(target, 0)}`
 }
 
 export function isOverSlo(report: VaReport, quantity: 'ttft' | 'itl'): boolean {
@@ -33,46 +35,49 @@ export function recomputedCell(report: VaReport): string {
   switch (report.recomputed.outcome) {
     case 'allocated':
     case 'zeroLoad':
-      return report.recomputed.replicas === null ? '-' : String(report.recomputed.replicas)
+      return report.recomputed.replicas === null ? '<unknown>' : String(report.recomputed.replicas)
     case 'infeasible':
       return '<infeasible>'
     case 'skipped':
-      return '-'
+      return '<none>'
   }
 }
 
+/**
+ * The columns, in one vocabulary with simulate and describe (docs/output.md): CURRENT (the target's replicas now),
+ * CONTROLLER (the controller's desired replicas), RECOMPUTED (ours, from the same inputs); TTFT(MS) and ITL(MS) are
+ * measured, against the SLO. The default stays within 100 columns at typical names; -o wide adds the rest.
+ */
 function columns(options: GetTableOptions): Column<VaReport>[] {
-  const number = (value: number | null) => (value === null ? '<unknown>' : String(value))
+  const count = (value: number | null) => (value === null ? '<unknown>' : String(value))
+  const right = 'right' as const
   return [
     ...(options.allNamespaces ? [{header: 'NAMESPACE', value: (report: VaReport) => report.namespace}] : []),
     {header: 'NAME', value: (report) => report.name},
-    {header: 'MODEL', value: (report) => report.modelID},
-    {header: 'ACCELERATOR', value: (report) => report.accelerator ?? '<unset>'},
+    {header: 'MODEL', value: (report) => report.modelID, wide: true},
+    {header: 'ACCELERATOR', value: (report) => report.accelerator ?? '<none>', wide: true},
     {header: 'SHAPE', value: (report) => report.shape, wide: true},
     {header: 'ENGINE', value: (report) => report.engine, wide: true},
+    {header: 'RPM', value: (report) => formatNumber(report.metrics?.arrivalRateRpm, 1), align: right},
+    {header: 'TTFT(MS)', value: (report) => againstSlo(report.metrics?.ttftMs, report.slo?.ttftMs), align: right},
+    {header: 'ITL(MS)', value: (report) => againstSlo(report.metrics?.itlMs, report.slo?.itlMs), align: right},
+    {header: 'CURRENT', value: (report) => count(report.replicas.desired), align: right},
+    {header: 'READY', value: (report) => count(report.replicas.ready), wide: true, align: right},
     {
-      header: 'RATE(RPM)',
-      value: (report) =>
-        report.metrics?.arrivalRateRpm == null ? '-' : formatNumber(report.metrics.arrivalRateRpm, 1),
-    },
-    {header: 'TTFT(MS)', value: (report) => againstSlo(report.metrics?.ttftMs, report.slo?.ttftMs)},
-    {header: 'ITL(MS)', value: (report) => againstSlo(report.metrics?.itlMs, report.slo?.itlMs)},
-    {header: 'CURRENT', value: (report) => number(report.replicas.desired)},
-    {header: 'READY', value: (report) => number(report.replicas.ready)},
-    {
-      header: 'DESIRED',
+      header: 'CONTROLLER',
       value: (report) =>
         report.controller.desiredReplicas === null ? '<none>' : String(report.controller.desiredReplicas),
+      align: right,
     },
-    {header: 'RECOMPUTED', value: recomputedCell},
-    {header: 'BOUND-BY', value: (report) => report.recomputed.boundBy ?? '-', wide: true},
-    {header: 'COST', value: (report) => report.cost ?? '<unset>', wide: true},
+    {header: 'RECOMPUTED', value: recomputedCell, align: right},
+    {header: 'BOUND-BY', value: (report) => report.recomputed.boundBy ?? '<none>', wide: true},
+    {header: 'COST/REPLICA', value: (report) => report.cost ?? '<none>', wide: true, align: right},
     {
       header: 'LAST-RUN',
-      value: (report) => (report.controller.lastRunTime ? age(report.controller.lastRunTime, options.now) : '<never>'),
+      value: (report) => (report.controller.lastRunTime ? age(report.controller.lastRunTime, options.now) : '<none>'),
       wide: true,
     },
-    {header: 'AGE', value: (report) => age(report.creationTimestamp ?? undefined, options.now)},
+    {header: 'AGE', value: (report) => age(report.creationTimestamp ?? undefined, options.now), wide: true},
   ]
 }
 
