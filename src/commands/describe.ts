@@ -104,6 +104,9 @@ and the decision of the controller's optimizer recomputed here, with the reason 
         : undefined
     }
 
+    const {readDescribeEvents} = await import('../cli/describe-events.js')
+    const events = await readDescribeEvents(flags, names, inputs, items)
+    for (const warning of events.warnings) process.stderr.write(`warning: ${warning}\n`)
     const {explainDecision} = await import('../core/render/explain.js')
     const {buildDescribeView} = await import('../core/view/describe.js')
     const view = buildDescribeView({
@@ -113,7 +116,8 @@ and the decision of the controller's optimizer recomputed here, with the reason 
       pods: inputs.pods,
       controllerInputs,
       explain: (report) => explainDecision(report, now),
+      events: events.eventsOf,
     })
-    return {inputs, view, items, missing}
+    return {inputs, view: {...view, warnings: [...view.warnings, ...events.warnings]}, items, missing}
   }
 }

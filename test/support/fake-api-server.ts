@@ -123,6 +123,16 @@ const builtinTypes: ResourceType[] = [
   {
     group: '',
     version: 'v1',
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+    categories: [],
+  },
+  {
+    group: '',
+    version: 'v1',
     resource: 'configmaps',
     singular: 'configmap',
     kind: 'ConfigMap',

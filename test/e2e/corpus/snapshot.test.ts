@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test} from 'node:test'
 
+import {joinRegExp} from '../../support/regexp.js'
 import {type CorpusCase, corpusSuite} from '../../support/corpus.js'
 import {repoRoot} from '../../support/paths.js'
 import {kubectlVaDirect} from '../../support/run-cli.js'
@@ -262,8 +263,13 @@ corpusSuite('corpus: MetricsSnapshot, idle models and load arithmetic', (t) => {
       name: 'idle: arrivalRate 0 and no token averages decides zeroLoad 1 (exit 0)',
       args: simulateFile('idle.yaml', withGranite(granite('arrivalRate: 0')), '-o', 'wide'),
       code: 0,
-      stdout:
-        /^granite-13b-l40s\s+\S+\s+L40S\s+A\s+queueing-model\s+0\s+<none>\/<none>\s+2000\/200\s+512\s+1\s+<none>\s+1\s.*zeroLoad$/m,
+      stdout: joinRegExp(
+        [
+          /^granite-13b-l40s\s+\S+\s+L40S\s+A\s+queueing-model\s+0\s+<none>\/<none>\s+2000\/200\s+512/,
+          /\s+1\s+<none>\s+1\s.*zeroLoad$/,
+        ],
+        'm',
+      ),
     },
     {
       name: 'idle: NaN token averages (0/0) decide zeroLoad 1 without a warning (exit 0)',
