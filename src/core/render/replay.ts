@@ -35,7 +35,7 @@ const columns: Column<VaReplay>[] = [
     value: (va) => `${formatNumber(va.summary.ours.costHours, 0)}/${formatNumber(va.summary.actual?.costHours, 0)}`,
     align: 'right',
   },
-  {header: 'CHANGES(OURS/ACTUAL)', value: (va) => changes(va, false), align: 'right'},
+  {header: 'CHANGES(OURS/ACTUAL)', value: (va) => changes(va, false), narrowOnly: true, align: 'right'},
   {header: 'CHANGES(OURS/CTRL/ACTUAL)', value: (va) => changes(va, true), wide: true, align: 'right'},
   {
     header: 'OVER-SLO',
