@@ -31,7 +31,7 @@ test('get -A shows the NAMESPACE column and -o json has the documented fields', 
   const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'default'})})
   const table = await kubectlVa(['get', '-A', '--no-metrics'], {env})
   assert.equal(table.code, 0, table.stderr)
-  assert.match(table.stdout, /^NAMESPACE\s+NAME\s+MODEL/)
+  assert.match(table.stdout, /^NAMESPACE\s+NAME\s+RPM\s/)
   const json = await kubectlVa(['get', '-A', '--no-metrics', '-o', 'json'], {env})
   const list = JSON.parse(json.stdout)
   assert.equal(list.kind, 'VariantAutoscalingReportList')

@@ -105,7 +105,8 @@ test("the table of a saturation VA shows the engine's own figures under the load
 })
 
 test('a sweep on a shape C VA runs every point (exit 0) and offers the saturation parameters', async () => {
-  const run = await kubectlVa(['simulate', 'granite-8b-l40s', '-f', fixture, '--sweep', 'load-scale=0:2:0.5'])
+  const sweep = ['--sweep', 'load-scale=0:2:0.5', '-o', 'wide']
+  const run = await kubectlVa(['simulate', 'granite-8b-l40s', '-f', fixture, ...sweep])
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stderr, '')
   const rows = run.stdout
