@@ -1,5 +1,5 @@
 import {flagValueError, KvaError} from '../core/errors.js'
-import type {SourceSet} from '../core/model/sources.js'
+import type {ClusterState} from '../core/model/cluster-state.js'
 import type {OutputWriter} from './output.js'
 import {stopOnSignals, type WatchFrame, watchLoop} from './watch.js'
 
@@ -7,7 +7,7 @@ import {stopOnSignals, type WatchFrame, watchLoop} from './watch.js'
 export interface WatchEvaluation {
   frame: WatchFrame
   stderr: readonly string[]
-  sources: SourceSet
+  state: ClusterState
   items: readonly {engine: string}[]
 }
 
@@ -83,5 +83,5 @@ function onceOnStderr(): () => void {
 async function controllerCycleMs(evaluation: WatchEvaluation): Promise<number> {
   const {resolveSaturationCadence, saturationV051CadenceSeconds} = await import('../core/simulate/saturation-replay.js')
   if (evaluation.items.some((item) => item.engine === 'saturation')) return saturationV051CadenceSeconds * 1000
-  return resolveSaturationCadence(evaluation.sources, 'capacity-v0.4.2').seconds * 1000
+  return resolveSaturationCadence(evaluation.state, 'capacity-v0.4.2').seconds * 1000
 }

@@ -59,7 +59,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
           return {
             frame: {entries, separator: output === 'yaml' ? '---\n' : output === 'table' ? '\n' : ''},
             stderr: view.items.flatMap((item) => item.problems.map((problem) => vaProblemLine(item, problem))),
-            sources: inputs.sources,
+            state: inputs.state,
             items: view.items,
           }
         },

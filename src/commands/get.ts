@@ -72,7 +72,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
           return {
             frame,
             stderr: [...problemLines(inspected.items), ...(this.legend ? [this.legend] : [])],
-            sources: inspected.inputs.sources,
+            state: inspected.inputs.state,
             items: inspected.items,
           }
         },

@@ -109,12 +109,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart, now)
 
     const {simulate} = await import('../core/simulate/simulate.js')
-    const result = simulate(inputs.sources, {
+    const result = simulate(inputs.state, {
       whatIf,
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,
-      config: inputs.config,
     })
     const {sortItems} = await import('../cli/print-flags.js')
     const items = sortItems(
@@ -187,7 +186,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {runSweep} = await import('../core/simulate/run-sweep.js')
     const {startProgress} = await import('../cli/progress.js')
     const progress = startProgress(`sweeping ${spec.parameter}`)
-    const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
+    const result = runSweep(inputs.state, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,

@@ -5,12 +5,13 @@ import {simulate} from '../../../src/core/simulate/simulate.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {renderSimulationTable} from '../../../src/core/render/simulation.js'
 import {fixturePath, repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
 const saturation = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 test("a saturation VA shows what the engine decided from, not the queueing model's empty columns", () => {
-  const table = renderSimulationTable(simulate(saturation, {whatIf: {loadScale: 2}}).items, {})
+  const table = renderSimulationTable(simulate(parseClusterState(saturation), {whatIf: {loadScale: 2}}).items, {})
   assert.equal(
     table,
     [
@@ -23,7 +24,10 @@ test("a saturation VA shows what the engine decided from, not the queueing model
 })
 
 test('a table of both engines shows both families of columns, each row <none> in the other family', () => {
-  const items = [...simulate(quickstart, {whatIf: {}}).items, ...simulate(saturation, {whatIf: {}}).items]
+  const items = [
+    ...simulate(parseClusterState(quickstart), {whatIf: {}}).items,
+    ...simulate(parseClusterState(saturation), {whatIf: {}}).items,
+  ]
   // Compared without the padding: the columns are what this test is about.
   const rows = renderSimulationTable(items, {})
     .trimEnd()
@@ -49,7 +53,7 @@ test('a table of both engines shows both families of columns, each row <none> in
 })
 
 test('a queueing-model table keeps exactly its columns; -o wide adds the rest', () => {
-  const items = simulate(quickstart, {whatIf: {}}).items
+  const items = simulate(parseClusterState(quickstart), {whatIf: {}}).items
   assert.equal(
     renderSimulationTable(items, {}).split('\n')[0]?.split(/\s+/).join(' '),
     'NAME RPM CURRENT RECOMPUTED PRED-TTFT(MS) PRED-ITL(MS)',
