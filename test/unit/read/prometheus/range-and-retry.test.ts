@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {alignRange, chunkRange, maxPointsPerSeries} from '../../../src/core/collect/range.js'
+import {alignRange, chunkRange, maxPointsPerSeries} from '../../../../src/core/collect/range.js'
 import {
   backoffMs,
   defaultMaxPointsPerRequest,
   defaultRetryPolicy,
   retryAfterMs,
-} from '../../../src/core/read/prometheus/client.js'
+} from '../../../../src/core/read/prometheus/client.js'
 
 test('alignRange moves start and end back to multiples of the step since the epoch', () => {
   const aligned = alignRange({
