@@ -9,14 +9,7 @@ import {InputError, UsageError} from '../core/errors.js'
 
 type FitFormat = 'table' | 'json' | 'yaml'
 
-const {
-  window: _window,
-  at: _at,
-  'no-metrics': _noMetrics,
-  'wva-compat': _compat,
-  'show-queries': _show,
-  ...promConnectionFlags
-} = promFlags
+const {window: _window, at: _at, 'no-metrics': _noMetrics, 'wva-compat': _compat, ...promConnectionFlags} = promFlags
 const {'all-namespaces': _all, selector: _selector, ...kubeScopeFlags} = kubeFlags
 
 export default class Fit extends BaseCommand {
@@ -78,7 +71,7 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
 
     const {fitProfile} = await import('../core/decide/fit/index.js')
     const {buildFitView, buildFitPatch} = await import('../core/view/fit.js')
-    let sources: import('../core/model/sources.js').SourceSet | undefined
+    let state: import('../core/model/cluster-state.js').ClusterState | undefined
     let scope: {namespace: string; modelID: string}
     let series: import('../core/collect/fit-series.js').FitSeries
     let range: {start: Date; end: Date}
@@ -90,22 +83,20 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
         const {readManifests} = await import('../core/read/manifests/read-manifests.js')
         const read = await readManifests(options.manifests, {})
         for (const problem of read.problems) this.warnLine(`${problem.source}: ${problem.message}`)
-        sources = read.sources
+        const {parseClusterState} = await import('../core/model/cluster-state.js')
+        state = parseClusterState(read.sources)
       }
       const samples = await readSampleCapture(options.captures[0]!, fitMetricNames())
       const capture = options.captures[0]!
       if (name !== undefined) {
-        const object = sources?.variantAutoscalings.find(
-          (va) =>
-            va.metadata?.name === name &&
-            (flags.namespace === undefined || (va.metadata?.namespace ?? 'default') === flags.namespace),
+        const variant = state?.variants.find(
+          ({va}) => va.name === name && (flags.namespace === undefined || va.namespace === flags.namespace),
         )
-        if (object === undefined)
+        if (variant === undefined)
           throw new InputError(`variantautoscaling ${name}: not found in the -f manifests`, {
             hint: 'add the manifest with the VA to -f, or fit the model with --model ID',
           })
-        const {normalizeVariantAutoscaling} = await import('../core/model/variant-autoscaling.js')
-        const va = normalizeVariantAutoscaling(object)
+        const {va} = variant
         scope = {namespace: va.namespace, modelID: va.modelID}
       } else {
         const scopes = captureScopes(samples).filter(
@@ -165,7 +156,7 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
         range: {...range, stepSeconds: options.stepSeconds, windowMs: options.windowMs, window: options.window},
         secrets: this.secrets,
       })
-      sources = live.sources
+      state = live.state
       scope = live.scope
       series = live.series
     }
@@ -182,7 +173,7 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
         window: options.window,
       },
       result,
-      sources,
+      state,
       slo: options.slo,
       maxBatchSize: options.maxBatchSize,
     })
@@ -197,7 +188,7 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
         )
     }
     if (output === 'yaml') {
-      const patch = buildFitPatch(view, sources)
+      const patch = buildFitPatch(view, state)
       const {renderFitPatch} = await import('../core/render/fit.js')
       if (patch) this.out.write(renderFitPatch(patch))
     } else if (output === 'json') await this.out.data(view, 'json')

@@ -1,8 +1,6 @@
 import {type FitRange, type FitSeries, collectFitSeries} from '../collect/fit-series.js'
 import {InputError, PrometheusError} from '../errors.js'
-import {readControllerConfig} from '../model/controller-config.js'
-import type {SourceSet} from '../model/sources.js'
-import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
+import {type ClusterState, parseClusterState} from '../model/cluster-state.js'
 import type {ModelScope} from '../plan/scope.js'
 import type {ReadClusterOptions} from '../read/kube/read-sources.js'
 import type {Secrets} from '../redact.js'
@@ -36,7 +34,8 @@ export interface LiveFitRequest {
 }
 
 export interface LiveFit {
-  sources: SourceSet | undefined
+  /** the cluster as read, parsed once (undefined with --model and --prom-url: no cluster read) */
+  state: ClusterState | undefined
   scope: ModelScope
   vaName: string | undefined
   series: FitSeries
@@ -44,24 +43,24 @@ export interface LiveFit {
 }
 
 export async function fitLive(request: LiveFitRequest): Promise<LiveFit> {
-  let sources: SourceSet | undefined
+  let state: ClusterState | undefined
   let connection: Awaited<ReturnType<typeof import('../read/kube/kubeconfig.js').loadKubeconfig>> | undefined
   if (request.cluster !== undefined) {
     const {loadKubeconfig} = await import('../read/kube/kubeconfig.js')
     const {readClusterSources} = await import('../read/kube/read-sources.js')
     connection =
       request.cluster.connection ?? (await loadKubeconfig({...request.cluster.kubeconfig, secrets: request.secrets}))
-    sources = await readClusterSources({...request.cluster, connection})
+    state = parseClusterState(await readClusterSources({...request.cluster, connection}))
   }
   let scope: ModelScope
   let vaName: string | undefined
   if ('vaName' in request.target) {
     vaName = request.target.vaName
-    const object = sources?.variantAutoscalings.find((va) => va.metadata?.name === vaName)
-    if (object === undefined) {
+    const variant = state?.variants.find((candidate) => candidate.va.name === vaName)
+    if (variant === undefined) {
       throw new InputError(`variantautoscaling ${vaName}: not found`, {hint: 'check the name and -n'})
     }
-    const va = normalizeVariantAutoscaling(object)
+    const {va} = variant
     if (va.modelID === '') {
       throw new InputError(`variantautoscaling ${va.namespace}/${va.name}: spec.modelID is empty`, {
         hint: 'fit the model with --model ID instead',
@@ -71,9 +70,7 @@ export async function fitLive(request: LiveFitRequest): Promise<LiveFit> {
   } else scope = request.target.scope
 
   const {resolvePrometheusUrl} = await import('../read/prometheus/resolve-url.js')
-  const config = sources
-    ? readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
-    : undefined
+  const config = state?.config
   const urlInputs = {
     flag: request.prometheus.url,
     env: {KUBECTL_VA_PROM_URL: request.prometheus.envUrl},
@@ -121,7 +118,7 @@ export async function fitLive(request: LiveFitRequest): Promise<LiveFit> {
   })
   try {
     const series = await collectFitSeries(client, scope, request.range)
-    return {sources, scope, vaName, series, prometheusUrl: client.displayUrl}
+    return {state, scope, vaName, series, prometheusUrl: client.displayUrl}
   } finally {
     await client.close()
   }

@@ -8,9 +8,8 @@ import type {
 } from '../decide/fit/index.js'
 import {decideModelBased, type ModelBasedDecision} from '../decide/queueing/model-based.js'
 import {inferSLOTarget, sizeVariantCapacity, type SLOTargetV2} from '../decide/queueing-v2/index.js'
-import type {KubeObject} from '../model/kube-object.js'
-import type {SourceSet} from '../model/sources.js'
-import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
+import {type ClusterState, filterVariants, type ParsedVariant} from '../model/cluster-state.js'
+import type {VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {decisionInput, type DecisionTemplate, resolveDecisionTargets} from '../simulate/decision-template.js'
 
 /**
@@ -74,8 +73,8 @@ export interface FitViewInput {
   source: FitView['source']
   range: FitView['range']
   result: ProfileFitResult
-  /** the VA and its ConfigMaps (cluster or -f manifests), when a VA is fitted */
-  sources: SourceSet | undefined
+  /** the VA and its ConfigMaps (cluster or -f manifests), parsed once, when a VA is fitted */
+  state: ClusterState | undefined
   /** --slo-ttft/--slo-itl, which replace the VA's service class */
   slo: {ttftMs: number | undefined; itlMs: number | undefined}
   /** --max-batch, else the VA's, else 256 */
@@ -92,11 +91,13 @@ export function profileString(value: number): string {
   return String(Number(value.toPrecision(4)))
 }
 
-function findVa(sources: SourceSet | undefined, namespace: string, name: string | undefined): KubeObject | undefined {
-  if (sources === undefined || name === undefined) return undefined
-  return sources.variantAutoscalings.find(
-    (va) => va.metadata?.name === name && (va.metadata?.namespace ?? 'default') === namespace,
-  )
+function findVa(
+  state: ClusterState | undefined,
+  namespace: string,
+  name: string | undefined,
+): ParsedVariant | undefined {
+  if (state === undefined || name === undefined) return undefined
+  return state.variants.find((variant) => variant.va.name === name && variant.va.namespace === namespace)
 }
 
 function configuredV05(va: VariantAutoscaling | undefined): FitView['configured'] {
@@ -152,8 +153,8 @@ function standaloneTemplate(input: FitViewInput, slo: {ttftMs: number; itlMs: nu
 /** Builds the view and the residuals for the chart. */
 export function buildFitView(input: FitViewInput): {view: FitView; residuals: FitResiduals} {
   const {result, target} = input
-  const object = findVa(input.sources, target.namespace, target.variantAutoscaling)
-  const va = object === undefined ? undefined : normalizeVariantAutoscaling(object)
+  const variant = findVa(input.state, target.namespace, target.variantAutoscaling)
+  const va = variant?.va
   const configured = configuredV05(va)
   const notes: string[] = []
   const residuals: FitResiduals = {}
@@ -181,15 +182,19 @@ export function buildFitView(input: FitViewInput): {view: FitView; residuals: Fi
   // The decision template: the VA's own (service class SLOs, costs, batch), or a standalone one.
   let template: DecisionTemplate | undefined
   let sloSource = ''
-  if (object !== undefined && input.sources !== undefined) {
+  if (variant !== undefined && input.state !== undefined) {
     const whatIf = {
       ...(input.slo.ttftMs === undefined ? {} : {sloTtftMs: input.slo.ttftMs}),
       ...(input.slo.itlMs === undefined ? {} : {sloItlMs: input.slo.itlMs}),
       ...(input.maxBatchSize === undefined ? {} : {maxBatchSize: input.maxBatchSize}),
     }
-    const prepared = resolveDecisionTargets({...input.sources, variantAutoscalings: [object]}, whatIf, {
-      probeLoad: true,
-    })[0]
+    const prepared = resolveDecisionTargets(
+      filterVariants(input.state, (v) => v === variant),
+      whatIf,
+      {
+        probeLoad: true,
+      },
+    )[0]
     template = prepared?.template
     if (prepared && template === undefined && prepared.skeleton.reason)
       notes.push(`the optimizer cannot decide for the VA: ${prepared.skeleton.reason}`)
@@ -343,7 +348,7 @@ function interval(parameter: FitParameterView): string {
   return `${profileString(parameter.value)} (95 % ${profileString(low)} … ${profileString(high)})`
 }
 
-export function buildFitPatch(view: FitView, sources: SourceSet | undefined): FitPatch | undefined {
+export function buildFitPatch(view: FitView, state: ClusterState | undefined): FitPatch | undefined {
   const v05 = view.fits.find((fit) => fit.form === 'v0.5' && fit.outcome === 'fitted')
   const v06 = view.fits.find((fit) => fit.form === 'v0.6' && fit.outcome === 'fitted')
   const range = `${view.range.start} … ${view.range.end}`
@@ -354,8 +359,9 @@ export function buildFitPatch(view: FitView, sources: SourceSet | undefined): Fi
             `${e.observations}: R² ${e.r2.toFixed(3)}, ${e.points} points, batch ${e.batchRange[0]}–${e.batchRange[1]}`,
         )
       : []
-  const object = findVa(sources, view.target.namespace, view.target.variantAutoscaling ?? undefined)
-  const va = object === undefined ? undefined : normalizeVariantAutoscaling(object)
+  const variant = findVa(state, view.target.namespace, view.target.variantAutoscaling ?? undefined)
+  const object = variant?.object
+  const va = variant?.va
   if (v05?.outcome === 'fitted' && (va === undefined || va.profile !== undefined || v06 === undefined)) {
     const value = (name: string) => profileString(v05.parameters.find((p) => p.name === name)!.value)
     const perfParms = {
@@ -392,7 +398,7 @@ export function buildFitPatch(view: FitView, sources: SourceSet | undefined): Fi
     }
   }
   if (v06?.outcome === 'fitted') {
-    const namespace = sources?.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE
+    const namespace = state?.sources.controllerNamespace ?? DEFAULT_CONTROLLER_NAMESPACE
     const value = (name: string) => v06.parameters.find((p) => p.name === name)!
     const lines = [
       `model_id: ${JSON.stringify(view.target.modelID)}`,
