@@ -136,7 +136,7 @@ describe('installing the linux/amd64 release archive as krew does', () => {
       cwd: repoRoot,
     })
     assert.equal(run.code, 0, run.stderr)
-    assert.match(run.stdout, /^NAMESPACE\s+NAME\s+MODEL/)
+    assert.match(run.stdout, /^NAMESPACE\s+NAME\s+RPM\s/)
     assert.match(run.stdout, /^llm\s+vllme-deployment\s+default\/default\s+A100\s/m)
     assert.deepEqual(
       api.requests.filter((request) => request.method !== 'GET'),
