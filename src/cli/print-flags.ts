@@ -42,7 +42,8 @@ export const printFlags = {
 }
 
 /** The template formats of `-o`, beside the command's own formats. */
-export const templateFormatsHelp = 'custom-columns=SPEC|custom-columns-file=FILE|jsonpath=TEMPLATE|jsonpath-file=FILE'
+export const templateFormatsHelp =
+  'custom-columns=SPEC, custom-columns-file=FILE, jsonpath=TEMPLATE or jsonpath-file=FILE (docs/output.md)'
 
 /** An `-o` value: one of the command's formats, a JSONPath template, or custom columns. */
 export type PrintFormat<T extends OutputFormat> =

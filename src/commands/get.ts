@@ -38,7 +38,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
     ...kubeFlags,
     ...promFlags,
     ...manifestFlags,
-    output: outputFlag(getFormats, `Output format: wide|json|yaml|name|csv|${templateFormatsHelp} (default: table).`),
+    output: outputFlag(getFormats, `Output format: wide|json|yaml|name|csv, or ${templateFormatsHelp}.`),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
     ...printFlags,
     ...watchFlags,

@@ -58,7 +58,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     ...promFlags,
     output: outputFlag(
       ['table', 'wide', 'json', 'yaml', 'csv'],
-      `Output format: wide|json|yaml|csv|${templateFormatsHelp} (templates for a single instant; default: table).`,
+      `Output format: wide|json|yaml|csv, or (a single instant) ${templateFormatsHelp}.`,
     ),
     'no-headers': Flags.boolean({description: 'Do not print the table header.', helpGroup: 'OUTPUT'}),
     ...printFlags,
