@@ -85,7 +85,7 @@ corpusSuite('diagnosis corpus', async (t) => {
       stdout: /^granite-13b-l40s\s+<unknown>\s+<unknown>\s+<unknown>\s/m,
       stderr: new RegExp(
         `^warning: prometheus: no samples in the last 1m: the newest vLLM samples in llm are from ${stopped.newest}, ` +
-          `so every metric shows as -; pass --at=${stopped.newest} to see them as they were then\n$`,
+          `so every metric shows as <unknown>; pass --at=${stopped.newest} to see them as they were then\n$`,
       ),
     },
   ]
