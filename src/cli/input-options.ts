@@ -57,3 +57,13 @@ export function inputOptions(
   const at = prometheus.at === undefined ? undefined : parseEvaluationTime(prometheus.at, now, 'at')
   return {...common, source: {kind: 'cluster', cluster, at}}
 }
+
+/**
+ * The same options evaluated at another --at (a watch re-evaluates each poll with its own): undefined means now.
+ * Offline options are returned as they are (-f takes no --at).
+ */
+export function atEvaluationTime(input: InputOptions, at: string | undefined, now: Date): InputOptions {
+  if (input.source.kind !== 'cluster') return input
+  const parsed = at === undefined ? undefined : parseEvaluationTime(at, now, 'at')
+  return {...input, source: {...input.source, at: parsed}, prometheus: {...input.prometheus, at}}
+}

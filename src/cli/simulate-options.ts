@@ -3,12 +3,13 @@ import type {WhatIf} from '../core/model/what-if.js'
 import {parseOutputFormat} from './base-command.js'
 import {type ReplayFlagValues, type ReplayOptions, toReplayOptions} from './replay-flags.js'
 import {toWhatIf, type WhatIfFlagValues} from './what-if-flags.js'
+import {type PrintFlagValues, type PrintOptions, toPrintOptions} from './print-flags.js'
 import {type InputFlagValues, type InputOptions, inputOptions} from './input-options.js'
 
 export const simulateFormats = ['table', 'wide', 'json', 'yaml', 'csv'] as const
 export type SimulateFormat = (typeof simulateFormats)[number]
 
-export interface SimulateFlagValues extends InputFlagValues, WhatIfFlagValues, ReplayFlagValues {
+export interface SimulateFlagValues extends InputFlagValues, WhatIfFlagValues, ReplayFlagValues, PrintFlagValues {
   output: string
   chart?: boolean | undefined
   'no-headers'?: boolean | undefined
@@ -16,6 +17,9 @@ export interface SimulateFlagValues extends InputFlagValues, WhatIfFlagValues, R
 
 /** Everything `kubectl va simulate` does after parsing, validated once. */
 export type SimulateOptions = Readonly<{
+  /** -o (a built-in format, custom-columns or jsonpath), --sort-by, -L, --show-labels. */
+  print: PrintOptions<SimulateFormat>
+  /** The built-in format (`table` for the template formats, which print through `print`). */
   output: SimulateFormat
   whatIf: WhatIf
   /** Instant, replay (--since/--from) or sweep (--sweep). */
@@ -27,8 +31,8 @@ export type SimulateOptions = Readonly<{
 }>
 
 /**
- * simulate's flags and VA names → its options, checked in the order they always were: -o, the what-ifs, the
- * history and sweep flags, -o csv against an instant, then the input flags. Throws UsageError.
+ * simulate's flags and VA names → its options, checked in this order: -o and the print flags, the what-ifs, the
+ * history and sweep flags, the print flags against a sweep or replay, then the input flags. Throws UsageError.
  */
 export function simulateOptions(
   flags: SimulateFlagValues,
@@ -36,14 +40,23 @@ export function simulateOptions(
   now: Date,
   env: NodeJS.ProcessEnv = process.env,
 ): SimulateOptions {
-  const output = parseOutputFormat(flags.output, simulateFormats)
+  const print = toPrintOptions(flags, (value) => parseOutputFormat<SimulateFormat>(value, simulateFormats))
   const whatIf = toWhatIf(flags)
   const mode = toReplayOptions(flags, now)
-  if (output === 'csv' && mode.mode === 'instant') {
-    throw new UsageError('-o csv: only for --sweep and --since/--from output', {
-      hint: 'use -o json or -o yaml for a single instant',
-    })
+  if (mode.mode !== 'instant') {
+    const used = [
+      print.format.kind !== 'builtin' ? `-o ${print.format.kind}` : undefined,
+      print.sortBy ? '--sort-by' : undefined,
+      print.labelKeys.length > 0 ? '-L' : undefined,
+      print.showLabels ? '--show-labels' : undefined,
+    ].filter((flag) => flag !== undefined)
+    if (used.length > 0) {
+      throw new UsageError(`${used[0]}: only for a single instant, not with --sweep or --since/--from`, {
+        hint: 'use -o csv or -o json for sweeps and replays',
+      })
+    }
   }
+  const output: SimulateFormat = print.format.kind === 'builtin' ? print.format.format : 'table'
   const inputs = inputOptions(flags, argv as string[], now, env)
-  return {output, whatIf, mode, inputs, chart: flags.chart, noHeaders: flags['no-headers'] === true}
+  return {print, output, whatIf, mode, inputs, chart: flags.chart, noHeaders: flags['no-headers'] === true}
 }

@@ -7,14 +7,7 @@ import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 import {InputError} from '../core/errors.js'
 
-const {
-  window: _window,
-  at: _at,
-  'no-metrics': _noMetrics,
-  'wva-compat': _compat,
-  'show-queries': _show,
-  ...promConnectionFlags
-} = promFlags
+const {window: _window, at: _at, 'no-metrics': _noMetrics, 'wva-compat': _compat, ...promConnectionFlags} = promFlags
 const {'all-namespaces': _all, selector: _selector, ...kubeScopeFlags} = kubeFlags
 
 export default class Fit extends BaseCommand {

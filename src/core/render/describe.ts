@@ -1,4 +1,5 @@
 import type {DescribeItem, DescribePrometheus, DescribeView} from '../view/describe.js'
+import type {DescribeEvent} from '../view/events.js'
 import type {VaReport} from '../view/va-report.js'
 import {age} from './age.js'
 import {escapeTerminal, formatNumber, formatPercent} from './format.js'
@@ -202,8 +203,30 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
       for (const query of p.queries) lines.push(`    # ${query.quantity}`, `    ${query.promql}`)
     }
   }
+  if (report.events) renderEvents(report.events, options.now, lines)
   // Names, model IDs and condition messages come from the cluster: escape them as kubectl describe does.
   return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
+}
+
+/** kubectl describe's Events: `<none>`, or a table with the age (and count) of the last occurrence. */
+function renderEvents(events: readonly DescribeEvent[], now: Date, lines: string[]): void {
+  if (events.length === 0) {
+    lines.push(`Events:${' '.repeat(21)}<none>`)
+    return
+  }
+  lines.push('Events:')
+  const when = (event: DescribeEvent) => {
+    const last = event.lastTime === null ? '<unknown>' : age(event.lastTime, now)
+    return event.count > 1 ? `${last} (x${event.count})` : last
+  }
+  const rows = [
+    ['Type', 'Reason', 'Age', 'Object', 'From', 'Message'],
+    ['----', '------', '---', '------', '----', '-------'],
+    ...events.map((event) => [event.type, event.reason, when(event), event.object, event.from, event.message]),
+  ]
+  const widths = [0, 1, 2, 3, 4].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+  for (const row of rows)
+    lines.push(`  ${row.map((cell, index) => (index < 5 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
 }
 
 function renderSaturation(

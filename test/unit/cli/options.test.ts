@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
-import {describeOptions} from '../../../src/cli/describe-options.js'
 import {fitOptions} from '../../../src/cli/fit-options.js'
-import {getOptions} from '../../../src/cli/get-options.js'
-import {inputOptions} from '../../../src/cli/input-options.js'
+import {atEvaluationTime, inputOptions} from '../../../src/cli/input-options.js'
 import {scalersOptions} from '../../../src/cli/scalers-options.js'
 import {simulateOptions} from '../../../src/cli/simulate-options.js'
 import {snapshotOptions} from '../../../src/cli/snapshot-options.js'
@@ -100,32 +98,21 @@ test('inputOptions: the checks run in their documented order, Prometheus flags b
   )
 })
 
-test('getOptions: -o defaults to table and is checked first; the display flags are booleans', () => {
-  const options = getOptions({output: 'table'}, ['v1'], now, noEnv)
-  assert.equal(options.output, 'table')
-  assert.equal(options.noHeaders, false)
-  assert.equal(options.noColor, false)
-  assert.deepEqual(options.inputs.names, ['v1'])
-  const wide = getOptions({output: 'wide', 'no-headers': true, 'no-color': true}, [], now, noEnv)
-  assert.equal(wide.output, 'wide')
-  assert.equal(wide.noHeaders, true)
-  assert.equal(wide.noColor, true)
-  assert.equal(
-    errorLine(() => getOptions({output: 'csv', 'prom-timeout': 'soon'}, [], now, noEnv)),
-    'error: -o csv: unknown output format; use one of wide,json,yaml,name',
-  )
+test('atEvaluationTime: a watch poll re-reads the cluster at its own --at; offline options stay as they are', () => {
+  const live = inputOptions({at: '-15m'}, [], now, noEnv)
+  const later = new Date(now.getTime() + 60_000)
+  const moved = atEvaluationTime(live, '-15m', later)
+  assert.ok(moved.source.kind === 'cluster')
+  assert.equal(moved.source.at?.toISOString(), new Date(later.getTime() - 15 * 60_000).toISOString())
+  assert.equal(moved.prometheus.at, '-15m')
+  const current = atEvaluationTime(live, undefined, later)
+  assert.ok(current.source.kind === 'cluster')
+  assert.equal(current.source.at, undefined)
+  const offline = inputOptions({filename: ['examples/quickstart.yaml']}, [], now, noEnv)
+  assert.equal(atEvaluationTime(offline, '-15m', later), offline)
 })
 
-test('describeOptions: --show-queries and describe formats', () => {
-  assert.equal(describeOptions({output: 'table'}, [], now, noEnv).showQueries, false)
-  assert.equal(describeOptions({output: 'json', 'show-queries': true}, [], now, noEnv).showQueries, true)
-  assert.equal(
-    errorLine(() => describeOptions({output: 'wide'}, [], now, noEnv)),
-    'error: -o wide: unknown output format; use one of json,yaml',
-  )
-})
-
-test('simulateOptions: what-ifs, the mode and the inputs in one value; -o csv needs a sweep or a replay', () => {
+test('simulateOptions: what-ifs, the mode and the inputs in one value; templates and labels need an instant', () => {
   const instant = simulateOptions({output: 'table', 'load-scale': '2', 'scale-to-zero': false}, [], now, noEnv)
   assert.equal(instant.mode.mode, 'instant')
   assert.equal(instant.whatIf.loadScale, 2)
@@ -139,9 +126,10 @@ test('simulateOptions: what-ifs, the mode and the inputs in one value; -o csv ne
   assert.equal(replay.chart, false)
   const sweep = simulateOptions({output: 'csv', sweep: 'arrival-rate=100:300:100'}, [], now, noEnv)
   assert.equal(sweep.mode.mode, 'sweep')
+  assert.equal(simulateOptions({output: 'csv'}, [], now, noEnv).output, 'csv')
   assert.equal(
-    errorLine(() => simulateOptions({output: 'csv'}, [], now, noEnv)),
-    'error: -o csv: only for --sweep and --since/--from output; use -o json or -o yaml for a single instant',
+    errorLine(() => simulateOptions({output: 'jsonpath={.items[*].name}', since: '1h'}, [], now, noEnv)),
+    'error: -o jsonpath: only for a single instant, not with --sweep or --since/--from; use -o csv or -o json for sweeps and replays',
   )
   assert.equal(
     errorLine(() => simulateOptions({output: 'csv', 'max-batch': '0', since: 'x'}, [], now, noEnv)),
