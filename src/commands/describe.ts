@@ -1,4 +1,4 @@
-import type {inspectInputs} from '../cli/inspect-inputs.js'
+import type {InputOptions} from '../cli/input-options.js'
 import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
 import type {RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
@@ -37,7 +37,8 @@ and the decision of the controller's optimizer recomputed here, with the reason 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Describe)
     const output = parseOutputFormat(flags.output, ['table', 'json', 'yaml'])
-    const names = argv as string[]
+    const {atEvaluationTime, inputOptions} = await import('../cli/input-options.js')
+    const input = inputOptions(flags, argv as string[], new Date())
     if (flags.watch) {
       const {runWatch} = await import('../cli/watch-run.js')
       const {vaProblemLine} = await import('../cli/report.js')
@@ -47,7 +48,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
         flags,
         out: this.out,
         evaluate: async (now, at) => {
-          const {inputs, view} = await this.evaluate({...flags, at}, names, now)
+          const {inputs, view} = await this.evaluate(atEvaluationTime(input, at, now), now)
           const entries = view.items.map((item) => {
             const one = {...view, items: [item]}
             const text =
@@ -68,7 +69,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     }
     const now = new Date()
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
-    const {inputs, view, items, missing} = await this.evaluate(flags, names, now)
+    const {inputs, view, items, missing} = await this.evaluate(atEvaluationTime(input, flags.at, now), now)
     const {runContext} = await import('../cli/run-context.js')
     const context = runContext(inputs, now, view.warnings)
     const {warnings: _warnings, items: _items, prometheus, ...head} = view
@@ -90,9 +91,9 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     return inspectResult(inputs, items, missing)
   }
 
-  private async evaluate(flags: Parameters<typeof inspectInputs>[0], names: string[], now: Date) {
+  private async evaluate(input: InputOptions, now: Date) {
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
-    const {inputs, list, items, missing, inspectWith} = await inspectInputs(flags, names, now, {
+    const {inputs, list, items, missing, inspectWith} = await inspectInputs(input, {
       podBreakdown: true,
       secrets: this.secrets,
     })
@@ -105,7 +106,7 @@ and the decision of the controller's optimizer recomputed here, with the reason 
     }
 
     const {readDescribeEvents} = await import('../cli/describe-events.js')
-    const events = await readDescribeEvents(flags, names, inputs, items)
+    const events = await readDescribeEvents(input, inputs, items)
     for (const warning of events.warnings) process.stderr.write(`warning: ${warning}\n`)
     const {explainDecision} = await import('../core/render/explain.js')
     const {buildDescribeView} = await import('../core/view/describe.js')

@@ -50,11 +50,12 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Get)
     const print = toPrintOptions(flags, (value) => parseOutputFormat(value, getFormats))
-    const names = argv as string[]
+    const {atEvaluationTime, inputOptions} = await import('../cli/input-options.js')
+    const input = inputOptions(flags, argv as string[], new Date())
     const {inspectInputs} = await import('../cli/inspect-inputs.js')
     const {inspectResult, vaProblemLine} = await import('../cli/report.js')
     const evaluate = async (now: Date, at: string | undefined) => {
-      const inspected = await inspectInputs({...flags, at}, names, now, {secrets: this.secrets})
+      const inspected = await inspectInputs(atEvaluationTime(input, at, now), {secrets: this.secrets})
       const {sortItems} = await import('../cli/print-flags.js')
       return {...inspected, items: sortItems(inspected.items, print)}
     }

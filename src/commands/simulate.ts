@@ -1,20 +1,19 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {BaseCommand, outputFlag} from '../cli/base-command.js'
+import type {SimulateFormat, SimulateOptions} from '../cli/simulate-options.js'
 import {commandResult, type RunResult} from '../cli/exit-codes.js'
 import {manifestFlags, vaNamesArg} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
-import {printFlags, templateFormatsHelp, toPrintOptions} from '../cli/print-flags.js'
+import {printFlags, templateFormatsHelp} from '../cli/print-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
 import {replayFlags} from '../cli/replay-flags.js'
-import {toWhatIf, whatIfFlags} from '../cli/what-if-flags.js'
+import {whatIfFlags} from '../cli/what-if-flags.js'
 import type {CommandInputs} from '../cli/load-inputs.js'
 import {UsageError} from '../core/errors.js'
 import type {WhatIf} from '../core/model/what-if.js'
 import type {SimulationItem} from '../core/simulate/simulation-result.js'
 import type {SweepSpec} from '../core/simulate/sweep-spec.js'
-
-type SimulateFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
 
 export default class Simulate extends BaseCommand {
   static override usage = 'simulate [NAMES...] [flags]'
@@ -66,35 +65,18 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Simulate)
-    const print = toPrintOptions(flags, (value) =>
-      parseOutputFormat<SimulateFormat>(value, ['table', 'wide', 'json', 'yaml', 'csv']),
-    )
-    const whatIf = toWhatIf(flags)
-    const names = argv as string[]
     const now = new Date()
-    const {toReplayOptions} = await import('../cli/replay-flags.js')
-    const mode = toReplayOptions(flags, now)
-    if (mode.mode !== 'instant') {
-      const used = [
-        print.format.kind !== 'builtin' ? `-o ${print.format.kind}` : undefined,
-        print.sortBy ? '--sort-by' : undefined,
-        print.labelKeys.length > 0 ? '-L' : undefined,
-        print.showLabels ? '--show-labels' : undefined,
-      ].filter((flag) => flag !== undefined)
-      if (used.length > 0) {
-        throw new UsageError(`${used[0]}: only for a single instant, not with --sweep or --since/--from`, {
-          hint: 'use -o csv or -o json for sweeps and replays',
-        })
-      }
-    }
-    const output: SimulateFormat = print.format.kind === 'builtin' ? print.format.format : 'table'
+    const {simulateOptions} = await import('../cli/simulate-options.js')
+    const options = simulateOptions(flags, argv, now)
+    const {print, whatIf, mode, output} = options
+    const names = [...options.inputs.names]
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, noResourcesMessage} = await import('../cli/report.js')
     const replay = mode.mode === 'replay' ? {replay: {range: mode.range, whatIf, names}} : {}
     const {startProgress} = await import('../cli/progress.js')
     const progress =
       mode.mode === 'replay' ? startProgress('replaying (reading history, deciding each step)') : undefined
-    const inputs = await loadInputs(flags, names, now, {...replay, whatIf, secrets: this.secrets}).finally(() =>
+    const inputs = await loadInputs(options.inputs, {...replay, whatIf, secrets: this.secrets}).finally(() =>
       progress?.stop(),
     )
     const missing =
@@ -103,10 +85,10 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
         : []
     reportInputProblems(inputs, missing)
     if (inputs.sources.variantAutoscalings.length === 0 && inputs.problems.length === 0 && missing.length === 0)
-      process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+      process.stderr.write(`${noResourcesMessage(inputs, options.inputs.allNamespaces)}\n`)
 
-    if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, flags, output, now)
-    if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart, now)
+    if (mode.mode === 'sweep') return this.printSweep(inputs, mode.sweep, whatIf, names, options, now)
+    if (mode.mode === 'replay') return this.printReplay(inputs, output, options.chart, now)
 
     const {simulate} = await import('../core/simulate/simulate.js')
     const result = simulate(inputs.state, {
@@ -134,7 +116,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {labelColumnsFor, renderTemplateFormat} = await import('../cli/print-flags.js')
     const {runContext} = await import('../cli/run-context.js')
     if (print.format.kind !== 'builtin') {
-      this.out.write(renderTemplateFormat(print.format, {...result, items}, {noHeaders: flags['no-headers']}))
+      this.out.write(renderTemplateFormat(print.format, {...result, items}, {noHeaders: options.noHeaders}))
     } else
       await this.out.print(output, {
         data: () => {
@@ -156,8 +138,8 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
           const namespaces = new Set(items.map((item) => item.namespace))
           return renderSimulationTable(items, {
             wide: format === 'wide',
-            noHeaders: flags['no-headers'],
-            showNamespace: flags['all-namespaces'] || namespaces.size > 1,
+            noHeaders: options.noHeaders,
+            showNamespace: options.inputs.allNamespaces || namespaces.size > 1,
             extraColumns: labelColumnsFor<SimulationItem>(print, inputs.sources.variantAutoscalings),
           })
         },
@@ -174,8 +156,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     spec: SweepSpec,
     whatIf: WhatIf,
     names: string[],
-    flags: {namespace?: string | undefined; 'no-headers': boolean},
-    output: SimulateFormat,
+    options: SimulateOptions,
     now: Date,
   ): Promise<RunResult> {
     if (names.length > 1) {
@@ -186,7 +167,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     const {runSweep} = await import('../core/simulate/run-sweep.js')
     const {startProgress} = await import('../cli/progress.js')
     const progress = startProgress(`sweeping ${spec.parameter}`)
-    const result = runSweep(inputs.state, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
+    const result = runSweep(inputs.state, {name: names[0], namespace: options.inputs.namespace}, spec, whatIf, {
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,
@@ -196,7 +177,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     for (const warning of result.warnings) this.warnLine(warning)
     const {renderSweepTable, renderSweepCsv, sweepNotes} = await import('../core/render/sweep.js')
     const {runContext} = await import('../cli/run-context.js')
-    await this.out.print(output, {
+    await this.out.print(options.output, {
       data: () => {
         const {apiVersion, kind, warnings, ...rest} = result
         const context = runContext(inputs, now, warnings)
@@ -212,7 +193,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       text: (format) =>
         format === 'csv'
           ? renderSweepCsv(result)
-          : renderSweepTable(result, {wide: format === 'wide', noHeaders: flags['no-headers']}),
+          : renderSweepTable(result, {wide: format === 'wide', noHeaders: options.noHeaders}),
     })
     for (const note of sweepNotes(result)) process.stderr.write(`${note}\n`)
     const prometheusFailed = Boolean(inputs.prometheus?.error)
