@@ -129,7 +129,8 @@ test('simulateOptions: what-ifs, the mode and the inputs in one value; templates
   assert.equal(simulateOptions({output: 'csv'}, [], now, noEnv).output, 'csv')
   assert.equal(
     errorLine(() => simulateOptions({output: 'jsonpath={.items[*].name}', since: '1h'}, [], now, noEnv)),
-    'error: -o jsonpath: only for a single instant, not with --sweep or --since/--from; use -o csv or -o json for sweeps and replays',
+    'error: -o jsonpath: only for a single instant, not with --sweep or --since/--from; ' +
+      'use -o csv or -o json for sweeps and replays',
   )
   assert.equal(
     errorLine(() => simulateOptions({output: 'csv', 'max-batch': '0', since: 'x'}, [], now, noEnv)),
