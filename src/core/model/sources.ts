@@ -17,6 +17,10 @@ export interface SourceSet {
   controllerNamespace?: string | undefined
   pods?: KubeObject[] | undefined
   replicaSets?: KubeObject[] | undefined
+  /** WVA v0.8+: HPAs and KEDA ScaledObjects (variants when annotated llm-d.ai/managed: "true"); undefined = not read. */
+  scalers?: KubeObject[] | undefined
+  /** LeaderWorkerSets: scale targets of WVA v0.6+ variants, beside the Deployments. */
+  leaderWorkerSets?: KubeObject[] | undefined
   metricsSnapshots: MetricsSnapshot[]
   /** Problems that did not stop reading (RBAC denied on ConfigMaps, unknown kinds in a file...). */
   warnings: string[]
