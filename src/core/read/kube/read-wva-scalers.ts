@@ -43,7 +43,8 @@ export async function readWvaScalers(reader: KubeReader, namespace: string | und
   const scope = namespace === undefined ? 'in all namespaces' : `in namespace "${namespace}"`
   const items = (response: KubeResponse, resource: string, kind: string, consequence: string): KubeObject[] => {
     if (response.kind === 'error') {
-      if (response.code !== 404) warnings.push(`cannot list ${resource} ${scope} (${describe(response)}): ${consequence}`)
+      if (response.code !== 404)
+        warnings.push(`cannot list ${resource} ${scope} (${describe(response)}): ${consequence}`)
       return []
     }
     const listed = listObjects(response.body?.items, resource)
