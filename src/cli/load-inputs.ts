@@ -69,13 +69,18 @@ export async function loadInputs(
     const read = await readManifests(flags.filename, {recursive: flags.recursive})
     if (flags.namespace !== undefined && flags['all-namespaces'] !== true) {
       const namespace = flags.namespace
-      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter(
-        (va) => (va.metadata?.namespace ?? 'default') === namespace,
-      )
+      const inNamespace = (object: {metadata?: {namespace?: string | undefined} | undefined}) =>
+        (object.metadata?.namespace ?? 'default') === namespace
+      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter(inNamespace)
+      if (read.sources.scalers) read.sources.scalers = read.sources.scalers.filter(inNamespace)
     }
+    // WVA v0.6-v0.9: the variants (VAs, annotated HPAs and ScaledObjects) become the rows; bad ones are problems.
+    const {withWvaInstallation} = await import('../core/model/wva-installation.js')
+    const sources = withWvaInstallation(read.sources)
+    const wvaProblems = sources.wva?.problems ?? []
     return {
       mode: 'offline',
-      sources: read.sources,
+      sources,
       config: undefined,
       metrics: undefined,
       gauges: new Map(),
@@ -85,7 +90,7 @@ export async function loadInputs(
       compat: undefined,
       replay: undefined,
       prometheus: undefined,
-      problems: read.problems,
+      problems: [...read.problems, ...wvaProblems],
       clusterRequestCount: 0,
       namespace: undefined,
       secrets,

@@ -8,6 +8,8 @@ export interface GetTableOptions {
   noHeaders: boolean
   allNamespaces: boolean
   now: Date
+  /** WVA v0.6+ variants are shown: -o wide adds KIND and MIN/MAX. */
+  variants?: boolean | undefined
   /** Wraps a cell that is over its SLO (colour on a TTY). */
   highlight?: ((text: string) => string) | undefined
 }
@@ -38,6 +40,15 @@ export function recomputedCell(report: VaReport): string {
   }
 }
 
+/** WVA v0.6+: the object behind the row (VariantAutoscaling, HorizontalPodAutoscaler, ScaledObject). */
+function kindOf(report: VaReport): string {
+  return report.variant?.kind ?? 'VariantAutoscaling'
+}
+
+function boundsOf(report: VaReport): string {
+  return report.variant === undefined ? '-' : `${report.variant.minReplicas}/${report.variant.maxReplicas}`
+}
+
 function columns(options: GetTableOptions): Column<VaReport>[] {
   const number = (value: number | null) => (value === null ? '<unknown>' : String(value))
   return [
@@ -46,6 +57,8 @@ function columns(options: GetTableOptions): Column<VaReport>[] {
     {header: 'MODEL', value: (report) => report.modelID},
     {header: 'ACCELERATOR', value: (report) => report.accelerator ?? '<unset>'},
     {header: 'SHAPE', value: (report) => report.shape, wide: true},
+    ...(options.variants ? [{header: 'KIND', value: (report: VaReport) => kindOf(report), wide: true}] : []),
+    ...(options.variants ? [{header: 'MIN/MAX', value: (report: VaReport) => boundsOf(report), wide: true}] : []),
     {header: 'ENGINE', value: (report) => report.engine, wide: true},
     {
       header: 'RATE(RPM)',
@@ -94,5 +107,9 @@ export function renderGetTable(reports: readonly VaReport[], options: GetTableOp
 
 /** `-o name`, as kubectl prints it. */
 export function renderNames(reports: readonly VaReport[]): string {
-  return reports.map((report) => `variantautoscaling.llmd.ai/${escapeTerminal(report.name)}\n`).join('')
+  const resource = (report: VaReport) =>
+    ({HorizontalPodAutoscaler: 'horizontalpodautoscaler.autoscaling', ScaledObject: 'scaledobject.keda.sh'})[
+      report.variant?.kind ?? ''
+    ] ?? 'variantautoscaling.llmd.ai'
+  return reports.map((report) => `${resource(report)}/${escapeTerminal(report.name)}\n`).join('')
 }

@@ -8,6 +8,7 @@ import type {SourceSet} from '../model/sources.js'
 import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
 import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
+import {simulateWvaInstallation} from './wva-items.js'
 
 export interface SimulateOptions {
   whatIf: WhatIf
@@ -27,6 +28,9 @@ export interface SimulateOptions {
 
 /** Runs the controller's model-based decision for every VA in the sources. Pure: sources in, result out. */
 export function simulate(sources: SourceSet, options: SimulateOptions): SimulationResult {
+  // WVA v0.6-v0.9 with saturation V2 or the queueing model: decided by their own engines (V1 runs below).
+  const wva = simulateWvaInstallation(sources)
+  if (wva !== undefined) return wva
   const decider = options.decider ?? createMemoisedDecider()
   const saturationRun = runSaturationWhatIf(sources, options)
   const {run} = saturationRun

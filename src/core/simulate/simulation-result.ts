@@ -12,8 +12,11 @@ export interface SimulationItem {
   modelID: string
   accelerator: string | null
   shape: string
-  /** queueing-model (shapes A v0.0.1-v0.0.4, B), capacity (A v0.0.5-v0.4.2), saturation (C, v0.5). */
-  engine: 'queueing-model' | 'capacity' | 'saturation'
+  /**
+   * queueing-model (shapes A v0.0.1-v0.0.4, B), capacity (A v0.0.5-v0.4.2), saturation (C, v0.5; V1 at v0.6+),
+   * saturation-v2 and queueing-v2 (WVA v0.6-v0.9).
+   */
+  engine: 'queueing-model' | 'capacity' | 'saturation' | 'saturation-v2' | 'queueing-v2'
   outcome: Outcome
   /** Why infeasible or skipped; null otherwise. */
   reason: string | null
@@ -32,6 +35,38 @@ export interface SimulationItem {
   boundBy: 'ttft' | 'itl' | null
   /** Why the saturation engines decided what they did; null for the queueing model. */
   saturation: SaturationDetail | null
+  /** WVA v0.6-v0.9 only: the variant's source, bounds and the V2 / queueing-v2 figures. */
+  variant?: WvaVariantDetail | undefined
+}
+
+/** A WVA v0.6-v0.9 variant as decided (docs/simulation-result.md). */
+export interface WvaVariantDetail {
+  /** VariantAutoscaling, HorizontalPodAutoscaler or ScaledObject. */
+  kind: string
+  /** The WVA release replayed: v0.6, v0.7, v0.8 or v0.9. */
+  release: string
+  minReplicas: number
+  maxReplicas: number
+  role: 'prefill' | 'decode' | 'both'
+  /** The optimizer, for V2 and the queueing model: cost-aware or greedy-by-score. */
+  optimizer: string | null
+  /** decided (a target), held (v0.9 refuses the queueing model; replicas kept), undecided. */
+  outcome: 'decided' | 'held' | 'undecided'
+  /** The model's capacity: tokens (V2) or requests per second (queueing model); null when not analysed. */
+  capacity: {
+    unit: 'tokens' | 'rps'
+    supply: number
+    demand: number
+    utilization: number
+    required: number
+    spare: number
+  } | null
+  /** The variant's demand / capacity. */
+  utilization: number | null
+  /** What makes this variant undecidable (`<what>; <fix>`): a missing scale target, an unknown analyzer. */
+  problems: string[]
+  /** The scaler: type, triggers and the replicas in its status (annotated HPAs and ScaledObjects only). */
+  scaler: {kind: string; triggers: string[]; currentReplicas: number | null; desiredReplicas: number | null} | null
 }
 
 export interface SaturationDetail {

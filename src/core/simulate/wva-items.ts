@@ -1,0 +1,149 @@
+/**
+ * WVA v0.6-v0.9: the SimulationItems of an installation decided by saturation V2 or the queueing model
+ * (decide/wva-variants). Readings: the live ones (`sources.wvaReadings`), else the MetricsSnapshots of the sources
+ * (later documents win per pod and per model). With the V1 engine selected, undefined: the in-memory VAs then go
+ * through the v0.5 saturation pipeline like any shape C VA. Pure.
+ */
+import {decideWvaVariants, type WvaDecideResult, type WvaVariantDecision} from '../decide/wva-variants/decide.js'
+import {readControllerEnv} from '../model/controller.js'
+import type {MetricsSnapshot, ModelMetrics, PodMetrics} from '../model/metrics.js'
+import type {SourceSet} from '../model/sources.js'
+import type {WvaVariant} from '../model/wva-variant.js'
+import type {SimulationItem, SimulationResult, WvaVariantDetail} from './simulation-result.js'
+
+/** The readings in effect: live, else every snapshot merged (later wins). */
+export function wvaReadingsOf(sources: SourceSet): {
+  pods: PodMetrics[] | undefined
+  models: ModelMetrics[]
+  snapshot: Pick<MetricsSnapshot, 'serviceParms' | 'requestsInRetention'>
+} {
+  const documents = sources.wvaReadings !== undefined ? [sources.wvaReadings] : sources.metricsSnapshots
+  if (documents.length === 0) return {pods: undefined, models: [], snapshot: {}}
+  const pods = new Map<string, PodMetrics>()
+  const models = new Map<string, ModelMetrics>()
+  const serviceParms = new Map<string, NonNullable<MetricsSnapshot['serviceParms']>[number]>()
+  const requests = new Map<string, NonNullable<MetricsSnapshot['requestsInRetention']>[number]>()
+  for (const document of documents) {
+    for (const pod of document.pods ?? []) pods.set(`${pod.namespace}\u0000${pod.name}`, pod)
+    for (const model of document.models) models.set(`${model.namespace}\u0000${model.modelID}`, model)
+    for (const parms of document.serviceParms ?? []) serviceParms.set(`${parms.namespace}\u0000${parms.variant}`, parms)
+    for (const count of document.requestsInRetention ?? [])
+      requests.set(`${count.namespace}\u0000${count.modelID}`, count)
+  }
+  return {
+    pods: [...pods.values()],
+    models: [...models.values()],
+    snapshot: {serviceParms: [...serviceParms.values()], requestsInRetention: [...requests.values()]},
+  }
+}
+
+/** Every variant's decision for the installation of `sources`; undefined before v0.6. */
+export function decideInstallation(sources: SourceSet): WvaDecideResult | undefined {
+  const installation = sources.wva
+  if (installation === undefined) return undefined
+  const readings = wvaReadingsOf(sources)
+  const env = readControllerEnv(sources.controllerDeployment, sources.configMaps)
+  return decideWvaVariants({
+    release: installation.release,
+    variants: installation.variants,
+    targets: installation.targets,
+    configMaps: sources.configMaps,
+    env: {saturationConfigMapName: env.saturationConfigMapName, scaleToZero: env.scaleToZero},
+    pods: readings.pods,
+    models: readings.models,
+    serviceParms: readings.snapshot.serviceParms,
+    requestCounts: readings.snapshot.requestsInRetention,
+  })
+}
+
+function detail(
+  variant: WvaVariant,
+  decision: WvaVariantDecision,
+  release: string,
+  optimizer: string | null,
+): WvaVariantDetail {
+  return {
+    kind: variant.kind,
+    release,
+    minReplicas: variant.minReplicas,
+    maxReplicas: variant.maxReplicas,
+    role: decision.role,
+    optimizer,
+    outcome: decision.outcome,
+    capacity: decision.capacity === undefined ? null : {...decision.capacity},
+    utilization: decision.utilization ?? null,
+    problems: [...decision.problems],
+    scaler:
+      variant.scaler === undefined
+        ? null
+        : {
+            kind: variant.scaler.kind,
+            triggers: [...variant.scaler.triggers],
+            currentReplicas: variant.scaler.currentReplicas ?? null,
+            desiredReplicas: variant.scaler.desiredReplicas ?? null,
+          },
+  }
+}
+
+/**
+ * The SimulationResult of a v0.6+ installation decided by V2 or the queueing model; undefined when there is no
+ * such installation or it runs V1.
+ */
+export function simulateWvaInstallation(sources: SourceSet): SimulationResult | undefined {
+  const installation = sources.wva
+  const decided = decideInstallation(sources)
+  if (installation === undefined || decided === undefined || decided.selection.engine === 'saturation-v1') {
+    return undefined
+  }
+  const optimizer = 'optimizer' in decided.selection ? decided.selection.optimizer : null
+  const engine: SimulationItem['engine'] =
+    decided.selection.engine === 'saturation-v2' ? 'saturation-v2' : 'queueing-v2'
+  const readings = wvaReadingsOf(sources)
+  const items = installation.variants.map((variant): SimulationItem => {
+    const decision = decided.decisions.find(
+      (candidate) => candidate.namespace === variant.namespace && candidate.name === variant.name,
+    )!
+    const model = readings.models.find(
+      (entry) => entry.namespace === variant.namespace && entry.modelID === variant.modelID,
+    )
+    const current = decision.currentReplicas
+    const desired = decision.desiredReplicas
+    return {
+      namespace: variant.namespace,
+      name: variant.name,
+      modelID: variant.modelID,
+      accelerator: decision.accelerator === '' ? null : decision.accelerator,
+      shape: variant.kind === 'VariantAutoscaling' ? 'D' : 'scaler',
+      engine,
+      outcome: desired === undefined ? 'skipped' : desired === 0 ? 'zeroLoad' : 'allocated',
+      reason: decision.reason,
+      load:
+        model?.arrivalRateRpm === undefined
+          ? null
+          : {
+              arrivalRate: model.arrivalRateRpm,
+              avgInputTokens: model.avgInputTokens ?? null,
+              avgOutputTokens: model.avgOutputTokens ?? null,
+            },
+      loadSources: [],
+      measured: model === undefined ? null : {ttftMs: model.ttftMs ?? null, itlMs: model.itlMs ?? null},
+      slo: null,
+      maxBatchSize: null,
+      current: {replicas: current ?? 0, source: current === undefined ? 'default' : 'deployment'},
+      controller: {desiredReplicas: variant.kind === 'VariantAutoscaling' ? (variant.desiredReplicas ?? null) : null},
+      desired:
+        desired === undefined
+          ? null
+          : {replicas: desired, accelerator: decision.accelerator, cost: variant.cost * desired},
+      prediction: null,
+      boundBy: null,
+      saturation: null,
+      variant: detail(variant, decision, installation.release, optimizer),
+    }
+  })
+  const warnings = [
+    ...decided.notes,
+    ...decided.configProblems.map((problem) => `${problem.source}: ${problem.message}`),
+  ]
+  return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'SimulationResult', items, warnings}
+}
