@@ -130,7 +130,10 @@ export function variantObject(variant: WvaVariant): KubeObject {
  * `sources` with its v0.6+ installation resolved (`wva`), its VAs replaced by one in-memory VA per usable variant
  * (VAs and annotated scalers alike), and each unusable variant reported as a problem. Unchanged before v0.6.
  */
-export function withWvaInstallation(sources: SourceSet, options: {crdMissing?: boolean | undefined} = {}): SourceSet {
+export function withWvaInstallation<T extends SourceSet>(
+  sources: T,
+  options: {crdMissing?: boolean | undefined} = {},
+): T {
   if (sources.wva !== undefined) return sources
   const installation = resolveWvaInstallation(sources, options)
   if (installation === undefined) return sources

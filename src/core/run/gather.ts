@@ -11,6 +11,8 @@ import type {SourceSet} from '../model/sources.js'
 import type {ReplayRange} from './fetch-history.js'
 import type {WhatIf} from '../model/what-if.js'
 import {saturationOverrides} from '../simulate/simulate.js'
+import {withWvaInstallation} from '../model/wva-installation.js'
+import {wvaQueryReleaseOf, type WvaQueryRelease} from '../plan/wva-queries.js'
 
 /** What the Prometheus side needs, already validated by the CLI. */
 export interface PrometheusRequest {
@@ -85,7 +87,9 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {readClusterSources} = await import('../read/kube/read-sources.js')
   const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
   // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
-  const sources = await readClusterSources({...cluster, connection, includePods: true})
+  const read = await readClusterSources({...cluster, connection, includePods: true})
+  // WVA v0.6-v0.9: variants (VAs, annotated HPAs and ScaledObjects) become the rows; bad ones are problems.
+  const sources = withWvaInstallation(read, {crdMissing: read.crdMissing})
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const result: LiveGather = {
     sources,
@@ -218,7 +222,8 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     const scopes = vas.map((va) => ({namespace: va.namespace, modelID: va.modelID}))
     const {collectPodMetrics} = await import('../collect/pod-metrics.js')
     const requestCountQueries = await plannedRequestCounts(sources, prometheus.whatIf)
-    const [models, gauges, pods, saturationPods, requestCounts] = await Promise.all([
+    const wvaRelease = sources.wva === undefined ? undefined : wvaQueryReleaseOf(sources.wva.release)
+    const [models, gauges, pods, saturationPods, requestCounts, wvaReadings] = await Promise.all([
       collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile}),
       collectDesiredReplicas(
         client,
@@ -230,13 +235,24 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
         : undefined,
       collectPodMetrics(client, scopes, {at: prometheus.at, profile}),
       collectRequestCountsByRetention(client, requestCountQueries, prometheus.at),
+      wvaRelease === undefined ? undefined : collectWvaInstallationReadings(client, sources, wvaRelease, prometheus.at),
     ])
+    if (wvaReadings !== undefined) {
+      sources.wvaReadings = {
+        apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+        kind: 'MetricsSnapshot',
+        models: wvaReadings.models,
+        pods: wvaReadings.pods,
+        requestsInRetention: wvaReadings.requestCounts.length > 0 ? wvaReadings.requestCounts : undefined,
+      }
+    }
     outcome.queries = [
       ...models.queries,
       ...gauges.queries,
       ...(pods?.queries ?? []),
       ...saturationPods.queries,
       ...requestCounts.queries,
+      ...(wvaReadings?.queries ?? []),
     ]
     outcome.warnings.push(
       ...models.warnings,
@@ -244,6 +260,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       ...(pods?.warnings ?? []),
       ...saturationPods.warnings,
       ...requestCounts.warnings,
+      ...(wvaReadings?.warnings ?? []),
     )
     result.pods = pods?.pods
     result.saturationPods = saturationPods.pods
@@ -276,6 +293,24 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     await client.close()
   }
   return result
+}
+
+/** WVA v0.6-v0.9: the release's own readings for every model of the installation's variants. */
+async function collectWvaInstallationReadings(
+  client: PrometheusClient,
+  sources: SourceSet,
+  release: WvaQueryRelease,
+  at: Date | undefined,
+) {
+  const installation = sources.wva!
+  const {collectWvaReadings} = await import('../collect/wva-readings.js')
+  const targetNames = new Map<string, string[]>()
+  for (const target of installation.targets) {
+    const namespace = target.metadata?.namespace ?? 'default'
+    targetNames.set(namespace, [...(targetNames.get(namespace) ?? []), target.metadata?.name ?? ''])
+  }
+  const scopes = installation.variants.map((variant) => ({namespace: variant.namespace, modelID: variant.modelID}))
+  return collectWvaReadings(client, release, scopes, {at, targetNames})
 }
 
 /**
