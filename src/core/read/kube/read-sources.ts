@@ -120,8 +120,7 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   const crdMissing = isVa404 && vaTypeServed === false
   if (crdMissing) wvaScalers = await readWvaScalers(reader, namespace)
   const managedScalers = (wvaScalers?.scalers ?? []).filter(isManagedScaler)
-  const variantAutoscalings =
-    managedScalers.length > 0 ? [] : readVariantAutoscalings(vaResult!, vaContext)
+  const variantAutoscalings = managedScalers.length > 0 ? [] : readVariantAutoscalings(vaResult!, vaContext)
   for (const name of managedScalers.length > 0 ? names : []) {
     if (!managedScalers.some((scaler) => scaler.metadata?.name === name)) {
       const where = namespace === undefined ? 'all namespaces' : `namespace "${namespace}"`
@@ -132,9 +131,7 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
       )
     }
   }
-  const vaNamespaces = new Set(
-    [...variantAutoscalings, ...managedScalers].map((object) => object.metadata?.namespace),
-  )
+  const vaNamespaces = new Set([...variantAutoscalings, ...managedScalers].map((object) => object.metadata?.namespace))
   const inVaNamespaces = (object: KubeObject) => vaNamespaces.has(object.metadata?.namespace)
 
   let crd: KubeObject | undefined
@@ -281,9 +278,7 @@ function wantsWvaScalers(
 ): boolean {
   const release = detectWvaRelease({crd, controllerDeployment, configMaps}).range
   const late = release !== undefined && ['v0.8', 'v0.9'].includes(release.from)
-  const lws = variantAutoscalings.some(
-    (va) => field(field(va.spec, 'scaleTargetRef'), 'kind') === 'LeaderWorkerSet',
-  )
+  const lws = variantAutoscalings.some((va) => field(field(va.spec, 'scaleTargetRef'), 'kind') === 'LeaderWorkerSet')
   return late || lws
 }
 
