@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {test} from 'node:test'
 
 import type {KubeObject} from '../../src/core/model/kube-object.js'
@@ -216,6 +219,25 @@ for (const release of ['v0.6', 'v0.9'] as const) {
       assert.match(describe.stdout, /^ {2}Triggers:\s+External wva_desired_replicas$/m)
       assert.match(describe.stdout, /^ {2}Status:\s+2 current \| 2 desired$/m)
     } else assert.match(describe.stdout, /^ {2}Desired replicas:\s+2$/m)
+
+    // snapshot writes what V2 read; simulate -f decides the same offline.
+    const snapshot = await kubectlVa(['snapshot', atFlag], {env})
+    assert.equal(snapshot.code, 0, snapshot.stderr)
+    assert.match(snapshot.stdout, /numGpuBlocks: 4096/)
+    const dir = mkdtempSync(join(tmpdir(), 'kva-wva-'))
+    t.after(() => rmSync(dir, {recursive: true, force: true}))
+    writeFileSync(join(dir, 'snapshot.yaml'), snapshot.stdout)
+    const decisions = (run: {stdout: string}) =>
+      JSON.parse(run.stdout).items.map((item: any) => [
+        item.name,
+        item.engine,
+        item.variant.kind,
+        item.desired?.replicas,
+      ])
+    const offline = await kubectlVa(['simulate', '-f', join(dir, 'snapshot.yaml'), '-o', 'json'], {env: cleanEnv()})
+    assert.equal(offline.code, 0, offline.stderr)
+    const live = await kubectlVa(['simulate', '-A', atFlag, '-o', 'json'], {env})
+    assert.deepEqual(decisions(offline), decisions(live))
   })
 
   test(`live ${release}: the API requests are the same for 2 and 12 variants`, async (t) => {

@@ -18,7 +18,7 @@ export interface SourceSet {
   controllerNamespace?: string | undefined
   pods?: KubeObject[] | undefined
   replicaSets?: KubeObject[] | undefined
-  /** WVA v0.8+: HPAs and KEDA ScaledObjects (variants when annotated llm-d.ai/managed: "true"); undefined = not read. */
+  /** WVA v0.8+: HPAs and KEDA ScaledObjects (variants when annotated llm-d.ai/managed: "true"); undefined: unread. */
   scalers?: KubeObject[] | undefined
   /** LeaderWorkerSets: scale targets of WVA v0.6+ variants, beside the Deployments. */
   leaderWorkerSets?: KubeObject[] | undefined

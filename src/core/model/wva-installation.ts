@@ -20,6 +20,8 @@ export interface WvaInstallation {
   readonly detection: WvaReleaseDetection
   /** Sorted by namespace, then name. */
   readonly variants: readonly WvaVariant[]
+  /** The VA or scaler object of each variant, in the same order (what a snapshot writes back). */
+  readonly objects: readonly KubeObject[]
   /** One per variant that cannot be used (the others stand). */
   readonly problems: readonly WvaVariantProblem[]
   /** Scale targets: the Deployments and LeaderWorkerSets read. */
@@ -60,12 +62,16 @@ export function resolveWvaInstallation(
   if (release === undefined) return undefined
   const problems: WvaVariantProblem[] = [...managed.problems]
   const variants: WvaVariant[] = [...managed.variants]
+  const objectOf = new Map<WvaVariant, KubeObject>()
+  for (const [index, variant] of managed.variants.entries()) objectOf.set(variant, managed.objects[index]!)
   // v0.9 has no VariantAutoscaling API: any VA left on the cluster is not read by the controller.
   if (release !== 'v0.9') {
     for (const object of sources.variantAutoscalings) {
       const parsed = parseShapeDVariant(object)
-      if (parsed.ok) variants.push(parsed.variant)
-      else problems.push(parsed.problem)
+      if (parsed.ok) {
+        variants.push(parsed.variant)
+        objectOf.set(parsed.variant, object)
+      } else problems.push(parsed.problem)
     }
   } else if (sources.variantAutoscalings.length > 0) {
     notes.push(
@@ -80,6 +86,7 @@ export function resolveWvaInstallation(
     release,
     detection,
     variants,
+    objects: variants.map((variant) => objectOf.get(variant)!),
     problems,
     targets: [...sources.deployments, ...(sources.leaderWorkerSets ?? [])],
     notes,

@@ -279,17 +279,22 @@ export function parseManagedScaler(object: KubeObject): WvaVariantParse | undefi
 /** Every managed scaler of a list, parsed; unmanaged ones are left out. */
 export function parseManagedScalers(objects: readonly KubeObject[]): {
   variants: WvaVariant[]
+  /** The scaler of each variant, in the same order. */
+  objects: KubeObject[]
   problems: WvaVariantProblem[]
 } {
   const variants: WvaVariant[] = []
+  const kept: KubeObject[] = []
   const problems: WvaVariantProblem[] = []
   for (const object of objects) {
     const parsed = parseManagedScaler(object)
     if (parsed === undefined) continue
-    if (parsed.ok) variants.push(parsed.variant)
-    else problems.push(parsed.problem)
+    if (parsed.ok) {
+      variants.push(parsed.variant)
+      kept.push(object)
+    } else problems.push(parsed.problem)
   }
-  return {variants, problems}
+  return {variants, objects: kept, problems}
 }
 
 /** The pod template of a scale target: a Deployment's, or a LeaderWorkerSet's leader (else worker) template. */

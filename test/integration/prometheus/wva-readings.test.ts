@@ -115,7 +115,7 @@ test('v0.8 readings from a backfilled Prometheus: one request per query, per pod
   close(result.models[0]?.schedulerQueueBytes, 7000, 'EPP queue bytes')
 })
 
-test('v0.6 reads ITL under its old name: the controller sees no ITL from a vLLM that exports only the new one', async () => {
+test('v0.6 reads ITL under its old name: no ITL from a vLLM that exports only the new one', async () => {
   const client = createPrometheusClient({url: prom.url, timeoutMs: 10_000})
   after(() => client.close())
   const result = await collectWvaReadings(client, 'v0.6', [{namespace: 'llm', modelID: 'meta/llama'}], {at})
