@@ -18,7 +18,18 @@ const at = new Date(1_700_003_600_000)
 const times = timesBetween(at.getTime() / 1000 - 600, at.getTime() / 1000 + 60, 15)
 const created = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')
 
-type Release = 'v0.6' | 'v0.9'
+/** v0.8 is a cluster mid-migration: VAs (even variants) and annotated HPAs (odd ones) side by side. */
+type Release = 'v0.6' | 'v0.7' | 'v0.8' | 'v0.9'
+
+/** Whether variant `index` is a VariantAutoscaling (else an annotated HPA or ScaledObject) at `release`. */
+function isVa(release: Release, index: number): boolean {
+  return release === 'v0.6' || release === 'v0.7' || (release === 'v0.8' && index % 2 === 0)
+}
+
+function kindOf(release: Release, index: number): string {
+  if (isVa(release, index)) return 'VariantAutoscaling'
+  return release === 'v0.9' && index % 2 === 1 ? 'ScaledObject' : 'HorizontalPodAutoscaler'
+}
 
 /** Variant i: model org/model-(i/2), accelerator H100 for even i and A100 for odd i, two pods. */
 function variantName(index: number): string {
@@ -89,7 +100,7 @@ function objects(release: Release, count: number): KubeObject[] {
       status: {replicas: 2, readyReplicas: 2},
     })
     const cost = index % 2 === 0 ? '40.0' : '25.5'
-    if (release === 'v0.6') {
+    if (isVa(release, index)) {
       out.push({
         apiVersion: 'llmd.ai/v1alpha1',
         kind: 'VariantAutoscaling',
@@ -105,7 +116,7 @@ function objects(release: Release, count: number): KubeObject[] {
     } else {
       const annotations = {'llm-d.ai/managed': 'true', 'llm-d.ai/model-id': modelID, 'llm-d.ai/variant-cost': cost}
       out.push(
-        index % 2 === 0
+        kindOf(release, index) === 'HorizontalPodAutoscaler'
           ? {
               apiVersion: 'autoscaling/v2',
               kind: 'HorizontalPodAutoscaler',
@@ -140,7 +151,18 @@ function objects(release: Release, count: number): KubeObject[] {
       )
     }
   }
-  return [...clusterFixture(release === 'v0.6' ? 'crd-d-v0.6' : 'crd-keda-scaledobjects'), ...out]
+  return [...crds(release), ...out]
+}
+
+/** v0.6/v0.7: the CRD with min/max; v0.8: the same CRD with its version deprecated; v0.9: none, KEDA's instead. */
+function crds(release: Release): KubeObject[] {
+  if (release === 'v0.9') return clusterFixture('crd-keda-scaledobjects')
+  const [crd] = clusterFixture('crd-d-v0.6')
+  if (release === 'v0.8') {
+    const versions = (crd!.spec as {versions: Array<Record<string, unknown>>}).versions
+    versions[0]!.deprecated = true
+  }
+  return [crd!]
 }
 
 function series(count: number): string {
@@ -175,7 +197,7 @@ async function cluster(t: test.TestContext, release: Release, count: number) {
 
 const atFlag = `--at=${at.toISOString()}`
 
-for (const release of ['v0.6', 'v0.9'] as const) {
+for (const release of ['v0.6', 'v0.7', 'v0.8', 'v0.9'] as const) {
   test(`live ${release}: get -A lists the variants decided by saturation V2, read-only`, async (t) => {
     const {api, env} = await cluster(t, release, 4)
     const run = await kubectlVa(['get', '-A', atFlag], {env})
@@ -193,12 +215,7 @@ for (const release of ['v0.6', 'v0.9'] as const) {
     const items: any[] = json.items
     assert.deepEqual(
       items.map((item) => [item.name, item.engine, item.variant.release, item.variant.kind]),
-      [1, 0, 3, 2].map((index) => [
-        variantName(index),
-        'saturation-v2',
-        release,
-        release === 'v0.6' ? 'VariantAutoscaling' : index % 2 === 0 ? 'HorizontalPodAutoscaler' : 'ScaledObject',
-      ]),
+      [1, 0, 3, 2].map((index) => [variantName(index), 'saturation-v2', release, kindOf(release, index)]),
     )
     // Model 0: KV 0.92 / 0.88 of 4096 x 16 tokens per pod against 0.8 x 0.85: it scales up; model 1 scales down.
     const total = (model: string) =>
@@ -215,7 +232,7 @@ for (const release of ['v0.6', 'v0.9'] as const) {
     assert.equal(describe.code, 0, describe.stderr)
     assert.match(describe.stdout, new RegExp(`^ {2}Engine:\\s+saturation-v2 \\(WVA ${release}\\)$`, 'm'))
     assert.match(describe.stdout, /^Min\/max replicas:\s+1 \/ 4$/m)
-    if (release === 'v0.9') {
+    if (!isVa(release, 0)) {
       assert.match(describe.stdout, /^ {2}Triggers:\s+External wva_desired_replicas$/m)
       assert.match(describe.stdout, /^ {2}Status:\s+2 current \| 2 desired$/m)
     } else assert.match(describe.stdout, /^ {2}Desired replicas:\s+2$/m)
