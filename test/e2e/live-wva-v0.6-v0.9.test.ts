@@ -151,6 +151,17 @@ function objects(release: Release, count: number): KubeObject[] {
       )
     }
   }
+  out.push({
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: {name: `${variantName(0)}.17a2b3c4`, namespace: 'llm', creationTimestamp: created},
+    involvedObject: {kind: 'VariantAutoscaling', name: variantName(0), namespace: 'llm'},
+    type: 'Normal',
+    reason: 'ScaledUp',
+    message: 'Scaled up from 1 to 2 replicas',
+    count: 3,
+    lastTimestamp: created,
+  })
   return [...crds(release), ...out]
 }
 
@@ -183,6 +194,12 @@ function series(count: number): string {
       builder.gauge('vllm:cache_config_info', {...labels, num_gpu_blocks: '4096', block_size: '16'}, constant(1))
     }
   }
+  // The controller's gauge, scraped without honorLabels: the variant's namespace is exported_namespace.
+  builder.gauge(
+    'wva_desired_replicas',
+    {variant_name: variantName(0), exported_namespace: 'llm', namespace: 'wva-system', accelerator_type: 'H100'},
+    times.map((t) => ({t, v: 3})),
+  )
   return builder.toString()
 }
 
@@ -232,6 +249,11 @@ for (const release of ['v0.6', 'v0.7', 'v0.8', 'v0.9'] as const) {
     assert.equal(describe.code, 0, describe.stderr)
     assert.match(describe.stdout, new RegExp(`^ {2}Engine:\\s+saturation-v2 \\(WVA ${release}\\)$`, 'm'))
     assert.match(describe.stdout, /^Min\/max replicas:\s+1 \/ 4$/m)
+    assert.match(describe.stdout, /^Controller gauges:\n {2}wva_desired_replicas\s+3$/m)
+    assert.match(
+      describe.stdout,
+      /^Events:\n {2}Type\s+Reason\s+Age\s+Message\n.*\n {2}Normal\s+ScaledUp\s+3d \(x3\)\s+Scaled up/m,
+    )
     if (!isVa(release, 0)) {
       assert.match(describe.stdout, /^ {2}Triggers:\s+External wva_desired_replicas$/m)
       assert.match(describe.stdout, /^ {2}Status:\s+2 current \| 2 desired$/m)

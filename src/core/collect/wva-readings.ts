@@ -6,7 +6,7 @@
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import type {Labels} from '../read/prometheus/response.js'
-import {wvaReadings} from '../plan/wva-readings.js'
+import {wvaReadings, wvaVariantGauges} from '../plan/wva-readings.js'
 import type {InferenceEngine, WvaQueryRelease} from '../plan/wva-queries.js'
 import type {IssuedQuery} from './model-metrics.js'
 
@@ -163,5 +163,43 @@ export async function collectWvaReadings(
               : 1,
       ),
   )
+  return result
+}
+
+export interface WvaGaugesResult {
+  readonly gauges: Array<{namespace: string; variant: string; gauge: string; value: number}>
+  readonly queries: IssuedQuery[]
+  readonly warnings: string[]
+}
+
+/**
+ * The controller's exported wva_* gauges of every variant: one query per gauge the release exports, whatever the
+ * number of variants. The variant's namespace is `exported_namespace` when Prometheus scraped the controller
+ * without honorLabels (the shipped ServiceMonitor), else `namespace`.
+ */
+export async function collectWvaGauges(
+  client: PrometheusClient,
+  release: WvaQueryRelease,
+  options: {at?: Date | undefined} = {},
+): Promise<WvaGaugesResult> {
+  const result: WvaGaugesResult = {gauges: [], queries: [], warnings: []}
+  const names = wvaVariantGauges(release)
+  const answers = await Promise.all(
+    names.map(async (gauge) => {
+      const promql = `${gauge}{variant_name!=""}`
+      result.queries.push({quantity: gauge, promql})
+      return {gauge, answer: await client.query(promql, {time: options.at})}
+    }),
+  )
+  for (const {gauge, answer} of answers) {
+    for (const warning of answer.warnings) result.warnings.push(`${gauge}: ${warning}`)
+    if (answer.data.kind !== 'vector') continue
+    for (const sample of answer.data.samples) {
+      const namespace = sample.labels.exported_namespace || sample.labels.namespace
+      const variant = sample.labels.variant_name
+      if (!namespace || !variant || !Number.isFinite(sample.value)) continue
+      result.gauges.push({namespace, variant, gauge, value: sample.value})
+    }
+  }
   return result
 }

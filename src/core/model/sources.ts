@@ -22,6 +22,10 @@ export interface SourceSet {
   scalers?: KubeObject[] | undefined
   /** LeaderWorkerSets: scale targets of WVA v0.6+ variants, beside the Deployments. */
   leaderWorkerSets?: KubeObject[] | undefined
+  /** WVA v0.6+: Kubernetes events of the variants' namespaces (describe shows the last ones of each variant). */
+  events?: KubeObject[] | undefined
+  /** WVA v0.6+: the controller's exported wva_* gauges per variant (live only). */
+  wvaGauges?: Array<{namespace: string; variant: string; gauge: string; value: number}> | undefined
   /** WVA v0.6+: the release and variants (set by withWvaInstallation; variantAutoscalings then hold their VAs). */
   wva?: WvaInstallation | undefined
   /** WVA v0.6+: the live per-pod and per-model readings of the release's own queries (a snapshot at --at). */

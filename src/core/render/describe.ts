@@ -214,6 +214,7 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
     )
   }
 
+  if (report.variant) renderVariantController(report.variant, lines, options.now)
   if (report.problems.length > 0) {
     lines.push('Problems:')
     for (const problem of report.problems) lines.push(`  ${problem}`)
@@ -246,6 +247,32 @@ function renderVariant(
     field('Type', scaler.kind === 'ScaledObject' ? 'KEDA ScaledObject' : 'HorizontalPodAutoscaler (autoscaling/v2)', 2)
     field('Triggers', scaler.triggers.length === 0 ? '<none>' : scaler.triggers.join(', '), 2)
     field('Status', `${show(scaler.currentReplicas)} current | ${show(scaler.desiredReplicas)} desired`, 2)
+  }
+}
+
+/** WVA v0.6+: the controller's wva_* gauges for the variant and its last events, as kubectl describe lists them. */
+function renderVariantController(variant: NonNullable<VaReport['variant']>, lines: string[], now: Date): void {
+  const gauges = Object.entries(variant.gauges)
+  if (gauges.length > 0) {
+    lines.push('Controller gauges:')
+    const width = Math.max(...gauges.map(([name]) => name.length))
+    for (const [name, value] of gauges) lines.push(`  ${name.padEnd(width)}  ${formatNumber(value, 3)}`)
+  }
+  if (variant.events.length === 0) return
+  lines.push('Events:')
+  const rows = [
+    ['Type', 'Reason', 'Age', 'Message'],
+    ['----', '------', '---', '-------'],
+    ...variant.events.map((event) => [
+      event.type,
+      event.reason,
+      event.lastSeen ? `${age(event.lastSeen, now)}${event.count > 1 ? ` (x${event.count})` : ''}` : '<unknown>',
+      event.message,
+    ]),
+  ]
+  const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+  for (const row of rows) {
+    lines.push(`  ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd())
   }
 }
 

@@ -237,6 +237,12 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       collectRequestCountsByRetention(client, requestCountQueries, prometheus.at),
       wvaRelease === undefined ? undefined : collectWvaInstallationReadings(client, sources, wvaRelease, prometheus.at),
     ])
+    // describe: the controller's wva_* gauges of every variant, one query per gauge.
+    const wvaGauges =
+      wvaRelease !== undefined && prometheus.podBreakdown
+        ? await (await import('../collect/wva-readings.js')).collectWvaGauges(client, wvaRelease, {at: prometheus.at})
+        : undefined
+    if (wvaGauges !== undefined) sources.wvaGauges = wvaGauges.gauges
     if (wvaReadings !== undefined) {
       sources.wvaReadings = {
         apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
@@ -253,6 +259,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       ...saturationPods.queries,
       ...requestCounts.queries,
       ...(wvaReadings?.queries ?? []),
+      ...(wvaGauges?.queries ?? []),
     ]
     outcome.warnings.push(
       ...models.warnings,
@@ -261,6 +268,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       ...saturationPods.warnings,
       ...requestCounts.warnings,
       ...(wvaReadings?.warnings ?? []),
+      ...(wvaGauges?.warnings ?? []),
     )
     result.pods = pods?.pods
     result.saturationPods = saturationPods.pods

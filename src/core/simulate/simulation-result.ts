@@ -65,6 +65,10 @@ export interface WvaVariantDetail {
   utilization: number | null
   /** What makes this variant undecidable (`<what>; <fix>`): a missing scale target, an unknown analyzer. */
   problems: string[]
+  /** The controller's exported wva_* gauges for this variant (live describe only; empty otherwise). */
+  gauges: Record<string, number>
+  /** The last Kubernetes events about this variant, newest first (at most 5; live only). */
+  events: Array<{type: string; reason: string; message: string; count: number; lastSeen: string | null}>
   /** The scaler: type, triggers and the replicas in its status (annotated HPAs and ScaledObjects only). */
   scaler: {kind: string; triggers: string[]; currentReplicas: number | null; desiredReplicas: number | null} | null
 }

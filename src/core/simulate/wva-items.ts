@@ -56,13 +56,43 @@ export function decideInstallation(sources: SourceSet): WvaDecideResult | undefi
   })
 }
 
+/** The last events about a variant (its VA, or the in-memory VA / scaler of the same name), newest first. */
+function eventsOf(sources: SourceSet, variant: WvaVariant): WvaVariantDetail['events'] {
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '')
+  return (sources.events ?? [])
+    .filter((event) => {
+      const involved = event.involvedObject as {name?: unknown; namespace?: unknown} | undefined
+      return involved?.name === variant.name && (involved.namespace ?? event.metadata?.namespace) === variant.namespace
+    })
+    .map((event) => ({
+      type: text(event.type),
+      reason: text(event.reason),
+      message: text(event.message),
+      count: typeof event.count === 'number' ? event.count : 1,
+      lastSeen: text(event.lastTimestamp) || text(event.eventTime) || event.metadata?.creationTimestamp || null,
+    }))
+    .sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''))
+    .slice(0, 5)
+}
+
+function gaugesOf(sources: SourceSet, variant: WvaVariant): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const gauge of sources.wvaGauges ?? []) {
+    if (gauge.namespace === variant.namespace && gauge.variant === variant.name) out[gauge.gauge] = gauge.value
+  }
+  return out
+}
+
 function detail(
+  sources: SourceSet,
   variant: WvaVariant,
   decision: WvaVariantDecision,
   release: string,
   optimizer: string | null,
 ): WvaVariantDetail {
   return {
+    gauges: gaugesOf(sources, variant),
+    events: eventsOf(sources, variant),
     kind: variant.kind,
     release,
     minReplicas: variant.minReplicas,
@@ -138,7 +168,7 @@ export function simulateWvaInstallation(sources: SourceSet): SimulationResult | 
       prediction: null,
       boundBy: null,
       saturation: null,
-      variant: detail(variant, decision, installation.release, optimizer),
+      variant: detail(sources, variant, decision, installation.release, optimizer),
     }
   })
   const warnings = [

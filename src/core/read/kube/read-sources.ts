@@ -249,6 +249,7 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   if (wvaScalers !== undefined) {
     sources.scalers = wvaScalers.scalers
     sources.leaderWorkerSets = wvaScalers.leaderWorkerSets
+    sources.events = wvaScalers.events.filter(inVaNamespaces)
   }
   if (podsResult)
     sources.pods = list(
@@ -267,8 +268,9 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
 }
 
 /**
- * Whether annotated scalers can matter: the CRD is v0.8's (deprecated version), the controller image is v0.8 or
- * later, the v0.8+ main ConfigMap exists, or a VA scales a LeaderWorkerSet.
+ * Whether the WVA v0.6+ extras can matter (annotated scalers, LeaderWorkerSets, the controller's events): the
+ * evidence read so far (CRD, controller image, ConfigMaps) places the cluster at v0.6 or later, or a VA scales a
+ * LeaderWorkerSet.
  */
 function wantsWvaScalers(
   crd: KubeObject | undefined,
@@ -277,7 +279,7 @@ function wantsWvaScalers(
   variantAutoscalings: readonly KubeObject[],
 ): boolean {
   const release = detectWvaRelease({crd, controllerDeployment, configMaps}).range
-  const late = release !== undefined && ['v0.8', 'v0.9'].includes(release.from)
+  const late = release !== undefined && ['v0.6', 'v0.7', 'v0.8', 'v0.9'].includes(release.from)
   const lws = variantAutoscalings.some((va) => field(field(va.spec, 'scaleTargetRef'), 'kind') === 'LeaderWorkerSet')
   return late || lws
 }

@@ -1,7 +1,7 @@
 /**
- * What WVA v0.8+ reads besides VAs: the autoscaling/v2 HPAs and KEDA ScaledObjects (variants when annotated
- * `llm-d.ai/managed: "true"`) and the LeaderWorkerSets that may be scale targets. Three list GETs, sent in
- * parallel, whatever the number of variants. A type the server does not serve (no KEDA, no LWS CRD: 404) is simply
+ * What WVA v0.6+ reads besides VAs: the autoscaling/v2 HPAs and KEDA ScaledObjects (variants from v0.8 when
+ * annotated `llm-d.ai/managed: "true"`), the LeaderWorkerSets that may be scale targets, and the events the
+ * controller records on its variants. Four list GETs, sent in parallel, whatever the number of variants. A type the server does not serve (no KEDA, no LWS CRD: 404) is simply
  * absent; a refused list (403) is a warning.
  */
 import {type KubeObject, listObjects} from '../../model/kube-object.js'
@@ -12,6 +12,8 @@ export interface WvaScalerSources {
   scalers: KubeObject[]
   /** LeaderWorkerSets (possible scale targets). */
   leaderWorkerSets: KubeObject[]
+  /** Kubernetes events of the namespace(s): the controller's ScaledUp, OptimizationRefused, ... on its variants. */
+  events: KubeObject[]
   /** Whether the server serves keda.sh ScaledObjects (false on a 404). */
   scaledObjectsServed: boolean
   warnings: string[]
@@ -33,10 +35,11 @@ function describe(response: Extract<KubeResponse, {kind: 'error'}>): string {
 
 /** Reads HPAs, ScaledObjects and LeaderWorkerSets of `namespace` (every namespace when undefined). */
 export async function readWvaScalers(reader: KubeReader, namespace: string | undefined): Promise<WvaScalerSources> {
-  const [hpas, scaledObjects, lws] = await Promise.all([
+  const [hpas, scaledObjects, lws, eventList] = await Promise.all([
     reader.get(path(hpaBase, 'horizontalpodautoscalers', namespace)),
     reader.get(path(kedaBase, 'scaledobjects', namespace)),
     reader.get(path(lwsBase, 'leaderworkersets', namespace)),
+    reader.get(path('/api/v1', 'events', namespace)),
   ])
   const warnings: string[] = []
   const problems: WvaScalerSources['problems'] = []
@@ -72,6 +75,7 @@ export async function readWvaScalers(reader: KubeReader, namespace: string | und
     'LeaderWorkerSet',
     'LeaderWorkerSet scale targets are unknown',
   )
+  const events = items(eventList, 'events', 'Event', 'the controller\'s events are not shown; grant "list events"')
   const scaledObjectsServed = !(scaledObjects.kind === 'error' && scaledObjects.code === 404)
-  return {scalers, leaderWorkerSets, scaledObjectsServed, warnings, problems}
+  return {scalers, leaderWorkerSets, events, scaledObjectsServed, warnings, problems}
 }
