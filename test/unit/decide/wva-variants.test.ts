@@ -252,3 +252,41 @@ test('the saturation ConfigMap parser folds v0.9 analyzer parameters and address
     ],
   )
 })
+
+test('v0.6-v0.8 run the queueing model with the learned parameters, through the cost-aware optimizer', () => {
+  const queueing: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {name: 'wva-queueing-model-config', namespace: 'wva-system'},
+    data: {
+      default: 'sloMultiplier: 3\n',
+      llama: 'model_id: meta/llama\nnamespace: llm\ntargetTTFT: 500\ntargetITL: 30\n',
+    },
+  }
+  const decide = (rate: number) =>
+    decideWvaVariants(
+      input({
+        release: 'v0.8',
+        variants: [shapeD('llama-h100', '40.0', {max: 20})],
+        configMaps: [queueing],
+        pods: pods('llama-h100', 2, 0.5).map((pod) => ({...pod, arrivalRate: rate, ttftMs: 120, itlMs: 15})),
+        serviceParms: [{namespace: 'llm', variant: 'llama-h100', alpha: 6.9, beta: 0.03, gamma: 0.0004}],
+      }),
+    ).decisions[0]!
+  for (const rate of [1, 40]) {
+    const decision = decide(rate)
+    assert.equal(decision.engine, 'queueing-model')
+    assert.equal(decision.outcome, 'decided')
+    assert.equal(decision.capacity?.unit, 'rps')
+    // Upstream sizes each variant's supply as the replicas its traffic needs x the per-replica rate
+    // (analyzer.go TotalCapacity = desiredNumReplicas * maxRequestRate): the demand never exceeds it, RC is 0.
+    assert.equal(decision.capacity?.demand, 2 * rate)
+    assert.ok((decision.capacity?.supply ?? 0) >= 2 * rate)
+    assert.equal(decision.capacity?.required, 0)
+    assert.equal(decision.reason, 'V2')
+    assert.equal(decision.desiredReplicas, 2)
+  }
+  // Without the parameters nothing is sized: the variant says what is missing.
+  const none = decideWvaVariants(input({release: 'v0.8', configMaps: [queueing]})).decisions[0]!
+  assert.equal(none.outcome, 'undecided')
+})

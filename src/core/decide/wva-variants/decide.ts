@@ -23,10 +23,11 @@ import {
   toSaturationV2Config,
   type SaturationEngineSelection,
 } from '../saturation-v2/config.js'
+import {costAwareOptimizerName, optimizeCostAware} from '../saturation-v2/cost-aware-optimizer.js'
 import {decideSaturationV2Model} from '../saturation-v2/engine.js'
-import {resolveV2ScaleToZeroPolicy} from '../saturation-v2/enforcer.js'
+import {enforcePolicyOnDecisions, resolveV2ScaleToZeroPolicy} from '../saturation-v2/enforcer.js'
 import type {SaturationV2Release} from '../saturation-v2/release.js'
-import type {V2ReplicaMetric, V2VariantInput} from '../saturation-v2/types.js'
+import type {V2Analysis, V2ReplicaMetric, V2VariantInput} from '../saturation-v2/types.js'
 import {analyzeQueueingModel, type ServiceParmsV2} from '../queueing-v2/index.js'
 import {
   findWvaConfigMap,
@@ -353,9 +354,6 @@ function decideModel(
       engineImage: image ?? null,
     }
   })
-  if (selection.engine === 'queueing-model') {
-    return [...out, ...decideQueueingModel(usable, variants, input, queueing)]
-  }
   const replicaMetrics = usable.flatMap((item) =>
     item.pods.map((pod) => replicaMetric(item.variant, item.accelerator, pod)),
   )
@@ -371,6 +369,9 @@ function decideModel(
     envWvaScaleToZero: input.env?.scaleToZero,
     inline: release === 'v0.9' ? {defaultEntry: inlineOf('default'), modelEntry: inlineOf(entryKey)} : undefined,
   })
+  if (selection.engine === 'queueing-model') {
+    return [...out, ...decideQueueingModel(usable, variants, input, queueing, policy.scaleToZeroEnabled)]
+  }
   const count = input.requestCounts?.find((entry) => entry.namespace === namespace && entry.modelID === modelID)
   const requestCount: RequestCountReading = count
     ? {kind: 'count', requests: count.requests}
@@ -434,14 +435,15 @@ function decideModel(
 
 /**
  * v0.6-v0.8 queueing model: the analyzer sizes each variant from its pods' dispatch rate, tokens and latencies and
- * the variant's learned alpha/beta/gamma; the required capacity (requests per second) is then covered by the
- * cheapest capacity first, and spare capacity released from the most expensive, within min/max.
+ * the variant's learned alpha/beta/gamma; its required and spare capacity (requests per second) then go through the
+ * release's cost-aware optimizer and the scale-to-zero enforcer, as V2's tokens do.
  */
 function decideQueueingModel(
   usable: readonly Prepared[],
   variants: readonly V2VariantInput[],
   input: WvaDecideInput,
   queueing: ReturnType<typeof parseQueueingModelConfigMap>,
+  scaleToZeroEnabled: boolean,
 ): WvaVariantDecision[] {
   const engine: WvaEngine = 'queueing-model'
   const first = usable[0]
@@ -502,56 +504,62 @@ function decideQueueingModel(
     required: analysis.requiredCapacityRps,
     spare: analysis.spareCapacityRps,
   }
-  // Cover the required capacity with the cheapest capacity per replica first; release spare from the most costly.
-  const states = usable.map((item, index) => {
-    const vc = analysis.variantCapacities.find((entry) => entry.variantName === item.variant.name)
-    return {item, variant: variants[index]!, perReplica: vc?.perReplicaCapacityRps ?? 0, target: 0}
+  // Upstream hands the analysis to the same cost-aware optimizer and enforcer as V2 (engine_queueing_model.go),
+  // capacities in requests per second instead of tokens.
+  const v2Analysis: V2Analysis = {
+    analyzerName: 'saturation-token-based',
+    totalSupply: analysis.totalSupplyRps,
+    totalDemand: analysis.totalDemandRps,
+    totalAnticipatedSupply: analysis.totalSupplyRps,
+    utilization: analysis.utilization,
+    requiredCapacity: analysis.requiredCapacityRps,
+    spareCapacity: analysis.spareCapacityRps,
+    roleCapacities: undefined,
+    variantCapacities: analysis.variantCapacities.map((vc) => ({
+      variantName: vc.variantName,
+      acceleratorName: vc.acceleratorName,
+      cost: vc.cost,
+      role: vc.role,
+      replicaCount: vc.replicaCount,
+      pendingReplicas: vc.pendingReplicas,
+      perReplicaCapacity: vc.perReplicaCapacityRps,
+      totalCapacity: vc.totalCapacityRps,
+      totalDemand: vc.totalDemandRps,
+      utilization: vc.utilization,
+      reason: undefined,
+    })),
+  }
+  const release = v2ReleaseOf(input.release)
+  const optimized = optimizeCostAware(modelID, namespace, v2Analysis, variants, release)
+  const count = input.requestCounts?.find((entry) => entry.namespace === namespace && entry.modelID === modelID)
+  const enforced = enforcePolicyOnDecisions({
+    decisions: optimized.decisions,
+    scaleToZeroEnabled: scaleToZeroEnabled,
+    requestCount: count
+      ? {kind: 'count', requests: count.requests}
+      : {kind: 'error', message: 'request count not read'},
+    optimizerName: costAwareOptimizerName,
+    release,
   })
-  for (const state of states) state.target = state.variant.currentReplicas
-  let remaining = analysis.requiredCapacityRps
-  const byCostEfficiency = [...states]
-    .filter((state) => state.perReplica > 0)
-    .sort((a, b) => a.item.variant.cost / a.perReplica - b.item.variant.cost / b.perReplica)
-  for (const state of byCostEfficiency) {
-    if (remaining <= 0) break
-    const room = state.item.variant.maxReplicas - state.target
-    const add = Math.min(Math.ceil(remaining / state.perReplica), Math.max(room, 0))
-    state.target += add
-    remaining -= add * state.perReplica
-  }
-  let spare = analysis.spareCapacityRps
-  for (const state of [...byCostEfficiency].reverse()) {
-    if (spare <= 0 || analysis.requiredCapacityRps > 0) break
-    const removable = Math.min(Math.floor(spare / state.perReplica), state.target - state.item.variant.minReplicas)
-    if (removable <= 0) continue
-    state.target -= removable
-    spare -= removable * state.perReplica
-  }
-  return states.map((state) => {
-    const vc = analysis.variantCapacities.find((entry) => entry.variantName === state.item.variant.name)
-    const sized = parms.has(state.item.variant.name)
-    if (!sized) {
-      return {...undecided(state.item, engine, 'no alpha/beta/gamma for this variant'), capacity}
+  return usable.map((item) => {
+    const decision = enforced.decisions.find((entry) => entry.variantName === item.variant.name)
+    const vc = analysis.variantCapacities.find((entry) => entry.variantName === item.variant.name)
+    if (decision === undefined || !parms.has(item.variant.name)) {
+      return {...undecided(item, engine, 'no alpha/beta/gamma for this variant'), capacity}
     }
-    const target = Math.min(Math.max(state.target, state.item.variant.minReplicas), state.item.variant.maxReplicas)
-    const action =
-      target > state.variant.currentReplicas
-        ? 'scale-up'
-        : target < state.variant.currentReplicas
-          ? 'scale-down'
-          : 'steady state'
+    const target = Math.min(Math.max(decision.targetReplicas, item.variant.minReplicas), item.variant.maxReplicas)
     return {
       namespace,
-      name: state.item.variant.name,
+      name: item.variant.name,
       engine,
       outcome: 'decided' as const,
       desiredReplicas: target,
-      currentReplicas: state.item.target.current,
-      readyReplicas: state.item.target.ready,
-      accelerator: state.item.accelerator,
-      role: state.item.role,
-      reason: `queueing model ${action} (required ${analysis.requiredCapacityRps.toFixed(2)} req/s)`,
-      problems: state.item.problems,
+      currentReplicas: item.target.current,
+      readyReplicas: item.target.ready,
+      accelerator: item.accelerator,
+      role: item.role,
+      reason: decision.reason,
+      problems: item.problems,
       capacity,
       utilization: vc?.utilization,
     }
