@@ -12,7 +12,8 @@ import type {ReplayRange} from './fetch-history.js'
 import type {WhatIf} from '../model/what-if.js'
 import {saturationOverrides} from '../simulate/simulate.js'
 import {withWvaInstallation} from '../model/wva-installation.js'
-import {wvaQueryReleaseOf, type WvaQueryRelease} from '../plan/wva-queries.js'
+import {presentInferenceEngines, wvaQueryReleaseOf, type WvaQueryRelease} from '../plan/wva-queries.js'
+import {targetPodTemplate} from '../model/wva-variant.js'
 
 /** What the Prometheus side needs, already validated by the CLI. */
 export interface PrometheusRequest {
@@ -317,7 +318,25 @@ async function collectWvaInstallationReadings(
     const namespace = target.metadata?.namespace ?? 'default'
     targetNames.set(namespace, [...(targetNames.get(namespace) ?? []), target.metadata?.name ?? ''])
   }
-  const scopes = installation.variants.map((variant) => ({namespace: variant.namespace, modelID: variant.modelID}))
+  // v0.9 sends the SGLang queries for the models whose scale targets run SGLang.
+  const templateOf = (variant: (typeof installation.variants)[number]) =>
+    targetPodTemplate(
+      installation.targets.find(
+        (target) =>
+          (target.metadata?.namespace ?? 'default') === variant.namespace &&
+          target.metadata?.name === variant.target.name,
+      ),
+    )
+  const scopes = installation.variants.map((variant) => ({
+    namespace: variant.namespace,
+    modelID: variant.modelID,
+    engines: presentInferenceEngines(
+      installation.variants
+        .filter((other) => other.namespace === variant.namespace && other.modelID === variant.modelID)
+        .map(templateOf)
+        .filter((template) => template !== undefined),
+    ),
+  }))
   return collectWvaReadings(client, release, scopes, {at, targetNames})
 }
 
