@@ -250,10 +250,10 @@ for (const release of ['v0.6', 'v0.7', 'v0.8', 'v0.9'] as const) {
     assert.match(describe.stdout, new RegExp(`^ {2}Engine:\\s+saturation-v2 \\(WVA ${release}\\)$`, 'm'))
     assert.match(describe.stdout, /^Min\/max replicas:\s+1 \/ 4$/m)
     // The release's own PromQL: v0.8 dropped the model filter of cache_config_info and grouped by variant.
+    const early = release === 'v0.6' || release === 'v0.7'
     const cacheConfig =
-      release === 'v0.6' || release === 'v0.7'
-        ? 'max by (pod, num_gpu_blocks, block_size) (vllm:cache_config_info{namespace="llm",model_name="org/model-0"})'
-        : 'max by (instance, pod, llm_d_ai_variant, num_gpu_blocks, block_size) (vllm:cache_config_info{namespace="llm"})'
+      `max by (${early ? 'pod' : 'instance, pod, llm_d_ai_variant'}, num_gpu_blocks, block_size) ` +
+      `(vllm:cache_config_info{namespace="llm"${early ? ',model_name="org/model-0"' : ''}})`
     assert.ok(describe.stdout.includes(`    ${cacheConfig}\n`), describe.stdout)
     assert.match(describe.stdout, /^Controller gauges:\n {2}wva_desired_replicas\s+3$/m)
     assert.match(
