@@ -1,8 +1,8 @@
 /**
  * What WVA v0.6+ reads besides VAs: the autoscaling/v2 HPAs and KEDA ScaledObjects (variants from v0.8 when
  * annotated `llm-d.ai/managed: "true"`), the LeaderWorkerSets that may be scale targets, and the events the
- * controller records on its variants. Four list GETs, sent in parallel, whatever the number of variants. A type the server does not serve (no KEDA, no LWS CRD: 404) is simply
- * absent; a refused list (403) is a warning.
+ * controller records on its variants. Four list GETs, sent in parallel, whatever the number of variants. A type
+ * the server does not serve (no KEDA, no LWS CRD: 404) is simply absent; a refused list (403) is a warning.
  */
 import {type KubeObject, listObjects} from '../../model/kube-object.js'
 import type {KubeReader, KubeResponse} from './kube-client.js'
