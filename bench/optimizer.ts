@@ -7,8 +7,9 @@ import {join} from 'node:path'
 import {performance} from 'node:perf_hooks'
 
 import {sizingKey} from '../src/core/decide/queueing/memo.js'
+import {directAnalyzerHooks} from '../src/core/decide/queueing/allocation.js'
 import {decideModelBased, type ModelBasedInput} from '../src/core/decide/queueing/model-based.js'
-import {queueModelWork} from '../src/core/decide/queueing/queue-model.js'
+import {createQueueModelWork, createQueueWorkspace} from '../src/core/decide/queueing/queue-model.js'
 import {repoRoot} from '../test/support/paths.js'
 
 const WARMUP_ROUNDS = 3
@@ -23,8 +24,11 @@ const rounds = Number(process.argv[2] ?? DEFAULT_ROUNDS)
 const batchRounds = Number(process.argv[3] ?? DEFAULT_BATCH_ROUNDS)
 
 let sink = 0
+// One workspace for the whole run, as a decider keeps one (memo.ts); its counter gives the work figures.
+const queueModelWork = createQueueModelWork()
+const hooks = directAnalyzerHooks(createQueueWorkspace(queueModelWork))
 const solve = (input: ModelBasedInput): void => {
-  sink += decideModelBased(input).desired?.numReplicas ?? 0
+  sink += decideModelBased(input, hooks).desired?.numReplicas ?? 0
 }
 
 const percentile = (values: number[], p: number): number => {

@@ -17,12 +17,15 @@ import {
 } from '../test/integration/replay/scenario.js'
 import {repoRoot} from '../test/support/paths.js'
 import {startPrometheus} from '../test/support/prometheus.js'
+import {parseClusterState} from '../src/core/model/cluster-state.js'
 
 const days = 7
 const stepSeconds = 60
 const steps = (days * daySeconds) / stepSeconds
 const sources = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
-const target = resolveDecisionTargets(sources, {}, {probeLoad: true}).find((t) => t.name === 'llama-8b-h100')!
+const target = resolveDecisionTargets(parseClusterState(sources), {}, {probeLoad: true}).find(
+  (t) => t.name === 'llama-8b-h100',
+)!
 const grid = {startMs: replayDayStartS * 1000 + 60_000, stepSeconds, count: steps}
 const measured = Array.from({length: steps}, (_, k) => grid.startMs / 1000 + k * stepSeconds).flatMap((t) => {
   const load = expectedLoadAt(t)
@@ -90,7 +93,10 @@ if (!process.argv.includes('--no-prometheus')) {
   }
   for (const round of ['cold', 'warm']) {
     start = performance.now()
-    const result = await replayFromPrometheus(client, sources, range, {whatIf: {}, names: ['llama-8b-h100']})
+    const result = await replayFromPrometheus(client, parseClusterState(sources), range, {
+      whatIf: {},
+      names: ['llama-8b-h100'],
+    })
     const total = performance.now() - start
     console.log(
       `  whole replay via Prometheus (${round}): ${total.toFixed(0)} ms, ${result.requests} range requests, ${result.items[0]!.steps.length} steps`,

@@ -27,12 +27,11 @@ export async function inspectInputs(
   const inputs = await loadInputs(flags, names, now, options)
   const {inspectAll} = await import('../core/view/inspect.js')
   const inspectWith = (metrics: readonly ModelMetrics[] | undefined) =>
-    inspectAll(inputs.sources, {
+    inspectAll(inputs.state, {
       metrics,
       gauges: inputs.gauges,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,
-      config: inputs.config,
     })
   const list = inspectWith(inputs.metrics)
   const items = names.length > 0 ? list.items.filter((item) => names.includes(item.name)) : list.items

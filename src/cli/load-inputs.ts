@@ -1,6 +1,6 @@
 import type {LiveGather, PrometheusOutcome, PrometheusRequest} from '../core/run/gather.js'
 import type {ManifestProblem} from '../core/read/manifests/read-manifests.js'
-import type {ControllerConfig} from '../core/model/controller-config.js'
+import {type ClusterState, parseClusterState} from '../core/model/cluster-state.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
 import type {SourceSet} from '../core/model/sources.js'
 import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
@@ -10,9 +10,10 @@ import {Secrets} from '../core/redact.js'
 
 export interface CommandInputs {
   mode: 'offline' | 'cluster'
+  /** The raw snapshot read (the same object as `state.sources`). */
   sources: SourceSet
-  /** The controller config, parsed once when the cluster was read; undefined offline (parsed where first used). */
-  config: ControllerConfig | undefined
+  /** The snapshot parsed once for the whole run (VAs, CRD shape, controller config): what core takes. */
+  state: ClusterState
   metrics: ModelMetrics[] | undefined
   gauges: LiveGather['gauges']
   pods: LiveGather['pods']
@@ -75,13 +76,12 @@ export async function loadInputs(
       if (read.sources.scalers) read.sources.scalers = read.sources.scalers.filter(inNamespace)
     }
     // WVA v0.6-v0.9: the variants (VAs, annotated HPAs and ScaledObjects) become the rows; bad ones are problems.
-    const {withWvaInstallation} = await import('../core/model/wva-installation.js')
-    const sources = withWvaInstallation(read.sources)
-    const wvaProblems = sources.wva?.problems ?? []
+    const state = parseClusterState(read.sources)
+    const wvaProblems = state.sources.wva?.problems ?? []
     return {
       mode: 'offline',
-      sources,
-      config: undefined,
+      sources: state.sources,
+      state,
       metrics: undefined,
       gauges: new Map(),
       pods: undefined,
@@ -106,8 +106,8 @@ export async function loadInputs(
   )
   return {
     mode: 'cluster',
-    sources: live.sources,
-    config: live.config,
+    sources: live.state.sources,
+    state: live.state,
     metrics: live.metrics,
     gauges: live.gauges,
     pods: live.pods,
@@ -116,9 +116,9 @@ export async function loadInputs(
     compat: live.compat,
     replay: live.replay,
     prometheus: live.prometheus,
-    problems: live.sources.problems ?? [],
+    problems: live.state.sources.problems ?? [],
     clusterRequestCount: live.clusterRequestCount,
-    namespace: (live.sources as {namespace?: string}).namespace,
+    namespace: (live.state.sources as {namespace?: string}).namespace,
     secrets,
   }
 }

@@ -20,7 +20,9 @@ export const promFlags = {
     helpGroup,
   }),
   'prom-token-file': Flags.string({
-    description: 'File holding the bearer token (env KUBECTL_VA_PROM_TOKEN_FILE).',
+    description:
+      'File holding the bearer token (env KUBECTL_VA_PROM_TOKEN_FILE), read at each run and every minute: a ' +
+      'token a sidecar or script refreshes (managed Prometheus, see docs/backends.md) is picked up. Never printed.',
     helpGroup,
   }),
   'prom-header': Flags.string({
@@ -42,6 +44,20 @@ export const promFlags = {
   'prom-timeout': Flags.string({
     description: 'Timeout of each Prometheus request, e.g. 10s.',
     default: '15s',
+    helpGroup,
+  }),
+  'prom-max-points': Flags.string({
+    description:
+      'Most points per series in one range request; longer ranges are split and stitched (Prometheus allows ' +
+      '11,000 steps, VictoriaMetrics 30,000 points by default; see docs/backends.md).',
+    default: '11000',
+    helpGroup,
+  }),
+  'prom-retries': Flags.string({
+    description:
+      'Retries of a request answered 429, 502, 503 or 504 or whose connection was reset, with exponential ' +
+      'backoff and jitter, honouring Retry-After, within 30s (0: none).',
+    default: '3',
     helpGroup,
   }),
   window: Flags.string({
@@ -72,6 +88,8 @@ export interface PromFlagValues {
   'prom-key-file'?: string | undefined
   'prom-insecure-skip-verify'?: boolean | undefined
   'prom-timeout'?: string | undefined
+  'prom-max-points'?: string | undefined
+  'prom-retries'?: string | undefined
   window?: string | undefined
   at?: string | undefined
   'no-metrics'?: boolean | undefined
@@ -91,7 +109,10 @@ export function toPrometheusSettings(flags: PromFlagValues, env: NodeJS.ProcessE
   for (const header of flags['prom-header'] ?? []) checkHeader(header)
   const window = flags.window ?? '1m'
   checkWindow(window)
-  const timeoutMs = parseTimeout(flags['prom-timeout'] ?? '15s')
+  const timeoutText = flags['prom-timeout'] ?? '15s'
+  const timeoutMs = parseTimeout(timeoutText)
+  const maxPointsPerRequest = parseCount('--prom-max-points', flags['prom-max-points'] ?? '11000', 2, 1_000_000)
+  const retries = parseCount('--prom-retries', flags['prom-retries'] ?? '3', 0, 10)
   return {
     enabled: flags['no-metrics'] !== true,
     url: flags['prom-url'],
@@ -105,6 +126,7 @@ export function toPrometheusSettings(flags: PromFlagValues, env: NodeJS.ProcessE
     insecureSkipTlsVerify:
       flags['prom-insecure-skip-verify'] === true || env.KUBECTL_VA_PROM_INSECURE_SKIP_VERIFY === 'true',
     timeoutMs,
+    tuning: {timeoutText, maxPointsPerRequest, retry: {retries}},
     window,
     at: flags.at,
     wvaCompat: flags['wva-compat'] === true,
@@ -171,6 +193,18 @@ function parseTimeout(timeout: string): number {
     throw flagValueError('--prom-timeout', timeout, 'must be at most 24h', 'use e.g. --prom-timeout 15s')
   }
   return Math.round(timeoutMs)
+}
+
+/** A whole number flag within [min, max]. */
+function parseCount(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
+  if (!Number.isSafeInteger(value)) {
+    throw flagValueError(flag, text, 'not a whole number', `use e.g. ${flag} ${min === 0 ? 3 : 11000}`)
+  }
+  if (value < min || value > max) {
+    throw flagValueError(flag, text, `must be between ${min} and ${max}`, `use e.g. ${flag} ${min === 0 ? 3 : 11000}`)
+  }
+  return value
 }
 
 /** --prom-url: an http(s) URL (its userinfo, if any, is never shown). */

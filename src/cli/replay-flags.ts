@@ -4,6 +4,7 @@ import {flagValueError, KvaError, UsageError} from '../core/errors.js'
 import {parsePromDurationMs} from '../core/read/prometheus/duration.js'
 import {parseEvaluationTime} from '../core/read/prometheus/time.js'
 import {replayGrid, type ReplayRange} from '../core/run/fetch-history.js'
+import {alignRange} from '../core/collect/range.js'
 import {parseSweepSpec, type SweepSpec} from '../core/simulate/sweep-spec.js'
 
 const historyGroup = 'HISTORY'
@@ -78,7 +79,12 @@ export function toReplayOptions(flags: ReplayFlagValues, now: Date): ReplayOptio
       : flagTime('--from', flags.from!, now)
   const range = {start, end, stepSeconds: stepMs / 1000}
   replayGrid(range)
-  return {mode: 'replay', range}
+  if (flags.since === undefined) return {mode: 'replay', range}
+  // --since counts back from the clock: its steps go on multiples of the step (12:09:00, not 12:09:59.720), as
+  // Grafana aligns, so that runs agree and backends that cache by step (VictoriaMetrics) answer those times.
+  const aligned = alignRange(range)
+  replayGrid(aligned)
+  return {mode: 'replay', range: aligned}
 }
 
 /** A Prometheus duration flag, its error naming the flag. */

@@ -88,12 +88,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
     if (mode.mode === 'replay') return this.printReplay(inputs, output, flags.chart)
 
     const {simulate} = await import('../core/simulate/simulate.js')
-    const result = simulate(inputs.sources, {
+    const result = simulate(inputs.state, {
       whatIf,
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,
-      config: inputs.config,
     })
     const items = names.length > 0 ? result.items.filter((item) => names.includes(item.name)) : result.items
     const {whatIfWarningsFor} = await import('../core/model/what-if.js')
@@ -140,7 +139,7 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
       })
     }
     const {runSweep} = await import('../core/simulate/run-sweep.js')
-    const result = runSweep(inputs.sources, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
+    const result = runSweep(inputs.state, {name: names[0], namespace: flags.namespace}, spec, whatIf, {
       metrics: inputs.metrics,
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,

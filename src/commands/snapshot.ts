@@ -47,7 +47,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
     const {buildSnapshot} = await import('../core/view/build-snapshot.js')
     const {stringify} = await import('yaml')
     const objects = buildSnapshot({
-      sources: inputs.sources,
+      state: inputs.state,
       metrics: inputs.metrics ?? [],
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,

@@ -58,6 +58,7 @@ test('get -A shows the NAMESPACE column and -o json has the documented fields', 
     'controller',
     'metrics',
     'recomputed',
+    'reason',
     'problems',
   ])
   assert.deepEqual(

@@ -11,7 +11,9 @@ import {clusterFixture} from '../support/kube-fixtures.js'
 import {assertPinnedOutput} from '../support/expected-output.js'
 import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '../support/openmetrics.js'
 import {repoRoot} from '../support/paths.js'
+import {sendJson, startFakePrometheus} from '../support/prometheus-fake.js'
 import {startPrometheus} from '../support/prometheus.js'
+import {startVictoriaMetrics} from '../support/victoria-metrics.js'
 import {cleanEnv, kubectlVa, runCommand} from '../support/run-cli.js'
 import {joinRegExp} from '../support/regexp.js'
 
@@ -337,4 +339,72 @@ test('live: a Prometheus-Service lookup that times out says so, not that there i
     ),
   )
   assert.doesNotMatch(run.stderr, /no thanos-querier, prometheus-operated or kube-prometheus-stack Service/)
+})
+
+test('live on VictoriaMetrics: get and simulate print the Prometheus outputs; replays read the same', async (t) => {
+  // The same series imported into VictoriaMetrics: rates at AT need no extrapolation (samples line up with the
+  // window), so the pinned Prometheus outputs hold; the replay's 61 steps exceed the 50 points from which
+  // VictoriaMetrics would move the evaluation times to multiples of the step, so this also checks they are not moved.
+  const [api, prom, vm] = await Promise.all([
+    startFakeApiServer(t, quickstartClusterObjects()),
+    startPrometheus(t, {openmetrics: vllmSeries()}),
+    startVictoriaMetrics(t, {openmetrics: vllmSeries()}),
+  ])
+  const kubeconfig = api.writeKubeconfig({namespace: 'llm'})
+  const on = (url: string) => cleanEnv({KUBECONFIG: kubeconfig, KUBECTL_VA_PROM_URL: url})
+  const atFlag = `--at=${at.toISOString()}`
+  for (const [args, pinned] of [
+    [['get', atFlag], 'live-get'],
+    [['simulate', atFlag], 'live-simulate'],
+  ] as const) {
+    const run = await kubectlVa(args, {env: on(vm.url)})
+    assert.equal(run.stderr, '')
+    assert.equal(run.code, 0)
+    assertPinnedOutput(run.stdout, pinned, {CREATED: created})
+  }
+  const from = new Date(at.getTime() - 60 * 60_000).toISOString()
+  const replay = ['simulate', 'llama-8b-h100', '--from', from, '--to', at.toISOString(), '--step', '1m', '-o', 'json']
+  const [onVm, onProm] = await Promise.all([
+    kubectlVa(replay, {env: on(vm.url)}),
+    kubectlVa(replay, {env: on(prom.url)}),
+  ])
+  assert.equal(onVm.code, 0, onVm.stderr)
+  assert.equal(onVm.stderr, onProm.stderr)
+  // Equal to 10 significant digits: the backends sum floating point in different orders (last-bit differences).
+  const steps = (run: {stdout: string}) =>
+    JSON.parse(run.stdout, (_key, value) => (typeof value === 'number' ? Number(value.toPrecision(10)) : value))
+      .items[0].steps
+  assert.equal(steps(onVm).length, 61)
+  assert.deepEqual(steps(onVm), steps(onProm))
+})
+
+test('live: Prometheus warnings and infos (a Thanos partial response) go to stderr once per query', async (t) => {
+  const [api, thanos] = await Promise.all([
+    startFakeApiServer(t, quickstartClusterObjects()),
+    startFakePrometheus(t, (request, response) =>
+      sendJson(response, 200, {
+        status: 'success',
+        warnings: ['partial response: store 10.0.0.7:10901 unavailable'],
+        infos: ['PromQL info: metric might not be a counter'],
+        data: {resultType: request.url.includes('query_range') ? 'matrix' : 'vector', result: []},
+      }),
+    ),
+  ])
+  const env = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace: 'llm'}), KUBECTL_VA_PROM_URL: thanos.url})
+  const lines = (stderr: string, quantity: string) => stderr.split('\n').filter((l) => l.includes(`: ${quantity}: `))
+  const get = await kubectlVa(['get', `--at=${at.toISOString()}`], {env})
+  assert.equal(get.code, 0, get.stderr)
+  assert.deepEqual(lines(get.stderr, 'arrivalRate'), [
+    'warning: prometheus: arrivalRate: partial response: store 10.0.0.7:10901 unavailable',
+    'warning: prometheus: arrivalRate: PromQL info: metric might not be a counter',
+  ])
+  // A replay of 11 steps in chunks of 5: three requests per query, each warning still once.
+  const from = new Date(at.getTime() - 10 * 60_000).toISOString()
+  const range = ['--from', from, '--to', at.toISOString(), '--step', '1m', '--prom-max-points', '5']
+  const before = thanos.requests.length
+  const replay = await kubectlVa(['simulate', 'llama-8b-h100', ...range, '-o', 'json'], {env})
+  assert.equal(replay.code, 0, replay.stderr)
+  assert.deepEqual(lines(replay.stderr, 'arrivalRate'), lines(get.stderr, 'arrivalRate'))
+  const rangeRequests = thanos.requests.slice(before).filter((r) => r.url.endsWith('query_range'))
+  assert.ok(rangeRequests.length >= 3 && rangeRequests.length % 3 === 0, `${rangeRequests.length} range requests`)
 })

@@ -1,6 +1,7 @@
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import {labelMatcher} from '../read/prometheus/label-value.js'
 import type {IssuedQuery} from './model-metrics.js'
+import {answerNotes} from '../read/prometheus/response.js'
 
 export interface VariantRef {
   /** The VA's namespace. */
@@ -48,7 +49,7 @@ export async function collectDesiredReplicas(
     )}})`
   result.queries.push({quantity: 'desiredReplicas', promql})
   const answer = await client.query(promql, {time: options.at})
-  for (const warning of answer.warnings) result.warnings.push(`desiredReplicas: ${warning}`)
+  for (const warning of answerNotes(answer)) result.warnings.push(`desiredReplicas: ${warning}`)
   if (answer.data.kind !== 'vector') {
     result.warnings.push(`desiredReplicas: expected a vector, Prometheus returned a ${answer.data.kind}`)
     return result

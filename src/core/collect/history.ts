@@ -3,13 +3,10 @@ import type {PrometheusClient} from '../read/prometheus/client.js'
 import type {IssuedQuery} from './model-metrics.js'
 import {collectorProfiles, type CollectorProfileName} from '../plan/profiles.js'
 import {scopeKey, scopeKeySet, scopeSelector, seriesScopeKey, uniqueScopes, type ModelScope} from '../plan/scope.js'
+import {chunkRange, queryRangeStitched} from './range.js'
 import {quantityField, toModelMetricsUnit} from './units.js'
 
-/**
- * Prometheus rejects a range query with more than 11,000 points per series (web/api/v1/api.go: "exceeded maximum
- * resolution of 11,000 points per timeseries"); we stay at or below it.
- */
-export const maxPointsPerSeries = 11_000
+export {chunkRange, maxPointsPerSeries} from './range.js'
 
 export interface HistoryOptions {
   start: Date
@@ -40,27 +37,10 @@ export interface HistoryResult {
   chunks: Array<{start: Date; end: Date}>
 }
 
-/** Splits [start, end] into ranges of at most maxPointsPerSeries points; each chunk starts one step after the last. */
-export function chunkRange(
-  start: Date,
-  end: Date,
-  stepSeconds: number,
-  maxPoints = maxPointsPerSeries,
-): Array<{start: Date; end: Date}> {
-  if (!(stepSeconds > 0)) throw new RangeError(`step must be positive: ${stepSeconds}`)
-  if (end.getTime() < start.getTime()) throw new RangeError('end is before start')
-  const stepMs = stepSeconds * 1000
-  const chunks: Array<{start: Date; end: Date}> = []
-  for (let chunkStartMs = start.getTime(); chunkStartMs <= end.getTime(); chunkStartMs += maxPoints * stepMs) {
-    const chunkEndMs = Math.min(chunkStartMs + (maxPoints - 1) * stepMs, end.getTime())
-    chunks.push({start: new Date(chunkStartMs), end: new Date(chunkEndMs)})
-  }
-  return chunks
-}
-
 /**
  * The model quantities of collectModelMetrics over time, for replaying history: the same batched PromQL as
- * query_range, split into chunks so that no series exceeds 11,000 points. Requests = quantities × chunks.
+ * query_range, split into chunks of at most the client's maxPointsPerRequest points (11,000 by default) and stitched.
+ * Requests = quantities × chunks.
  */
 export async function collectModelMetricsHistory(
   client: PrometheusClient,
@@ -70,7 +50,7 @@ export async function collectModelMetricsHistory(
   const profile = collectorProfiles[options.profile ?? 'kubectl-va']
   const window = options.window ?? profile.defaultWindow
   const distinct = uniqueScopes(scopes)
-  const chunks = chunkRange(options.start, options.end, options.stepSeconds)
+  const chunks = chunkRange(options.start, options.end, options.stepSeconds, client.maxPointsPerRequest)
   const result: HistoryResult = {models: [], queries: [], warnings: [], chunks}
   if (distinct.length === 0) return result
   const selector = scopeSelector(distinct)
@@ -92,28 +72,18 @@ export async function collectModelMetricsHistory(
     if (definition.kind !== 'query') continue
     const promql = definition.promql(selector, window)
     result.queries.push({quantity: definition.quantity, promql})
-    for (const chunk of chunks) {
-      const answer = await client.queryRange(promql, {
-        start: chunk.start,
-        end: chunk.end,
-        stepSeconds: options.stepSeconds,
-      })
-      for (const warning of answer.warnings) result.warnings.push(`${definition.quantity}: ${warning}`)
-      if (answer.data.kind !== 'matrix') {
-        result.warnings.push(`${definition.quantity}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
-        continue
-      }
-      for (const series of answer.data.series) {
-        const key = seriesScopeKey(series.labels)
-        if (key === undefined || !inScope.has(key)) continue
-        for (const {timeMs, value} of series.points) {
-          if (!Number.isFinite(value)) continue
-          pointAt(key, timeMs)[quantityField[definition.quantity]] = toModelMetricsUnit(
-            definition.quantity,
-            definition.unit,
-            value,
-          )
-        }
+    const answer = await queryRangeStitched(client, promql, options, definition.quantity)
+    result.warnings.push(...answer.warnings)
+    for (const series of answer.series) {
+      const key = seriesScopeKey(series.labels)
+      if (key === undefined || !inScope.has(key)) continue
+      for (const {timeMs, value} of series.points) {
+        if (!Number.isFinite(value)) continue
+        pointAt(key, timeMs)[quantityField[definition.quantity]] = toModelMetricsUnit(
+          definition.quantity,
+          definition.unit,
+          value,
+        )
       }
     }
   }

@@ -3,6 +3,7 @@ import type {PrometheusClient} from '../read/prometheus/client.js'
 import {collectorProfiles, type CollectorProfileName, type ModelQuantity} from '../plan/profiles.js'
 import {scopeKey, scopeKeySet, scopeSelector, seriesScopeKey, uniqueScopes, type ModelScope} from '../plan/scope.js'
 import {quantityField, toModelMetricsUnit} from './units.js'
+import {answerNotes} from '../read/prometheus/response.js'
 
 export interface CollectOptions {
   /** Range window in Prometheus syntax; the profile's (the controller's) window when absent. */
@@ -60,7 +61,7 @@ export async function collectModelMetrics(
   queries.forEach(({definition}, index) => {
     if (definition.kind !== 'query') return
     const answer = answers[index]!
-    for (const warning of answer.warnings) result.warnings.push(`${definition.quantity}: ${warning}`)
+    for (const warning of answerNotes(answer)) result.warnings.push(`${definition.quantity}: ${warning}`)
     if (answer.data.kind !== 'vector') {
       result.warnings.push(`${definition.quantity}: expected a vector, Prometheus returned a ${answer.data.kind}`)
       return

@@ -1,6 +1,7 @@
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import type {IssuedQuery} from './model-metrics.js'
 import {scopeKeySet, scopeSelector, seriesScopeKey, uniqueScopes, type ModelScope} from '../plan/scope.js'
+import {answerNotes} from '../read/prometheus/response.js'
 
 /** One pod's share of a model's load and its latency, for describe's per-pod table. */
 export interface PodBreakdown {
@@ -56,7 +57,7 @@ export async function collectPodBreakdown(
   const pods = new Map<string, PodBreakdown>()
   queries.forEach((query, index) => {
     const answer = answers[index]!
-    for (const warning of answer.warnings) result.warnings.push(`per-pod ${query.field}: ${warning}`)
+    for (const warning of answerNotes(answer)) result.warnings.push(`per-pod ${query.field}: ${warning}`)
     if (answer.data.kind !== 'vector') return
     for (const sample of answer.data.samples) {
       const key = seriesScopeKey(sample.labels)

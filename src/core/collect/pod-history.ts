@@ -1,8 +1,8 @@
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import type {Labels} from '../read/prometheus/response.js'
-import {chunkRange} from './history.js'
 import type {IssuedQuery} from './model-metrics.js'
 import {saturationPeakWindow} from './pod-metrics.js'
+import {queryRangeStitched} from './range.js'
 import {collectorProfiles, type CollectorProfileName} from '../plan/profiles.js'
 import {modelGrouping, scopeKeySet, scopeSelector, uniqueScopes, type ModelScope, seriesPod} from '../plan/scope.js'
 
@@ -67,7 +67,8 @@ export function podHistoryQueries(
 
 /**
  * Per-pod KV-cache and queue peaks over a range, for replaying the saturation engines: the two queries of
- * collectPodMetrics as range queries, batched over all scopes and split into chunks of at most 11,000 points, so the
+ * collectPodMetrics as range queries, batched over all scopes and split into chunks of at most the client's
+ * maxPointsPerRequest points (queryRangeStitched), so the
  * request count is 2 × chunks whatever the number of VAs or pods. Each pod's values are placed on the grid; steps
  * without a sample stay null. Pods that come and go (rollouts, scale-ups) simply have nulls outside their lifetime.
  */
@@ -106,30 +107,19 @@ export async function collectPodMetricsHistory(
     }
     return pod
   }
-  const chunks = chunkRange(range.start, range.end, range.stepSeconds)
   for (const {quantity, promql} of result.queries) {
     const field = quantity as 'kvCacheUsage' | 'queueLength'
-    for (const chunk of chunks) {
-      const answer = await client.queryRange(promql, {
-        start: chunk.start,
-        end: chunk.end,
-        stepSeconds: range.stepSeconds,
-      })
-      for (const warning of answer.warnings) result.warnings.push(`${field}: ${warning}`)
-      if (answer.data.kind !== 'matrix') {
-        result.warnings.push(`${field}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
-        continue
-      }
-      for (const series of answer.data.series) {
-        const pod = podFor(series.labels)
-        if (pod === undefined) continue
-        for (const {timeMs, value} of series.points) {
-          const index = Math.round((timeMs - grid.startMs) / stepMs)
-          if (!Number.isFinite(value) || index < 0 || index >= grid.count) continue
-          // `pod` and `pod_name` series of one pod (or the KV fallback's two names): the larger peak, as max by does.
-          const previous = pod[field][index]
-          pod[field][index] = previous === null || previous === undefined ? value : Math.max(previous, value)
-        }
+    const answer = await queryRangeStitched(client, promql, range, field)
+    result.warnings.push(...answer.warnings)
+    for (const series of answer.series) {
+      const pod = podFor(series.labels)
+      if (pod === undefined) continue
+      for (const {timeMs, value} of series.points) {
+        const index = Math.round((timeMs - grid.startMs) / stepMs)
+        if (!Number.isFinite(value) || index < 0 || index >= grid.count) continue
+        // `pod` and `pod_name` series of one pod (or the KV fallback's two names): the larger peak, as max by does.
+        const previous = pod[field][index]
+        pod[field][index] = previous === null || previous === undefined ? value : Math.max(previous, value)
       }
     }
   }

@@ -4,6 +4,7 @@ import type {Labels} from '../read/prometheus/response.js'
 import type {IssuedQuery} from './model-metrics.js'
 import {collectorProfiles, type CollectorProfileName} from '../plan/profiles.js'
 import {modelGrouping, scopeKeySet, scopeSelector, uniqueScopes, type ModelScope, seriesPod} from '../plan/scope.js'
+import {answerNotes} from '../read/prometheus/response.js'
 
 export interface PodMetricsResult {
   /** One entry per pod seen in either query, sorted by namespace, model and pod name. */
@@ -67,7 +68,7 @@ export async function collectPodMetrics(
     ['kvCacheUsage', kv],
     ['queueLength', queue],
   ] as const) {
-    for (const warning of answer.warnings) result.warnings.push(`${field}: ${warning}`)
+    for (const warning of answerNotes(answer)) result.warnings.push(`${field}: ${warning}`)
     if (answer.data.kind !== 'vector') {
       result.warnings.push(`${field}: expected a vector, Prometheus returned a ${answer.data.kind}`)
       continue

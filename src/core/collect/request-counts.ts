@@ -10,6 +10,7 @@ import {
   uniqueScopes,
   type ModelScope,
 } from '../plan/scope.js'
+import {answerNotes} from '../read/prometheus/response.js'
 
 export interface RequestCountsResult {
   /** Scopes with a value, in input order; absent means unknown (the controller then keeps the replicas). */
@@ -36,7 +37,7 @@ export async function collectRequestCounts(
     `sum by (${modelGrouping}) ` + `(increase(vllm:request_success_total{${scopeSelector(distinct)}}[${retention}]))`
   result.queries.push({quantity: 'requestsInRetention', promql})
   const answer = await client.query(promql, {time: options.at})
-  for (const warning of answer.warnings) result.warnings.push(`requestsInRetention: ${warning}`)
+  for (const warning of answerNotes(answer)) result.warnings.push(`requestsInRetention: ${warning}`)
   if (answer.data.kind !== 'vector') return result
   const inScope = scopeKeySet(distinct)
   const values = new Map<string, number>()

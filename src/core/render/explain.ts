@@ -17,34 +17,39 @@ export function explainDecision(report: VaReport, now: Date): string[] {
   const prediction = ours.prediction
 
   if (report.variant) return explainVariant(report)
-  if (ours.saturation) {
-    sentences.push(...ours.saturation.explanation)
-  } else
-    switch (ours.outcome) {
-      case 'allocated':
-        if (prediction && rate !== null && rate !== undefined && ours.replicas !== null) {
-          sentences.push(
-            `${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound ` +
-              `by the ${(ours.boundBy ?? 'ttft').toUpperCase()} SLO) needs ${ours.replicas} ` +
-              `replica${ours.replicas === 1 ? '' : 's'}`,
-          )
-        }
-        break
-      case 'zeroLoad':
+  // The first sentences say why, from the reason code and the facts of the report.
+  switch (report.reason) {
+    case 'saturation-scale-up':
+    case 'saturation-scale-down':
+    case 'saturation-no-change':
+    case 'saturation-skipped':
+      sentences.push(...(ours.saturation?.explanation ?? []))
+      break
+    case 'sized-ttft':
+    case 'sized-itl':
+      if (prediction && rate !== null && rate !== undefined && ours.replicas !== null) {
         sentences.push(
-          `no load (arrival rate or output tokens round to 0): the controller keeps its minimum of ` +
-            `${ours.replicas ?? 0} replica${ours.replicas === 1 ? '' : 's'}`,
+          `${fmt(rate)} req/min at up to ${fmt(prediction.maxRatePerReplica)} req/min per replica (bound ` +
+            `by the ${report.reason === 'sized-itl' ? 'ITL' : 'TTFT'} SLO) needs ${ours.replicas} ` +
+            `replica${ours.replicas === 1 ? '' : 's'}`,
         )
-        break
-      case 'infeasible':
-        sentences.push(
-          `infeasible: ${ours.reason ?? 'the SLOs cannot be met'}; the controller writes no decision for this VA`,
-        )
-        break
-      case 'skipped':
-        sentences.push(`not recomputed: ${ours.reason ?? 'inputs are missing'}`)
-        break
-    }
+      }
+      break
+    case 'zero-load':
+      sentences.push(
+        `no load (arrival rate or output tokens round to 0): the controller keeps its minimum of ` +
+          `${ours.replicas ?? 0} replica${ours.replicas === 1 ? '' : 's'}`,
+      )
+      break
+    case 'infeasible':
+      sentences.push(
+        `infeasible: ${ours.reason ?? 'the SLOs cannot be met'}; the controller writes no decision for this VA`,
+      )
+      break
+    case 'skipped':
+      sentences.push(`not recomputed: ${ours.reason ?? 'inputs are missing'}`)
+      break
+  }
 
   if (controller === null) {
     sentences.push('the controller has not written a decision yet (status.desiredOptimizedAlloc is empty)')

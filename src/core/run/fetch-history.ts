@@ -1,4 +1,5 @@
-import {chunkRange, collectModelMetricsHistory, type ModelMetricsPoint} from '../collect/history.js'
+import {collectModelMetricsHistory, type ModelMetricsPoint} from '../collect/history.js'
+import {queryRangeStitched} from '../collect/range.js'
 import type {IssuedQuery} from '../collect/model-metrics.js'
 import type {CollectorProfileName} from '../plan/profiles.js'
 import {UsageError} from '../errors.js'
@@ -6,7 +7,7 @@ import type {WhatIf} from '../model/what-if.js'
 import type {PrometheusClient} from '../read/prometheus/client.js'
 import {formatPromDuration} from '../read/prometheus/duration.js'
 import {labelMatcher} from '../read/prometheus/label-value.js'
-import type {SourceSet} from '../model/sources.js'
+import type {ClusterState} from '../model/cluster-state.js'
 import {resolveDecisionTargets} from '../simulate/decision-template.js'
 import {
   type ReplayGrid,
@@ -28,7 +29,8 @@ export interface ReplayRange {
 
 /**
  * The replay grid of a range, or a UsageError: end after start, a step no longer than the range, at most
- * MAX_REPLAY_STEPS steps. Range queries are chunked below Prometheus' 11,000 points per series, so the limit is ours.
+ * MAX_REPLAY_STEPS steps. Range queries are chunked below the backend's points per series (--prom-max-points), so
+ * the limit is ours.
  */
 export function replayGrid(range: ReplayRange): ReplayGrid {
   const {start, end, stepSeconds} = range
@@ -193,22 +195,12 @@ async function rangeSeries(
   quantity: string,
   warnings: string[],
 ): Promise<LabelledSeries[]> {
-  const out: LabelledSeries[] = []
-  for (const chunk of chunkRange(range.start, range.end, range.stepSeconds)) {
-    const answer = await client.queryRange(promql, {start: chunk.start, end: chunk.end, stepSeconds: range.stepSeconds})
-    for (const warning of answer.warnings) warnings.push(`${quantity}: ${warning}`)
-    if (answer.data.kind !== 'matrix') {
-      warnings.push(`${quantity}: expected a matrix, Prometheus returned a ${answer.data.kind}`)
-      continue
-    }
-    for (const series of answer.data.series) {
-      out.push({
-        labels: series.labels,
-        points: series.points.filter((p) => Number.isFinite(p.value)).map((p) => ({timeMs: p.timeMs, value: p.value})),
-      })
-    }
-  }
-  return out
+  const answer = await queryRangeStitched(client, promql, range, quantity)
+  warnings.push(...answer.warnings)
+  return answer.series.map((series) => ({
+    labels: series.labels,
+    points: series.points.filter((p) => Number.isFinite(p.value)).map((p) => ({timeMs: p.timeMs, value: p.value})),
+  }))
 }
 
 // Several series of one name for one VA (chunks, or label changes): one value per time, the largest.
@@ -238,13 +230,13 @@ export interface ReplayFromPrometheusOptions {
  */
 export async function replayFromPrometheus(
   client: PrometheusClient,
-  sources: SourceSet,
+  state: ClusterState,
   range: ReplayRange,
   options: ReplayFromPrometheusOptions,
 ): Promise<ReplayResult & {queries: IssuedQuery[]; warnings: string[]; requests: number}> {
   const grid = replayGrid(range)
   const names = options.names && options.names.length > 0 ? new Set(options.names) : undefined
-  const targets = resolveDecisionTargets(sources, options.whatIf, {probeLoad: true}).filter(
+  const targets = resolveDecisionTargets(state, options.whatIf, {probeLoad: true}).filter(
     (target) => names === undefined || names.has(target.name),
   )
   const fetched = await fetchReplayHistory(client, targets, range, {window: options.window, profile: options.profile})

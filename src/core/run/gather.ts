@@ -2,18 +2,15 @@ import type {ReadClusterOptions} from '../read/kube/read-sources.js'
 import type {PodBreakdown} from '../collect/pod-breakdown.js'
 import {controllerValue, profileForControllerVersion, type CollectorProfileName} from '../plan/profiles.js'
 import {PrometheusError} from '../errors.js'
-import {readControllerImageTag} from '../model/controller.js'
-import {readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
+import {type ClusterState, parseClusterState} from '../model/cluster-state.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
-import type {PrometheusClient} from '../read/prometheus/client.js'
-import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
-import type {SourceSet} from '../model/sources.js'
+import type {PrometheusClient, PrometheusTuning} from '../read/prometheus/client.js'
 import type {ReplayRange} from './fetch-history.js'
 import type {WhatIf} from '../model/what-if.js'
 import {saturationOverrides} from '../simulate/simulate.js'
-import {withWvaInstallation} from '../model/wva-installation.js'
 import {presentInferenceEngines, wvaQueryReleaseOf, type WvaQueryRelease} from '../plan/wva-queries.js'
 import {targetPodTemplate} from '../model/wva-variant.js'
+import type {SourceSet} from '../model/sources.js'
 
 /** What the Prometheus side needs, already validated by the CLI. */
 export interface PrometheusRequest {
@@ -30,6 +27,8 @@ export interface PrometheusRequest {
   keyFile: string | undefined
   insecureSkipTlsVerify: boolean
   timeoutMs: number
+  /** --prom-timeout as given, --prom-max-points, --prom-retries: passed to the client as they are. */
+  tuning?: PrometheusTuning | undefined
   window: string
   at: Date | undefined
   wvaCompat: boolean
@@ -60,9 +59,8 @@ export interface PrometheusOutcome {
 }
 
 export interface LiveGather {
-  sources: SourceSet
-  /** The controller config of the sources, parsed once for the whole run. */
-  config: ControllerConfig
+  /** What was read, parsed once for the whole run (its `sources` are the raw snapshot). */
+  state: ClusterState
   clusterRequestCount: number
   metrics: ModelMetrics[] | undefined
   /** The controller's desired-replicas gauge per VA (namespace\0name). */
@@ -90,11 +88,11 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
   const read = await readClusterSources({...cluster, connection, includePods: true})
   // WVA v0.6-v0.9: variants (VAs, annotated HPAs and ScaledObjects) become the rows; bad ones are problems.
-  const sources = withWvaInstallation(read, {crdMissing: read.crdMissing})
-  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const state = parseClusterState(read, {crdMissing: read.crdMissing})
+  const sources = state.sources as typeof read
+  const {config} = state
   const result: LiveGather = {
-    sources,
-    config,
+    state,
     clusterRequestCount: sources.requestCount,
     metrics: undefined,
     gauges: new Map(),
@@ -105,10 +103,12 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     replay: undefined,
     prometheus: undefined,
   }
-  sources.warnings.push(...(await missingSaturationConfigWarnings(sources, prometheus.whatIf)))
+  // Planned from the parsed state (pure, decide/saturation/groups) before any metric is read.
+  const {missingSaturationConfigWarnings} = await import('../decide/saturation/groups/config-warnings.js')
+  sources.warnings.push(...missingSaturationConfigWarnings(state, saturationOverrides(prometheus.whatIf)))
   if (!prometheus.enabled || sources.variantAutoscalings.length === 0) return result
 
-  const profile = prometheus.wvaCompat ? compatProfile(sources) : 'kubectl-va'
+  const profile = prometheus.wvaCompat ? compatProfile(state) : 'kubectl-va'
   const outcome: PrometheusOutcome = {
     url: undefined,
     foundBy: undefined,
@@ -176,6 +176,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     keyFile: prometheus.keyFile,
     insecureSkipTlsVerify: prometheus.insecureSkipTlsVerify,
     timeoutMs: prometheus.timeoutMs,
+    ...prometheus.tuning,
     transport,
     readOnlyMethods: resolved.viaApiServer,
   })
@@ -185,13 +186,13 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       const {replayFromPrometheus} = await import('./fetch-history.js')
       const {replaySaturationFromPrometheus} = await import('./saturation-fetch.js')
       const {whatIf, names, range} = prometheus.replay
-      const model = await replayFromPrometheus(client, sources, range, {
+      const model = await replayFromPrometheus(client, state, range, {
         whatIf,
         names,
         window: prometheus.window,
         profile,
       })
-      const saturation = await replaySaturationFromPrometheus(client, sources, range, {
+      const saturation = await replaySaturationFromPrometheus(client, state, range, {
         overrides: saturationOverrides(whatIf),
         load: {loadScale: whatIf.loadScale, arrivalRateRpm: whatIf.arrivalRateRpm},
         names,
@@ -216,13 +217,13 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       outcome.warnings.push(...result.replay.warnings)
       return result
     }
-    const vas = sources.variantAutoscalings.map((object) => normalizeVariantAutoscaling(object))
+    const vas = state.variants.map((variant) => variant.va)
     const {collectModelMetrics} = await import('../collect/model-metrics.js')
     const {collectDesiredReplicas} = await import('../collect/desired-replicas.js')
     const {collectPodBreakdown} = await import('../collect/pod-breakdown.js')
     const scopes = vas.map((va) => ({namespace: va.namespace, modelID: va.modelID}))
     const {collectPodMetrics} = await import('../collect/pod-metrics.js')
-    const requestCountQueries = await plannedRequestCounts(sources, prometheus.whatIf)
+    const requestCountQueries = await plannedRequestCounts(state, prometheus.whatIf)
     const wvaRelease = sources.wva === undefined ? undefined : wvaQueryReleaseOf(sources.wva.release)
     const [models, gauges, pods, saturationPods, requestCounts, wvaReadings] = await Promise.all([
       collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile}),
@@ -274,7 +275,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     result.pods = pods?.pods
     result.saturationPods = saturationPods.pods
     result.requestCounts = requestCounts.values
-    const controllerProfile = compatProfile(sources)
+    const controllerProfile = compatProfile(state)
     if (prometheus.podBreakdown && profile === 'kubectl-va' && controllerProfile !== 'kubectl-va') {
       // describe tells when the controller's own (version-specific) inputs would lead to another decision.
       const controllerView = await collectModelMetrics(client, scopes, {
@@ -364,48 +365,6 @@ function throughProxy(error: PrometheusError, inClusterUrl: string): PrometheusE
   return error
 }
 
-/**
- * Shape C (saturation v0.5.1) VAs whose namespace has no saturation ConfigMap: the controller skips their models,
- * and so does our recomputation, which would otherwise show RECOMPUTED `-` with no word why. One line per cause.
- */
-export async function missingSaturationConfigWarnings(sources: SourceSet, whatIf?: WhatIf): Promise<string[]> {
-  const {kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger} = whatIf ?? {}
-  const overrides = [kvCacheThreshold, queueLengthThreshold, kvSpareTrigger, queueSpareTrigger]
-  // A complete set of threshold what-ifs runs without the ConfigMap.
-  if (overrides.every((value) => value !== undefined)) return []
-  const [config, engines, {detectCrdShape}] = await Promise.all([
-    import('../decide/saturation/groups/config.js'),
-    import('../decide/engine-select.js'),
-    import('../model/shape.js'),
-  ])
-  const {resolveConfigLocation, resolveSaturationThresholds} = config
-  const {selectEngine} = engines
-  const location = resolveConfigLocation(sources)
-  const crdShape = detectCrdShape(sources.crd)
-  const context = {
-    crdShape,
-    controllerImageTag: readControllerImageTag(sources.controllerDeployment),
-    env: sources.controllerDeployment === undefined ? undefined : location.env,
-    override: whatIf?.engine,
-  }
-  const byReason = new Map<string, string[]>()
-  for (const object of sources.variantAutoscalings) {
-    const va = normalizeVariantAutoscaling(object, crdShape?.shape)
-    if (selectEngine(va, context).engine !== 'saturation-v0.5.1') continue
-    const resolved = resolveSaturationThresholds(location, va.namespace)
-    if (resolved.kind !== 'missing') continue
-    byReason.set(resolved.reason, [...(byReason.get(resolved.reason) ?? []), `${va.namespace}/${va.name}`])
-  }
-  return [...byReason].map(([reason, names]) => {
-    const vas = names.length === 1 ? `VA ${names[0]}` : `${names.length} VAs (${names.join(', ')})`
-    return (
-      `no saturation config: ${reason}, so the controller skips the models of ${vas} and RECOMPUTED is ` +
-      'unknown; create it with a "default" entry (the WVA chart installs one), or pass --controller-namespace if ' +
-      'the controller runs elsewhere'
-    )
-  })
-}
-
 /** Raw vLLM series every profile reads; their newest sample says whether the data just stopped. */
 const stalenessProbe = '{__name__=~"vllm:request_success_total|vllm:kv_cache_usage_perc|vllm:gpu_cache_usage_perc"'
 const stalenessLookback = '7d'
@@ -446,9 +405,9 @@ async function staleSeriesWarning(
 }
 
 /** The scale-to-zero request-count readings the saturation engines will need (none unless scale-to-zero is on). */
-async function plannedRequestCounts(sources: SourceSet, whatIf: WhatIf | undefined) {
+async function plannedRequestCounts(state: ClusterState, whatIf: WhatIf | undefined) {
   const {planRequestCounts} = await import('../decide/saturation/groups/run-groups.js')
-  return planRequestCounts(sources, saturationOverrides(whatIf))
+  return planRequestCounts(state, saturationOverrides(whatIf))
 }
 
 /** One query per distinct retention window, however many models. */
@@ -493,14 +452,12 @@ function asControllerSees(model: ModelMetrics): ModelMetrics {
  * The collector profile of the controller version in the cluster: its image tag (profileForControllerVersion), else,
  * for a tag that names no version (`latest`, none), the CRD shape.
  */
-function compatProfile(
-  sources: SourceSet & {crdShape?: {shape: string; release?: string | undefined} | undefined},
-): CollectorProfileName {
-  const byTag = profileForControllerVersion(readControllerImageTag(sources.controllerDeployment))
+function compatProfile(state: ClusterState): CollectorProfileName {
+  const byTag = profileForControllerVersion(state.controllerImageTag)
   if (byTag !== 'kubectl-va') return byTag
-  switch (sources.crdShape?.shape) {
+  switch (state.crdShape?.shape) {
     case 'A':
-      return sources.crdShape.release === 'v0.0.1' ? 'wva-v0.0.1' : 'wva-v0.0.3'
+      return state.crdShape.release === 'v0.0.1' ? 'wva-v0.0.1' : 'wva-v0.0.3'
     case 'B0':
     case 'B1':
     case 'B2':

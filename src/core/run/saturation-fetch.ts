@@ -1,4 +1,4 @@
-import {chunkRange} from '../collect/history.js'
+import {queryRangeStitched} from '../collect/range.js'
 import type {IssuedQuery} from '../collect/model-metrics.js'
 import {collectPodMetricsHistory} from '../collect/pod-history.js'
 import type {CollectorProfileName} from '../plan/profiles.js'
@@ -18,7 +18,7 @@ import {
   type SaturationOverrides,
 } from '../decide/saturation/groups/run-groups.js'
 import {field, recordOr} from '../model/kube-object.js'
-import type {SourceSet} from '../model/sources.js'
+import {type ClusterState, deriveClusterState} from '../model/cluster-state.js'
 import {fetchReplayHistory, type ReplayRange, replayGrid, type ReplaySeriesTarget} from './fetch-history.js'
 import type {ReplayGrid} from '../simulate/replay.js'
 import type {ReadingsModel} from '../model/saturation-readings.js'
@@ -84,25 +84,15 @@ export async function collectRequestCountHistory(
     out.queries.push({quantity: 'requestsInRetention', promql})
     for (const scope of distinct)
       out.values.set(requestCountKey(scope.namespace, scope.modelID), new Array(grid.count).fill(null))
-    for (const chunk of chunkRange(range.start, range.end, range.stepSeconds)) {
-      const answer = await client.queryRange(promql, {
-        start: chunk.start,
-        end: chunk.end,
-        stepSeconds: range.stepSeconds,
-      })
-      for (const warning of answer.warnings) out.warnings.push(`requestsInRetention: ${warning}`)
-      if (answer.data.kind !== 'matrix') {
-        out.warnings.push(`requestsInRetention: expected a matrix, Prometheus returned a ${answer.data.kind}`)
-        continue
-      }
-      for (const series of answer.data.series) {
-        const key = seriesScopeKey(series.labels)
-        if (key === undefined || !inScope.has(key)) continue
-        const values = out.values.get(requestCountKey(series.labels.namespace!, series.labels.model_name!))!
-        for (const {timeMs, value} of series.points) {
-          const index = Math.round((timeMs - grid.startMs) / stepMs)
-          if (Number.isFinite(value) && index >= 0 && index < grid.count) values[index] = value
-        }
+    const answer = await queryRangeStitched(client, promql, range, 'requestsInRetention')
+    out.warnings.push(...answer.warnings)
+    for (const series of answer.series) {
+      const key = seriesScopeKey(series.labels)
+      if (key === undefined || !inScope.has(key)) continue
+      const values = out.values.get(requestCountKey(series.labels.namespace!, series.labels.model_name!))!
+      for (const {timeMs, value} of series.points) {
+        const index = Math.round((timeMs - grid.startMs) / stepMs)
+        if (Number.isFinite(value) && index >= 0 && index < grid.count) values[index] = value
       }
     }
   }
@@ -111,16 +101,15 @@ export async function collectRequestCountHistory(
 
 // Scale-from-zero needs the request counts of models whose Deployments are at 0 now, which the engine would not
 // plan (it skips inactive VAs): plan as if every target Deployment ran.
-function withEveryTargetRunning(sources: SourceSet): SourceSet {
-  return {
-    ...sources,
-    deployments: sources.deployments.map((deployment) => {
+function withEveryTargetRunning(state: ClusterState): ClusterState {
+  return deriveClusterState(state, {
+    deployments: state.sources.deployments.map((deployment) => {
       const replicas = field(deployment.spec, 'replicas')
       return typeof replicas === 'number' && replicas <= 0
         ? {...deployment, spec: {...recordOr(deployment.spec), replicas: 1}}
         : deployment
     }),
-  }
+  })
 }
 
 /**
@@ -130,7 +119,7 @@ function withEveryTargetRunning(sources: SourceSet): SourceSet {
  */
 export async function replaySaturationFromPrometheus(
   client: PrometheusClient,
-  sources: SourceSet,
+  state: ClusterState,
   range: ReplayRange,
   options: SaturationReplayFromPrometheusOptions = {},
 ): Promise<SaturationReplayFetch> {
@@ -138,7 +127,7 @@ export async function replaySaturationFromPrometheus(
   const overrides = options.overrides ?? {}
   const before = client.requestCount
   const baseline = runSaturationEngines({
-    sources: {...sources, pods: undefined, replicaSets: undefined, metricsSnapshots: []},
+    state: deriveClusterState(state, {pods: undefined, replicaSets: undefined, metricsSnapshots: []}),
     pods: [],
     overrides,
     requestCounts: new Map(),
@@ -163,14 +152,14 @@ export async function replaySaturationFromPrometheus(
   const pods = await collectPodMetricsHistory(client, scopes, range, {profile: options.profile})
   const counts = await collectRequestCountHistory(
     client,
-    planRequestCounts(withEveryTargetRunning(sources), overrides),
+    planRequestCounts(withEveryTargetRunning(state), overrides),
     range,
     grid,
   )
   result.queries = [...history.queries, ...pods.queries, ...counts.queries]
   result.warnings = [...history.warnings, ...pods.warnings, ...counts.warnings]
   const series = new Map<string, SaturationSeries>([...history.byVa].map(([key, va]) => [key, va]))
-  result.items = replaySaturation(sources, pods, grid, {
+  result.items = replaySaturation(state, pods, grid, {
     overrides,
     names: options.names,
     series,

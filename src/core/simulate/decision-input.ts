@@ -1,16 +1,10 @@
-import {
-  findServiceClass,
-  isScaleToZeroEnabled,
-  readControllerConfig,
-  type ControllerConfig,
-} from '../model/controller-config.js'
+import {findServiceClass, isScaleToZeroEnabled, type ControllerConfig} from '../model/controller-config.js'
+import {type ClusterState, sortedVariants} from '../model/cluster-state.js'
 import {describeProblems} from '../model/field-problems.js'
 import {field, type KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics, RejectedModelEntry} from '../model/metrics.js'
-import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
+import type {VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {ModelBasedDecision, ModelBasedInput} from '../decide/queueing/model-based.js'
-import type {SourceSet} from '../model/sources.js'
-import {detectCrdShape} from '../model/shape.js'
 import {type LoadSource, type ResolvedLoad, resolveLoad} from './load.js'
 import type {SimulationItem} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
@@ -47,8 +41,6 @@ export interface PrepareOptions {
   whatIf: WhatIf
   /** Live metrics from Prometheus; when absent, the MetricsSnapshot documents in the sources are used. */
   metrics?: readonly ModelMetrics[] | undefined
-  /** The controller config of the sources, when already parsed (once per run); read from the sources otherwise. */
-  config?: ControllerConfig | undefined
 }
 
 /**
@@ -56,10 +48,8 @@ export interface PrepareOptions {
  * (profile for its accelerator, service class SLOs, unit cost, load, current replicas, scale-to-zero, shape B bounds),
  * with a reason naming the object and field for each VA that cannot be decided. Sorted by namespace, name.
  */
-export function prepareDecisions(sources: SourceSet, options: PrepareOptions): PreparedDecision[] {
-  const config =
-    options.config ??
-    readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+export function prepareDecisions(state: ClusterState, options: PrepareOptions): PreparedDecision[] {
+  const {sources, config} = state
   const measuredSource = options.metrics ? 'prometheus' : 'snapshot'
   const metrics = indexMetrics(options.metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models))
   const snapshots = options.metrics ? [] : sources.metricsSnapshots
@@ -72,13 +62,9 @@ export function prepareDecisions(sources: SourceSet, options: PrepareOptions): P
       deployment,
     ]),
   )
-  const crdShape = detectCrdShape(sources.crd)?.shape
   const whatIf = options.whatIf
   const context: Context = {config, metrics, rejected, haveSnapshots, measuredSource, deployments, whatIf}
-  return sources.variantAutoscalings
-    .map((object) => normalizeVariantAutoscaling(object, crdShape))
-    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-    .map((va) => prepareOne(va, context))
+  return sortedVariants(state).map(({va}) => prepareOne(va, context))
 }
 
 /** The input of one decision: the template at a load, with the replicas running now. */

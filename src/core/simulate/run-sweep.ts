@@ -1,4 +1,3 @@
-import {detectCrdShape} from '../model/shape.js'
 import {InputError} from '../errors.js'
 import {saturationItem, saturationPodFigures, saturationVariantsByKey} from './saturation-items.js'
 import {runSaturationWhatIf} from './saturation-what-if.js'
@@ -6,10 +5,9 @@ import {saturationContext} from './simulate.js'
 import type {Outcome, SimulationItem} from './simulation-result.js'
 import {whatIfWarningsFor, type WhatIf} from '../model/what-if.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
-import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import {createMemoisedDecider} from '../decide/queueing/memo.js'
 import {decisionInput, itemFromDecision, resolveDecisionTargets} from './decision-template.js'
-import type {SourceSet} from '../model/sources.js'
+import {type ClusterState, filterVariants, objectKey, type ParsedVariant} from '../model/cluster-state.js'
 import {checkSweepAgainstWhatIf, type SweepParameter, sweepParameters, type SweepSpec, whatIfAt} from './sweep-spec.js'
 
 /** Which VAs a sweep covers: one by name (and namespace when the name is ambiguous), or all when name is absent. */
@@ -94,21 +92,19 @@ export interface SweepOptions {
  * its name is ambiguous, UsageError when baseWhatIf already fixes the swept parameter.
  */
 export function runSweep(
-  sources: SourceSet,
+  state: ClusterState,
   target: SweepTarget,
   spec: SweepSpec,
   baseWhatIf: WhatIf,
   options: SweepOptions = {},
 ): SweepResult {
   checkSweepAgainstWhatIf(spec, baseWhatIf)
-  const selected = selectVariantAutoscalings(sources, target)
-  const scoped: SourceSet = {...sources, variantAutoscalings: selected}
+  const selected = new Set(selectVariantAutoscalings(state, target))
+  const scoped = filterVariants(state, (variant) => selected.has(variant))
   // The saturation engines decide a model's VAs together: run them on every VA of the selected models.
-  const saturationSources = withSameModels(sources, selected)
+  const saturationSources = withSameModels(state, scoped.variants)
   const saturationOptions = {metrics: options.metrics, pods: options.pods, requestCounts: options.requestCounts}
-  const keyOf = (object: SourceSet['variantAutoscalings'][number]) =>
-    key(object.metadata?.namespace ?? 'default', object.metadata?.name ?? '')
-  const selectedKeys = new Set(selected.map(keyOf))
+  const selectedKeys = new Set<string>(scoped.variants.map((variant) => objectKey(variant.object)))
   const baseline = runSaturationWhatIf(saturationSources, {...saturationOptions, whatIf: baseWhatIf, settle: false})
   const hasSaturation = baseline.run.variants.some((variant) => selectedKeys.has(key(variant.namespace, variant.name)))
   const rows: SweepRow[] = []
@@ -192,28 +188,25 @@ function rowOf(item: SimulationItem, value: number): SweepRow {
   }
 }
 
-/** The sources with every VA sharing a model ID with one of `selected` (the saturation engines' groups). */
-function withSameModels(sources: SourceSet, selected: SourceSet['variantAutoscalings']): SourceSet {
-  const crdShape = detectCrdShape(sources.crd)?.shape
-  const modelOf = (object: SourceSet['variantAutoscalings'][number]) =>
-    normalizeVariantAutoscaling(object, crdShape).modelID
-  const models = new Set(selected.map(modelOf))
-  return {...sources, variantAutoscalings: sources.variantAutoscalings.filter((object) => models.has(modelOf(object)))}
+/** The state with every VA sharing a model ID with one of `selected` (the saturation engines' groups). */
+function withSameModels(state: ClusterState, selected: readonly ParsedVariant[]): ClusterState {
+  const models = new Set(selected.map((variant) => variant.va.modelID))
+  return filterVariants(state, (variant) => models.has(variant.va.modelID))
 }
 
 function key(namespace: string, name: string): string {
   return `${namespace}\u0000${name}`
 }
 
-function selectVariantAutoscalings(sources: SourceSet, target: SweepTarget): SourceSet['variantAutoscalings'] {
-  const all = sources.variantAutoscalings
+function selectVariantAutoscalings(state: ClusterState, target: SweepTarget): readonly ParsedVariant[] {
+  const all = state.variants
   if (target.name === undefined) {
     return target.namespace === undefined
       ? all
-      : all.filter((object) => (object.metadata?.namespace ?? 'default') === target.namespace)
+      : all.filter(({object}) => (object.metadata?.namespace ?? 'default') === target.namespace)
   }
   const named = all.filter(
-    (object) =>
+    ({object}) =>
       object.metadata?.name === target.name &&
       (target.namespace === undefined || (object.metadata?.namespace ?? 'default') === target.namespace),
   )
@@ -223,7 +216,7 @@ function selectVariantAutoscalings(sources: SourceSet, target: SweepTarget): Sou
       hint: 'check the name with kubectl va get, or the -f files',
     })
   if (named.length > 1) {
-    const namespaces = named.map((object) => object.metadata?.namespace ?? 'default').join(', ')
+    const namespaces = named.map(({object}) => object.metadata?.namespace ?? 'default').join(', ')
     throw new InputError(`variantautoscaling "${target.name}" exists in several namespaces (${namespaces})`, {
       hint: 'pass -n NAMESPACE',
     })

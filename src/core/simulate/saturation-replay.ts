@@ -1,9 +1,8 @@
 import type {ModelMetricsPoint} from '../collect/history.js'
 import type {PodSeries} from '../collect/pod-history.js'
-import {field, type KubeObject, recordOr} from '../model/kube-object.js'
+import {type KubeObject, recordOr} from '../model/kube-object.js'
 import type {PodMetrics} from '../model/metrics.js'
-import {readControllerConfig} from '../model/controller-config.js'
-import {acceleratorLabel} from '../model/variant-autoscaling.js'
+import {acceleratorLabel, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {parseGoDuration} from '../decide/saturation/go-duration.js'
 import {compareNames, type ScalingAction} from '../decide/saturation/types.js'
 import type {SaturationEngine} from '../decide/engine-select.js'
@@ -15,7 +14,9 @@ import {
   runSaturationEngines,
   type SaturationOverrides,
 } from '../decide/saturation/groups/run-groups.js'
+import {skipSentence} from '../decide/saturation/groups/assemble-results.js'
 import {
+  computedTarget,
   decisionOf,
   skipOf,
   writtenTarget,
@@ -23,7 +24,7 @@ import {
   type SaturationVariantResult,
 } from '../decide/saturation/groups/variant-result.js'
 import {readDeploymentReplicas} from '../decide/saturation/groups/variant-state.js'
-import type {SourceSet} from '../model/sources.js'
+import {type ClusterState, type ClusterStatePatch, deriveClusterState} from '../model/cluster-state.js'
 import {
   summarizeSteps,
   type ReplayGrid,
@@ -83,11 +84,11 @@ export interface SaturationCadence {
   source: string
 }
 
-/** The controller's cycle period for an engine, from the sources. */
-export function resolveSaturationCadence(sources: SourceSet, engine: SaturationEngine): SaturationCadence {
+/** The controller's cycle period for an engine, from its config. */
+export function resolveSaturationCadence(state: ClusterState, engine: SaturationEngine): SaturationCadence {
   if (engine === 'saturation-v0.5.1')
     return {seconds: saturationV051CadenceSeconds, source: 'v0.5.x saturation engine period (30s)'}
-  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
+  const {config} = state
   const text = config.main.GLOBAL_OPT_INTERVAL
   const where = `GLOBAL_OPT_INTERVAL in ConfigMap ${config.namespace}/${config.mainConfigMapName ?? '<none>'}`
   if (text === undefined || text === '')
@@ -219,15 +220,15 @@ const vaKey = (namespace: string, name: string) => `${namespace}/${name}`
  * namespace and name, with `desiredReplicas` = our simulated replicas. Pure.
  */
 export function replaySaturation(
-  sources: SourceSet,
+  state: ClusterState,
   podHistory: {readonly pods: readonly PodSeries[]},
   grid: ReplayGrid,
   options: SaturationReplayOptions = {},
 ): SaturationVaReplay[] {
   const overrides = options.overrides ?? {}
   // Historic pods are gone: map them by name prefix, and read no snapshot the sources may carry.
-  const simSources: SourceSet = {...sources, pods: undefined, replicaSets: undefined, metricsSnapshots: []}
-  const baseline = runSaturationEngines({sources: simSources, pods: [], overrides, requestCounts: new Map()})
+  const simState = deriveClusterState(state, {pods: undefined, replicaSets: undefined, metricsSnapshots: []})
+  const baseline = runSaturationEngines({state: simState, pods: [], overrides, requestCounts: new Map()})
   const names = options.names && options.names.length > 0 ? new Set(options.names) : undefined
   const items: SaturationVaReplay[] = []
   for (const engine of ['capacity-v0.4.2', 'saturation-v0.5.1'] as const) {
@@ -236,8 +237,8 @@ export function replaySaturation(
     const cadence =
       options.cadenceSeconds !== undefined
         ? {seconds: options.cadenceSeconds, source: 'set by the caller'}
-        : resolveSaturationCadence(sources, engine)
-    items.push(...replayEngine(engine, results, simSources, podHistory.pods, grid, cadence, options))
+        : resolveSaturationCadence(state, engine)
+    items.push(...replayEngine(engine, results, simState, podHistory.pods, grid, cadence, options))
   }
   return items
     .filter((item) => names === undefined || names.has(item.name))
@@ -248,12 +249,13 @@ function valueAt(series: readonly TimedValue[] | undefined, timeMs: number): num
   return series?.find((point) => point.timeMs === timeMs)?.value ?? null
 }
 
-function staticSkipOf(result: SaturationVariantResult, va: KubeObject | undefined): string | undefined {
+function staticSkipOf(result: SaturationVariantResult, va: VariantAutoscaling): string | undefined {
   const skip = skipOf(result)
-  if (skip !== undefined && staticSkipKinds.has(skip.kind)) return result.sentences[0] ?? skip.kind
+  // The skip as data, worded by the same function that wrote the result's first sentence (no prose read back).
+  if (skip !== undefined && staticSkipKinds.has(skip.kind))
+    return skipSentence(skip, va, undefined, computedTarget(result))
   // Without pods the baseline run reports no-metrics before it gets to the missing label, so look at the label.
-  const label = va?.metadata?.labels?.[acceleratorLabel]
-  if (result.engine === 'saturation-v0.5.1' && (typeof label !== 'string' || label === '')) {
+  if (result.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
     return `label ${acceleratorLabel} is missing, so the controller computes targets for this VA but never writes them`
   }
   return undefined
@@ -261,16 +263,14 @@ function staticSkipOf(result: SaturationVariantResult, va: KubeObject | undefine
 
 function buildMembers(
   results: readonly SaturationVariantResult[],
-  sources: SourceSet,
+  state: ClusterState,
   pods: readonly PodSeries[],
   grid: ReplayGrid,
   options: SaturationReplayOptions,
 ): Member[] {
-  const vas = new Map(
-    sources.variantAutoscalings.map((va) => [vaKey(va.metadata?.namespace ?? 'default', va.metadata?.name ?? ''), va]),
-  )
+  const vas = new Map(state.variants.map((variant) => [vaKey(variant.va.namespace, variant.va.name), variant]))
   const deployments = new Map(
-    sources.deployments.map((deployment) => [
+    state.sources.deployments.map((deployment) => [
       deploymentKey(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''),
       deployment,
     ]),
@@ -281,14 +281,14 @@ function buildMembers(
     const actual = valueAt(options.series?.get(key)?.actualReplicas, grid.startMs)
     const initialReplicas =
       actual ?? (deployment === undefined ? 0 : readDeploymentReplicas(deployment).currentReplicas)
-    const rawCost = field(vas.get(key)?.spec, 'variantCost')
+    const variant = vas.get(key)!
     return {
       result,
       key,
-      va: vas.get(key)!,
+      va: variant.object,
       deployment,
-      staticSkip: staticSkipOf(result, vas.get(key)),
-      variantCost: parseVariantCost(typeof rawCost === 'string' ? rawCost : undefined),
+      staticSkip: staticSkipOf(result, variant.va),
+      variantCost: parseVariantCost(variant.va.variantCost),
       initialReplicas,
       initialReplicasSource: actual === null ? 'deployment' : 'actual',
       replicas: initialReplicas,
@@ -322,7 +322,7 @@ const reportsAt = (pod: PodSeries, index: number) => pod.kvCacheUsage[index] !==
 function replayEngine(
   engine: SaturationEngine,
   results: readonly SaturationVariantResult[],
-  sources: SourceSet,
+  state: ClusterState,
   pods: readonly PodSeries[],
   grid: ReplayGrid,
   cadence: SaturationCadence,
@@ -334,7 +334,7 @@ function replayEngine(
   const startupMs = (options.replicaStartupSeconds ?? 0) * msPerSecond
   const stepMs = grid.stepSeconds * msPerSecond
   const cadenceMs = cadence.seconds * msPerSecond
-  const members = buildMembers(results, sources, pods, grid, options)
+  const members = buildMembers(results, state, pods, grid, options)
   const steps = new Map<Member, SaturationReplayStep[]>(members.map((member) => [member, []]))
 
   const runCycle = (cycleMs: number, index: number): boolean => {
@@ -383,7 +383,7 @@ function replayEngine(
       if (value !== null && value !== undefined) requestCounts.set(key, value * (scaling.get(key)?.scale ?? 1))
     }
     const run = runSaturationEngines({
-      sources: withSimulatedState(sources, members),
+      state: deriveClusterState(state, withSimulatedState(state, members)),
       pods: enginePods,
       overrides: options.overrides,
       requestCounts,
@@ -558,8 +558,9 @@ function stepOf(
   }
 }
 
-/** The sources as the engine should see them this cycle: our replicas on the Deployments, our desired on the VAs. */
-function withSimulatedState(sources: SourceSet, members: readonly Member[]): SourceSet {
+/** The objects as the engine should see them this cycle: our replicas on the Deployments, our desired on the VAs. */
+function withSimulatedState(state: ClusterState, members: readonly Member[]): ClusterStatePatch {
+  const {sources} = state
   const byDeployment = new Map<KubeObject, Member>()
   const byVa = new Map<KubeObject, Member>()
   for (const member of members) {
@@ -567,7 +568,6 @@ function withSimulatedState(sources: SourceSet, members: readonly Member[]): Sou
     byVa.set(member.va, member)
   }
   return {
-    ...sources,
     deployments: sources.deployments.map((deployment) => {
       const member = byDeployment.get(deployment)
       if (member === undefined) return deployment

@@ -1,6 +1,4 @@
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
-import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
-import {detectCrdShape} from '../model/shape.js'
 import type {GroupLoadScaling} from '../decide/saturation/groups/load-model.js'
 import {
   requestCountKey,
@@ -9,7 +7,7 @@ import {
   type SaturationRun,
 } from '../decide/saturation/groups/run-groups.js'
 import {settleGroup, type GroupSettle} from '../decide/saturation/groups/settle.js'
-import type {SourceSet} from '../model/sources.js'
+import type {ClusterState} from '../model/cluster-state.js'
 import {isSaturationWhatIf, type WhatIf} from '../model/what-if.js'
 
 export interface SaturationWhatIfOptions {
@@ -45,12 +43,12 @@ export function saturationOverrides(whatIf: WhatIf | undefined): SaturationOverr
 }
 
 /** Runs the saturation engines' VAs (engine detected per VA, or forced with --engine) under the what-ifs. */
-export function runSaturationWhatIf(sources: SourceSet, options: SaturationWhatIfOptions): SaturationWhatIfRun {
+export function runSaturationWhatIf(state: ClusterState, options: SaturationWhatIfOptions): SaturationWhatIfRun {
   const settle = options.settle ?? isSaturationWhatIf(options.whatIf)
-  const scaling = settle ? loadScaling(sources, options.metrics, options.whatIf) : undefined
+  const scaling = settle ? loadScaling(state, options.metrics, options.whatIf) : undefined
   const run = runSaturationEngines({
-    sources,
-    pods: options.pods ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.pods ?? []),
+    state,
+    pods: options.pods ?? state.sources.metricsSnapshots.flatMap((snapshot) => snapshot.pods ?? []),
     requestCounts: options.requestCounts,
     overrides: saturationOverrides(options.whatIf),
     load: scaling?.load,
@@ -77,17 +75,15 @@ export function runSaturationWhatIf(sources: SourceSet, options: SaturationWhatI
  * A rate that cannot be turned into a scale (none observed, or 0 while asking for more) leaves --load-scale alone,
  * with a note saying so.
  */
-function loadScaling(sources: SourceSet, metrics: readonly ModelMetrics[] | undefined, whatIf: WhatIf) {
+function loadScaling(state: ClusterState, metrics: readonly ModelMetrics[] | undefined, whatIf: WhatIf) {
   const observed = new Map<string, ModelMetrics>()
-  for (const model of metrics ?? sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)) {
+  for (const model of metrics ?? state.sources.metricsSnapshots.flatMap((snapshot) => snapshot.models)) {
     observed.set(requestCountKey(model.namespace, model.modelID), model)
   }
-  const crdShape = detectCrdShape(sources.crd)?.shape
   const load = new Map<string, GroupLoadScaling>()
   const notes = new Map<string, string>()
   const base = whatIf.loadScale ?? 1
-  for (const object of sources.variantAutoscalings) {
-    const va = normalizeVariantAutoscaling(object, crdShape)
+  for (const {va} of state.variants) {
     const key = requestCountKey(va.namespace, va.modelID)
     if (load.has(key)) continue
     const rate = observed.get(key)?.arrivalRateRpm

@@ -1,10 +1,9 @@
-import type {ControllerConfig} from '../model/controller-config.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
 import type {SaturationRun, SaturationVariantResult} from '../decide/saturation/groups/run-groups.js'
 import {saturationItem, saturationVariantsByKey, type SaturationItemContext} from './saturation-items.js'
 import {runSaturationWhatIf, type SaturationWhatIfRun} from './saturation-what-if.js'
 import {createMemoisedDecider, type MemoisedDecider} from '../decide/queueing/memo.js'
-import type {SourceSet} from '../model/sources.js'
+import type {ClusterState} from '../model/cluster-state.js'
 import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
 import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
@@ -22,20 +21,18 @@ export interface SimulateOptions {
   requestCounts?: ReadonlyMap<string, number> | undefined
   /** Saturation engines: report where the cycles settle (sweeps); default: with a load or threshold what-if. */
   settle?: boolean | undefined
-  /** The controller config of the sources, when already parsed (once per run); read from the sources otherwise. */
-  config?: ControllerConfig | undefined
 }
 
-/** Runs the controller's model-based decision for every VA in the sources. Pure: sources in, result out. */
-export function simulate(sources: SourceSet, options: SimulateOptions): SimulationResult {
+/** Runs the controller's decision for every VA of the parsed state. Pure: state in, result out. */
+export function simulate(state: ClusterState, options: SimulateOptions): SimulationResult {
   // WVA v0.6-v0.9 with saturation V2 or the queueing model: decided by their own engines (V1 runs below).
-  const wva = simulateWvaInstallation(sources)
+  const wva = simulateWvaInstallation(state.sources)
   if (wva !== undefined) return wva
   const decider = options.decider ?? createMemoisedDecider()
-  const saturationRun = runSaturationWhatIf(sources, options)
+  const saturationRun = runSaturationWhatIf(state, options)
   const {run} = saturationRun
   const saturation = saturationVariantsByKey(run)
-  const items = prepareDecisions(sources, options).map((prepared) => {
+  const items = prepareDecisions(state, options).map((prepared) => {
     const viaSaturation = saturation.get(`${prepared.namespace}\u0000${prepared.name}`)
     if (viaSaturation) {
       const skeleton: SimulationItem = {...prepared.skeleton, outcome: 'skipped', reason: null}

@@ -129,7 +129,14 @@ export function simulateWvaInstallation(sources: SourceSet): SimulationResult | 
   const engine: SimulationItem['engine'] =
     decided.selection.engine === 'saturation-v2' ? 'saturation-v2' : 'queueing-v2'
   const readings = wvaReadingsOf(sources)
-  const items = installation.variants.map((variant): SimulationItem => {
+  // Only the variants still in the sources (a command may have kept some by name); all are decided together.
+  const kept = new Set(
+    sources.variantAutoscalings.map(
+      (object) => `${object.metadata?.namespace ?? 'default'}\u0000${object.metadata?.name}`,
+    ),
+  )
+  const shown = installation.variants.filter((variant) => kept.has(`${variant.namespace}\u0000${variant.name}`))
+  const items = shown.map((variant): SimulationItem => {
     const decision = decided.decisions.find(
       (candidate) => candidate.namespace === variant.namespace && candidate.name === variant.name,
     )!

@@ -1,16 +1,15 @@
-import {readControllerConfig} from '../model/controller-config.js'
 import type {ControllerEnv} from '../model/controller.js'
 import {type KubeObject, podTemplateContainers} from '../model/kube-object.js'
 import {metricsSnapshotApiVersion, type MetricsSnapshot, type ModelMetrics, type PodMetrics} from '../model/metrics.js'
-import {normalizeVariantAutoscaling} from '../model/variant-autoscaling.js'
 import {stripUrlUserinfo} from '../redact.js'
+import type {ClusterState} from '../model/cluster-state.js'
 import type {SourceSet} from '../model/sources.js'
 
 /** Main ConfigMap keys that hold credentials. */
 const secretKeys = /TOKEN|PASSWORD|SECRET|KEY_PATH|CLIENT_KEY|BEARER/i
 
 export interface SnapshotInput {
-  sources: SourceSet
+  state: ClusterState
   metrics: readonly ModelMetrics[]
   /** Per-pod KV-cache and queue readings (saturation engines). */
   pods?: readonly PodMetrics[] | undefined
@@ -26,13 +25,12 @@ export interface SnapshotInput {
  * (managedFields, resourceVersion, uid, ...) and anything secret are left out.
  */
 export function buildSnapshot(input: SnapshotInput): KubeObject[] {
-  const {sources} = input
-  const vas = sources.variantAutoscalings.map((object) => ({object, va: normalizeVariantAutoscaling(object)}))
+  const {sources, config} = input.state
+  const vas = input.state.variants
   const targets = new Set(vas.map(({va}) => `${va.namespace}/${va.target.name}`))
   const deployments = sources.deployments.filter((deployment) =>
     targets.has(`${deployment.metadata?.namespace ?? 'default'}/${deployment.metadata?.name}`),
   )
-  const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const configMaps = sources.configMaps
     .filter(
       (cm) =>

@@ -1,13 +1,12 @@
-import {findServiceClass, readControllerConfig, type ControllerConfig} from '../model/controller-config.js'
+import {findServiceClass} from '../model/controller-config.js'
+import {type ClusterState, sortedVariants} from '../model/cluster-state.js'
 import {describeProblems} from '../model/field-problems.js'
 import {field, type KubeObject} from '../model/kube-object.js'
 import type {ModelMetrics} from '../model/metrics.js'
-import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../model/variant-autoscaling.js'
-import type {SourceSet} from '../model/sources.js'
-import {detectCrdShape} from '../model/shape.js'
+import type {VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {simulate, type SimulateOptions} from '../simulate/simulate.js'
 import type {SimulationItem} from '../simulate/simulation-result.js'
-import type {VaReport, VaReportList} from './va-report.js'
+import {reasonCodeOf, type VaReport, type VaReportList} from './va-report.js'
 import type {WhatIf} from '../model/what-if.js'
 
 export interface InspectOptions {
@@ -19,21 +18,16 @@ export interface InspectOptions {
   /** Per-pod KV-cache and queue readings, for the saturation engines. */
   pods?: SimulateOptions['pods']
   requestCounts?: SimulateOptions['requestCounts']
-  /** The controller config of the sources, when already parsed (once per run); read from the sources otherwise. */
-  config?: ControllerConfig | undefined
 }
 
 /** Joins VA, target Deployment, controller config, metrics and our decision into one report per VA. */
-export function inspectAll(sources: SourceSet, options: InspectOptions = {}): VaReportList {
-  const config =
-    options.config ??
-    readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
-  const simulation = simulate(sources, {
+export function inspectAll(state: ClusterState, options: InspectOptions = {}): VaReportList {
+  const {sources, config} = state
+  const simulation = simulate(state, {
     whatIf: options.whatIf ?? {},
     metrics: options.metrics,
     pods: options.pods,
     requestCounts: options.requestCounts,
-    config,
   })
   const simulated = new Map(simulation.items.map((item) => [key(item.namespace, item.name), item]))
   const deployments = new Map(
@@ -46,68 +40,64 @@ export function inspectAll(sources: SourceSet, options: InspectOptions = {}): Va
   const metrics = new Map(snapshotOrLive.map((model) => [key(model.namespace, model.modelID), model]))
   const haveDeployments = sources.deployments.length > 0 || options.metrics !== undefined
 
-  const crdShape = detectCrdShape(sources.crd)?.shape
-  const items = sources.variantAutoscalings
-    .map((object) => normalizeVariantAutoscaling(object, crdShape))
-    .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name))
-    .map((va): VaReport => {
-      const item = simulated.get(key(va.namespace, va.name))
-      const deployment = deployments.get(key(va.namespace, va.target.name))
-      const classMatch = findServiceClass(config.serviceClasses, va.modelID)
-      const problems = va.problems.length > 0 ? [describeProblems(va.problems)] : []
-      if (item?.variant !== undefined) problems.push(...item.variant.problems)
-      else if (haveDeployments && !deployment) {
-        const byRef = va.shape === 'C' || va.shape === 'B2' || va.target.name !== va.name
-        const sameName = 'the VA name (the controller looks up the Deployment of the same name)'
-        const where = byRef ? 'spec.scaleTargetRef.name' : sameName
-        const target = `${va.namespace}/${va.target.name}`
-        problems.push(`target Deployment ${target}: not found; check ${where}, or add the Deployment`)
-      }
-      return {
-        namespace: va.namespace,
-        name: va.name,
-        shape: item?.variant !== undefined ? item.shape : va.shape,
-        engine: item?.engine ?? 'queueing-model',
-        modelID: va.modelID,
-        accelerator: item?.variant !== undefined ? item.accelerator : (va.accelerator ?? null),
-        variantID: va.variantID ?? null,
-        creationTimestamp: va.creationTimestamp ?? null,
-        target: {kind: va.target.kind, name: va.target.name, found: haveDeployments ? deployment !== undefined : null},
-        replicas: deploymentReplicas(deployment),
-        slo: classMatch
-          ? {
-              ttftMs: classMatch.target.sloTtftMs,
-              itlMs: classMatch.target.sloItlMs,
-              serviceClass: classMatch.serviceClass.name,
-            }
-          : null,
-        cost: va.variantCost ?? (va.accelerator ? (config.acceleratorCosts.get(va.accelerator)?.cost ?? null) : null),
-        profile: va.profile
-          ? {
-              maxBatchSize: va.profile.maxBatchSize,
-              acceleratorCount: va.profile.acceleratorCount,
-              decodeParms: {...va.profile.decodeParms},
-              prefillParms: {...va.profile.prefillParms},
-            }
-          : null,
-        controller: {
-          desiredReplicas: va.status.desiredReplicas ?? null,
-          desiredAccelerator: va.status.desiredAccelerator ?? null,
-          lastRunTime: va.status.lastRunTime ?? null,
-          actuationApplied: va.status.actuationApplied ?? null,
-          conditions: va.status.conditions,
-          gaugeDesiredReplicas: options.gauges?.get(key(va.namespace, va.name))?.desiredReplicas ?? null,
-        },
-        metrics: reportMetrics(
-          va,
-          metrics.get(key(va.namespace, va.modelID)),
-          options.metrics ? 'prometheus' : 'snapshot',
-        ),
-        recomputed: recomputed(item),
-        problems,
-        ...(item?.variant === undefined ? {} : {variant: item.variant}),
-      }
-    })
+  const items = sortedVariants(state).map(({va}): VaReport => {
+    const item = simulated.get(key(va.namespace, va.name))
+    const deployment = deployments.get(key(va.namespace, va.target.name))
+    const classMatch = findServiceClass(config.serviceClasses, va.modelID)
+    const problems = va.problems.length > 0 ? [describeProblems(va.problems)] : []
+    if (item?.variant !== undefined) problems.push(...item.variant.problems)
+    else if (haveDeployments && !deployment) {
+      const byRef = va.shape === 'C' || va.shape === 'B2' || va.target.name !== va.name
+      const sameName = 'the VA name (the controller looks up the Deployment of the same name)'
+      const where = byRef ? 'spec.scaleTargetRef.name' : sameName
+      const target = `${va.namespace}/${va.target.name}`
+      problems.push(`target Deployment ${target}: not found; check ${where}, or add the Deployment`)
+    }
+    return {
+      namespace: va.namespace,
+      name: va.name,
+      shape: item?.variant !== undefined ? item.shape : va.shape,
+      engine: item?.engine ?? 'queueing-model',
+      modelID: va.modelID,
+      accelerator: item?.variant !== undefined ? item.accelerator : (va.accelerator ?? null),
+      variantID: va.variantID ?? null,
+      creationTimestamp: va.creationTimestamp ?? null,
+      target: {kind: va.target.kind, name: va.target.name, found: haveDeployments ? deployment !== undefined : null},
+      replicas: deploymentReplicas(deployment),
+      slo: classMatch
+        ? {
+            ttftMs: classMatch.target.sloTtftMs,
+            itlMs: classMatch.target.sloItlMs,
+            serviceClass: classMatch.serviceClass.name,
+          }
+        : null,
+      cost: va.variantCost ?? (va.accelerator ? (config.acceleratorCosts.get(va.accelerator)?.cost ?? null) : null),
+      profile: va.profile
+        ? {
+            maxBatchSize: va.profile.maxBatchSize,
+            acceleratorCount: va.profile.acceleratorCount,
+            decodeParms: {...va.profile.decodeParms},
+            prefillParms: {...va.profile.prefillParms},
+          }
+        : null,
+      controller: {
+        desiredReplicas: va.status.desiredReplicas ?? null,
+        desiredAccelerator: va.status.desiredAccelerator ?? null,
+        lastRunTime: va.status.lastRunTime ?? null,
+        actuationApplied: va.status.actuationApplied ?? null,
+        conditions: va.status.conditions,
+        gaugeDesiredReplicas: options.gauges?.get(key(va.namespace, va.name))?.desiredReplicas ?? null,
+      },
+      metrics: reportMetrics(
+        va,
+        metrics.get(key(va.namespace, va.modelID)),
+        options.metrics ? 'prometheus' : 'snapshot',
+      ),
+      ...recomputedAndReason(item),
+      problems,
+      ...(item?.variant === undefined ? {} : {variant: item.variant}),
+    }
+  })
   return {
     apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
     kind: 'VariantAutoscalingReportList',
@@ -152,6 +142,25 @@ function reportMetrics(
     ttftMs: load.ttftMs ?? null,
     itlMs: load.itlMs ?? null,
   }
+}
+
+function recomputedAndReason(item: SimulationItem | undefined): Pick<VaReport, 'recomputed' | 'reason'> {
+  const ours = recomputed(item)
+  if (item?.variant !== undefined) return {recomputed: ours, reason: wvaReasonCode(item)}
+  return {recomputed: ours, reason: reasonCodeOf(ours)}
+}
+
+/** WVA v0.6+ (V2, queueing model): the variant's outcome, and the target against the scale target's replicas. */
+function wvaReasonCode(item: SimulationItem): VaReport['reason'] {
+  const variant = item.variant!
+  if (variant.outcome === 'held') return 'wva-held'
+  if (variant.outcome === 'undecided' || item.desired === null) return 'wva-undecided'
+  const current = item.current.replicas
+  return item.desired.replicas > current
+    ? 'wva-scale-up'
+    : item.desired.replicas < current
+      ? 'wva-scale-down'
+      : 'wva-no-change'
 }
 
 function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {

@@ -103,6 +103,18 @@ const cases: CorpusCase[] = [
   usage('--prom-timeout -1s', ['get', '--prom-timeout=-1s'], /^error: --prom-timeout -1s: not a duration/m),
   usage('--prom-timeout 48h', ['get', '--prom-timeout', '48h'], /^error: --prom-timeout 48h: must be at most 24h/m),
   usage(
+    '--prom-max-points 1',
+    ['get', '--prom-max-points', '1'],
+    /^error: --prom-max-points 1: must be between 2 and/m,
+  ),
+  usage(
+    '--prom-max-points 1e4',
+    ['get', '--prom-max-points', '1e4'],
+    /^error: --prom-max-points 1e4: not a whole number; /m,
+  ),
+  usage('--prom-retries 11', ['get', '--prom-retries', '11'], /^error: --prom-retries 11: must be between 0 and 10; /m),
+  usage('--prom-retries -1', ['get', '--prom-retries=-1'], /^error: --prom-retries -1: not a whole number; /m),
+  usage(
     '--prom-timeout abc on describe',
     ['describe', '--prom-timeout', 'abc'],
     /^error: --prom-timeout abc: not a duration/m,

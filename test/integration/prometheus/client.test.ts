@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test, type TestContext} from 'node:test'
 
+import {collectModelMetricsHistory} from '../../../src/core/collect/history.js'
 import {collectModelMetrics} from '../../../src/core/collect/model-metrics.js'
 import {PrometheusError} from '../../../src/core/errors.js'
 import {createPrometheusClient, type PrometheusClientOptions} from '../../../src/core/read/prometheus/client.js'
@@ -73,7 +74,7 @@ test('HTTP errors and non-API bodies become PrometheusErrors with a fitting hint
     response.writeHead(status, {'content-type': type})
     response.end(body)
   })
-  const c = client(t, {url: fake.url, bearerToken: token})
+  const c = client(t, {url: fake.url, bearerToken: token, retry: {retries: 0}})
   const errors: PrometheusError[] = []
   for (let i = 0; i < answers.length; i++) errors.push(await expectPrometheusError(c.query('up')))
   const url = `${fake.url}api/v1/query`
@@ -141,8 +142,8 @@ test('warnings and infos are returned and reach the collector warnings', async (
   assert.equal(collected.models[0]!.arrivalRateRpm, undefined)
 })
 
-test('a reset connection is retried once; a second reset fails', async (t) => {
-  let resets = 1
+test('resets are retried like 5xx; past the retries the error says how many attempts were made', async (t) => {
+  let resets = 2
   const fake = await startFakePrometheus(t, (_request, response) => {
     if (resets-- > 0) {
       response.socket?.destroy()
@@ -150,13 +151,13 @@ test('a reset connection is retried once; a second reset fails', async (t) => {
     }
     sendJson(response, 200, emptyVector)
   })
-  const c = client(t, {url: fake.url})
+  const c = client(t, {url: fake.url, retry: {retries: 3, baseDelayMs: 1, maxDelayMs: 2}})
   await c.query('up')
-  assert.equal(c.requestCount, 2)
-  resets = 2
+  assert.equal(c.requestCount, 3)
+  resets = 10
   const error = await expectPrometheusError(c.query('up'))
-  assert.match(error.message, /UND_ERR_SOCKET|ECONNRESET/)
-  assert.equal(c.requestCount, 4)
+  assert.match(error.message, /(UND_ERR_SOCKET|ECONNRESET)\) \(after 4 attempts\)$/)
+  assert.equal(c.requestCount, 3 + 4)
 })
 
 test('queries are POSTed as forms under a path prefix with token, headers, and GET after 405', async (t) => {
@@ -228,4 +229,87 @@ test('HTTP_PROXY is used unless NO_PROXY matches the host or the host is loopbac
   await client(t, {url: fake.url, proxy: {httpProxy: proxy.url, noProxy: ''}}).query('up')
   assert.equal(proxy.seen.length, 1)
   assert.equal(fake.requests.length, 2)
+})
+
+test('--prom-token-file: read by each run (a refreshed token is used), its token redacted from errors', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kva-token-'))
+  t.after(() => rmSync(dir, {recursive: true, force: true}))
+  const file = join(dir, 'token')
+  // A gateway that quotes the token it refuses (raw, not after "Bearer"): only the run's secrets can redact it.
+  const fake = await startFakePrometheus(t, (request, response) => {
+    const sent = String(request.headers.authorization ?? '').replace(/^Bearer /, '')
+    if (sent === 'rotated-token-2b9d') return sendJson(response, 200, emptyVector)
+    response.writeHead(401, {'content-type': 'text/plain'})
+    response.end(`token ${sent} has expired`)
+  })
+  writeFileSync(file, `${token}\n`)
+  const error = await expectPrometheusError(client(t, {url: fake.url, bearerTokenFile: file}).query('up'))
+  assert.match(error.message, /answered HTTP 401 with a text\/plain body, not the Prometheus API: token <redacted> has/)
+  writeFileSync(file, 'rotated-token-2b9d\n')
+  await client(t, {url: fake.url, bearerTokenFile: file}).query('up')
+  assert.deepEqual(
+    fake.requests.map((r) => r.headers.authorization),
+    [`Bearer ${token}`, 'Bearer rotated-token-2b9d'],
+  )
+})
+
+test('a long-lived client reads its token file again once the refresh period has passed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kva-token-'))
+  t.after(() => rmSync(dir, {recursive: true, force: true}))
+  const file = join(dir, 'token')
+  const fake = await startFakePrometheus(t, (_request, response) => sendJson(response, 200, emptyVector))
+  writeFileSync(file, 'first-token-1111\n')
+  // Period 0: every request reads the file (the default is 60 s, as client-go's cached token file).
+  const c = client(t, {url: fake.url, bearerTokenFile: file, tokenFileRefreshMs: 0})
+  await c.query('up')
+  writeFileSync(file, 'second-token-2222\n')
+  await c.query('up')
+  rmSync(file)
+  await c.query('up')
+  const cached = client(t, {url: fake.url, bearerTokenFile: join(dir, 'kept')})
+  writeFileSync(join(dir, 'kept'), 'kept-token-3333\n')
+  await cached.query('up')
+  writeFileSync(join(dir, 'kept'), 'newer-token-4444\n')
+  await cached.query('up')
+  assert.deepEqual(
+    fake.requests.map((r) => r.headers.authorization),
+    [
+      'Bearer first-token-1111',
+      'Bearer second-token-2222',
+      // The file is gone: the token read before is kept, as client-go keeps it.
+      'Bearer second-token-2222',
+      'Bearer kept-token-3333',
+      'Bearer kept-token-3333',
+    ],
+  )
+})
+
+test('range warnings and infos (Thanos partial responses) reach the history once per quantity', async (t) => {
+  const fake = await startFakePrometheus(t, (_request, response) =>
+    sendJson(response, 200, {
+      status: 'success',
+      warnings: ['partial response: store 10.0.0.7:10901 unavailable'],
+      infos: ['PromQL info: metric might not be a counter, name does not end in _total'],
+      data: {resultType: 'matrix', result: []},
+    }),
+  )
+  const c = client(t, {url: fake.url, maxPointsPerRequest: 10})
+  const start = new Date(1_700_000_000_000)
+  const history = await collectModelMetricsHistory(c, [{namespace: 'n', modelID: 'm'}], {
+    start,
+    end: new Date(start.getTime() + 29 * 60_000),
+    stepSeconds: 60,
+    profile: 'wva-v0.0.1',
+  })
+  assert.equal(c.requestCount, 4 * 3)
+  assert.deepEqual(history.warnings, [
+    'arrivalRate: partial response: store 10.0.0.7:10901 unavailable',
+    'arrivalRate: PromQL info: metric might not be a counter, name does not end in _total',
+    'avgOutputTokens: partial response: store 10.0.0.7:10901 unavailable',
+    'avgOutputTokens: PromQL info: metric might not be a counter, name does not end in _total',
+    'ttft: partial response: store 10.0.0.7:10901 unavailable',
+    'ttft: PromQL info: metric might not be a counter, name does not end in _total',
+    'itl: partial response: store 10.0.0.7:10901 unavailable',
+    'itl: PromQL info: metric might not be a counter, name does not end in _total',
+  ])
 })

@@ -9,11 +9,13 @@ import {replayFromPrometheus} from '../../../src/core/run/fetch-history.js'
 import {repoRoot} from '../../support/paths.js'
 import {startPrometheus} from '../../support/prometheus.js'
 import {actualReplicas, daySeconds, expectedLoadAt, replayDayStartS, replayScenarioOpenMetrics} from './scenario.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const prom = await startPrometheus({after}, {openmetrics: replayScenarioOpenMetrics()})
 const sources = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
-const template = resolveDecisionTargets(sources, {}, {probeLoad: true}).find((t) => t.name === 'llama-8b-h100')!
-  .template!
+const template = resolveDecisionTargets(parseClusterState(sources), {}, {probeLoad: true}).find(
+  (t) => t.name === 'llama-8b-h100',
+)!.template!
 const stepSeconds = 300
 const range = {
   start: new Date(replayDayStartS * 1000),
@@ -22,7 +24,10 @@ const range = {
 }
 const client = createPrometheusClient({url: prom.url, timeoutMs: 20_000})
 after(() => client.close())
-const result = await replayFromPrometheus(client, sources, range, {whatIf: {}, names: ['llama-8b-h100']})
+const result = await replayFromPrometheus(client, parseClusterState(sources), range, {
+  whatIf: {},
+  names: ['llama-8b-h100'],
+})
 const va = result.items[0]!
 const at = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number]

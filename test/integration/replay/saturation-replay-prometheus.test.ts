@@ -3,10 +3,11 @@ import {after, test} from 'node:test'
 
 import {createPrometheusClient} from '../../../src/core/read/prometheus/client.js'
 import {replaySaturationFromPrometheus} from '../../../src/core/run/saturation-fetch.js'
-import {sourcesOf} from '../../unit/saturation-inputs/builders.js'
+import {sourcesOf} from '../../unit/decide/saturation/groups/builders.js'
 import {clusterFixture} from '../../support/kube-fixtures.js'
 import {OpenMetricsBuilder, type Point} from '../../support/openmetrics.js'
 import {startPrometheus} from '../../support/prometheus.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 /**
  * Three hours of per-pod vLLM gauges for the shape C fixture (VA qwen3-va on Deployment qwen3-0-6b-decode, model
@@ -90,7 +91,7 @@ const client = createPrometheusClient({url: prom.url, timeoutMs: 20_000})
 after(() => client.close())
 const sources = sourcesOf(clusterFixture('crd-c', 'controller-v0.5.1', 'shape-c'))
 const range = {start: new Date(startS * 1000), end: new Date((startS + 3 * hour) * 1000), stepSeconds: 60}
-const result = await replaySaturationFromPrometheus(client, sources, range)
+const result = await replaySaturationFromPrometheus(client, parseClusterState(sources), range)
 const va = result.items[0]!
 const at = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number) as [number, number]

@@ -9,8 +9,10 @@ import {renderDescribe} from '../../../src/core/render/describe.js'
 import {explainDecision} from '../../../src/core/render/explain.js'
 import {serialize} from '../../../src/core/render/serialize.js'
 import {repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
-const llama = inspectAll((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources).items[1]!
+const llama = inspectAll(parseClusterState((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources))
+  .items[1]!
 const now = new Date('2026-11-02T00:00:00Z')
 
 function withController(change: Partial<VaReport['controller']>, metrics = llama.metrics): VaReport {
@@ -44,10 +46,30 @@ test('infeasible and skipped decisions say why', () => {
   const infeasible = {
     ...llama,
     recomputed: {...recomputed, outcome: 'infeasible' as const, replicas: null, reason: 'x'},
+    reason: 'infeasible' as const,
   }
   assert.equal(explainDecision(infeasible, now)[0], 'infeasible: x; the controller writes no decision for this VA')
-  const skipped = {...llama, recomputed: {...recomputed, outcome: 'skipped' as const, replicas: null, reason: null}}
+  const skipped = {
+    ...llama,
+    recomputed: {...recomputed, outcome: 'skipped' as const, replicas: null, reason: null},
+    reason: 'skipped' as const,
+  }
   assert.equal(explainDecision(skipped, now)[0], 'not recomputed: inputs are missing')
+  const idle = {
+    ...llama,
+    recomputed: {...recomputed, outcome: 'zeroLoad' as const, replicas: 1},
+    reason: 'zero-load' as const,
+  }
+  assert.equal(
+    explainDecision(idle, now)[0],
+    'no load (arrival rate or output tokens round to 0): the controller keeps its minimum of 1 replica',
+  )
+})
+
+test('the reason code is the data the first sentence is worded from', () => {
+  assert.equal(llama.reason, 'sized-itl')
+  const byTtft = {...llama, reason: 'sized-ttft' as const}
+  assert.match(explainDecision(byTtft, now)[0]!, /\(bound by the TTFT SLO\) needs 3 replicas$/)
 })
 
 test('describe renders the decision block with the replicas and the explanation', () => {

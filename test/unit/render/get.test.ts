@@ -6,8 +6,11 @@ import type {VaReport} from '../../../src/core/view/va-report.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {recomputedCell, renderGetTable, renderNames} from '../../../src/core/render/get.js'
 import {repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
-const reports = inspectAll((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources).items
+const reports = inspectAll(
+  parseClusterState((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources),
+).items
 const now = new Date('2026-11-02T00:00:00Z')
 const plain = {wide: false, noHeaders: false, allNamespaces: false, now}
 

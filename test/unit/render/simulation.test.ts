@@ -5,12 +5,13 @@ import {simulate} from '../../../src/core/simulate/simulate.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {renderSimulationTable} from '../../../src/core/render/simulation.js'
 import {fixturePath, repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
 const saturation = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 test("a saturation VA shows what the engine decided from, not the queueing model's empty columns", () => {
-  const table = renderSimulationTable(simulate(saturation, {whatIf: {loadScale: 2}}).items, {})
+  const table = renderSimulationTable(simulate(parseClusterState(saturation), {whatIf: {loadScale: 2}}).items, {})
   assert.equal(
     table,
     [
@@ -26,7 +27,10 @@ test("a saturation VA shows what the engine decided from, not the queueing model
 })
 
 test('a table of both engines shows both families of columns, each row a dash in the other family', () => {
-  const items = [...simulate(quickstart, {whatIf: {}}).items, ...simulate(saturation, {whatIf: {}}).items]
+  const items = [
+    ...simulate(parseClusterState(quickstart), {whatIf: {}}).items,
+    ...simulate(parseClusterState(saturation), {whatIf: {}}).items,
+  ]
   const lines = renderSimulationTable(items, {}).trimEnd().split('\n')
   const cells = (line: string) => line.trim().split(/\s+/)
   assert.deepEqual(cells(lines[0]!), [
@@ -86,7 +90,9 @@ test('a table of both engines shows both families of columns, each row a dash in
 })
 
 test('a queueing-model table keeps exactly its columns', () => {
-  const header = renderSimulationTable(simulate(quickstart, {whatIf: {}}).items, {wide: true}).split('\n')[0]
+  const header = renderSimulationTable(simulate(parseClusterState(quickstart), {whatIf: {}}).items, {wide: true}).split(
+    '\n',
+  )[0]
   assert.equal(
     header?.split(/\s+/).join(' '),
     'NAME MODEL ACCELERATOR SHAPE ENGINE RATE(RPM) TOKENS(IN/OUT) SLO(TTFT/ITL) MAX-BATCH CURRENT DESIRED TTFT(MS) ' +

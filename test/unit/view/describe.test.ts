@@ -8,9 +8,10 @@ import {serialize} from '../../../src/core/render/serialize.js'
 import {buildDescribeView, describeItem, describePrometheus} from '../../../src/core/view/describe.js'
 import {inspectAll} from '../../../src/core/view/inspect.js'
 import {repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 // describe's view model: -o json|yaml serialise it and the text renders it, so both show the same data.
-const list = inspectAll((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources)
+const list = inspectAll(parseClusterState((await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources))
 const now = new Date('2026-11-02T00:00:00Z')
 const explain = (report: {name: string}) => [`explained ${report.name}`]
 const pods = [

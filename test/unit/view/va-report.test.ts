@@ -2,15 +2,17 @@ import assert from 'node:assert/strict'
 import {test} from 'node:test'
 
 import {inspectAll} from '../../../src/core/view/inspect.js'
+import {reasonCodeOf} from '../../../src/core/view/va-report.js'
 import {readManifests} from '../../../src/core/read/manifests/read-manifests.js'
 import {fixturePath, repoRoot} from '../../support/paths.js'
+import {parseClusterState} from '../../../src/core/model/cluster-state.js'
 
 // The view model behind get and describe (docs/va-report.md), built from fixed manifests and checked field by field.
 const quickstart = (await readManifests([`${repoRoot}/examples/quickstart.yaml`])).sources
 const saturation = (await readManifests([fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')])).sources
 
 test('the quickstart gives one report per VA, sorted, with the snapshot load and our decision', () => {
-  const list = inspectAll(quickstart)
+  const list = inspectAll(parseClusterState(quickstart))
   assert.equal(list.kind, 'VariantAutoscalingReportList')
   assert.deepEqual(list.warnings, [])
   assert.deepEqual(
@@ -42,10 +44,15 @@ test('the quickstart gives one report per VA, sorted, with the snapshot load and
   const granite = list.items[0]!
   const {outcome, replicas, boundBy} = granite.recomputed
   assert.deepEqual([outcome, replicas, boundBy], ['allocated', 1, 'ttft'])
+  // The reason codes beside the outcome: sized, bound by that SLO.
+  assert.deepEqual(
+    list.items.map((item) => item.reason),
+    ['sized-ttft', 'sized-itl'],
+  )
 })
 
 test('a what-if reaches the report: double the load, more replicas', () => {
-  const doubled = inspectAll(quickstart, {whatIf: {loadScale: 2}})
+  const doubled = inspectAll(parseClusterState(quickstart), {whatIf: {loadScale: 2}})
   assert.deepEqual(
     doubled.items.map((item) => item.recomputed.replicas),
     [1, 5],
@@ -54,7 +61,7 @@ test('a what-if reaches the report: double the load, more replicas', () => {
 })
 
 test('a v0.5 setup is reported with the saturation engine and its reasoning', () => {
-  const list = inspectAll(saturation)
+  const list = inspectAll(parseClusterState(saturation))
   assert.deepEqual(
     list.items.map((item) => [
       item.name,
@@ -67,5 +74,30 @@ test('a v0.5 setup is reported with the saturation engine and its reasoning', ()
       ['granite-8b-h100', 'C', 'saturation', 2, 'no-change'],
       ['granite-8b-l40s', 'C', 'saturation', 3, 'scale-up'],
     ],
+  )
+  assert.deepEqual(
+    list.items.map((item) => item.reason),
+    ['saturation-no-change', 'saturation-scale-up'],
+  )
+})
+
+test('reasonCodeOf: one code per outcome of either engine family', () => {
+  const queueing = {saturation: null, boundBy: null}
+  assert.deepEqual(
+    (['allocated', 'zeroLoad', 'infeasible', 'skipped'] as const).map((outcome) =>
+      reasonCodeOf({...queueing, outcome}),
+    ),
+    ['sized-ttft', 'zero-load', 'infeasible', 'skipped'],
+  )
+  assert.equal(reasonCodeOf({...queueing, outcome: 'allocated', boundBy: 'itl'}), 'sized-itl')
+  const detail = inspectAll(parseClusterState(saturation)).items[1]!.recomputed.saturation!
+  assert.equal(reasonCodeOf({saturation: detail, boundBy: null, outcome: 'skipped'}), 'saturation-skipped')
+  assert.equal(
+    reasonCodeOf({saturation: {...detail, action: 'scale-down'}, boundBy: null, outcome: 'allocated'}),
+    'saturation-scale-down',
+  )
+  assert.equal(
+    reasonCodeOf({saturation: {...detail, action: null}, boundBy: null, outcome: 'allocated'}),
+    'saturation-no-change',
   )
 })

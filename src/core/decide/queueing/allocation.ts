@@ -13,6 +13,7 @@ import {
   type TargetPerf,
   type TargetRate,
 } from './queue-analyzer.js'
+import type {QueueWorkspace} from './queue-model.js'
 import type {RequestSize, ServiceParms} from './service-time.js'
 
 /** Queue limit = this many max batches; upstream config.MaxQueueToBatchRatio. */
@@ -135,14 +136,38 @@ export interface AnalyzerHooks {
   readonly analyzeReplica: (analyzer: QueueAnalyzer, rateRps: number) => AnalyzeResult
 }
 
-/** NewQueueAnalyzer, then Size: the part of upstream CreateAllocation that does not depend on the load. */
-export function sizeReplica(config: QueueConfig, request: RequestSize, targets: TargetPerf): ReplicaSizing {
+/**
+ * NewQueueAnalyzer, then Size: the part of upstream CreateAllocation that does not depend on the load. `workspace`:
+ * the queue solves' scratch memory (a fresh one when omitted).
+ */
+export function sizeReplica(
+  config: QueueConfig,
+  request: RequestSize,
+  targets: TargetPerf,
+  workspace?: QueueWorkspace,
+): ReplicaSizing {
   const built = createQueueAnalyzer(config, request)
-  return built.ok ? {ok: true, analyzer: built.analyzer, size: sizeForTargets(built.analyzer, targets)} : built
+  return built.ok
+    ? {ok: true, analyzer: built.analyzer, size: sizeForTargets(built.analyzer, targets, workspace)}
+    : built
 }
 
-/** The analyzer calls as upstream makes them, uncached. */
-export const DIRECT_ANALYZER_HOOKS: AnalyzerHooks = {sizeReplica, analyzeReplica: analyzeRate}
+/**
+ * The analyzer calls as upstream makes them, uncached, solving in one workspace: callers deciding many VAs make
+ * one and reuse it (no allocation per solve); `work` in it counts the solves (bench/optimizer).
+ */
+export function directAnalyzerHooks(workspace: QueueWorkspace): AnalyzerHooks {
+  return {
+    sizeReplica: (config, request, targets) => sizeReplica(config, request, targets, workspace),
+    analyzeReplica: (analyzer, rateRps) => analyzeRate(analyzer, rateRps, workspace),
+  }
+}
+
+/** The analyzer calls as upstream makes them, uncached; each call solves in a workspace of its own. */
+export const DIRECT_ANALYZER_HOOKS: AnalyzerHooks = {
+  sizeReplica: (config, request, targets) => sizeReplica(config, request, targets),
+  analyzeReplica: (analyzer, rateRps) => analyzeRate(analyzer, rateRps),
+}
 
 /**
  * Requests one replica serves together. Upstream: the server override, else integer division; atTokens is 0 from

@@ -1,4 +1,11 @@
-import {type AnalyzerHooks, type ReplicaSizing, replicaMaxBatchSize, sizeReplica} from './allocation.js'
+import {
+  type AnalyzerHooks,
+  directAnalyzerHooks,
+  type ReplicaSizing,
+  replicaMaxBatchSize,
+  sizeReplica,
+} from './allocation.js'
+import {createQueueWorkspace} from './queue-model.js'
 import {collectLoad, parseAcceleratorCost, parsePerfParms} from './controller-inputs.js'
 import {f32} from './float32.js'
 import {decideModelBased, type ModelBasedDecision, type ModelBasedInput} from './model-based.js'
@@ -11,7 +18,7 @@ import {type AnalyzeResult, analyzeRate, type QueueAnalyzer} from './queue-analy
  * depend on the arrival rate. Its inputs are the key: float32 alpha, beta, gamma, delta; the batch size N; the
  * truncated input and output tokens (after the collector's 2-decimal round trip); the float32 TTFT and ITL targets.
  * A decision is decideModelBased itself, with analyzer hooks that reuse a cached sizing and, on a hit, cached
- * per-replica analyses; so results are identical (test/unit/replay/memo.test.ts runs every golden case twice).
+ * per-replica analyses; so results are identical (test/unit/decide/queueing/memo.test.ts runs every golden case twice).
  */
 
 /** Default bound on cached sizings: one per distinct (profile, tokens, SLO) combination; a week of 1m steps with
@@ -74,6 +81,9 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
   let bypassed = 0
   let evictions = 0
   let analysisHits = 0
+  // One scratch memory for every solve of this decider (its decisions run one after another).
+  const workspace = createQueueWorkspace()
+  const direct = directAnalyzerHooks(workspace)
 
   const analyzeOnce = (key: string, analyzer: QueueAnalyzer, rateRps: number): AnalyzeResult => {
     const analysisKey = `${key} ${rateRps}`
@@ -82,7 +92,7 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
       analysisHits++
       return known
     }
-    const result = analyzeRate(analyzer, rateRps)
+    const result = analyzeRate(analyzer, rateRps, workspace)
     analyses.set(analysisKey, result)
     if (analyses.size > maxEntries) analyses.delete(analyses.keys().next().value as string)
     return result
@@ -91,7 +101,7 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
   // A miss sizes as usual and keeps the result; its analysis is not cached (the analysis cache serves hits only).
   const sizeAndRemember = (key: string): AnalyzerHooks => ({
     sizeReplica(config, request, targets) {
-      const sized = sizeReplica(config, request, targets)
+      const sized = sizeReplica(config, request, targets, workspace)
       if (sized.ok) {
         sizings.set(key, sized)
         if (sizings.size > maxEntries) {
@@ -101,7 +111,7 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
       }
       return sized
     },
-    analyzeReplica: analyzeRate,
+    analyzeReplica: direct.analyzeReplica,
   })
 
   // The key holds every input of sizeReplica, so the cached sizing is what sizeReplica would return.
@@ -115,7 +125,7 @@ export function createMemoisedDecider(options: {maxEntries?: number} = {}): Memo
       const key = sizingKey(input)
       if (key === undefined) {
         bypassed++
-        return decideModelBased(input)
+        return decideModelBased(input, direct)
       }
       const known = sizings.get(key)
       if (known === undefined) {

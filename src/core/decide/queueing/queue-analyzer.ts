@@ -1,7 +1,13 @@
 import {type Evaluation, searchLambdaStar} from './bisection.js'
 import {f32, formatGoFloat32} from './float32.js'
 import {formatGoFixed} from './go-format.js'
-import {type QueueModelState, solveStateDependentQueue, solveStateDependentQueueTimes} from './queue-model.js'
+import {
+  createQueueWorkspace,
+  type QueueModelState,
+  type QueueWorkspace,
+  solveStateDependentQueue,
+  solveStateDependentQueueTimes,
+} from './queue-model.js'
 import {
   decodeTimeMs,
   effectiveConcurrency,
@@ -150,8 +156,8 @@ type TimesAtRate = ({ok: true} & WaitAndConcurrency) | {ok: false; error: string
  * solveAt's wait time and effective concurrency, all that sizing's searches read, through the queue model's
  * solve for exactly these (solveStateDependentQueueTimes, which may stop a chain early). Not upstream, same values.
  */
-function timesAt(analyzer: QueueAnalyzer, lambdaPerMs: number): TimesAtRate {
-  const solved = solveStateDependentQueueTimes(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit)
+function timesAt(analyzer: QueueAnalyzer, lambdaPerMs: number, workspace: QueueWorkspace): TimesAtRate {
+  const solved = solveStateDependentQueueTimes(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit, workspace)
   if (!solved.ok) return solved
   const concurrency = effectiveConcurrency(
     analyzer.config.serviceParms,
@@ -167,13 +173,13 @@ function timesAt(analyzer: QueueAnalyzer, lambdaPerMs: number): TimesAtRate {
  * rate range. Not upstream (which solves again); the result is the same since timesAt is pure. Only positive rates
  * are kept (a Map does not tell -0 from 0).
  */
-function memoisedTimesAt(): (analyzer: QueueAnalyzer, lambdaPerMs: number) => TimesAtRate {
+function memoisedTimesAt(workspace: QueueWorkspace): (analyzer: QueueAnalyzer, lambdaPerMs: number) => TimesAtRate {
   const known = new Map<number, TimesAtRate>()
   return (analyzer, lambdaPerMs) => {
-    if (!(lambdaPerMs > 0)) return timesAt(analyzer, lambdaPerMs)
+    if (!(lambdaPerMs > 0)) return timesAt(analyzer, lambdaPerMs, workspace)
     let result = known.get(lambdaPerMs)
     if (result === undefined) {
-      result = timesAt(analyzer, lambdaPerMs)
+      result = timesAt(analyzer, lambdaPerMs, workspace)
       known.set(lambdaPerMs, result)
     }
     return result
@@ -181,8 +187,8 @@ function memoisedTimesAt(): (analyzer: QueueAnalyzer, lambdaPerMs: number) => Ti
 }
 
 // Solve the chain at lambda (req/ms) and derive the effective concurrency from its mean service time.
-function solveAt(analyzer: QueueAnalyzer, lambdaPerMs: number): ModelAtRate {
-  const solved = solveStateDependentQueue(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit)
+function solveAt(analyzer: QueueAnalyzer, lambdaPerMs: number, workspace: QueueWorkspace): ModelAtRate {
+  const solved = solveStateDependentQueue(lambdaPerMs, analyzer.servRatePerMs, analyzer.occupancyLimit, workspace)
   if (!solved.ok) return solved
   const concurrency = effectiveConcurrency(
     analyzer.config.serviceParms,
@@ -206,8 +212,15 @@ function itlOf(analyzer: QueueAnalyzer, model: WaitAndConcurrency): number {
   return decodeTimeMs(analyzer.config.serviceParms, model.effectiveConcurrency)
 }
 
-/** Metrics of one replica at `rateRps` (req/s, float32). Mirrors upstream QueueAnalyzer.Analyze. */
-export function analyzeRate(analyzer: QueueAnalyzer, rateRps: number): AnalyzeResult {
+/**
+ * Metrics of one replica at `rateRps` (req/s, float32). Mirrors upstream QueueAnalyzer.Analyze. `workspace`: the
+ * solve's scratch memory (createQueueWorkspace), reused across calls by callers that decide many VAs.
+ */
+export function analyzeRate(
+  analyzer: QueueAnalyzer,
+  rateRps: number,
+  workspace: QueueWorkspace = createQueueWorkspace(),
+): AnalyzeResult {
   if (rateRps <= 0) return {ok: false, error: `invalid request rate ${formatGoFloat32(rateRps)}`}
   if (rateRps > analyzer.rateRangeMaxRps) {
     return {
@@ -215,7 +228,7 @@ export function analyzeRate(analyzer: QueueAnalyzer, rateRps: number): AnalyzeRe
       error: `rate=${formatGoFloat32(rateRps)}, max allowed rate=${formatGoFloat32(analyzer.rateRangeMaxRps)}`,
     }
   }
-  const solved = solveAt(analyzer, f32(rateRps / 1000))
+  const solved = solveAt(analyzer, f32(rateRps / 1000), workspace)
   if (!solved.ok) return solved
   const model = solved.model
   const maxBatch = analyzer.config.maxBatchSize
@@ -246,7 +259,11 @@ export function analyzeRate(analyzer: QueueAnalyzer, rateRps: number): AnalyzeRe
  * QueueAnalyzer.Size: one bisection per positive TTFT/ITL target over [lambdaMin, lambdaMax] (req/ms); a target
  * below the bounded region (indicator -1) or an evaluation error fails the sizing.
  */
-export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): SizeResult {
+export function sizeForTargets(
+  analyzer: QueueAnalyzer,
+  targets: TargetPerf,
+  workspace: QueueWorkspace = createQueueWorkspace(),
+): SizeResult {
   if (targets.ttftMs < 0 || targets.itlMs < 0 || targets.tps < 0) {
     return {
       ok: false,
@@ -259,7 +276,7 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   const lambdaHigh = f32(analyzer.rateRangeMaxRps / 1000)
   const range = `range=[${formatGoFixed(analyzer.rateRangeMinRps, 3)}, ${formatGoFixed(analyzer.rateRangeMaxRps, 3)}]`
   let converged = true
-  const solveTimes = memoisedTimesAt()
+  const solveTimes = memoisedTimesAt(workspace)
 
   const searchTarget = (name: 'TTFT' | 'ITL', target: number, metricOf: (model: WaitAndConcurrency) => number) => {
     const evaluate = (lambda: number): Evaluation => {
@@ -278,7 +295,7 @@ export function sizeForTargets(analyzer: QueueAnalyzer, targets: TargetPerf): Si
   const lambdaTps = targets.tps > 0 ? f32(lambdaHigh * f32(1 - STABILITY_SAFETY_FRACTION)) : lambdaHigh
 
   const lambdaStar = Math.min(ttft.lambda, itl.lambda, lambdaTps)
-  const analyzed = analyzeRate(analyzer, f32(lambdaStar * 1000))
+  const analyzed = analyzeRate(analyzer, f32(lambdaStar * 1000), workspace)
   if (!analyzed.ok) return analyzed
   const metrics = analyzed.metrics
   return {

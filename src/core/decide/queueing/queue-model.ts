@@ -34,19 +34,47 @@ export const MAX_RESCALES_PER_STATE = 64
 /**
  * Work counters for bench/optimizer (deterministic, unlike timings on a shared machine): chain solves, chain states
  * whose probability was computed in doubles, and subnormal tail states followed in scaled integers (states after an
- * underflow to +0 are not computed). Not part of upstream; reset freely.
+ * underflow to +0 are not computed). Not part of upstream.
  */
-export const queueModelWork = {solves: 0, states: 0, subnormalStates: 0}
+export interface QueueModelWork {
+  solves: number
+  states: number
+  subnormalStates: number
+}
 
-// Probabilities of the fast path, grown on demand and reused by every solve: a solve calls nothing that could
-// re-enter it, and each worker thread has its own module instance.
-let scratchP = new Float64Array(0)
+/** What solveFast found, read right after it returns true. */
+interface Solved {
+  p0: number
+  pK: number
+  numInSystem: number
+  numInServers: number
+}
+
+/**
+ * The scratch memory of the solves, owned by the caller: one per decision (or per decider, reused across its
+ * decisions) instead of module state. `p` (the probabilities of the fast path) grows on demand and is reused by
+ * every solve through this workspace: a solve calls nothing that could re-enter it. `work`, when given, counts.
+ */
+export interface QueueWorkspace {
+  p: Float64Array
+  readonly solved: Solved
+  readonly work: QueueModelWork | undefined
+}
+
+export function createQueueWorkspace(work?: QueueModelWork): QueueWorkspace {
+  return {p: new Float64Array(0), solved: {p0: 0, pK: 0, numInSystem: 0, numInServers: 0}, work}
+}
+
+/** A zeroed work counter. */
+export function createQueueModelWork(): QueueModelWork {
+  return {solves: 0, states: 0, subnormalStates: 0}
+}
 
 /**
  * Stationary distribution and statistics of the state-dependent M/M/1/K chain of one replica; see
  * solveStateDependentQueueReference for the model. Same result, bit for bit, for every input (the tests compare
  * both on random chains); faster, which matters at N = 512 where K = 5632 and a sizing solves ~35 chains:
- * - no allocation of the probability vector (scratchP is reused);
+ * - no allocation of the probability vector (the workspace's `p` is reused);
  * - the probabilities and their running sum in one pass, the normalisation and the statistics in a second one,
  *   each term computed as the reference computes it (p[k] / sum, then k * that) and accumulated in the same order;
  * - the tail of a chain whose probabilities fall below 2^-1022 is not stored: its states cannot change any sum
@@ -61,10 +89,12 @@ export function solveStateDependentQueue(
   lambdaPerMs: number,
   servRatePerMs: Float64Array,
   occupancyLimit: number,
+  workspace: QueueWorkspace = createQueueWorkspace(),
 ): QueueSolveResult {
-  if (!solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false)) {
-    return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
+  if (!solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false, workspace)) {
+    return solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit, workspace.work)
   }
+  const {solved} = workspace
   return queueStatistics(lambdaPerMs, solved.p0, solved.pK, solved.numInSystem, solved.numInServers)
 }
 
@@ -81,23 +111,22 @@ export function solveStateDependentQueueTimes(
   lambdaPerMs: number,
   servRatePerMs: Float64Array,
   occupancyLimit: number,
+  workspace: QueueWorkspace = createQueueWorkspace(),
 ): QueueTimesResult {
   const fast =
-    solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, true) ||
-    solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false)
+    solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, true, workspace) ||
+    solveFast(lambdaPerMs, servRatePerMs, occupancyLimit, false, workspace)
   if (fast) {
+    const {solved} = workspace
     const throughputPerMs = queueThroughputPerMs(lambdaPerMs, solved.pK)
     const avgServTimeMs = f32(f32(solved.numInServers) / throughputPerMs)
     const avgWaitTimeMs = queueWaitTimeMs(f32(solved.numInSystem), throughputPerMs, avgServTimeMs)
     return {ok: true, avgWaitTimeMs, avgServTimeMs}
   }
-  const reference = solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit)
+  const reference = solveStateDependentQueueReference(lambdaPerMs, servRatePerMs, occupancyLimit, workspace.work)
   if (!reference.ok) return reference
   return {ok: true, avgWaitTimeMs: reference.state.avgWaitTimeMs, avgServTimeMs: reference.state.avgServTimeMs}
 }
-
-/** What solveFast found, read right after it returns true. */
-const solved = {p0: 0, pK: 0, numInSystem: 0, numInServers: 0}
 
 /**
  * The fast path of both solves; false when the reference must do it (invalid model, or a case above). With
@@ -107,13 +136,19 @@ const solved = {p0: 0, pK: 0, numInSystem: 0, numInServers: 0}
  * ulp), nor does adding j * (p / sum) <= 2^-69 to numInSystem once that is >= 2^-14 (tested); and pK <= 2^-69
  * gives the same float32 throughput as 0, which solved.pK then holds.
  */
-function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: number, cutTail: boolean): boolean {
+function solveFast(
+  lambdaPerMs: number,
+  servRatePerMs: Float64Array,
+  limit: number,
+  cutTail: boolean,
+  workspace: QueueWorkspace,
+): boolean {
   const maxBatch = servRatePerMs.length
   if (limit < 2 || lambdaPerMs < 0 || limit < maxBatch) return false
-  if (scratchP.length < limit + 1) scratchP = new Float64Array(Math.max(limit + 1, 2 * scratchP.length))
+  if (workspace.p.length < limit + 1) workspace.p = new Float64Array(Math.max(limit + 1, 2 * workspace.p.length))
   // p holds at least limit + 1 states (sized just above) and every p[j] below has 0 <= j <= limit, hence the `!`s;
   // a missing rate (no servRatePerMs at all) is NaN, as undefined was, and the fast path then gives up.
-  const p = scratchP
+  const p = workspace.p
   const muTail = servRatePerMs[maxBatch - 1] ?? Number.NaN
   const cutFactor =
     cutTail && lambdaPerMs >= CUT_RATE_MIN && muTail <= CUT_RATE_MAX && lambdaPerMs <= muTail * CUT_LOAD_MAX
@@ -136,7 +171,7 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
     if (!(next >= MIN_NORMAL && next <= Number.MAX_VALUE)) {
       if (next > 0 && next < MIN_NORMAL) {
         const scaledLimit = followSubnormal
-          ? followSubnormalTail(next, k + 1, lambdaPerMs, servRatePerMs, limit, sum)
+          ? followSubnormalTail(next, k + 1, lambdaPerMs, servRatePerMs, limit, sum, workspace.work)
           : TAIL_NOT_FOLLOWED
         if (scaledLimit === TAIL_TURNS_NORMAL) return false
         if (scaledLimit !== TAIL_NOT_FOLLOWED) {
@@ -193,12 +228,15 @@ function solveFast(lambdaPerMs: number, servRatePerMs: Float64Array, limit: numb
   }
   if (tailCut && !(numInSystem >= CUT_MIN_NUM_IN_SYSTEM)) return false
   numInServers += maxBatch * (1 - sumP)
+  const {solved, work} = workspace
   solved.p0 = p0
   solved.pK = tailFrom > limit ? p[limit]! / sum : pLimit / sum
   solved.numInSystem = numInSystem
   solved.numInServers = numInServers
-  queueModelWork.solves++
-  queueModelWork.states += stored + 1
+  if (work !== undefined) {
+    work.solves++
+    work.states += stored + 1
+  }
   return true
 }
 
@@ -247,6 +285,7 @@ function followSubnormalTail(
   servRatePerMs: Float64Array,
   limit: number,
   sum: number,
+  work: QueueModelWork | undefined,
 ): number {
   const maxBatch = servRatePerMs.length
   if (!(sum >= 1 && lambdaPerMs >= SCALED_RATE_MIN && lambdaPerMs <= SCALED_RATE_MAX)) return TAIL_NOT_FOLLOWED
@@ -283,7 +322,7 @@ function followSubnormalTail(
       scaled = next
     }
   }
-  queueModelWork.subnormalStates += k - from
+  if (work !== undefined) work.subnormalStates += k - from
   return scaled
 }
 
@@ -383,6 +422,7 @@ export function solveStateDependentQueueReference(
   lambdaPerMs: number,
   servRatePerMs: Float64Array,
   occupancyLimit: number,
+  work?: QueueModelWork,
 ): QueueSolveResult {
   const limit = occupancyLimit
   if (limit < 2 || lambdaPerMs < 0) {
@@ -394,8 +434,10 @@ export function solveStateDependentQueueReference(
     }
   }
   const maxBatch = servRatePerMs.length
-  queueModelWork.solves++
-  queueModelWork.states += limit + 1
+  if (work !== undefined) {
+    work.solves++
+    work.states += limit + 1
+  }
   // Indices 0..limit are in range (hence the `!`s); p[k] for k <= maxBatch may not be when maxBatch > limit: NaN.
   const p = new Float64Array(limit + 1)
   const scale = Number.MAX_VALUE / limit

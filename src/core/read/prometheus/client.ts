@@ -17,6 +17,51 @@ export const defaultPrometheusTimeoutMs = 30_000
 /** client-go's TLS handshake bound, applied to connecting to Prometheus (TCP and TLS) too. */
 export const connectTimeoutMs = 10_000
 
+/**
+ * Points per series in one range request, by default: Prometheus refuses more than 11,000 steps, i.e. 11,001 points
+ * (web/api/v1/api.go: "exceeded maximum resolution of 11,000 points per timeseries"); VictoriaMetrics more than
+ * 30,000 points (-search.maxPointsPerTimeseries).
+ */
+export const defaultMaxPointsPerRequest = 11_000
+
+/** How answers 429/502/503/504 and reset connections are retried (see docs/backends.md). */
+export interface RetryPolicy {
+  /** Retries after the first request; 0 disables retrying. Default 3. */
+  retries: number
+  /** First backoff, ms; doubled per retry, capped at maxDelayMs, with jitter. Default 500. */
+  baseDelayMs: number
+  maxDelayMs: number
+  /** No retry starts when the wait would end later than this after the first request, ms. Default 30 s. */
+  budgetMs: number
+}
+
+export const defaultRetryPolicy: Readonly<RetryPolicy> = {
+  retries: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 8000,
+  budgetMs: 30_000,
+}
+
+/** HTTP statuses that say "try again later": rate limited, or a gateway in front of the backend failed. */
+const retryableStatuses = new Set([429, 502, 503, 504])
+
+/**
+ * The wait a Retry-After header asks for, ms (delta-seconds or an HTTP date), undefined when absent or unreadable.
+ */
+export function retryAfterMs(header: string | undefined, nowMs: number): number | undefined {
+  if (header === undefined) return undefined
+  const text = header.trim()
+  if (/^\d+$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
+}
+
+/** The backoff before retry number `retry` (1-based): exponential, capped, with "equal jitter" (half fixed). */
+export function backoffMs(policy: RetryPolicy, retry: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1))
+  return Math.round(ceiling / 2 + random() * (ceiling / 2))
+}
+
 function formatMs(milliseconds: number): string {
   return milliseconds % 1000 === 0 ? `${milliseconds / 1000}s` : `${milliseconds}ms`
 }
@@ -29,8 +74,13 @@ export interface PrometheusClientOptions {
   url: string
   /** Sent as `Authorization: Bearer …`. Registered as a secret so no message can quote it. */
   bearerToken?: string | undefined
-  /** Read once, on the first request (rotated ServiceAccount tokens: create a new client). */
+  /**
+   * Read on the first request, then again once tokenFileRefreshMs has passed (client-go's cached token file): a long
+   * run (`-w`) picks up a token that a sidecar or script rotates. A failed re-read keeps the token read before.
+   */
   bearerTokenFile?: string | undefined
+  /** How long a token read from bearerTokenFile is used before the file is read again; default 60 s. */
+  tokenFileRefreshMs?: number | undefined
   /** Extra headers as `Name: value` (e.g. `X-Scope-OrgID: tenant-a`). */
   headers?: readonly string[] | undefined
   caFile?: string | undefined
@@ -42,6 +92,12 @@ export interface PrometheusClientOptions {
   tlsServerName?: string | undefined
   /** Per request, including connect; default defaultPrometheusTimeoutMs. */
   timeoutMs?: number | undefined
+  /** The timeout as the user gave it (`15s`, `1m30s`), echoed in messages; formatted from timeoutMs when absent. */
+  timeoutText?: string | undefined
+  /** Most points per series one range request may ask for (chunks are split below it); default 11,000. */
+  maxPointsPerRequest?: number | undefined
+  /** Retries of 429/502/503/504 and reset connections; defaultRetryPolicy for the fields not given. */
+  retry?: Partial<RetryPolicy> | undefined
   /** Overrides HTTPS_PROXY / HTTP_PROXY / NO_PROXY (and their lower-case forms) from the environment. */
   proxy?: {httpProxy?: string; httpsProxy?: string; noProxy?: string} | undefined
   /**
@@ -56,6 +112,9 @@ export interface PrometheusClientOptions {
   readOnlyMethods?: boolean | undefined
 }
 
+/** The per-backend settings of the PROMETHEUS flags that the run passes to the client unchanged. */
+export type PrometheusTuning = Pick<PrometheusClientOptions, 'timeoutText' | 'maxPointsPerRequest' | 'retry'>
+
 export interface InstantQueryOptions {
   /** Evaluation time; the server's "now" when absent. */
   time?: Date | undefined
@@ -65,6 +124,11 @@ export interface RangeQueryOptions {
   start: Date
   end: Date
   stepSeconds: number
+  /**
+   * Ask for the evaluation times start + k × step exactly: sends `nocache=1`, which VictoriaMetrics needs to not
+   * move start back to a multiple of the step (its result cache); Prometheus, Thanos and Mimir ignore the parameter.
+   */
+  exactTimes?: boolean | undefined
 }
 
 export interface PrometheusClient {
@@ -72,6 +136,8 @@ export interface PrometheusClient {
   readonly displayUrl: string
   /** HTTP requests sent so far, retries and GET fallbacks included (tests and bench). */
   readonly requestCount: number
+  /** Most points per series one range request may ask for (the backend's limit, or --prom-max-points). */
+  readonly maxPointsPerRequest: number
   query(promql: string, options?: InstantQueryOptions): Promise<QueryResult>
   queryRange(promql: string, options: RangeQueryOptions): Promise<QueryResult>
   close(): Promise<void>
@@ -211,13 +277,17 @@ function errorCode(error: unknown): string | undefined {
 /**
  * A Prometheus HTTP API client over Node's http/https, or over undici when a proxy applies (HTTPS_PROXY etc., as
  * kubectl reads them) or the API server's transport is given; undici is imported then only. Queries are POSTed as
- * form bodies (long batched selectors fit), with a fallback to GET on 405/501 as client_golang does, and one retry
- * when the connection is reset.
+ * form bodies (long batched selectors fit), with a fallback to GET on 405/501 as client_golang does. Answers
+ * 429/502/503/504 and reset connections are retried with exponential backoff and jitter, at least as long as a
+ * Retry-After header asks, within the RetryPolicy's attempts and time budget; timeouts are not retried.
  */
 export function createPrometheusClient(options: PrometheusClientOptions): PrometheusClient {
   const baseUrl = parseBaseUrl(options.url)
   const displayUrl = displayableUrl(baseUrl)
   const timeoutMs = options.timeoutMs ?? defaultPrometheusTimeoutMs
+  const shownTimeout = options.timeoutText ?? formatMs(timeoutMs)
+  const maxPointsPerRequest = options.maxPointsPerRequest ?? defaultMaxPointsPerRequest
+  const retry: RetryPolicy = {...defaultRetryPolicy, ...options.retry}
   const secrets = options.secrets ?? new Secrets()
   const staticHeaders: Record<string, string> = parseHeaderFlags(options.headers ?? [], secrets)
   secrets.add(options.bearerToken)
@@ -231,6 +301,23 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   type Prepared = {send: Send; headers: Record<string, string>; close: (destroy: boolean) => Promise<void>}
   let prepared: Promise<Prepared> | undefined
 
+  let tokenReadMs = 0
+  const tokenFileRefreshMs = options.tokenFileRefreshMs ?? 60_000
+
+  /** Reads the token file again when the token in use is older than tokenFileRefreshMs. */
+  async function refreshToken(headers: Record<string, string>): Promise<void> {
+    if (options.bearerToken !== undefined || options.bearerTokenFile === undefined) return
+    if (Date.now() - tokenReadMs < tokenFileRefreshMs) return
+    tokenReadMs = Date.now()
+    const token = await readFile(options.bearerTokenFile, 'utf8').then(
+      (text) => text.trim(),
+      () => undefined,
+    )
+    if (token === undefined || token === '') return
+    secrets.add(token)
+    headers.authorization = `Bearer ${token}`
+  }
+
   async function prepare() {
     const [token, ca, cert, key] = await Promise.all([
       readOptionalFile(options.bearerTokenFile, 'bearer token file'),
@@ -241,6 +328,7 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     checkTlsFiles({ca, cert, key}, options)
     const bearer = options.bearerToken ?? token?.trim()
     secrets.add(bearer)
+    tokenReadMs = Date.now()
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...lowerCaseKeys(options.transport?.headers ?? {}),
@@ -299,14 +387,14 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       })
     }
     if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-      const bound = formatMs(Math.min(timeoutMs, connectTimeoutMs))
+      const bound = timeoutMs <= connectTimeoutMs ? shownTimeout : formatMs(connectTimeoutMs)
       return new PrometheusError(`${where}: no connection (TCP and TLS handshake) within ${bound}`, {
         hint: 'check --prom-url (the host, the port, http or https) and the network path to Prometheus',
         cause: error,
       })
     }
     if (code !== undefined && timeoutCodes.has(code)) {
-      return new PrometheusError(`${where}: no answer within ${formatMs(timeoutMs)}`, {
+      return new PrometheusError(`${where}: no answer within ${shownTimeout}`, {
         hint: 'raise --prom-timeout, narrow the scope, or check the network path to Prometheus',
         cause: error,
       })
@@ -340,11 +428,24 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   async function send(path: string, params: URLSearchParams): Promise<QueryResult> {
     prepared ??= prepare()
     const {send: sendRequest, headers} = await prepared
+    await refreshToken(headers)
     if (unreachable !== undefined) throw unreachable
     const url = endpoint(path)
     const shownUrl = displayUrl + path
     let method: 'POST' | 'GET' = options.readOnlyMethods ? 'GET' : 'POST'
-    let retried = false
+    const firstMs = Date.now()
+    let retries = 0
+    // Waits for the next attempt (the backoff, or longer if Retry-After asks) and says true; false without waiting
+    // when the retries or the time budget are spent.
+    const retryAfter = async (waitAtLeastMs: number | undefined): Promise<boolean> => {
+      if (retries >= retry.retries) return false
+      const waitMs = Math.max(waitAtLeastMs ?? 0, backoffMs(retry, retries + 1))
+      if (Date.now() + waitMs - firstMs > retry.budgetMs) return false
+      retries++
+      await new Promise((resolve) => setTimeout(resolve, waitMs))
+      return unreachable === undefined
+    }
+    const attempts = () => (retries === 0 ? '' : ` (after ${retries + 1} attempts)`)
     for (;;) {
       requestCount++
       let response: Answer
@@ -359,24 +460,26 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
       } catch (error) {
         if (unreachable !== undefined) throw unreachable
         const code = errorCode(error)
-        if (!retried && code !== undefined && retryableCodes.has(code)) {
-          retried = true
-          continue
-        }
+        if (code !== undefined && retryableCodes.has(code) && (await retryAfter(undefined))) continue
         const failure = transportError(error, shownUrl)
         if (code !== undefined && (connectionCodes.has(code) || tlsCodes.has(code) || code.startsWith('ERR_SSL_'))) {
           unreachable = failure
           gaveUp.abort(failure)
         }
-        throw failure
+        throw withAttempts(failure, attempts(), secrets)
       }
       const status = response.statusCode
       if (method === 'POST' && (status === 405 || status === 501)) {
         method = 'GET'
         continue
       }
+      if (retryableStatuses.has(status)) {
+        const asked = retryAfterMs(response.retryAfter, Date.now())
+        if (await retryAfter(asked)) continue
+      }
       const interpreted = interpretResponse({status, contentType: response.contentType, body: response.text}, shownUrl)
-      if (!interpreted.ok) throw interpreted.error
+      // The body may quote the token (a gateway's "token … has expired"): redacted with this run's secrets.
+      if (!interpreted.ok) throw withAttempts(interpreted.error, attempts(), secrets)
       return interpreted.result
     }
   }
@@ -386,18 +489,20 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
     get requestCount() {
       return requestCount
     },
+    maxPointsPerRequest,
     query(promql, queryOptions = {}) {
       const params = new URLSearchParams({query: promql})
       if (queryOptions.time !== undefined) params.set('time', formatApiTime(queryOptions.time))
       return send('api/v1/query', params)
     },
-    queryRange(promql, {start, end, stepSeconds}) {
+    queryRange(promql, {start, end, stepSeconds, exactTimes}) {
       const params = new URLSearchParams({
         query: promql,
         start: formatApiTime(start),
         end: formatApiTime(end),
         step: String(stepSeconds),
       })
+      if (exactTimes === true) params.set('nocache', '1')
       return send('api/v1/query_range', params)
     },
     async close() {
@@ -410,6 +515,16 @@ export function createPrometheusClient(options: PrometheusClientOptions): Promet
   }
 }
 
+/** The error of the last attempt, saying how many were made when it was retried, without the run's secrets. */
+function withAttempts(error: PrometheusError, attempts: string, secrets: Secrets): PrometheusError {
+  const message = secrets.redact(`${error.message}${attempts}`)
+  if (message === error.message) return error
+  return new PrometheusError(message, {
+    ...(error.hint === undefined ? {} : {hint: error.hint}),
+    cause: error.cause,
+  })
+}
+
 function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]))
 }
@@ -419,6 +534,8 @@ interface Answer {
   statusCode: number
   contentType: string
   text: string
+  /** The Retry-After header, when the server sent one. */
+  retryAfter?: string | undefined
 }
 
 interface Exchange {
@@ -448,7 +565,13 @@ async function undiciSender(
         bodyTimeout: timeoutMs,
       })
       const text = await response.body.text()
-      return {statusCode: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), text}
+      const retryAfter = response.headers['retry-after']
+      return {
+        statusCode: response.statusCode,
+        contentType: String(response.headers['content-type'] ?? ''),
+        text,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+      }
     },
     close: (destroy) => (destroy ? dispatcher.destroy() : dispatcher.close()),
   }
@@ -485,6 +608,7 @@ function nodeSender(
               statusCode: response.statusCode ?? 0,
               contentType: String(response.headers['content-type'] ?? ''),
               text: Buffer.concat(chunks).toString('utf8'),
+              retryAfter: response.headers['retry-after'],
             }),
           )
           response.on('error', fail)

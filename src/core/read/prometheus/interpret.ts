@@ -93,9 +93,15 @@ export function interpretResponse(answer: PrometheusAnswer, shownUrl: string): I
   if (envelope.status === 'error') {
     const type = envelope.errorType ?? 'unknown'
     const reason = bodySnippet(envelope.error ?? 'no message')
-    const error = new PrometheusError(`${where}: the query was rejected (HTTP ${status}, ${type}): ${reason}`, {
-      hint: status === 401 || status === 403 ? hintForStatus(status) : hintForErrorType(envelope.errorType, status),
-    })
+    // Prometheus: "exceeded maximum resolution of 11,000 points"; VictoriaMetrics: "too many points … cannot exceed
+    // -search.maxPointsPerTimeseries".
+    const tooManyPoints = /maximum resolution|too many points|maxPointsPerTimeseries/.test(envelope.error ?? '')
+    const hint = tooManyPoints
+      ? 'the backend allows fewer points per series in one request; lower --prom-max-points to its limit'
+      : status === 401 || status === 403
+        ? hintForStatus(status)
+        : hintForErrorType(envelope.errorType, status)
+    const error = new PrometheusError(`${where}: the query was rejected (HTTP ${status}, ${type}): ${reason}`, {hint})
     return {ok: false, error}
   }
   if (status < 200 || status >= 300) {

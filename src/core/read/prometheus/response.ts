@@ -30,6 +30,11 @@ export interface QueryResult {
   infos: string[]
 }
 
+/** The server's warnings, then its infos: what kubectl-va reports as warnings (stderr, and JSON `warnings`). */
+export function answerNotes(result: Pick<QueryResult, 'warnings' | 'infos'>): string[] {
+  return [...result.warnings, ...result.infos]
+}
+
 /** Why a body is not a usable API answer; the client turns this into a PrometheusError naming the URL. */
 export class ResponseShapeError extends Error {}
 

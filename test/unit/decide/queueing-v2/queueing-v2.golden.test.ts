@@ -9,7 +9,7 @@ import {
 import {decodeTimeMs, iterationTimeMs, prefillTimeMs} from '../../../../src/core/decide/queueing-v2/service-time.js'
 import {sizeVariantCapacity} from '../../../../src/core/decide/queueing-v2/variant-capacity.js'
 import {f32} from '../../../../src/core/decide/queueing/float32.js'
-import {assertMatchesGolden, readGolden} from '../../optimizer/golden-compare.js'
+import {assertMatchesGolden, readGolden} from '../queueing/golden-compare.js'
 
 interface QueueingV2Input {
   alpha: number

@@ -8,7 +8,7 @@ import type {
   V2VariantInput,
 } from '../../../../src/core/decide/saturation-v2/index.js'
 
-export {readGolden} from '../../optimizer/golden-compare.js'
+export {readGolden} from '../queueing/golden-compare.js'
 
 /** The model input every V2 golden file shares. */
 export interface GoldenModelInput {

@@ -13,7 +13,7 @@
  */
 import {parse as parseYaml} from 'yaml'
 
-import {defaultControllerNamespace, readControllerEnv, type ControllerEnv} from '../../../model/controller.js'
+import {defaultControllerNamespace, type ControllerEnv} from '../../../model/controller.js'
 import {isRecord, typeName} from '../../../model/field-problems.js'
 import type {KubeObject} from '../../../model/kube-object.js'
 import {
@@ -25,7 +25,7 @@ import {
 } from '../config.js'
 import {scaleToZeroDefaultKey, type ScaleToZeroConfig, type ScaleToZeroEntry} from '../scale-to-zero.js'
 import {compareNames, type SaturationThresholds} from '../types.js'
-import type {SourceSet} from '../../../model/sources.js'
+import type {ClusterState} from '../../../model/cluster-state.js'
 
 export const capacityConfigMapName = 'capacity-scaling-config'
 /** v0.5.1 default first, then v0.5.0's. */
@@ -56,14 +56,9 @@ export interface ConfigLocation {
   readonly configMaps: readonly KubeObject[]
 }
 
-export function resolveConfigLocation(sources: SourceSet): ConfigLocation {
-  const env = readControllerEnv(sources.controllerDeployment, sources.configMaps)
-  const controllerNamespace =
-    sources.controllerNamespace ??
-    sources.controllerDeployment?.metadata?.namespace ??
-    env.podNamespace ??
-    defaultControllerNamespace
-  return {controllerNamespace, env, configMaps: sources.configMaps}
+export function resolveConfigLocation(state: ClusterState): ConfigLocation {
+  const controllerNamespace = state.controllerNamespace ?? defaultControllerNamespace
+  return {controllerNamespace, env: state.env, configMaps: state.sources.configMaps}
 }
 
 function namespaceOf(configMap: KubeObject, location: ConfigLocation): string {

@@ -3,8 +3,7 @@
  * namespace (collector order), the readings scaled by a load what-if (load-model.ts), the variant states, and for
  * v0.5.1 the scale-to-zero config and request count.
  */
-import type {PodMetrics} from '../../../model/metrics.js'
-import type {SourceSet} from '../../../model/sources.js'
+import type {MetricsSnapshot, PodMetrics} from '../../../model/metrics.js'
 import type {SaturationGroupInput} from '../engine.js'
 import {defaultVariantCost, type RequestCountReading} from '../scale-to-zero.js'
 import type {ReplicaMetric, SaturationThresholds, VariantState} from '../types.js'
@@ -23,7 +22,8 @@ import {buildVariantState} from './variant-state.js'
 
 /** The run's inputs a group's feed reads besides the group itself. */
 export interface FeedInput {
-  readonly sources: Pick<SourceSet, 'metricsSnapshots'>
+  /** The MetricsSnapshots of the sources (their `requestsInRetention`). */
+  readonly metricsSnapshots: readonly MetricsSnapshot[]
   /** Readings keyed by `requestCountKey`; without them, the MetricsSnapshots' `requestsInRetention`. */
   readonly requestCounts?: ReadonlyMap<string, number> | undefined
   readonly load?: ReadonlyMap<string, GroupLoadScaling> | undefined
@@ -159,7 +159,7 @@ export function readingFor(input: FeedInput, namespace: string, modelId: string)
     const requests = input.requestCounts.get(key)
     return requests === undefined ? undefined : {kind: 'count', requests}
   }
-  for (const snapshot of input.sources.metricsSnapshots) {
+  for (const snapshot of input.metricsSnapshots) {
     const found = snapshot.requestsInRetention?.find(
       (entry) => entry.namespace === namespace && entry.modelID === modelId,
     )

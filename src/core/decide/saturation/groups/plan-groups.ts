@@ -6,12 +6,10 @@
  * group's first VA (first by namespace, then name: the API's list order), so same-model VAs in other namespaces
  * get no pods. saturation v0.5.1 groups by `modelID|namespace`.
  */
-import {detectCrdShape} from '../../../model/shape.js'
 import {describeProblems} from '../../../model/field-problems.js'
 import type {KubeObject} from '../../../model/kube-object.js'
-import {normalizeVariantAutoscaling, type VariantAutoscaling} from '../../../model/variant-autoscaling.js'
-import type {SourceSet} from '../../../model/sources.js'
-import {readControllerImageTag} from '../../../model/controller.js'
+import type {VariantAutoscaling} from '../../../model/variant-autoscaling.js'
+import type {ClusterState} from '../../../model/cluster-state.js'
 import {selectEngine, type SaturationEngine} from '../../engine-select.js'
 import {
   resolveScaleToZeroPolicy,
@@ -115,9 +113,9 @@ export function exclusionOf(
 }
 
 /** Every VA's engine and exclusion, and the model groups with their config. */
-export function planRun(sources: SourceSet, overrides: SaturationOverrides): RunPlan {
-  const location = resolveConfigLocation(sources)
-  const {members, queueing} = selectMembers(sources, overrides, location)
+export function planRun(state: ClusterState, overrides: SaturationOverrides): RunPlan {
+  const location = resolveConfigLocation(state)
+  const {members, queueing} = selectMembers(state, overrides, location)
   const configProblems = new Map<string, ConfigEntryProblem>()
   const groups = groupMembers(members).map((groupMembers) =>
     planGroup(groupMembers, location, overrides, (problems) => {
@@ -143,14 +141,14 @@ export function planRun(sources: SourceSet, overrides: SaturationOverrides): Run
 
 /** The VAs in list order (namespace, name), each with its engine: saturation members, or queueing-model VAs. */
 function selectMembers(
-  sources: SourceSet,
+  state: ClusterState,
   overrides: SaturationOverrides,
   location: ConfigLocation,
 ): {members: Member[]; queueing: {namespace: string; name: string; why: string}[]} {
-  const crdShape = detectCrdShape(sources.crd)
+  const {sources} = state
   const context = {
-    crdShape,
-    controllerImageTag: readControllerImageTag(sources.controllerDeployment),
+    crdShape: state.crdShape,
+    controllerImageTag: state.controllerImageTag,
     env: sources.controllerDeployment === undefined ? undefined : location.env,
     override: overrides.engine,
   }
@@ -160,9 +158,7 @@ function selectMembers(
       deployment,
     ]),
   )
-  const vas = sources.variantAutoscalings
-    .map((object) => normalizeVariantAutoscaling(object, crdShape?.shape))
-    .sort(byNamespaceAndName)
+  const vas = state.variants.map((variant) => variant.va).sort(byNamespaceAndName)
   const members: Member[] = []
   const queueing: {namespace: string; name: string; why: string}[] = []
   for (const va of vas) {
@@ -255,8 +251,8 @@ function planGroup(
 }
 
 /** Phase 1: the scale-to-zero request-count queries the run will need, before any metric is read. */
-export function planRequestCounts(sources: SourceSet, overrides: SaturationOverrides = {}): RequestCountQuery[] {
-  return collectQueries(planRun(sources, overrides).groups)
+export function planRequestCounts(state: ClusterState, overrides: SaturationOverrides = {}): RequestCountQuery[] {
+  return collectQueries(planRun(state, overrides).groups)
 }
 
 /** The request-count queries of the groups that run, one per namespace and model. */

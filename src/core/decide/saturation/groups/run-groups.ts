@@ -10,12 +10,12 @@
  * the request-count queries, the caller runs them, and `runSaturationEngines` takes the readings.
  */
 import type {PodMetrics} from '../../../model/metrics.js'
-import type {SourceSet} from '../../../model/sources.js'
+import type {ClusterState} from '../../../model/cluster-state.js'
 import type {SaturationEngine} from '../../engine-select.js'
 import {analyzeCapacityV042, analyzeSaturationV051} from '../engine.js'
 import {analysedResults, unanalysedResult} from './assemble-results.js'
 import type {ConfigLocation} from './config.js'
-import {engineInputOf, feedGroup, memberSkip} from './engine-input.js'
+import {engineInputOf, type FeedInput, feedGroup, memberSkip} from './engine-input.js'
 import type {GroupLoadScaling} from './load-model.js'
 import type {SaturationOverrides} from './overrides.js'
 import {byNamespaceAndName, collectQueries, groupKeyOf, planRun, type GroupPlan, type Member} from './plan-groups.js'
@@ -40,7 +40,7 @@ export {planRequestCounts, requestCountKey} from './plan-groups.js'
 export * from './variant-result.js'
 
 export interface SaturationRunInput {
-  readonly sources: SourceSet
+  readonly state: ClusterState
   readonly pods: readonly PodMetrics[]
   /** Readings of `requestCountQueries`, keyed by `requestCountKey(namespace, modelId)`. Without it, the
    *  MetricsSnapshots' `requestsInRetention` are used. */
@@ -53,7 +53,7 @@ export interface SaturationRunInput {
 
 /** Phase 2: every saturation-engine VA's decision, with the evidence and the sentences. */
 export function runSaturationEngines(input: SaturationRunInput): SaturationRun {
-  const plan = planRun(input.sources, input.overrides ?? {})
+  const plan = planRun(input.state, input.overrides ?? {})
   const capacity = mapPods('capacity-v0.4.2', plan.members, input)
   const saturation = mapPods('saturation-v0.5.1', plan.members, input)
   const mappings = [capacity, saturation]
@@ -102,9 +102,9 @@ function mapPods(
   return mapPodsToVariants({
     rule: engine === 'capacity-v0.4.2' ? 'selector' : 'owner-chain',
     pods: input.pods,
-    podObjects: input.sources.pods,
-    replicaSets: input.sources.replicaSets,
-    deployments: input.sources.deployments,
+    podObjects: input.state.sources.pods,
+    replicaSets: input.state.sources.replicaSets,
+    deployments: input.state.sources.deployments,
     variantAutoscalings: vas,
   })
 }
@@ -135,7 +135,7 @@ function runGroup(
   assignments: readonly PodAssignment[],
   sharedBy: ReadonlyMap<string, SharedDeployment>,
 ): {results: SaturationVariantResult[]; groupResult: SaturationGroupResult} {
-  const feed = feedGroup(group, input, assignments, sharedBy)
+  const feed = feedGroup(group, feedInputOf(input), assignments, sharedBy)
   const base = {
     key: group.key,
     engine: group.engine,
@@ -166,7 +166,7 @@ function runGroup(
     }
   }
   const {thresholds} = group.config
-  const engineInput = engineInputOf(group, thresholds, feed, input, location)
+  const engineInput = engineInputOf(group, thresholds, feed, feedInputOf(input), location)
   const outcome: SaturationGroupOutcome =
     group.engine === 'capacity-v0.4.2'
       ? {engine: 'capacity-v0.4.2', result: analyzeCapacityV042(engineInput)}
@@ -176,4 +176,8 @@ function runGroup(
     results: analysedResults(group, thresholds, feed, outcome, sharedBy),
     groupResult: {...base, status: 'ran', thresholds, skip: groupSkip, outcome, engineInput},
   }
+}
+
+function feedInputOf(input: SaturationRunInput): FeedInput {
+  return {metricsSnapshots: input.state.sources.metricsSnapshots, requestCounts: input.requestCounts, load: input.load}
 }
