@@ -15,6 +15,7 @@ import {linearCounter, linearHistogram, OpenMetricsBuilder, timesBetween} from '
 import {binDir, repoRoot} from '../support/paths.js'
 import {startPrometheus} from '../support/prometheus.js'
 import {cleanEnv, runCommand} from '../support/run-cli.js'
+import {profileTrafficOpenMetrics} from '../support/profile-traffic.js'
 
 // Every example of README.md, docs/*.md (```sh blocks) and --help (the manifest's examples) runs here, through bash
 // and real kubectl plugin discovery, and must end with exit 0 or the code its comment documents (`# exit N`). When
@@ -90,6 +91,21 @@ function recentLoad(): string {
   return builder.toString()
 }
 
+/** docs/fit.md's live example: 6 hours of ibm/granite-8b (no VA, so no other example sees it) from a v0.6 profile. */
+function fitTraffic(): string {
+  return profileTrafficOpenMetrics({
+    profile: {form: 'v0.6', alpha: 6.2, beta: 0.011, gamma: 0.00042},
+    namespace: 'llm',
+    modelName: 'ibm/granite-8b',
+    pods: ['granite-8b-0', 'granite-8b-1'],
+    startS: nowS - 6 * 3600 - 900,
+    durationS: 6 * 3600 + 1500,
+    scrapeS: 30,
+    seed: 5,
+    batch: [1, 64],
+  })
+}
+
 /** The quickstart as a cluster: its objects (not its MetricsSnapshot), the CRD, and docs-examples.yaml. */
 function clusterObjects(): KubeObject[] {
   const quickstart = parseAllDocuments(readFileSync(join(repoRoot, 'examples', 'quickstart.yaml'), 'utf8'))
@@ -148,7 +164,7 @@ test('every example of README.md, docs/ and --help runs and ends with its docume
 
   const [api, prom] = await Promise.all([
     startFakeApiServer(t, clusterObjects()),
-    startPrometheus(t, {openmetrics: [recentLoad(), replayScenarioOpenMetrics()]}),
+    startPrometheus(t, {openmetrics: [recentLoad(), replayScenarioOpenMetrics(), fitTraffic()]}),
   ])
   const kubeconfig = api.writeKubeconfig({namespace: 'llm', contextName: 'prod'})
   const groups = new Map<string, DocExample[]>()

@@ -27,7 +27,15 @@ async function modulesLoadedBy(args: string[], env: Record<string, string> = {})
   }
 }
 
-for (const args of [['--help'], ['version'], ['simulate', '--help']]) {
+const offlineFit = ['fit', '--model', 'granite-8b', '-n', 'llm', '--form', 'v0.5', '--no-chart']
+const fitCapture = ['-f', join(repoRoot, 'examples/fit/granite-8b.om.gz')]
+for (const args of [
+  ['--help'],
+  ['version'],
+  ['simulate', '--help'],
+  ['fit', '--help'],
+  [...offlineFit, ...fitCapture],
+]) {
   test(`"${args.join(' ')}" loads neither @kubernetes/client-node nor undici`, async () => {
     const modules = await modulesLoadedBy(args)
     assert.ok(

@@ -6,8 +6,8 @@ import {test} from 'node:test'
 import {knownFlags} from '../../support/corpus.js'
 import {repoRoot} from '../../support/paths.js'
 
-/** Flags that messages may name although kubectl-va has none of them: the WVA controller's own arguments. */
-const foreignFlags = new Set(['watch-namespace'])
+/** Flags that messages may name although kubectl-va has none: the WVA controller's, and kubectl patch's (fit). */
+const foreignFlags = new Set(['watch-namespace', 'type', 'patch-file'])
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
