@@ -85,3 +85,38 @@ test('simulate -f: the v0.7 queueing model decides from the snapshot with the le
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('simulate -f: without analyzers: v0.9 runs V1 on the annotated scalers, within their min/max', async () => {
+  const {readFileSync, mkdtempSync, writeFileSync, rmSync} = await import('node:fs')
+  const {tmpdir} = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'kva-wva-'))
+  try {
+    const example = readFileSync(join(repoRoot, 'examples', 'wva-v0.9', 'llama-8b.yaml'), 'utf8')
+    const v1 = example.replace(
+      '  default: |\n    analyzers:\n    - type: saturation\n',
+      '  default: |\n    kvCacheThreshold: 0.8\n    queueLengthThreshold: 5\n    kvSpareTrigger: 0.1\n' +
+        '    queueSpareTrigger: 3\n',
+    )
+    assert.notEqual(v1, example)
+    writeFileSync(join(dir, 'v1.yaml'), v1)
+    const {run, items} = await json(['simulate', '-f', join(dir, 'v1.yaml')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.deepEqual(
+      items.map((item: any) => [item.name, item.engine, item.shape, item.variant.kind, item.accelerator]),
+      [
+        ['llama-8b-a100-decode', 'saturation', 'scaler', 'ScaledObject', 'NVIDIA-A100-SXM4-80GB'],
+        ['llama-8b-h100-decode', 'saturation', 'scaler', 'HorizontalPodAutoscaler', 'NVIDIA-H100-80GB-HBM3'],
+      ],
+    )
+    // Every pod has spare KV and queue: V1 removes one replica from the most expensive variant.
+    assert.deepEqual(
+      items.map((item: any) => [item.saturation.action, item.desired.replicas]),
+      [
+        ['no-change', 1],
+        ['scale-down', 1],
+      ],
+    )
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})

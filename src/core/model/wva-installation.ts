@@ -7,7 +7,9 @@ import type {KubeObject} from './kube-object.js'
 import type {SourceSet} from './sources.js'
 import {detectWvaRelease, type WvaRelease, type WvaReleaseDetection, wvaReleases} from './wva-release.js'
 import {
+  acceleratorOf,
   parseManagedScalers,
+  targetPodTemplate,
   parseShapeDVariant,
   type WvaVariant,
   type WvaVariantProblem,
@@ -101,7 +103,10 @@ export const variantKindAnnotation = 'kubectl-va.llmd.ai/variant-kind'
  * VariantAutoscalingFromHPA/FromScaledObject): scaleTargetRef, modelID, variantCost, min/max, and the VA's status
  * when there is a VA. The rows of get, describe and simulate are built from these.
  */
-export function variantObject(variant: WvaVariant): KubeObject {
+export function variantObject(variant: WvaVariant, accelerator?: string): KubeObject {
+  // v0.6+ takes the accelerator from the scale target's pod template (the label is the last resort): the in-memory
+  // VA carries the result as the label, which is where the v0.5 engine looks for it.
+  const label = accelerator !== undefined && accelerator !== '' ? accelerator : variant.acceleratorLabel
   return {
     apiVersion: 'llmd.ai/v1alpha1',
     kind: 'VariantAutoscaling',
@@ -109,9 +114,7 @@ export function variantObject(variant: WvaVariant): KubeObject {
       name: variant.name,
       namespace: variant.namespace,
       annotations: {[variantKindAnnotation]: variant.kind, 'llm-d.ai/synthetic': 'true'},
-      ...(variant.acceleratorLabel === undefined
-        ? {}
-        : {labels: {'inference.optimization/acceleratorName': variant.acceleratorLabel}}),
+      ...(label === undefined ? {} : {labels: {'inference.optimization/acceleratorName': label}}),
       ...(variant.creationTimestamp === undefined ? {} : {creationTimestamp: variant.creationTimestamp}),
     },
     spec: {
@@ -148,8 +151,21 @@ export function withWvaInstallation<T extends SourceSet>(
   return {
     ...sources,
     wva: installation,
-    variantAutoscalings: installation.variants.map(variantObject),
+    variantAutoscalings: installation.variants.map((variant) =>
+      variantObject(variant, acceleratorOfVariant(installation, variant)),
+    ),
     warnings: [...sources.warnings, ...installation.notes],
     problems,
   }
+}
+
+/** The accelerator the release reads for a variant, from its scale target's pod template or the VA label. */
+export function acceleratorOfVariant(installation: WvaInstallation, variant: WvaVariant): string {
+  const target = installation.targets.find(
+    (candidate) =>
+      (candidate.metadata?.namespace ?? 'default') === variant.namespace &&
+      candidate.metadata?.name === variant.target.name &&
+      (candidate.kind ?? 'Deployment') === variant.target.kind,
+  )
+  return acceleratorOf(targetPodTemplate(target), variant.acceleratorLabel, installation.release)
 }

@@ -150,7 +150,7 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
       : 'Decision (kubectl-va, same optimizer as the controller):',
   )
   if (saturation) field('Engine', `${saturation.engine} (${saturation.engineWhy})`, 2)
-  if (report.variant) {
+  if (report.variant && !saturation) {
     const variant = report.variant
     field('Engine', `${report.engine} (WVA ${variant.release})`, 2)
     if (variant.optimizer) field('Optimizer', variant.optimizer, 2)

@@ -16,7 +16,7 @@ export function explainDecision(report: VaReport, now: Date): string[] {
   const rate = report.metrics?.arrivalRateRpm
   const prediction = ours.prediction
 
-  if (report.variant) return explainVariant(report)
+  if (report.variant && report.recomputed.saturation === null) return explainVariant(report)
   // The first sentences say why, from the reason code and the facts of the report.
   switch (report.reason) {
     case 'saturation-scale-up':

@@ -7,7 +7,7 @@ import type {ClusterState} from '../model/cluster-state.js'
 import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
 import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
-import {simulateWvaInstallation} from './wva-items.js'
+import {boundV1Items, simulateWvaInstallation} from './wva-items.js'
 
 export interface SimulateOptions {
   whatIf: WhatIf
@@ -49,7 +49,8 @@ export function simulate(state: ClusterState, options: SimulateOptions): Simulat
   return {
     apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
     kind: 'SimulationResult',
-    items,
+    // WVA v0.6-v0.9 with V1 selected: the v0.5 engine's targets, within the variants' min/max as v0.6+ bounds them.
+    items: state.sources.wva === undefined ? items : boundV1Items(items, state.sources),
     warnings: [...saturationWarnings(run), ...saturationRun.warnings],
   }
 }

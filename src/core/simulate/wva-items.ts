@@ -184,3 +184,67 @@ export function simulateWvaInstallation(sources: SourceSet): SimulationResult | 
   ]
   return {apiVersion: 'kubectl-va.llmd.ai/v1alpha1', kind: 'SimulationResult', items, warnings}
 }
+
+/**
+ * WVA v0.6-v0.9 with the V1 engine selected: the in-memory VAs went through the v0.5 saturation engine. Each item
+ * gets its variant (kind, release, bounds, scaler, events) and its target bounded by min/max, as v0.6+'s V1
+ * analyzer bounds its targets (internal/saturation/analyzer.go); the rest of v0.6+'s V1 is v0.5.1's.
+ */
+export function boundV1Items(items: readonly SimulationItem[], sources: SourceSet): SimulationItem[] {
+  const installation = sources.wva
+  if (installation === undefined) return [...items]
+  const release = installation.release
+  return items.map((item) => {
+    const variant = installation.variants.find(
+      (candidate) => candidate.namespace === item.namespace && candidate.name === item.name,
+    )
+    if (variant === undefined) return item
+    let desired = item.desired
+    let reason = item.reason
+    if (desired !== null) {
+      const bounded = Math.min(Math.max(desired.replicas, variant.minReplicas), variant.maxReplicas)
+      if (bounded !== desired.replicas) {
+        reason = `${reason === null ? '' : `${reason}; `}bounded to ${bounded} by min/max ${variant.minReplicas}/${variant.maxReplicas}`
+        desired = {...desired, replicas: bounded, cost: variant.cost * bounded}
+      }
+    }
+    const decision: WvaVariantDecision = {
+      namespace: item.namespace,
+      name: item.name,
+      engine: 'saturation-v1',
+      outcome: desired === null ? 'undecided' : 'decided',
+      desiredReplicas: desired?.replicas,
+      currentReplicas: item.current.replicas,
+      readyReplicas: undefined,
+      accelerator: item.accelerator ?? '',
+      role: 'both',
+      reason: reason ?? '',
+      problems: targetProblem(installation, variant),
+      capacity: undefined,
+      utilization: undefined,
+    }
+    return {
+      ...item,
+      shape: variant.kind === 'VariantAutoscaling' ? 'D' : 'scaler',
+      desired,
+      reason,
+      variant: detail(sources, variant, decision, release, null),
+    }
+  })
+}
+
+/** The missing scale target of a variant, as a problem (`<what>; <fix>`); none when targets were not read. */
+function targetProblem(installation: NonNullable<SourceSet['wva']>, variant: WvaVariant): string[] {
+  if (installation.targets.length === 0) return []
+  const found = installation.targets.some(
+    (target) =>
+      (target.metadata?.namespace ?? 'default') === variant.namespace &&
+      target.metadata?.name === variant.target.name &&
+      (target.kind ?? 'Deployment') === variant.target.kind,
+  )
+  if (found) return []
+  const {kind, name} = variant.target
+  return [
+    `scale target ${kind} ${variant.namespace}/${name}: not found; check spec.scaleTargetRef.name, or create the ${kind}`,
+  ]
+}

@@ -146,7 +146,7 @@ function reportMetrics(
 
 function recomputedAndReason(item: SimulationItem | undefined): Pick<VaReport, 'recomputed' | 'reason'> {
   const ours = recomputed(item)
-  if (item?.variant !== undefined) return {recomputed: ours, reason: wvaReasonCode(item)}
+  if (item?.variant !== undefined && item.saturation === null) return {recomputed: ours, reason: wvaReasonCode(item)}
   return {recomputed: ours, reason: reasonCodeOf(ours)}
 }
 
