@@ -204,7 +204,8 @@ export function boundV1Items(items: readonly SimulationItem[], sources: SourceSe
     if (desired !== null) {
       const bounded = Math.min(Math.max(desired.replicas, variant.minReplicas), variant.maxReplicas)
       if (bounded !== desired.replicas) {
-        reason = `${reason === null ? '' : `${reason}; `}bounded to ${bounded} by min/max ${variant.minReplicas}/${variant.maxReplicas}`
+        const bounds = `${variant.minReplicas}/${variant.maxReplicas}`
+        reason = `${reason === null ? '' : `${reason}; `}bounded to ${bounded} by min/max ${bounds}`
         desired = {...desired, replicas: bounded, cost: variant.cost * bounded}
       }
     }
@@ -245,6 +246,7 @@ function targetProblem(installation: NonNullable<SourceSet['wva']>, variant: Wva
   if (found) return []
   const {kind, name} = variant.target
   return [
-    `scale target ${kind} ${variant.namespace}/${name}: not found; check spec.scaleTargetRef.name, or create the ${kind}`,
+    `scale target ${kind} ${variant.namespace}/${name}: not found; ` +
+      `check spec.scaleTargetRef.name, or create the ${kind}`,
   ]
 }
