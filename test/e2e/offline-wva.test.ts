@@ -120,3 +120,16 @@ test('simulate -f: without analyzers: v0.9 runs V1 on the annotated scalers, wit
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('simulate -f --load-scale on V2 variants says the what-if does not apply, and decides as without it', async () => {
+  const example = join(repoRoot, 'examples', 'wva-v0.9')
+  const plain = await json(['simulate', '-f', example])
+  const scaled = await json(['simulate', '-f', example, '--load-scale', '2'])
+  assert.equal(scaled.run.code, 0, scaled.run.stderr)
+  assert.match(
+    scaled.run.stderr,
+    /^warning: what-ifs \(loadScale\) do not apply to WVA v0\.9 saturation V2 or the queueing model yet: /m,
+  )
+  const replicas = (items: any[]) => items.map((item) => item.desired.replicas)
+  assert.deepEqual(replicas(scaled.items), replicas(plain.items))
+})

@@ -183,6 +183,16 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   outcome.url = client.displayUrl
   try {
     if (prometheus.replay) {
+      if (sources.wva !== undefined) {
+        const {decideInstallation} = await import('../simulate/wva-items.js')
+        const engine = decideInstallation(sources)?.selection.engine
+        if (engine !== undefined && engine !== 'saturation-v1') {
+          outcome.warnings.push(
+            `history replay of WVA ${sources.wva.release} ${engine} is not implemented: the rows replay the ` +
+              'v0.5 engines on the variants; simulate without --since/--from decides with the release',
+          )
+        }
+      }
       const {replayFromPrometheus} = await import('./fetch-history.js')
       const {replaySaturationFromPrometheus} = await import('./saturation-fetch.js')
       const {whatIf, names, range} = prometheus.replay

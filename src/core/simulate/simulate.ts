@@ -27,7 +27,17 @@ export interface SimulateOptions {
 export function simulate(state: ClusterState, options: SimulateOptions): SimulationResult {
   // WVA v0.6-v0.9 with saturation V2 or the queueing model: decided by their own engines (V1 runs below).
   const wva = simulateWvaInstallation(state.sources)
-  if (wva !== undefined) return wva
+  if (wva !== undefined) {
+    // The what-ifs move the older engines' inputs; V2 and the queueing model take the readings as they are.
+    const given = Object.entries(options.whatIf).filter(([, value]) => value !== undefined)
+    if (given.length > 0) {
+      wva.warnings.push(
+        `what-ifs (${given.map(([name]) => name).join(', ')}) do not apply to WVA ${state.sources.wva?.release} ` +
+          'saturation V2 or the queueing model yet: decided from the readings as they are',
+      )
+    }
+    return wva
+  }
   const decider = options.decider ?? createMemoisedDecider()
   const saturationRun = runSaturationWhatIf(state, options)
   const {run} = saturationRun
