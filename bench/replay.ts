@@ -18,6 +18,7 @@ import {
 import {repoRoot} from '../test/support/paths.js'
 import {startPrometheus} from '../test/support/prometheus.js'
 import {parseClusterState} from '../src/core/model/cluster-state.js'
+import {replaySaturation} from '../src/core/simulate/saturation-replay.js'
 
 const days = 7
 const stepSeconds = 60
@@ -74,6 +75,35 @@ const noisyReplay = replayHistory([noisy], grid)
 console.log(
   `  optimizer, memoised, ±5 % noisy load: ${(performance.now() - start).toFixed(0)} ms  (memo ${JSON.stringify(noisyReplay.memo)})`,
 )
+
+// The saturation replay (controller cycles every 30 s) on examples/saturation-v0.5: 2 VAs of one model, 2 pods each,
+// one day at 30 s with a daily wave of KV and queue readings, so that few cycles repeat the previous one.
+{
+  const saturationSources = (await readManifests([`${repoRoot}/examples/saturation-v0.5/granite-8b.yaml`])).sources
+  const count = daySeconds / 30
+  const wave = (k: number, phase: number) => 0.5 + 0.45 * Math.sin((2 * Math.PI * k) / count + phase)
+  const pods = ['granite-8b-h100-decode', 'granite-8b-l40s-decode'].flatMap((deployment, d) =>
+    ['aaaaa', 'bbbbb'].map((suffix, p) => ({
+      namespace: 'llm',
+      name: `${deployment}-5d8f7-${suffix}`,
+      modelID: 'ibm/granite-3.3-8b',
+      kvCacheUsage: Array.from({length: count}, (_, k) => wave(k, d + p / 2)),
+      queueLength: Array.from({length: count}, (_, k) => Math.round(6 * wave(k, d + p / 2 + 1))),
+    })),
+  )
+  const saturationGrid = {startMs: replayDayStartS * 1000, stepSeconds: 30, count}
+  for (const round of ['cold', 'warm']) {
+    start = performance.now()
+    const items = replaySaturation(parseClusterState(saturationSources), {pods}, saturationGrid)
+    const total = performance.now() - start
+    const work = items.map((item) => ({
+      cycles: item.steps.reduce((sum, step) => sum + step.saturation.cycles, 0),
+      actions: item.steps.filter((step) => step.saturation.action !== null).length,
+      replicaSteps: item.steps.reduce((sum, step) => sum + (step.desiredReplicas ?? 0), 0),
+    }))
+    console.log(`  saturation replay (${round}): ${total.toFixed(0)} ms, ${count} steps, ${JSON.stringify(work)}`)
+  }
+}
 
 if (!process.argv.includes('--no-prometheus')) {
   const cleanups: Array<() => unknown> = []

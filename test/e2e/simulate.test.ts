@@ -49,6 +49,8 @@ test('the JSON output lists its fields deliberately', async () => {
     'engine',
     'outcome',
     'reason',
+    'reasonCode',
+    'cause',
     'load',
     'loadSources',
     'measured',

@@ -6,7 +6,7 @@ import type {ModelMetrics, RejectedModelEntry} from '../model/metrics.js'
 import type {VariantAutoscaling} from '../model/variant-autoscaling.js'
 import type {ModelBasedDecision, ModelBasedInput} from '../decide/queueing/model-based.js'
 import {type LoadSource, type ResolvedLoad, resolveLoad} from './load.js'
-import type {SimulationItem} from './simulation-result.js'
+import {reasonCodeOf, type CauseCode, type SimulationItem} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
 
 /** The load-dependent part of a decision's input. */
@@ -99,6 +99,19 @@ export function itemFromDecision(
         : decision.outcome === 'skipped'
           ? decision.reason
           : null,
+    reasonCode: reasonCodeOf({
+      outcome: decision.outcome,
+      boundBy: decision.outcome === 'allocated' ? (decision.boundBy ?? null) : null,
+      saturation: null,
+    }),
+    cause:
+      decision.outcome === 'infeasible'
+        ? decision.slo === undefined
+          ? 'infeasible-other'
+          : `infeasible-${decision.slo}`
+        : decision.outcome === 'skipped'
+          ? 'invalid-inputs'
+          : null,
     desired:
       decision.desired && decision.cost !== null
         ? {replicas: decision.desired.numReplicas, accelerator: decision.desired.accelerator, cost: decision.cost}
@@ -146,6 +159,8 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     engine: 'queueing-model',
     outcome: 'skipped',
     reason: null,
+    reasonCode: 'skipped',
+    cause: null,
     load: resolvedLoad.shown ?? null,
     loadSources: resolvedLoad.sources,
     measured:
@@ -179,35 +194,39 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     load,
     loadSources: resolvedLoad.sources,
   }
-  const skip = (reason: string): PreparedDecision => ({
+  const skip = (cause: CauseCode, reason: string): PreparedDecision => ({
     ...identity,
-    skeleton: {...base, outcome: 'skipped', reason},
+    skeleton: {...base, outcome: 'skipped', reason, cause},
     template: undefined,
   })
 
-  if (va.problems.length > 0) return skip(`${describeProblems(va.problems)}; fix the VariantAutoscaling`)
+  if (va.problems.length > 0) return skip('invalid-va', `${describeProblems(va.problems)}; fix the VariantAutoscaling`)
   if (va.shape === 'C') {
     return skip(
+      'not-queueing-model',
       'shape C VAs (WVA v0.5) carry no performance profile: the controller scales them with the saturation ' +
         'engine, not the queueing model; simulate it with --engine saturation',
     )
   }
   if (!va.accelerator)
     return skip(
+      'no-accelerator-label',
       `label ${'inference.optimization/acceleratorName'} is missing, so the controller cannot tell which ` +
         `accelerator the variant runs on; add the label`,
     )
   if (!profile) {
     const declared = va.profiles.map((entry) => entry.accelerator).join(', ')
-    if (va.shape !== 'A') return skip('spec.variantProfile is missing; add it with perfParms and maxBatchSize')
+    if (va.shape !== 'A')
+      return skip('no-profile', 'spec.variantProfile is missing; add it with perfParms and maxBatchSize')
     const accelerators = `spec.modelProfile.accelerators has no entry for accelerator "${va.accelerator}"`
-    return skip(`${accelerators}${declared ? ` (declared: ${declared})` : ''}; add one with perfParms`)
+    return skip('no-profile', `${accelerators}${declared ? ` (declared: ${declared})` : ''}; add one with perfParms`)
   }
   if (sloTtftMs === undefined || sloItlMs === undefined) {
     const dropped = config.problems.find((entry) => entry.models?.includes(va.modelID))
     const fix = 'fix the value, or pass --slo-ttft and --slo-itl'
-    if (dropped) return skip(`ConfigMap ${dropped.configMap}, key ${dropped.key}: ${dropped.message}; ${fix}`)
+    if (dropped) return skip('no-slo', `ConfigMap ${dropped.configMap}, key ${dropped.key}: ${dropped.message}; ${fix}`)
     return skip(
+      'no-slo',
       config.found.serviceClasses
         ? `no class in ConfigMap service-classes-config lists model "${va.modelID}"; add one, or pass ` +
             `--slo-ttft and --slo-itl`
@@ -219,8 +238,13 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
     const problem = config.problems.find(
       (entry) => entry.configMap === 'accelerator-unit-costs' && entry.key === va.accelerator,
     )
-    if (problem) return skip(`ConfigMap accelerator-unit-costs, key ${problem.key}: ${problem.message}; fix the entry`)
+    if (problem)
+      return skip(
+        'no-accelerator-cost',
+        `ConfigMap accelerator-unit-costs, key ${problem.key}: ${problem.message}; fix the entry`,
+      )
     return skip(
+      'no-accelerator-cost',
       config.found.acceleratorCosts
         ? `ConfigMap accelerator-unit-costs has no entry for accelerator "${va.accelerator}"; add one`
         : 'ConfigMap accelerator-unit-costs not found; include it in the manifests',
@@ -248,7 +272,7 @@ function prepareOne(va: VariantAutoscaling, context: Context): PreparedDecision 
   }
   if (!resolvedLoad.load) {
     const reason = noLoadReason(va, resolvedLoad, measured, context)
-    return {...identity, skeleton: {...base, outcome: 'skipped', reason}, template}
+    return {...identity, skeleton: {...base, outcome: 'skipped', reason, cause: 'no-load'}, template}
   }
   return {...identity, skeleton: base, template}
 }

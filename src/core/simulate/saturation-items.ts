@@ -3,12 +3,14 @@ import {
   computedTarget,
   decisionOf,
   isAnalysed,
+  skipOf,
   writtenTarget,
   type SaturationRun,
   type SaturationVariantResult,
 } from '../decide/saturation/groups/variant-result.js'
 import type {GroupSettle} from '../decide/saturation/groups/settle.js'
-import type {SaturationDetail, SimulationItem} from './simulation-result.js'
+import {skipSentence} from '../decide/saturation/groups/assemble-results.js'
+import {reasonCodeOf, type SaturationDetail, type SimulationItem} from './simulation-result.js'
 
 /** The group-level what-if context of a VA's result: the load model applied and where the cycles settle. */
 export interface SaturationItemContext {
@@ -35,7 +37,13 @@ export function saturationItem(
     ...skeleton,
     engine: result.engine === 'capacity-v0.4.2' ? 'capacity' : 'saturation',
     outcome: target === undefined ? 'skipped' : 'allocated',
-    reason: target === undefined ? (result.sentences[0] ?? 'no decision').replace(/^skipped: /, '') : null,
+    reason: target === undefined ? noTargetReason(result) : null,
+    reasonCode: reasonCodeOf({
+      outcome: target === undefined ? 'skipped' : 'allocated',
+      boundBy: null,
+      saturation: {action: decisionOf(result)?.action ?? null},
+    }),
+    cause: target === undefined ? (skipOf(result)?.kind ?? null) : null,
     desired:
       target === undefined
         ? null
@@ -48,6 +56,13 @@ export function saturationItem(
     boundBy: null,
     saturation: saturationDetail(result, settled === undefined ? {load: context.load} : context),
   }
+}
+
+/** Why a VA gets no written target, worded from its typed skip (the words of its first sentence). */
+function noTargetReason(result: SaturationVariantResult): string {
+  const skip = skipOf(result)
+  if (skip === undefined) return 'no decision'
+  return skipSentence(skip, result, computedTarget(result)).replace(/^skipped: /, '')
 }
 
 export function saturationDetail(

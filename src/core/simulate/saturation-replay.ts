@@ -1,6 +1,5 @@
 import type {ModelMetricsPoint} from '../collect/history.js'
 import type {PodSeries} from '../collect/pod-history.js'
-import {type KubeObject, recordOr} from '../model/kube-object.js'
 import type {PodMetrics} from '../model/metrics.js'
 import {acceleratorLabel, type VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {parseGoDuration} from '../decide/saturation/go-duration.js'
@@ -9,10 +8,13 @@ import type {SaturationEngine} from '../decide/engine-select.js'
 import {overflowRequestsPerKv, readingFromDemand, scaleDemand} from '../decide/saturation/groups/load-model.js'
 import {deploymentKey, matchNamePrefix} from '../decide/saturation/groups/pod-mapping.js'
 import {
+  createRunPlanner,
   parseVariantCost,
   requestCountKey,
   runSaturationEngines,
+  type RunPlanner,
   type SaturationOverrides,
+  type SimulatedReplicas,
 } from '../decide/saturation/groups/run-groups.js'
 import {skipSentence} from '../decide/saturation/groups/assemble-results.js'
 import {
@@ -23,8 +25,7 @@ import {
   type SaturationSkip,
   type SaturationVariantResult,
 } from '../decide/saturation/groups/variant-result.js'
-import {readDeploymentReplicas} from '../decide/saturation/groups/variant-state.js'
-import {type ClusterState, type ClusterStatePatch, deriveClusterState} from '../model/cluster-state.js'
+import {type ClusterState, deriveClusterState} from '../model/cluster-state.js'
 import {
   summarizeSteps,
   type ReplayGrid,
@@ -50,8 +51,9 @@ import {mapReadingsToReplicas, type PodReading, type ReadingsModel} from '../mod
  * - Cycles run at the controller's cadence (`resolveSaturationCadence`: v0.5.x every 30 s; v0.4.x every
  *   GLOBAL_OPT_INTERVAL of the main ConfigMap, 60 s by default), at start + k × cadence. Each cycle runs the engine
  *   (`runSaturationEngines`, the same code as `simulate`) with every variant state set to our simulated replicas
- *   (current = ours, desired = our previous target), on the readings of the grid step containing the cycle
- *   (sample-and-hold: the grid is all we know between two steps).
+ *   (current = ours, desired = our previous target; typed, `createRunPlanner(...).withReplicas`: the objects are
+ *   parsed once and the config resolved once for the whole replay), on the readings of the grid step containing
+ *   the cycle (sample-and-hold: the grid is all we know between two steps).
  * - Cycles ↔ steps: the value shown at step t is our replicas after every cycle at or before t. With step = cadence
  *   that is one cycle per step; with a coarser step, several cycles per step on the same held readings (the ±1 rule
  *   can then move up to step / cadence replicas within a step, as the controller could); with a finer step, steps
@@ -196,8 +198,8 @@ const staticSkipKinds: ReadonlySet<SaturationSkip['kind']> = new Set([
 interface Member {
   readonly result: SaturationVariantResult
   readonly key: string
-  readonly va: KubeObject
-  readonly deployment: KubeObject | undefined
+  /** Its Deployment's key (`deploymentKey`), when the Deployment exists. */
+  readonly deployment: string | undefined
   readonly staticSkip: string | undefined
   /** The pod-history series of this VA's pods (by Deployment name prefix). */
   readonly pods: PodSeries[]
@@ -228,7 +230,14 @@ export function replaySaturation(
   const overrides = options.overrides ?? {}
   // Historic pods are gone: map them by name prefix, and read no snapshot the sources may carry.
   const simState = deriveClusterState(state, {pods: undefined, replicaSets: undefined, metricsSnapshots: []})
-  const baseline = runSaturationEngines({state: simState, pods: [], overrides, requestCounts: new Map()})
+  const planner = createRunPlanner(simState, overrides)
+  const baseline = runSaturationEngines({
+    state: simState,
+    pods: [],
+    overrides,
+    requestCounts: new Map(),
+    plan: planner.base,
+  })
   const names = options.names && options.names.length > 0 ? new Set(options.names) : undefined
   const items: SaturationVaReplay[] = []
   for (const engine of ['capacity-v0.4.2', 'saturation-v0.5.1'] as const) {
@@ -238,7 +247,7 @@ export function replaySaturation(
       options.cadenceSeconds !== undefined
         ? {seconds: options.cadenceSeconds, source: 'set by the caller'}
         : resolveSaturationCadence(state, engine)
-    items.push(...replayEngine(engine, results, simState, podHistory.pods, grid, cadence, options))
+    items.push(...replayEngine(engine, results, simState, planner, podHistory.pods, grid, cadence, options))
   }
   return items
     .filter((item) => names === undefined || names.has(item.name))
@@ -253,7 +262,7 @@ function staticSkipOf(result: SaturationVariantResult, va: VariantAutoscaling): 
   const skip = skipOf(result)
   // The skip as data, worded by the same function that wrote the result's first sentence (no prose read back).
   if (skip !== undefined && staticSkipKinds.has(skip.kind))
-    return skipSentence(skip, va, undefined, computedTarget(result))
+    return skipSentence(skip, {...result, readNamespace: undefined}, computedTarget(result))
   // Without pods the baseline run reports no-metrics before it gets to the missing label, so look at the label.
   if (result.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
     return `label ${acceleratorLabel} is missing, so the controller computes targets for this VA but never writes them`
@@ -263,30 +272,22 @@ function staticSkipOf(result: SaturationVariantResult, va: VariantAutoscaling): 
 
 function buildMembers(
   results: readonly SaturationVariantResult[],
-  state: ClusterState,
+  planner: RunPlanner,
   pods: readonly PodSeries[],
   grid: ReplayGrid,
   options: SaturationReplayOptions,
 ): Member[] {
-  const vas = new Map(state.variants.map((variant) => [vaKey(variant.va.namespace, variant.va.name), variant]))
-  const deployments = new Map(
-    state.sources.deployments.map((deployment) => [
-      deploymentKey(deployment.metadata?.namespace ?? 'default', deployment.metadata?.name ?? ''),
-      deployment,
-    ]),
-  )
+  const planned = new Map(planner.base.members.map((member) => [vaKey(member.va.namespace, member.va.name), member]))
   const members = results.map((result): Omit<Member, 'pods'> => {
     const key = vaKey(result.namespace, result.name)
-    const deployment = deployments.get(deploymentKey(result.namespace, result.deployment))
+    const variant = planned.get(key)!
+    const replicas = variant.replicas
     const actual = valueAt(options.series?.get(key)?.actualReplicas, grid.startMs)
-    const initialReplicas =
-      actual ?? (deployment === undefined ? 0 : readDeploymentReplicas(deployment).currentReplicas)
-    const variant = vas.get(key)!
+    const initialReplicas = actual ?? (replicas === undefined ? 0 : replicas.currentReplicas)
     return {
       result,
       key,
-      va: variant.object,
-      deployment,
+      deployment: replicas === undefined ? undefined : deploymentKey(result.namespace, result.deployment),
       staticSkip: staticSkipOf(result, variant.va),
       variantCost: parseVariantCost(variant.va.variantCost),
       initialReplicas,
@@ -323,6 +324,7 @@ function replayEngine(
   engine: SaturationEngine,
   results: readonly SaturationVariantResult[],
   state: ClusterState,
+  planner: RunPlanner,
   pods: readonly PodSeries[],
   grid: ReplayGrid,
   cadence: SaturationCadence,
@@ -334,7 +336,7 @@ function replayEngine(
   const startupMs = (options.replicaStartupSeconds ?? 0) * msPerSecond
   const stepMs = grid.stepSeconds * msPerSecond
   const cadenceMs = cadence.seconds * msPerSecond
-  const members = buildMembers(results, state, pods, grid, options)
+  const members = buildMembers(results, planner, pods, grid, options)
   const steps = new Map<Member, SaturationReplayStep[]>(members.map((member) => [member, []]))
 
   const runCycle = (cycleMs: number, index: number): boolean => {
@@ -383,10 +385,11 @@ function replayEngine(
       if (value !== null && value !== undefined) requestCounts.set(key, value * (scaling.get(key)?.scale ?? 1))
     }
     const run = runSaturationEngines({
-      state: deriveClusterState(state, withSimulatedState(state, members)),
+      state,
       pods: enginePods,
       overrides: options.overrides,
       requestCounts,
+      plan: planner.withReplicas(simulatedReplicasOf(members)),
     })
     const byKey = new Map(run.variants.map((variant) => [vaKey(variant.namespace, variant.name), variant]))
     for (const member of members) {
@@ -558,37 +561,19 @@ function stepOf(
   }
 }
 
-/** The objects as the engine should see them this cycle: our replicas on the Deployments, our desired on the VAs. */
-function withSimulatedState(state: ClusterState, members: readonly Member[]): ClusterStatePatch {
-  const {sources} = state
-  const byDeployment = new Map<KubeObject, Member>()
-  const byVa = new Map<KubeObject, Member>()
+/** What the engine should see this cycle: our replicas on the Deployments, our desired on the VAs. */
+function simulatedReplicasOf(members: readonly Member[]): SimulatedReplicas {
+  const deployments = new Map<string, {replicas: number; readyReplicas: number}>()
+  const desired = new Map<string, number>()
   for (const member of members) {
-    if (member.deployment !== undefined) byDeployment.set(member.deployment, member)
-    byVa.set(member.va, member)
+    if (member.deployment !== undefined)
+      deployments.set(member.deployment, {
+        replicas: member.replicas,
+        readyReplicas: member.replicas - member.pending.length,
+      })
+    desired.set(deploymentKey(member.result.namespace, member.result.name), member.desired)
   }
-  return {
-    deployments: sources.deployments.map((deployment) => {
-      const member = byDeployment.get(deployment)
-      if (member === undefined) return deployment
-      const replicas = member.replicas
-      return {
-        ...deployment,
-        spec: {...recordOr(deployment.spec), replicas},
-        status: {...recordOr(deployment.status), replicas, readyReplicas: replicas - member.pending.length},
-      }
-    }),
-    variantAutoscalings: sources.variantAutoscalings.map((va) => {
-      const member = byVa.get(va)
-      if (member === undefined) return va
-      const status = recordOr(va.status)
-      const desiredOptimizedAlloc = {...recordOr(status.desiredOptimizedAlloc), numReplicas: member.desired}
-      return {
-        ...va,
-        status: {...status, desiredOptimizedAlloc},
-      }
-    }),
-  }
+  return {deployments, desired}
 }
 
 /** The replay summary of replay.ts, for a saturation VA: no SLO; cost is spec.variantCost × replicas. */

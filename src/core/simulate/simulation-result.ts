@@ -3,6 +3,83 @@ import type {LoadSource} from './load.js'
 export type Outcome = 'allocated' | 'zeroLoad' | 'infeasible' | 'skipped'
 
 /**
+ * Why the decision is what it is, as a stable code (docs/simulation-result.md, docs/va-report.md); render/explain.ts
+ * words it.
+ * - queueing model: `sized-ttft` / `sized-itl` (replicas sized for the load, bound by that SLO), `zero-load` (no
+ *   load: the minimum replicas), `infeasible` (the SLOs cannot be met), `skipped` (inputs missing or invalid);
+ * - saturation engines (capacity v0.4.2, saturation v0.5.1): `saturation-scale-up`, `saturation-scale-down`,
+ *   `saturation-no-change` (the engine's action), `saturation-skipped` (no target written; `cause` says why);
+ * - WVA v0.6-v0.9 saturation V2 and queueing model: `wva-scale-up`, `wva-scale-down`, `wva-no-change` (the target
+ *   against the scale target's replicas), `wva-held` (v0.9.0 refuses the queueing model and keeps the replicas),
+ *   `wva-undecided` (no target; `cause` and `reason` say why).
+ * New codes may be added; existing ones keep their meaning.
+ */
+export const reasonCodes = [
+  'sized-ttft',
+  'sized-itl',
+  'zero-load',
+  'infeasible',
+  'skipped',
+  'saturation-scale-up',
+  'saturation-scale-down',
+  'saturation-no-change',
+  'saturation-skipped',
+  'wva-scale-up',
+  'wva-scale-down',
+  'wva-no-change',
+  'wva-held',
+  'wva-undecided',
+] as const
+
+export type ReasonCode = (typeof reasonCodes)[number]
+
+/**
+ * Why a decision is infeasible or skipped, finer than the reason code (the `reason` text words it).
+ * - queueing model, infeasible: `infeasible-ttft` / `infeasible-itl` (that target cannot be met at any load),
+ *   `infeasible-other` (the sizing failed otherwise);
+ * - queueing model, skipped: `invalid-va` (the VA's fields), `not-queueing-model` (a shape C VA),
+ *   `no-accelerator-label`, `no-profile` (no perfParms for the accelerator), `no-slo` (no service class),
+ *   `no-accelerator-cost`, `no-load` (no arrival rate or token averages), `invalid-inputs` (the optimizer rejected
+ *   a parameter), `not-simulated` (get/describe: no simulation for the VA);
+ * - saturation engines: the engine's skip kind (`SaturationSkip`, also `saturation.noDecision` in a replay):
+ *   `invalid-va`, `no-accelerator-label`, `no-variant-cost`, `deployment-not-found`, `deployment-at-zero`,
+ *   `shared-deployment`, `not-watched`, `other-controller-instance`, `no-config`, `no-metrics`, `variant-no-metrics`;
+ * - WVA v0.6-v0.9: `scale-target-not-found`, `unknown-analyzer` (an `analyzers:` entry no release has),
+ *   `no-service-parms` (the queueing model without alpha/beta/gamma), `optimization-refused` (v0.9.0 and the
+ *   queueing model: replicas held), `no-metrics`.
+ * New codes may be added; existing ones keep their meaning.
+ */
+export const causeCodes = [
+  'infeasible-ttft',
+  'infeasible-itl',
+  'infeasible-other',
+  'invalid-va',
+  'not-queueing-model',
+  'no-accelerator-label',
+  'no-profile',
+  'no-slo',
+  'no-accelerator-cost',
+  'no-load',
+  'invalid-inputs',
+  'not-simulated',
+  'no-variant-cost',
+  'deployment-not-found',
+  'deployment-at-zero',
+  'shared-deployment',
+  'not-watched',
+  'other-controller-instance',
+  'no-config',
+  'no-metrics',
+  'variant-no-metrics',
+  'scale-target-not-found',
+  'unknown-analyzer',
+  'no-service-parms',
+  'optimization-refused',
+] as const
+
+export type CauseCode = (typeof causeCodes)[number]
+
+/**
  * One VA's simulated decision: the view model behind `simulate`'s table, JSON and YAML (docs/simulation-result.md).
  * Field names are part of the public JSON: add freely, rename only after a deprecation.
  */
@@ -18,8 +95,12 @@ export interface SimulationItem {
    */
   engine: 'queueing-model' | 'capacity' | 'saturation' | 'saturation-v2' | 'queueing-v2'
   outcome: Outcome
-  /** Why infeasible or skipped; null otherwise. */
+  /** Why infeasible or skipped, in words; null otherwise. */
   reason: string | null
+  /** Why the decision is what it is, as a code (`reasonCodeOf`). */
+  reasonCode: ReasonCode
+  /** Why infeasible or skipped (or, for a saturation VA, why no target is written), as a code; null otherwise. */
+  cause: CauseCode | null
   /** null when the arrival rate is unknown; a token average is null when unknown (an idle model has none). */
   load: {arrivalRate: number; avgInputTokens: number | null; avgOutputTokens: number | null} | null
   loadSources: LoadSource[]
@@ -134,4 +215,24 @@ export interface SimulationResult {
   items: SimulationItem[]
   /** Problems that concern no single VA (config entries, pods feeding no VA); also printed on stderr. */
   warnings: string[]
+}
+
+/** The reason code of a decision, from its outcome, binding SLO and saturation action. */
+export function reasonCodeOf(
+  item: Pick<SimulationItem, 'outcome' | 'boundBy'> & {saturation: Pick<SaturationDetail, 'action'> | null},
+): ReasonCode {
+  if (item.saturation !== null) {
+    if (item.outcome === 'skipped') return 'saturation-skipped'
+    return `saturation-${item.saturation.action ?? 'no-change'}`
+  }
+  switch (item.outcome) {
+    case 'allocated':
+      return item.boundBy === 'itl' ? 'sized-itl' : 'sized-ttft'
+    case 'zeroLoad':
+      return 'zero-load'
+    case 'infeasible':
+      return 'infeasible'
+    case 'skipped':
+      return 'skipped'
+  }
 }

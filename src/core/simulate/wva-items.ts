@@ -9,7 +9,7 @@ import {readControllerEnv} from '../model/controller.js'
 import type {MetricsSnapshot, ModelMetrics, PodMetrics} from '../model/metrics.js'
 import type {SourceSet} from '../model/sources.js'
 import type {WvaVariant} from '../model/wva-variant.js'
-import type {SimulationItem, SimulationResult, WvaVariantDetail} from './simulation-result.js'
+import type {CauseCode, ReasonCode, SimulationItem, SimulationResult, WvaVariantDetail} from './simulation-result.js'
 
 /** The readings in effect: live, else every snapshot merged (later wins). */
 export function wvaReadingsOf(sources: SourceSet): {
@@ -176,6 +176,8 @@ export function simulateWvaInstallation(sources: SourceSet): SimulationResult | 
       boundBy: null,
       saturation: null,
       variant: detail(sources, variant, decision, installation.release, optimizer),
+      reasonCode: wvaReasonCode(decision),
+      cause: causeOf(decision),
     }
   })
   const warnings = [
@@ -249,4 +251,24 @@ function targetProblem(installation: NonNullable<SourceSet['wva']>, variant: Wva
     `scale target ${kind} ${variant.namespace}/${name}: not found; ` +
       `check spec.scaleTargetRef.name, or create the ${kind}`,
   ]
+}
+
+/** The reason code of a V2 / queueing-model decision: the target against the scale target's replicas. */
+function wvaReasonCode(decision: WvaVariantDecision): ReasonCode {
+  if (decision.outcome === 'held') return 'wva-held'
+  if (decision.outcome === 'undecided' || decision.desiredReplicas === undefined) return 'wva-undecided'
+  const current = decision.currentReplicas ?? 0
+  if (decision.desiredReplicas > current) return 'wva-scale-up'
+  return decision.desiredReplicas < current ? 'wva-scale-down' : 'wva-no-change'
+}
+
+function causeOf(decision: WvaVariantDecision): CauseCode | null {
+  switch (decision.cause) {
+    case undefined:
+    case 'v1-engine':
+    case 'no-decision':
+      return null
+    default:
+      return decision.cause
+  }
 }

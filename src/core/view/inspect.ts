@@ -146,21 +146,9 @@ function reportMetrics(
 
 function recomputedAndReason(item: SimulationItem | undefined): Pick<VaReport, 'recomputed' | 'reason'> {
   const ours = recomputed(item)
-  if (item?.variant !== undefined && item.saturation === null) return {recomputed: ours, reason: wvaReasonCode(item)}
+  // WVA v0.6+ variants carry their own code (wva-*, or saturation-* under V1).
+  if (item?.variant !== undefined) return {recomputed: ours, reason: item.reasonCode}
   return {recomputed: ours, reason: reasonCodeOf(ours)}
-}
-
-/** WVA v0.6+ (V2, queueing model): the variant's outcome, and the target against the scale target's replicas. */
-function wvaReasonCode(item: SimulationItem): VaReport['reason'] {
-  const variant = item.variant!
-  if (variant.outcome === 'held') return 'wva-held'
-  if (variant.outcome === 'undecided' || item.desired === null) return 'wva-undecided'
-  const current = item.current.replicas
-  return item.desired.replicas > current
-    ? 'wva-scale-up'
-    : item.desired.replicas < current
-      ? 'wva-scale-down'
-      : 'wva-no-change'
 }
 
 function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {
@@ -169,6 +157,7 @@ function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {
       outcome: 'skipped',
       replicas: null,
       reason: 'not simulated',
+      cause: 'not-simulated',
       boundBy: null,
       prediction: null,
       saturation: null,
@@ -177,6 +166,7 @@ function recomputed(item: SimulationItem | undefined): VaReport['recomputed'] {
     outcome: item.outcome,
     replicas: item.desired?.replicas ?? null,
     reason: item.reason,
+    cause: item.cause,
     boundBy: item.boundBy,
     prediction: item.prediction,
     saturation: item.saturation,

@@ -1,37 +1,8 @@
 import type {Condition} from '../model/variant-autoscaling.js'
-import type {SimulationItem} from '../simulate/simulation-result.js'
+import type {ReasonCode, SimulationItem} from '../simulate/simulation-result.js'
 
-/**
- * Why the recomputed decision is what it is, as a stable code (docs/va-report.md); render/explain.ts words it.
- * - queueing model: `sized-ttft` / `sized-itl` (replicas sized for the load, bound by that SLO), `zero-load` (no
- *   load: the minimum replicas), `infeasible` (the SLOs cannot be met), `skipped` (inputs missing or invalid);
- * - saturation engines (capacity v0.4.2, saturation v0.5.1): `saturation-scale-up`, `saturation-scale-down`,
- *   `saturation-no-change` (the engine's action), `saturation-skipped` (no target written; `recomputed.reason`
- *   and `recomputed.saturation.explanation` say why).
- * - WVA v0.6-v0.9 saturation V2 and queueing model: `wva-scale-up`, `wva-scale-down`, `wva-no-change` (the target
- *   against the scale target's replicas), `wva-held` (v0.9.0 refuses the queueing model and keeps the replicas),
- *   `wva-undecided` (no target; `recomputed.reason` says why).
- * New codes may be added; existing ones keep their meaning.
- */
-export const reasonCodes = [
-  'sized-ttft',
-  'sized-itl',
-  'zero-load',
-  'infeasible',
-  'skipped',
-  'saturation-scale-up',
-  'saturation-scale-down',
-  'saturation-no-change',
-  'saturation-skipped',
-  'wva-scale-up',
-  'wva-scale-down',
-  'wva-no-change',
-  'wva-held',
-  'wva-undecided',
-] as const
-
-export type ReasonCode = (typeof reasonCodes)[number]
-
+/** The reason codes live with the simulated decision (simulate/simulation-result.ts); VaReport.reason is its code. */
+export {reasonCodeOf, reasonCodes, type CauseCode, type ReasonCode} from '../simulate/simulation-result.js'
 /**
  * Everything `get` and `describe` show about one VA: the view model behind the tables, JSON and YAML
  * (docs/va-report.md). `null` means unknown or not applicable, never 0.
@@ -82,6 +53,8 @@ export interface VaReport {
     outcome: SimulationItem['outcome']
     replicas: number | null
     reason: string | null
+    /** Why infeasible or skipped, as a code (SimulationItem.cause); null otherwise. */
+    cause: SimulationItem['cause']
     boundBy: 'ttft' | 'itl' | null
     prediction: SimulationItem['prediction']
     /**
@@ -103,22 +76,4 @@ export interface VaReportList {
   items: VaReport[]
   /** Problems that concern no single VA (config entries, pods feeding no VA); also printed on stderr. */
   warnings: string[]
-}
-
-/** The reason code of a recomputed decision, from its outcome, binding SLO and saturation action. */
-export function reasonCodeOf(item: Pick<VaReport['recomputed'], 'outcome' | 'boundBy' | 'saturation'>): ReasonCode {
-  if (item.saturation !== null) {
-    if (item.outcome === 'skipped') return 'saturation-skipped'
-    return `saturation-${item.saturation.action ?? 'no-change'}`
-  }
-  switch (item.outcome) {
-    case 'allocated':
-      return item.boundBy === 'itl' ? 'sized-itl' : 'sized-ttft'
-    case 'zeroLoad':
-      return 'zero-load'
-    case 'infeasible':
-      return 'infeasible'
-    case 'skipped':
-      return 'skipped'
-  }
 }

@@ -1,3 +1,4 @@
+import type {SloName} from './bisection.js'
 import {f32} from './float32.js'
 import {
   type AchievedPerf,
@@ -108,7 +109,13 @@ export interface SizingDetails {
 export type CreateAllocationResult =
   | {readonly outcome: 'zeroLoad'; readonly allocation: Allocation}
   | {readonly outcome: 'allocated'; readonly allocation: Allocation; readonly sizing: SizingDetails}
-  | {readonly outcome: 'infeasible'; readonly reason: string; readonly sizing?: SizingDetails}
+  | {
+      readonly outcome: 'infeasible'
+      readonly reason: string
+      readonly sizing?: SizingDetails
+      /** The latency target that cannot be met, when that is why. */
+      readonly slo?: SloName
+    }
 
 /** r(r(perMs * 1000) * 60): upstream Allocation.MaxRPM. */
 export function maxRpmFromPerMs(ratePerMs: number): number {
@@ -220,6 +227,7 @@ export function createAllocation(
     return {
       outcome: 'infeasible',
       reason: sized.error,
+      ...(sized.slo === undefined ? {} : {slo: sized.slo}),
       sizing: {...base, size: {...targetEcho, ok: false, error: sized.error}},
     }
   }

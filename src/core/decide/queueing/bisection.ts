@@ -79,7 +79,13 @@ export function binarySearch(
   return {ok: true, xStar: x, ind: 0, converged: false}
 }
 
-export type LambdaStarResult = {ok: true; lambda: number; converged: boolean} | {ok: false; error: string}
+export type LambdaStarResult =
+  | {ok: true; lambda: number; converged: boolean}
+  /** `slo`: the target that cannot be met (as data, beside upstream's text). */
+  | {ok: false; error: string; slo: SloName}
+
+/** The latency target a bisection searches for. */
+export type SloName = 'ttft' | 'itl'
 
 /**
  * The largest arrival rate in [low, high] at which a latency stays at `target` (upstream's lambdaStarTTFT and
@@ -101,6 +107,7 @@ export function searchLambdaStar(
     const cause = found.ok ? 'target is below the bounded region' : found.error
     return {
       ok: false,
+      slo: name === 'TTFT' ? 'ttft' : 'itl',
       error:
         `failed to calculate lambdaStar${name}, target${name}=${formatGoFloat32(target)}, ${range}, ` +
         `ind=${found.ind}, err=${cause}`,

@@ -1,3 +1,4 @@
+import type {SloName} from './bisection.js'
 import {
   type Allocation,
   allocationCost,
@@ -118,6 +119,8 @@ export type ModelBasedDecision =
       readonly reason: string
       /** why sizing failed (upstream's error text) */
       readonly cause: string
+      /** the latency target that cannot be met, when that is why (the cause as data) */
+      readonly slo?: SloName
       readonly desired: null
       readonly cost: null
       readonly resolved: ResolvedInputs
@@ -203,6 +206,7 @@ export function decideModelBased(
       outcome: 'infeasible',
       reason: NO_FEASIBLE_ALLOCATIONS,
       cause: created.reason,
+      ...(created.slo === undefined ? {} : {slo: created.slo}),
       desired: null,
       cost: null,
       resolved,

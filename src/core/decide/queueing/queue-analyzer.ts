@@ -1,4 +1,4 @@
-import {type Evaluation, searchLambdaStar} from './bisection.js'
+import {type Evaluation, searchLambdaStar, type SloName} from './bisection.js'
 import {f32, formatGoFloat32} from './float32.js'
 import {formatGoFixed} from './go-format.js'
 import {
@@ -100,7 +100,8 @@ export type SizeResult =
       /** false when a bisection ran out of iterations (upstream then silently uses its last midpoint) */
       converged: boolean
     }
-  | {ok: false; error: string}
+  /** `slo`: the target whose bisection failed; absent when the inputs or an evaluation failed. */
+  | {ok: false; error: string; slo?: SloName}
 
 /**
  * Build the analyzer of one replica. Mirrors upstream analyzer.NewQueueAnalyzer: service rates and the rate range

@@ -70,7 +70,19 @@ export interface WvaCapacitySummary {
   readonly spare: number
 }
 
+/** Why a variant has no target (`undecided`/`held`): a code, beside the words of `reason`. */
+export type WvaCause =
+  | 'no-metrics'
+  | 'scale-target-not-found'
+  | 'unknown-analyzer'
+  | 'no-service-parms'
+  | 'optimization-refused'
+  | 'v1-engine'
+  | 'no-decision'
+
 export interface WvaVariantDecision {
+  /** Set when there is no target of ours. */
+  readonly cause?: WvaCause | undefined
   readonly namespace: string
   readonly name: string
   readonly engine: WvaEngine
@@ -204,8 +216,9 @@ interface Prepared {
   readonly pods: PodMetrics[]
 }
 
-function undecided(prepared: Prepared, engine: WvaEngine, reason: string): WvaVariantDecision {
+function undecided(prepared: Prepared, engine: WvaEngine, reason: string, cause?: WvaCause): WvaVariantDecision {
   return {
+    cause,
     namespace: prepared.variant.namespace,
     name: prepared.variant.name,
     engine,
@@ -299,7 +312,12 @@ function decideModel(
   const engine: WvaEngine = selection.engine
   if (selection.engine === 'saturation-v1') {
     return group.map((item) =>
-      undecided(item, engine, 'the V1 saturation engine decides this model (no analyzers: in the default entry)'),
+      undecided(
+        item,
+        engine,
+        'the V1 saturation engine decides this model (no analyzers: in the default entry)',
+        'v1-engine',
+      ),
     )
   }
   if (selection.engine === 'queueing-model' && input.release === 'v0.9') {
@@ -308,6 +326,7 @@ function decideModel(
         item,
         engine,
         'v0.9.0 refuses the queueing model (OptimizationRefused); replicas held at the last value',
+        'optimization-refused',
       ),
       outcome: 'held' as const,
       desiredReplicas: item.variant.desiredReplicas ?? item.target.current,
@@ -325,17 +344,21 @@ function decideModel(
       `${where} entry for ${modelID} names analyzer "${unknownAnalyzer}", which no WVA release has; ` +
       'use saturation (or throughput), or remove it'
     return group.map((item) => ({
-      ...undecided(item, engine, `analyzer "${unknownAnalyzer}" cannot be replayed`),
+      ...undecided(item, engine, `analyzer "${unknownAnalyzer}" cannot be replayed`, 'unknown-analyzer'),
       problems: [...item.problems, problem],
     }))
   }
   const usable = group.filter((item) => item.target.object !== undefined || input.targets.length === 0)
   const left = group.filter((item) => !usable.includes(item))
-  const out: WvaVariantDecision[] = left.map((item) => undecided(item, engine, 'scale target not found'))
+  const out: WvaVariantDecision[] = left.map((item) =>
+    undecided(item, engine, 'scale target not found', 'scale-target-not-found'),
+  )
   if (input.pods === undefined) {
     return [
       ...out,
-      ...usable.map((item) => undecided(item, engine, 'no metrics (pass a MetricsSnapshot or Prometheus)')),
+      ...usable.map((item) =>
+        undecided(item, engine, 'no metrics (pass a MetricsSnapshot or Prometheus)', 'no-metrics'),
+      ),
     ]
   }
   const variants: V2VariantInput[] = usable.map((item) => {
@@ -409,7 +432,10 @@ function decideModel(
           : decision.skipped === 'uninformative'
             ? 'no variant of the model has a capacity signal (the controller leaves it alone)'
             : 'the optimizer gave no decision'
-      out.push({...undecided(item, engine, why), capacity})
+      out.push({
+        ...undecided(item, engine, why, decision.skipped === 'no-metrics' ? 'no-metrics' : 'no-decision'),
+        capacity,
+      })
       continue
     }
     const bounded = Math.min(Math.max(target.targetReplicas, item.variant.minReplicas), item.variant.maxReplicas)
@@ -463,6 +489,7 @@ function decideQueueingModel(
         engine,
         'the queueing model needs the alpha/beta/gamma the controller learns and never exports; give them in a ' +
           'MetricsSnapshot serviceParms entry (kubectl va fit estimates them)',
+        'no-service-parms',
       ),
     )
   }
@@ -495,7 +522,7 @@ function decideQueueingModel(
       config.slo === undefined ? undefined : {targetTTFTMs: config.slo.ttftMs, targetITLMs: config.slo.itlMs},
     ...(config.sloMultiplier === undefined ? {} : {sloMultiplier: config.sloMultiplier}),
   })
-  if (!analysis.ok) return usable.map((item) => undecided(item, engine, analysis.error))
+  if (!analysis.ok) return usable.map((item) => undecided(item, engine, analysis.error, 'no-decision'))
   const capacity: WvaCapacitySummary = {
     unit: 'rps',
     supply: analysis.totalSupplyRps,
@@ -545,7 +572,7 @@ function decideQueueingModel(
     const decision = enforced.decisions.find((entry) => entry.variantName === item.variant.name)
     const vc = analysis.variantCapacities.find((entry) => entry.variantName === item.variant.name)
     if (decision === undefined || !parms.has(item.variant.name)) {
-      return {...undecided(item, engine, 'no alpha/beta/gamma for this variant'), capacity}
+      return {...undecided(item, engine, 'no alpha/beta/gamma for this variant', 'no-service-parms'), capacity}
     }
     const target = Math.min(Math.max(decision.targetReplicas, item.variant.minReplicas), item.variant.maxReplicas)
     return {

@@ -2,7 +2,7 @@
  * Each VA's tagged result from its group's engine outcome: the decision, or why there is none, with the evidence
  * (pods, model figures, guards) and the sentences that explain it.
  */
-import {acceleratorLabel, type VariantAutoscaling} from '../../../model/variant-autoscaling.js'
+import {acceleratorLabel} from '../../../model/variant-autoscaling.js'
 import type {SaturationEngine} from '../../engine-select.js'
 import {defaultVariantCost} from '../scale-to-zero.js'
 import type {SaturationThresholds, VariantSaturationAnalysis} from '../types.js'
@@ -22,12 +22,12 @@ import {
   type SkippedVariant,
   type UndecidedVariant,
 } from './variant-result.js'
-import {buildVariantState} from './variant-state.js'
+import {variantStateOf} from './variant-state.js'
 
 /** The group a sentence speaks of: the namespace its engine reads. */
 type SentenceGroup = {readonly engine: SaturationEngine; readonly namespace: string}
 
-function identity(member: Member, groupKey: string) {
+function identity(member: Member, groupKey: string, group: SentenceGroup | undefined) {
   return {
     namespace: member.va.namespace,
     name: member.va.name,
@@ -36,6 +36,8 @@ function identity(member: Member, groupKey: string) {
     engineWhy: member.why,
     groupKey,
     deployment: member.va.target.name,
+    statusDesiredReplicas: member.desiredReplicas,
+    readNamespace: group?.namespace,
   }
 }
 
@@ -46,11 +48,15 @@ export function unanalysedResult(
   skip: ExclusionSkip,
   group: SentenceGroup | undefined,
 ): SkippedVariant | InvalidVariant {
+  const ids = identity(member, groupKey, group)
   const base = {
-    ...identity(member, groupKey),
-    state: member.deployment === undefined ? undefined : buildVariantState(member.va, member.deployment),
+    ...ids,
+    state:
+      member.replicas === undefined
+        ? undefined
+        : variantStateOf(member.va.name, member.replicas, member.desiredReplicas),
     pods: [] as const,
-    sentences: [skipSentence(skip, member.va, group, undefined)],
+    sentences: [skipSentence(skip, ids, undefined)],
   }
   return skip.kind === 'invalid-va' ? {...base, outcome: 'invalid', skip} : {...base, outcome: 'skipped', skip}
 }
@@ -153,7 +159,8 @@ function memberResult({member, state}: AnalysedMember, reading: GroupReading): S
     isSkippedForPending: saturation?.skippedForPendingReplicas.includes(va.name) ?? false,
     isDesiredPreserved: capacity?.preservedVariants.includes(va.name) ?? false,
   }
-  const evidence = {...identity(member, group.key), state, pods, guards, enforcement: saturation?.enforcement}
+  const ids = identity(member, group.key, group)
+  const evidence = {...ids, state, pods, guards, enforcement: saturation?.enforcement}
   const decision = groupSkip === undefined ? reading.decisions.get(va.name) : undefined
   const noDecision: UndecidedVariant['skip'] | undefined =
     shared?.kind === 'shared-deployment'
@@ -166,7 +173,7 @@ function memberResult({member, state}: AnalysedMember, reading: GroupReading): S
       outcome: 'undecided',
       skip,
       model: groupSkip === undefined ? model : undefined,
-      sentences: [skipSentence(skip, va, group, undefined)],
+      sentences: [skipSentence(skip, ids, undefined)],
     }
   }
   const sentences = explainDecision(
@@ -196,7 +203,7 @@ function memberResult({member, state}: AnalysedMember, reading: GroupReading): S
       outcome: 'unwritten',
       computedTargetReplicas: decision.targetReplicas,
       skip,
-      sentences: [skipSentence(skip, va, group, decision.targetReplicas), ...sentences],
+      sentences: [skipSentence(skip, ids, decision.targetReplicas), ...sentences],
     }
   }
   return {...decided, outcome: 'decided', targetReplicas: decision.targetReplicas, sentences}
@@ -219,15 +226,20 @@ function summarize(thresholds: SaturationThresholds, outcome: SaturationGroupOut
   }
 }
 
-/** The sentence that says why a VA gets no (written) target; `computed` is the unwritten target, if any. */
-export function skipSentence(
-  skip: SaturationSkip,
-  va: VariantAutoscaling,
-  group: SentenceGroup | undefined,
-  computed: number | undefined,
-): string {
-  const desired = va.status.desiredReplicas
+/** The facts a skip is worded from: the VA's identity and the namespace its group's engine reads. */
+export type SkipFacts = Pick<
+  SaturationVariantResult,
+  'namespace' | 'modelId' | 'engine' | 'statusDesiredReplicas' | 'readNamespace'
+>
+
+/**
+ * The sentence that says why a VA gets no (written) target, from typed facts only; `computed` is the unwritten
+ * target, if any.
+ */
+export function skipSentence(skip: SaturationSkip, va: SkipFacts, computed: number | undefined): string {
+  const desired = va.statusDesiredReplicas
   const keeps = desired === undefined ? 'its desired replicas stay unset' : `desired stays ${desired}`
+  const group = va.readNamespace === undefined ? undefined : {engine: va.engine, namespace: va.readNamespace}
   switch (skip.kind) {
     case 'invalid-va':
       return `skipped: the VA is invalid (${skip.message})`
@@ -242,7 +254,7 @@ export function skipSentence(
     case 'deployment-at-zero':
       return (
         `not analysed: Deployment ${skip.deployment} is at 0 replicas; the v0.5 scale-from-zero engine scales ` +
-        `it to 1 once the EPP queues requests for ${va.modelID}`
+        `it to 1 once the EPP queues requests for ${va.modelId}`
       )
     case 'shared-deployment':
       return (
@@ -257,16 +269,16 @@ export function skipSentence(
         `wva.llmd.ai/controller-instance=${skip.controllerInstance}`
       )
     case 'no-config':
-      return `skipped: no saturation config (${skip.reason}); the controller skips model ${va.modelID}`
+      return `skipped: no saturation config (${skip.reason}); the controller skips model ${va.modelId}`
     case 'no-metrics':
       return (
-        `no decision: no pod of ${va.modelID} in ${group?.namespace ?? va.namespace} reported KV-cache or ` +
+        `no decision: no pod of ${va.modelId} in ${group?.namespace ?? va.namespace} reported KV-cache or ` +
         `queue metrics, so the controller skips the model; ${keeps}`
       )
     case 'variant-no-metrics': {
       const elsewhere = group !== undefined && group.engine === 'capacity-v0.4.2' && va.namespace !== group.namespace
       return elsewhere
-        ? `no decision: v0.4.2 queries model ${va.modelID} only in namespace ${group.namespace} (its first ` +
+        ? `no decision: v0.4.2 queries model ${va.modelId} only in namespace ${group.namespace} (its first ` +
             `VA's), so this VA's pods are never read; ${keeps}`
         : `no decision: none of its pods reported metrics while its siblings did; ${keeps}`
     }

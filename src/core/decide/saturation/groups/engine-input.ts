@@ -18,7 +18,7 @@ import {
 import {requestCountKey, type GroupPlan, type Member} from './plan-groups.js'
 import {deploymentKey, type PodAssignment, type SharedDeployment} from './pod-mapping.js'
 import type {ExclusionSkip} from './variant-result.js'
-import {buildVariantState} from './variant-state.js'
+import {variantStateOf} from './variant-state.js'
 
 /** The run's inputs a group's feed reads besides the group itself. */
 export interface FeedInput {
@@ -74,8 +74,8 @@ export function feedGroup(
 ): GroupFeed {
   // Members whose state and pods reach the engine (v0.5.1 keeps shared-Deployment VAs as states without pods).
   const members = group.members.flatMap((member) =>
-    member.exclusion === undefined && member.deployment !== undefined
-      ? [{member, state: buildVariantState(member.va, member.deployment)}]
+    member.exclusion === undefined && member.replicas !== undefined
+      ? [{member, state: variantStateOf(member.va.name, member.replicas, member.desiredReplicas)}]
       : [],
   )
   const variantStates = members.map(({state}) => state)

@@ -30,7 +30,7 @@ import {
 import {applyScaleToZeroOverrides, applyThresholdOverrides, type SaturationOverrides} from './overrides.js'
 import {deploymentKey} from './pod-mapping.js'
 import type {ExclusionSkip} from './variant-result.js'
-import {readDeploymentReplicas} from './variant-state.js'
+import {type DeploymentReplicas, readDeploymentReplicas, simulatedReplicas} from './variant-state.js'
 
 /** A saturation-engine VA, with what leaves it out of the analysis. */
 export interface Member {
@@ -38,6 +38,10 @@ export interface Member {
   readonly engine: SaturationEngine
   readonly why: string
   readonly deployment: KubeObject | undefined
+  /** Its Deployment's replicas (parsed once; a replay cycle's simulated ones), undefined without a Deployment. */
+  readonly replicas: DeploymentReplicas | undefined
+  /** The desired replicas the VA's status holds (`status.desiredOptimizedAlloc.numReplicas`; a replay's own). */
+  readonly desiredReplicas: number | undefined
   /** Excluded from the analysis (its pods and state do not reach the engine). */
   readonly exclusion: ExclusionSkip | undefined
 }
@@ -91,7 +95,7 @@ export const byNamespaceAndName = (
 export function exclusionOf(
   va: VariantAutoscaling,
   engine: SaturationEngine,
-  deployment: KubeObject | undefined,
+  replicas: DeploymentReplicas | undefined,
   location: ConfigLocation,
 ): ExclusionSkip | undefined {
   if (va.problems.length > 0) return {kind: 'invalid-va', message: describeProblems(va.problems)}
@@ -106,22 +110,85 @@ export function exclusionOf(
     if (va.acceleratorLabel === undefined) return {kind: 'no-accelerator-label'}
     if (va.variantCost === undefined || va.variantCost === '') return {kind: 'no-variant-cost'}
   }
-  if (deployment === undefined) return {kind: 'deployment-not-found', deployment: va.target.name}
-  if (engine === 'saturation-v0.5.1' && readDeploymentReplicas(deployment).isScaledToZero)
+  if (replicas === undefined) return {kind: 'deployment-not-found', deployment: va.target.name}
+  if (engine === 'saturation-v0.5.1' && replicas.isScaledToZero)
     return {kind: 'deployment-at-zero', deployment: va.target.name}
   return undefined
 }
 
 /** Every VA's engine and exclusion, and the model groups with their config. */
 export function planRun(state: ClusterState, overrides: SaturationOverrides): RunPlan {
+  return createRunPlanner(state, overrides).base
+}
+
+/** Simulated replicas for one replay cycle (saturation-replay.ts), typed: no object is written or parsed again. */
+export interface SimulatedReplicas {
+  /** Per Deployment, keyed by `deploymentKey(namespace, name)`: its replicas, and how many of them are ready. */
+  readonly deployments: ReadonlyMap<string, {readonly replicas: number; readonly readyReplicas: number}>
+  /** Per VA, keyed by `deploymentKey(namespace, name)`: the desired replicas its status would hold. */
+  readonly desired: ReadonlyMap<string, number>
+}
+
+/** A run plan made once, then re-planned for simulated replicas without resolving the config again. */
+export interface RunPlanner {
+  /** The plan of the cluster as read. */
+  readonly base: RunPlan
+  /** The plan with these replicas: exclusions (a v0.5.1 Deployment at 0) and groups follow them. */
+  readonly withReplicas: (simulated: SimulatedReplicas) => RunPlan
+}
+
+export function createRunPlanner(state: ClusterState, overrides: SaturationOverrides): RunPlanner {
   const location = resolveConfigLocation(state)
   const {members, queueing} = selectMembers(state, overrides, location)
   const configProblems = new Map<string, ConfigEntryProblem>()
-  const groups = groupMembers(members).map((groupMembers) =>
-    planGroup(groupMembers, location, overrides, (problems) => {
-      for (const problem of problems) configProblems.set(JSON.stringify(problem), problem)
-    }),
-  )
+  // A group's config depends on its engine, model and namespace only (not on which members are active).
+  const configs = new Map<string, Omit<GroupPlan, 'members'>>()
+  const planFor = (planMembers: readonly Member[]): RunPlan => {
+    const groups = groupMembers(planMembers).map((grouped): GroupPlan => {
+      const first = grouped[0]
+      const key = `${first.engine}\u0000${groupKeyOf(first.engine, first.va)}\u0000${first.va.namespace}`
+      let config = configs.get(key)
+      if (config === undefined) {
+        config = planGroup(first, location, overrides, (problems) => {
+          for (const problem of problems) configProblems.set(JSON.stringify(problem), problem)
+        })
+        configs.set(key, config)
+      }
+      return {...config, members: grouped}
+    })
+    return {
+      location,
+      groups,
+      members: planMembers,
+      queueing,
+      configProblems: [...configProblems.values()],
+      warnings: retentionWarnings(groups, overrides),
+    }
+  }
+  return {
+    base: planFor(members),
+    withReplicas: (simulated) =>
+      planFor(
+        members.map((member) => {
+          const deployment = simulated.deployments.get(deploymentKey(member.va.namespace, member.va.target.name))
+          const desired = simulated.desired.get(deploymentKey(member.va.namespace, member.va.name))
+          if (deployment === undefined && desired === undefined) return member
+          const replicas =
+            deployment === undefined || member.replicas === undefined
+              ? member.replicas
+              : simulatedReplicas(member.replicas, deployment.replicas, deployment.readyReplicas)
+          return {
+            ...member,
+            replicas,
+            desiredReplicas: desired ?? member.desiredReplicas,
+            exclusion: exclusionOf(member.va, member.engine, replicas, location),
+          }
+        }),
+      ),
+  }
+}
+
+function retentionWarnings(groups: readonly GroupPlan[], overrides: SaturationOverrides): string[] {
   const warnings: string[] = []
   if (
     overrides.retention !== undefined &&
@@ -136,7 +203,7 @@ export function planRun(state: ClusterState, overrides: SaturationOverrides): Ru
         `the configured retention applies`,
     )
   }
-  return {location, groups, members, queueing, configProblems: [...configProblems.values()], warnings}
+  return warnings
 }
 
 /** The VAs in list order (namespace, name), each with its engine: saturation members, or queueing-model VAs. */
@@ -168,12 +235,15 @@ function selectMembers(
       continue
     }
     const deployment = deployments.get(deploymentKey(va.namespace, va.target.name))
+    const replicas = deployment === undefined ? undefined : readDeploymentReplicas(deployment)
     members.push({
       va,
       engine: selection.engine,
       why: selection.why,
       deployment,
-      exclusion: exclusionOf(va, selection.engine, deployment, location),
+      replicas,
+      desiredReplicas: va.status.desiredReplicas,
+      exclusion: exclusionOf(va, selection.engine, replicas, location),
     })
   }
   return {members, queueing}
@@ -194,14 +264,16 @@ export function groupMembers(members: readonly Member[]): (readonly [Member, ...
   return [...keyed.values()]
 }
 
-/** One group's thresholds, limiter and scale-to-zero config, as the controller resolves them, after the overrides. */
+/**
+ * One group's thresholds, limiter and scale-to-zero config, as the controller resolves them, after the overrides;
+ * `first` is its first member (its engine, model and namespace).
+ */
 function planGroup(
-  members: readonly [Member, ...Member[]],
+  first: Member,
   location: ConfigLocation,
   overrides: SaturationOverrides,
   report: (problems: readonly ConfigEntryProblem[]) => void,
-): GroupPlan {
-  const first = members[0]
+): Omit<GroupPlan, 'members'> {
   const {engine} = first
   const modelId = first.va.modelID
   const namespace = first.va.namespace
@@ -236,7 +308,6 @@ function planGroup(
     engine,
     modelId,
     namespace,
-    members,
     config:
       thresholds === undefined
         ? {kind: 'no-config', skip: {kind: 'no-config', reason: missingReason ?? 'no saturation config'}}

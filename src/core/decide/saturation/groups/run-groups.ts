@@ -18,7 +18,15 @@ import type {ConfigLocation} from './config.js'
 import {engineInputOf, type FeedInput, feedGroup, memberSkip} from './engine-input.js'
 import type {GroupLoadScaling} from './load-model.js'
 import type {SaturationOverrides} from './overrides.js'
-import {byNamespaceAndName, collectQueries, groupKeyOf, planRun, type GroupPlan, type Member} from './plan-groups.js'
+import {
+  byNamespaceAndName,
+  collectQueries,
+  groupKeyOf,
+  planRun,
+  type GroupPlan,
+  type Member,
+  type RunPlan,
+} from './plan-groups.js'
 import {
   deploymentKey,
   mapPodsToVariants,
@@ -36,7 +44,13 @@ import type {
 export type {GroupLoadApplied} from './load-model.js'
 export {parseVariantCost} from './engine-input.js'
 export type {SaturationOverrides} from './overrides.js'
-export {planRequestCounts, requestCountKey} from './plan-groups.js'
+export {
+  createRunPlanner,
+  planRequestCounts,
+  requestCountKey,
+  type RunPlanner,
+  type SimulatedReplicas,
+} from './plan-groups.js'
 export * from './variant-result.js'
 
 export interface SaturationRunInput {
@@ -49,11 +63,13 @@ export interface SaturationRunInput {
   /** Load what-ifs per model group, keyed by `requestCountKey(namespace, modelId)` of the group: the readings
    *  (and the scale-to-zero request count) are scaled by the load model (load-model.ts). Absent: as observed. */
   readonly load?: ReadonlyMap<string, GroupLoadScaling> | undefined
+  /** The plan to run (a replay cycle's, `createRunPlanner(...).withReplicas`); default `planRun(state, overrides)`. */
+  readonly plan?: RunPlan | undefined
 }
 
 /** Phase 2: every saturation-engine VA's decision, with the evidence and the sentences. */
 export function runSaturationEngines(input: SaturationRunInput): SaturationRun {
-  const plan = planRun(input.state, input.overrides ?? {})
+  const plan = input.plan ?? planRun(input.state, input.overrides ?? {})
   const capacity = mapPods('capacity-v0.4.2', plan.members, input)
   const saturation = mapPods('saturation-v0.5.1', plan.members, input)
   const mappings = [capacity, saturation]

@@ -85,6 +85,11 @@ interface VariantIdentity {
   /** `modelId` (v0.4.2) or `modelId|namespace` (v0.5.1). */
   readonly groupKey: string
   readonly deployment: string
+  /** The VA's `status.desiredOptimizedAlloc.numReplicas` (what a skip leaves in place); undefined when unset. */
+  readonly statusDesiredReplicas: number | undefined
+  /** The namespace its model group's engine reads (v0.4.2: the group's first VA's); undefined outside a group. */
+  readonly readNamespace: string | undefined
+  /** The explanation in words (skipSentence, explain.ts); the data above and the outcome say the same. */
   readonly sentences: readonly string[]
 }
 

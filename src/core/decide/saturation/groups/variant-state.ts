@@ -66,14 +66,42 @@ export function readDeploymentReplicas(deployment: KubeObject): DeploymentReplic
   }
 }
 
-/** The engine's state for one VA: variant name = VA name (v0.4.2 VA = Deployment name too; v0.5.1 VA name). */
-export function buildVariantState(va: VariantAutoscaling, deployment: KubeObject): VariantState {
-  const replicas = readDeploymentReplicas(deployment)
+/**
+ * A Deployment's replicas as a replay cycle simulates them: `spec.replicas` and `status.replicas` at `replicas`,
+ * `readyReplicas` ready; the pod template (GPUs per replica) as read.
+ */
+export function simulatedReplicas(
+  base: DeploymentReplicas,
+  replicas: number,
+  readyReplicas: number,
+): DeploymentReplicas {
   return {
-    variantName: va.name,
+    ...base,
+    specReplicas: replicas,
+    statusReplicas: replicas,
+    currentReplicas: replicas,
+    readyReplicas,
+    pendingReplicas: Math.max(replicas - readyReplicas, 0),
+    isScaledToZero: replicas <= 0,
+  }
+}
+
+/** The engine's state for one VA: variant name = VA name (v0.4.2 VA = Deployment name too; v0.5.1 VA name). */
+export function variantStateOf(
+  variantName: string,
+  replicas: DeploymentReplicas,
+  desiredReplicas: number | undefined,
+): VariantState {
+  return {
+    variantName,
     currentReplicas: replicas.currentReplicas,
-    desiredReplicas: va.status.desiredReplicas ?? 0,
+    desiredReplicas: desiredReplicas ?? 0,
     pendingReplicas: replicas.pendingReplicas,
     gpusPerReplica: replicas.gpusPerReplica,
   }
+}
+
+/** The engine's state for one VA from its parsed VA and its Deployment object. */
+export function buildVariantState(va: VariantAutoscaling, deployment: KubeObject): VariantState {
+  return variantStateOf(va.name, readDeploymentReplicas(deployment), va.status.desiredReplicas)
 }

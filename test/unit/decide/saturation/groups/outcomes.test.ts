@@ -9,10 +9,12 @@ import {
 } from '../../../../../src/core/decide/saturation/groups/overrides.js'
 import {
   collectQueries,
+  createRunPlanner,
   groupKeyOf,
   planRun,
   requestCountKey,
 } from '../../../../../src/core/decide/saturation/groups/plan-groups.js'
+import {deploymentKey} from '../../../../../src/core/decide/saturation/groups/pod-mapping.js'
 import {runSaturationEngines} from '../../../../../src/core/decide/saturation/groups/run-groups.js'
 import {
   computedTarget,
@@ -83,6 +85,38 @@ test('planRun: v0.5.1 groups by model and namespace; excluded VAs join no group'
   assert.deepEqual(ghost?.exclusion, {kind: 'deployment-not-found', deployment: 'ghost-decode'})
   assert.equal(groupKeyOf('capacity-v0.4.2', plan.members[0]!.va), 'ibm/granite-8b')
   assert.equal(groupKeyOf('saturation-v0.5.1', plan.members[0]!.va), 'ibm/granite-8b|llm')
+})
+
+test('createRunPlanner.withReplicas: typed replicas re-plan exclusions and groups; the config is resolved once', () => {
+  const planner = createRunPlanner(parseClusterState(mixed()), {})
+  assert.deepEqual(planner.base, planRun(parseClusterState(mixed()), {}))
+  const plan = planner.withReplicas({
+    deployments: new Map([
+      [deploymentKey('llm', 'a-decode'), {replicas: 0, readyReplicas: 0}],
+      [deploymentKey('llm', 'b-decode'), {replicas: 4, readyReplicas: 3}],
+    ]),
+    desired: new Map([[deploymentKey('llm', 'b'), 5]]),
+  })
+  const a = plan.members.find((member) => member.va.name === 'a')
+  const b = plan.members.find((member) => member.va.name === 'b')
+  assert.deepEqual(a?.exclusion, {kind: 'deployment-at-zero', deployment: 'a-decode'})
+  assert.deepEqual(
+    [b?.replicas?.currentReplicas, b?.replicas?.readyReplicas, b?.replicas?.pendingReplicas, b?.desiredReplicas],
+    [4, 3, 1, 5],
+  )
+  assert.deepEqual(
+    plan.groups.map((group) => [group.key, group.members.map((member) => member.va.name)]),
+    [
+      ['ibm/granite-8b|llm', ['b']],
+      ['ibm/granite-8b|other-ns', ['elsewhere']],
+    ],
+  )
+  assert.equal(plan.groups[0]!.config, planner.base.groups[0]!.config)
+  // Back to the replicas as read: the base plan again.
+  assert.deepEqual(
+    planner.withReplicas({deployments: new Map(), desired: new Map()}).groups.map((group) => group.members.length),
+    [2, 1],
+  )
 })
 
 test('collectQueries: one request-count query per namespace and model, none for a group without config', () => {
