@@ -16,6 +16,8 @@ export interface ChartOptions {
   replicaRows?: number
   /** rows of the load panel (default 4) */
   loadRows?: number
+  /** the legend's names of the three series (default ours, controller, actual) */
+  labels?: {ours: string; controller: string; actual: string} | undefined
 }
 
 export const DEFAULT_CHART_WIDTH = 80
@@ -175,7 +177,13 @@ export function renderReplayChart(va: VaReplay, options: ChartOptions): string {
   const endLabel = timeLabel(last, withDate)
   const gap = Math.max(1, columns.length - startLabel.length - endLabel.length + 1)
   lines.push(fit(`${' '.repeat(labelWidth)}${startLabel}${' '.repeat(gap)}${endLabel}`))
-  lines.push(fit(`${glyphs.ours} ours  ${glyphs.controller} controller  ${glyphs.actual} actual  (blank: no data)`))
+  const names = options.labels ?? {ours: 'ours', controller: 'controller', actual: 'actual'}
+  lines.push(
+    fit(
+      `${glyphs.ours} ${names.ours}  ${glyphs.controller} ${names.controller}  ${glyphs.actual} ${names.actual}  ` +
+        '(blank: no data)',
+    ),
+  )
   return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
 }
 

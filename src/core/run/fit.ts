@@ -4,7 +4,7 @@ import {type ClusterState, parseClusterState} from '../model/cluster-state.js'
 import type {ModelScope} from '../plan/scope.js'
 import type {ReadClusterOptions} from '../read/kube/read-sources.js'
 import type {Secrets} from '../redact.js'
-import type {PrometheusRequest} from './gather.js'
+import type {PrometheusSettings} from './prometheus-connect.js'
 
 /**
  * The live I/O of `kubectl va fit`: the VA (or only the namespace, for --model) from the cluster, the Prometheus URL
@@ -13,19 +13,7 @@ import type {PrometheusRequest} from './gather.js'
 export interface LiveFitRequest {
   /** undefined: --model with a Prometheus URL given, no cluster read at all */
   cluster: ReadClusterOptions | undefined
-  prometheus: Pick<
-    PrometheusRequest,
-    | 'url'
-    | 'envUrl'
-    | 'bearerToken'
-    | 'bearerTokenFile'
-    | 'headers'
-    | 'caFile'
-    | 'certFile'
-    | 'keyFile'
-    | 'insecureSkipTlsVerify'
-    | 'timeoutMs'
-  >
+  prometheus: PrometheusSettings
   /** the VA to fit, or the model scope (--model) */
   target: {vaName: string; namespace?: string | undefined} | {scope: ModelScope}
   range: FitRange
@@ -69,26 +57,15 @@ export async function fitLive(request: LiveFitRequest): Promise<LiveFit> {
     scope = {namespace: va.namespace, modelID: va.modelID}
   } else scope = request.target.scope
 
-  const {resolvePrometheusUrl} = await import('../read/prometheus/resolve-url.js')
-  const config = state?.config
-  const urlInputs = {
-    flag: request.prometheus.url,
-    env: {KUBECTL_VA_PROM_URL: request.prometheus.envUrl},
-    controllerConfigMap: config?.mainConfigMapName
-      ? {namespace: config.namespace, name: config.mainConfigMapName, data: config.main}
-      : undefined,
-    apiServerUrl: connection?.server ?? '',
-    inCluster: connection?.source === 'in-cluster',
-  }
-  let resolved = resolvePrometheusUrl(urlInputs)
-  if (!resolved && connection !== undefined) {
-    const [{createKubeReader}, {findPrometheusServices}] = await Promise.all([
-      import('../read/kube/kube-client.js'),
-      import('../read/kube/prometheus-services.js'),
-    ])
-    const reader = await createKubeReader(connection, {requestTimeoutMs: request.cluster?.requestTimeoutMs})
-    resolved = resolvePrometheusUrl({...urlInputs, services: await findPrometheusServices(reader)})
-  }
+  const {findPrometheus, openPrometheus} = await import('./prometheus-connect.js')
+  const found = await findPrometheus({
+    settings: request.prometheus,
+    config: state?.config,
+    connection,
+    requestTimeoutMs: request.cluster?.requestTimeoutMs,
+  })
+  if (found.error !== undefined) throw found.error
+  const {resolved} = found
   if (!resolved) {
     throw new PrometheusError(
       'no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL and none in the cluster',
@@ -97,25 +74,7 @@ export async function fitLive(request: LiveFitRequest): Promise<LiveFit> {
       },
     )
   }
-  const {createPrometheusClient} = await import('../read/prometheus/client.js')
-  const transport =
-    resolved.viaApiServer && connection !== undefined
-      ? await (await import('../read/kube/kube-client.js')).kubeTransport(connection)
-      : undefined
-  const client = createPrometheusClient({
-    secrets: request.secrets,
-    url: resolved.url,
-    bearerToken: request.prometheus.bearerToken,
-    bearerTokenFile: request.prometheus.bearerTokenFile,
-    headers: request.prometheus.headers,
-    caFile: request.prometheus.caFile,
-    certFile: request.prometheus.certFile,
-    keyFile: request.prometheus.keyFile,
-    insecureSkipTlsVerify: request.prometheus.insecureSkipTlsVerify,
-    timeoutMs: request.prometheus.timeoutMs,
-    transport,
-    readOnlyMethods: resolved.viaApiServer,
-  })
+  const client = await openPrometheus(resolved, request.prometheus, connection, request.secrets)
   try {
     const series = await collectFitSeries(client, scope, request.range)
     return {state, scope, vaName, series, prometheusUrl: client.displayUrl}

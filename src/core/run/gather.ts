@@ -121,34 +121,19 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     warnings: [],
   }
   result.prometheus = outcome
-  const {resolvePrometheusUrl} = await import('../read/prometheus/resolve-url.js')
-  const urlInputs = {
-    flag: prometheus.url,
-    env: {KUBECTL_VA_PROM_URL: prometheus.envUrl},
-    controllerConfigMap: config.mainConfigMapName
-      ? {namespace: config.namespace, name: config.mainConfigMapName, data: config.main}
-      : undefined,
-    apiServerUrl: connection.server,
-    inCluster: connection.source === 'in-cluster',
+  const {findPrometheus, openPrometheus} = await import('./prometheus-connect.js')
+  const found = await findPrometheus({
+    settings: prometheus,
+    config,
+    connection,
+    requestTimeoutMs: cluster.requestTimeoutMs,
+  })
+  result.clusterRequestCount += found.clusterRequestCount
+  if (found.error !== undefined) {
+    outcome.error = found.error
+    return result
   }
-  let resolved = resolvePrometheusUrl(urlInputs)
-  if (!resolved) {
-    // Only now is it worth asking the cluster for well-known monitoring Services.
-    const [{createKubeReader}, {findPrometheusServices}] = await Promise.all([
-      import('../read/kube/kube-client.js'),
-      import('../read/kube/prometheus-services.js'),
-    ])
-    const reader = await createKubeReader(connection, {requestTimeoutMs: cluster.requestTimeoutMs})
-    try {
-      resolved = resolvePrometheusUrl({...urlInputs, services: await findPrometheusServices(reader)})
-    } catch (error) {
-      if (!(error instanceof PrometheusError)) throw error
-      outcome.error = error
-      return result
-    } finally {
-      result.clusterRequestCount += reader.requestCount
-    }
-  }
+  const {resolved} = found
   if (!resolved) {
     outcome.error = new PrometheusError(
       'no Prometheus URL found: no --prom-url, no KUBECTL_VA_PROM_URL, no PROMETHEUS_BASE_URL in the ' +
@@ -161,25 +146,7 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   }
   outcome.foundBy = resolved.description
 
-  const {createPrometheusClient} = await import('../read/prometheus/client.js')
-  const transport = resolved.viaApiServer
-    ? await (await import('../read/kube/kube-client.js')).kubeTransport(connection)
-    : undefined
-  const client = createPrometheusClient({
-    secrets: connection.secrets,
-    url: resolved.url,
-    bearerToken: prometheus.bearerToken,
-    bearerTokenFile: prometheus.bearerTokenFile,
-    headers: prometheus.headers,
-    caFile: prometheus.caFile,
-    certFile: prometheus.certFile,
-    keyFile: prometheus.keyFile,
-    insecureSkipTlsVerify: prometheus.insecureSkipTlsVerify,
-    timeoutMs: prometheus.timeoutMs,
-    ...prometheus.tuning,
-    transport,
-    readOnlyMethods: resolved.viaApiServer,
-  })
+  const client = await openPrometheus(resolved, prometheus, connection, connection.secrets)
   outcome.url = client.displayUrl
   try {
     if (prometheus.replay) {

@@ -63,8 +63,12 @@ export function replayStepCount(fromMs: number, toMs: number, stepMs: number): n
   return count
 }
 
-function readingsAt(samples: ReplaySamples, index: number): Map<string, MetricReading> {
-  const readings = new Map<string, MetricReading>()
+/** The readings of one step, written into `readings` (one map reused for every step: no step keeps it). */
+function readingsAt(
+  samples: ReplaySamples,
+  index: number,
+  readings = new Map<string, MetricReading>(),
+): Map<string, MetricReading> {
   for (const [name, series] of samples.readings) {
     readings.set(name, series[index] ?? readingError(`no sample for ${name} at step ${index}`))
   }
@@ -79,14 +83,26 @@ export function replayScaler(
   stepMs: number,
   options: ReplayOptions = {},
 ): ReplayStep[] {
+  return Array.from(iterateReplay(spec, samples, fromMs, toMs, stepMs, options))
+}
+
+/** replayScaler one step at a time: a caller that keeps only some steps' explanations keeps little memory. */
+export function* iterateReplay(
+  spec: ScalerSpec,
+  samples: ReplaySamples,
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+  options: ReplayOptions = {},
+): Generator<ReplayStep, void, undefined> {
   const count = replayStepCount(fromMs, toMs, stepMs)
   const syncPeriodMs = (options.hpaSyncPeriodSeconds ?? 15) * 1000
   if (!(syncPeriodMs > 0)) throw new UsageError('HPA sync period must be positive')
   if (!(Number.isInteger(samples.initialReplicas) && samples.initialReplicas >= 0)) {
     throw new UsageError(`recorded replicas ${samples.initialReplicas} at --from is not a non-negative integer`)
   }
-  const steps: ReplayStep[] = []
   let nextSyncMs = fromMs
+  const scratch = new Map<string, MetricReading>()
   if (spec.kind === 'hpa') {
     const hpa: ResolvedHpa = resolveHpa(spec.hpa)
     let state = initialHpaState(samples.initialReplicas)
@@ -94,14 +110,14 @@ export function replayScaler(
       const timeMs = fromMs + index * stepMs
       let why: HpaWhy | null = null
       if (timeMs >= nextSyncMs) {
-        const result = hpaStep(state, readingsAt(samples, index), hpa, timeMs)
+        const result = hpaStep(state, readingsAt(samples, index, scratch), hpa, timeMs)
         state = result.state
         why = result.why
         nextSyncMs = timeMs + syncPeriodMs
       }
-      steps.push({timeMs, replicas: state.replicas, keda: null, hpa: why})
+      yield {timeMs, replicas: state.replicas, keda: null, hpa: why}
     }
-    return steps
+    return
   }
   const so: ResolvedScaledObject = resolveScaledObject(spec.scaledObject, spec.hpaController)
   let state: KedaState = initialKedaState(samples.initialReplicas, samples.initialLastActiveMs ?? null)
@@ -112,20 +128,19 @@ export function replayScaler(
     const sync = timeMs >= nextSyncMs
     if (poll) nextPollMs = timeMs + so.pollingIntervalMs
     if (!sync && !poll) {
-      steps.push({timeMs, replicas: state.hpa.replicas, keda: null, hpa: null})
+      yield {timeMs, replicas: state.hpa.replicas, keda: null, hpa: null}
       continue
     }
-    const readings = readingsAt(samples, index)
+    const readings = readingsAt(samples, index, scratch)
     if (!sync) {
       const polled = kedaStep(state, readings, so, timeMs)
       state = polled.state
-      steps.push({timeMs, replicas: polled.replicas, keda: polled.why, hpa: null})
+      yield {timeMs, replicas: polled.replicas, keda: polled.why, hpa: null}
       continue
     }
     nextSyncMs = timeMs + syncPeriodMs
     const result = scaledObjectSync(state, readings, so, timeMs, poll)
     state = result.state
-    steps.push({timeMs, replicas: result.replicas, keda: result.keda, hpa: result.hpa})
+    yield {timeMs, replicas: result.replicas, keda: result.keda, hpa: result.hpa}
   }
-  return steps
 }

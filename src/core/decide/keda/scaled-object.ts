@@ -278,7 +278,8 @@ function evaluate(
   readings: ReadonlyMap<string, MetricReading>,
   state: KedaState,
 ): Evaluation {
-  const failures = new Map(state.failures)
+  // Failure counts change only with a valid fallback (readTrigger); without one the map is shared, not copied.
+  const failures = so.fallbackValid ? new Map(state.failures) : (state.failures as Map<string, number>)
   const outcomes: TriggerOutcome[] = []
   const served = new Map<string, MetricReading>()
   let error = false
@@ -359,6 +360,16 @@ export function kedaStep(
   so: ResolvedScaledObject,
   nowMs: number,
 ): KedaStepResult {
+  return kedaPoll(state, readings, so, nowMs).result
+}
+
+/** kedaStep, and the evaluation it made (what the metrics server would serve with the same readings). */
+function kedaPoll(
+  state: KedaState,
+  readings: ReadonlyMap<string, MetricReading>,
+  so: ResolvedScaledObject,
+  nowMs: number,
+): {readonly result: KedaStepResult; readonly evaluation: Evaluation} {
   const spec = so.spec
   const evaluation = evaluate(so, readings, state)
   let active = false
@@ -423,9 +434,8 @@ export function kedaStep(
     action,
   }
   return {
-    state: {hpa: {...state.hpa, replicas}, lastActiveMs, failures: evaluation.failures},
-    replicas,
-    why,
+    result: {state: {hpa: {...state.hpa, replicas}, lastActiveMs, failures: evaluation.failures}, replicas, why},
+    evaluation,
   }
 }
 
@@ -462,12 +472,16 @@ export function scaledObjectSync(
 ): ScaledObjectSyncResult {
   let current = state
   let keda: KedaPollWhy | null = null
+  let served: ReadonlyMap<string, MetricReading> | null = null
   if (poll) {
-    const polled = kedaStep(current, readings, so, nowMs)
-    current = polled.state
-    keda = polled.why
+    const polled = kedaPoll(current, readings, so, nowMs)
+    current = polled.result.state
+    keda = polled.result.why
+    // Without a valid fallback no failure count changes and the current replicas do not enter the values: the HPA's
+    // read at the same instant serves exactly what the poll evaluated, so it is not evaluated twice.
+    if (!so.fallbackValid) served = polled.evaluation.served
   }
-  const read = hpaReadingsForScaledObject(current, readings, so)
+  const read = served === null ? hpaReadingsForScaledObject(current, readings, so) : {state: current, readings: served}
   const synced = hpaStep(read.state.hpa, read.readings, so.hpa, nowMs)
   return {state: {...read.state, hpa: synced.state}, replicas: synced.replicas, keda, hpa: synced.why}
 }

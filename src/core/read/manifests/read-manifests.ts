@@ -155,6 +155,39 @@ async function expandDirectory(path: string, recursive: boolean): Promise<Manife
   return out
 }
 
+/**
+ * Every object of the manifests, unclassified, with where it was read (`file:line`): for readers of other kinds
+ * (the scaler commands). Files, directories and `-` as readManifests; a broken document is a problem for itself.
+ */
+export async function readManifestObjects(
+  paths: readonly string[],
+  options: {recursive?: boolean | undefined; stdin?: () => Promise<string>} = {},
+): Promise<{objects: Array<{object: KubeObject; location: string}>; problems: ManifestProblem[]}> {
+  const files: ManifestFile[] = []
+  for (const path of paths) files.push(...(await expandPath(path, options.recursive ?? false)))
+  if (files.length === 0)
+    throw new InputError(`${paths.join(', ')}: no manifest files (.yaml, .yml, .json) found`, {
+      hint: 'pass YAML or JSON files, or a directory containing them',
+    })
+  const problems: ManifestProblem[] = []
+  const objects: Array<{object: KubeObject; location: string}> = []
+  for (const file of files) {
+    if (file.problem) {
+      problems.push({source: file.path, ...file.problem})
+      continue
+    }
+    let text: string
+    try {
+      text = file.path === '-' ? await (options.stdin ?? readStdin)() : await readFile(file.path, 'utf8')
+    } catch (error) {
+      problems.push({source: file.path, ...readProblem(error)})
+      continue
+    }
+    objects.push(...parseDocuments(text, file.path === '-' ? '<stdin>' : file.path, problems))
+  }
+  return {objects, problems}
+}
+
 /** Why a file or directory could not be read, from its errno, as one line with a fix. */
 function readProblem(error: unknown): Omit<ManifestProblem, 'source'> {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
