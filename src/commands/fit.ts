@@ -9,14 +9,7 @@ import {InputError, UsageError} from '../core/errors.js'
 
 type FitFormat = 'table' | 'json' | 'yaml'
 
-const {
-  window: _window,
-  at: _at,
-  'no-metrics': _noMetrics,
-  'wva-compat': _compat,
-  'show-queries': _show,
-  ...promConnectionFlags
-} = promFlags
+const {window: _window, at: _at, 'no-metrics': _noMetrics, 'wva-compat': _compat, ...promConnectionFlags} = promFlags
 const {'all-namespaces': _all, selector: _selector, ...kubeScopeFlags} = kubeFlags
 
 export default class Fit extends BaseCommand {

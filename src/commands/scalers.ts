@@ -13,7 +13,7 @@ type ScalersFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
 
 // The shared kubeconfig, input and Prometheus flags, worded for scalers; the WVA-only ones left out.
 const {'controller-namespace': _controllerNamespace, ...scalerKubeFlags} = kubeFlags
-const {window: _window, 'wva-compat': _wvaCompat, 'show-queries': _showQueries, ...scalerPromFlags} = promFlags
+const {window: _window, 'wva-compat': _wvaCompat, ...scalerPromFlags} = promFlags
 const scalerInputFlags = {
   filename: Flags.string({
     char: 'f',

@@ -8,7 +8,7 @@ import {promFlags} from '../cli/prom-flags.js'
 import {UsageError} from '../core/errors.js'
 
 export default class Snapshot extends BaseCommand {
-  static override usage = 'snapshot [NAME...] [flags]'
+  static override usage = 'snapshot [NAMES...] [flags]'
   static override summary = 'Save VAs, their config and live metrics as manifests for offline simulation'
   static override description =
     `Writes the selected VariantAutoscalings, their Deployments, the controller ConfigMaps, a trimmed controller

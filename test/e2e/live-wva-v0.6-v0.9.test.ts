@@ -258,7 +258,7 @@ for (const release of ['v0.6', 'v0.7', 'v0.8', 'v0.9'] as const) {
     assert.match(describe.stdout, /^Controller gauges:\n {2}wva_desired_replicas\s+3$/m)
     assert.match(
       describe.stdout,
-      /^Events:\n {2}Type\s+Reason\s+Age\s+Message\n.*\n {2}Normal\s+ScaledUp\s+3d \(x3\)\s+Scaled up/m,
+      /^Events:\n {2}Type\s+Reason\s+Age\s+Object\s+From\s+Message\n.*\n {2}Normal\s+ScaledUp\s+3d \(x3\)/m,
     )
     if (!isVa(release, 0)) {
       assert.match(describe.stdout, /^ {2}Triggers:\s+External wva_desired_replicas$/m)

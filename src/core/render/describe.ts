@@ -1,4 +1,5 @@
 import type {DescribeItem, DescribePrometheus, DescribeView} from '../view/describe.js'
+import type {DescribeEvent} from '../view/events.js'
 import type {VaReport} from '../view/va-report.js'
 import {age} from './age.js'
 import {escapeTerminal, formatNumber, formatPercent} from './format.js'
@@ -214,7 +215,8 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
     )
   }
 
-  if (report.variant) renderVariantController(report.variant, lines, options.now)
+  // Our own events of the variant only when describe did not list the object's events itself.
+  if (report.variant) renderVariantController(report.variant, lines, options.now, !report.events)
   if (report.problems.length > 0) {
     lines.push('Problems:')
     for (const problem of report.problems) lines.push(`  ${problem}`)
@@ -229,6 +231,7 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
       for (const query of p.queries) lines.push(`    # ${query.quantity}`, `    ${query.promql}`)
     }
   }
+  if (report.events) renderEvents(report.events, options.now, lines)
   // Names, model IDs and condition messages come from the cluster: escape them as kubectl describe does.
   return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
 }
@@ -251,14 +254,19 @@ function renderVariant(
 }
 
 /** WVA v0.6+: the controller's wva_* gauges for the variant and its last events, as kubectl describe lists them. */
-function renderVariantController(variant: NonNullable<VaReport['variant']>, lines: string[], now: Date): void {
+function renderVariantController(
+  variant: NonNullable<VaReport['variant']>,
+  lines: string[],
+  now: Date,
+  withEvents: boolean,
+): void {
   const gauges = Object.entries(variant.gauges)
   if (gauges.length > 0) {
     lines.push('Controller gauges:')
     const width = Math.max(...gauges.map(([name]) => name.length))
     for (const [name, value] of gauges) lines.push(`  ${name.padEnd(width)}  ${formatNumber(value, 3)}`)
   }
-  if (variant.events.length === 0) return
+  if (!withEvents || variant.events.length === 0) return
   lines.push('Events:')
   const rows = [
     ['Type', 'Reason', 'Age', 'Message'],
@@ -274,6 +282,27 @@ function renderVariantController(variant: NonNullable<VaReport['variant']>, line
   for (const row of rows) {
     lines.push(`  ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd())
   }
+}
+
+/** kubectl describe's Events: `<none>`, or a table with the age (and count) of the last occurrence. */
+function renderEvents(events: readonly DescribeEvent[], now: Date, lines: string[]): void {
+  if (events.length === 0) {
+    lines.push(`Events:${' '.repeat(21)}<none>`)
+    return
+  }
+  lines.push('Events:')
+  const when = (event: DescribeEvent) => {
+    const last = event.lastTime === null ? '<unknown>' : age(event.lastTime, now)
+    return event.count > 1 ? `${last} (x${event.count})` : last
+  }
+  const rows = [
+    ['Type', 'Reason', 'Age', 'Object', 'From', 'Message'],
+    ['----', '------', '---', '------', '----', '-------'],
+    ...events.map((event) => [event.type, event.reason, when(event), event.object, event.from, event.message]),
+  ]
+  const widths = [0, 1, 2, 3, 4].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+  for (const row of rows)
+    lines.push(`  ${row.map((cell, index) => (index < 5 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
 }
 
 function renderSaturation(

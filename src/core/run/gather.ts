@@ -377,7 +377,7 @@ async function staleSeriesWarning(
   const where = [...new Set(namespaces)].sort().join(', ')
   return (
     `no samples in the last ${window}: the newest vLLM samples in ${where} are from ${newest}, ` +
-    `so every metric shows as -; pass --at=${newest} to see them as they were then`
+    `so every metric shows as <unknown>; pass --at=${newest} to see them as they were then`
   )
 }
 

@@ -53,6 +53,7 @@ export function simulate(state: ClusterState, options: SimulateOptions): Simulat
           prepared.skeleton,
           prepared.load,
           decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)),
+          prepared.template,
         )
       : prepared.skeleton
   })

@@ -19,8 +19,11 @@ const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({allErrors: true,
 ajv.addSchema(schemaOf('simulation-result.schema.json'))
 const validate = ajv.compile(reportSchema)
 
-const listOf = async (file: string, whatIf = {}) =>
-  JSON.parse(serialize(inspectAll(parseClusterState((await readManifests([file])).sources), {whatIf}), 'json'))
+// The commands add the run's context (cli/run-context.ts); offline it is null.
+const listOf = async (file: string, whatIf = {}) => {
+  const list = inspectAll(parseClusterState((await readManifests([file])).sources), {whatIf})
+  return JSON.parse(serialize({...list, evaluationTime: null, prometheus: null}, 'json'))
+}
 
 test('get -o json of the queueing and saturation examples matches docs/schema/va-report-list.schema.json', async () => {
   const lists = [
