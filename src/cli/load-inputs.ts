@@ -53,14 +53,18 @@ export async function loadInputs(input: InputOptions, options: LoadOptions = {})
     const read = await readManifests([...source.paths], {recursive: source.recursive})
     if (input.namespace !== undefined && !input.allNamespaces) {
       const namespace = input.namespace
-      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter(
-        (va) => (va.metadata?.namespace ?? 'default') === namespace,
-      )
+      const inNamespace = (object: {metadata?: {namespace?: string | undefined} | undefined}) =>
+        (object.metadata?.namespace ?? 'default') === namespace
+      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter(inNamespace)
+      if (read.sources.scalers) read.sources.scalers = read.sources.scalers.filter(inNamespace)
     }
+    // WVA v0.6-v0.9: the variants (VAs, annotated HPAs and ScaledObjects) become the rows; bad ones are problems.
+    const state = parseClusterState(read.sources)
+    const wvaProblems = state.sources.wva?.problems ?? []
     return {
       mode: 'offline',
-      sources: read.sources,
-      state: parseClusterState(read.sources),
+      sources: state.sources,
+      state,
       metrics: undefined,
       gauges: new Map(),
       pods: undefined,
@@ -69,7 +73,7 @@ export async function loadInputs(input: InputOptions, options: LoadOptions = {})
       compat: undefined,
       replay: undefined,
       prometheus: undefined,
-      problems: read.problems,
+      problems: [...read.problems, ...wvaProblems],
       clusterRequestCount: 0,
       namespace: undefined,
       secrets,

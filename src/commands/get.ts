@@ -134,6 +134,7 @@ the desired replicas recomputed here with the controller's optimizer. Read-only.
       wide: format.format === 'wide',
       noHeaders: flags['no-headers'],
       allNamespaces: flags['all-namespaces'] || new Set(items.map((item) => item.namespace)).size > 1,
+      variants: items.some((item) => item.variant !== undefined),
       now,
       highlight: chalk ? (text) => chalk.red(text) : undefined,
       extraColumns: labelColumnsFor<VaReport>(print, inspected.inputs.sources.variantAutoscalings),

@@ -161,6 +161,16 @@ const builtinTypes: ResourceType[] = [
     categories: [],
   },
   {
+    group: '',
+    version: 'v1',
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+    categories: [],
+  },
+  {
     group: 'apps',
     version: 'v1',
     resource: 'deployments',

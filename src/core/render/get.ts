@@ -9,6 +9,8 @@ export interface GetTableOptions {
   noHeaders: boolean
   allNamespaces: boolean
   now: Date
+  /** WVA v0.6+ variants are shown: -o wide adds KIND and MIN/MAX. */
+  variants?: boolean | undefined
   /** Wraps a cell that is over its SLO (colour on a TTY). */
   highlight?: ((text: string) => string) | undefined
   /** Columns appended at the end (`-L`, `--show-labels`). */
@@ -43,6 +45,15 @@ export function recomputedCell(report: VaReport): string {
   }
 }
 
+/** WVA v0.6+: the object behind the row (VariantAutoscaling, HorizontalPodAutoscaler, ScaledObject). */
+function kindOf(report: VaReport): string {
+  return report.variant?.kind ?? 'VariantAutoscaling'
+}
+
+function boundsOf(report: VaReport): string {
+  return report.variant === undefined ? '-' : `${report.variant.minReplicas}/${report.variant.maxReplicas}`
+}
+
 /**
  * The columns, in one vocabulary with simulate and describe (docs/output.md): CURRENT (the target's replicas now),
  * CONTROLLER (the controller's desired replicas), RECOMPUTED (ours, from the same inputs); TTFT(MS) and ITL(MS) are
@@ -57,6 +68,8 @@ function columns(options: GetTableOptions): Column<VaReport>[] {
     {header: 'MODEL', value: (report) => report.modelID, wide: true},
     {header: 'ACCELERATOR', value: (report) => report.accelerator ?? '<none>', wide: true},
     {header: 'SHAPE', value: (report) => report.shape, wide: true},
+    ...(options.variants ? [{header: 'KIND', value: (report: VaReport) => kindOf(report), wide: true}] : []),
+    ...(options.variants ? [{header: 'MIN/MAX', value: (report: VaReport) => boundsOf(report), wide: true}] : []),
     {header: 'ENGINE', value: (report) => report.engine, wide: true},
     {header: 'RPM', value: (report) => formatNumber(report.metrics?.arrivalRateRpm, 1), align: right},
     {header: 'TTFT(MS)', value: (report) => againstSlo(report.metrics?.ttftMs, report.slo?.ttftMs), align: right},
@@ -102,7 +115,11 @@ export function renderGetTable(reports: readonly VaReport[], options: GetTableOp
 
 /** `-o name`, as kubectl prints it. */
 export function renderNames(reports: readonly VaReport[]): string {
-  return reports.map((report) => `variantautoscaling.llmd.ai/${escapeTerminal(report.name)}\n`).join('')
+  const resource = (report: VaReport) =>
+    ({HorizontalPodAutoscaler: 'horizontalpodautoscaler.autoscaling', ScaledObject: 'scaledobject.keda.sh'})[
+      report.variant?.kind ?? ''
+    ] ?? 'variantautoscaling.llmd.ai'
+  return reports.map((report) => `${resource(report)}/${escapeTerminal(report.name)}\n`).join('')
 }
 
 /** `-o csv`: one line per VA, every value of the wide table at full precision, unknown values empty. */

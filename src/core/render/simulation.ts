@@ -5,10 +5,12 @@ import {formatNumber, formatPair, formatPercent} from './format.js'
 import {type Column, renderTable} from './table.js'
 
 /** Which engines a column speaks for: a family's columns show only when the table has one of its rows. */
-type Family = 'both' | 'queueing' | 'saturation'
+type Family = 'both' | 'queueing' | 'saturation' | 'wva'
 type SimulationColumn = Column<SimulationItem> & {family: Family}
 
 const isQueueing = (item: SimulationItem) => item.engine === 'queueing-model'
+/** WVA v0.6-v0.9 rows decided by saturation V2 or the queueing model (V1 rows carry `saturation`). */
+const isWva = (item: SimulationItem) => item.variant !== undefined && item.saturation === null
 // A cell that does not apply to the row's engine (kubectl's marker for absent values).
 const notApplicable = '<none>'
 const right = 'right' as const
@@ -152,6 +154,20 @@ const columns: SimulationColumn[] = [
     wide: true,
     align: right,
   },
+  // WVA v0.6-v0.9: the bounds every decision respects and the variant's demand over its capacity.
+  {
+    family: 'wva',
+    header: 'MIN/MAX',
+    value: (item) => (item.variant ? `${item.variant.minReplicas}/${item.variant.maxReplicas}` : notApplicable),
+  },
+  {
+    family: 'wva',
+    header: 'VAR-UTIL',
+    value: (item) =>
+      item.variant?.utilization === null || item.variant?.utilization === undefined
+        ? notApplicable
+        : formatPercent(item.variant.utilization),
+  },
   {
     family: 'both',
     header: 'TOTAL-COST',
@@ -171,9 +187,13 @@ function recomputed(item: SimulationItem): string {
 /** The columns for these rows: the queueing model's when a row uses it, the saturation engines' when a row uses one. */
 export function simulationColumns(items: readonly SimulationItem[]): Column<SimulationItem>[] {
   const hasQueueing = items.some(isQueueing)
-  const hasSaturation = items.some((item) => !isQueueing(item))
-  const shows = (family: Family) =>
-    family === 'both' || (family === 'queueing' ? hasQueueing || !hasSaturation : hasSaturation)
+  const hasWva = items.some(isWva)
+  const hasSaturation = items.some((item) => !isQueueing(item) && !isWva(item))
+  const shows = (family: Family) => {
+    if (family === 'both') return true
+    if (family === 'wva') return hasWva
+    return family === 'queueing' ? hasQueueing || (!hasSaturation && !hasWva) : hasSaturation
+  }
   return columns.filter((column) => shows(column.family))
 }
 
@@ -232,7 +252,7 @@ function formatTokens(load: NonNullable<SimulationItem['load']>): string {
  */
 export function simulationNotes(items: readonly SimulationItem[]): string[] {
   return items.flatMap((item) => {
-    const object = `variantautoscaling ${item.namespace}/${item.name}`
+    const object = `${(item.variant?.kind ?? 'VariantAutoscaling').toLowerCase()} ${item.namespace}/${item.name}`
     if (item.outcome === 'skipped') return [`error: ${object}: ${withFix(item.reason ?? 'cannot be evaluated')}`]
     if (item.outcome === 'infeasible') return [`warning: ${object}: infeasible: ${item.reason ?? 'no reason given'}`]
     return []

@@ -50,3 +50,26 @@ test('get -o json of the queueing and saturation examples matches docs/schema/va
 test('the schema lists exactly the reason codes of the code', () => {
   assert.deepEqual(reportSchema.$defs.report.properties.reason.enum, [...reasonCodes])
 })
+
+test('get -o json of the WVA v0.6 and v0.9 examples matches the schema, with the wva-* reason codes', async () => {
+  const lists = [
+    await listOf(`${repoRoot}/examples/wva-v0.6/llama-8b.yaml`),
+    await listOf(`${repoRoot}/examples/wva-v0.9/llama-8b.yaml`),
+  ]
+  for (const list of lists) assert.ok(validate(list), JSON.stringify(validate.errors))
+  assert.deepEqual(
+    lists.map((list) =>
+      list.items.map((item: {reason: string; variant: {kind: string}}) => [item.reason, item.variant.kind]),
+    ),
+    [
+      [
+        ['wva-scale-up', 'VariantAutoscaling'],
+        ['wva-scale-up', 'VariantAutoscaling'],
+      ],
+      [
+        ['wva-no-change', 'ScaledObject'],
+        ['wva-scale-down', 'HorizontalPodAutoscaler'],
+      ],
+    ],
+  )
+})
