@@ -1,6 +1,7 @@
 import type {VaReport, VaReportList} from '../core/view/va-report.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
-import {type CommandInputs, type InputFlags, loadInputs, type LoadOptions} from './load-inputs.js'
+import {type CommandInputs, loadInputs, type LoadOptions} from './load-inputs.js'
+import type {InputOptions} from './input-options.js'
 import {noResourcesMessage, reportInputProblems} from './report.js'
 
 export interface InspectedInputs {
@@ -19,12 +20,11 @@ export interface InspectedInputs {
  * problems, warnings and "No resources found" before the command prints its product.
  */
 export async function inspectInputs(
-  flags: InputFlags & {'all-namespaces'?: boolean | undefined},
-  names: readonly string[],
-  now: Date,
+  input: InputOptions,
   options: Pick<LoadOptions, 'podBreakdown' | 'secrets'> = {},
 ): Promise<InspectedInputs> {
-  const inputs = await loadInputs(flags, names, now, options)
+  const names = input.names
+  const inputs = await loadInputs(input, options)
   const {inspectAll} = await import('../core/view/inspect.js')
   const inspectWith = (metrics: readonly ModelMetrics[] | undefined) =>
     inspectAll(inputs.state, {
@@ -40,6 +40,6 @@ export async function inspectInputs(
   reportInputProblems(inputs, missing)
   for (const warning of list.warnings) process.stderr.write(`warning: ${warning}\n`)
   if (items.length === 0 && missing.length === 0)
-    process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'] === true)}\n`)
+    process.stderr.write(`${noResourcesMessage(inputs, input.allNamespaces)}\n`)
   return {inputs, list, items, missing, inspectWith}
 }

@@ -3,8 +3,7 @@ import type {ManifestProblem} from '../core/read/manifests/read-manifests.js'
 import {type ClusterState, parseClusterState} from '../core/model/cluster-state.js'
 import type {ModelMetrics} from '../core/model/metrics.js'
 import type {SourceSet} from '../core/model/sources.js'
-import {type KubeFlagValues, toClusterReadOptions} from './kube-flags.js'
-import {type PromFlagValues, toPrometheusSettings} from './prom-flags.js'
+import type {InputOptions} from './input-options.js'
 import {UsageError} from '../core/errors.js'
 import {Secrets} from '../core/redact.js'
 
@@ -31,11 +30,6 @@ export interface CommandInputs {
   secrets: Secrets
 }
 
-export interface InputFlags extends KubeFlagValues, PromFlagValues {
-  filename?: string[] | undefined
-  recursive?: boolean | undefined
-}
-
 /** Offline from -f manifests, or live from the cluster and Prometheus: the same SourceSet either way. */
 export interface LoadOptions {
   podBreakdown?: boolean
@@ -45,39 +39,32 @@ export interface LoadOptions {
   secrets?: Secrets
 }
 
-export async function loadInputs(
-  flags: InputFlags,
-  names: readonly string[],
-  now: Date,
-  options: LoadOptions = {},
-): Promise<CommandInputs> {
+export async function loadInputs(input: InputOptions, options: LoadOptions = {}): Promise<CommandInputs> {
   const secrets = options.secrets ?? new Secrets()
-  const promSettings = toPrometheusSettings(flags)
-  if (flags.filename && flags.filename.length > 0) {
-    for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url', 'at'] as const) {
-      if (flags[flag] !== undefined) {
-        throw new UsageError(`--${flag}: cannot be combined with -f (manifests are read offline)`, {
-          hint: `drop --${flag}, or drop -f to read the cluster`,
-        })
-      }
-    }
+  const promSettings = input.prometheus
+  const source = input.source
+  if (source.kind === 'manifests') {
     if (options.replay) {
       throw new UsageError('--since/--from: replay history from Prometheus and cannot be combined with -f', {
         hint: 'use --sweep to explore loads offline',
       })
     }
     const {readManifests} = await import('../core/read/manifests/read-manifests.js')
-    const read = await readManifests(flags.filename, {recursive: flags.recursive})
-    if (flags.namespace !== undefined && flags['all-namespaces'] !== true) {
-      const namespace = flags.namespace
-      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter(
-        (va) => (va.metadata?.namespace ?? 'default') === namespace,
-      )
+    const read = await readManifests([...source.paths], {recursive: source.recursive})
+    if (input.namespace !== undefined && !input.allNamespaces) {
+      const namespace = input.namespace
+      const inNamespace = (object: {metadata?: {namespace?: string | undefined} | undefined}) =>
+        (object.metadata?.namespace ?? 'default') === namespace
+      read.sources.variantAutoscalings = read.sources.variantAutoscalings.filter(inNamespace)
+      if (read.sources.scalers) read.sources.scalers = read.sources.scalers.filter(inNamespace)
     }
+    // WVA v0.6-v0.9: the variants (VAs, annotated HPAs and ScaledObjects) become the rows; bad ones are problems.
+    const state = parseClusterState(read.sources)
+    const wvaProblems = state.sources.wva?.problems ?? []
     return {
       mode: 'offline',
-      sources: read.sources,
-      state: parseClusterState(read.sources),
+      sources: state.sources,
+      state,
       metrics: undefined,
       gauges: new Map(),
       pods: undefined,
@@ -86,15 +73,13 @@ export async function loadInputs(
       compat: undefined,
       replay: undefined,
       prometheus: undefined,
-      problems: read.problems,
+      problems: [...read.problems, ...wvaProblems],
       clusterRequestCount: 0,
       namespace: undefined,
       secrets,
     }
   }
-  const clusterOptions = toClusterReadOptions(flags, names)
-  const {parseEvaluationTime} = await import('../core/read/prometheus/time.js')
-  const at = promSettings.at === undefined ? undefined : parseEvaluationTime(promSettings.at, now, 'at')
+  const {cluster: clusterOptions, at} = source
   const {gatherLive} = await import('../core/run/gather.js')
   const live = await gatherLive(
     {...clusterOptions, kubeconfig: {...clusterOptions.kubeconfig, secrets}},

@@ -75,7 +75,11 @@ export const promFlags = {
       "Compute with the controller's own (possibly wrong) inputs for its version, e.g. 0 input tokens at v0.0.1.",
     helpGroup,
   }),
-  'show-queries': Flags.boolean({description: 'Print the PromQL used (describe).', helpGroup}),
+}
+
+/** describe only: the other commands print no queries. */
+export const showQueriesFlag = {
+  'show-queries': Flags.boolean({description: 'Print the PromQL used, to paste into Grafana.', helpGroup}),
 }
 
 export interface PromFlagValues {

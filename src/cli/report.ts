@@ -54,9 +54,12 @@ export function noResourcesMessage(inputs: CommandInputs, allNamespaces: boolean
  * One `error:` line for a problem of one VA (get, describe): `<object>: <what>; <fix>`, with a generic fix when the
  * problem names none.
  */
-export function vaProblemLine(item: Pick<VaReport, 'namespace' | 'name'>, problem: string): string {
-  const edit = `kubectl edit va ${item.name} -n ${item.namespace}`
+export function vaProblemLine(item: Pick<VaReport, 'namespace' | 'name' | 'variant'>, problem: string): string {
+  // WVA v0.8+ variants may be annotated HPAs or ScaledObjects: name the object the user edits.
+  const kind = item.variant?.kind ?? 'VariantAutoscaling'
+  const resource = {HorizontalPodAutoscaler: 'hpa', ScaledObject: 'scaledobject'}[kind] ?? 'va'
+  const edit = `kubectl edit ${resource} ${item.name} -n ${item.namespace}`
   const fix = /; \S/.test(problem) ? '' : `; fix its spec (in its manifest, or with "${edit}")`
   // One line, whatever the names hold: control characters and newlines are escaped as kubectl escapes them.
-  return `error: variantautoscaling ${escapeTerminal(`${item.namespace}/${item.name}: ${problem}${fix}`)}\n`
+  return `error: ${kind.toLowerCase()} ${escapeTerminal(`${item.namespace}/${item.name}: ${problem}${fix}`)}\n`
 }

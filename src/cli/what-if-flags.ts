@@ -63,7 +63,7 @@ export const whatIfFlags = {
   }),
 }
 
-type WhatIfFlagValues = {
+export type WhatIfFlagValues = {
   [K in keyof typeof whatIfFlags]?: K extends 'scale-to-zero' ? boolean | undefined : string | undefined
 }
 

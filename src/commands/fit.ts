@@ -1,22 +1,13 @@
 import {Args} from '@oclif/core'
 
-import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {BaseCommand, outputFlag} from '../cli/base-command.js'
 import {commandResult, type RunResult} from '../cli/exit-codes.js'
 import {fitFlags} from '../cli/fit-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
 import {promFlags} from '../cli/prom-flags.js'
-import {InputError, UsageError} from '../core/errors.js'
+import {InputError} from '../core/errors.js'
 
-type FitFormat = 'table' | 'json' | 'yaml'
-
-const {
-  window: _window,
-  at: _at,
-  'no-metrics': _noMetrics,
-  'wva-compat': _compat,
-  'show-queries': _show,
-  ...promConnectionFlags
-} = promFlags
+const {window: _window, at: _at, 'no-metrics': _noMetrics, 'wva-compat': _compat, ...promConnectionFlags} = promFlags
 const {'all-namespaces': _all, selector: _selector, ...kubeScopeFlags} = kubeFlags
 
 export default class Fit extends BaseCommand {
@@ -55,26 +46,12 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
 
   async run(): Promise<RunResult> {
     const {args, flags} = await this.parse(Fit)
-    const output = parseOutputFormat<FitFormat>(flags.output, ['table', 'json', 'yaml'])
     const now = new Date()
-    const {toFitOptions} = await import('../cli/fit-flags.js')
-    const options = toFitOptions(flags, now)
-    const name = args.name
-    if (name !== undefined && flags.model !== undefined)
-      throw new UsageError('NAME and --model: cannot be used together', {hint: 'name a VA, or pass --model ID'})
-    const offline = options.captures.length > 0
-    if (name === undefined && flags.model === undefined && !offline)
-      throw new UsageError('fit: needs a VariantAutoscaling NAME or --model ID', {
-        hint: 'e.g. kubectl va fit my-va -n llm',
-      })
-    if (offline) {
-      for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url'] as const) {
-        if (flags[flag] !== undefined)
-          throw new UsageError(`--${flag}: cannot be combined with -f (the capture is read offline)`, {
-            hint: `drop --${flag}, or drop -f to read Prometheus`,
-          })
-      }
-    }
+    const {fitOptions} = await import('../cli/fit-options.js')
+    const command = fitOptions(flags, args.name, now)
+    const {output, name, model, namespace} = command
+    const options = command.fit
+    const offline = command.live === undefined
 
     const {fitProfile} = await import('../core/decide/fit/index.js')
     const {buildFitView, buildFitPatch} = await import('../core/view/fit.js')
@@ -97,7 +74,7 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
       const capture = options.captures[0]!
       if (name !== undefined) {
         const variant = state?.variants.find(
-          ({va}) => va.name === name && (flags.namespace === undefined || va.namespace === flags.namespace),
+          ({va}) => va.name === name && (namespace === undefined || va.namespace === namespace),
         )
         if (variant === undefined)
           throw new InputError(`variantautoscaling ${name}: not found in the -f manifests`, {
@@ -107,15 +84,13 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
         scope = {namespace: va.namespace, modelID: va.modelID}
       } else {
         const scopes = captureScopes(samples).filter(
-          (s) =>
-            (flags.model === undefined || s.modelID === flags.model) &&
-            (flags.namespace === undefined || s.namespace === flags.namespace),
+          (s) => (model === undefined || s.modelID === model) && (namespace === undefined || s.namespace === namespace),
         )
         if (scopes.length !== 1) {
           const all = captureScopes(samples).map((s) => `${s.namespace}/${s.modelID}`)
           throw new InputError(
             `${capture}: ${scopes.length === 0 ? 'no series of' : 'several models match'} ` +
-              `${flags.model ?? 'any model'}${flags.namespace ? ` in namespace ${flags.namespace}` : ''}`,
+              `${model ?? 'any model'}${namespace ? ` in namespace ${namespace}` : ''}`,
             {
               hint:
                 all.length === 0
@@ -145,27 +120,19 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
         window: options.window,
       })
     } else {
-      const {toClusterReadOptions} = await import('../cli/kube-flags.js')
-      const {toPrometheusSettings} = await import('../cli/prom-flags.js')
-      const prom = toPrometheusSettings(flags)
-      const namespace = flags.namespace
-      if (flags.model !== undefined && namespace === undefined)
-        throw new UsageError('--model: needs -n NAMESPACE', {
-          hint: 'the vLLM series are matched by namespace and model_name',
-        })
-      const needCluster = name !== undefined || (prom.url === undefined && prom.envUrl === undefined)
+      const live = command.live
       const {fitLive} = await import('../core/run/fit.js')
       range = options.range!
-      const live = await fitLive({
-        cluster: needCluster ? toClusterReadOptions(flags, name === undefined ? [] : [name]) : undefined,
-        prometheus: prom,
-        target: name !== undefined ? {vaName: name} : {scope: {namespace: namespace!, modelID: flags.model!}},
+      const fitted = await fitLive({
+        cluster: live.cluster,
+        prometheus: live.prometheus,
+        target: name !== undefined ? {vaName: name} : {scope: {namespace: namespace!, modelID: model!}},
         range: {...range, stepSeconds: options.stepSeconds, windowMs: options.windowMs, window: options.window},
         secrets: this.secrets,
       })
-      state = live.state
-      scope = live.scope
-      series = live.series
+      state = fitted.state
+      scope = fitted.scope
+      series = fitted.series
     }
     for (const warning of series.warnings) this.warnLine(warning)
 
@@ -202,7 +169,7 @@ when the data cannot identify a parameter. -o yaml prints a patch to apply; noth
     else {
       const {renderFitText} = await import('../core/render/fit.js')
       const {chartOptionsFor} = await import('../core/render/chart.js')
-      const chart = flags.chart === false ? undefined : chartOptionsFor(this.out.stream, process.env)
+      const chart = command.chart === false ? undefined : chartOptionsFor(this.out.stream, process.env)
       this.out.write(renderFitText(view, residuals, chart))
     }
     for (const note of view.notes) process.stderr.write(`note: ${note}\n`)

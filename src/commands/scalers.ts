@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {BaseCommand, outputFlag, parseOutputFormat} from '../cli/base-command.js'
+import {BaseCommand, outputFlag} from '../cli/base-command.js'
 import {commandResult, type RunResult} from '../cli/exit-codes.js'
 import {manifestFlags} from '../cli/input-flags.js'
 import {kubeFlags} from '../cli/kube-flags.js'
@@ -9,11 +9,11 @@ import {scalerFlags} from '../cli/scaler-flags.js'
 import {UsageError} from '../core/errors.js'
 import {policyNames} from '../core/plan/scaler-queries.js'
 
-type ScalersFormat = 'table' | 'wide' | 'json' | 'yaml' | 'csv'
+import type {ScalersFormat, ScalersOptions} from '../cli/scalers-options.js'
 
 // The shared kubeconfig, input and Prometheus flags, worded for scalers; the WVA-only ones left out.
 const {'controller-namespace': _controllerNamespace, ...scalerKubeFlags} = kubeFlags
-const {window: _window, 'wva-compat': _wvaCompat, 'show-queries': _showQueries, ...scalerPromFlags} = promFlags
+const {window: _window, 'wva-compat': _wvaCompat, ...scalerPromFlags} = promFlags
 const scalerInputFlags = {
   filename: Flags.string({
     char: 'f',
@@ -74,33 +74,11 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Scalers)
-    const output = parseOutputFormat<ScalersFormat>(flags.output, formats)
-    const names = argv as string[]
     const now = new Date()
-    const {checkScalerName, toScalerOptions} = await import('../cli/scaler-flags.js')
-    for (const name of names) checkScalerName(name)
-    const options = toScalerOptions(flags)
-    const {toReplayOptions} = await import('../cli/replay-flags.js')
-    const mode = toReplayOptions({since: flags.since, from: flags.from, to: flags.to, step: flags.step}, now)
-    if (mode.mode !== 'replay' && options.anyWhatIf) {
-      throw new UsageError(
-        '--threshold/--min/--max/--stabilization/--policy/--scaler-file/--why: need --since or --from',
-        {
-          hint: 'replay history, e.g. --since 1d',
-        },
-      )
-    }
-    if (mode.mode === 'replay' && names.length === 0) {
-      throw new UsageError('--since/--from: name the scalers to replay', {
-        hint: 'e.g. kubectl va scalers NAME --since 1d',
-      })
-    }
-    if (flags.selector !== undefined && names.length > 0) {
-      throw new UsageError('NAME: name cannot be provided when a selector is specified', {
-        hint: 'pass scaler names or -l SELECTOR, not both',
-      })
-    }
-    const inputs = await this.readInputs(flags, now)
+    const {scalersOptions} = await import('../cli/scalers-options.js')
+    const options = scalersOptions(flags, argv, now)
+    const {output, names, mode} = options
+    const inputs = await this.readInputs(options)
     const errors: string[] = [...inputs.problems]
     const warnings = [...inputs.warnings]
     try {
@@ -121,9 +99,9 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
             if (format === 'csv') return renderScalerListCsv(outcome.view)
             return renderScalerTable(outcome.view, {
               wide: format === 'wide',
-              noHeaders: flags['no-headers'],
+              noHeaders: options.noHeaders,
               showNamespace:
-                flags['all-namespaces'] || new Set(outcome.view.items.map((item) => item.namespace)).size > 1,
+                options.allNamespaces || new Set(outcome.view.items.map((item) => item.namespace)).size > 1,
             })
           },
         })
@@ -144,18 +122,18 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
         count:
           Math.floor((mode.range.end.getTime() - mode.range.start.getTime()) / (mode.range.stepSeconds * 1000)) + 1,
       }
-      const scalerFiles = await this.readScalerFiles(options.scalerFiles)
+      const scalerFiles = await this.readScalerFiles(options.scaler.scalerFiles)
       const outcome = await replayScalers(
         inputs.prometheusError === null ? scalerInputs : {...scalerInputs, reader: null},
         {
           grid,
-          whatIf: options.whatIf,
-          policies: options.policies,
+          whatIf: options.scaler.whatIf,
+          policies: options.scaler.policies,
           scalerFiles,
-          sloTtftMs: options.sloTtftMs,
-          sloItlMs: options.sloItlMs,
-          acceleratorsPerReplica: options.acceleratorsPerReplica,
-          explain: options.why === 'all' || output === 'wide' ? 'all' : 'changes',
+          sloTtftMs: options.scaler.sloTtftMs,
+          sloItlMs: options.scaler.sloItlMs,
+          acceleratorsPerReplica: options.scaler.acceleratorsPerReplica,
+          explain: options.scaler.why === 'all' || output === 'wide' ? 'all' : 'changes',
         },
       )
       const prometheusError = inputs.prometheusError ?? outcome.prometheusError
@@ -165,15 +143,15 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
         this.out.write(render.renderScalerReplayCsv(outcome.view))
         for (const note of outcome.notes) process.stderr.write(`note: ${note}\n`)
       } else if (prometheusError === null) {
-        if (flags.chart !== false) {
+        if (options.chart !== false) {
           const {chartOptionsFor} = await import('../core/render/chart.js')
           const charts = render.renderScalerCharts(outcome.view, chartOptionsFor(this.out.stream, process.env))
           if (charts !== '') this.out.write(`${charts}\n`)
         }
-        this.out.write(render.renderComparisonTable(outcome.view, {noHeaders: flags['no-headers']}))
+        this.out.write(render.renderComparisonTable(outcome.view, {noHeaders: options.noHeaders}))
         if (outcome.notes.length > 0) this.out.write(outcome.notes.map((note) => `note: ${note}\n`).join(''))
-        if (options.why !== 'none') {
-          const reasons = render.renderReasons(outcome.view, {all: options.why === 'all' || output === 'wide'})
+        if (options.scaler.why !== 'none') {
+          const reasons = render.renderReasons(outcome.view, {all: options.scaler.why === 'all' || output === 'wide'})
           if (reasons !== '') this.out.write(`\n${reasons}`)
         }
       }
@@ -215,32 +193,17 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
     return scalers
   }
 
-  private async readInputs(
-    flags: Parameters<typeof import('../cli/kube-flags.js').toClusterReadOptions>[0] &
-      Parameters<typeof import('../cli/prom-flags.js').toPrometheusSettings>[0] & {
-        filename?: string[] | undefined
-        recursive?: boolean
-      },
-    now: Date,
-  ) {
-    const {toPrometheusSettings} = await import('../cli/prom-flags.js')
-    const settings = toPrometheusSettings(flags)
-    const {parseEvaluationTime} = await import('../core/read/prometheus/time.js')
-    const at = settings.at === undefined ? undefined : parseEvaluationTime(settings.at, now, 'at').getTime()
-    if (flags.filename !== undefined && flags.filename.length > 0) {
-      for (const flag of ['context', 'kubeconfig', 'cluster', 'user', 'prom-url'] as const) {
-        if (flags[flag] !== undefined) {
-          throw new UsageError(`--${flag}: cannot be combined with -f (manifests are read offline)`, {
-            hint: `drop --${flag}, or drop -f to read the cluster`,
-          })
-        }
-      }
+  private async readInputs(options: ScalersOptions) {
+    const settings = options.prometheus
+    const at = options.atMs
+    const source = options.source
+    if (source.kind === 'manifests') {
       const {readManifestObjects} = await import('../core/read/manifests/read-manifests.js')
       const {isScalerMetrics, parseScalerMetrics, lastSampleMs} = await import(
         '../core/read/manifests/scaler-metrics.js'
       )
       const {recordedSeriesReader} = await import('../core/collect/scaler-series.js')
-      const read = await readManifestObjects(flags.filename, {recursive: flags.recursive})
+      const read = await readManifestObjects([...source.paths], {recursive: source.recursive})
       const problems = read.problems.map((problem) => `${problem.source}: ${problem.message}; ${problem.hint}`)
       const series = []
       let metricsDocuments = 0
@@ -251,14 +214,14 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
         series.push(...parsed.series)
         problems.push(...parsed.problems.map((problem) => `${location} (ScalerMetrics): ${problem}`))
       }
-      const namespace = flags['all-namespaces'] === true ? undefined : flags.namespace
+      const namespace = options.namespace
       return {
         objects: read.objects.map((entry) => entry.object).filter((object) => !isScalerMetrics(object)),
         namespace,
         reader:
           metricsDocuments === 0 || settings.enabled === false
             ? null
-            : recordedSeriesReader(flags.filename.join(','), series),
+            : recordedSeriesReader(source.paths.join(','), series),
         prometheusError: null,
         atMs: at ?? lastSampleMs(series) ?? undefined,
         problems,
@@ -266,8 +229,7 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
         close: async () => {},
       }
     }
-    const {toClusterReadOptions} = await import('../cli/kube-flags.js')
-    const cluster = toClusterReadOptions(flags, [])
+    const cluster = source.cluster
     const {readLiveScalerInputs} = await import('../core/run/scalers-live.js')
     const live = await readLiveScalerInputs(
       {...cluster, kubeconfig: {...cluster.kubeconfig, secrets: this.secrets}},

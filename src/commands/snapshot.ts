@@ -8,7 +8,7 @@ import {promFlags} from '../cli/prom-flags.js'
 import {UsageError} from '../core/errors.js'
 
 export default class Snapshot extends BaseCommand {
-  static override usage = 'snapshot [NAME...] [flags]'
+  static override usage = 'snapshot [NAMES...] [flags]'
   static override summary = 'Save VAs, their config and live metrics as manifests for offline simulation'
   static override description =
     `Writes the selected VariantAutoscalings, their Deployments, the controller ConfigMaps, a trimmed controller
@@ -33,17 +33,18 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Snapshot)
-    const names = argv as string[]
     const now = new Date()
-    const outputFile = flags['output-file']
+    const {snapshotOptions} = await import('../cli/snapshot-options.js')
+    const options = snapshotOptions(flags, argv, now)
+    const outputFile = options.outputFile
     // Checked before the cluster is read: a bad path must not cost a snapshot's worth of requests first.
     if (outputFile !== undefined) await checkOutputFile(outputFile)
     const {loadInputs} = await import('../cli/load-inputs.js')
     const {reportInputProblems, inspectResult, noResourcesMessage} = await import('../cli/report.js')
-    const inputs = await loadInputs(flags, names, now, {secrets: this.secrets})
+    const inputs = await loadInputs(options.inputs, {secrets: this.secrets})
     reportInputProblems(inputs, [])
     if (inputs.sources.variantAutoscalings.length === 0)
-      process.stderr.write(`${noResourcesMessage(inputs, flags['all-namespaces'])}\n`)
+      process.stderr.write(`${noResourcesMessage(inputs, options.inputs.allNamespaces)}\n`)
     const {buildSnapshot} = await import('../core/view/build-snapshot.js')
     const {stringify} = await import('yaml')
     const objects = buildSnapshot({
@@ -52,7 +53,7 @@ reproduces the same decision offline: attach it to bug reports. Secrets are neve
       pods: inputs.saturationPods,
       requestCounts: inputs.requestCounts,
       time: inputs.prometheus?.at ?? now,
-      window: inputs.prometheus?.window ?? flags.window,
+      window: inputs.prometheus?.window ?? options.inputs.prometheus.window,
     })
     const text =
       `# kubectl va snapshot, ${now.toISOString()}: replay offline with kubectl va simulate -f <this file>\n` +

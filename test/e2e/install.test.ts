@@ -131,12 +131,12 @@ describe('installing the linux/amd64 release archive as krew does', () => {
 
   test('kubectl va get -A reads the fake API server with the standalone binary, GETs only', async (t) => {
     const api = await startFakeApiServer(t, clusterFixture('crd-a-v0.0.4', 'shape-a-v0.0.4', 'controller-v0.0.4'))
-    const run = await runCommand('kubectl', ['va', 'get', '-A', '--no-metrics'], {
+    const run = await runCommand('kubectl', ['va', 'get', '-A', '--no-metrics', '-o', 'wide'], {
       env: {...env, KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})},
       cwd: repoRoot,
     })
     assert.equal(run.code, 0, run.stderr)
-    assert.match(run.stdout, /^NAMESPACE\s+NAME\s+MODEL/)
+    assert.match(run.stdout, /^NAMESPACE\s+NAME\s+MODEL\s/)
     assert.match(run.stdout, /^llm\s+vllme-deployment\s+default\/default\s+A100\s/m)
     assert.deepEqual(
       api.requests.filter((request) => request.method !== 'GET'),

@@ -71,7 +71,7 @@ test('load what-ifs move a v0.5 saturation decision in the documented direction 
 })
 
 test("the table of a saturation VA shows the engine's own figures under the load", async () => {
-  const run = await kubectlVa(['simulate', '-f', fixture, '--load-scale', '10'])
+  const run = await kubectlVa(['simulate', '-f', fixture, '--load-scale', '10', '-o', 'wide'])
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stderr, '')
   const lines = run.stdout.trimEnd().split('\n')
@@ -79,25 +79,34 @@ test("the table of a saturation VA shows the engine's own figures under the load
     'NAME',
     'MODEL',
     'ACCELERATOR',
-    'RATE(RPM)',
+    'SHAPE',
+    'ENGINE',
+    'RPM',
     'CURRENT',
-    'DESIRED',
+    'CONTROLLER',
+    'RECOMPUTED',
     'MAX-KV',
     'MAX-QUEUE',
     'SATURATED',
     'SPARE-KV',
     'SPARE-QUEUE',
+    'TOTAL-COST',
+    'OUTCOME',
   ])
   const l40s = cells(lines[2]!)
-  assert.match(l40s[7]!, /^\d{4}$/, 'the queue grows by the excess arrivals of a minute')
+  assert.match(l40s[10]!, /^\d{4}$/, 'the queue grows by the excess arrivals of a minute')
   assert.deepEqual(
-    [...l40s.slice(0, 7), ...l40s.slice(8)],
-    ['granite-8b-l40s', 'ibm/granite-3.3-8b', 'L40S', '9000', '2', '44', '100%', '2/2', '0.00<0.10', '0.0<3.0'],
+    [...l40s.slice(0, 10), ...l40s.slice(11)],
+    [
+      ...['granite-8b-l40s', 'ibm/granite-3.3-8b', 'L40S', 'C', 'saturation', '9000', '2', '<none>', '44', '100%'],
+      ...['2/2', '0.00<0.10', '0.0<3.0', '440', 'allocated'],
+    ],
   )
 })
 
 test('a sweep on a shape C VA runs every point (exit 0) and offers the saturation parameters', async () => {
-  const run = await kubectlVa(['simulate', 'granite-8b-l40s', '-f', fixture, '--sweep', 'load-scale=0:2:0.5'])
+  const sweep = ['--sweep', 'load-scale=0:2:0.5', '-o', 'wide']
+  const run = await kubectlVa(['simulate', 'granite-8b-l40s', '-f', fixture, ...sweep])
   assert.equal(run.code, 0, run.stderr)
   assert.equal(run.stderr, '')
   const rows = run.stdout

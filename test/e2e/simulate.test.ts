@@ -87,7 +87,7 @@ test('yaml output carries the same view model as json', async () => {
 test('broken VAs are reported one line each, the good one still prints, exit code 6', async () => {
   const run = await kubectlVaDirect(['simulate', '-f', fixturePath('manifests', 'broken.yaml')])
   assert.equal(run.code, 6)
-  assert.match(run.stdout, /^good\s+meta\/llama-3\.1-8b\s+H100\s+300\s/m)
+  assert.match(run.stdout, /^good\s+300\s+1\s+1\s/m)
   const errors = run.stderr.trimEnd().split('\n')
   assert.equal(errors.length, 3, run.stderr)
   assert.match(errors[0]!, /^warning: /)

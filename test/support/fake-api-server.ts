@@ -72,6 +72,16 @@ export interface FakeApiServer {
   readonly requests: RecordedRequest[]
   /** The objects stored for a plural resource (after defaulting uid, resourceVersion and creationTimestamp). */
   stored(resource: string): KubeObject[]
+  /**
+   * Changes one stored object, as a controller would between two reads (watch tests); its resourceVersion goes up.
+   * Not reachable over HTTP: the server stays read-only.
+   */
+  update(
+    resource: string,
+    namespace: string | undefined,
+    name: string,
+    change: (object: KubeObject) => KubeObject,
+  ): void
   /** Writes a kubeconfig (cluster `fake`, user `fake-user`, context `fake`) and returns its path. */
   writeKubeconfig(options?: KubeconfigFileOptions): string
   close(): Promise<void>
@@ -113,6 +123,16 @@ const builtinTypes: ResourceType[] = [
   {
     group: '',
     version: 'v1',
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
+    categories: [],
+  },
+  {
+    group: '',
+    version: 'v1',
     resource: 'configmaps',
     singular: 'configmap',
     kind: 'ConfigMap',
@@ -138,6 +158,16 @@ const builtinTypes: ResourceType[] = [
     kind: 'Node',
     namespaced: false,
     shortNames: ['no'],
+    categories: [],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'events',
+    singular: 'event',
+    kind: 'Event',
+    namespaced: true,
+    shortNames: ['ev'],
     categories: [],
   },
   {
@@ -468,6 +498,14 @@ export async function startFakeApiServer(
       structuredClone(
         [...store.entries()].filter(([type]) => type.resource === resource).flatMap(([, objects]) => objects),
       ),
+    update: (resource, namespace, name, change) => {
+      const objects = [...store.entries()].find(([type]) => type.resource === resource)?.[1] ?? []
+      const index = objects.findIndex((o) => o.metadata?.name === name && o.metadata?.namespace === namespace)
+      if (index === -1) throw new Error(`fake API server: no ${resource} ${namespace ?? ''}/${name} to update`)
+      const changed = change(structuredClone(objects[index]!))
+      const version = Number(objects[index]!.metadata?.resourceVersion ?? 0) + 1000
+      objects[index] = {...changed, metadata: {...changed.metadata, resourceVersion: String(version)}}
+    },
     writeKubeconfig: (fileOptions = {}) => {
       let path = fileOptions.path
       if (path === undefined) {

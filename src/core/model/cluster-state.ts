@@ -5,6 +5,7 @@ import {type CrdShape, detectCrdShape} from './shape.js'
 import type {SourceSet} from './sources.js'
 import {normalizeVariantAutoscaling, type VariantAutoscaling} from './variant-autoscaling.js'
 import {detectWvaRelease, type WvaReleaseDetection} from './wva-release.js'
+import {withWvaInstallation} from './wva-installation.js'
 
 /** The one key of a namespaced object (a VA, a Deployment): `namespace\0name`. */
 export type NamespacedKey = string & {readonly __namespacedKey: true}
@@ -53,8 +54,13 @@ export interface ClusterState {
   readonly release: WvaReleaseDetection
 }
 
-/** Parses a raw snapshot once: every VA (one bad VA keeps its own problems), the CRD shape, the controller. */
-export function parseClusterState(sources: SourceSet): ClusterState {
+/**
+ * Parses a raw snapshot once: every VA (one bad VA keeps its own problems), the CRD shape, the controller. A WVA
+ * v0.6-v0.9 installation is resolved here too (`sources.wva`): its variants (VAs, annotated HPAs and ScaledObjects)
+ * become the in-memory VAs every later layer reads. `crdMissing`: the API server does not serve the VA type.
+ */
+export function parseClusterState(raw: SourceSet, options: {crdMissing?: boolean | undefined} = {}): ClusterState {
+  const sources = withWvaInstallation(raw, options)
   const crdShape = detectCrdShape(sources.crd)
   const config = readControllerConfig(sources.configMaps, sources.controllerDeployment, sources.controllerNamespace)
   const controllerImageTag = readControllerImageTag(sources.controllerDeployment)
@@ -67,11 +73,14 @@ export function parseClusterState(sources: SourceSet): ClusterState {
     controllerImageTag,
     controllerNamespace:
       sources.controllerNamespace ?? sources.controllerDeployment?.metadata?.namespace ?? config.env.podNamespace,
-    release: detectWvaRelease({
-      crd: sources.crd,
-      controllerDeployment: sources.controllerDeployment,
-      configMaps: sources.configMaps,
-    }),
+    release:
+      sources.wva?.detection ??
+      detectWvaRelease({
+        crd: sources.crd ?? (options.crdMissing === true ? null : undefined),
+        controllerDeployment: sources.controllerDeployment,
+        configMaps: sources.configMaps,
+        scalers: sources.scalers,
+      }),
   }
 }
 

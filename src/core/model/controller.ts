@@ -24,6 +24,8 @@ const configMapSuffixes = [
   '-saturation-scaling-config',
   'model-scale-to-zero-config',
   '-prometheus-ca',
+  'wva-manager-config', // v0.8+ main ConfigMap
+  '-queueing-model-config', // v0.6+ queueing model
 ]
 
 /** Names of the saturation and scale-to-zero ConfigMaps that v0.5.1 also looks up in VA namespaces. */

@@ -1,4 +1,5 @@
 import type {DescribeItem, DescribePrometheus, DescribeView} from '../view/describe.js'
+import type {DescribeEvent} from '../view/events.js'
 import type {VaReport} from '../view/va-report.js'
 import {age} from './age.js'
 import {escapeTerminal, formatNumber, formatPercent} from './format.js'
@@ -15,6 +16,8 @@ const shapeNames: Record<string, string> = {
   B1: 'B1 (single-variant branch e46bd4b: spec.variantProfile, min/max replicas)',
   B2: 'B2 (single-variant branch 04a5b36: scaleTargetRef)',
   C: 'C (WVA v0.5.x: scaleTargetRef, saturation engine)',
+  D: 'D (WVA v0.6-v0.8 VariantAutoscaling: scaleTargetRef, min/max replicas)',
+  scaler: 'annotated scaler (WVA v0.8+: an HPA or ScaledObject with llm-d.ai/managed: "true")',
 }
 
 /** The text of `describe`: one block per VA, a blank line between them. */
@@ -48,6 +51,7 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
   field('Target', `${report.target.kind}/${report.target.name}${found}`)
   if (report.target.found !== false)
     field('Replicas', `${show(r.desired)} desired | ${show(r.current)} current | ${show(r.ready)} ready`, 2)
+  if (report.variant) renderVariant(report.variant, field, lines)
 
   const modelBased = report.engine === 'queueing-model'
   if (!modelBased) {
@@ -147,6 +151,29 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
       : 'Decision (kubectl-va, same optimizer as the controller):',
   )
   if (saturation) field('Engine', `${saturation.engine} (${saturation.engineWhy})`, 2)
+  if (report.variant && !saturation) {
+    const variant = report.variant
+    field('Engine', `${report.engine} (WVA ${variant.release})`, 2)
+    if (variant.optimizer) field('Optimizer', variant.optimizer, 2)
+    if (variant.outcome !== 'decided') field('Variant outcome', variant.outcome, 2)
+    const capacity = variant.capacity
+    if (capacity) {
+      const unit = capacity.unit === 'tokens' ? 'tokens' : 'req/s'
+      const digits = capacity.unit === 'tokens' ? 0 : 2
+      field(
+        'Model supply / demand',
+        `${formatNumber(capacity.supply, digits)} / ${formatNumber(capacity.demand, digits)} ${unit}`,
+        2,
+      )
+      field('Model utilization', formatPercent(capacity.utilization), 2)
+      field(
+        'Required / spare',
+        `${formatNumber(capacity.required, digits)} / ${formatNumber(capacity.spare, digits)} ${unit}`,
+        2,
+      )
+    }
+    if (variant.utilization !== null) field('Variant utilization', formatPercent(variant.utilization), 2)
+  }
   field('Outcome', saturation?.action ? `${ours.outcome} (${saturation.action})` : ours.outcome, 2)
   const current = r.desired
   field('Replicas', `${show(current)} current / ${ours.replicas === null ? '<none>' : ours.replicas} desired`, 2)
@@ -188,6 +215,8 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
     )
   }
 
+  // Our own events of the variant only when describe did not list the object's events itself.
+  if (report.variant) renderVariantController(report.variant, lines, options.now, !report.events)
   if (report.problems.length > 0) {
     lines.push('Problems:')
     for (const problem of report.problems) lines.push(`  ${problem}`)
@@ -202,8 +231,78 @@ export function renderDescribe(report: DescribeItem, options: DescribeOptions): 
       for (const query of p.queries) lines.push(`    # ${query.quantity}`, `    ${query.promql}`)
     }
   }
+  if (report.events) renderEvents(report.events, options.now, lines)
   // Names, model IDs and condition messages come from the cluster: escape them as kubectl describe does.
   return escapeTerminal(`${lines.join('\n')}\n`, {keepNewlines: true})
+}
+
+function renderVariant(
+  variant: NonNullable<VaReport['variant']>,
+  field: (label: string, value: string, indent?: number) => void,
+  lines: string[],
+): void {
+  field('Kind', variant.kind)
+  field('Min/max replicas', `${variant.minReplicas} / ${variant.maxReplicas}`)
+  field('Role', variant.role)
+  const scaler = variant.scaler
+  if (scaler) {
+    lines.push('Scaler:')
+    field('Type', scaler.kind === 'ScaledObject' ? 'KEDA ScaledObject' : 'HorizontalPodAutoscaler (autoscaling/v2)', 2)
+    field('Triggers', scaler.triggers.length === 0 ? '<none>' : scaler.triggers.join(', '), 2)
+    field('Status', `${show(scaler.currentReplicas)} current | ${show(scaler.desiredReplicas)} desired`, 2)
+  }
+}
+
+/** WVA v0.6+: the controller's wva_* gauges for the variant and its last events, as kubectl describe lists them. */
+function renderVariantController(
+  variant: NonNullable<VaReport['variant']>,
+  lines: string[],
+  now: Date,
+  withEvents: boolean,
+): void {
+  const gauges = Object.entries(variant.gauges)
+  if (gauges.length > 0) {
+    lines.push('Controller gauges:')
+    const width = Math.max(...gauges.map(([name]) => name.length))
+    for (const [name, value] of gauges) lines.push(`  ${name.padEnd(width)}  ${formatNumber(value, 3)}`)
+  }
+  if (!withEvents || variant.events.length === 0) return
+  lines.push('Events:')
+  const rows = [
+    ['Type', 'Reason', 'Age', 'Message'],
+    ['----', '------', '---', '-------'],
+    ...variant.events.map((event) => [
+      event.type,
+      event.reason,
+      event.lastSeen ? `${age(event.lastSeen, now)}${event.count > 1 ? ` (x${event.count})` : ''}` : '<unknown>',
+      event.message,
+    ]),
+  ]
+  const widths = [0, 1, 2].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+  for (const row of rows) {
+    lines.push(`  ${row.map((cell, index) => (index < 3 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`.trimEnd())
+  }
+}
+
+/** kubectl describe's Events: `<none>`, or a table with the age (and count) of the last occurrence. */
+function renderEvents(events: readonly DescribeEvent[], now: Date, lines: string[]): void {
+  if (events.length === 0) {
+    lines.push(`Events:${' '.repeat(21)}<none>`)
+    return
+  }
+  lines.push('Events:')
+  const when = (event: DescribeEvent) => {
+    const last = event.lastTime === null ? '<unknown>' : age(event.lastTime, now)
+    return event.count > 1 ? `${last} (x${event.count})` : last
+  }
+  const rows = [
+    ['Type', 'Reason', 'Age', 'Object', 'From', 'Message'],
+    ['----', '------', '---', '------', '----', '-------'],
+    ...events.map((event) => [event.type, event.reason, when(event), event.object, event.from, event.message]),
+  ]
+  const widths = [0, 1, 2, 3, 4].map((index) => Math.max(...rows.map((row) => row[index]!.length)))
+  for (const row of rows)
+    lines.push(`  ${row.map((cell, index) => (index < 5 ? cell.padEnd(widths[index]!) : cell)).join('  ')}`)
 }
 
 function renderSaturation(

@@ -16,6 +16,7 @@ export function explainDecision(report: VaReport, now: Date): string[] {
   const rate = report.metrics?.arrivalRateRpm
   const prediction = ours.prediction
 
+  if (report.variant && report.recomputed.saturation === null) return explainVariant(report)
   // The first sentences say why, from the reason code and the facts of the report.
   switch (report.reason) {
     case 'saturation-scale-up':
@@ -76,6 +77,26 @@ export function explainDecision(report: VaReport, now: Date): string[] {
       )
     }
     if (!report.accelerator) sentences.push('  - the VA has no accelerator label, so the controller skips it')
+  } else if (ours.replicas !== null) {
+    sentences.push('agrees with the controller')
+  }
+  return sentences
+}
+
+/** WVA v0.6-v0.9: the engine's reason, then how it compares with what the controller last decided. */
+function explainVariant(report: VaReport): string[] {
+  const ours = report.recomputed
+  const variant = report.variant!
+  const sentences: string[] = [ours.reason ?? (ours.replicas === null ? 'not decided' : 'decided')]
+  const controller = report.controller.desiredReplicas ?? report.controller.gaugeDesiredReplicas
+  if (controller === null) {
+    sentences.push(
+      variant.kind === 'VariantAutoscaling'
+        ? 'the controller has not written a decision yet (status.desiredOptimizedAlloc.numReplicas is absent)'
+        : 'the controller keeps no status on a scaler: its decision is the wva_desired_replicas gauge, not read',
+    )
+  } else if (ours.replicas !== null && ours.replicas !== controller) {
+    sentences.push(`the controller says ${controller}, we compute ${ours.replicas} from the readings now`)
   } else if (ours.replicas !== null) {
     sentences.push('agrees with the controller')
   }

@@ -7,39 +7,54 @@ function hours(seconds: number): string {
   return `${formatNumber(seconds / 3600, 1)}h`
 }
 
-const changes = (va: VaReplay) =>
-  [va.summary.ours.scalingChanges, va.summary.controller?.scalingChanges, va.summary.actual?.scalingChanges]
-    .map((n) => (n === undefined ? '-' : String(n)))
+/** Ours and actual (and the controller's with `ctrl`), slash-separated; `<unknown>` for a series not known. */
+const changes = (va: VaReplay, ctrl: boolean) =>
+  [
+    va.summary.ours.scalingChanges,
+    ...(ctrl ? [va.summary.controller?.scalingChanges] : []),
+    va.summary.actual?.scalingChanges,
+  ]
+    .map((n) => (n === undefined ? '<unknown>' : String(n)))
     .join('/')
 
+// Default within 100 columns at typical names; -o wide adds the controller's changes, the largest gap and the rest.
 const columns: Column<VaReplay>[] = [
   {header: 'NAME', value: (va) => va.name},
-  {header: 'STEPS', value: (va) => String(va.summary.steps), align: 'right'},
-  {header: 'NO-DATA', value: (va) => String(va.summary.noDataSteps), align: 'right'},
+  {header: 'STEPS', value: (va) => String(va.summary.steps), wide: true, align: 'right'},
+  {header: 'NO-DATA', value: (va) => String(va.summary.noDataSteps), wide: true, align: 'right'},
   {
     header: 'REPLICA-H(OURS/ACTUAL)',
     value: (va) => {
       const actual = va.summary.actual ? formatNumber(va.summary.actual.replicaHours, 1) : '<unknown>'
       return `${formatNumber(va.summary.ours.replicaHours, 1)}/${actual}`
     },
+    align: 'right',
   },
   {
     header: 'COST-H(OURS/ACTUAL)',
     value: (va) => `${formatNumber(va.summary.ours.costHours, 0)}/${formatNumber(va.summary.actual?.costHours, 0)}`,
+    align: 'right',
   },
-  {header: 'CHANGES(OURS/CTRL/ACTUAL)', value: changes},
-  {header: 'OVER-SLO', value: (va) => (va.summary.overSlo ? hours(va.summary.overSlo.eitherSeconds) : '<unknown>')},
+  {header: 'CHANGES(OURS/ACTUAL)', value: (va) => changes(va, false), narrowOnly: true, align: 'right'},
+  {header: 'CHANGES(OURS/CTRL/ACTUAL)', value: (va) => changes(va, true), wide: true, align: 'right'},
+  {
+    header: 'OVER-SLO',
+    value: (va) => (va.summary.overSlo ? hours(va.summary.overSlo.eitherSeconds) : '<unknown>'),
+    align: 'right',
+  },
   {
     header: 'LARGEST-GAP',
     value: (va) => {
       const gap = va.summary.largestGapVsActual
-      return gap ? `${gap.difference > 0 ? '+' : ''}${gap.difference}@${csvTime(gap.timeMs)}` : '-'
+      return gap ? `${gap.difference > 0 ? '+' : ''}${gap.difference}@${csvTime(gap.timeMs)}` : '<none>'
     },
+    wide: true,
   },
   {
     header: 'MAX(OURS/ACTUAL)',
     value: (va) => `${formatNumber(va.summary.ours.maxReplicas, 0)}/${formatNumber(va.summary.actual?.maxReplicas, 0)}`,
     wide: true,
+    align: 'right',
   },
   {header: 'INFEASIBLE', value: (va) => String(va.summary.infeasibleSteps), wide: true, align: 'right'},
   {
@@ -49,6 +64,7 @@ const columns: Column<VaReplay>[] = [
         ? `${hours(va.summary.overSlo.ttftSeconds)}/${hours(va.summary.overSlo.itlSeconds)}`
         : '<unknown>',
     wide: true,
+    align: 'right',
   },
 ]
 

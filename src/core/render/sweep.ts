@@ -13,8 +13,8 @@ const families = (rows: readonly SweepRow[]) => {
   const saturation = rows.some((row) => !isQueueing(row))
   return {queueing: rows.some(isQueueing) || !saturation, saturation}
 }
-// A cell that does not apply to the row's engine, or a value not known.
-const dash = '-'
+// A cell that does not apply to the row's engine, or a value there is not (kubectl's marker for absent values).
+const dash = '<none>'
 const number = (value: number | null, decimals: number) => (value === null ? dash : formatNumber(value, decimals))
 const percent = (value: number | null) => (value === null ? dash : formatPercent(value))
 const right = 'right' as const
@@ -26,6 +26,12 @@ function spare(spareValue: number | null, trigger: number | null, decimals: numb
   return spareValue === null || trigger === null ? dash : formatSpare(spareValue, trigger, decimals)
 }
 
+/** RECOMPUTED: the replicas at this value; `<infeasible>` or `<none>` (skipped) when there are none. */
+function recomputed(row: SweepRow): string {
+  if (row.desiredReplicas !== null) return String(row.desiredReplicas)
+  return row.outcome === 'infeasible' ? '<infeasible>' : '<none>'
+}
+
 /**
  * The sweep as a kubectl-style table: one line per value (and per VA when several), NAME first when several. The
  * queueing model's columns show when a row uses it, the saturation engines' when a row uses one of them.
@@ -33,9 +39,9 @@ function spare(spareValue: number | null, trigger: number | null, decimals: numb
 export function renderSweepTable(result: SweepResult, options: {wide?: boolean; noHeaders?: boolean} = {}): string {
   const shown = families(result.rows)
   const queueingColumns: Column<SweepRow>[] = [
-    {header: 'TTFT(MS)', value: (row) => number(row.ttftMs, 1), align: 'right'},
-    {header: 'ITL(MS)', value: (row) => number(row.itlMs, 1), align: 'right'},
-    {header: 'UTIL', value: (row) => percent(row.utilization), align: 'right'},
+    {header: 'PRED-TTFT(MS)', value: (row) => number(row.ttftMs, 1), align: 'right'},
+    {header: 'PRED-ITL(MS)', value: (row) => number(row.itlMs, 1), align: 'right'},
+    {header: 'UTIL', value: (row) => percent(row.utilization), wide: true, align: 'right'},
   ]
   const saturationColumns: Column<SweepRow>[] = [
     {header: 'MAX-KV', value: saturationCell((figures) => percent(figures.maxKvCacheUsage)), align: 'right'},
@@ -45,25 +51,32 @@ export function renderSweepTable(result: SweepResult, options: {wide?: boolean; 
       value: saturationCell((figures) =>
         figures.reportingReplicas === null ? dash : `${figures.saturatedReplicas}/${figures.reportingReplicas}`,
       ),
+      wide: true,
       align: 'right',
     },
-    {header: 'SPARE-KV', value: saturationCell((it) => spare(it.avgSpareKvCapacity, it.kvSpareTrigger, 2))},
-    {header: 'SPARE-QUEUE', value: saturationCell((it) => spare(it.avgSpareQueueLength, it.queueSpareTrigger, 1))},
+    {
+      header: 'SPARE-KV',
+      value: saturationCell((it) => spare(it.avgSpareKvCapacity, it.kvSpareTrigger, 2)),
+      align: 'right',
+    },
+    {
+      header: 'SPARE-QUEUE',
+      value: saturationCell((it) => spare(it.avgSpareQueueLength, it.queueSpareTrigger, 1)),
+      wide: true,
+      align: 'right',
+    },
     {header: 'CYCLES', value: saturationCell((figures) => number(figures.settleCycles, 0)), wide: true, align: 'right'},
   ]
+  // The vocabulary of simulate (docs/output.md): RECOMPUTED replicas, PRED- latencies, TOTAL-COST of all of them.
   const columns: Column<SweepRow>[] = [
     {header: valueHeader(result), value: (row) => formatNumber(row.value, 2), align: 'right'},
-    {
-      header: 'DESIRED',
-      value: (row) => (row.desiredReplicas === null ? '<none>' : String(row.desiredReplicas)),
-      align: 'right',
-    },
+    {header: 'RECOMPUTED', value: recomputed, align: 'right'},
     ...(shown.queueing ? queueingColumns : []),
-    {header: 'COST', value: (row) => number(row.cost, 2), align: 'right'},
+    {header: 'TOTAL-COST', value: (row) => number(row.cost, 2), align: 'right'},
     ...(shown.queueing ? [{header: 'BOUND-BY', value: (row: SweepRow) => row.boundBy ?? dash}] : []),
     ...(shown.queueing ? [{header: 'MAX-RPM/REPLICA', value: maxRpm, wide: true, align: right}] : []),
     ...(shown.saturation ? saturationColumns : []),
-    {header: 'OUTCOME', value: (row) => row.outcome},
+    {header: 'OUTCOME', value: (row) => row.outcome, wide: true},
   ]
   const names = new Set(result.rows.map((row) => `${row.namespace}/${row.name}`))
   const namespaces = new Set(result.rows.map((row) => row.namespace))

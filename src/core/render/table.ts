@@ -5,6 +5,8 @@ export interface Column<Row> {
   header: string
   value: (row: Row) => string
   wide?: boolean
+  /** Only without -o wide (a summary of columns that -o wide shows in full). */
+  narrowOnly?: boolean
   /** Right-align numbers? kubectl left-aligns everything; so do we unless asked. */
   align?: 'left' | 'right'
 }
@@ -24,7 +26,7 @@ export function renderTable<Row>(
   columns: readonly Column<Row>[],
   options: TableOptions = {},
 ): string {
-  const shown = columns.filter((column) => options.wide || !column.wide)
+  const shown = columns.filter((column) => (options.wide ? !column.narrowOnly : !column.wide))
   const cells = rows.map((row) => shown.map((column) => sanitizeCell(column.value(row))))
   const header = shown.map((column) => column.header)
   const widths = shown.map((_, index) =>

@@ -8,6 +8,9 @@ import type {PrometheusClient, PrometheusTuning} from '../read/prometheus/client
 import type {ReplayRange} from './fetch-history.js'
 import type {WhatIf} from '../model/what-if.js'
 import {saturationOverrides} from '../simulate/simulate.js'
+import {presentInferenceEngines, wvaQueryReleaseOf, type WvaQueryRelease} from '../plan/wva-queries.js'
+import {targetPodTemplate} from '../model/wva-variant.js'
+import type {SourceSet} from '../model/sources.js'
 
 /** What the Prometheus side needs, already validated by the CLI. */
 export interface PrometheusRequest {
@@ -83,8 +86,10 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   const {readClusterSources} = await import('../read/kube/read-sources.js')
   const connection = cluster.connection ?? (await loadKubeconfig(cluster.kubeconfig ?? {}))
   // Pods and ReplicaSets map pods to Deployments for the saturation engines (two more GETs, whatever the VA count).
-  const sources = await readClusterSources({...cluster, connection, includePods: true})
-  const state = parseClusterState(sources)
+  const read = await readClusterSources({...cluster, connection, includePods: true})
+  // WVA v0.6-v0.9: variants (VAs, annotated HPAs and ScaledObjects) become the rows; bad ones are problems.
+  const state = parseClusterState(read, {crdMissing: read.crdMissing})
+  const sources = state.sources as typeof read
   const {config} = state
   const result: LiveGather = {
     state,
@@ -145,6 +150,16 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
   outcome.url = client.displayUrl
   try {
     if (prometheus.replay) {
+      if (sources.wva !== undefined) {
+        const {decideInstallation} = await import('../simulate/wva-items.js')
+        const engine = decideInstallation(sources)?.selection.engine
+        if (engine !== undefined && engine !== 'saturation-v1') {
+          outcome.warnings.push(
+            `history replay of WVA ${sources.wva.release} ${engine} is not implemented: the rows replay the ` +
+              'v0.5 engines on the variants; simulate without --since/--from decides with the release',
+          )
+        }
+      }
       const {replayFromPrometheus} = await import('./fetch-history.js')
       const {replaySaturationFromPrometheus} = await import('./saturation-fetch.js')
       const {whatIf, names, range} = prometheus.replay
@@ -186,7 +201,8 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     const scopes = vas.map((va) => ({namespace: va.namespace, modelID: va.modelID}))
     const {collectPodMetrics} = await import('../collect/pod-metrics.js')
     const requestCountQueries = await plannedRequestCounts(state, prometheus.whatIf)
-    const [models, gauges, pods, saturationPods, requestCounts] = await Promise.all([
+    const wvaRelease = sources.wva === undefined ? undefined : wvaQueryReleaseOf(sources.wva.release)
+    const [models, gauges, pods, saturationPods, requestCounts, wvaReadings] = await Promise.all([
       collectModelMetrics(client, scopes, {window: prometheus.window, at: prometheus.at, profile}),
       collectDesiredReplicas(
         client,
@@ -198,13 +214,31 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
         : undefined,
       collectPodMetrics(client, scopes, {at: prometheus.at, profile}),
       collectRequestCountsByRetention(client, requestCountQueries, prometheus.at),
+      wvaRelease === undefined ? undefined : collectWvaInstallationReadings(client, sources, wvaRelease, prometheus.at),
     ])
+    // describe: the controller's wva_* gauges of every variant, one query per gauge.
+    const wvaGauges =
+      wvaRelease !== undefined && prometheus.podBreakdown
+        ? await (await import('../collect/wva-readings.js')).collectWvaGauges(client, wvaRelease, {at: prometheus.at})
+        : undefined
+    if (wvaGauges !== undefined) sources.wvaGauges = wvaGauges.gauges
+    if (wvaReadings !== undefined) {
+      sources.wvaReadings = {
+        apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+        kind: 'MetricsSnapshot',
+        models: wvaReadings.models,
+        pods: wvaReadings.pods,
+        requestsInRetention: wvaReadings.requestCounts.length > 0 ? wvaReadings.requestCounts : undefined,
+      }
+    }
     outcome.queries = [
       ...models.queries,
       ...gauges.queries,
       ...(pods?.queries ?? []),
       ...saturationPods.queries,
       ...requestCounts.queries,
+      ...(wvaReadings?.queries ?? []),
+      ...(wvaGauges?.queries ?? []),
     ]
     outcome.warnings.push(
       ...models.warnings,
@@ -212,6 +246,8 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
       ...(pods?.warnings ?? []),
       ...saturationPods.warnings,
       ...requestCounts.warnings,
+      ...(wvaReadings?.warnings ?? []),
+      ...(wvaGauges?.warnings ?? []),
     )
     result.pods = pods?.pods
     result.saturationPods = saturationPods.pods
@@ -244,6 +280,42 @@ export async function gatherLive(cluster: ReadClusterOptions, prometheus: Promet
     await client.close()
   }
   return result
+}
+
+/** WVA v0.6-v0.9: the release's own readings for every model of the installation's variants. */
+async function collectWvaInstallationReadings(
+  client: PrometheusClient,
+  sources: SourceSet,
+  release: WvaQueryRelease,
+  at: Date | undefined,
+) {
+  const installation = sources.wva!
+  const {collectWvaReadings} = await import('../collect/wva-readings.js')
+  const targetNames = new Map<string, string[]>()
+  for (const target of installation.targets) {
+    const namespace = target.metadata?.namespace ?? 'default'
+    targetNames.set(namespace, [...(targetNames.get(namespace) ?? []), target.metadata?.name ?? ''])
+  }
+  // v0.9 sends the SGLang queries for the models whose scale targets run SGLang.
+  const templateOf = (variant: (typeof installation.variants)[number]) =>
+    targetPodTemplate(
+      installation.targets.find(
+        (target) =>
+          (target.metadata?.namespace ?? 'default') === variant.namespace &&
+          target.metadata?.name === variant.target.name,
+      ),
+    )
+  const scopes = installation.variants.map((variant) => ({
+    namespace: variant.namespace,
+    modelID: variant.modelID,
+    engines: presentInferenceEngines(
+      installation.variants
+        .filter((other) => other.namespace === variant.namespace && other.modelID === variant.modelID)
+        .map(templateOf)
+        .filter((template) => template !== undefined),
+    ),
+  }))
+  return collectWvaReadings(client, release, scopes, {at, targetNames})
 }
 
 /**
@@ -305,7 +377,7 @@ async function staleSeriesWarning(
   const where = [...new Set(namespaces)].sort().join(', ')
   return (
     `no samples in the last ${window}: the newest vLLM samples in ${where} are from ${newest}, ` +
-    `so every metric shows as -; pass --at=${newest} to see them as they were then`
+    `so every metric shows as <unknown>; pass --at=${newest} to see them as they were then`
   )
 }
 

@@ -1,3 +1,4 @@
+import {infeasibleInWords} from './infeasible.js'
 import {findServiceClass, isScaleToZeroEnabled, type ControllerConfig} from '../model/controller-config.js'
 import {type ClusterState, sortedVariants} from '../model/cluster-state.js'
 import {describeProblems} from '../model/field-problems.js'
@@ -81,6 +82,8 @@ export function itemFromDecision(
   skeleton: SimulationItem,
   load: DecisionLoad,
   decision: ModelBasedDecision,
+  /** The profile decided on, to say an infeasible target in an operator's words (simulate/infeasible.ts). */
+  template?: Pick<DecisionTemplate, 'decodeParms' | 'prefillParms'>,
 ): SimulationItem {
   const allocation = decision.allocation
   // A token average the skeleton does not know (an idle model) was fed to the optimizer as 0: still show it unknown.
@@ -95,7 +98,8 @@ export function itemFromDecision(
     outcome: decision.outcome,
     reason:
       decision.outcome === 'infeasible'
-        ? `${decision.reason}: ${decision.cause}`
+        ? ((template && infeasibleInWords(decision.cause, {...template, avgInputTokens: load.avgInputTokens})) ??
+          `${decision.reason}: ${decision.cause}`)
         : decision.outcome === 'skipped'
           ? decision.reason
           : null,

@@ -82,6 +82,8 @@ export interface SweepOptions {
   pods?: readonly PodMetrics[] | undefined
   /** Scale-to-zero request counts per namespace\0model, as for simulate. */
   requestCounts?: ReadonlyMap<string, number> | undefined
+  /** Called after each value (progress on a terminal). */
+  onProgress?: ((done: number, total: number) => void) | undefined
 }
 
 /**
@@ -111,7 +113,7 @@ export function runSweep(
   const warnings = new Set<string>()
   // One memo for the whole sweep: along arrival-rate every point after the first reuses the sizing.
   const decider = createMemoisedDecider()
-  for (const value of spec.values) {
+  for (const [index, value] of spec.values.entries()) {
     const whatIf = whatIfAt(spec, baseWhatIf, value)
     // Every point settles: a sweep asks where the controller ends up, not its next step.
     const saturation = hasSaturation
@@ -131,6 +133,7 @@ export function runSweep(
             target.skeleton,
             target.load,
             decider.decide(decisionInput(target.template, target.load, target.skeleton.current.replicas)),
+            target.template,
           )
         : target.skeleton
     })
@@ -138,6 +141,7 @@ export function runSweep(
       for (const warning of whatIfWarningsFor(whatIf, items)) warnings.add(warning)
     }
     for (const item of items) rows.push(rowOf(item, value))
+    options.onProgress?.(index + 1, spec.values.length)
   }
   rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.value - b.value)
   return {

@@ -7,6 +7,7 @@ import type {ClusterState} from '../model/cluster-state.js'
 import {decisionInput, itemFromDecision, prepareDecisions} from './decision-input.js'
 import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
+import {boundV1Items, simulateWvaInstallation} from './wva-items.js'
 
 export interface SimulateOptions {
   whatIf: WhatIf
@@ -24,6 +25,19 @@ export interface SimulateOptions {
 
 /** Runs the controller's decision for every VA of the parsed state. Pure: state in, result out. */
 export function simulate(state: ClusterState, options: SimulateOptions): SimulationResult {
+  // WVA v0.6-v0.9 with saturation V2 or the queueing model: decided by their own engines (V1 runs below).
+  const wva = simulateWvaInstallation(state.sources)
+  if (wva !== undefined) {
+    // The what-ifs move the older engines' inputs; V2 and the queueing model take the readings as they are.
+    const given = Object.entries(options.whatIf).filter(([, value]) => value !== undefined)
+    if (given.length > 0) {
+      wva.warnings.push(
+        `what-ifs (${given.map(([name]) => name).join(', ')}) do not apply to WVA ${state.sources.wva?.release} ` +
+          'saturation V2 or the queueing model yet: decided from the readings as they are',
+      )
+    }
+    return wva
+  }
   const decider = options.decider ?? createMemoisedDecider()
   const saturationRun = runSaturationWhatIf(state, options)
   const {run} = saturationRun
@@ -39,13 +53,15 @@ export function simulate(state: ClusterState, options: SimulateOptions): Simulat
           prepared.skeleton,
           prepared.load,
           decider.decide(decisionInput(prepared.template, prepared.load, prepared.skeleton.current.replicas)),
+          prepared.template,
         )
       : prepared.skeleton
   })
   return {
     apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
     kind: 'SimulationResult',
-    items,
+    // WVA v0.6-v0.9 with V1 selected: the v0.5 engine's targets, within the variants' min/max as v0.6+ bounds them.
+    items: state.sources.wva === undefined ? items : boundV1Items(items, state.sources),
     warnings: [...saturationWarnings(run), ...saturationRun.warnings],
   }
 }

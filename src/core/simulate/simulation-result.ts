@@ -8,7 +8,10 @@ export type Outcome = 'allocated' | 'zeroLoad' | 'infeasible' | 'skipped'
  * - queueing model: `sized-ttft` / `sized-itl` (replicas sized for the load, bound by that SLO), `zero-load` (no
  *   load: the minimum replicas), `infeasible` (the SLOs cannot be met), `skipped` (inputs missing or invalid);
  * - saturation engines (capacity v0.4.2, saturation v0.5.1): `saturation-scale-up`, `saturation-scale-down`,
- *   `saturation-no-change` (the engine's action), `saturation-skipped` (no target written; `cause` says why).
+ *   `saturation-no-change` (the engine's action), `saturation-skipped` (no target written; `cause` says why);
+ * - WVA v0.6-v0.9 saturation V2 and queueing model: `wva-scale-up`, `wva-scale-down`, `wva-no-change` (the target
+ *   against the scale target's replicas), `wva-held` (v0.9.0 refuses the queueing model and keeps the replicas),
+ *   `wva-undecided` (no target; `cause` and `reason` say why).
  * New codes may be added; existing ones keep their meaning.
  */
 export const reasonCodes = [
@@ -21,6 +24,11 @@ export const reasonCodes = [
   'saturation-scale-down',
   'saturation-no-change',
   'saturation-skipped',
+  'wva-scale-up',
+  'wva-scale-down',
+  'wva-no-change',
+  'wva-held',
+  'wva-undecided',
 ] as const
 
 export type ReasonCode = (typeof reasonCodes)[number]
@@ -35,7 +43,10 @@ export type ReasonCode = (typeof reasonCodes)[number]
  *   a parameter), `not-simulated` (get/describe: no simulation for the VA);
  * - saturation engines: the engine's skip kind (`SaturationSkip`, also `saturation.noDecision` in a replay):
  *   `invalid-va`, `no-accelerator-label`, `no-variant-cost`, `deployment-not-found`, `deployment-at-zero`,
- *   `shared-deployment`, `not-watched`, `other-controller-instance`, `no-config`, `no-metrics`, `variant-no-metrics`.
+ *   `shared-deployment`, `not-watched`, `other-controller-instance`, `no-config`, `no-metrics`, `variant-no-metrics`;
+ * - WVA v0.6-v0.9: `scale-target-not-found`, `unknown-analyzer` (an `analyzers:` entry no release has),
+ *   `no-service-parms` (the queueing model without alpha/beta/gamma), `optimization-refused` (v0.9.0 and the
+ *   queueing model: replicas held), `no-metrics`.
  * New codes may be added; existing ones keep their meaning.
  */
 export const causeCodes = [
@@ -60,6 +71,10 @@ export const causeCodes = [
   'no-config',
   'no-metrics',
   'variant-no-metrics',
+  'scale-target-not-found',
+  'unknown-analyzer',
+  'no-service-parms',
+  'optimization-refused',
 ] as const
 
 export type CauseCode = (typeof causeCodes)[number]
@@ -74,8 +89,11 @@ export interface SimulationItem {
   modelID: string
   accelerator: string | null
   shape: string
-  /** queueing-model (shapes A v0.0.1-v0.0.4, B), capacity (A v0.0.5-v0.4.2), saturation (C, v0.5). */
-  engine: 'queueing-model' | 'capacity' | 'saturation'
+  /**
+   * queueing-model (shapes A v0.0.1-v0.0.4, B), capacity (A v0.0.5-v0.4.2), saturation (C, v0.5; V1 at v0.6+),
+   * saturation-v2 and queueing-v2 (WVA v0.6-v0.9).
+   */
+  engine: 'queueing-model' | 'capacity' | 'saturation' | 'saturation-v2' | 'queueing-v2'
   outcome: Outcome
   /** Why infeasible or skipped, in words; null otherwise. */
   reason: string | null
@@ -98,6 +116,42 @@ export interface SimulationItem {
   boundBy: 'ttft' | 'itl' | null
   /** Why the saturation engines decided what they did; null for the queueing model. */
   saturation: SaturationDetail | null
+  /** WVA v0.6-v0.9 only: the variant's source, bounds and the V2 / queueing-v2 figures. */
+  variant?: WvaVariantDetail | undefined
+}
+
+/** A WVA v0.6-v0.9 variant as decided (docs/simulation-result.md). */
+export interface WvaVariantDetail {
+  /** VariantAutoscaling, HorizontalPodAutoscaler or ScaledObject. */
+  kind: string
+  /** The WVA release replayed: v0.6, v0.7, v0.8 or v0.9. */
+  release: string
+  minReplicas: number
+  maxReplicas: number
+  role: 'prefill' | 'decode' | 'both'
+  /** The optimizer, for V2 and the queueing model: cost-aware or greedy-by-score. */
+  optimizer: string | null
+  /** decided (a target), held (v0.9 refuses the queueing model; replicas kept), undecided. */
+  outcome: 'decided' | 'held' | 'undecided'
+  /** The model's capacity: tokens (V2) or requests per second (queueing model); null when not analysed. */
+  capacity: {
+    unit: 'tokens' | 'rps'
+    supply: number
+    demand: number
+    utilization: number
+    required: number
+    spare: number
+  } | null
+  /** The variant's demand / capacity. */
+  utilization: number | null
+  /** What makes this variant undecidable (`<what>; <fix>`): a missing scale target, an unknown analyzer. */
+  problems: string[]
+  /** The controller's exported wva_* gauges for this variant (live describe only; empty otherwise). */
+  gauges: Record<string, number>
+  /** The last Kubernetes events about this variant, newest first (at most 5; live only). */
+  events: Array<{type: string; reason: string; message: string; count: number; lastSeen: string | null}>
+  /** The scaler: type, triggers and the replicas in its status (annotated HPAs and ScaledObjects only). */
+  scaler: {kind: string; triggers: string[]; currentReplicas: number | null; desiredReplicas: number | null} | null
 }
 
 export interface SaturationDetail {

@@ -38,19 +38,27 @@ export function buildSnapshot(input: SnapshotInput): KubeObject[] {
         vas.some(({va}) => va.namespace === cm.metadata?.namespace),
     )
     .map((cm) => withoutSecretKeys(cm))
+  // WVA v0.6+: write the VAs and annotated scalers as read (the in-memory VAs are ours), and LeaderWorkerSet targets.
+  const variantObjects = sources.wva?.objects ?? vas.map(({object}) => object)
+  const leaderWorkerSets = (sources.leaderWorkerSets ?? []).filter((target) =>
+    targets.has(`${target.metadata?.namespace ?? 'default'}/${target.metadata?.name}`),
+  )
   const objects: KubeObject[] = [
-    ...vas.map(({object}) => clean(object)),
+    ...variantObjects.map((object) => clean(object)),
     ...deployments.map((deployment) => clean(deployment)),
+    ...leaderWorkerSets.map((target) => clean(target)),
     ...configMaps.map((cm) => clean(cm)),
   ]
   if (sources.controllerDeployment) objects.push(trimmedController(sources.controllerDeployment, config.env))
+  // WVA v0.6+: the release's own per-pod readings (KV capacity, tokens, ...) replace the V1 ones.
+  const pods = sources.wvaReadings?.pods ?? input.pods
   const snapshot: MetricsSnapshot = {
     apiVersion: metricsSnapshotApiVersion,
     kind: 'MetricsSnapshot',
     time: input.time.toISOString(),
     window: input.window,
-    models: input.metrics.map(toSnapshotModel) as unknown as ModelMetrics[],
-    ...(input.pods && input.pods.length > 0 ? {pods: input.pods.map(withDeployment(sources))} : {}),
+    models: withWvaModels(input.metrics, sources.wvaReadings?.models).map(toSnapshotModel) as unknown as ModelMetrics[],
+    ...(pods && pods.length > 0 ? {pods: pods.map(withDeployment(sources))} : {}),
     ...(input.requestCounts && input.requestCounts.size > 0
       ? {
           requestsInRetention: [...input.requestCounts].map(([key, requests]) => ({
@@ -81,6 +89,23 @@ function toSnapshotModel(model: ModelMetrics): Record<string, unknown> {
   if (model.avgOutputTokens !== undefined) out.avgOutputTokens = model.avgOutputTokens
   if (model.ttftMs !== undefined) out.ttftMs = model.ttftMs
   if (model.itlMs !== undefined) out.itlMs = model.itlMs
+  if (model.schedulerQueueSize !== undefined) out.schedulerQueueSize = model.schedulerQueueSize
+  if (model.schedulerQueueBytes !== undefined) out.schedulerQueueBytes = model.schedulerQueueBytes
+  return out
+}
+
+/** The models' readings with the EPP queue of the WVA v0.6+ readings added (models only they saw are appended). */
+function withWvaModels(metrics: readonly ModelMetrics[], wva: readonly ModelMetrics[] | undefined): ModelMetrics[] {
+  if (wva === undefined) return [...metrics]
+  const out = metrics.map((model) => {
+    const extra = wva.find((entry) => entry.namespace === model.namespace && entry.modelID === model.modelID)
+    return extra === undefined
+      ? model
+      : {...model, schedulerQueueSize: extra.schedulerQueueSize, schedulerQueueBytes: extra.schedulerQueueBytes}
+  })
+  for (const extra of wva) {
+    if (!out.some((model) => model.namespace === extra.namespace && model.modelID === extra.modelID)) out.push(extra)
+  }
   return out
 }
 
@@ -111,9 +136,22 @@ function withDeployment(sources: SourceSet): (pod: PodMetrics) => PodMetrics {
     if (pod.modelID) out.modelID = pod.modelID
     if (pod.kvCacheUsage !== undefined) out.kvCacheUsage = pod.kvCacheUsage
     if (pod.queueLength !== undefined) out.queueLength = pod.queueLength
+    if (pod.variant !== undefined) out.variant = pod.variant
+    for (const field of v2PodFields) if (pod[field] !== undefined) out[field] = pod[field]
     return out
   }
 }
+
+const v2PodFields = [
+  'numGpuBlocks',
+  'blockSize',
+  'avgInputTokens',
+  'avgOutputTokens',
+  'prefixCacheHitRate',
+  'arrivalRate',
+  'ttftMs',
+  'itlMs',
+] as const
 
 function clean(object: KubeObject): KubeObject {
   const {

@@ -1,4 +1,5 @@
 import type {PodBreakdown} from '../collect/pod-breakdown.js'
+import type {DescribeEvent} from './events.js'
 import type {VaReport, VaReportList} from './va-report.js'
 
 /** The decision from the metrics exactly as the controller version in the cluster collects them (`--wva-compat`). */
@@ -15,6 +16,8 @@ export interface DescribeItem extends VaReport {
   withControllerInputs: ControllerInputsDecision | null
   /** Pods serving this VA's model in its namespace (all variants of the model: the controller aggregates them). */
   pods: PodBreakdown[] | null
+  /** The last Events of the VA, its target and its scaler (live only; null offline or when they could not be read). */
+  events: DescribeEvent[] | null
 }
 
 /** Where the live metrics came from; `null` fields are unknown or not applicable. */
@@ -55,18 +58,22 @@ export interface DescribeViewInputs {
   controllerInputs: (name: string, namespace: string) => ControllerInputsDecision | undefined
   /** The explanation of a report (render/explain.ts `explainDecision` at the run's time). */
   explain: (report: VaReport) => string[]
+  /** The Events of a report (live runs); none when omitted. */
+  events?: ((report: VaReport) => DescribeEvent[] | null) | undefined
 }
 
 /** One describe item: the report, its explanation, the compat decision and the pods of its model. */
 export function describeItem(
   report: VaReport,
-  inputs: Pick<DescribeViewInputs, 'explain'> & Partial<Pick<DescribeViewInputs, 'pods' | 'controllerInputs'>>,
+  inputs: Pick<DescribeViewInputs, 'explain'> &
+    Partial<Pick<DescribeViewInputs, 'pods' | 'controllerInputs' | 'events'>>,
 ): DescribeItem {
   return {
     ...report,
     explanation: inputs.explain(report),
     withControllerInputs: inputs.controllerInputs?.(report.name, report.namespace) ?? null,
     pods: inputs.pods?.filter((pod) => pod.namespace === report.namespace && pod.modelID === report.modelID) ?? null,
+    events: inputs.events?.(report) ?? null,
   }
 }
 

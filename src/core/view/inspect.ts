@@ -45,7 +45,8 @@ export function inspectAll(state: ClusterState, options: InspectOptions = {}): V
     const deployment = deployments.get(key(va.namespace, va.target.name))
     const classMatch = findServiceClass(config.serviceClasses, va.modelID)
     const problems = va.problems.length > 0 ? [describeProblems(va.problems)] : []
-    if (haveDeployments && !deployment) {
+    if (item?.variant !== undefined) problems.push(...item.variant.problems)
+    else if (haveDeployments && !deployment) {
       const byRef = va.shape === 'C' || va.shape === 'B2' || va.target.name !== va.name
       const sameName = 'the VA name (the controller looks up the Deployment of the same name)'
       const where = byRef ? 'spec.scaleTargetRef.name' : sameName
@@ -55,10 +56,10 @@ export function inspectAll(state: ClusterState, options: InspectOptions = {}): V
     return {
       namespace: va.namespace,
       name: va.name,
-      shape: va.shape,
+      shape: item?.variant !== undefined ? item.shape : va.shape,
       engine: item?.engine ?? 'queueing-model',
       modelID: va.modelID,
-      accelerator: va.accelerator ?? null,
+      accelerator: item?.variant !== undefined ? item.accelerator : (va.accelerator ?? null),
       variantID: va.variantID ?? null,
       creationTimestamp: va.creationTimestamp ?? null,
       target: {kind: va.target.kind, name: va.target.name, found: haveDeployments ? deployment !== undefined : null},
@@ -94,6 +95,7 @@ export function inspectAll(state: ClusterState, options: InspectOptions = {}): V
       ),
       ...recomputedAndReason(item),
       problems,
+      ...(item?.variant === undefined ? {} : {variant: item.variant}),
     }
   })
   return {
@@ -144,6 +146,8 @@ function reportMetrics(
 
 function recomputedAndReason(item: SimulationItem | undefined): Pick<VaReport, 'recomputed' | 'reason'> {
   const ours = recomputed(item)
+  // WVA v0.6+ variants carry their own code (wva-*, or saturation-* under V1).
+  if (item?.variant !== undefined) return {recomputed: ours, reason: item.reasonCode}
   return {recomputed: ours, reason: reasonCodeOf(ours)}
 }
 

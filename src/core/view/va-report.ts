@@ -12,7 +12,7 @@ export interface VaReport {
   name: string
   shape: string
   /** Which decision logic applies to this VA (queueing model for shapes A v0.0.x and B). */
-  engine: 'queueing-model' | 'capacity' | 'saturation'
+  engine: SimulationItem['engine']
   modelID: string
   accelerator: string | null
   variantID: string | null
@@ -66,6 +66,8 @@ export interface VaReport {
   reason: ReasonCode
   /** Problems with this VA's spec or config (the row still prints). */
   problems: string[]
+  /** WVA v0.6-v0.9 only: the variant's source (VA or scaler), bounds, and the V2 / queueing-v2 figures. */
+  variant?: SimulationItem['variant']
 }
 
 export interface VaReportList {

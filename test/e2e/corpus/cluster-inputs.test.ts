@@ -216,10 +216,12 @@ corpusSuite('corpus: broken API lists and Prometheus answers', async (t) => {
         )
       : items
   // eslint-disable-next-line no-control-regex
-  await withBrokenList('api: terminal escapes in a model ID are escaped', hostile, {
-    code: 0,
-    stdout: /^(?![\s\S]*\u001b)[\s\S]*^granite-13b-l40s\s+\^\[\]0;pwned\^G\^\[\[2K\s/m,
-  })
+  await withBrokenList(
+    'api: terminal escapes in a model ID are escaped',
+    hostile,
+    {code: 0, stdout: /^(?![\s\S]*\u001b)[\s\S]*^granite-13b-l40s\s+\^\[\]0;pwned\^G\^\[\[2K\s/m},
+    ['get', '--no-metrics', '-o', 'wide'],
+  )
   await withBrokenList('api: a well-formed list is fine', (_plural, items) => items, {
     code: 0,
     stdout: /^vllme-deployment\s/m,

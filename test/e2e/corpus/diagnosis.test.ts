@@ -65,11 +65,11 @@ corpusSuite('diagnosis corpus', async (t) => {
       stderr: /the VariantAutoscaling CRD is not installed on https:\/\/127\.0\.0\.1:\d+; is WVA installed\?/,
     },
     {
-      name: 'shape C without a saturation ConfigMap: RECOMPUTED is "-", and stderr says why and how to fix it',
+      name: 'shape C without a saturation ConfigMap: RECOMPUTED is <none>, and stderr says why and how to fix it',
       args: ['get', '--no-metrics'],
       env: kube(shapeC),
       code: 0,
-      stdout: /^qwen3-va\s.*\s-\s+\S+$/m,
+      stdout: /^qwen3-va\s.*\s<none>$/m,
       stderr: new RegExp(
         '^warning: no saturation config: ConfigMap workload-variant-autoscaler-saturation-scaling-config not ' +
           'found in wva-system or llm, so the controller skips the models of VA llm/qwen3-va and RECOMPUTED is ' +
@@ -82,10 +82,10 @@ corpusSuite('diagnosis corpus', async (t) => {
       args: ['get'],
       env: {...kube(stripped), KUBECTL_VA_PROM_URL: prom.url},
       code: 0,
-      stdout: /^granite-13b-l40s\s+ibm\/granite-13b\s+L40S\s+-\s+-\/2000\s+-\/200\s/m,
+      stdout: /^granite-13b-l40s\s+<unknown>\s+<unknown>\s+<unknown>\s/m,
       stderr: new RegExp(
         `^warning: prometheus: no samples in the last 1m: the newest vLLM samples in llm are from ${stopped.newest}, ` +
-          `so every metric shows as -; pass --at=${stopped.newest} to see them as they were then\n$`,
+          `so every metric shows as <unknown>; pass --at=${stopped.newest} to see them as they were then\n$`,
       ),
     },
   ]

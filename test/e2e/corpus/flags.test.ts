@@ -25,7 +25,7 @@ const cases: CorpusCase[] = [
   usage(
     '-o xml on get',
     ['get', '-o', 'xml'],
-    /^error: -o xml: unknown output format; use one of wide,json,yaml,name$/m,
+    /^error: -o xml: unknown output format; use one of wide,json,yaml,name,csv$/m,
   ),
   usage(
     '-o xml on simulate',
@@ -37,7 +37,23 @@ const cases: CorpusCase[] = [
     ['describe', '-o', 'wide'],
     /^error: -o wide: unknown output format; use one of json,yaml$/m,
   ),
-  usage('-o csv on simulate at one instant', sim('-o', 'csv'), /^error: -o csv: only for --sweep/m),
+  usage(
+    '-o jsonpath with an unclosed action',
+    ['get', '-o', 'jsonpath={.items'],
+    /^error: -o "jsonpath=\{\.items": unclosed action at 0; fix the template; docs\/output\.md lists the JSONPath/m,
+  ),
+  usage(
+    '-o custom-columns without a path',
+    ['get', '-o', 'custom-columns=NAME'],
+    /^error: -o custom-columns=NAME: unexpected custom-columns spec "NAME", expected <header>:<json-path>; /m,
+  ),
+  usage('-o jsonpath-file that does not exist', ['get', '-o', 'jsonpath-file=/nonexistent'], /no such file, ENOENT/m),
+  usage(
+    '--sort-by a field no item has',
+    ['get', '-f', examples, '--sort-by', '.nope'],
+    /^error: --sort-by \.nope: couldn't find any field with path "\.nope" in the list of objects; /m,
+  ),
+  usage('-L with --sweep', sim('-L', 'team', '--sweep', 'load-scale=1:2:1'), /^error: -L: only for a single instant/m),
   usage('-o with no value', ['get', '-o'], /^error: --output: needs a value; /m),
   usage('-o with a semicolon keeps the line form', ['get', '-o', 'json;rm -rf'], /^error: -o "json\\u003brm -rf": /m),
   usage(

@@ -531,10 +531,12 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
     .replaceAll('llama-8b-h100', '"llama\\e[2K\\e[1A\\a"')
     .replaceAll('meta/llama-3.1-8b', '"meta/\\e]0;pwned\\a\\rllama\\x9b"')
   const hostileName = /llama\^\[\[2K\^\[\[1A\^G/
-  simulate('escape: erase-line and BEL in a VA name, OSC title, CR and C1 in a model ID', hostile, {
-    code: 0,
-    stdout: /^llama\^\[\[2K\^\[\[1A\^G\s+meta\/\^\[\]0;pwned\^G\\rllama\\u009b\s.*\s3\s/m,
-  })
+  simulate(
+    'escape: erase-line and BEL in a VA name, OSC title, CR and C1 in a model ID',
+    hostile,
+    {code: 0, stdout: /^llama\^\[\[2K\^\[\[1A\^G\s+meta\/\^\[\]0;pwned\^G\\rllama\\u009b\s.*\s3\s/m},
+    ['-o', 'wide'],
+  )
   simulate('escape: nothing raw on stdout or stderr (simulate)', hostile, {
     code: 0,
     stdout: noControls,
@@ -583,6 +585,7 @@ corpusSuite('corpus: bad manifests and engine inputs', (t) => {
     'escape: backspace and DEL in a model ID',
     edit('modelID: meta/llama-3.1-8b', 'modelID: "meta\\b\\b\\x7fllama"'),
     {code: 0, stdout: /^llama-8b-h100\s+meta\^H\^H\^\?llama\s/m},
+    ['-o', 'wide'],
   )
   const json = JSON.stringify({
     apiVersion: 'llmd.ai/v1alpha1',

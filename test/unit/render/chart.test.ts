@@ -89,12 +89,18 @@ describe('replay summary table and CSV', () => {
     assert.equal(
       table,
       [
-        'NAME            STEPS   NO-DATA   REPLICA-H(OURS/ACTUAL)   COST-H(OURS/ACTUAL)   ' +
-          'CHANGES(OURS/CTRL/ACTUAL)   OVER-SLO    LARGEST-GAP',
-        'llama-8b-h100      40         6   1/1                      100/100               3/-/0              ' +
-          '         <unknown>   +2@2023-11-14T22:13:20Z',
+        'NAME            REPLICA-H(OURS/ACTUAL)   COST-H(OURS/ACTUAL)   CHANGES(OURS/ACTUAL)    OVER-SLO',
+        'llama-8b-h100                      1/1               100/100                    3/0   <unknown>',
         '',
       ].join('\n'),
+    )
+    // -o wide: the controller's changes and the largest gap, and no summary column twice.
+    const wide = renderReplaySummaryTable({items: [sampleReplay()]}, {wide: true})
+      .split('\n')[0]!
+      .split(/\s+/)
+    assert.deepEqual(
+      ['CHANGES(OURS/CTRL/ACTUAL)', 'LARGEST-GAP', 'CHANGES(OURS/ACTUAL)'].map((header) => wide.includes(header)),
+      [true, true, false],
     )
   })
 

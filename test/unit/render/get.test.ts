@@ -18,50 +18,54 @@ function withReport(report: VaReport, change: Partial<VaReport>): VaReport {
   return {...report, ...change}
 }
 
-test('the table: kubectl columns, measured/target latencies, controller and recomputed replicas, AGE', () => {
+test('the table: measured/target latencies, current, controller and recomputed replicas; numbers right-aligned', () => {
   const dated = reports.map((report) => withReport(report, {creationTimestamp: '2026-10-31T00:00:00Z'}))
   assert.equal(
     renderGetTable(dated, plain),
     [
-      'NAME               MODEL               ACCELERATOR   RATE(RPM)   TTFT(MS)   ITL(MS)   ' +
-        'CURRENT   READY       DESIRED   RECOMPUTED   AGE',
-      'granite-13b-l40s   ibm/granite-13b     L40S          300.2       950/2000   62/200    ' +
-        '1         <unknown>   <none>    1            2d',
-      'llama-8b-h100      meta/llama-3.1-8b   H100          8200.5      210/500    23/24     ' +
-        '2         <unknown>   <none>    3            2d',
+      'NAME                  RPM   TTFT(MS)   ITL(MS)   CURRENT   CONTROLLER   RECOMPUTED',
+      'granite-13b-l40s    300.2   950/2000    62/200         1       <none>            1',
+      'llama-8b-h100      8200.5    210/500     23/24         2       <none>            3',
       '',
     ].join('\n'),
   )
 })
 
-test('-A adds NAMESPACE; --no-headers drops the header; wide adds shape, engine, bound-by, cost, last run', () => {
+test('unknown is <unknown>, absent is <none>; a target of 0 (not constrained) shows the measured value alone', () => {
+  const unmeasured = withReport(reports[1]!, {metrics: null})
+  assert.match(renderGetTable([unmeasured], plain), /llama-8b-h100\s+<unknown>\s+<unknown>\s+<unknown>\s+2\s+<none>/)
+  const unconstrained = withReport(reports[1]!, {slo: {...reports[1]!.slo!, ttftMs: 0}})
+  assert.match(renderGetTable([unconstrained], plain), /8200\.5\s+210\s+23\/24\s/)
+})
+
+test('-A adds NAMESPACE; --no-headers drops the header; wide adds model, accelerator, shape and the rest', () => {
   const llama = withReport(reports[1]!, {
     controller: {...reports[1]!.controller, desiredReplicas: 2, lastRunTime: '2026-11-01T23:58:00Z'},
   })
   assert.equal(
     renderGetTable([llama], {...plain, allNamespaces: true, noHeaders: true}),
-    'llm   llama-8b-h100   meta/llama-3.1-8b   H100   8200.5   210/500   23/24   2   <unknown>   2   3   <unknown>\n',
+    'llm   llama-8b-h100   8200.5   210/500   23/24   2   2   3\n',
   )
   const wide = renderGetTable([llama], {...plain, wide: true}).split('\n')
-  assert.deepEqual(wide[0]!.split(/\s+/), [
+  assert.deepEqual(wide[0]!.trim().split(/\s+/), [
     'NAME',
     'MODEL',
     'ACCELERATOR',
     'SHAPE',
     'ENGINE',
-    'RATE(RPM)',
+    'RPM',
     'TTFT(MS)',
     'ITL(MS)',
     'CURRENT',
     'READY',
-    'DESIRED',
+    'CONTROLLER',
     'RECOMPUTED',
     'BOUND-BY',
-    'COST',
+    'COST/REPLICA',
     'LAST-RUN',
     'AGE',
   ])
-  assert.deepEqual(wide[1]!.split(/\s+/), [
+  assert.deepEqual(wide[1]!.trim().split(/\s+/), [
     'llama-8b-h100',
     'meta/llama-3.1-8b',
     'H100',
@@ -88,7 +92,7 @@ test('highlight wraps exactly the latency cells over their SLO', () => {
   assert.equal((table.match(/\[/g) ?? []).length, 1)
 })
 
-test('RECOMPUTED: a problem is <error>, infeasible is <infeasible>, skipped is -', () => {
+test('RECOMPUTED: a problem is <error>, infeasible is <infeasible>, skipped is <none>', () => {
   const base = reports[0]!
   assert.equal(recomputedCell(withReport(base, {problems: ['spec.modelID: expected a string']})), '<error>')
   const recomputed = (outcome: VaReport['recomputed']['outcome'], replicas: number | null) =>
@@ -100,7 +104,7 @@ test('RECOMPUTED: a problem is <error>, infeasible is <infeasible>, skipped is -
       recomputed('zeroLoad', 1),
       recomputed('allocated', 4),
     ],
-    ['<infeasible>', '-', '1', '4'],
+    ['<infeasible>', '<none>', '1', '4'],
   )
 })
 

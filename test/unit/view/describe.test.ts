@@ -40,14 +40,16 @@ test('offline: the list fields, one item per report with what describe adds, and
     ],
   )
   const llama = view.items[1]!
-  assert.deepEqual(Object.keys(llama).slice(-3), ['explanation', 'withControllerInputs', 'pods'])
+  assert.deepEqual(Object.keys(llama).slice(-4), ['explanation', 'withControllerInputs', 'pods', 'events'])
+  assert.equal(llama.events, null, 'no Events offline')
   assert.deepEqual(
-    {...llama, explanation: undefined, withControllerInputs: undefined, pods: undefined},
+    {...llama, explanation: undefined, withControllerInputs: undefined, pods: undefined, events: undefined},
     {
       ...list.items[1]!,
       explanation: undefined,
       withControllerInputs: undefined,
       pods: undefined,
+      events: undefined,
     },
   )
 })

@@ -19,8 +19,11 @@ const ajv = new (Ajv2020 as unknown as typeof Ajv2020.default)({allErrors: true,
 ajv.addSchema(schemaOf('simulation-result.schema.json'))
 const validate = ajv.compile(reportSchema)
 
-const listOf = async (file: string, whatIf = {}) =>
-  JSON.parse(serialize(inspectAll(parseClusterState((await readManifests([file])).sources), {whatIf}), 'json'))
+// The commands add the run's context (cli/run-context.ts); offline it is null.
+const listOf = async (file: string, whatIf = {}) => {
+  const list = inspectAll(parseClusterState((await readManifests([file])).sources), {whatIf})
+  return JSON.parse(serialize({...list, evaluationTime: null, prometheus: null}, 'json'))
+}
 
 test('get -o json of the queueing and saturation examples matches docs/schema/va-report-list.schema.json', async () => {
   const lists = [
@@ -46,4 +49,27 @@ test('get -o json of the queueing and saturation examples matches docs/schema/va
 
 test('the schema lists exactly the reason codes of the code', () => {
   assert.deepEqual(reportSchema.$defs.report.properties.reason.enum, [...reasonCodes])
+})
+
+test('get -o json of the WVA v0.6 and v0.9 examples matches the schema, with the wva-* reason codes', async () => {
+  const lists = [
+    await listOf(`${repoRoot}/examples/wva-v0.6/llama-8b.yaml`),
+    await listOf(`${repoRoot}/examples/wva-v0.9/llama-8b.yaml`),
+  ]
+  for (const list of lists) assert.ok(validate(list), JSON.stringify(validate.errors))
+  assert.deepEqual(
+    lists.map((list) =>
+      list.items.map((item: {reason: string; variant: {kind: string}}) => [item.reason, item.variant.kind]),
+    ),
+    [
+      [
+        ['wva-scale-up', 'VariantAutoscaling'],
+        ['wva-scale-up', 'VariantAutoscaling'],
+      ],
+      [
+        ['wva-no-change', 'ScaledObject'],
+        ['wva-scale-down', 'HorizontalPodAutoscaler'],
+      ],
+    ],
+  )
 })

@@ -1,5 +1,7 @@
 import {ClusterError, InputError} from '../../errors.js'
-import {type KubeObject, listObjects} from '../../model/kube-object.js'
+import {field, type KubeObject, listObjects} from '../../model/kube-object.js'
+import {detectWvaRelease, isManagedScaler} from '../../model/wva-release.js'
+import {readWvaScalers, type WvaScalerSources} from './read-wva-scalers.js'
 import type {SourceSet} from '../../model/sources.js'
 import {
   type ControllerEnv,
@@ -46,6 +48,8 @@ export interface ClusterSources extends SourceSet {
   namespace: string | undefined
   /** GET requests sent; constant in the number of VAs. */
   requestCount: number
+  /** The API server does not serve the VA type (no CRD: WVA v0.9, or not installed). */
+  crdMissing: boolean
 }
 
 /**
@@ -111,13 +115,28 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
   const vaTypeServed = isVa404 ? await isVaTypeServed(reader, crdResult!) : undefined
   const labelSelector = options.labelSelector
   const vaContext = {names, namespace, labelSelector, connection, vaTypeServed, problems}
-  const variantAutoscalings = readVariantAutoscalings(vaResult!, vaContext)
-  const vaNamespaces = new Set(variantAutoscalings.map((va) => va.metadata?.namespace))
+  // WVA v0.9 has no VA CRD: its variants are annotated HPAs and ScaledObjects (read-wva-scalers.ts).
+  let wvaScalers: WvaScalerSources | undefined
+  const crdMissing = isVa404 && vaTypeServed === false
+  if (crdMissing) wvaScalers = await readWvaScalers(reader, namespace)
+  const managedScalers = (wvaScalers?.scalers ?? []).filter(isManagedScaler)
+  const variantAutoscalings = managedScalers.length > 0 ? [] : readVariantAutoscalings(vaResult!, vaContext)
+  for (const name of managedScalers.length > 0 ? names : []) {
+    if (!managedScalers.some((scaler) => scaler.metadata?.name === name)) {
+      const where = namespace === undefined ? 'all namespaces' : `namespace "${namespace}"`
+      throw new InputError(
+        `${where}: no variant "${name}": no VariantAutoscaling CRD (WVA v0.9), and no HPA or ScaledObject of ` +
+          'that name is annotated llm-d.ai/managed: "true"',
+        {hint: 'list the variants with "kubectl va get -A"'},
+      )
+    }
+  }
+  const vaNamespaces = new Set([...variantAutoscalings, ...managedScalers].map((object) => object.metadata?.namespace))
   const inVaNamespaces = (object: KubeObject) => vaNamespaces.has(object.metadata?.namespace)
 
   let crd: KubeObject | undefined
   if (crdResult!.kind === 'ok') crd = crdResult!.body
-  else
+  else if (!(crdMissing && managedScalers.length > 0))
     warnings.push(
       `cannot read CustomResourceDefinition ${vaCrdName} (${describe(crdResult!)}); detecting the VA shape ` +
         `from each object instead`,
@@ -202,6 +221,15 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
     }
   }
 
+  // v0.8+ (or a LeaderWorkerSet target): annotated scalers and LeaderWorkerSets, three more GETs at most.
+  if (wvaScalers === undefined && wantsWvaScalers(crd, controllerDeployment, configMaps, variantAutoscalings)) {
+    wvaScalers = await readWvaScalers(reader, namespace)
+  }
+  if (wvaScalers !== undefined) {
+    warnings.push(...wvaScalers.warnings)
+    problems.push(...wvaScalers.problems)
+    for (const scaler of wvaScalers.scalers.filter(isManagedScaler)) vaNamespaces.add(scaler.metadata?.namespace)
+  }
   const sources: ClusterSources = {
     variantAutoscalings,
     deployments: deployments.filter(inVaNamespaces),
@@ -216,6 +244,12 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
     warnings,
     problems,
     requestCount: 0,
+    crdMissing,
+  }
+  if (wvaScalers !== undefined) {
+    sources.scalers = wvaScalers.scalers
+    sources.leaderWorkerSets = wvaScalers.leaderWorkerSets
+    sources.events = wvaScalers.events.filter(inVaNamespaces)
   }
   if (podsResult)
     sources.pods = list(
@@ -231,6 +265,23 @@ export async function readClusterSources(options: ReadClusterOptions): Promise<C
     ).filter(inVaNamespaces)
   sources.requestCount = reader.requestCount
   return sources
+}
+
+/**
+ * Whether the WVA v0.6+ extras can matter (annotated scalers, LeaderWorkerSets, the controller's events): the
+ * evidence read so far (CRD, controller image, ConfigMaps) places the cluster at v0.6 or later, or a VA scales a
+ * LeaderWorkerSet.
+ */
+function wantsWvaScalers(
+  crd: KubeObject | undefined,
+  controllerDeployment: KubeObject | undefined,
+  configMaps: readonly KubeObject[],
+  variantAutoscalings: readonly KubeObject[],
+): boolean {
+  const release = detectWvaRelease({crd, controllerDeployment, configMaps}).range
+  const late = release !== undefined && ['v0.6', 'v0.7', 'v0.8', 'v0.9'].includes(release.from)
+  const lws = variantAutoscalings.some((va) => field(field(va.spec, 'scaleTargetRef'), 'kind') === 'LeaderWorkerSet')
+  return late || lws
 }
 
 function readVariantAutoscalings(

@@ -5,6 +5,7 @@ import {
   type ModelMetrics,
   type PodMetrics,
   type RejectedModelEntry,
+  type VariantServiceParms,
 } from '../../model/metrics.js'
 
 /**
@@ -21,7 +22,28 @@ export interface SnapshotParse {
 /** The largest finite float32: the controller holds arrival rates as float32, so a larger rate is +Inf to it. */
 export const MAX_FLOAT32 = 3.4028234663852886e38
 
-const modelNumberFields = ['arrivalRateRpm', 'avgInputTokens', 'avgOutputTokens', 'ttftMs', 'itlMs'] as const
+const modelNumberFields = [
+  'arrivalRateRpm',
+  'avgInputTokens',
+  'avgOutputTokens',
+  'ttftMs',
+  'itlMs',
+  'schedulerQueueSize',
+  'schedulerQueueBytes',
+] as const
+/** Per-pod readings: saturation V1 (the first two), V2 (KV capacity, tokens, prefix hits), queueing model. */
+const podNumberFields = [
+  'kvCacheUsage',
+  'queueLength',
+  'numGpuBlocks',
+  'blockSize',
+  'avgInputTokens',
+  'avgOutputTokens',
+  'prefixCacheHitRate',
+  'arrivalRate',
+  'ttftMs',
+  'itlMs',
+] as const
 /** The documented YAML names (docs/metrics-snapshot.md) of ModelMetrics fields. */
 const yamlNames: Record<(typeof modelNumberFields)[number], string> = {
   arrivalRateRpm: 'arrivalRate',
@@ -29,6 +51,8 @@ const yamlNames: Record<(typeof modelNumberFields)[number], string> = {
   avgOutputTokens: 'avgOutputTokens',
   ttftMs: 'ttftMs',
   itlMs: 'itlMs',
+  schedulerQueueSize: 'schedulerQueueSize',
+  schedulerQueueBytes: 'schedulerQueueBytes',
 }
 
 /**
@@ -82,10 +106,12 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
     const pod: PodMetrics = {namespace: typeof entry.namespace === 'string' ? entry.namespace : '', name: entry.name}
     if (typeof entry.deployment === 'string') pod.deployment = entry.deployment
     if (typeof entry.modelID === 'string') pod.modelID = entry.modelID
+    if (typeof entry.variant === 'string') pod.variant = entry.variant
     const bad: string[] = []
-    for (const field of ['kvCacheUsage', 'queueLength'] as const) {
+    for (const field of podNumberFields) {
       if (entry[field] === undefined) continue
       const number = readNumber(entry[field])
+      if (number !== undefined && Number.isNaN(number)) continue
       if (number === undefined || !Number.isFinite(number) || number < 0) bad.push(field)
       else pod[field] = number
     }
@@ -117,6 +143,28 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
     }
     requestsInRetention.push({namespace: entry.namespace, modelID: entry.modelID, requests})
   })
+  const serviceParms: VariantServiceParms[] = []
+  if (value.serviceParms !== undefined && !Array.isArray(value.serviceParms)) {
+    problems.push({path: 'serviceParms', message: 'must be a list; ignored'})
+  }
+  const parmsEntries: unknown[] = Array.isArray(value.serviceParms) ? value.serviceParms : []
+  parmsEntries.forEach((entry: unknown, index: number) => {
+    const numbers = (['alpha', 'beta', 'gamma'] as const).map((name) =>
+      isRecord(entry) ? readNumber(entry[name]) : undefined,
+    )
+    if (
+      !isRecord(entry) ||
+      typeof entry.namespace !== 'string' ||
+      typeof entry.variant !== 'string' ||
+      numbers.some((number) => number === undefined || !Number.isFinite(number) || number < 0)
+    ) {
+      const message = 'needs namespace, variant and alpha, beta, gamma (numbers, zero or more); the entry is ignored'
+      problems.push({path: `serviceParms[${index}]`, message})
+      return
+    }
+    const [alpha, beta, gamma] = numbers as [number, number, number]
+    serviceParms.push({namespace: entry.namespace, variant: entry.variant, alpha, beta, gamma})
+  })
   return {
     snapshot: {
       apiVersion: metricsSnapshotApiVersion,
@@ -126,6 +174,7 @@ export function parseMetricsSnapshot(value: unknown, source = 'MetricsSnapshot')
       models,
       pods: pods.length > 0 ? pods : undefined,
       requestsInRetention: requestsInRetention.length > 0 ? requestsInRetention : undefined,
+      ...(serviceParms.length > 0 ? {serviceParms} : {}),
       ...(rejectedModels.length > 0 ? {rejectedModels} : {}),
     },
     problems,
@@ -143,7 +192,7 @@ interface ModelEntryParse {
 }
 
 /** Fields the optimizer does not use: a bad one costs only itself. */
-const shownOnlyFields: ReadonlySet<string> = new Set(['ttftMs', 'itlMs'])
+const shownOnlyFields: ReadonlySet<string> = new Set(['ttftMs', 'itlMs', 'schedulerQueueSize', 'schedulerQueueBytes'])
 
 /**
  * One models[] entry. NaN is "no data" (what Prometheus returns for 0/0, e.g. the token averages of an idle model),

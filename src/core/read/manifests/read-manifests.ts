@@ -340,6 +340,15 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
     case 'CustomResourceDefinition':
       if (object.metadata?.name === 'variantautoscalings.llmd.ai') sources.crd = object
       return
+    case 'HorizontalPodAutoscaler':
+    case 'ScaledObject':
+      sources.scalers ??= []
+      sources.scalers.push(object)
+      return
+    case 'LeaderWorkerSet':
+      sources.leaderWorkerSets ??= []
+      sources.leaderWorkerSets.push(object)
+      return
     case 'MetricsSnapshot': {
       // Each bad part of a snapshot is set aside alone (a warning); the VAs it feeds say what it costs them.
       const parsed = parseMetricsSnapshot(object, location)
@@ -352,7 +361,8 @@ function classify(object: KubeObject, location: string, sources: SourceSet, prob
     default:
       sources.warnings.push(
         `${location}: ignoring ${kind ? `kind ${kind}` : 'a document without kind'} ` +
-          '(kubectl va reads VariantAutoscaling, ConfigMap, Deployment and MetricsSnapshot)',
+          '(kubectl va reads VariantAutoscaling, ConfigMap, Deployment, HorizontalPodAutoscaler, ScaledObject, ' +
+          'LeaderWorkerSet and MetricsSnapshot)',
       )
   }
 }
@@ -365,6 +375,9 @@ const readKinds = new Set([
   'Pod',
   'ReplicaSet',
   'CustomResourceDefinition',
+  'HorizontalPodAutoscaler',
+  'ScaledObject',
+  'LeaderWorkerSet',
 ])
 
 async function readStdin(): Promise<string> {

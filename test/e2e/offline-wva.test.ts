@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict'
+import {join} from 'node:path'
+import {test} from 'node:test'
+
+import {fixturePath, repoRoot} from '../support/paths.js'
+import {cleanEnv, kubectlVa} from '../support/run-cli.js'
+
+// Offline: simulate -f decides WVA v0.6-v0.9 variants from a MetricsSnapshot, with saturation V2 and the queueing
+// model, through real kubectl plugin discovery.
+const json = async (args: string[]) => {
+  const run = await kubectlVa([...args, '-o', 'json'], {env: cleanEnv()})
+  return {run, items: run.stdout === '' ? [] : JSON.parse(run.stdout).items}
+}
+
+test('simulate -f: the v0.6 VA example is decided by saturation V2 within its min/max', async () => {
+  const {run, items} = await json(['simulate', '-f', join(repoRoot, 'examples', 'wva-v0.6')])
+  assert.equal(run.code, 0, run.stderr)
+  assert.deepEqual(
+    items.map((item: any) => [
+      item.name,
+      item.engine,
+      item.variant.release,
+      item.variant.minReplicas,
+      item.variant.maxReplicas,
+    ]),
+    [
+      ['llama-8b-h100', 'saturation-v2', 'v0.6', 1, 4],
+      ['llama-8b-l40s', 'saturation-v2', 'v0.6', 1, 2],
+    ],
+  )
+  for (const item of items) {
+    assert.ok(item.desired.replicas >= item.variant.minReplicas && item.desired.replicas <= item.variant.maxReplicas)
+    assert.equal(item.variant.capacity.unit, 'tokens')
+  }
+  // A VA without status has no decision yet: null, never 0.
+  assert.equal(items[1].controller.desiredReplicas, null)
+})
+
+test('simulate -f: the v0.9 annotated-scaler example has no VA CRD and no VA at all', async () => {
+  const {run, items} = await json(['simulate', '-f', join(repoRoot, 'examples', 'wva-v0.9')])
+  assert.equal(run.code, 0, run.stderr)
+  assert.deepEqual(
+    items.map((item: any) => [item.name, item.variant.kind, item.variant.release, item.engine]),
+    [
+      ['llama-8b-a100-decode', 'ScaledObject', 'v0.9', 'saturation-v2'],
+      ['llama-8b-h100-decode', 'HorizontalPodAutoscaler', 'v0.9', 'saturation-v2'],
+    ],
+  )
+})
+
+test('simulate -f: the v0.7 queueing model decides from the snapshot with the learned parameters', async () => {
+  const file = fixturePath('manifests', 'wva', 'v0.7-queueing.yaml')
+  const {run, items} = await json(['simulate', '-f', file])
+  assert.equal(run.code, 0, run.stderr)
+  for (const item of items) {
+    assert.equal(item.engine, 'queueing-v2')
+    assert.equal(item.variant.outcome, 'decided')
+    assert.equal(item.variant.release, 'v0.7')
+    assert.equal(item.variant.capacity.unit, 'rps')
+    // Pods of the model dispatch 6 + 6 + 3 req/s.
+    assert.equal(item.variant.capacity.demand, 15)
+  }
+  // v0.9.0 refuses the queueing model: replicas held (OptimizationRefused).
+  const {readFileSync, mkdtempSync, writeFileSync, rmSync} = await import('node:fs')
+  const {tmpdir} = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'kva-wva-'))
+  try {
+    const queueing =
+      '---\napiVersion: v1\nkind: ConfigMap\n' +
+      'metadata: {name: wva-queueing-model-config, namespace: workload-variant-autoscaler-system}\n' +
+      'data:\n  default: |\n    sloMultiplier: 3\n'
+    const example = readFileSync(join(repoRoot, 'examples', 'wva-v0.9', 'llama-8b.yaml'), 'utf8')
+    writeFileSync(join(dir, 'v0.9.yaml'), `${example}${queueing}`)
+    const held = await json(['simulate', '-f', join(dir, 'v0.9.yaml')])
+    assert.equal(held.run.code, 0, held.run.stderr)
+    assert.deepEqual(
+      held.items.map((item: any) => [item.name, item.variant.outcome, item.desired.replicas, item.current.replicas]),
+      [
+        ['llama-8b-a100-decode', 'held', 1, 1],
+        ['llama-8b-h100-decode', 'held', 2, 2],
+      ],
+    )
+    assert.match(held.items[0].reason, /OptimizationRefused/)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('simulate -f: without analyzers: v0.9 runs V1 on the annotated scalers, within their min/max', async () => {
+  const {readFileSync, mkdtempSync, writeFileSync, rmSync} = await import('node:fs')
+  const {tmpdir} = await import('node:os')
+  const dir = mkdtempSync(join(tmpdir(), 'kva-wva-'))
+  try {
+    const example = readFileSync(join(repoRoot, 'examples', 'wva-v0.9', 'llama-8b.yaml'), 'utf8')
+    const v1 = example.replace(
+      '  default: |\n    analyzers:\n    - type: saturation\n',
+      '  default: |\n    kvCacheThreshold: 0.8\n    queueLengthThreshold: 5\n    kvSpareTrigger: 0.1\n' +
+        '    queueSpareTrigger: 3\n',
+    )
+    assert.notEqual(v1, example)
+    writeFileSync(join(dir, 'v1.yaml'), v1)
+    const {run, items} = await json(['simulate', '-f', join(dir, 'v1.yaml')])
+    assert.equal(run.code, 0, run.stderr)
+    assert.deepEqual(
+      items.map((item: any) => [item.name, item.engine, item.shape, item.variant.kind, item.accelerator]),
+      [
+        ['llama-8b-a100-decode', 'saturation', 'scaler', 'ScaledObject', 'NVIDIA-A100-SXM4-80GB'],
+        ['llama-8b-h100-decode', 'saturation', 'scaler', 'HorizontalPodAutoscaler', 'NVIDIA-H100-80GB-HBM3'],
+      ],
+    )
+    // Every pod has spare KV and queue: V1 removes one replica from the most expensive variant.
+    assert.deepEqual(
+      items.map((item: any) => [item.saturation.action, item.desired.replicas]),
+      [
+        ['no-change', 1],
+        ['scale-down', 1],
+      ],
+    )
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('simulate -f --load-scale on V2 variants says the what-if does not apply, and decides as without it', async () => {
+  const example = join(repoRoot, 'examples', 'wva-v0.9')
+  const plain = await json(['simulate', '-f', example])
+  const scaled = await json(['simulate', '-f', example, '--load-scale', '2'])
+  assert.equal(scaled.run.code, 0, scaled.run.stderr)
+  assert.match(
+    scaled.run.stderr,
+    /^warning: what-ifs \(loadScale\) do not apply to WVA v0\.9 saturation V2 or the queueing model yet: /m,
+  )
+  const replicas = (items: any[]) => items.map((item) => item.desired.replicas)
+  assert.deepEqual(replicas(scaled.items), replicas(plain.items))
+})
