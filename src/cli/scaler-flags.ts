@@ -27,7 +27,8 @@ export const scalerFlags = {
   }),
   threshold: Flags.string({
     description:
-      'What-if target of every metric (V) or of one (NAME=V); with scalingModifiers, V is the formula target.',
+      'What-if target of every metric (V) or of one (NAME=V); with scalingModifiers, V is the formula target. ' +
+      'The what-ifs apply to the configured scaler (row what-if) and each --policy/--scaler-file row (<row>+what-if).',
     multiple: true,
     multipleNonGreedy: true,
     helpGroup: whatIfGroup,

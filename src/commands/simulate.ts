@@ -65,6 +65,11 @@ MetricsSnapshot (load). What-if flags replace parts of the inputs. Nothing is ev
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Simulate)
+    // A scaler's name (an HPA or ScaledObject, not a VA) with --since/--from: `kubectl va scalers NAME --since`.
+    const scalers = await import('../cli/simulate-scalers.js')
+    const scalerFlags = new Set(Object.keys(this.config.findCommand('scalers')?.flags ?? {}))
+    if (await scalers.replaysScalers(this.argv, argv as string[], flags, scalerFlags))
+      return this.config.runCommand('scalers', this.argv)
     const now = new Date()
     const {simulateOptions} = await import('../cli/simulate-options.js')
     const options = simulateOptions(flags, argv, now)

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {test} from 'node:test'
 
 import Ajv2020 from 'ajv/dist/2020.js'
-import {parse} from 'yaml'
+import {parse, stringify} from 'yaml'
 
 import {assertPinnedOutput} from '../support/expected-output.js'
 import {repoRoot} from '../support/paths.js'
@@ -142,9 +143,11 @@ test('the comparison sums GPU-hours, events, SLO minutes and lag for the recorde
   const byLabel = Object.fromEntries(
     [item.recorded, ...item.variants.map((v: any) => v.summary)].map((s: any) => [s.label, s]),
   )
-  assert.deepEqual(Object.keys(byLabel), ['recorded', 'configured', 'what-if', 'saturation'])
-  // The preset is the same query and threshold as the configured ScaledObject: the same replicas.
-  assert.deepEqual(item.variants[2].replicas, item.variants[0].replicas)
+  // The what-ifs apply to the preset row too (saturation+what-if).
+  assert.deepEqual(Object.keys(byLabel), ['recorded', 'configured', 'what-if', 'saturation+what-if'])
+  // The preset is the same query and threshold as the configured ScaledObject: with the same what-ifs, the same
+  // replicas as the what-if row.
+  assert.deepEqual(item.variants[2].replicas, item.variants[1].replicas)
   for (const summary of Object.values(byLabel) as any[]) {
     // 2 GPUs per replica (the target's nvidia.com/gpu limit), 1-minute steps.
     assert.ok(Math.abs(summary.gpuHours - summary.replicaHours * 2) < 0.002, JSON.stringify(summary))
@@ -176,4 +179,86 @@ test('a replay -o csv has one row per step and policy, with the reason', async (
   assert.equal(lines[0], 'time,namespace,name,policy,replicas,recorded_replicas,load_rpm,ttft_ms,itl_ms,metrics,why')
   assert.equal(lines.length, 1 + 121)
   assert.match(lines[1]!, /^2026-08-10T10:00:00Z,llm,qwen-32b,configured,1,1,600,320,30,"{""saturation"":0.6}",/)
+})
+
+test('the what-if flags apply to preset rows too; --threshold NAME=V only to the rows with that metric', async () => {
+  const labels = async (...flags: string[]) => {
+    const run = await kubectlVaDirect(['scalers', 'qwen-32b', '-f', example, ...range, '-o', 'json', ...flags])
+    assert.equal(run.code, 0, run.stderr)
+    const [item] = JSON.parse(run.stdout).items
+    return item.variants.map((variant: any) => [variant.label, Math.max(...variant.replicas)])
+  }
+  // sat=0.9 names only the file's trigger: the file row changes (file:sat+what-if), the configured scaler does not
+  // (no what-if row); saturation=0.9 names the configured trigger and the preset's, not the file's.
+  const dir = mkdtempSync(join(tmpdir(), 'kva-scaler-file-'))
+  const file = join(dir, 'so.yaml')
+  writeFileSync(
+    file,
+    stringify({
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: {name: 'sat'},
+      spec: {
+        scaleTargetRef: {name: 'qwen-32b'},
+        maxReplicaCount: 6,
+        triggers: [
+          {
+            type: 'prometheus',
+            name: 'sat',
+            metricType: 'Value',
+            metadata: {
+              query:
+                'max(llm_d_epp_flow_control_pool_saturation{namespace="llm",model_name="Qwen/Qwen2.5-32B-Instruct"})',
+              threshold: '0.7',
+            },
+          },
+        ],
+      },
+    }),
+  )
+  try {
+    assert.deepEqual(await labels('--scaler-file', file, '--threshold', 'sat=0.9'), [
+      ['configured', 6],
+      ['file:sat+what-if', 1],
+    ])
+    assert.deepEqual(await labels('--scaler-file', file, '--policy', 'saturation', '--threshold', 'saturation=0.9'), [
+      ['configured', 6],
+      ['what-if', 1],
+      ['saturation+what-if', 1],
+      ['file:sat', 6],
+    ])
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+  // --max 2 changes every row: no row above 2 replicas; the configured row is as it is (6 at the peak).
+  assert.deepEqual(await labels('--policy', 'saturation', '--max', '2'), [
+    ['configured', 6],
+    ['what-if', 2],
+    ['saturation+what-if', 2],
+  ])
+  // A metric no row has is a usage error (exit 2).
+  const bad = await kubectlVaDirect(['scalers', 'qwen-32b', '-f', example, ...range, '--threshold', 'queue=5'])
+  assert.equal(bad.code, 2)
+  assert.match(bad.stderr, /^error: --threshold queue=5: llm\/qwen-32b has no metric queue; use one of saturation\n$/)
+})
+
+test('simulate NAME --from/--to with a scaler name (not a VA) replays it as scalers NAME does', async () => {
+  const args = ['llama-8b', '-f', example, '--from', '2026-08-10T10:15:00Z', '--to', '2026-08-10T10:45:00Z']
+  for (const extra of [
+    ['--step', '15s', '--no-chart'],
+    ['-o', 'json'],
+    ['-o', 'csv'],
+  ]) {
+    const scalers = await kubectlVaDirect(['scalers', ...args, ...extra])
+    const simulate = await kubectlVa(['simulate', ...args, ...extra])
+    assert.equal(scalers.code, 0, scalers.stderr)
+    assert.deepEqual(
+      {code: simulate.code, stdout: simulate.stdout, stderr: simulate.stderr},
+      {code: 0, stdout: scalers.stdout, stderr: scalers.stderr},
+    )
+  }
+  // A WVA what-if has no meaning for a scaler: a usage error that points at scalers' own what-ifs.
+  const whatIf = await kubectlVaDirect(['simulate', ...args, '--load-scale', '2'])
+  assert.equal(whatIf.code, 2)
+  assert.match(whatIf.stderr, /^error: --load-scale: not for a scaler; llama-8b is an HPA or ScaledObject, not a VA; /)
 })

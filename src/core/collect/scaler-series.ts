@@ -34,7 +34,10 @@ export interface SeriesReader {
 /** The instant a one-step grid reads: `at`, step 1 s. */
 export const instantGrid = (atMs: number): Grid => ({startMs: atMs, stepMs: 1000, count: 1})
 
-/** Prometheus: query_range per chunk of at most 11,000 points, each chunk starting one step after the last. */
+/**
+ * Prometheus: query_range per chunk of at most the client's points per request (11,000, or --prom-max-points), each
+ * chunk starting one step after the last.
+ */
 export function prometheusSeriesReader(client: PrometheusClient): SeriesReader {
   return {
     origin: client.displayUrl,
@@ -45,7 +48,7 @@ export function prometheusSeriesReader(client: PrometheusClient): SeriesReader {
       const byKey = new Map<string, {labels: Labels; values: Array<number | null>}>()
       const start = new Date(grid.startMs)
       const end = new Date(gridTime(grid, grid.count - 1))
-      for (const chunk of chunkRange(start, end, grid.stepMs / 1000)) {
+      for (const chunk of chunkRange(start, end, grid.stepMs / 1000, client.maxPointsPerRequest)) {
         const answer = await client.queryRange(promql, {
           start: chunk.start,
           end: chunk.end,

@@ -74,8 +74,8 @@ const prometheusTrigger = (name: string, query: string, threshold: string, extra
 
 /**
  * A preset as a manifest (docs/scalers.md#presets lists each query and threshold). The EPP series are selected by
- * `namespace` and `model_name`; thresholds are the overlays' where llm-d documents them (saturation 0.7) and ours
- * otherwise, and `--threshold` replaces them.
+ * `namespace` and `model_name`; thresholds are the overlays' where llm-d documents them (queue 1 and running 16 per
+ * replica, saturation 0.7) and ours otherwise, and `--threshold` replaces them.
  */
 export function presetManifest(policy: PolicyName, context: PresetContext): KubeObject {
   const sel = modelSelector(context.namespace, context.model)
@@ -83,8 +83,10 @@ export function presetManifest(policy: PolicyName, context: PresetContext): Kube
     case 'queue':
       return scaledObject(context, policy, {
         triggers: [
-          prometheusTrigger('queue', `sum(llm_d_epp_flow_control_queue_size{${sel}})`, '10'),
-          prometheusTrigger('running', `sum(llm_d_epp_request_running{${sel}})`, '32'),
+          // llm-d's KEDA+EPP guide: queue size 1 and running requests 16 per replica (AverageValue), see
+          // docs/scalers.md#presets.
+          prometheusTrigger('queue', `sum(llm_d_epp_flow_control_queue_size{${sel}})`, '1'),
+          prometheusTrigger('running', `sum(llm_d_epp_request_running{${sel}})`, '16'),
         ],
       })
     case 'saturation':

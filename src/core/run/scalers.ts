@@ -2,7 +2,7 @@
  * `kubectl va scalers`: the scalers of a cluster (or manifests) with their current metric values, and the replay of
  * named scalers and their what-ifs over history. One broken scaler is one error line; the others are evaluated.
  */
-import {KvaError, PrometheusError} from '../errors.js'
+import {KvaError, PrometheusError, UsageError} from '../errors.js'
 import {type Grid, type GridSeries, gridTime, type SeriesReader, singleValues} from '../collect/scaler-series.js'
 import {replayScaler} from '../decide/keda/replay.js'
 import {resolveHpa} from '../decide/hpa/controller.js'
@@ -453,7 +453,15 @@ export async function replayScalers(
   }
 }
 
-/** The variants of one scaler: as configured, with the what-ifs, each --policy preset and each --scaler-file. */
+/** The label of a row the what-if flags changed: `what-if` for the configured scaler, `<row>+what-if` otherwise. */
+export const whatIfLabel = (label: string): string => (label === 'configured' ? 'what-if' : `${label}+what-if`)
+
+/**
+ * The variants of one scaler: as configured, then with the what-ifs, then each --policy preset and each
+ * --scaler-file. The what-if flags apply to every row but the configured one, where they make sense: a --threshold
+ * NAME=V to the rows with a metric NAME (a usage error when no row has one), the other flags to every row; a row they
+ * change is labelled `what-if` (the configured scaler's) or `<row>+what-if`.
+ */
 function planVariants(
   entry: Resolved,
   options: ReplayOptions,
@@ -461,9 +469,9 @@ function planVariants(
   const errors: string[] = []
   const variants: ScalerVariant[] = [{label: 'configured', scaler: entry.scaler}]
   if (entry.problem !== null) return {entry, variants, errors}
-  if (!isEmptyWhatIf(options.whatIf)) variants.push(applyScalerWhatIf(entry.scaler, options.whatIf, 'what-if'))
   const {scaler, target} = entry
   const model = scalerModel(scaler, target)
+  const rows: ScalerVariant[] = []
   const add = (label: string, object: KubeObject) => {
     const parsed = parseScaler({
       ...object,
@@ -476,7 +484,7 @@ function planVariants(
       errors.push(`${entry.ref}: ${label}: ${problem}`)
       return
     }
-    variants.push(variant)
+    rows.push(variant)
   }
   for (const policy of options.policies) {
     if (model === null && policy !== 'wva-v0.9') {
@@ -498,5 +506,35 @@ function planVariants(
     )
   }
   for (const object of options.scalerFiles) add(`file:${object.metadata?.name ?? '?'}`, object)
+  const whatIf = options.whatIf
+  if (isEmptyWhatIf(whatIf)) return {entry, variants: [...variants, ...rows], errors}
+  const candidates = [{label: 'configured', scaler}, ...rows]
+  for (const threshold of whatIf.thresholds ?? []) {
+    const name = threshold.metric
+    if (name === null || candidates.some((row) => row.scaler.metrics.some((metric) => metric.name === name))) continue
+    const known = [...new Set(candidates.flatMap((row) => row.scaler.metrics.map((metric) => metric.name)))]
+    throw new UsageError(
+      `--threshold ${name}=${threshold.value}: ${scaler.namespace}/${scaler.name} has no metric ${name}` +
+        `${rows.length > 0 ? ', nor has any --policy or --scaler-file row' : ''}`,
+      {hint: `use one of ${known.join(', ')}`},
+    )
+  }
+  for (const row of candidates) {
+    const applicable = whatIfFor(row.scaler, whatIf)
+    if (row.label !== 'configured') variants.push(isEmptyWhatIf(applicable) ? row : whatIfRow(row, applicable))
+    else if (!isEmptyWhatIf(applicable)) variants.push(whatIfRow(row, applicable))
+  }
   return {entry, variants, errors}
 }
+
+/** The what-ifs that apply to a scaler: a --threshold NAME=V only when it has a metric NAME. */
+function whatIfFor(scaler: Scaler, whatIf: ScalerWhatIf): ScalerWhatIf {
+  const thresholds = (whatIf.thresholds ?? []).filter(
+    (threshold) => threshold.metric === null || scaler.metrics.some((metric) => metric.name === threshold.metric),
+  )
+  const {thresholds: _all, ...rest} = whatIf
+  return thresholds.length > 0 ? {...rest, thresholds} : rest
+}
+
+const whatIfRow = (row: ScalerVariant, whatIf: ScalerWhatIf): ScalerVariant =>
+  applyScalerWhatIf(row.scaler, whatIf, whatIfLabel(row.label))

@@ -2,8 +2,14 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {parseAllDocuments} from 'yaml'
+
+import type {KubeObject} from '../../../src/core/model/kube-object.js'
 import {type CorpusCase, corpusSuite} from '../../support/corpus.js'
+import {startFakeApiServer} from '../../support/fake-api-server.js'
+import {clusterFixture} from '../../support/kube-fixtures.js'
 import {repoRoot} from '../../support/paths.js'
+import {closedPort} from '../../support/prometheus.js'
 
 /**
  * Bad scalers for `kubectl va scalers` (issue 14): each breaks one of the two scalers of examples/scalers and expects
@@ -190,4 +196,35 @@ corpusSuite('corpus: bad scalers', (t) => {
     },
   ]
   return cases
+})
+
+/**
+ * Live: the scalers of examples/scalers served by the fake API server (KEDA's CRD installed), and a Prometheus that
+ * cannot be reached (a closed port). Listing (the scalers still shown, without values) and replaying fail with exit 5
+ * and one error line.
+ */
+corpusSuite('corpus: scalers with Prometheus unreachable', async (t) => {
+  const objects = parseAllDocuments(workloads).map((document) => document.toJS() as KubeObject)
+  const api = await startFakeApiServer(t, [...clusterFixture('crd-keda-scaledobjects'), ...objects])
+  const env = {KUBECONFIG: api.writeKubeconfig({namespace: 'llm'})}
+  const promUrl = `http://127.0.0.1:${await closedPort()}`
+  const unreachable = /^error: Prometheus at http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query_range: connection refused; check/
+  return [
+    {
+      name: 'scalers: Prometheus unreachable (list)',
+      args: ['scalers', '--prom-url', promUrl, '--prom-retries', '0'],
+      env,
+      code: 5,
+      // The scalers are still listed, without values.
+      stdout: /^qwen-32b\s+ScaledObject\s.*saturation:-\/0\.7\s/m,
+      stderr: unreachable,
+    },
+    {
+      name: 'scalers NAME --since: Prometheus unreachable (replay)',
+      args: ['scalers', 'qwen-32b', '--since', '1h', '--prom-url', promUrl, '--prom-retries', '0', '--no-chart'],
+      env,
+      code: 5,
+      stderr: unreachable,
+    },
+  ]
 })

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import {createServer, request as httpRequest} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {after, test} from 'node:test'
 
 import type {KubeObject} from '../../../src/core/model/kube-object.js'
@@ -386,4 +388,137 @@ test('without the KEDA CRD the ScaledObjects are not served: the HPAs are listed
     ['llama-8b-wva'],
   )
   assert.ok(bare.requests.some((request) => request.path === '/apis/keda.sh/v1alpha1/scaledobjects'))
+})
+
+/**
+ * A real HTTP server in front of the real Prometheus that forwards every request unchanged and records its path and
+ * PromQL (the client POSTs form bodies): what the command asked Prometheus, counted.
+ */
+async function recordingProxy(
+  backendUrl: string,
+): Promise<{url: string; requests: Array<{path: string; query: string}>}> {
+  const backend = new URL(backendUrl)
+  const requests: Array<{path: string; query: string}> = []
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      const body = Buffer.concat(chunks)
+      const url = new URL(request.url ?? '/', 'http://proxy')
+      const form = new URLSearchParams(body.toString('utf8'))
+      requests.push({path: url.pathname, query: form.get('query') ?? url.searchParams.get('query') ?? ''})
+      const upstream = httpRequest(
+        {
+          host: backend.hostname,
+          port: backend.port,
+          method: request.method,
+          path: request.url,
+          headers: {...request.headers, host: backend.host},
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers)
+          answer.pipe(response)
+        },
+      )
+      upstream.on('error', () => response.destroy())
+      upstream.end(body)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, requests}
+}
+
+test('Prometheus: one query_range per distinct query and chunk, constant in steps; API: the same GETs', async () => {
+  const proxy = await recordingProxy(prom.url)
+  const proxied = cleanEnv({KUBECONFIG: api.writeKubeconfig({namespace}), KUBECTL_VA_PROM_URL: proxy.url})
+  const run = async (args: string[]) => {
+    const promBefore = proxy.requests.length
+    const apiBefore = api.requests.length
+    const result = await kubectlVa([...args, '-o', 'json'], {env: proxied, timeoutMs: 120_000})
+    assert.equal(result.stderr, '', args.join(' '))
+    assert.equal(result.code, 0)
+    return {
+      prometheus: proxy.requests.slice(promBefore),
+      apiServer: api.requests.slice(apiBefore),
+      output: JSON.parse(result.stdout),
+    }
+  }
+  const wva = 'sum(wva_desired_replicas{variant_name="llama-8b",exported_namespace="llm"})'
+  const saturation = `max(llm_d_epp_flow_control_pool_saturation{namespace="llm",model_name="${model}"})`
+  const sel = `namespace="llm",model_name="${model}"`
+  // What a replay of llama-8b-wva reads besides its metric: the recorded replicas, the load and the two latencies.
+  const context = [
+    'max(kube_deployment_status_replicas{namespace="llm",deployment="llama-8b"})',
+    `sum(rate(vllm:request_success_total{${sel}}[1m])) * 60`,
+    `1000 * sum(rate(vllm:time_to_first_token_seconds_sum{${sel}}[1m])) / ` +
+      `sum(rate(vllm:time_to_first_token_seconds_count{${sel}}[1m]))`,
+    `1000 * sum(rate(vllm:inter_token_latency_seconds_sum{${sel}}[1m])) / ` +
+      `sum(rate(vllm:inter_token_latency_seconds_count{${sel}}[1m]))`,
+  ]
+  const sorted = (requests: Array<{query: string}>) => requests.map((r) => r.query).sort()
+
+  // A live list (namespace llm, the kubeconfig's): one request per trigger (two scalers, one metric each).
+  const list = await run(['scalers', '--at', iso(dayStartS + 3600)])
+  assert.deepEqual(sorted(list.prometheus), [saturation, wva].sort())
+  assert.ok(list.prometheus.every((r) => r.path === '/api/v1/query_range'))
+
+  // A replay: one request per distinct query, whatever the number of steps (121, 481, 5761: all under 11,000 points).
+  const from = dayStartS
+  const replays = [
+    ['--to', iso(from + 7200), '--step', '1m'],
+    ['--to', iso(from + 7200), '--step', '15s'],
+    ['--to', iso(from + day), '--step', '15s'],
+  ]
+  const runs = []
+  for (const range of replays) {
+    const replay = await run(['scalers', 'llama-8b-wva', '--from', iso(from), ...range])
+    assert.deepEqual(sorted(replay.prometheus), [wva, ...context].sort(), range.join(' '))
+    runs.push(replay)
+  }
+  assert.equal(runs[2]!.output.items[0].timesMs.length, 5761)
+  // A preset adds its own trigger's query, once.
+  const preset = await run(['scalers', 'llama-8b-wva', '--from', iso(from), ...replays[0]!, '--policy', 'saturation'])
+  assert.deepEqual(sorted(preset.prometheus), [wva, saturation, ...context].sort())
+  // Over the chunk limit: 481 steps at 100 points per request are 5 chunks, each query sent once per chunk.
+  const chunked = await run([
+    'scalers',
+    'llama-8b-wva',
+    '--from',
+    iso(from),
+    ...replays[1]!,
+    '--prom-max-points',
+    '100',
+  ])
+  assert.equal(chunked.prometheus.length, 5 * 5)
+  for (const query of [wva, ...context]) {
+    assert.equal(chunked.prometheus.filter((r) => r.query === query).length, 5, query)
+  }
+  // The chunked replay decides the same replicas as the one-request replay.
+  assert.deepEqual(chunked.output.items[0].variants[0].replicas, runs[1]!.output.items[0].variants[0].replicas)
+
+  // The API server: GET only, and the same four requests (HPAs, ScaledObjects, Deployments, LeaderWorkerSets) for a
+  // list and every replay, whatever the steps.
+  const all = [list, ...runs, preset, chunked]
+  for (const one of all) assert.deepEqual([...new Set(one.apiServer.map((r) => r.method))], ['GET'])
+  const paths = (one: (typeof all)[number]) => one.apiServer.map((r) => r.path).sort()
+  for (const one of all.slice(1)) assert.deepEqual(paths(one), paths(list))
+  assert.equal(list.apiServer.length, 4)
+})
+
+test('simulate NAME --from/--to, NAME a live HPA (no such VA): the scaler replay, as scalers NAME', async () => {
+  const args = ['llama-8b-wva', '--from', iso(dayStartS), '--to', iso(dayStartS + 7200), '-o', 'json']
+  const before = api.requests.length
+  const simulate = await kubectlVa(['simulate', ...args], {env})
+  assert.equal(simulate.stderr, '')
+  assert.equal(simulate.code, 0)
+  // Besides the scaler replay's four GETs, three to tell a scaler from a VA: VAs, HPAs and ScaledObjects.
+  const requests = api.requests.slice(before)
+  assert.deepEqual([...new Set(requests.map((r) => r.method))], ['GET'])
+  assert.ok(requests.some((r) => r.path === '/apis/llmd.ai/v1alpha1/namespaces/llm/variantautoscalings'))
+  assert.equal(requests.length, 7)
+  const scalers = await kubectlVa(['scalers', ...args], {env})
+  assert.equal(scalers.code, 0, scalers.stderr)
+  assert.deepEqual(JSON.parse(simulate.stdout), JSON.parse(scalers.stdout))
+  assert.equal(JSON.parse(simulate.stdout).kind, 'ScalerReplay')
 })

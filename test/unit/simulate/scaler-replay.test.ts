@@ -184,3 +184,49 @@ test('explanations are kept where the count changed or was held, and at every st
   const all = replayVariant(variant, samples, input([1, null, null, null]), 'all')
   assert.equal(all.explanations.length, 4)
 })
+
+test('the lag is non-zero when a behavior policy limits scale-up (hand-worked, 15 s steps as the HPA syncs)', () => {
+  const hpa = (behavior?: unknown) =>
+    parseScaler({
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: {name: 'h', namespace: 'llm'},
+      spec: {
+        scaleTargetRef: {name: 'd'},
+        minReplicas: 1,
+        maxReplicas: 10,
+        metrics: [
+          {type: 'External', external: {metric: {name: 'q'}, target: {type: 'AverageValue', averageValue: '5'}}},
+        ],
+        ...(behavior === undefined ? {} : {behavior}),
+      },
+    })
+  // q (the sum over the replicas) is 5 at 00:00:00, then 20: ceil(20 / 5) = 4 replicas wanted from 00:00:15 on.
+  const readings = [5, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20, 20]
+  const samples = new Map([['q', {kind: 'ok' as const, readings, values: readings}]])
+  const steps = input(
+    readings.map((_, index) => (index === 0 ? 1 : null)),
+    {grid: {startMs: grid.startMs, stepMs: 15_000, count: readings.length}},
+  )
+  // At most 1 Pod added per 60 s; a policy period counts the scale events at times > now − 60 s:
+  // 00:00:15 1 → 2 (none in the period); 00:00:30–00:01:00 held at 2 (the +1 at 00:00:15 is in the period);
+  // 00:01:15 2 → 3 (00:00:15 is not > 00:00:15); held to 00:02:00; 00:02:15 3 → 4. Asked for 4 at 00:00:15, reached
+  // at 00:02:15: a lag of 120 s.
+  const limited = replayVariant(
+    {
+      label: 'limited',
+      scaler: hpa({
+        scaleUp: {stabilizationWindowSeconds: 0, policies: [{type: 'Pods', value: 1, periodSeconds: 60}]},
+      }),
+    },
+    samples,
+    steps,
+  )
+  assert.deepEqual(limited.replicas, [1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4])
+  assert.equal(limited.summary.maxLagSeconds, 120)
+  assert.equal(limited.summary.maxLagAtMs, grid.startMs + 15_000)
+  // Without behavior, the legacy limit max(2 × 1, 4) = 4 lets it reach 4 at once: no lag.
+  const legacy = replayVariant({label: 'legacy', scaler: hpa()}, samples, steps)
+  assert.deepEqual(legacy.replicas, [1, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4])
+  assert.equal(legacy.summary.maxLagSeconds, 0)
+})
