@@ -277,7 +277,8 @@ export function buildFitView(input: FitViewInput): {view: FitView; residuals: Fi
         })
       }
       notes.push(
-        'v0.6+ learns α, β, γ online and keeps them in memory: there is no configured 3-parameter profile to compare',
+        'v0.6+ learns α, β, γ online and keeps them in memory: ' +
+          'there is no configured 3-parameter profile to compare',
       )
     }
   }
@@ -356,7 +357,8 @@ export function buildFitPatch(view: FitView, state: ClusterState | undefined): F
     fit.outcome === 'fitted'
       ? fit.equations.map(
           (e) =>
-            `${e.observations}: R² ${e.r2.toFixed(3)}, ${e.points} points, batch ${e.batchRange[0]}–${e.batchRange[1]}`,
+            `${e.observations}: R² ${e.r2.toFixed(3)}, ${e.points} points, ` +
+            `batch ${e.batchRange[0]}–${e.batchRange[1]}`,
         )
       : []
   const variant = findVa(state, view.target.namespace, view.target.variantAutoscaling ?? undefined)

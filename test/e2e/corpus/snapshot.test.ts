@@ -319,7 +319,7 @@ corpusSuite('corpus: MetricsSnapshot, idle models and load arithmetic', (t) => {
       name: 'load: --load-scale 1e36 takes llama beyond float32: an error for that VA only (exit 6)',
       args: simulateFile('scale-36.yaml', withGranite(graniteOk), '--load-scale', '1e36'),
       code: 6,
-      stderr: /^error: variantautoscaling llm\/llama-8b-h100: arrival rate 8200\.5 req\/min × --load-scale 1e\+36 is /m,
+      stderr: /^error: variantautoscaling llm\/llama-8b-h100: arrival rate 8200\.5 req\/min × --load-scale 1e\+36 /m,
       stdout: /^granite-13b-l40s\s+3\.002e\+38\s/m,
     },
     {

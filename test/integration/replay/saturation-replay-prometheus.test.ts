@@ -150,8 +150,8 @@ test('busy: the first cycle adds a replica, and the load spread over 3 stops the
 })
 
 test('heavy: the ±1 rule compounds two cycles per minute until the queue spare recovers at 9', () => {
-  // 16 waiting requests over 3, 4, 5 replicas saturate every pod (≥ 3 each); over 6, 7, 8 each has 2 waiting (spare 1 <
-  // 2);
+  // 16 waiting requests over 3, 4, 5 replicas saturate every pod (≥ 3 each);
+  // over 6, 7, 8 each has 2 waiting (spare 1 < 2);
   // over 9 each has 1 (spare 2): stable, and removing one would leave 1.875 < 2.
   assert.deepEqual(replicasAt('01:00', '01:01', '01:02', '01:03', '01:30', '01:59', '02:00'), [4, 6, 8, 9, 9, 9, 9])
   assert.deepEqual(at('01:01').saturation, {

@@ -6,9 +6,10 @@ import {type Design, robustWls, type WlsFit, type WlsResult} from './wls.js'
 
 /**
  * The performance-profile fit: from per-pod, per-step means of the vLLM series, the 4-parameter profile of WVA up to
- * v0.5 (ITL = α + β·n, prefill = γ + δ·I·n) and the 3-parameter model of v0.6+ (docs/engines/queueing-v2.md), each by
- * weighted least squares with outlier rejection, with 95 % intervals, R², the residual spread, and a refusal for
- * every parameter the data cannot identify. Pure: no clock, no I/O. Times in ms, batch in requests.
+ * v0.5 (ITL = α + β·n, prefill = γ + δ·I·n) and the 3-parameter model of v0.6+
+ * (docs/engines/queueing-v2.md), each by weighted least squares with outlier rejection, with 95 % intervals,
+ * R², the residual spread, and a refusal for every parameter the data cannot identify. Pure: no clock, no I/O.
+ * Times in ms, batch in requests.
  */
 
 export type ProfileForm = 'v0.5' | 'v0.6'
@@ -424,8 +425,9 @@ function refuse(
 
 /**
  * Fits the v0.6+ model jointly on ITL and prefill observations. With c = (I+O)/(O+1) and m = I + O/2:
- * ITL(n) = α + β·(1 + n·c) + γ·m·(1 + n) and prefill(n) = α + β·(n·c + I) + γ·(n·m + I). The two groups are
- * weighted by the inverse of their residual variance (estimated by a first fit with equal group weights).
+ * ITL(n) = α + β·(1 + n·c) + γ·m·(1 + n) and prefill(n) = α + β·(n·c + I) + γ·(n·m + I).
+ * The two groups are weighted by the inverse of their residual variance (estimated by a first fit with equal
+ * group weights).
  */
 export function fitV06(prepared: PreparedPoints): FormResult {
   const {points, stability} = prepared

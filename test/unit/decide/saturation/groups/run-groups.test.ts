@@ -104,7 +104,8 @@ test('shape C fixture: an idle model with no requests in the retention window sc
   assert.equal(writtenTarget(va), 0)
   assert.equal(decisionOf(va)?.action, 'scale-down')
   assert.deepEqual(va.sentences, [
-    'scale down qwen3-va by 1 (2 → 1): removing one replica leaves spare KV 0.50 ≥ 0.15 and spare queue 3.0 ≥ 2.0',
+    'scale down qwen3-va by 1 (2 \u2192 1): removing one replica leaves spare KV 0.50 \u2265 0.15 ' +
+      'and spare queue 3.0 \u2265 2.0',
     '1 replica pending (not ready)',
     'scale to zero: 0 requests for Qwen/Qwen3-0.6B in the last 15m',
   ])
@@ -262,7 +263,8 @@ test('hand-built: a safe scale-down takes the most expensive variant', () => {
   assert.deepEqual([writtenTarget(variant(run, 'granite-h100')), writtenTarget(variant(run, 'granite-l40s'))], [1, 2])
   assert.equal(
     variant(run, 'granite-h100').sentences[0],
-    'scale down granite-h100 by 1 (2 → 1): removing one replica leaves spare KV 0.67 ≥ 0.10 and spare queue 5.0 ≥ 3.0',
+    'scale down granite-h100 by 1 (2 → 1): removing one replica leaves ' +
+      'spare KV 0.67 ≥ 0.10 and spare queue 5.0 ≥ 3.0',
   )
   assert.equal(
     variant(run, 'granite-l40s').sentences[0],
