@@ -148,7 +148,9 @@ manifests and a ScalerMetrics file of recorded query results. Read-only.`
           const charts = render.renderScalerCharts(outcome.view, chartOptionsFor(this.out.stream, process.env))
           if (charts !== '') this.out.write(`${charts}\n`)
         }
-        this.out.write(render.renderComparisonTable(outcome.view, {noHeaders: options.noHeaders}))
+        this.out.write(
+          render.renderComparisonTable(outcome.view, {noHeaders: options.noHeaders, wide: output === 'wide'}),
+        )
         if (outcome.notes.length > 0) this.out.write(outcome.notes.map((note) => `note: ${note}\n`).join(''))
         if (options.scaler.why !== 'none') {
           const reasons = render.renderReasons(outcome.view, {all: options.scaler.why === 'all' || output === 'wide'})

@@ -145,9 +145,12 @@ test('the comparison sums GPU-hours, events, SLO minutes and lag for the recorde
   )
   // The what-ifs apply to the preset row too (saturation+what-if).
   assert.deepEqual(Object.keys(byLabel), ['recorded', 'configured', 'what-if', 'saturation+what-if'])
-  // The preset is the same query and threshold as the configured ScaledObject: with the same what-ifs, the same
-  // replicas as the what-if row.
-  assert.deepEqual(item.variants[2].replicas, item.variants[1].replicas)
+  // The preset is llm-d's saturation overlay, not the configured ScaledObject: it reads the running requests too, and
+  // --threshold 0.9 replaces both thresholds (0.9 running requests per replica: at the 600 req/min floor, 15 running,
+  // ceil(15 / 0.9) = 17 replicas, capped at maxReplicaCount 6 from the first step).
+  assert.deepEqual(Object.keys(item.variants[2].metricValues), ['saturation', 'running'])
+  assert.equal(item.variants[2].metricValues.running[0], 15)
+  assert.ok(item.variants[2].replicas.slice(1).every((replicas: number) => replicas === 6))
   for (const summary of Object.values(byLabel) as any[]) {
     // 2 GPUs per replica (the target's nvidia.com/gpu limit), 1-minute steps.
     assert.ok(Math.abs(summary.gpuHours - summary.replicaHours * 2) < 0.002, JSON.stringify(summary))
@@ -224,7 +227,8 @@ test('the what-if flags apply to preset rows too; --threshold NAME=V only to the
     assert.deepEqual(await labels('--scaler-file', file, '--policy', 'saturation', '--threshold', 'saturation=0.9'), [
       ['configured', 6],
       ['what-if', 1],
-      ['saturation+what-if', 1],
+      // The preset's running-requests trigger (16 per replica, unchanged) still scales it up to 4 at the peak.
+      ['saturation+what-if', 4],
       ['file:sat', 6],
     ])
   } finally {

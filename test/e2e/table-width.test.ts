@@ -14,7 +14,8 @@ import {cleanEnv, kubectlVa, kubectlVaDirect} from '../support/run-cli.js'
 const limit = 100
 
 function assertWithin(stdout: string, what: string): void {
-  const lines = stdout.split('\n').filter((line) => line !== '')
+  // A `note:` under a table is prose, not a column: it may be longer.
+  const lines = stdout.split('\n').filter((line) => line !== '' && !line.startsWith('note: '))
   assert.ok(lines.length > 1, `${what}: a table with a header and rows, got:\n${stdout}`)
   const widest = Math.max(...lines.map((line) => line.length))
   assert.ok(widest <= limit, `${what}: ${widest} columns (limit ${limit}):\n${stdout}`)
@@ -24,7 +25,7 @@ const quickstart = 'examples/quickstart.yaml'
 const saturation = 'examples/saturation-v0.5'
 const twoVariants = fixturePath('manifests', 'saturation', 'v0.5-two-variants.yaml')
 
-test('offline: get, simulate and sweeps fit in 100 columns by default, -A included', async () => {
+test('offline: get, simulate, sweeps and scalers fit in 100 columns by default, -A included', async () => {
   const runs: string[][] = []
   for (const file of [quickstart, saturation, twoVariants]) {
     for (const all of [[], ['-A']]) {
@@ -36,6 +37,27 @@ test('offline: get, simulate and sweeps fit in 100 columns by default, -A includ
     ['simulate', 'llama-8b-h100', '-f', quickstart, '--sweep', 'arrival-rate=100:20000:1000'],
     ['simulate', '-f', quickstart, '--sweep', 'slo-ttft=500:2000:500'],
     ['simulate', 'granite-8b-l40s', '-f', saturation, '--sweep', 'load-scale=0.5:4:0.5'],
+  )
+  // kubectl va scalers: the list (-A included) and a replay's comparison table with presets and what-if rows.
+  const scalers = 'examples/scalers/'
+  const range = ['--from', '2026-08-10T10:00:00Z', '--to', '2026-08-10T12:00:00Z', '--no-chart', '--why', 'none']
+  runs.push(
+    ['scalers', '-f', scalers],
+    ['scalers', '-f', scalers, '-A'],
+    ['scalers', 'qwen-32b', 'llama-8b', '-f', scalers, ...range],
+    [
+      'scalers',
+      'qwen-32b',
+      '-f',
+      scalers,
+      ...range,
+      '--policy',
+      'saturation',
+      '--threshold',
+      '0.9',
+      '--slo-ttft',
+      '500',
+    ],
   )
   for (const args of runs) {
     const run = await kubectlVaDirect(args)

@@ -75,7 +75,7 @@ const prometheusTrigger = (name: string, query: string, threshold: string, extra
 /**
  * A preset as a manifest (docs/scalers.md#presets lists each query and threshold). The EPP series are selected by
  * `namespace` and `model_name`; thresholds are the overlays' where llm-d documents them (queue 1 and running 16 per
- * replica, saturation 0.7) and ours otherwise, and `--threshold` replaces them.
+ * replica, saturation 0.7 and running 16 per replica) and ours otherwise, and `--threshold` replaces them.
  */
 export function presetManifest(policy: PolicyName, context: PresetContext): KubeObject {
   const sel = modelSelector(context.namespace, context.model)
@@ -92,9 +92,10 @@ export function presetManifest(policy: PolicyName, context: PresetContext): Kube
     case 'saturation':
       return scaledObject(context, policy, {
         triggers: [
-          prometheusTrigger('saturation', `max(llm_d_epp_flow_control_pool_saturation{${sel}})`, '0.7', {
-            metricType: 'Value',
-          }),
+          // llm-d's KEDA+EPP guide, saturation overlay: pool saturation 0.7 and running requests 16 per replica, both
+          // AverageValue (KEDA's default), see docs/scalers.md#presets.
+          prometheusTrigger('saturation', `max(llm_d_epp_flow_control_pool_saturation{${sel}})`, '0.7'),
+          prometheusTrigger('running', `sum(llm_d_epp_request_running{${sel}})`, '16'),
         ],
       })
     case 'token-aware':

@@ -13,19 +13,26 @@ import {formatNumber} from './format.js'
 import {type Column, renderTable} from './table.js'
 
 const kindShort = (kind: string) => (kind === 'ScaledObject' ? 'ScaledObject' : 'HPA')
-const count = (value: number | null) => (value === null ? '-' : String(value))
-const num = (value: number | null, decimals = 3) => (value === null ? '-' : formatNumber(value, decimals))
+// The vocabulary get uses (issue 13): `<unknown>` for a value that exists but is not known, `<none>` for
+// one that is absent (no target, no model, no SLO given), numbers right-aligned.
+const unknown = '<unknown>'
+const none = '<none>'
+const right = 'right' as const
+const count = (value: number | null) => (value === null ? unknown : String(value))
+const num = (value: number | null, decimals = 3) => (value === null ? unknown : formatNumber(value, decimals))
 
-function metricCell(item: ScalerItemView): string {
-  if (item.metrics.length === 0) return '-'
+/** `current/target` of each metric as kubectl's TARGETS column; with `named`, each prefixed by its name (-o wide). */
+function metricCell(item: ScalerItemView, named: boolean): string {
+  if (item.metrics.length === 0) return none
   return item.metrics
     .map((metric) => {
-      if (metric.targetType === 'Utilization') return `${metric.name}:${num(metric.value)}%/${num(metric.target)}%`
-      if (metric.targetType === 'Value') return `${metric.name}:${num(metric.value)}/${num(metric.target)}`
+      const name = named ? `${metric.name}:` : ''
+      if (metric.targetType === 'Utilization') return `${name}${num(metric.value)}%/${num(metric.target)}%`
+      if (metric.targetType === 'Value') return `${name}${num(metric.value)}/${num(metric.target)}`
       // As kubectl shows an AverageValue target: the total over the current replicas.
       const replicas = item.currentReplicas
       const average = metric.value === null || replicas === null || replicas === 0 ? null : metric.value / replicas
-      return `${metric.name}:${num(average)}/${num(metric.target)}(avg)`
+      return `${name}${num(average)}/${num(metric.target)}(avg)`
     })
     .join(',')
 }
@@ -40,16 +47,17 @@ export function renderScalerTable(view: ScalerListView, options: ListTableOption
   const columns: Column<ScalerItemView>[] = [
     ...(options.showNamespace ? [{header: 'NAMESPACE', value: (item: ScalerItemView) => item.namespace}] : []),
     {header: 'NAME', value: (item) => item.name},
-    {header: 'KIND', value: (item) => kindShort(item.kind)},
-    {header: 'TARGET', value: (item) => (item.target === null ? '-' : `${item.target.kind}/${item.target.name}`)},
-    {header: 'MODEL', value: (item) => item.model ?? '-'},
-    {header: 'METRICS', value: metricCell},
-    {header: 'MIN', value: (item) => String(item.minReplicas)},
-    {header: 'MAX', value: (item) => String(item.maxReplicas)},
-    {header: 'CURRENT', value: (item) => count(item.currentReplicas)},
-    {header: 'DESIRED', value: (item) => count(item.desiredReplicas)},
-    {header: 'COMPUTED', value: (item) => count(item.computedReplicas), wide: true},
-    {header: 'GPUS/REPLICA', value: (item) => count(item.acceleratorsPerReplica), wide: true},
+    {header: 'KIND', value: (item) => kindShort(item.kind), wide: true},
+    {header: 'TARGET', value: (item) => (item.target === null ? none : `${item.target.kind}/${item.target.name}`)},
+    {header: 'MODEL', value: (item) => item.model ?? none, wide: true},
+    {header: 'METRICS', value: (item) => metricCell(item, false), narrowOnly: true},
+    {header: 'METRICS', value: (item) => metricCell(item, true), wide: true},
+    {header: 'MIN', value: (item) => String(item.minReplicas), align: right},
+    {header: 'MAX', value: (item) => String(item.maxReplicas), align: right},
+    {header: 'CURRENT', value: (item) => count(item.currentReplicas), align: right},
+    {header: 'CONTROLLER', value: (item) => count(item.desiredReplicas), align: right},
+    {header: 'RECOMPUTED', value: (item) => count(item.computedReplicas), wide: true, align: right},
+    {header: 'GPUS/REPLICA', value: (item) => count(item.acceleratorsPerReplica), wide: true, align: right},
     {header: 'STATUS', value: (item) => (item.error === null ? 'ok' : 'error'), wide: true},
   ]
   return renderTable(view.items, columns, {wide: options.wide, noHeaders: options.noHeaders})
@@ -244,13 +252,14 @@ export function renderScalerCharts(view: ScalerReplayView, options: ChartOptions
     .join('\n')
 }
 
+// The recorded row has no lag (it is the reference), and no SLO given means no SLO minutes: absent, `<none>`.
 const lagText = (summary: ScalerSummary) =>
-  summary.maxLagSeconds === null ? '-' : `${formatNumber(summary.maxLagSeconds, 0)}s`
+  summary.maxLagSeconds === null ? none : `${formatNumber(summary.maxLagSeconds, 0)}s`
 const sloText = (value: number | null, estimate: boolean) =>
-  value === null ? '-' : `${formatNumber(value, 1)}${estimate ? '~' : ''}`
+  value === null ? none : `${formatNumber(value, 1)}${estimate ? '~' : ''}`
 
-/** The side-by-side comparison: the recorded replicas, then each variant. */
-export function renderComparisonTable(view: ScalerReplayView, options: {noHeaders: boolean}): string {
+/** The side-by-side comparison: the recorded replicas, then each variant; replica-hours and min/max under -o wide. */
+export function renderComparisonTable(view: ScalerReplayView, options: {noHeaders: boolean; wide: boolean}): string {
   const rows = view.items.flatMap((item) =>
     item.error === null
       ? [item.recorded, ...item.variants.map((variant) => variant.summary)].map((summary) => ({item, summary}))
@@ -259,16 +268,24 @@ export function renderComparisonTable(view: ScalerReplayView, options: {noHeader
   const columns: Column<(typeof rows)[number]>[] = [
     {header: 'SCALER', value: (row) => `${row.item.namespace}/${row.item.name}`},
     {header: 'POLICY', value: (row) => row.summary.label},
-    {header: 'GPU-HOURS', value: (row) => num(row.summary.gpuHours, 2)},
-    {header: 'REPLICA-HOURS', value: (row) => num(row.summary.replicaHours, 2)},
-    {header: 'EVENTS', value: (row) => String(row.summary.scalingEvents)},
-    {header: 'MIN', value: (row) => count(row.summary.minReplicas)},
-    {header: 'MAX', value: (row) => count(row.summary.maxReplicas)},
-    {header: 'TTFT>SLO(MIN)', value: (row) => sloText(row.summary.minutesOverTtftSlo, row.summary.sloEstimate)},
-    {header: 'ITL>SLO(MIN)', value: (row) => sloText(row.summary.minutesOverItlSlo, row.summary.sloEstimate)},
-    {header: 'MAX-LAG', value: (row) => lagText(row.summary)},
+    {header: 'GPU-HOURS', value: (row) => num(row.summary.gpuHours, 2), align: right},
+    {header: 'REPLICA-HOURS', value: (row) => num(row.summary.replicaHours, 2), wide: true, align: right},
+    {header: 'EVENTS', value: (row) => String(row.summary.scalingEvents), align: right},
+    {header: 'MIN', value: (row) => count(row.summary.minReplicas), wide: true, align: right},
+    {header: 'MAX', value: (row) => count(row.summary.maxReplicas), wide: true, align: right},
+    {
+      header: 'TTFT>SLO(MIN)',
+      value: (row) => sloText(row.summary.minutesOverTtftSlo, row.summary.sloEstimate),
+      align: right,
+    },
+    {
+      header: 'ITL>SLO(MIN)',
+      value: (row) => sloText(row.summary.minutesOverItlSlo, row.summary.sloEstimate),
+      align: right,
+    },
+    {header: 'MAX-LAG', value: (row) => lagText(row.summary), align: right},
   ]
-  return renderTable(rows, columns, {noHeaders: options.noHeaders})
+  return renderTable(rows, columns, {noHeaders: options.noHeaders, wide: options.wide})
 }
 
 /** Per variant, each step where the replicas changed, and why; with `all`, every explained step. */

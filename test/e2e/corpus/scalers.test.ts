@@ -216,7 +216,7 @@ corpusSuite('corpus: scalers with Prometheus unreachable', async (t) => {
       env,
       code: 5,
       // The scalers are still listed, without values.
-      stdout: /^qwen-32b\s+ScaledObject\s.*saturation:-\/0\.7\s/m,
+      stdout: /^qwen-32b\s+Deployment\/qwen-32b\s+<unknown>\/0\.7\s/m,
       stderr: unreachable,
     },
     {

@@ -368,9 +368,11 @@ test('a missing scaler exits 3 and is named; named scalers are listed whatever t
   assert.equal(missing.code, 3)
   assert.equal(missing.stdout, '')
   assert.match(missing.stderr, /^error: llm\/nope: no HorizontalPodAutoscaler or ScaledObject of that name/m)
-  const named = await kubectlVa(['scalers', 'llama-8b-wva', 'llama-8b-saturation', '--at', iso(dayStartS + 3600)], {
-    env,
-  })
+  // -o wide shows the KIND (the default table leaves it out to stay within 100 columns).
+  const named = await kubectlVa(
+    ['scalers', 'llama-8b-wva', 'llama-8b-saturation', '--at', iso(dayStartS + 3600), '-o', 'wide'],
+    {env},
+  )
   assert.equal(named.code, 0, named.stderr)
   assert.match(named.stdout, /^llama-8b-saturation\s+ScaledObject\s+Deployment\/llama-8b\s/m)
   assert.match(named.stdout, /^llama-8b-wva\s+HPA\s+Deployment\/llama-8b\s/m)
@@ -477,9 +479,10 @@ test('Prometheus: one query_range per distinct query and chunk, constant in step
     runs.push(replay)
   }
   assert.equal(runs[2]!.output.items[0].timesMs.length, 5761)
-  // A preset adds its own trigger's query, once.
+  // A preset adds its own triggers' queries, once each (saturation: pool saturation and running requests).
   const preset = await run(['scalers', 'llama-8b-wva', '--from', iso(from), ...replays[0]!, '--policy', 'saturation'])
-  assert.deepEqual(sorted(preset.prometheus), [wva, saturation, ...context].sort())
+  const running = `sum(llm_d_epp_request_running{${sel}})`
+  assert.deepEqual(sorted(preset.prometheus), [wva, saturation, running, ...context].sort())
   // Over the chunk limit: 481 steps at 100 points per request are 5 chunks, each query sent once per chunk.
   const chunked = await run([
     'scalers',
