@@ -121,15 +121,45 @@ test('simulate -f: without analyzers: v0.9 runs V1 on the annotated scalers, wit
   }
 })
 
-test('simulate -f --load-scale on V2 variants says the what-if does not apply, and decides as without it', async () => {
+test('simulate -f --load-scale on V2 variants: replicas never fall as load rises from 0 to 10x', async () => {
+  for (const release of ['wva-v0.6', 'wva-v0.9']) {
+    const example = join(repoRoot, 'examples', release)
+    let previous: number[] | undefined
+    const seen: number[][] = []
+    for (const scale of [0, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10]) {
+      const {run, items} = await json(['simulate', '-f', example, '--load-scale', String(scale)])
+      assert.equal(run.code, 0, run.stderr)
+      assert.doesNotMatch(run.stderr, /do not apply/)
+      const replicas = items.map((item: any) => item.desired.replicas as number)
+      if (previous !== undefined) {
+        for (const [index, count] of replicas.entries()) {
+          assert.ok(count >= (previous[index] ?? 0), `${release} x${scale}: ${replicas} after ${previous}`)
+        }
+      }
+      previous = replicas
+      seen.push(replicas)
+    }
+    // The load does move the decision: more replicas at 10x than at 1x.
+    const total = (replicas: number[] | undefined) => (replicas ?? []).reduce((sum, count) => sum + count, 0)
+    assert.ok(total(seen.at(-1)) > total(seen[2]), `${release}: ${JSON.stringify(seen)}`)
+  }
+})
+
+test('simulate -f on V2 variants: --arrival-rate is --load-scale by the measured rate; other what-ifs warn', async () => {
   const example = join(repoRoot, 'examples', 'wva-v0.9')
   const plain = await json(['simulate', '-f', example])
-  const scaled = await json(['simulate', '-f', example, '--load-scale', '2'])
-  assert.equal(scaled.run.code, 0, scaled.run.stderr)
-  assert.match(
-    scaled.run.stderr,
-    /^warning: what-ifs \(loadScale\) do not apply to WVA v0\.9 saturation V2 or the queueing model yet: /m,
-  )
+  const rate = plain.items[0].load.arrivalRate as number
+  const byScale = await json(['simulate', '-f', example, '--load-scale', '5'])
+  const byRate = await json(['simulate', '-f', example, '--arrival-rate', String(rate * 5)])
+  assert.equal(byRate.run.code, 0, byRate.run.stderr)
   const replicas = (items: any[]) => items.map((item) => item.desired.replicas)
-  assert.deepEqual(replicas(scaled.items), replicas(plain.items))
+  assert.deepEqual(replicas(byRate.items), replicas(byScale.items))
+  assert.notDeepEqual(replicas(byScale.items), replicas(plain.items))
+  assert.equal(byRate.items[0].load.arrivalRate, rate * 5)
+  const other = await json(['simulate', '-f', example, '--load-scale', '5', '--kv-threshold', '0.5'])
+  assert.match(
+    other.run.stderr,
+    /^warning: what-ifs \(kvCacheThreshold\) do not apply to WVA v0\.9 saturation V2 or the queueing model yet: /m,
+  )
+  assert.deepEqual(replicas(other.items), replicas(byScale.items))
 })
