@@ -163,3 +163,36 @@ test('simulate -f on V2 variants: --arrival-rate is --load-scale by the measured
   )
   assert.deepEqual(replicas(other.items), replicas(byScale.items))
 })
+
+test('simulate -f --sweep load-scale on V2 variants: each point is simulate --load-scale, never falling', async () => {
+  for (const release of ['wva-v0.6', 'wva-v0.9']) {
+    const example = join(repoRoot, 'examples', release)
+    const run = await kubectlVa(['simulate', '-f', example, '--sweep', 'load-scale=0:10:1', '-o', 'json'], {
+      env: cleanEnv(),
+    })
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.stderr, '')
+    const rows: any[] = JSON.parse(run.stdout).rows
+    const names = [...new Set(rows.map((row) => row.name as string))]
+    assert.equal(names.length, 2)
+    for (const name of names) {
+      const counts = rows.filter((row) => row.name === name).map((row) => row.desiredReplicas as number)
+      assert.equal(counts.length, 11)
+      for (const [index, count] of counts.entries()) assert.ok(index === 0 || count >= (counts[index - 1] ?? 0))
+    }
+    for (const scale of [1, 4]) {
+      const single = await json(['simulate', '-f', example, '--load-scale', String(scale)])
+      for (const item of single.items) {
+        const row = rows.find((candidate) => candidate.name === item.name && candidate.value === scale)
+        assert.equal(row?.desiredReplicas, item.desired.replicas, `${release} ${item.name} x${scale}`)
+        assert.equal(row?.engine, 'saturation-v2')
+      }
+    }
+  }
+  const thresholds = await kubectlVa(
+    ['simulate', '-f', join(repoRoot, 'examples', 'wva-v0.9'), '--sweep', 'kv-threshold=0.5:0.9:0.2', '-o', 'json'],
+    {env: cleanEnv()},
+  )
+  assert.equal(thresholds.code, 0, thresholds.stderr)
+  assert.match(thresholds.stderr, /^warning: what-ifs \(kvCacheThreshold\) do not apply to WVA v0\.9 saturation V2/m)
+})
