@@ -145,7 +145,7 @@ test('simulate -f --load-scale on V2 variants: replicas never fall as load rises
   }
 })
 
-test('simulate -f on V2 variants: --arrival-rate is --load-scale by the measured rate; other what-ifs warn', async () => {
+test('simulate -f on V2 variants: --arrival-rate is --load-scale by the measured rate; others warn', async () => {
   const example = join(repoRoot, 'examples', 'wva-v0.9')
   const plain = await json(['simulate', '-f', example])
   const rate = plain.items[0].load.arrivalRate as number
@@ -195,4 +195,29 @@ test('simulate -f --sweep load-scale on V2 variants: each point is simulate --lo
   )
   assert.equal(thresholds.code, 0, thresholds.stderr)
   assert.match(thresholds.stderr, /^warning: what-ifs \(kvCacheThreshold\) do not apply to WVA v0\.9 saturation V2/m)
+})
+
+test('simulate -f --scale-up-threshold/--scale-down-boundary move V2 decisions; inverted: refused', async () => {
+  const example = join(repoRoot, 'examples', 'wva-v0.9')
+  const replicas = (items: any[]) => items.map((item) => item.desired.replicas as number)
+  const total = (items: any[]) => replicas(items).reduce((sum, count) => sum + count, 0)
+  const plain = await json(['simulate', '-f', example, '--load-scale', '3'])
+  const lax = await json(['simulate', '-f', example, '--load-scale', '3', '--scale-up-threshold', '0.95'])
+  assert.equal(lax.run.code, 0, lax.run.stderr)
+  assert.equal(lax.run.stderr, '')
+  // Scaling up later (at 95% of capacity instead of 85%) needs fewer replicas for the same demand.
+  assert.ok(total(lax.items) < total(plain.items), `${replicas(lax.items)} vs ${replicas(plain.items)}`)
+  const inverted = await json(['simulate', '-f', example, '--load-scale', '3', '--scale-up-threshold', '0.5'])
+  assert.match(
+    inverted.run.stderr,
+    /^warning: model \S+ in llm: the scale-up threshold 0\.5 is not above the scale-down boundary 0\.7; decided with /m,
+  )
+  assert.deepEqual(replicas(inverted.items), replicas(plain.items))
+  // On the v0.5 engines the V2 thresholds do not apply, and a warning says so.
+  const older = await kubectlVa(
+    ['simulate', '-f', join(repoRoot, 'examples', 'saturation-v0.5'), '--scale-up-threshold', '0.9'],
+    {env: cleanEnv()},
+  )
+  assert.equal(older.code, 0, older.stderr)
+  assert.match(older.stderr, /^warning: --scale-up-threshold does not apply to VAs granite-8b-h100, granite-8b-l40s: /m)
 })

@@ -178,12 +178,14 @@ function sweepWvaInstallation(
     const result = simulateWvaInstallation(scoped.sources, whatIf)
     for (const warning of result?.warnings ?? []) warnings.add(warning)
     const ignored = Object.entries(whatIf).filter(
-      ([name, field]) => field !== undefined && name !== 'loadScale' && name !== 'arrivalRateRpm',
+      ([name, field]) =>
+        field !== undefined && !['loadScale', 'arrivalRateRpm', 'scaleUpThreshold', 'scaleDownBoundary'].includes(name),
     )
     if (ignored.length > 0) {
       warnings.add(
         `what-ifs (${ignored.map(([name]) => name).join(', ')}) do not apply to WVA ${scoped.sources.wva?.release} ` +
-          'saturation V2 or the queueing model yet: decided without them; only loadScale and arrivalRateRpm apply',
+          'saturation V2 or the queueing model yet: decided without them; only loadScale, arrivalRateRpm, ' +
+          'scaleUpThreshold and scaleDownBoundary apply',
       )
     }
     for (const item of result?.items ?? []) rows.push(rowOf(item, value))

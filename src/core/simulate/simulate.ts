@@ -9,7 +9,7 @@ import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
 import {boundV1Items, simulateWvaInstallation} from './wva-items.js'
 
-const wvaLoadWhatIfs: readonly string[] = ['loadScale', 'arrivalRateRpm']
+const wvaLoadWhatIfs: readonly string[] = ['loadScale', 'arrivalRateRpm', 'scaleUpThreshold', 'scaleDownBoundary']
 
 export interface SimulateOptions {
   whatIf: WhatIf
@@ -38,7 +38,8 @@ export function simulate(state: ClusterState, options: SimulateOptions): Simulat
     if (given.length > 0) {
       wva.warnings.push(
         `what-ifs (${given.map(([name]) => name).join(', ')}) do not apply to WVA ${state.sources.wva?.release} ` +
-          'saturation V2 or the queueing model yet: decided without them; only loadScale and arrivalRateRpm apply',
+          'saturation V2 or the queueing model yet: decided without them; only loadScale, arrivalRateRpm, ' +
+          'scaleUpThreshold and scaleDownBoundary apply',
       )
     }
     return wva

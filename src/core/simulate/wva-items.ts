@@ -66,6 +66,7 @@ export function decideInstallation(sources: SourceSet, whatIf?: WhatIf): WvaDeci
     models: readings.models,
     serviceParms: readings.snapshot.serviceParms,
     requestCounts: readings.snapshot.requestsInRetention,
+    thresholds: {scaleUpThreshold: whatIf?.scaleUpThreshold, scaleDownBoundary: whatIf?.scaleDownBoundary},
   })
 }
 

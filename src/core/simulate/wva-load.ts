@@ -5,8 +5,8 @@
  * 1. Demand scales with load. At load scale s a pod that holds T tokens of its KV cache (KV usage u of a cache of C
  *    tokens) and has q waiting requests carries a token demand u·s·C and a queue demand q·s. The model's EPP
  *    scheduler queue (size and bytes) and every pod's arrival rate (what the queueing model reads) scale by s.
- * 2. A KV cache cannot exceed 1. The reading becomes min(1, u·s); the tokens that do not fit, (u·s − 1)·C, wait: they
- *    are added to the pod's queue as requests of the pod's average input length (the tokens V2 charges per waiting
+ * 2. A KV cache cannot exceed 1. The reading becomes min(1, u*s); the tokens that do not fit, (u*s - 1)*C, wait:
+ *    they are added to the pod's queue as requests of the pod's average input length (the tokens V2 charges per waiting
  *    request at every release), so V2's token demand keeps growing with s. A pod without cache_config_info (C
  *    unknown) or without an average input length adds no queue: it is saturated by KV anyway.
  * 3. One controller cycle at the scaled readings: V2 sizes replicas from the model's total demand in one pass.
