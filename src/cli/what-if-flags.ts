@@ -53,6 +53,14 @@ export const whatIfFlags = {
     description: 'Saturation engines: scale up when the average spare queue length drops below this.',
     helpGroup: group,
   }),
+  'scale-up-threshold': Flags.string({
+    description: 'WVA v0.6+ saturation V2: demand fraction (0..1] of capacity above which a model scales up.',
+    helpGroup: group,
+  }),
+  'scale-down-boundary': Flags.string({
+    description: 'WVA v0.6+ saturation V2: demand fraction (0..1] of capacity below which a model scales down.',
+    helpGroup: group,
+  }),
   retention: Flags.string({
     description: 'Scale-to-zero retention window (e.g. 10m): no request in it allows 0 replicas.',
     helpGroup: group,
@@ -82,6 +90,8 @@ export function toWhatIf(flags: WhatIfFlagValues): WhatIf {
     queueLengthThreshold: number(flags['queue-threshold'], 'queue-threshold', {min: 0}),
     kvSpareTrigger: fraction(flags['kv-spare-trigger'], 'kv-spare-trigger'),
     queueSpareTrigger: number(flags['queue-spare-trigger'], 'queue-spare-trigger', {min: 0}),
+    scaleUpThreshold: positiveFraction(flags['scale-up-threshold'], 'scale-up-threshold'),
+    scaleDownBoundary: positiveFraction(flags['scale-down-boundary'], 'scale-down-boundary'),
     retention: goDuration(flags.retention, 'retention'),
     engine: engine(flags.engine),
   }
@@ -91,6 +101,15 @@ function fraction(raw: string | undefined, flag: string): number | undefined {
   const value = number(raw, flag, {min: 0})
   if (value !== undefined && value > 1) {
     throw flagValueError(`--${flag}`, raw ?? '', 'must be a fraction between 0 and 1', `use e.g. --${flag} 0.8 for 80%`)
+  }
+  return value
+}
+
+/** A V2 threshold: above 0 and at most 1, as the controller's config validation wants it. */
+function positiveFraction(raw: string | undefined, flag: string): number | undefined {
+  const value = fraction(raw, flag)
+  if (value === 0) {
+    throw flagValueError(`--${flag}`, raw ?? '', 'must be above 0 and at most 1', `use e.g. --${flag} 0.8 for 80%`)
   }
   return value
 }

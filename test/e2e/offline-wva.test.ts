@@ -121,15 +121,103 @@ test('simulate -f: without analyzers: v0.9 runs V1 on the annotated scalers, wit
   }
 })
 
-test('simulate -f --load-scale on V2 variants says the what-if does not apply, and decides as without it', async () => {
+test('simulate -f --load-scale on V2 variants: replicas never fall as load rises from 0 to 10x', async () => {
+  for (const release of ['wva-v0.6', 'wva-v0.9']) {
+    const example = join(repoRoot, 'examples', release)
+    let previous: number[] | undefined
+    const seen: number[][] = []
+    for (const scale of [0, 0.5, 1, 1.5, 2, 3, 4, 5, 6, 8, 10]) {
+      const {run, items} = await json(['simulate', '-f', example, '--load-scale', String(scale)])
+      assert.equal(run.code, 0, run.stderr)
+      assert.doesNotMatch(run.stderr, /do not apply/)
+      const replicas = items.map((item: any) => item.desired.replicas as number)
+      if (previous !== undefined) {
+        for (const [index, count] of replicas.entries()) {
+          assert.ok(count >= (previous[index] ?? 0), `${release} x${scale}: ${replicas} after ${previous}`)
+        }
+      }
+      previous = replicas
+      seen.push(replicas)
+    }
+    // The load does move the decision: more replicas at 10x than at 1x.
+    const total = (replicas: number[] | undefined) => (replicas ?? []).reduce((sum, count) => sum + count, 0)
+    assert.ok(total(seen.at(-1)) > total(seen[2]), `${release}: ${JSON.stringify(seen)}`)
+  }
+})
+
+test('simulate -f on V2 variants: --arrival-rate is --load-scale by the measured rate; others warn', async () => {
   const example = join(repoRoot, 'examples', 'wva-v0.9')
   const plain = await json(['simulate', '-f', example])
-  const scaled = await json(['simulate', '-f', example, '--load-scale', '2'])
-  assert.equal(scaled.run.code, 0, scaled.run.stderr)
-  assert.match(
-    scaled.run.stderr,
-    /^warning: what-ifs \(loadScale\) do not apply to WVA v0\.9 saturation V2 or the queueing model yet: /m,
-  )
+  const rate = plain.items[0].load.arrivalRate as number
+  const byScale = await json(['simulate', '-f', example, '--load-scale', '5'])
+  const byRate = await json(['simulate', '-f', example, '--arrival-rate', String(rate * 5)])
+  assert.equal(byRate.run.code, 0, byRate.run.stderr)
   const replicas = (items: any[]) => items.map((item) => item.desired.replicas)
-  assert.deepEqual(replicas(scaled.items), replicas(plain.items))
+  assert.deepEqual(replicas(byRate.items), replicas(byScale.items))
+  assert.notDeepEqual(replicas(byScale.items), replicas(plain.items))
+  assert.equal(byRate.items[0].load.arrivalRate, rate * 5)
+  const other = await json(['simulate', '-f', example, '--load-scale', '5', '--kv-threshold', '0.5'])
+  assert.match(
+    other.run.stderr,
+    /^warning: what-ifs \(kvCacheThreshold\) do not apply to WVA v0\.9 saturation V2 or the queueing model yet: /m,
+  )
+  assert.deepEqual(replicas(other.items), replicas(byScale.items))
+})
+
+test('simulate -f --sweep load-scale on V2 variants: each point is simulate --load-scale, never falling', async () => {
+  for (const release of ['wva-v0.6', 'wva-v0.9']) {
+    const example = join(repoRoot, 'examples', release)
+    const run = await kubectlVa(['simulate', '-f', example, '--sweep', 'load-scale=0:10:1', '-o', 'json'], {
+      env: cleanEnv(),
+    })
+    assert.equal(run.code, 0, run.stderr)
+    assert.equal(run.stderr, '')
+    const rows: any[] = JSON.parse(run.stdout).rows
+    const names = [...new Set(rows.map((row) => row.name as string))]
+    assert.equal(names.length, 2)
+    for (const name of names) {
+      const counts = rows.filter((row) => row.name === name).map((row) => row.desiredReplicas as number)
+      assert.equal(counts.length, 11)
+      for (const [index, count] of counts.entries()) assert.ok(index === 0 || count >= (counts[index - 1] ?? 0))
+    }
+    for (const scale of [1, 4]) {
+      const single = await json(['simulate', '-f', example, '--load-scale', String(scale)])
+      for (const item of single.items) {
+        const row = rows.find((candidate) => candidate.name === item.name && candidate.value === scale)
+        assert.equal(row?.desiredReplicas, item.desired.replicas, `${release} ${item.name} x${scale}`)
+        assert.equal(row?.engine, 'saturation-v2')
+      }
+    }
+  }
+  const thresholds = await kubectlVa(
+    ['simulate', '-f', join(repoRoot, 'examples', 'wva-v0.9'), '--sweep', 'kv-threshold=0.5:0.9:0.2', '-o', 'json'],
+    {env: cleanEnv()},
+  )
+  assert.equal(thresholds.code, 0, thresholds.stderr)
+  assert.match(thresholds.stderr, /^warning: what-ifs \(kvCacheThreshold\) do not apply to WVA v0\.9 saturation V2/m)
+})
+
+test('simulate -f --scale-up-threshold/--scale-down-boundary move V2 decisions; inverted: refused', async () => {
+  const example = join(repoRoot, 'examples', 'wva-v0.9')
+  const replicas = (items: any[]) => items.map((item) => item.desired.replicas as number)
+  const total = (items: any[]) => replicas(items).reduce((sum, count) => sum + count, 0)
+  const plain = await json(['simulate', '-f', example, '--load-scale', '3'])
+  const lax = await json(['simulate', '-f', example, '--load-scale', '3', '--scale-up-threshold', '0.95'])
+  assert.equal(lax.run.code, 0, lax.run.stderr)
+  assert.equal(lax.run.stderr, '')
+  // Scaling up later (at 95% of capacity instead of 85%) needs fewer replicas for the same demand.
+  assert.ok(total(lax.items) < total(plain.items), `${replicas(lax.items)} vs ${replicas(plain.items)}`)
+  const inverted = await json(['simulate', '-f', example, '--load-scale', '3', '--scale-up-threshold', '0.5'])
+  assert.match(
+    inverted.run.stderr,
+    /^warning: model \S+ in llm: the scale-up threshold 0\.5 is not above the scale-down boundary 0\.7; decided with /m,
+  )
+  assert.deepEqual(replicas(inverted.items), replicas(plain.items))
+  // On the v0.5 engines the V2 thresholds do not apply, and a warning says so.
+  const older = await kubectlVa(
+    ['simulate', '-f', join(repoRoot, 'examples', 'saturation-v0.5'), '--scale-up-threshold', '0.9'],
+    {env: cleanEnv()},
+  )
+  assert.equal(older.code, 0, older.stderr)
+  assert.match(older.stderr, /^warning: --scale-up-threshold does not apply to VAs granite-8b-h100, granite-8b-l40s: /m)
 })

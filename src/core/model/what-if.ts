@@ -19,6 +19,10 @@ export interface WhatIf {
   kvSpareTrigger?: number | undefined
   /** Saturation engines: scale up when the average spare queue length drops below this. */
   queueSpareTrigger?: number | undefined
+  /** WVA v0.6-v0.9 saturation V2: scale up when a model's demand exceeds this fraction of its capacity. */
+  scaleUpThreshold?: number | undefined
+  /** WVA v0.6-v0.9 saturation V2: scale down only while demand stays below this fraction of the reduced capacity. */
+  scaleDownBoundary?: number | undefined
   /** Scale-to-zero retention window (Go duration, e.g. 10m). */
   retention?: string | undefined
   /** Force the decision engine instead of detecting it. */
@@ -51,6 +55,12 @@ const saturationOnlyFlags = [
   ['--retention', 'retention'],
 ] as const satisfies readonly (readonly [string, keyof WhatIf])[]
 
+/** Flags that only WVA v0.6+ saturation V2 reads (decided by simulateWvaInstallation, not these warnings). */
+const v2OnlyFlags = [
+  ['--scale-up-threshold', 'scaleUpThreshold'],
+  ['--scale-down-boundary', 'scaleDownBoundary'],
+] as const satisfies readonly (readonly [string, keyof WhatIf])[]
+
 /** The flags that do change a saturation engine's decision, for warnings. */
 export const saturationWhatIfFlags = [
   '--load-scale',
@@ -65,12 +75,20 @@ export const saturationWhatIfFlags = [
  */
 export function inapplicableWhatIfWarnings(
   whatIf: WhatIf,
-  names: {queueing: readonly string[]; saturation: readonly string[]},
+  names: {queueing: readonly string[]; saturation: readonly string[]; beforeV2?: readonly string[] | undefined},
 ): string[] {
   const given = (flags: readonly (readonly [string, keyof WhatIf])[]) =>
     flags.filter(([, field]) => whatIf[field] !== undefined).map(([flag]) => flag)
   const verb = (flags: readonly string[]) => `${flags.join(', ')} ${flags.length === 1 ? 'does' : 'do'} not apply to`
   const warnings: string[] = []
+  const forV2 = given(v2OnlyFlags)
+  const older = names.beforeV2 ?? [...names.saturation, ...names.queueing]
+  if (forV2.length > 0 && older.length > 0) {
+    warnings.push(
+      `${verb(forV2)} ${list(older)}: only WVA v0.6+ saturation V2 has these thresholds; ` +
+        `use ${saturationWhatIfFlags.join(', ')} for the saturation engines`,
+    )
+  }
   const forSaturation = given(queueingOnlyFlags)
   if (forSaturation.length > 0 && names.saturation.length > 0) {
     warnings.push(
@@ -92,7 +110,10 @@ export function inapplicableWhatIfWarnings(
 export function whatIfWarningsFor(whatIf: WhatIf, items: readonly {name: string; engine: string}[]): string[] {
   const names = (saturated: boolean) =>
     items.filter((item) => (item.engine !== 'queueing-model') === saturated).map((item) => item.name)
-  return inapplicableWhatIfWarnings(whatIf, {queueing: names(false), saturation: names(true)})
+  const beforeV2 = items
+    .filter((item) => item.engine !== 'saturation-v2' && item.engine !== 'queueing-v2')
+    .map((item) => item.name)
+  return inapplicableWhatIfWarnings(whatIf, {queueing: names(false), saturation: names(true), beforeV2})
 }
 
 function list(names: readonly string[]): string {

@@ -3,6 +3,7 @@ import {saturationItem, saturationPodFigures, saturationVariantsByKey} from './s
 import {runSaturationWhatIf} from './saturation-what-if.js'
 import {saturationContext} from './simulate.js'
 import type {Outcome, SimulationItem} from './simulation-result.js'
+import {simulateWvaInstallation} from './wva-items.js'
 import {whatIfWarningsFor, type WhatIf} from '../model/what-if.js'
 import type {ModelMetrics, PodMetrics} from '../model/metrics.js'
 import {createMemoisedDecider} from '../decide/queueing/memo.js'
@@ -103,6 +104,9 @@ export function runSweep(
   checkSweepAgainstWhatIf(spec, baseWhatIf)
   const selected = new Set(selectVariantAutoscalings(state, target))
   const scoped = filterVariants(state, (variant) => selected.has(variant))
+  // WVA v0.6-v0.9 with saturation V2 or the queueing model: their own engines, one decision per point.
+  const wva = sweepWvaInstallation(scoped, spec, baseWhatIf, options)
+  if (wva !== undefined) return wva
   // The saturation engines decide a model's VAs together: run them on every VA of the selected models.
   const saturationSources = withSameModels(state, scoped.variants)
   const saturationOptions = {metrics: options.metrics, pods: options.pods, requestCounts: options.requestCounts}
@@ -141,6 +145,50 @@ export function runSweep(
       for (const warning of whatIfWarningsFor(whatIf, items)) warnings.add(warning)
     }
     for (const item of items) rows.push(rowOf(item, value))
+    options.onProgress?.(index + 1, spec.values.length)
+  }
+  rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.value - b.value)
+  return {
+    apiVersion: 'kubectl-va.llmd.ai/v1alpha1',
+    kind: 'SweepResult',
+    parameter: spec.parameter,
+    unit: sweepParameters[spec.parameter].unit,
+    values: [...spec.values],
+    rows,
+    warnings: [...warnings],
+  }
+}
+
+/**
+ * The sweep of a v0.6+ installation decided by V2 or the queueing model (wva-items, wva-load); undefined when there is
+ * none or it runs V1. Only the load what-ifs move these engines: another swept parameter leaves every row as at the
+ * first point, with the warning simulate prints.
+ */
+function sweepWvaInstallation(
+  scoped: ClusterState,
+  spec: SweepSpec,
+  baseWhatIf: WhatIf,
+  options: SweepOptions,
+): SweepResult | undefined {
+  if (simulateWvaInstallation(scoped.sources) === undefined) return undefined
+  const rows: SweepRow[] = []
+  const warnings = new Set<string>()
+  for (const [index, value] of spec.values.entries()) {
+    const whatIf = whatIfAt(spec, baseWhatIf, value)
+    const result = simulateWvaInstallation(scoped.sources, whatIf)
+    for (const warning of result?.warnings ?? []) warnings.add(warning)
+    const ignored = Object.entries(whatIf).filter(
+      ([name, field]) =>
+        field !== undefined && !['loadScale', 'arrivalRateRpm', 'scaleUpThreshold', 'scaleDownBoundary'].includes(name),
+    )
+    if (ignored.length > 0) {
+      warnings.add(
+        `what-ifs (${ignored.map(([name]) => name).join(', ')}) do not apply to WVA ${scoped.sources.wva?.release} ` +
+          'saturation V2 or the queueing model yet: decided without them; only loadScale, arrivalRateRpm, ' +
+          'scaleUpThreshold and scaleDownBoundary apply',
+      )
+    }
+    for (const item of result?.items ?? []) rows.push(rowOf(item, value))
     options.onProgress?.(index + 1, spec.values.length)
   }
   rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name) || a.value - b.value)

@@ -9,6 +9,8 @@ import type {SimulationItem, SimulationResult} from './simulation-result.js'
 import type {WhatIf} from '../model/what-if.js'
 import {boundV1Items, simulateWvaInstallation} from './wva-items.js'
 
+const wvaLoadWhatIfs: readonly string[] = ['loadScale', 'arrivalRateRpm', 'scaleUpThreshold', 'scaleDownBoundary']
+
 export interface SimulateOptions {
   whatIf: WhatIf
   /** Live metrics from Prometheus; when absent, the MetricsSnapshot documents in the sources are used. */
@@ -26,14 +28,18 @@ export interface SimulateOptions {
 /** Runs the controller's decision for every VA of the parsed state. Pure: state in, result out. */
 export function simulate(state: ClusterState, options: SimulateOptions): SimulationResult {
   // WVA v0.6-v0.9 with saturation V2 or the queueing model: decided by their own engines (V1 runs below).
-  const wva = simulateWvaInstallation(state.sources)
+  const wva = simulateWvaInstallation(state.sources, options.whatIf)
   if (wva !== undefined) {
-    // The what-ifs move the older engines' inputs; V2 and the queueing model take the readings as they are.
-    const given = Object.entries(options.whatIf).filter(([, value]) => value !== undefined)
+    // V2 and the queueing model take the load what-ifs (wva-load.ts); the other what-ifs move the older engines'
+    // inputs only.
+    const given = Object.entries(options.whatIf).filter(
+      ([name, value]) => value !== undefined && !wvaLoadWhatIfs.includes(name),
+    )
     if (given.length > 0) {
       wva.warnings.push(
         `what-ifs (${given.map(([name]) => name).join(', ')}) do not apply to WVA ${state.sources.wva?.release} ` +
-          'saturation V2 or the queueing model yet: decided from the readings as they are',
+          'saturation V2 or the queueing model yet: decided without them; only loadScale, arrivalRateRpm, ' +
+          'scaleUpThreshold and scaleDownBoundary apply',
       )
     }
     return wva

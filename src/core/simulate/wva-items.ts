@@ -10,6 +10,8 @@ import type {MetricsSnapshot, ModelMetrics, PodMetrics} from '../model/metrics.j
 import type {SourceSet} from '../model/sources.js'
 import type {WvaVariant} from '../model/wva-variant.js'
 import type {CauseCode, ReasonCode, SimulationItem, SimulationResult, WvaVariantDetail} from './simulation-result.js'
+import type {WhatIf} from '../model/what-if.js'
+import {hasWvaLoadWhatIf, scaleWvaReadings} from './wva-load.js'
 
 /** The readings in effect: live, else every snapshot merged (later wins). */
 export function wvaReadingsOf(sources: SourceSet): {
@@ -37,11 +39,22 @@ export function wvaReadingsOf(sources: SourceSet): {
   }
 }
 
-/** Every variant's decision for the installation of `sources`; undefined before v0.6. */
-export function decideInstallation(sources: SourceSet): WvaDecideResult | undefined {
+/** The readings in effect under the load what-ifs (wva-load.ts), and the notes of models they could not scale. */
+export function wvaReadingsUnder(
+  sources: SourceSet,
+  whatIf: WhatIf | undefined,
+): ReturnType<typeof wvaReadingsOf> & {notes: string[]} {
+  const readings = wvaReadingsOf(sources)
+  if (whatIf === undefined || !hasWvaLoadWhatIf(whatIf)) return {...readings, notes: []}
+  const scaled = scaleWvaReadings(readings, whatIf, sources.wva?.variants ?? [])
+  return {...readings, pods: scaled.readings.pods, models: scaled.readings.models, notes: scaled.notes}
+}
+
+/** Every variant's decision for the installation of `sources` (under the load what-ifs); undefined before v0.6. */
+export function decideInstallation(sources: SourceSet, whatIf?: WhatIf): WvaDecideResult | undefined {
   const installation = sources.wva
   if (installation === undefined) return undefined
-  const readings = wvaReadingsOf(sources)
+  const readings = wvaReadingsUnder(sources, whatIf)
   const env = readControllerEnv(sources.controllerDeployment, sources.configMaps)
   return decideWvaVariants({
     release: installation.release,
@@ -53,6 +66,7 @@ export function decideInstallation(sources: SourceSet): WvaDecideResult | undefi
     models: readings.models,
     serviceParms: readings.snapshot.serviceParms,
     requestCounts: readings.snapshot.requestsInRetention,
+    thresholds: {scaleUpThreshold: whatIf?.scaleUpThreshold, scaleDownBoundary: whatIf?.scaleDownBoundary},
   })
 }
 
@@ -119,16 +133,16 @@ function detail(
  * The SimulationResult of a v0.6+ installation decided by V2 or the queueing model; undefined when there is no
  * such installation or it runs V1.
  */
-export function simulateWvaInstallation(sources: SourceSet): SimulationResult | undefined {
+export function simulateWvaInstallation(sources: SourceSet, whatIf?: WhatIf): SimulationResult | undefined {
   const installation = sources.wva
-  const decided = decideInstallation(sources)
+  const decided = decideInstallation(sources, whatIf)
   if (installation === undefined || decided === undefined || decided.selection.engine === 'saturation-v1') {
     return undefined
   }
   const optimizer = 'optimizer' in decided.selection ? decided.selection.optimizer : null
   const engine: SimulationItem['engine'] =
     decided.selection.engine === 'saturation-v2' ? 'saturation-v2' : 'queueing-v2'
-  const readings = wvaReadingsOf(sources)
+  const readings = wvaReadingsUnder(sources, whatIf)
   // Only the variants still in the sources (a command may have kept some by name); all are decided together.
   const kept = new Set(
     sources.variantAutoscalings.map(
@@ -181,6 +195,7 @@ export function simulateWvaInstallation(sources: SourceSet): SimulationResult | 
     }
   })
   const warnings = [
+    ...readings.notes,
     ...decided.notes,
     ...decided.configProblems.map((problem) => `${problem.source}: ${problem.message}`),
   ]

@@ -107,6 +107,16 @@ const cases: CorpusCase[] = [
     sim('--kv-threshold', '1.5'),
     /^error: --kv-threshold 1\.5: must be a fraction between 0 and 1; /m,
   ),
+  usage(
+    '--scale-up-threshold 0',
+    sim('--scale-up-threshold', '0'),
+    /^error: --scale-up-threshold 0: must be above 0 and at most 1; /m,
+  ),
+  usage(
+    '--scale-down-boundary 1.2',
+    sim('--scale-down-boundary', '1.2'),
+    /^error: --scale-down-boundary 1\.2: must be a fraction between 0 and 1; /m,
+  ),
   usage('--retention 0s', sim('--retention', '0s'), /^error: --retention 0s: not a positive duration; /m),
   usage(
     '--engine foo',

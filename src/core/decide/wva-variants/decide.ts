@@ -56,6 +56,11 @@ export interface WvaDecideInput {
   readonly serviceParms?: readonly VariantServiceParms[] | undefined
   /** increase(request_success_total[retention]) per model, when read. */
   readonly requestCounts?: ReadonlyArray<{namespace: string; modelID: string; requests: number}> | undefined
+  /** What-ifs: V2's thresholds instead of those the ConfigMap resolves to (every model). */
+  readonly thresholds?: {
+    readonly scaleUpThreshold?: number | undefined
+    readonly scaleDownBoundary?: number | undefined
+  }
 }
 
 export type WvaEngine = 'saturation-v2' | 'queueing-model' | 'saturation-v1'
@@ -292,7 +297,7 @@ export function decideWvaVariants(input: WvaDecideInput): WvaDecideResult {
     byModel.set(modelKey, [...(byModel.get(modelKey) ?? []), item])
   }
   for (const group of byModel.values()) {
-    decisions.push(...decideModel(group, input, selection, saturation, queueing, scaleToZeroConfig))
+    decisions.push(...decideModel(group, input, selection, saturation, queueing, scaleToZeroConfig, notes))
   }
   decisions.sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.name < b.name ? -1 : 1))
   return {selection, decisions, configProblems: [...saturation.problems, ...queueing.problems], notes}
@@ -305,6 +310,7 @@ function decideModel(
   saturation: ReturnType<typeof parseV2SaturationConfigMap>,
   queueing: ReturnType<typeof parseQueueingModelConfigMap>,
   scaleToZeroConfig: ReturnType<typeof parseScaleToZeroConfigMap>['config'],
+  notes: string[],
 ): WvaVariantDecision[] {
   const release = v2ReleaseOf(input.release)
   const first = group[0]!.variant
@@ -403,7 +409,7 @@ function decideModel(
     {
       modelId: modelID,
       namespace,
-      config: toSaturationV2Config(resolved, release),
+      config: withThresholds(toSaturationV2Config(resolved, release), input.thresholds, notes, modelID, namespace),
       variants,
       replicaMetrics,
       schedulerQueue:
@@ -591,4 +597,28 @@ function decideQueueingModel(
       utilization: vc?.utilization,
     }
   })
+}
+
+/**
+ * The V2 thresholds under the what-ifs. A pair where scaling up does not sit above scaling down is refused (the
+ * controller would not run it either): the ConfigMap's thresholds stay, with a note.
+ */
+function withThresholds(
+  config: ReturnType<typeof toSaturationV2Config>,
+  thresholds: WvaDecideInput['thresholds'],
+  notes: string[],
+  modelID: string,
+  namespace: string,
+): ReturnType<typeof toSaturationV2Config> {
+  if (thresholds?.scaleUpThreshold === undefined && thresholds?.scaleDownBoundary === undefined) return config
+  const up = thresholds.scaleUpThreshold ?? config.scaleUpThreshold
+  const down = thresholds.scaleDownBoundary ?? config.scaleDownBoundary
+  if (up !== undefined && down !== undefined && up <= down) {
+    notes.push(
+      `model ${modelID} in ${namespace}: the scale-up threshold ${up} is not above the scale-down boundary ${down}; ` +
+        'decided with the ConfigMap thresholds; pass --scale-up-threshold above --scale-down-boundary',
+    )
+    return config
+  }
+  return {...config, scaleUpThreshold: up, scaleDownBoundary: down}
 }
