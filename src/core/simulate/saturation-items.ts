@@ -9,7 +9,7 @@ import {
   type SaturationVariantResult,
 } from '../decide/saturation/groups/variant-result.js'
 import type {GroupSettle} from '../decide/saturation/groups/settle.js'
-import {skipSentence} from '../decide/saturation/groups/assemble-results.js'
+import {saturationSentences, skipSentence} from './saturation-wording.js'
 import {reasonCodeOf, type SaturationDetail, type SimulationItem} from './simulation-result.js'
 
 /** The group-level what-if context of a VA's result: the load model applied and where the cycles settle. */
@@ -72,7 +72,7 @@ export function saturationDetail(
   const {load} = context
   const settle = context.settle
   const settledReplicas = settle?.replicas.get(result.name)
-  const explanation = [...result.sentences]
+  const explanation = saturationSentences(result)
   const model = isAnalysed(result) ? result.model : undefined
   if (settle !== undefined && settledReplicas !== undefined) {
     explanation.push(settleSentence(result, settledReplicas, settle, load))

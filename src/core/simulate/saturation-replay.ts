@@ -16,7 +16,7 @@ import {
   type SaturationOverrides,
   type SimulatedReplicas,
 } from '../decide/saturation/groups/run-groups.js'
-import {skipSentence} from '../decide/saturation/groups/assemble-results.js'
+import {skipSentence} from './saturation-wording.js'
 import {
   computedTarget,
   decisionOf,
