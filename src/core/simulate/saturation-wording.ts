@@ -7,6 +7,8 @@ import {acceleratorLabel} from '../model/variant-autoscaling.js'
 import {formatGoFixed} from '../decide/queueing/go-format.js'
 import {defaultVariantCost} from '../decide/saturation/scale-to-zero.js'
 import type {ScaledVariant} from '../decide/saturation/types.js'
+import type {GroupLoadApplied} from '../decide/saturation/groups/load-model.js'
+import type {GroupSettle} from '../decide/saturation/groups/settle.js'
 import type {GroupFacts, VariantFacts} from '../decide/saturation/groups/decision-facts.js'
 import {
   computedTarget,
@@ -305,4 +307,41 @@ export function saturationSentences(result: SaturationVariantResult): string[] {
   if (decision === undefined) return lead
   const {group, variant, costs} = decision.explain
   return [...lead, ...explainDecision(group, variant, (name) => costs.get(name) ?? defaultVariantCost)]
+}
+
+/** Why a VA gets no written target, worded from its typed skip (the words of its first sentence). */
+export function noTargetReason(result: SaturationVariantResult): string {
+  const skip = skipOf(result)
+  if (skip === undefined) return 'no decision'
+  return skipSentence(skip, result, computedTarget(result)).replace(/^skipped: /, '')
+}
+
+/** Where repeating the controller's cycles takes the VA (load or threshold what-ifs). */
+export function settleSentence(
+  result: SaturationVariantResult,
+  replicas: number,
+  settle: GroupSettle,
+  load: GroupLoadApplied | undefined,
+): string {
+  const at =
+    load === undefined || load.scale === 1
+      ? 'at this load'
+      : `at ${Number(load.scale.toPrecision(4))}× the observed load`
+  const repeating = `${at}, repeating the controller's cycles, ${result.name}`
+  const from = result.state?.currentReplicas
+  const path = from === undefined || from === replicas ? `stays at ${replicas}` : `goes from ${from} to ${replicas}`
+  const cycles = `${settle.cycles} controller ${settle.cycles === 1 ? 'cycle' : 'cycles'}`
+  switch (settle.status) {
+    case 'settled':
+      return `${repeating} ${path} and settles after ${cycles} (load model: docs/capacity-planning.md)`
+    case 'oscillating':
+      return `${repeating} flaps; the largest count is ${replicas} (after ${cycles})`
+    case 'cycle-limit':
+      return `${repeating} ${path} and is still moving after ${cycles}`
+  }
+}
+
+/** A replayed v0.5.1 VA without the accelerator label: targets computed, never written. */
+export function unwrittenWithoutLabelSentence(): string {
+  return `label ${acceleratorLabel} is missing, so the controller computes targets for this VA but never writes them`
 }

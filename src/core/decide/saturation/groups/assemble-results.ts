@@ -23,9 +23,9 @@ import {
 import {variantStateOf} from './variant-state.js'
 
 /** The group a VA belongs to: the namespace its engine reads. */
-type SentenceGroup = {readonly engine: SaturationEngine; readonly namespace: string}
+type EngineGroup = {readonly engine: SaturationEngine; readonly namespace: string}
 
-function identity(member: Member, groupKey: string, group: SentenceGroup | undefined) {
+function identity(member: Member, groupKey: string, group: EngineGroup | undefined) {
   return {
     namespace: member.va.namespace,
     name: member.va.name,
@@ -44,7 +44,7 @@ export function unanalysedResult(
   member: Member,
   groupKey: string,
   skip: ExclusionSkip,
-  group: SentenceGroup | undefined,
+  group: EngineGroup | undefined,
 ): SkippedVariant | InvalidVariant {
   const ids = identity(member, groupKey, group)
   const base = {
@@ -113,7 +113,7 @@ export function analysedResults(
   })
 }
 
-/** The facts the decision sentences are worded from (render's saturation wording). */
+/** The facts the decision sentences are worded from (simulate/saturation-wording.ts). */
 function groupFacts(
   group: GroupPlan,
   thresholds: SaturationThresholds,

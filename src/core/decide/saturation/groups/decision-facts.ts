@@ -1,5 +1,5 @@
 /**
- * The facts a saturation decision is explained from, as data: render/ words them (render/saturation-explain.ts).
+ * The facts a saturation decision is explained from, as data: simulate/saturation-wording.ts words them.
  */
 import type {ModelAnalysisDetail} from '../model-analysis.js'
 import type {EnforcementResult, ScaleToZeroPolicy} from '../scale-to-zero.js'
