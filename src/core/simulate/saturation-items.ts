@@ -9,7 +9,7 @@ import {
   type SaturationVariantResult,
 } from '../decide/saturation/groups/variant-result.js'
 import type {GroupSettle} from '../decide/saturation/groups/settle.js'
-import {skipSentence} from '../decide/saturation/groups/assemble-results.js'
+import {noTargetReason, saturationSentences, settleSentence} from './saturation-wording.js'
 import {reasonCodeOf, type SaturationDetail, type SimulationItem} from './simulation-result.js'
 
 /** The group-level what-if context of a VA's result: the load model applied and where the cycles settle. */
@@ -58,13 +58,6 @@ export function saturationItem(
   }
 }
 
-/** Why a VA gets no written target, worded from its typed skip (the words of its first sentence). */
-function noTargetReason(result: SaturationVariantResult): string {
-  const skip = skipOf(result)
-  if (skip === undefined) return 'no decision'
-  return skipSentence(skip, result, computedTarget(result)).replace(/^skipped: /, '')
-}
-
 export function saturationDetail(
   result: SaturationVariantResult,
   context: SaturationItemContext = {},
@@ -72,7 +65,7 @@ export function saturationDetail(
   const {load} = context
   const settle = context.settle
   const settledReplicas = settle?.replicas.get(result.name)
-  const explanation = [...result.sentences]
+  const explanation = saturationSentences(result)
   const model = isAnalysed(result) ? result.model : undefined
   if (settle !== undefined && settledReplicas !== undefined) {
     explanation.push(settleSentence(result, settledReplicas, settle, load))
@@ -133,30 +126,6 @@ export function saturationDetail(
                     scaleDownSafe: settle.analysis.scaleDownSafe,
                   },
           },
-  }
-}
-
-function settleSentence(
-  result: SaturationVariantResult,
-  replicas: number,
-  settle: GroupSettle,
-  load: GroupLoadApplied | undefined,
-): string {
-  const at =
-    load === undefined || load.scale === 1
-      ? 'at this load'
-      : `at ${Number(load.scale.toPrecision(4))}× the observed load`
-  const repeating = `${at}, repeating the controller's cycles, ${result.name}`
-  const from = result.state?.currentReplicas
-  const path = from === undefined || from === replicas ? `stays at ${replicas}` : `goes from ${from} to ${replicas}`
-  const cycles = `${settle.cycles} controller ${settle.cycles === 1 ? 'cycle' : 'cycles'}`
-  switch (settle.status) {
-    case 'settled':
-      return `${repeating} ${path} and settles after ${cycles} (load model: docs/capacity-planning.md)`
-    case 'oscillating':
-      return `${repeating} flaps; the largest count is ${replicas} (after ${cycles})`
-    case 'cycle-limit':
-      return `${repeating} ${path} and is still moving after ${cycles}`
   }
 }
 

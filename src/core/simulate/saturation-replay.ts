@@ -1,7 +1,7 @@
 import type {ModelMetricsPoint} from '../collect/history.js'
 import type {PodSeries} from '../collect/pod-history.js'
 import type {PodMetrics} from '../model/metrics.js'
-import {acceleratorLabel, type VariantAutoscaling} from '../model/variant-autoscaling.js'
+import type {VariantAutoscaling} from '../model/variant-autoscaling.js'
 import {parseGoDuration} from '../decide/saturation/go-duration.js'
 import {compareNames, type ScalingAction} from '../decide/saturation/types.js'
 import type {SaturationEngine} from '../decide/engine-select.js'
@@ -16,7 +16,7 @@ import {
   type SaturationOverrides,
   type SimulatedReplicas,
 } from '../decide/saturation/groups/run-groups.js'
-import {skipSentence} from '../decide/saturation/groups/assemble-results.js'
+import {skipSentence, unwrittenWithoutLabelSentence} from './saturation-wording.js'
 import {
   computedTarget,
   decisionOf,
@@ -265,7 +265,7 @@ function staticSkipOf(result: SaturationVariantResult, va: VariantAutoscaling): 
     return skipSentence(skip, {...result, readNamespace: undefined}, computedTarget(result))
   // Without pods the baseline run reports no-metrics before it gets to the missing label, so look at the label.
   if (result.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
-    return `label ${acceleratorLabel} is missing, so the controller computes targets for this VA but never writes them`
+    return unwrittenWithoutLabelSentence()
   }
   return undefined
 }

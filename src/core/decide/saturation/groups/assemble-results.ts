@@ -1,12 +1,11 @@
 /**
  * Each VA's tagged result from its group's engine outcome: the decision, or why there is none, with the evidence
- * (pods, model figures, guards) and the sentences that explain it.
+ * (pods, model figures, guards) and the facts its explanation is worded from.
  */
-import {acceleratorLabel} from '../../../model/variant-autoscaling.js'
 import type {SaturationEngine} from '../../engine-select.js'
 import {defaultVariantCost} from '../scale-to-zero.js'
 import type {SaturationThresholds, VariantSaturationAnalysis} from '../types.js'
-import {explainDecision, type GroupFacts} from './explain.js'
+import type {GroupFacts} from './decision-facts.js'
 import {memberPodsKey, memberSkip, type AnalysedMember, type GroupFeed} from './engine-input.js'
 import type {GroupPlan, Member} from './plan-groups.js'
 import type {SharedDeployment} from './pod-mapping.js'
@@ -17,17 +16,16 @@ import {
   type SaturationGroupOutcome,
   type SaturationGuards,
   type SaturationModelSummary,
-  type SaturationSkip,
   type SaturationVariantResult,
   type SkippedVariant,
   type UndecidedVariant,
 } from './variant-result.js'
 import {variantStateOf} from './variant-state.js'
 
-/** The group a sentence speaks of: the namespace its engine reads. */
-type SentenceGroup = {readonly engine: SaturationEngine; readonly namespace: string}
+/** The group a VA belongs to: the namespace its engine reads. */
+type EngineGroup = {readonly engine: SaturationEngine; readonly namespace: string}
 
-function identity(member: Member, groupKey: string, group: SentenceGroup | undefined) {
+function identity(member: Member, groupKey: string, group: EngineGroup | undefined) {
   return {
     namespace: member.va.namespace,
     name: member.va.name,
@@ -41,12 +39,12 @@ function identity(member: Member, groupKey: string, group: SentenceGroup | undef
   }
 }
 
-/** A VA left out before the engine: its state from its Deployment, no pods, one sentence. */
+/** A VA left out before the engine: its state from its Deployment, no pods, the skip. */
 export function unanalysedResult(
   member: Member,
   groupKey: string,
   skip: ExclusionSkip,
-  group: SentenceGroup | undefined,
+  group: EngineGroup | undefined,
 ): SkippedVariant | InvalidVariant {
   const ids = identity(member, groupKey, group)
   const base = {
@@ -56,7 +54,6 @@ export function unanalysedResult(
         ? undefined
         : variantStateOf(member.va.name, member.replicas, member.desiredReplicas),
     pods: [] as const,
-    sentences: [skipSentence(skip, ids, undefined)],
   }
   return skip.kind === 'invalid-va' ? {...base, outcome: 'invalid', skip} : {...base, outcome: 'skipped', skip}
 }
@@ -74,7 +71,8 @@ interface GroupReading {
   readonly decisions: ReadonlyMap<string, SaturationOutcomeDecision>
   /** Whether each pod the engine assessed is saturated, by pod name. */
   readonly assessed: ReadonlyMap<string, boolean>
-  readonly costOf: (name: string) => number
+  /** Per-replica spec.variantCost of the analysed variants, by name. */
+  readonly costs: ReadonlyMap<string, number>
 }
 
 type SaturationOutcomeDecision = SaturationGroupOutcome['result']['decisions'][number]
@@ -102,7 +100,7 @@ export function analysedResults(
       result.decisions.map((decision) => [decision.variantName, decision]),
     ),
     assessed: new Map(result.replicas.map((replica) => [replica.podName, replica.isSaturated])),
-    costOf: (name) => analyses.get(name)?.cost ?? defaultVariantCost,
+    costs: new Map(result.analysis.variantAnalyses.map((variant) => [variant.variantName, variant.cost])),
   }
   const analysedBy = new Map<Member, AnalysedMember>(feed.analysed.map((entry) => [entry.member, entry]))
   return group.members.map((member): SaturationVariantResult => {
@@ -115,7 +113,7 @@ export function analysedResults(
   })
 }
 
-/** The facts the decision sentences are written from. */
+/** The facts the decision sentences are worded from (simulate/saturation-wording.ts). */
 function groupFacts(
   group: GroupPlan,
   thresholds: SaturationThresholds,
@@ -144,7 +142,7 @@ function groupFacts(
 
 /** One fed VA's result: decided, unwritten, or undecided with why. */
 function memberResult({member, state}: AnalysedMember, reading: GroupReading): SaturationVariantResult {
-  const {group, feed, outcome, groupSkip, model, analyses, costOf} = reading
+  const {group, feed, outcome, groupSkip, model, analyses, costs} = reading
   const {va} = member
   const saturation = outcome.engine === 'saturation-v0.5.1' ? outcome.result : undefined
   const capacity = outcome.engine === 'capacity-v0.4.2' ? outcome.result : undefined
@@ -173,27 +171,27 @@ function memberResult({member, state}: AnalysedMember, reading: GroupReading): S
       outcome: 'undecided',
       skip,
       model: groupSkip === undefined ? model : undefined,
-      sentences: [skipSentence(skip, ids, undefined)],
     }
   }
-  const sentences = explainDecision(
-    reading.facts,
-    {
+  const explain = {
+    group: reading.facts,
+    variant: {
       name: va.name,
       state,
       targetReplicas: decision.targetReplicas,
       action: decision.action,
       reportingPods: analyses.get(va.name)?.replicaCount ?? 0,
-      cost: costOf(va.name),
+      cost: costs.get(va.name) ?? defaultVariantCost,
     },
-    costOf,
-  )
+    costs,
+  }
   const decided = {
     ...evidence,
     action: decision.action,
     decisionReason: decision.reason,
     analysis: analyses.get(va.name),
     model,
+    explain,
   }
   // v0.5.1 computes a target for a VA without the accelerator label but never writes it.
   if (group.engine === 'saturation-v0.5.1' && va.acceleratorLabel === undefined) {
@@ -203,10 +201,9 @@ function memberResult({member, state}: AnalysedMember, reading: GroupReading): S
       outcome: 'unwritten',
       computedTargetReplicas: decision.targetReplicas,
       skip,
-      sentences: [skipSentence(skip, ids, decision.targetReplicas), ...sentences],
     }
   }
-  return {...decided, outcome: 'decided', targetReplicas: decision.targetReplicas, sentences}
+  return {...decided, outcome: 'decided', targetReplicas: decision.targetReplicas}
 }
 
 function summarize(thresholds: SaturationThresholds, outcome: SaturationGroupOutcome): SaturationModelSummary {
@@ -223,64 +220,5 @@ function summarize(thresholds: SaturationThresholds, outcome: SaturationGroupOut
     scaleUpReason: analysis.scaleUpReason,
     scaleDownSafe: analysis.scaleDownSafe,
     scaleDownCheck,
-  }
-}
-
-/** The facts a skip is worded from: the VA's identity and the namespace its group's engine reads. */
-export type SkipFacts = Pick<
-  SaturationVariantResult,
-  'namespace' | 'modelId' | 'engine' | 'statusDesiredReplicas' | 'readNamespace'
->
-
-/**
- * The sentence that says why a VA gets no (written) target, from typed facts only; `computed` is the unwritten
- * target, if any.
- */
-export function skipSentence(skip: SaturationSkip, va: SkipFacts, computed: number | undefined): string {
-  const desired = va.statusDesiredReplicas
-  const keeps = desired === undefined ? 'its desired replicas stay unset' : `desired stays ${desired}`
-  const group = va.readNamespace === undefined ? undefined : {engine: va.engine, namespace: va.readNamespace}
-  switch (skip.kind) {
-    case 'invalid-va':
-      return `skipped: the VA is invalid (${skip.message})`
-    case 'no-accelerator-label':
-      return computed === undefined
-        ? `skipped: label ${acceleratorLabel} is missing, and v0.4.2 requires it`
-        : `the controller computes ${computed} but never writes it: label ${acceleratorLabel} is missing`
-    case 'no-variant-cost':
-      return 'skipped: spec.variantCost is empty, and the v0.4.2 capacity path requires it'
-    case 'deployment-not-found':
-      return `skipped: Deployment ${skip.deployment} not found in ${va.namespace}`
-    case 'deployment-at-zero':
-      return (
-        `not analysed: Deployment ${skip.deployment} is at 0 replicas; the v0.5 scale-from-zero engine scales ` +
-        `it to 1 once the EPP queues requests for ${va.modelId}`
-      )
-    case 'shared-deployment':
-      return (
-        `skipped: VAs ${skip.variantAutoscalings.join(' and ')} all target Deployment ${skip.deployment}, so ` +
-        `the v0.5 controller cannot map its pods (upstream issue #948); ${keeps}`
-      )
-    case 'not-watched':
-      return `skipped: the controller only watches namespace ${skip.watchNamespace}`
-    case 'other-controller-instance':
-      return (
-        `skipped: the controller only handles VAs labelled ` +
-        `wva.llmd.ai/controller-instance=${skip.controllerInstance}`
-      )
-    case 'no-config':
-      return `skipped: no saturation config (${skip.reason}); the controller skips model ${va.modelId}`
-    case 'no-metrics':
-      return (
-        `no decision: no pod of ${va.modelId} in ${group?.namespace ?? va.namespace} reported KV-cache or ` +
-        `queue metrics, so the controller skips the model; ${keeps}`
-      )
-    case 'variant-no-metrics': {
-      const elsewhere = group !== undefined && group.engine === 'capacity-v0.4.2' && va.namespace !== group.namespace
-      return elsewhere
-        ? `no decision: v0.4.2 queries model ${va.modelId} only in namespace ${group.namespace} (its first ` +
-            `VA's), so this VA's pods are never read; ${keeps}`
-        : `no decision: none of its pods reported metrics while its siblings did; ${keeps}`
-    }
   }
 }

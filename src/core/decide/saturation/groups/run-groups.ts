@@ -4,7 +4,8 @@
  *
  * The steps, one module each: plan-groups.ts (each VA's engine and exclusion, the model groups and their config),
  * pod-mapping.ts (pods to VAs), engine-input.ts (a group's replica metrics and states, scaled by a load what-if),
- * the engine (../engine.ts), assemble-results.ts (each VA's tagged result, variant-result.ts, with its sentences).
+ * the engine (../engine.ts), assemble-results.ts (each VA's tagged result, variant-result.ts, with the facts its
+ * explanation is worded from).
  *
  * Two phases, because scale-to-zero needs a Prometheus reading the engine cannot make: `planRequestCounts` returns
  * the request-count queries, the caller runs them, and `runSaturationEngines` takes the readings.

@@ -9,6 +9,7 @@ import type {ScaleDownCheck} from '../model-analysis.js'
 import type {EnforcementResult, RequestCountQuery, ScaleToZeroPolicy} from '../scale-to-zero.js'
 import type {SaturationThresholds, ScalingAction, VariantSaturationAnalysis, VariantState} from '../types.js'
 import type {ConfigEntryProblem, ConfigMapRef} from './config.js'
+import type {DecisionFacts} from './decision-facts.js'
 import type {GroupLoadApplied} from './load-model.js'
 import type {PodAssignment, PodWithoutMetrics, SharedDeployment} from './pod-mapping.js'
 
@@ -89,8 +90,6 @@ interface VariantIdentity {
   readonly statusDesiredReplicas: number | undefined
   /** The namespace its model group's engine reads (v0.4.2: the group's first VA's); undefined outside a group. */
   readonly readNamespace: string | undefined
-  /** The explanation in words (skipSentence, explain.ts); the data above and the outcome say the same. */
-  readonly sentences: readonly string[]
 }
 
 /** A VA that never reached the engine: its state comes from its Deployment, and it has no pods. */
@@ -116,6 +115,8 @@ interface EngineDecision {
   readonly decisionReason: string
   readonly analysis: VariantSaturationAnalysis | undefined
   readonly model: SaturationModelSummary
+  /** What its sentences are worded from (simulate/saturation-wording.ts). */
+  readonly explain: DecisionFacts
 }
 
 /** The controller writes `targetReplicas`. */

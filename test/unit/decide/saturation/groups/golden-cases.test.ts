@@ -22,6 +22,7 @@ import {clusterFixture} from '../../../../support/kube-fixtures.js'
 import {readGolden} from '../golden.js'
 import {configMap, controllerV051, deployment, shapeAVa, shapeCVa, sourcesOf} from './builders.js'
 import {parseClusterState} from '../../../../../src/core/model/cluster-state.js'
+import {saturationSentences} from '../../../../../src/core/simulate/saturation-wording.js'
 
 interface GoldenCase {
   id: string
@@ -171,7 +172,7 @@ test('the golden edge case "pending on cheapest" reads the same from objects: v0
   )
   assert.equal(decisionOf(byName['llama-8b-h100']!)?.action, 'scale-up')
   assert.ok(
-    byName['llama-8b-a100']!.sentences.includes('blocked: 1 replica pending'),
-    byName['llama-8b-a100']!.sentences.join(' | '),
+    saturationSentences(byName['llama-8b-a100']!).includes('blocked: 1 replica pending'),
+    saturationSentences(byName['llama-8b-a100']!).join(' | '),
   )
 })

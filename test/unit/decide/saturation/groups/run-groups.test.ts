@@ -25,6 +25,7 @@ import {
   sourcesOf,
 } from './builders.js'
 import {parseClusterState} from '../../../../../src/core/model/cluster-state.js'
+import {saturationSentences} from '../../../../../src/core/simulate/saturation-wording.js'
 
 const qwen = 'Qwen/Qwen3-0.6B'
 const abcde = 'qwen3-0-6b-decode-7c9d8f6b5d-abcde'
@@ -54,7 +55,7 @@ test('shape C fixture: one of two pods reporting freezes the model in transition
   // The queue length is truncated to an integer, as the controller does.
   assert.deepEqual(va.pods, [{pod: abcde, kvCacheUsage: 0.5, queueLength: 1, isSaturated: false, missing: []}])
   assert.equal(analysed(va).model?.avgSpareQueueLength, 2)
-  assert.deepEqual(va.sentences, [
+  assert.deepEqual(saturationSentences(va), [
     'blocked: model Qwen/Qwen3-0.6B is in transition (qwen3-va: metrics(1)!=current(2)), so every variant ' +
       'holds its desired or current replicas this cycle',
     'scale-to-zero is enabled but 120 requests arrived in the last 15m',
@@ -80,7 +81,7 @@ test('shape C fixture: both pods saturated, but the only variant has a pending r
   assert.equal(writtenTarget(va), 2)
   assert.equal(analysed(va).guards.isSkippedForPending, true)
   assert.equal(analysed(va).model?.scaleUpReason, 'both KV spare (0.000 < 0.150) and queue spare (0.0 < 2.0)')
-  assert.deepEqual(va.sentences, [
+  assert.deepEqual(saturationSentences(va), [
     'scale-up needed: average spare KV 0.00 < trigger 0.15 and average spare queue 0.0 < trigger 2.0, 2/2 ' +
       'replicas saturated; but every variant has pending replicas',
     'blocked: 1 replica pending',
@@ -103,7 +104,7 @@ test('shape C fixture: an idle model with no requests in the retention window sc
   const va = variant(run, 'qwen3-va')
   assert.equal(writtenTarget(va), 0)
   assert.equal(decisionOf(va)?.action, 'scale-down')
-  assert.deepEqual(va.sentences, [
+  assert.deepEqual(saturationSentences(va), [
     'scale down qwen3-va by 1 (2 \u2192 1): removing one replica leaves spare KV 0.50 \u2265 0.15 ' +
       'and spare queue 3.0 \u2265 2.0',
     '1 replica pending (not ready)',
@@ -119,7 +120,7 @@ test('shape C fixture: without a reading the request count is unknown and the ta
   })
   assert.equal(writtenTarget(variant(run, 'qwen3-va')), 1)
   assert.equal(
-    variant(run, 'qwen3-va').sentences.at(-1),
+    saturationSentences(variant(run, 'qwen3-va')).at(-1),
     'scale-to-zero is enabled but the request count over the last 15m is unknown (request count not ' +
       'queried); targets kept',
   )
@@ -149,7 +150,7 @@ test('shape A v0.4.2 fixture: desired 3 differs from current 2, so v0.4.2 keeps 
     va.pods.map((pod) => pod.isSaturated),
     [true, false],
   )
-  assert.deepEqual(va.sentences, [
+  assert.deepEqual(saturationSentences(va), [
     'keeps desired 3 (current 2) until the Deployment converges; v0.4.2 leaves it out of the ±1 step',
   ])
   assert.deepEqual(run.groups[0]!.configMap, {
@@ -211,11 +212,11 @@ test('hand-built: low spare KV scales up the cheaper variant by one, and the oth
     [writtenTarget(l40s), decisionOf(l40s)?.action, writtenTarget(h100), decisionOf(h100)?.action],
     [3, 'scale-up', 2, 'no-change'],
   )
-  assert.deepEqual(l40s.sentences, [
+  assert.deepEqual(saturationSentences(l40s), [
     'scale up granite-l40s by 1 (2 → 3): average spare KV 0.06 < trigger 0.10',
     'the controller moves one variant by one replica per cycle',
   ])
-  assert.deepEqual(h100.sentences, [
+  assert.deepEqual(saturationSentences(h100), [
     'no change: the scale-up goes to cheaper granite-l40s (cost 5.00 vs 20.00 here)',
     'the controller moves one variant by one replica per cycle',
   ])
@@ -239,7 +240,7 @@ test('hand-built: a scale-down that would leave too little spare queue is refuse
   })
   const h100 = variant(run, 'granite-h100')
   assert.equal(writtenTarget(h100), 2)
-  assert.deepEqual(h100.sentences, [
+  assert.deepEqual(saturationSentences(h100), [
     'no scale-up: average spare KV 0.70 ≥ 0.10 and spare queue 3.0 ≥ 3.0',
     'no scale-down: removing one replica would leave spare queue 2.3 < 3.0',
     'the controller moves one variant by one replica per cycle',
@@ -262,12 +263,12 @@ test('hand-built: a safe scale-down takes the most expensive variant', () => {
   })
   assert.deepEqual([writtenTarget(variant(run, 'granite-h100')), writtenTarget(variant(run, 'granite-l40s'))], [1, 2])
   assert.equal(
-    variant(run, 'granite-h100').sentences[0],
+    saturationSentences(variant(run, 'granite-h100'))[0],
     'scale down granite-h100 by 1 (2 → 1): removing one replica leaves ' +
       'spare KV 0.67 ≥ 0.10 and spare queue 5.0 ≥ 3.0',
   )
   assert.equal(
-    variant(run, 'granite-l40s').sentences[0],
+    saturationSentences(variant(run, 'granite-l40s'))[0],
     'no change: the scale-down goes to more expensive granite-h100 (cost 20.00 vs 5.00 here)',
   )
 })
@@ -379,22 +380,22 @@ test('hand-built: every skip reason is reported with a sentence, and the others 
   assert.equal(writtenTarget(variant(run, 'granite-nolabel')), undefined)
   assert.equal(computedTarget(variant(run, 'granite-nolabel')), 1)
   assert.equal(
-    variant(run, 'granite-nolabel').sentences[0],
+    saturationSentences(variant(run, 'granite-nolabel'))[0],
     'the controller computes 1 but never writes it: label inference.optimization/acceleratorName is missing',
   )
   assert.equal(
-    variant(run, 'granite-idle').sentences[0],
+    saturationSentences(variant(run, 'granite-idle'))[0],
     'not analysed: Deployment granite-idle-decode is at 0 replicas; the v0.5 scale-from-zero engine scales ' +
       'it to 1 once the EPP queues requests for ibm/granite-8b',
   )
   assert.equal(
-    variant(run, 'shared-a').sentences[0],
+    saturationSentences(variant(run, 'shared-a'))[0],
     'skipped: VAs shared-a and shared-b all target Deployment shared, so the v0.5 controller cannot map its ' +
       'pods (upstream issue #948); its desired replicas stay unset',
   )
-  assert.equal(variant(run, 'ghost').sentences[0], 'skipped: Deployment ghost-decode not found in llm')
+  assert.equal(saturationSentences(variant(run, 'ghost'))[0], 'skipped: Deployment ghost-decode not found in llm')
   assert.equal(
-    variant(run, 'quiet').sentences[0],
+    saturationSentences(variant(run, 'quiet'))[0],
     'no decision: no pod of org/quiet in quiet-ns reported KV-cache or queue metrics, so the controller ' +
       'skips the model; its desired replicas stay unset',
   )
@@ -433,7 +434,7 @@ test('hand-built: no saturation ConfigMap skips the model, unless all four thres
     [['no-config', undefined, undefined, 'skipped']],
   )
   assert.equal(
-    variant(skipped, 'g').sentences[0],
+    saturationSentences(variant(skipped, 'g'))[0],
     'skipped: no saturation config (ConfigMap wva-saturation-scaling-config not found in wva-system or llm); ' +
       'the controller skips model ibm/granite-8b',
   )
@@ -494,9 +495,9 @@ test('v0.4.2: VAs are grouped by model alone and only the first VA namespace is 
       ['llm', 'nocost', 'org/x', undefined, 'no-variant-cost'],
     ],
   )
-  assert.match(variant(run, 'nocost').sentences[0]!, /spec\.variantCost is empty/)
+  assert.match(saturationSentences(variant(run, 'nocost'))[0]!, /spec\.variantCost is empty/)
   assert.equal(
-    run.variants[1]!.sentences[0],
+    saturationSentences(run.variants[1]!)[0],
     "no decision: v0.4.2 queries model ibm/granite-8b only in namespace a-team (its first VA's), so this " +
       "VA's pods are never read; its desired replicas stay unset",
   )
@@ -514,7 +515,9 @@ test('the engine override runs shape C objects through the v0.4.2 capacity rules
   // v0.4.2 bases the target on the one pod reporting, not the two replicas.
   assert.equal(writtenTarget(va), 1)
   assert.ok(
-    va.sentences.includes('v0.4.2 counts the 1 pod reporting metrics, not the 2 replicas the Deployment has'),
-    va.sentences.join(' | '),
+    saturationSentences(va).includes(
+      'v0.4.2 counts the 1 pod reporting metrics, not the 2 replicas the Deployment has',
+    ),
+    saturationSentences(va).join(' | '),
   )
 })

@@ -1,18 +1,22 @@
 /**
- * Human sentences for one VA's saturation decision: which trigger fired, why nothing moved, which guard blocked it.
+ * The saturation engines' explanations in words, from the facts decide/ returns (the typed skip, the identity, the
+ * group and variant facts): which trigger fired, why nothing moved, which guard blocked it, why there is no target.
  * Numbers go through Go's `%.Nf` (`formatGoFixed`) with enough decimals to tell a value from its bound.
  */
-import {formatGoFixed} from '../../queueing/go-format.js'
-import type {ModelAnalysisDetail} from '../model-analysis.js'
-import type {EnforcementResult, ScaleToZeroPolicy} from '../scale-to-zero.js'
-import type {
-  ModelSaturationAnalysis,
-  SaturationThresholds,
-  ScaledVariant,
-  ScalingAction,
-  VariantState,
-} from '../types.js'
-import type {SaturationEngine} from '../../engine-select.js'
+import {acceleratorLabel} from '../model/variant-autoscaling.js'
+import {formatGoFixed} from '../decide/queueing/go-format.js'
+import {defaultVariantCost} from '../decide/saturation/scale-to-zero.js'
+import type {ScaledVariant} from '../decide/saturation/types.js'
+import type {GroupLoadApplied} from '../decide/saturation/groups/load-model.js'
+import type {GroupSettle} from '../decide/saturation/groups/settle.js'
+import type {GroupFacts, VariantFacts} from '../decide/saturation/groups/decision-facts.js'
+import {
+  computedTarget,
+  decisionOf,
+  skipOf,
+  type SaturationSkip,
+  type SaturationVariantResult,
+} from '../decide/saturation/groups/variant-result.js'
 
 /** Most decimals used to separate a value from its bound. */
 const maxDecimals = 6
@@ -40,35 +44,6 @@ function compare(
 
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`
-}
-
-/** Facts about the model group that every VA's explanation draws on. */
-export interface GroupFacts {
-  readonly engine: SaturationEngine
-  readonly modelId: string
-  readonly namespace: string
-  readonly thresholds: SaturationThresholds
-  readonly detail: ModelAnalysisDetail<ModelSaturationAnalysis>
-  readonly variantNames: readonly string[]
-  readonly scaledVariant: ScaledVariant | undefined
-  /** v0.5.1. */
-  readonly transitionReasons: readonly string[]
-  readonly skippedForPendingReplicas: readonly string[]
-  /** v0.4.2. */
-  readonly preservedVariants: readonly string[]
-  readonly enforcement: EnforcementResult | undefined
-  readonly scaleToZeroPolicy: ScaleToZeroPolicy | undefined
-  readonly enableLimiter: boolean
-}
-
-export interface VariantFacts {
-  readonly name: string
-  readonly state: VariantState
-  readonly targetReplicas: number
-  readonly action: ScalingAction
-  /** Pods of this VA that fed the engine. */
-  readonly reportingPods: number
-  readonly cost: number
 }
 
 function scaleUpTriggers(facts: GroupFacts): string {
@@ -193,7 +168,7 @@ function describeOtherScale(variant: VariantFacts, scaled: ScaledVariant, costOf
 }
 
 /** The sentences for a VA the engine decided on. */
-export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf: (name: string) => number): string[] {
+function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf: (name: string) => number): string[] {
   const sentences: string[] = []
   const {state} = variant
   const {analysis} = facts.detail
@@ -263,4 +238,110 @@ export function explainDecision(facts: GroupFacts, variant: VariantFacts, costOf
   }
   if (facts.variantNames.length > 1) sentences.push('the controller moves one variant by one replica per cycle')
   return sentences
+}
+
+/** The facts a skip is worded from: the VA's identity and the namespace its group's engine reads. */
+export type SkipFacts = Pick<
+  SaturationVariantResult,
+  'namespace' | 'modelId' | 'engine' | 'statusDesiredReplicas' | 'readNamespace'
+>
+
+/**
+ * The sentence that says why a VA gets no (written) target, from typed facts only; `computed` is the unwritten
+ * target, if any.
+ */
+export function skipSentence(skip: SaturationSkip, va: SkipFacts, computed: number | undefined): string {
+  const desired = va.statusDesiredReplicas
+  const keeps = desired === undefined ? 'its desired replicas stay unset' : `desired stays ${desired}`
+  const group = va.readNamespace === undefined ? undefined : {engine: va.engine, namespace: va.readNamespace}
+  switch (skip.kind) {
+    case 'invalid-va':
+      return `skipped: the VA is invalid (${skip.message})`
+    case 'no-accelerator-label':
+      return computed === undefined
+        ? `skipped: label ${acceleratorLabel} is missing, and v0.4.2 requires it`
+        : `the controller computes ${computed} but never writes it: label ${acceleratorLabel} is missing`
+    case 'no-variant-cost':
+      return 'skipped: spec.variantCost is empty, and the v0.4.2 capacity path requires it'
+    case 'deployment-not-found':
+      return `skipped: Deployment ${skip.deployment} not found in ${va.namespace}`
+    case 'deployment-at-zero':
+      return (
+        `not analysed: Deployment ${skip.deployment} is at 0 replicas; the v0.5 scale-from-zero engine scales ` +
+        `it to 1 once the EPP queues requests for ${va.modelId}`
+      )
+    case 'shared-deployment':
+      return (
+        `skipped: VAs ${skip.variantAutoscalings.join(' and ')} all target Deployment ${skip.deployment}, so ` +
+        `the v0.5 controller cannot map its pods (upstream issue #948); ${keeps}`
+      )
+    case 'not-watched':
+      return `skipped: the controller only watches namespace ${skip.watchNamespace}`
+    case 'other-controller-instance':
+      return (
+        `skipped: the controller only handles VAs labelled ` +
+        `wva.llmd.ai/controller-instance=${skip.controllerInstance}`
+      )
+    case 'no-config':
+      return `skipped: no saturation config (${skip.reason}); the controller skips model ${va.modelId}`
+    case 'no-metrics':
+      return (
+        `no decision: no pod of ${va.modelId} in ${group?.namespace ?? va.namespace} reported KV-cache or ` +
+        `queue metrics, so the controller skips the model; ${keeps}`
+      )
+    case 'variant-no-metrics': {
+      const elsewhere = group !== undefined && group.engine === 'capacity-v0.4.2' && va.namespace !== group.namespace
+      return elsewhere
+        ? `no decision: v0.4.2 queries model ${va.modelId} only in namespace ${group.namespace} (its first ` +
+            `VA's), so this VA's pods are never read; ${keeps}`
+        : `no decision: none of its pods reported metrics while its siblings did; ${keeps}`
+    }
+  }
+}
+
+/** A VA's explanation in words: why it has no (written) target, then the decision's sentences, if any. */
+export function saturationSentences(result: SaturationVariantResult): string[] {
+  const skip = skipOf(result)
+  const lead = skip === undefined ? [] : [skipSentence(skip, result, computedTarget(result))]
+  const decision = decisionOf(result)
+  if (decision === undefined) return lead
+  const {group, variant, costs} = decision.explain
+  return [...lead, ...explainDecision(group, variant, (name) => costs.get(name) ?? defaultVariantCost)]
+}
+
+/** Why a VA gets no written target, worded from its typed skip (the words of its first sentence). */
+export function noTargetReason(result: SaturationVariantResult): string {
+  const skip = skipOf(result)
+  if (skip === undefined) return 'no decision'
+  return skipSentence(skip, result, computedTarget(result)).replace(/^skipped: /, '')
+}
+
+/** Where repeating the controller's cycles takes the VA (load or threshold what-ifs). */
+export function settleSentence(
+  result: SaturationVariantResult,
+  replicas: number,
+  settle: GroupSettle,
+  load: GroupLoadApplied | undefined,
+): string {
+  const at =
+    load === undefined || load.scale === 1
+      ? 'at this load'
+      : `at ${Number(load.scale.toPrecision(4))}× the observed load`
+  const repeating = `${at}, repeating the controller's cycles, ${result.name}`
+  const from = result.state?.currentReplicas
+  const path = from === undefined || from === replicas ? `stays at ${replicas}` : `goes from ${from} to ${replicas}`
+  const cycles = `${settle.cycles} controller ${settle.cycles === 1 ? 'cycle' : 'cycles'}`
+  switch (settle.status) {
+    case 'settled':
+      return `${repeating} ${path} and settles after ${cycles} (load model: docs/capacity-planning.md)`
+    case 'oscillating':
+      return `${repeating} flaps; the largest count is ${replicas} (after ${cycles})`
+    case 'cycle-limit':
+      return `${repeating} ${path} and is still moving after ${cycles}`
+  }
+}
+
+/** A replayed v0.5.1 VA without the accelerator label: targets computed, never written. */
+export function unwrittenWithoutLabelSentence(): string {
+  return `label ${acceleratorLabel} is missing, so the controller computes targets for this VA but never writes them`
 }
