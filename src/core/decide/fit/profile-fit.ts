@@ -91,6 +91,37 @@ export function weighStability(points: readonly FitPoint[]): PreparedPoints {
 }
 
 /** Counts capped at WEIGHT_CAP_MEDIANS medians (missing counts weigh as the median), times the stability factor. */
+/**
+ * The weighted design of a straight line y = a + b·x over the usable rows (the other rows keep weight 0), and each
+ * row's running batch for the residual summary.
+ */
+function straightLineDesign(
+  points: readonly FitPoint[],
+  rows: readonly boolean[],
+  stability: Float64Array,
+  countOf: (point: FitPoint) => number | null,
+  xOf: (point: FitPoint) => number,
+  yOf: (point: FitPoint) => number,
+): {design: Design; batches: Float64Array} {
+  const n = points.length
+  const design: Design = {
+    p: 2,
+    x: new Float64Array(2 * n),
+    y: new Float64Array(n),
+    w: weights(points.map(countOf), stability, (i) => rows[i]!),
+  }
+  const batches = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const point = points[i]!
+    if (!rows[i]) continue
+    design.x[2 * i] = 1
+    design.x[2 * i + 1] = xOf(point)
+    design.y[i] = yOf(point)
+    batches[i] = point.batch!
+  }
+  return {design, batches}
+}
+
 function weights(
   counts: ReadonlyArray<number | null>,
   stability: Float64Array,
@@ -291,26 +322,14 @@ export function fitV05(prepared: PreparedPoints): FormResult {
       'fit over a range whose load varies (e.g. a whole day)',
     )
   }
-  const n = points.length
-  const decode: Design = {
-    p: 2,
-    x: new Float64Array(2 * n),
-    y: new Float64Array(n),
-    w: weights(
-      points.map((p) => p.itlCount),
-      stability,
-      (i) => itlRows[i]!,
-    ),
-  }
-  const decodeBatches = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    const point = points[i]!
-    if (!itlRows[i]) continue
-    decode.x[2 * i] = 1
-    decode.x[2 * i + 1] = point.batch!
-    decode.y[i] = point.itlMs!
-    decodeBatches[i] = point.batch!
-  }
+  const {design: decode, batches: decodeBatches} = straightLineDesign(
+    points,
+    itlRows,
+    stability,
+    (point) => point.itlCount,
+    (point) => point.batch!,
+    (point) => point.itlMs!,
+  )
   const decodeFit = robustWls(decode)
   const decodeRefusal = refusalOf(
     form,
@@ -348,25 +367,14 @@ export function fitV05(prepared: PreparedPoints): FormResult {
       'fit over a range whose load or request sizes vary',
     )
   }
-  const prefill: Design = {
-    p: 2,
-    x: new Float64Array(2 * n),
-    y: new Float64Array(n),
-    w: weights(
-      points.map((p) => p.prefillCount),
-      stability,
-      (i) => prefillRows[i]!,
-    ),
-  }
-  const prefillBatches = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    const point = points[i]!
-    if (!prefillRows[i]) continue
-    prefill.x[2 * i] = 1
-    prefill.x[2 * i + 1] = point.inputTokens! * point.batch!
-    prefill.y[i] = point.prefillMs!
-    prefillBatches[i] = point.batch!
-  }
+  const {design: prefill, batches: prefillBatches} = straightLineDesign(
+    points,
+    prefillRows,
+    stability,
+    (point) => point.prefillCount,
+    (point) => point.inputTokens! * point.batch!,
+    (point) => point.prefillMs!,
+  )
   const prefillFit = robustWls(prefill)
   const prefillRefusal = refusalOf(
     form,
